@@ -1,0 +1,64 @@
+# Cart and checkout.
+menu-cart = 🧺 Cart
+command-cart = Your cart
+cart-open = 🧺 Cart
+cart-add = 🛒 Add to cart
+cart-title = 🧺 Your cart
+cart-empty = Your cart is empty. Have a look at the catalogue.
+cart-line-quantity = #{ $number }: { $quantity } pcs
+cart-total = Total: { $total } ({ $units ->
+    [one] { $units } item
+   *[other] { $units } items
+})
+cart-clear = 🗑 Clear
+cart-checkout = ✅ Checkout
+cart-added = Added: { $title }. In the cart: { $quantity }.
+cart-removed = Removed from the cart.
+cart-cleared = The cart is empty now.
+cart-not-enough-stock = Sorry, only { $available } left in stock.
+cart-quantity-limit = You can order at most { $max } of one item.
+cart-too-many-lines = The cart holds at most { $max } different items.
+cart-item-unavailable = This item is no longer available.
+orders-stats-funnel-cart = cart
+
+cart-checkout-start = Let's place your order. You can send /cancel at any step; your cart stays as it is.
+cart-checkout-empty = Your cart is empty, so there is nothing to order.
+cart-checkout-cancelled = Checkout cancelled. Your cart is kept.
+cart-checkout-stale = That checkout has already ended. Open the cart to start again.
+cart-no-delivery = Ordering is not available right now: the shop has no delivery methods set up.
+cart-ask-delivery = How would you like to get your order?
+cart-delivery-pickup = 🏪 Pickup
+cart-delivery-courier = 🚚 Courier
+cart-ask-pickup-point = Choose a pickup point:
+cart-ask-address = Type the delivery address (street, house, flat):
+cart-address-invalid = Please type an address of { $min } to { $max } characters.
+cart-ask-phone = Share your phone number with the button below, or type it (e.g. +7 701 123 45 67):
+cart-share-contact = 📱 Share my phone number
+cart-phone-invalid = That does not look like a phone number. Please type it with the country code, e.g. +7 701 123 45 67.
+cart-phone-not-yours = Please share your own contact with the button below, or type your number.
+cart-ask-comment = Any comment for the order? Type it, or press “Skip”.
+cart-skip-comment = Skip
+cart-comment-too-long = The comment is too long: at most { $max } characters, please.
+cart-issues-title = ⚠️ Some things changed since you added them to the cart:
+cart-issue-gone = • An item is no longer sold and was removed from the cart.
+cart-issue-sold-out = • { $title } is sold out and was removed from the cart.
+cart-issue-reduced = • Only { $to } of { $title } left: the quantity went from { $from } to { $to }.
+cart-issue-price = • The price of { $title } changed: { $from } → { $to }.
+cart-summary-title = Please check your order:
+cart-summary-fee = Delivery: { $fee }
+cart-summary-fee-free = Delivery: free
+cart-summary-total = Total: { $total }
+cart-summary-pickup = Pickup: { $point }
+cart-summary-courier = Courier to: { $address }
+cart-summary-phone = Phone: { $phone }
+cart-summary-comment = Comment: { $comment }
+cart-summary-payment = Payment: on delivery
+cart-summary-payment-choose = Payment: online or on delivery, you choose right after confirming
+cart-summary-payment-online = Payment: online, right after confirming
+cart-confirm-order = ✅ Confirm the order
+cart-cancel-checkout = ✖️ Cancel checkout
+cart-confirm-hint = Press “✅ Confirm the order” to place it, or “✖️ Cancel checkout”.
+cart-order-placed = 🎉 Order { $number } is placed! Total: { $total }. We will let you know when its status changes.
+cart-order-next = What next?
+cart-delivery-fee-line = Delivery
+cart-segment-abandoned = Left items in the cart for N days

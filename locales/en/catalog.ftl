@@ -1,0 +1,19 @@
+# Catalogue: categories, product cards and search.
+menu-catalog = 🛍 Catalogue
+command-catalog = Browse the catalogue
+command-search = Search products
+catalog-title = 🛍 Catalogue
+catalog-hint = Choose a category or a product, or type a product name to search.
+catalog-empty = Nothing here yet.
+catalog-back = « Back
+catalog-search-button = 🔎 Search
+catalog-search-prompt = Type what you are looking for, e.g. “hoodie”.
+catalog-search-invalid = Please type 2 to 64 characters to search.
+catalog-search-none = Nothing found for “{ $query }”. Try another word.
+catalog-search-results = Found for “{ $query }”: { $count }
+catalog-price-from = from { $price }
+catalog-in-stock = In stock: { $count }
+catalog-sold-out = Sold out
+catalog-sold-out-short = sold out
+catalog-choose-variant = Choose an option below.
+catalog-product-gone = This product is no longer available. Have a look at the catalogue.

@@ -1,0 +1,123 @@
+# Orders: statuses, customer screens, staff alerts, statistics and exports.
+menu-my-orders = 📦 My orders
+command-my-orders = My orders
+command-track-order = Track an order by its number
+command-stats = Shop statistics (staff)
+command-export = Export orders as CSV and XLSX (staff)
+
+order-status-new = 🆕 New
+order-status-confirmed = ✅ Confirmed
+order-status-paid = 💳 Paid
+order-status-in_progress = 🛠 In progress
+order-status-shipped = 🚚 Shipped
+order-status-delivered = 📬 Delivered
+order-status-cancelled = ✖️ Cancelled
+order-status-refunded = ↩️ Refunded
+
+orders-action-confirmed = ✅ Confirm
+orders-action-paid = 💳 Mark paid
+orders-action-in_progress = 🛠 Start work
+orders-action-shipped = 🚚 Shipped
+orders-action-delivered = 📬 Delivered
+orders-action-cancelled = ✖️ Cancel
+orders-action-refunded = ↩️ Refund
+
+orders-total = Total: { $total }
+orders-delivery-pickup = Pickup: { $point }
+orders-delivery-courier = Courier to: { $address }
+orders-phone = Phone: { $phone }
+orders-payment = Payment: { $method }
+orders-payment-on_delivery = on delivery
+orders-payment-online = online, not paid yet
+orders-payment-stars = ⭐ Telegram Stars
+orders-payment-card = 💳 bank card
+orders-payment-heleket = 🪙 crypto (Heleket)
+orders-payment-qr = 📱 QR payment
+orders-payment-manual = 🏦 bank transfer
+orders-payment-paid = Payment: { $method }, paid (payment #{ $id })
+orders-comment = Comment: { $comment }
+orders-placed-at = Placed: { $at }
+orders-history = Status history:
+orders-detail-title = Order { $number } — { $status }
+orders-open = Open the order
+
+orders-staff-new = 🔔 New order!
+orders-staff-card-title = Order { $number } — { $status }
+orders-staff-customer = Customer: { $name } (id { $id })
+orders-staff-customer-changed = The customer changed order { $number }: now { $status } (user id { $actor }).
+orders-notify-status = Your order { $number } is now: { $status }
+orders-status-stale = This order has already moved on: { $status }. Here is its current card.
+orders-status-set = { $number }: { $status }
+orders-admin-only = This command is for the shop's staff only.
+
+orders-my-empty = You have no orders yet.
+orders-my-title = Your orders ({ $count }). Choose one to see its status:
+orders-back-to-list = « My orders
+orders-cancel-button = ✖️ Cancel the order
+orders-cancel-confirm = Cancel order { $number }? Your items will be released.
+orders-cancel-yes = Yes, cancel it
+orders-cancel-no = No, keep it
+orders-cancelled-by-you = Order { $number } is cancelled.
+orders-cancel-too-late = This order can no longer be cancelled: we have already started working on it. Please contact support.
+orders-track-usage = Send the order number after the command, e.g. /track_order A-1001, or open your orders.
+orders-track-not-found = No order { $number } was found among your orders.
+
+orders-stats-title = 📊 Statistics
+orders-stats-users-total = Users in total: { $count }
+orders-stats-period-today = Today:
+orders-stats-period-7d = Last 7 days:
+orders-stats-period-30d = Last 30 days:
+orders-stats-new-users = • new users: { $count }
+orders-stats-orders = • orders: { $count }, revenue: { $revenue }
+orders-stats-conversion = • conversion from { $step } to order: { $customers } of { $users } ({ $rate })
+orders-stats-top = Top products (30 days):
+orders-stats-top-none = no sales yet
+
+orders-export-choose = Which orders should I export?
+orders-export-usage = Usage: /export [today|7d|30d|all|2026-01-31|2026-01-01..2026-01-31] [status], e.g. /export 30d shipped
+orders-export-caption = Orders: { $count } (period: { $period }, status: { $status })
+orders-export-period-today = Today
+orders-export-period-7d = 7 days
+orders-export-period-30d = 30 days
+orders-export-period-all = All
+orders-export-sheet = Orders
+orders-export-col-number = Number
+orders-export-col-created = Created
+orders-export-col-status = Status
+orders-export-col-customer = Customer
+orders-export-col-user_id = User id
+orders-export-col-phone = Phone
+orders-export-col-delivery = Delivery
+orders-export-col-address = Address / pickup point
+orders-export-col-items = Items
+orders-export-col-quantity = Quantity
+orders-export-col-total = Total
+orders-export-col-currency = Currency
+orders-export-col-payment = Payment
+orders-export-col-comment = Comment
+orders-export-delivery-pickup = Pickup
+orders-export-delivery-courier = Courier
+
+orders-segment-ordered-within-days = Ordered within N days
+orders-report-day = 🛍 Orders: { $count }, revenue: { $revenue }
+orders-report-waiting = ⏳ New orders waiting for staff: { $count }
+
+# Paying for orders through the payments module.
+orders-pay-title = Order { $number }
+orders-pay-heading = 🧾 Order { $number }
+orders-pay-choose = How would you like to pay?
+orders-pay-button = 💳 Pay { $amount }
+orders-pay-back = « Back to the order
+orders-pay-on-delivery = 🤝 Pay on delivery
+orders-pay-on-delivery-chosen = 👍 Order { $number }: you pay { $total } on delivery, to the courier or at the pickup point. We will let you know when its status changes.
+orders-pay-none = Online payment is not available for order { $number } right now. Please try again a little later; the order is kept.
+orders-pay-not-needed = Order { $number } no longer waits for a payment.
+orders-paid-notice = ✅ Payment received: { $amount } for order { $number } (payment #{ $id }).
+orders-paid-extra = Payment #{ $id } ({ $amount }) is received, but order { $number } no longer waits for a payment. The shop will return it; /paysupport if you have questions.
+orders-cancel-confirm-paid = Cancel order { $number }? It is paid: the shop will return the money.
+orders-refund-retrying = Telegram has not confirmed the refund for order { $number } yet; Lavka will keep trying.
+orders-error-refund_not_allowed = Order { $number } cannot be refunded in its current status.
+orders-staff-paid = 💳 Order { $number } is paid: { $amount } (payment #{ $id }).
+orders-staff-extra-payment = ⚠️ Payment #{ $id } ({ $amount }) arrived for order { $number }, which is { $status } and no longer waits for a payment. Return it to the customer: /refund { $id }
+orders-staff-refund-refused = ⚠️ Telegram refused to refund payment #{ $id } of order { $number }. The order stays { $status }; return the money to the customer by hand.
+orders-staff-cancelled-paid = The order was paid (payment #{ $id }): return the money with /refund { $id }.

@@ -1,0 +1,19 @@
+# Каталог: санаттар, тауар карточкалары және іздеу.
+menu-catalog = 🛍 Каталог
+command-catalog = Каталогты ашу
+command-search = Тауарларды іздеу
+catalog-title = 🛍 Каталог
+catalog-hint = Санатты немесе тауарды таңдаңыз, не тауар атауын жазып іздеңіз.
+catalog-empty = Мұнда әзірге ештеңе жоқ.
+catalog-back = « Артқа
+catalog-search-button = 🔎 Іздеу
+catalog-search-prompt = Не іздейтініңізді жазыңыз, мысалы «худи».
+catalog-search-invalid = Іздеу үшін 2-ден 64-ке дейін таңба жазыңыз.
+catalog-search-none = «{ $query }» сұрауы бойынша ештеңе табылмады. Басқа сөзді көріңіз.
+catalog-search-results = «{ $query }» сұрауы бойынша табылды: { $count }
+catalog-price-from = { $price } бастап
+catalog-in-stock = Қоймада: { $count }
+catalog-sold-out = Қоймада жоқ
+catalog-sold-out-short = қоймада жоқ
+catalog-choose-variant = Төменнен нұсқаны таңдаңыз.
+catalog-product-gone = Бұл тауар енді сатылмайды. Каталогты қараңыз.

@@ -1,0 +1,21 @@
+# Кез келген Lavka ботының негізгі мәтіндері.
+start-welcome = Сәлеметсіз бе, { $name }! { $business } қош келдіңіз.
+menu-title = { $business } — басты мәзір. Не істегіңіз келеді?
+menu-language = 🌐 Тіл
+menu-back-to-main = « Басты мәзір
+menu-outdated = Бұл мәзір ескірген. Міне, жаңасы.
+help-title = Мен мыналарды істей аламын:
+cancel-done = Бас тартылды. Ештеңе өзгерген жоқ.
+cancel-nothing = Бас тартатын әрекет жоқ.
+language-choose = Тілді таңдаңыз:
+language-changed = Тіл: қазақша.
+fallback-unknown = Хабарламаңызды түсінбедім. Мәзір үшін /start, командалар тізімі үшін /help жіберіңіз.
+error-generic = Бізде бірдеңе дұрыс болмады. Біраз уақыттан кейін қайталап көріңіз.
+flow-expired = Сіз толтырып жатқанда форма жаңартылды. Қайтадан бастаңыз — ештеңе жоғалған жоқ.
+pager-page = { $page }/{ $pages }
+command-start = Басты мәзір
+command-help = Бот не істей алады
+command-language = Тілді өзгерту
+command-cancel = Ағымдағы әрекеттен бас тарту
+payment-unknown-invoice = Бұл шот енді жарамсыз. Ақша алынған жоқ.
+payment-unclaimed = Төлеміңізді алып, қызметкерлерге жібердік — олар сізбен жақын арада байланысады.

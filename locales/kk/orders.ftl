@@ -1,0 +1,123 @@
+# Тапсырыстар: мәртебелер, сатып алушы экрандары, қызметкерлерге хабарлар, статистика және экспорт.
+menu-my-orders = 📦 Менің тапсырыстарым
+command-my-orders = Менің тапсырыстарым
+command-track-order = Тапсырысты нөмірі бойынша бақылау
+command-stats = Дүкен статистикасы (қызметкерлер)
+command-export = Тапсырыстарды CSV және XLSX-ке экспорттау (қызметкерлер)
+
+order-status-new = 🆕 Жаңа
+order-status-confirmed = ✅ Расталды
+order-status-paid = 💳 Төленді
+order-status-in_progress = 🛠 Орындалуда
+order-status-shipped = 🚚 Жөнелтілді
+order-status-delivered = 📬 Жеткізілді
+order-status-cancelled = ✖️ Бас тартылды
+order-status-refunded = ↩️ Қайтарылды
+
+orders-action-confirmed = ✅ Растау
+orders-action-paid = 💳 Төленді
+orders-action-in_progress = 🛠 Жұмысқа алу
+orders-action-shipped = 🚚 Жөнелтілді
+orders-action-delivered = 📬 Жеткізілді
+orders-action-cancelled = ✖️ Бас тарту
+orders-action-refunded = ↩️ Қайтару
+
+orders-total = Барлығы: { $total }
+orders-delivery-pickup = Өзі алып кету: { $point }
+orders-delivery-courier = Курьермен мекенжайға: { $address }
+orders-phone = Телефон: { $phone }
+orders-payment = Төлем: { $method }
+orders-payment-on_delivery = алған кезде
+orders-payment-online = онлайн, әлі төленбеген
+orders-payment-stars = ⭐ Telegram Stars
+orders-payment-card = 💳 банк картасы
+orders-payment-heleket = 🪙 криптовалюта (Heleket)
+orders-payment-qr = 📱 QR арқылы төлем
+orders-payment-manual = 🏦 банк аударымы
+orders-payment-paid = Төлем: { $method }, төленді (№{ $id } төлем)
+orders-comment = Пікір: { $comment }
+orders-placed-at = Рәсімделді: { $at }
+orders-history = Мәртебелер тарихы:
+orders-detail-title = Тапсырыс { $number } — { $status }
+orders-open = Тапсырысты ашу
+
+orders-staff-new = 🔔 Жаңа тапсырыс!
+orders-staff-card-title = Тапсырыс { $number } — { $status }
+orders-staff-customer = Сатып алушы: { $name } (id { $id })
+orders-staff-customer-changed = Сатып алушы { $number } тапсырысын өзгертті: енді { $status } (пайдаланушы id { $actor }).
+orders-notify-status = Сіздің { $number } тапсырысыңыз: { $status }
+orders-status-stale = Тапсырыс мәртебесі өзгеріп қойған: { $status }. Міне, өзекті карточка.
+orders-status-set = { $number }: { $status }
+orders-admin-only = Бұл команда тек дүкен қызметкерлеріне арналған.
+
+orders-my-empty = Сізде әлі тапсырыс жоқ.
+orders-my-title = Сіздің тапсырыстарыңыз ({ $count }). Мәртебесін білу үшін біреуін таңдаңыз:
+orders-back-to-list = « Менің тапсырыстарым
+orders-cancel-button = ✖️ Тапсырыстан бас тарту
+orders-cancel-confirm = { $number } тапсырысынан бас тартасыз ба? Тауарлар қайта сатылымға шығады.
+orders-cancel-yes = Иә, бас тарту
+orders-cancel-no = Жоқ, қалдыру
+orders-cancelled-by-you = { $number } тапсырысынан бас тартылды.
+orders-cancel-too-late = Бұл тапсырыстан енді бас тарту мүмкін емес: біз оны жинай бастадық. Қолдау қызметіне жазыңыз.
+orders-track-usage = Командадан кейін тапсырыс нөмірін жазыңыз, мысалы /track_order A-1001, немесе тапсырыстарыңызды ашыңыз.
+orders-track-not-found = Сіздің тапсырыстарыңыздың арасында { $number } тапсырысы жоқ.
+
+orders-stats-title = 📊 Статистика
+orders-stats-users-total = Барлық пайдаланушылар: { $count }
+orders-stats-period-today = Бүгін:
+orders-stats-period-7d = Соңғы 7 күн:
+orders-stats-period-30d = Соңғы 30 күн:
+orders-stats-new-users = • жаңа пайдаланушылар: { $count }
+orders-stats-orders = • тапсырыстар: { $count }, түсім: { $revenue }
+orders-stats-conversion = • «{ $step }» кезеңінен тапсырысқа конверсия: { $users } ішінен { $customers } ({ $rate })
+orders-stats-top = Танымал тауарлар (30 күн):
+orders-stats-top-none = әзірге сатылым жоқ
+
+orders-export-choose = Қандай тапсырыстарды экспорттайын?
+orders-export-usage = Пішім: /export [today|7d|30d|all|2026-01-31|2026-01-01..2026-01-31] [мәртебе], мысалы /export 30d shipped
+orders-export-caption = Тапсырыстар: { $count } (кезең: { $period }, мәртебе: { $status })
+orders-export-period-today = Бүгін
+orders-export-period-7d = 7 күн
+orders-export-period-30d = 30 күн
+orders-export-period-all = Барлығы
+orders-export-sheet = Тапсырыстар
+orders-export-col-number = Нөмір
+orders-export-col-created = Құрылды
+orders-export-col-status = Мәртебе
+orders-export-col-customer = Сатып алушы
+orders-export-col-user_id = Пайдаланушы ID
+orders-export-col-phone = Телефон
+orders-export-col-delivery = Жеткізу
+orders-export-col-address = Мекенжай / беру пункті
+orders-export-col-items = Тауарлар
+orders-export-col-quantity = Саны
+orders-export-col-total = Сомасы
+orders-export-col-currency = Валюта
+orders-export-col-payment = Төлем
+orders-export-col-comment = Пікір
+orders-export-delivery-pickup = Өзі алып кету
+orders-export-delivery-courier = Курьер
+
+orders-segment-ordered-within-days = Соңғы N күнде тапсырыс бергендер
+orders-report-day = 🛍 Тапсырыстар: { $count }, түсім: { $revenue }
+orders-report-waiting = ⏳ Өңдеуді күтіп тұрған жаңа тапсырыстар: { $count }
+
+# Тапсырыстарды төлемдер модулі арқылы төлеу.
+orders-pay-title = Тапсырыс { $number }
+orders-pay-heading = 🧾 Тапсырыс { $number }
+orders-pay-choose = Қалай төлегіңіз келеді?
+orders-pay-button = 💳 { $amount } төлеу
+orders-pay-back = « Тапсырысқа оралу
+orders-pay-on-delivery = 🤝 Алған кезде төлеу
+orders-pay-on-delivery-chosen = 👍 { $number } тапсырысы: { $total } алған кезде төленеді — курьерге немесе алып кету пунктінде. Мәртебесі өзгергенде хабарлаймыз.
+orders-pay-none = { $number } тапсырысын онлайн төлеу қазір мүмкін емес. Сәлден кейін қайталап көріңіз — тапсырыс сақталған.
+orders-pay-not-needed = { $number } тапсырысы енді төлемді күтпейді.
+orders-paid-notice = ✅ Төлем алынды: { $number } тапсырысы үшін { $amount } (№{ $id } төлем).
+orders-paid-extra = №{ $id } төлем ({ $amount }) алынды, бірақ { $number } тапсырысы енді төлемді күтпейді. Дүкен ақшаны қайтарады; сұрақтар болса — /paysupport.
+orders-cancel-confirm-paid = { $number } тапсырысынан бас тартасыз ба? Ол төленген: дүкен ақшаны қайтарады.
+orders-refund-retrying = Telegram { $number } тапсырысы бойынша қайтаруды әлі растаған жоқ; Лавка әрекетін жалғастырады.
+orders-error-refund_not_allowed = { $number } тапсырысын қазіргі мәртебесінде қайтару мүмкін емес.
+orders-staff-paid = 💳 { $number } тапсырысы төленді: { $amount } (№{ $id } төлем).
+orders-staff-extra-payment = ⚠️ №{ $id } төлем ({ $amount }) { $number } тапсырысы үшін келді, бірақ ол қазір { $status } және төлемді күтпейді. Ақшаны сатып алушыға қайтарыңыз: /refund { $id }
+orders-staff-refund-refused = ⚠️ Telegram { $number } тапсырысының №{ $id } төлемін қайтарудан бас тартты. Тапсырыс { $status } мәртебесінде қалады; ақшаны сатып алушыға қолмен қайтарыңыз.
+orders-staff-cancelled-paid = Тапсырыс төленген еді (№{ $id } төлем): ақшаны /refund { $id } командасымен қайтарыңыз.

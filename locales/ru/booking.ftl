@@ -1,0 +1,142 @@
+# Запись: филиалы, услуги, врачи, календарь, мои записи, напоминания.
+booking-menu-book = 🗓 Записаться на приём
+booking-menu-my = 📋 Мои записи
+booking-command-book = Записаться на приём
+booking-command-appointments = Мои записи
+booking-command-visits = Приёмы за день (для сотрудников)
+booking-need-registration = Чтобы записаться на приём, сначала зарегистрируйтесь — это займёт минуту.
+booking-no-branches = Онлайн-запись пока не открыта. Позвоните, пожалуйста, в клинику.
+booking-choose-branch = 🏥 Выберите филиал:
+booking-choose-service =
+    🏥 { $branch }
+
+    Выберите услугу:
+booking-service-button = { $service } · { $minutes } мин · { $price }
+booking-choose-doctor =
+    🩺 { $service }
+
+    Выберите врача:
+booking-any-doctor = 👥 Любой свободный врач
+booking-any-doctor-short = любой свободный врач
+booking-choice = 🩺 { $service } · 👩‍⚕️ { $doctor }
+booking-choose-date = Выберите день (нажать можно только дни со свободным временем):
+booking-month-full = В этом месяце свободного времени нет. Посмотрите следующий.
+booking-no-slots-that-day = В этот день свободного времени нет.
+booking-choose-time =
+    🗓 { $day }
+
+    Выберите время:
+booking-day-full =
+    🗓 { $day }
+
+    Свободного времени в этот день не осталось.
+booking-other-day = 🗓 Другой день
+booking-back = « Назад
+booking-confirm =
+    Проверьте запись:
+
+    🏥 { $branch }, { $address }
+    🩺 { $service }
+    👩‍⚕️ { $doctor }
+    🕐 { $time }
+    💳 { $price }
+booking-button-confirm = ✅ Подтвердить
+booking-booked = ✅ Вы записаны!
+booking-booked-toast = Записано
+booking-details =
+    🩺 { $service } (№{ $id })
+    👩‍⚕️ { $doctor }, { $specialty }
+    🏥 { $branch }, { $address }
+    🕐 { $time }
+    💳 { $price }
+booking-slot-taken = 😔 Извините, на это время только что записался другой пациент.
+booking-slot-unavailable = На это время больше нельзя записаться.
+booking-alternatives = Ближайшее свободное время:
+booking-button-pay = 💳 Оплатить приём
+booking-my = 📋 Мои записи
+booking-new = ➕ Записаться ещё
+booking-past = 🕘 Прошедшие приёмы
+booking-upcoming = 📋 Предстоящие приёмы
+booking-my-title = 📋 Ваши предстоящие приёмы:
+booking-my-empty = У вас нет предстоящих приёмов.
+booking-past-title = 🕘 Ваши прошедшие приёмы:
+booking-past-empty = Прошедших приёмов пока нет.
+booking-status-line = Статус: { $status }
+booking-status-booked = записан
+booking-status-completed = приём состоялся
+booking-status-no-show = неявка
+booking-status-cancelled = отменён
+booking-you-confirmed = ✅ Вы подтвердили, что придёте.
+booking-paid-in-full = 💳 Оплачено полностью.
+booking-to-pay = 💳 К оплате: { $amount }
+booking-button-reschedule = 🔁 Перенести
+booking-button-cancel = ❌ Отменить
+booking-button-cancel-yes = Да, отменить приём
+booking-button-keep = Нет, оставить
+booking-cancel-ask =
+    Отменить этот приём?
+
+    🩺 { $service }
+    👩‍⚕️ { $doctor }
+    🕐 { $time }
+booking-cancelled = ❌ Приём отменён, его время освобождено.
+booking-cancelled-toast = Отменено
+booking-too-late = Изменить этот приём онлайн уже нельзя (до него меньше { $hours } ч). Позвоните, пожалуйста, в клинику.
+booking-not-active = Этот приём больше нельзя изменить.
+booking-button-will-come = ✅ Приду
+booking-confirmed-toast = Спасибо! Ждём вас.
+booking-button-open = Открыть запись
+booking-reschedule-title =
+    🔁 Перенос: { $service }, { $doctor }
+    Сейчас: { $time }
+booking-reschedule-confirm =
+    Перенести приём?
+
+    🩺 { $service }
+    👩‍⚕️ { $doctor }
+    Было: { $time }
+    Стало: { $new }
+booking-rescheduled = 🔁 Ваш приём перенесён.
+booking-rescheduled-toast = Перенесено
+booking-reminder =
+    ⏰ Напоминаем о приёме
+    🕐 { $time }
+    🩺 { $service }
+    👩‍⚕️ { $doctor }
+    🏥 { $branch }, { $address }
+
+    Вы придёте?
+booking-cancelled-by-clinic = ❌ Клиника отменила ваш приём: { $service }, { $time }. Приносим извинения; запишитесь, пожалуйста, на другое время или напишите нам.
+booking-staff-booked =
+    🆕 Новая запись №{ $id }: { $patient }
+    { $service } · { $doctor }
+    { $branch }
+    { $time }
+booking-staff-rescheduled =
+    🔁 Запись №{ $id } перенесена: { $patient }
+    { $service } · { $doctor }
+    было { $previous }, стало { $time }
+booking-staff-cancelled =
+    ❌ Пациент отменил запись №{ $id }: { $patient }
+    { $service } · { $doctor }
+    { $time }
+booking-staff-confirmed = ✅ { $patient } подтвердил(а) приём №{ $id }: { $service } · { $doctor }, { $time }
+booking-pay-title = Приём №{ $id }
+booking-pay-description = { $service }, { $doctor }, { $time }
+booking-paid = ✅ Оплата за приём №{ $id } получена. Спасибо!
+booking-balance-button = 💰 Баланс
+booking-balance-title = 💰 Ваш счёт в клинике
+booking-balance-empty = Приёмов пока нет.
+booking-balance-line =
+    Баланс: { $balance }
+    Оплачено: { $paid }
+    Стоимость состоявшихся приёмов: { $charged }
+    Осталось оплатить за записи и приёмы: { $due }
+booking-visits-title = 🗓 Приёмы на { $day }:
+booking-visits-empty = Приёмов нет.
+booking-visit-completed = Отмечено: приём состоялся
+booking-visit-no-show = Отмечено: неявка
+booking-segment-branch = Пациенты филиала (номер или название)
+booking-segment-service = Пациенты услуги (номер или название)
+booking-segment-not-visited = Пациенты, не приходившие N месяцев
+booking-report-day = Приёмы: записано { $booked }, состоялось { $completed }, неявок { $noShow }

@@ -1,0 +1,19 @@
+# Каталог: категории, карточки товаров и поиск.
+menu-catalog = 🛍 Каталог
+command-catalog = Открыть каталог
+command-search = Поиск товаров
+catalog-title = 🛍 Каталог
+catalog-hint = Выберите категорию или товар — или напишите название товара, чтобы найти его.
+catalog-empty = Здесь пока ничего нет.
+catalog-back = « Назад
+catalog-search-button = 🔎 Поиск
+catalog-search-prompt = Напишите, что ищете, например «худи».
+catalog-search-invalid = Для поиска напишите от 2 до 64 символов.
+catalog-search-none = По запросу «{ $query }» ничего не нашлось. Попробуйте другое слово.
+catalog-search-results = Найдено по запросу «{ $query }»: { $count }
+catalog-price-from = от { $price }
+catalog-in-stock = В наличии: { $count }
+catalog-sold-out = Нет в наличии
+catalog-sold-out-short = нет в наличии
+catalog-choose-variant = Выберите вариант ниже.
+catalog-product-gone = Этого товара больше нет в продаже. Загляните в каталог.

@@ -1,0 +1,123 @@
+# Заказы: статусы, экраны покупателя, уведомления персоналу, статистика и выгрузки.
+menu-my-orders = 📦 Мои заказы
+command-my-orders = Мои заказы
+command-track-order = Отследить заказ по номеру
+command-stats = Статистика магазина (персонал)
+command-export = Выгрузить заказы в CSV и XLSX (персонал)
+
+order-status-new = 🆕 Новый
+order-status-confirmed = ✅ Подтверждён
+order-status-paid = 💳 Оплачен
+order-status-in_progress = 🛠 В работе
+order-status-shipped = 🚚 Отправлен
+order-status-delivered = 📬 Доставлен
+order-status-cancelled = ✖️ Отменён
+order-status-refunded = ↩️ Возврат
+
+orders-action-confirmed = ✅ Подтвердить
+orders-action-paid = 💳 Оплачен
+orders-action-in_progress = 🛠 В работу
+orders-action-shipped = 🚚 Отправлен
+orders-action-delivered = 📬 Доставлен
+orders-action-cancelled = ✖️ Отменить
+orders-action-refunded = ↩️ Возврат
+
+orders-total = Итого: { $total }
+orders-delivery-pickup = Самовывоз: { $point }
+orders-delivery-courier = Курьером по адресу: { $address }
+orders-phone = Телефон: { $phone }
+orders-payment = Оплата: { $method }
+orders-payment-on_delivery = при получении
+orders-payment-online = онлайн, ещё не оплачен
+orders-payment-stars = ⭐ Telegram Stars
+orders-payment-card = 💳 банковская карта
+orders-payment-heleket = 🪙 криптовалюта (Heleket)
+orders-payment-qr = 📱 оплата по QR
+orders-payment-manual = 🏦 банковский перевод
+orders-payment-paid = Оплата: { $method }, оплачен (платёж №{ $id })
+orders-comment = Комментарий: { $comment }
+orders-placed-at = Оформлен: { $at }
+orders-history = История статусов:
+orders-detail-title = Заказ { $number } — { $status }
+orders-open = Открыть заказ
+
+orders-staff-new = 🔔 Новый заказ!
+orders-staff-card-title = Заказ { $number } — { $status }
+orders-staff-customer = Покупатель: { $name } (id { $id })
+orders-staff-customer-changed = Покупатель изменил заказ { $number }: теперь { $status } (id пользователя { $actor }).
+orders-notify-status = Ваш заказ { $number }: { $status }
+orders-status-stale = Статус заказа уже изменился: { $status }. Вот актуальная карточка.
+orders-status-set = { $number }: { $status }
+orders-admin-only = Эта команда доступна только сотрудникам магазина.
+
+orders-my-empty = У вас пока нет заказов.
+orders-my-title = Ваши заказы ({ $count }). Выберите заказ, чтобы узнать статус:
+orders-back-to-list = « Мои заказы
+orders-cancel-button = ✖️ Отменить заказ
+orders-cancel-confirm = Отменить заказ { $number }? Товары вернутся в продажу.
+orders-cancel-yes = Да, отменить
+orders-cancel-no = Нет, оставить
+orders-cancelled-by-you = Заказ { $number } отменён.
+orders-cancel-too-late = Этот заказ уже нельзя отменить: мы начали его собирать. Напишите, пожалуйста, в поддержку.
+orders-track-usage = Укажите номер заказа после команды, например /track_order A-1001, или откройте свои заказы.
+orders-track-not-found = Среди ваших заказов нет заказа { $number }.
+
+orders-stats-title = 📊 Статистика
+orders-stats-users-total = Всего пользователей: { $count }
+orders-stats-period-today = Сегодня:
+orders-stats-period-7d = За 7 дней:
+orders-stats-period-30d = За 30 дней:
+orders-stats-new-users = • новых пользователей: { $count }
+orders-stats-orders = • заказов: { $count }, выручка: { $revenue }
+orders-stats-conversion = • конверсия из этапа «{ $step }» в заказ: { $customers } из { $users } ({ $rate })
+orders-stats-top = Популярные товары (30 дней):
+orders-stats-top-none = продаж пока нет
+
+orders-export-choose = Какие заказы выгрузить?
+orders-export-usage = Формат: /export [today|7d|30d|all|2026-01-31|2026-01-01..2026-01-31] [статус], например /export 30d shipped
+orders-export-caption = Заказов: { $count } (период: { $period }, статус: { $status })
+orders-export-period-today = Сегодня
+orders-export-period-7d = 7 дней
+orders-export-period-30d = 30 дней
+orders-export-period-all = Все
+orders-export-sheet = Заказы
+orders-export-col-number = Номер
+orders-export-col-created = Создан
+orders-export-col-status = Статус
+orders-export-col-customer = Покупатель
+orders-export-col-user_id = ID пользователя
+orders-export-col-phone = Телефон
+orders-export-col-delivery = Доставка
+orders-export-col-address = Адрес / пункт выдачи
+orders-export-col-items = Товары
+orders-export-col-quantity = Количество
+orders-export-col-total = Сумма
+orders-export-col-currency = Валюта
+orders-export-col-payment = Оплата
+orders-export-col-comment = Комментарий
+orders-export-delivery-pickup = Самовывоз
+orders-export-delivery-courier = Курьер
+
+orders-segment-ordered-within-days = Заказывали за последние N дней
+orders-report-day = 🛍 Заказов: { $count }, выручка: { $revenue }
+orders-report-waiting = ⏳ Новых заказов ждут обработки: { $count }
+
+# Оплата заказов через модуль платежей.
+orders-pay-title = Заказ { $number }
+orders-pay-heading = 🧾 Заказ { $number }
+orders-pay-choose = Как вы хотите оплатить?
+orders-pay-button = 💳 Оплатить { $amount }
+orders-pay-back = « К заказу
+orders-pay-on-delivery = 🤝 Оплатить при получении
+orders-pay-on-delivery-chosen = 👍 Заказ { $number }: оплата { $total } при получении — курьеру или в пункте самовывоза. Мы сообщим, когда изменится его статус.
+orders-pay-none = Онлайн-оплата заказа { $number } сейчас недоступна. Попробуйте чуть позже — заказ сохранён.
+orders-pay-not-needed = Заказ { $number } больше не ждёт оплаты.
+orders-paid-notice = ✅ Оплата получена: { $amount } за заказ { $number } (платёж №{ $id }).
+orders-paid-extra = Платёж №{ $id } ({ $amount }) получен, но заказ { $number } уже не ждёт оплаты. Магазин вернёт деньги; вопросы — /paysupport.
+orders-cancel-confirm-paid = Отменить заказ { $number }? Он оплачен: магазин вернёт деньги.
+orders-refund-retrying = Telegram ещё не подтвердил возврат по заказу { $number }; Лавка продолжит попытки.
+orders-error-refund_not_allowed = Заказ { $number } нельзя вернуть в его текущем статусе.
+orders-staff-paid = 💳 Заказ { $number } оплачен: { $amount } (платёж №{ $id }).
+orders-staff-extra-payment = ⚠️ Платёж №{ $id } ({ $amount }) пришёл за заказ { $number }, который уже { $status } и не ждёт оплаты. Верните деньги покупателю: /refund { $id }
+orders-staff-refund-refused = ⚠️ Telegram отказал в возврате платежа №{ $id } по заказу { $number }. Заказ остаётся в статусе { $status }; верните деньги покупателю вручную.
+orders-staff-cancelled-paid = Заказ был оплачен (платёж №{ $id }): верните деньги командой /refund { $id }.

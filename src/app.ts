@@ -1,0 +1,291 @@
+import type { FastifyInstance } from 'fastify';
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import { Api, type Bot } from 'grammy';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { loadBusinessConfig, type BusinessConfig } from './config/business.ts';
+import type { Env } from './config/env.ts';
+import { createDatabase, type DatabaseHandle } from './db/database.ts';
+import { migrate } from './db/migrator.ts';
+import { connectRedis } from './db/redis.ts';
+import { createDelivery, type Delivery } from './delivery/delivery.ts';
+import { startJobs, type JobRunner } from './delivery/jobs.ts';
+import { createAdminHttp } from './http/admin.ts';
+import { sandboxAdminIds, sandboxPageRoutes } from './http/sandbox.routes.ts';
+import { createHttpServer, registerWebhook, type ReadinessCheck } from './http/server.ts';
+import type { CommandSpec, JobSpec, LavkaModule, ModuleServices } from './modules/module.ts';
+import { discoverModules, migrationGroups, selectModules, setupModules, type ActiveModule } from './modules/registry.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { createSimulator, registerSimulatorRoutes, type TelegramSimulator } from './sim/index.ts';
+import { createBot } from './telegram/bot.ts';
+import { createRedisChatLock } from './telegram/chat-lock.ts';
+import { BASE_COMMANDS, publishCommands } from './telegram/commands.ts';
+import type { BotContext } from './telegram/context.ts';
+import { pruneProcessedUpdates } from './telegram/dedupe.ts';
+import { createTranslator, type Translator } from './telegram/i18n.ts';
+
+/** Where the sandbox mounts the simulator's Bot API on Lavka's own port. */
+export const SANDBOX_API_PREFIX = '/sandbox/telegram';
+
+/** Options for {@link startLavka}. */
+export interface StartOptions {
+  env: Env;
+  logger: Logger;
+  /** Start the HTTP server and the update loop (false: build everything, start nothing). */
+  start?: boolean;
+  /** Replaces `Date.now` for the modules (tests). */
+  now?: () => number;
+  presetsDir?: string;
+  /**
+   * Modules defined in code rather than in `src/modules` (embedding Lavka, tests); they are
+   * always enabled.
+   */
+  extraModules?: readonly LavkaModule[];
+  /** Settings for the simulator the sandbox runs (no token configured). */
+  sandbox?: { rateLimits?: false };
+}
+
+/** A running Lavka. */
+export interface LavkaApp {
+  env: Env;
+  config: BusinessConfig;
+  database: DatabaseHandle;
+  bot: Bot<BotContext>;
+  http: FastifyInstance;
+  i18n: Translator;
+  metrics: Metrics;
+  modules: readonly ActiveModule[];
+  services: Partial<ModuleServices>;
+  /** The base URL the server listens on (after start). */
+  url?: string;
+  /** Present in sandbox mode: the simulated Telegram the bot talks to. */
+  sandbox?: TelegramSimulator;
+  /** How updates arrive. */
+  mode: 'sandbox' | 'polling' | 'webhook';
+  /** The outbox sender, rate limiter and scheduler (started with the bot). */
+  delivery: Delivery;
+  /** Finishes in-flight updates, stops jobs, closes the server and the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds and starts Lavka: config → database (migrated) → modules → HTTP → bot → updates.
+ * Without a bot token it starts the sandbox: a simulated Telegram on the same port.
+ */
+export async function startLavka(options: StartOptions): Promise<LavkaApp> {
+  const { logger } = options;
+  // Without a token this is the sandbox, where the simulated admin is an admin when ADMIN_IDS is empty.
+  const env = options.env.TELEGRAM_BOT_TOKEN ? options.env : { ...options.env, ADMIN_IDS: sandboxAdminIds(options.env.ADMIN_IDS) };
+  const now = options.now ?? Date.now;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        logger.error({ err: error }, 'shutdown step failed');
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    const config = await loadBusinessConfig({ preset: env.LAVKA_PRESET, configFile: env.LAVKA_CONFIG, presetsDir: options.presetsDir });
+    const i18n = createTranslator({ defaultLocale: config.business.defaultLocale, overrides: config.texts });
+    const extraModules = options.extraModules ?? [];
+    const allModules = [...(await discoverModules()), ...extraModules];
+    const selected = selectModules(allModules, { ...config, modules: [...config.modules, ...extraModules.map((item) => item.name)] });
+
+    const database = await createDatabase({ url: env.DATABASE_URL });
+    cleanups.push(() => database.close());
+    const report = await migrate(database, migrationGroups(allModules));
+    if (report.applied.length > 0) logger.info({ applied: report.applied }, 'database migrated');
+
+    let redis: Redis | undefined;
+    if (env.REDIS_URL) {
+      redis = await connectRedis(env.REDIS_URL);
+      const client = redis;
+      cleanups.push(() => void client.disconnect());
+    }
+
+    const { active, services } = await setupModules(selected, { env, config, database, logger, i18n, now });
+    // Broadcasts offer the audience segments the other modules contribute (orders, wallet…).
+    services.broadcasts?.useSegments(active.flatMap((item) => item.instance.segments ?? []));
+    const users = services.users;
+    if (!users) throw new Error('the users module is missing');
+
+    const metrics = createMetrics();
+    const mode: LavkaApp['mode'] = env.TELEGRAM_BOT_TOKEN ? env.BOT_MODE : 'sandbox';
+    const sandbox = mode === 'sandbox' ? createSimulator({ rateLimits: options.sandbox?.rateLimits }) : undefined;
+    if (sandbox) cleanups.push(() => sandbox.close());
+
+    const readiness: ReadinessCheck[] = [
+      { name: 'database', check: async () => (await database.db.selectFrom('lavka_migrations').select('name').limit(1).execute(), { ok: true }) },
+    ];
+    if (redis) {
+      const client = redis;
+      readiness.push({ name: 'redis', check: async () => ({ ok: (await client.ping()) === 'PONG' }) });
+    }
+    for (const item of active) readiness.push(...(item.instance.health ?? []));
+
+    // Module staff routes are mounted only behind the admin panel's gate (session, role, CSRF, audit).
+    const adminHttp = createAdminHttp({ env, config, database, logger, i18n, metrics, modules: active, services, readiness, mode, now });
+    const http = await createHttpServer({
+      logger,
+      metrics,
+      readiness,
+      plugins: [
+        ...adminHttp.plugins,
+        ...active
+          .filter((item) => item.instance.publicRoutes)
+          .map((item) => ({ prefix: `/public/${item.name}`, plugin: item.instance.publicRoutes! })),
+        ...(sandbox
+          ? [
+              { prefix: SANDBOX_API_PREFIX, plugin: registerSimulatorRoutes(sandbox) },
+              {
+                prefix: '/sandbox',
+                plugin: sandboxPageRoutes({ sim: sandbox, config, preset: env.LAVKA_PRESET, adminIds: env.ADMIN_IDS, apiPrefix: SANDBOX_API_PREFIX, adminUrl: '/admin/' }),
+              },
+            ]
+          : []),
+      ],
+    });
+    cleanups.push(() => http.close());
+    if (sandbox) http.get('/', (_request, reply) => reply.redirect('/sandbox'));
+    // Fastify takes no routes once listening, and the bot needs the listening URL in the
+    // sandbox, so the webhook route looks the bot up when an update arrives.
+    let botForWebhook: Bot<BotContext> | undefined;
+    const webhookUrl = mode === 'webhook' ? new URL(env.WEBHOOK_URL as string) : undefined;
+    if (webhookUrl) {
+      registerWebhook(http, { path: webhookUrl.pathname, secret: env.WEBHOOK_SECRET as string, bot: () => botForWebhook });
+    }
+
+    const commands: CommandSpec[] = [...BASE_COMMANDS, ...active.flatMap((item) => item.instance.commands ?? [])];
+    const start = options.start ?? true;
+    let url: string | undefined;
+    if (start) {
+      await http.listen({ port: env.PORT, host: env.HOST });
+      const address = http.server.address();
+      const port = typeof address === 'object' && address ? address.port : env.PORT;
+      url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`;
+      adminHttp.listening(url);
+    }
+
+    const token = sandbox ? sandbox.token : (env.TELEGRAM_BOT_TOKEN as string);
+    const apiRoot = sandbox ? `${url ?? 'http://127.0.0.1'}${SANDBOX_API_PREFIX}` : env.TELEGRAM_API_ROOT;
+    const bot = createBot({
+      token,
+      apiRoot,
+      config,
+      db: database.db,
+      logger,
+      metrics,
+      i18n,
+      users,
+      modules: active.map((item) => ({ name: item.name, instance: item.instance })),
+      commands,
+      staff: services.admin,
+      chatLock: redis ? createRedisChatLock(redis) : undefined,
+      botInfo: sandbox?.botInfo,
+      now,
+    });
+    // Readiness asks Telegram through a bare client: the bot's own retries would hide an outage.
+    const probeApi = new Api(token, { apiRoot });
+    readiness.push({
+      name: 'telegram',
+      check: async () => {
+        await probeApi.getMe();
+        return { ok: true };
+      },
+    });
+
+    const delivery = createDelivery({
+      env,
+      config,
+      database,
+      logger,
+      metrics,
+      i18n,
+      bot,
+      users,
+      modules: active.map((item) => ({ name: item.name, instance: item.instance })),
+      redis,
+      now,
+    });
+
+    const jobList: JobSpec[] = [
+      { name: 'prune-processed-updates', everyMs: 3600_000, run: async () => void (await pruneProcessedUpdates(database.db, now())) },
+      ...active.flatMap((item) => item.instance.jobs ?? []),
+    ];
+
+    const seedDemo = env.LAVKA_DEMO_DATA === 'on' || (env.LAVKA_DEMO_DATA === 'auto' && mode === 'sandbox');
+    if (seedDemo) {
+      for (const item of active) {
+        const data = config.demo[item.name];
+        if (item.instance.seedDemo && data !== undefined) await item.instance.seedDemo(data);
+      }
+    }
+
+    let runner: RunnerHandle | undefined;
+    let jobs: JobRunner | undefined;
+    if (start) {
+      await bot.init();
+      await publishCommands({ api: bot.api, i18n, commands, adminIds: env.ADMIN_IDS, logger }).catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not publish the command list'),
+      );
+      if (webhookUrl) {
+        botForWebhook = bot;
+        await bot.api.setWebhook(webhookUrl.href, { secret_token: env.WEBHOOK_SECRET, allowed_updates: ALLOWED_UPDATES });
+        logger.info({ url: webhookUrl.origin + webhookUrl.pathname }, 'webhook set');
+      } else {
+        await bot.api.deleteWebhook();
+        runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
+        const handle = runner;
+        cleanups.push(async () => {
+          if (handle.isRunning()) await handle.stop();
+          // stop() ends fetching but not the updates already handed out: wait for them so
+          // their session writes land before the database closes.
+          const deadline = Date.now() + 10_000;
+          while (handle.size() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+        });
+      }
+      jobs = startJobs(jobList, logger);
+      const jobRunner = jobs;
+      cleanups.push(() => jobRunner.stop());
+      // Pushed last so it stops first: outcomes in flight are recorded before the database closes.
+      await delivery.start();
+      cleanups.push(() => delivery.stop());
+    }
+
+    return {
+      env,
+      config,
+      database,
+      bot,
+      http,
+      i18n,
+      metrics,
+      modules: active,
+      services,
+      url,
+      sandbox,
+      mode,
+      delivery,
+      stop: cleanup,
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/** Update types Lavka handles; Telegram sends nothing else. */
+export const ALLOWED_UPDATES = [
+  'message',
+  'edited_message',
+  'callback_query',
+  'pre_checkout_query',
+  'my_chat_member',
+  'chat_member',
+  'inline_query',
+] as const;

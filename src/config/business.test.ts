@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { deepMerge, listPresets, loadBusinessConfig } from './business.ts';
+import { ConfigError } from './env.ts';
+
+describe('business configuration', () => {
+  test('every shipped preset loads and validates', async () => {
+    const presets = await listPresets();
+    assert.deepEqual(presets, ['billing', 'clinic', 'print3d', 'shop', 'stars']);
+    for (const preset of presets) {
+      const config = await loadBusinessConfig({ preset });
+      assert.ok(config.modules.length > 0, `${preset} enables modules`);
+      assert.ok(config.business.locales.includes(config.business.defaultLocale), `${preset} default locale is enabled`);
+    }
+  });
+
+  test('an owner config file overrides the preset: objects merge, lists replace', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-config-'));
+    const file = path.join(dir, 'my-shop.yaml');
+    writeFileSync(file, 'business:\n  name: Aigerim Flowers\nadminChatIds: [-1001]\ntexts:\n  ru:\n    start-welcome: Привет!\n');
+    const config = await loadBusinessConfig({ preset: 'shop', configFile: file });
+    assert.equal(config.business.name, 'Aigerim Flowers');
+    assert.equal(config.business.currency, 'KZT', 'untouched preset values stay');
+    assert.deepEqual(config.adminChatIds, [-1001]);
+    assert.equal(config.texts.ru?.['start-welcome'], 'Привет!');
+  });
+
+  test('an unknown preset names the known ones', async () => {
+    await assert.rejects(loadBusinessConfig({ preset: 'bakery' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /unknown preset "bakery"/);
+      assert.match(error.message, /shop/);
+      return true;
+    });
+  });
+
+  test('an invalid config file is refused with every bad field named', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-config-'));
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, 'business:\n  timeZone: Mars/Olympus\n  currency: tenge\nmodules: []\n');
+    await assert.rejects(loadBusinessConfig({ preset: 'shop', configFile: file }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /business\.timeZone: expected an IANA time zone/);
+      assert.match(error.message, /business\.currency/);
+      assert.match(error.message, /modules/);
+      return true;
+    });
+  });
+
+  test('a config file that is not YAML is refused with the parser message', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-config-'));
+    const file = path.join(dir, 'broken.yaml');
+    writeFileSync(file, 'business: [unclosed\n');
+    await assert.rejects(loadBusinessConfig({ preset: 'shop', configFile: file }), /is not valid YAML/);
+  });
+
+  test('deepMerge merges nested objects and replaces arrays', () => {
+    assert.deepEqual(deepMerge({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, e: 2 }), { a: { b: 1, c: [3] }, d: 1, e: 2 });
+  });
+});

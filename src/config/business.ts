@@ -1,0 +1,147 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './env.ts';
+
+/** Languages Lavka ships texts for. */
+export const SUPPORTED_LOCALES = ['ru', 'en', 'kk'] as const;
+/** One of the languages Lavka ships texts for. */
+export type Locale = (typeof SUPPORTED_LOCALES)[number];
+
+const localeSchema = z.enum(SUPPORTED_LOCALES);
+
+/** A main-menu entry: a module's action shown as a button on the start screen. */
+const menuItemSchema = z.object({
+  /** Callback action, `<module>:<action>`, e.g. `faq:list`. */
+  action: z.string().regex(/^[a-z0-9_-]+:[a-z0-9_:]+$/, 'expected <module>:<action>'),
+  /** Fluent message id of the button label. */
+  label: z.string().min(1),
+});
+
+/**
+ * The business configuration: what a preset ships and what an owner's `LAVKA_CONFIG` file
+ * overrides. Module sections are checked by each module's own schema.
+ */
+export const businessConfigSchema = z.object({
+  business: z
+    .object({
+      name: z.string().min(1).max(64).default('Lavka'),
+      timeZone: z
+        .string()
+        .refine(isTimeZone, 'expected an IANA time zone such as Asia/Almaty')
+        .default('UTC'),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as KZT').default('USD'),
+      defaultLocale: localeSchema.default('en'),
+      locales: z.array(localeSchema).min(1).default(['ru', 'en', 'kk']),
+      support: z
+        .object({
+          username: z.string().regex(/^@?\w{5,32}$/).optional(),
+          phone: z.string().max(32).optional(),
+          email: z.email().optional(),
+          hours: z.string().max(120).optional(),
+        })
+        .default({}),
+    })
+    .default({ name: 'Lavka', timeZone: 'UTC', currency: 'USD', defaultLocale: 'en', locales: ['ru', 'en', 'kk'], support: {} }),
+  /** Modules the deployment enables, in the order their menu entries appear. */
+  modules: z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1),
+  menu: z.array(menuItemSchema).default([]),
+  /** Staff group chats that receive alerts and new orders. */
+  adminChatIds: z.array(z.number().int()).default([]),
+  /** Per-language overrides of Fluent messages: `{ ru: { 'start-welcome': '…' } }`. */
+  texts: z.partialRecord(localeSchema, z.record(z.string(), z.string())).default({}),
+  /** Module-specific sections, keyed by module name; validated by the module. */
+  settings: z.record(z.string(), z.unknown()).default({}),
+  /** Demo data per module, seeded into an empty database when demo data is on. */
+  demo: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** Validated business configuration. */
+export type BusinessConfig = z.infer<typeof businessConfigSchema>;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Where presets live: `presets/<name>/preset.yaml`. */
+export const PRESETS_DIR = path.resolve(import.meta.dirname, '../../presets');
+
+/** Lists the presets that ship with Lavka. */
+export async function listPresets(presetsDir = PRESETS_DIR): Promise<string[]> {
+  const { readdir } = await import('node:fs/promises');
+  const entries = await readdir(presetsDir, { withFileTypes: true });
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+}
+
+/**
+ * Loads a preset and deep-merges the owner's config file over it (objects merge, arrays and
+ * scalars replace), then validates the result. Errors name the file and every bad field.
+ */
+export async function loadBusinessConfig(options: {
+  preset: string;
+  configFile?: string;
+  presetsDir?: string;
+}): Promise<BusinessConfig> {
+  const presetsDir = options.presetsDir ?? PRESETS_DIR;
+  const presetFile = path.join(presetsDir, options.preset, 'preset.yaml');
+  let merged = await readConfigFile(presetFile).catch(async (error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      const known = await listPresets(presetsDir).catch(() => []);
+      throw new ConfigError(`Lavka cannot start: unknown preset "${options.preset}".`, [
+        `LAVKA_PRESET: expected one of ${known.join(', ')}`,
+      ]);
+    }
+    throw error;
+  });
+  if (options.configFile) {
+    const override = await readConfigFile(path.resolve(options.configFile));
+    merged = deepMerge(merged, override);
+  }
+  const result = businessConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const source = options.configFile ? `${presetFile} + ${options.configFile}` : presetFile;
+    throw new ConfigError(
+      `Lavka cannot start: the business configuration (${source}) is invalid.`,
+      result.error.issues.map((problem) => `${problem.path.join('.') || '(root)'}: ${problem.message}`),
+    );
+  }
+  return result.data;
+}
+
+async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  const text = await readFile(file, 'utf8');
+  let value: unknown;
+  try {
+    value = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`Lavka cannot start: ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}.`, [
+      (error as Error).message,
+    ]);
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(`Lavka cannot start: ${file} must contain an object at the top level.`, []);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Objects merge key by key; anything else in `override` replaces what `base` had. */
+export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    out[key] =
+      isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

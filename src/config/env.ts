@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/** Telegram's public Bot API server, used when no other root is configured. */
+export const TELEGRAM_DEFAULT_API_ROOT = 'https://api.telegram.org';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Comma-separated Telegram user ids, e.g. `123,456`. */
+const idList = z
+  .string()
+  .trim()
+  .refine((value) => value === '' || value.split(',').every((part) => /^\s*-?\d{1,16}\s*$/.test(part)), {
+    message: 'expected comma-separated Telegram ids, e.g. 123456789,987654321',
+  })
+  .transform((value) => (value === '' ? [] : value.split(',').map((part) => Number(part.trim()))));
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^sqlite:.+/.test(value) || /^postgres(ql)?:\/\/.+/.test(value), {
+    message: 'expected sqlite:<path> or postgres://user@host:port/database',
+  });
+
+/**
+ * The process environment Lavka reads, with defaults. Every variable is listed in
+ * `.env.example` and in the README's configuration reference.
+ */
+export const envSchema = z
+  .object({
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .trim()
+      .regex(/^\d+:[\w-]{10,}$/, 'expected a token from @BotFather, e.g. 123456:ABC-DEF…')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    TELEGRAM_API_ROOT: z.url({ message: 'expected an http(s) URL' }).default(TELEGRAM_DEFAULT_API_ROOT),
+    BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
+    WEBHOOK_URL: z.url({ message: 'expected the public https URL Telegram should call' }).optional(),
+    WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'expected 16–256 characters of A-Z, a-z, 0-9, _ and -')
+      .optional(),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z.string().default('0.0.0.0'),
+    PUBLIC_URL: z.url().optional(),
+    DATABASE_URL: databaseUrl.default('sqlite:./data/lavka.db'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/.+/, 'expected redis://host:port')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    ADMIN_IDS: idList.default([]),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    LOG_FILE: z.string().optional(),
+    LAVKA_PRESET: z.string().regex(/^[a-z0-9-]+$/, 'expected a preset name such as shop').default('shop'),
+    LAVKA_CONFIG: z.string().optional(),
+    LAVKA_DEMO_DATA: z
+      .enum(['auto', 'on', 'off'])
+      .default('auto')
+      .describe('seed the preset demo data: auto = only in the sandbox'),
+    // Delivery: the outbox sender, broadcasts and the scheduler (src/delivery/README.md).
+    SEND_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(30),
+    PAID_BROADCAST: z.enum(['on', 'off']).default('off'),
+    PAID_BROADCAST_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(1000),
+    DELIVERY_UNCERTAIN_RESEND: z.enum(['transactional', 'all', 'none']).default('transactional'),
+    DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    DAILY_REPORT_TIME: z
+      .string()
+      .regex(/^(off|([01]?\d|2[0-3]):[0-5]\d)$/, 'expected HH:MM in the business time zone, or off')
+      .default('09:00'),
+    // Payments and the wallet (src/modules/payments, src/modules/wallet).
+    PAYMENTS_PROVIDER_TOKEN: z.string().trim().min(8, 'expected the provider token from @BotFather → Payments').optional(),
+    HELEKET_MERCHANT_ID: z.string().trim().min(1).optional(),
+    HELEKET_API_KEY: z.string().trim().min(8).optional(),
+    HELEKET_API_URL: z.url({ message: 'expected an http(s) URL' }).default('https://api.heleket.com'),
+    QR_WEBHOOK_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+    STARS_PACKS: z
+      .string()
+      .regex(/^\s*\d+:\d+\s*(,\s*\d+:\d+\s*)*$/, 'expected tokens:stars pairs, e.g. 100:50,500:225')
+      .optional(),
+    PRICE_BUY_RUB: z.coerce.number().positive().max(1_000_000).optional(),
+    PRICE_SELL_RUB: z.coerce.number().positive().max(1_000_000).optional(),
+    STARS_FULFILMENT_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  });
+
+/** Validated environment. */
+export type Env = z.infer<typeof envSchema>;
+
+/** Thrown when the environment is invalid; its message lists every bad variable. */
+export class ConfigError extends Error {
+  readonly code = 'config.invalid';
+  readonly problems: string[];
+  constructor(title: string, problems: string[]) {
+    super(`${title}\n${problems.map((line) => `  - ${line}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Parses the environment. Empty strings count as "not set", so a `.env` copied from
+ * `.env.example` with blank values behaves like an empty environment.
+ */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const known = Object.keys(envSchema.shape);
+  const input: Record<string, string> = {};
+  for (const key of known) {
+    const value = source[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const result = envSchema.safeParse(input);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((problem) => {
+        const name = problem.path.join('.') || '(environment)';
+        const given = typeof problem.path[0] === 'string' ? input[problem.path[0]] : undefined;
+        const shown = given === undefined ? '' : ` (got ${JSON.stringify(redact(String(problem.path[0]), given))})`;
+        return `${name}: ${problem.message}${shown}`;
+      });
+  // Checked on the raw input, so they are reported together with any other bad value.
+  if (input.BOT_MODE === 'webhook') {
+    for (const name of ['TELEGRAM_BOT_TOKEN', 'WEBHOOK_URL', 'WEBHOOK_SECRET'] as const) {
+      if (input[name] === undefined) problems.push(`${name}: required when BOT_MODE=webhook`);
+    }
+  }
+  if (!result.success || problems.length > 0) {
+    throw new ConfigError('Lavka cannot start: the environment has invalid values.', problems);
+  }
+  return result.data;
+}
+
+/** Keeps secrets out of error messages and logs. */
+function redact(name: string, value: string): string {
+  if (/TOKEN|SECRET|PASSWORD|API_KEY/.test(name)) return value.length > 4 ? `${value.slice(0, 4)}…` : '…';
+  if (/URL/.test(name)) return value.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+  return value;
+}

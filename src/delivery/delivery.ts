@@ -1,0 +1,180 @@
+import { Api, type Bot, type Transformer } from 'grammy';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { BusinessConfig } from '../config/business.ts';
+import type { Env } from '../config/env.ts';
+import type { DatabaseHandle } from '../db/database.ts';
+import type { ModuleInstance } from '../modules/module.ts';
+import type { UsersService } from '../modules/users/users.service.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { BotContext } from '../telegram/context.ts';
+import type { Translator } from '../telegram/i18n.ts';
+import { DAILY_REPORT_JOB, createDailyReportHandler } from './daily-report.ts';
+import { createOutboxRepository } from './outbox.repository.ts';
+import { createRateLimiter, type SendRateLimiter } from './rate-limiter.ts';
+import { createRedisRateLimiter } from './redis-rate-limiter.ts';
+import { cancelJob, createScheduler, ensureRecurringJob, type JobHandler, type Scheduler } from './scheduler.ts';
+import { createOutboxSender, type ApiCall, type OutboxSender } from './sender.ts';
+import { apiMetrics } from '../telegram/api-metrics.ts';
+
+/** The scheduled job kind that deletes old finished outbox rows. */
+export const OUTBOX_PRUNE_JOB = 'core.outbox_prune';
+/** How long finished outbox rows are kept (broadcasts keep their own totals). */
+const OUTBOX_RETENTION_MS = 30 * 86_400_000;
+
+/** Everything the delivery engine needs, passed in explicitly. */
+export interface DeliveryDeps {
+  env: Env;
+  config: BusinessConfig;
+  database: DatabaseHandle;
+  logger: Logger;
+  metrics: Metrics;
+  i18n: Translator;
+  bot: Bot<BotContext>;
+  users: UsersService;
+  modules: readonly { name: string; instance: ModuleInstance }[];
+  /** Present when REDIS_URL is set: the send rate is then shared by every instance. */
+  redis?: Redis;
+  now?: () => number;
+}
+
+/** The delivery engine of one Lavka instance: limiter, outbox sender and scheduler. */
+export interface Delivery {
+  limiter: SendRateLimiter;
+  sender: OutboxSender;
+  scheduler: Scheduler;
+  /** Declares the core recurring jobs and starts the sender and the scheduler. */
+  start(): Promise<void>;
+  /** Stops both gracefully: calls in flight finish and are recorded. Call before the database closes. */
+  stop(): Promise<void>;
+  /** Tests only: stops the sender as a killed process would (see {@link OutboxSender.stopAbruptly}). */
+  stopAbruptly(): Promise<void>;
+}
+
+/** Bot API methods that post a message and so draw on the send budget. */
+export function isSendMethod(method: string): boolean {
+  return /^(send|copy|forward)/.test(method) && method !== 'sendChatAction';
+}
+
+/**
+ * Creates the delivery engine and puts direct replies on the same send budget: a reply takes
+ * a bot-wide token too, so a broadcast at full speed and a busy bot together stay within
+ * Telegram's limit instead of tripping 429s. Replies never wait for a token (they borrow, and
+ * the outbox waits out the debt) nor on the per-chat budget; only a 429 pause holds them.
+ */
+export function createDelivery(deps: DeliveryDeps): Delivery {
+  const { env, database, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const limits = { globalPerSecond: env.SEND_RATE_PER_SECOND, paidPerSecond: env.PAID_BROADCAST_RATE_PER_SECOND };
+  const limiter = deps.redis
+    ? createRedisRateLimiter(deps.redis, { limits, prefix: `lavka:{send:${deps.bot.token.split(':')[0]}}:` })
+    : createRateLimiter({ limits });
+
+  deps.bot.api.config.use(replyBudget(limiter));
+
+  // A separate client for outbox sends: without auto-retry, so that a 429 reaches the sender
+  // (which pauses everything for it) instead of being waited out inside one call.
+  let api: Api | undefined;
+  const call: ApiCall = (method, payload) => {
+    if (!api) {
+      api = new Api(deps.bot.token, { ...deps.bot.api.options, timeoutSeconds: Math.max(5, Math.floor(env.DELIVERY_LEASE_SECONDS / 2)) });
+      api.config.use(apiMetrics(deps.metrics));
+    }
+    const raw = api.raw as unknown as Record<string, (payload: Record<string, unknown>) => Promise<unknown>>;
+    const send = raw[method];
+    if (typeof send !== 'function') return Promise.reject(new Error(`unknown Bot API method ${method}`));
+    return send(payload);
+  };
+
+  const sender = createOutboxSender({
+    repository: createOutboxRepository(database.db, database.dialect),
+    limiter,
+    call,
+    logger,
+    metrics: deps.metrics,
+    onBlocked: (chatId) => deps.users.setBlocked(chatId, true),
+    blockedChats: async (chatIds) => {
+      const users = await Promise.all(chatIds.map((id) => deps.users.get(id)));
+      return new Set(users.filter((user) => user?.is_blocked === 1).map((user) => user?.id as number));
+    },
+    options: {
+      leaseMs: env.DELIVERY_LEASE_SECONDS * 1000,
+      paidBroadcast: env.PAID_BROADCAST === 'on',
+      uncertainResend: env.DELIVERY_UNCERTAIN_RESEND,
+    },
+  });
+
+  const handlers = new Map<string, JobHandler>();
+  handlers.set(
+    DAILY_REPORT_JOB,
+    createDailyReportHandler({
+      db: database.db,
+      config: deps.config,
+      i18n: deps.i18n,
+      users: deps.users,
+      adminIds: env.ADMIN_IDS,
+      modules: deps.modules,
+      now,
+    }),
+  );
+  handlers.set(OUTBOX_PRUNE_JOB, async () => {
+    const removed = await createOutboxRepository(database.db, database.dialect).prune(now() - OUTBOX_RETENTION_MS);
+    if (removed > 0) logger.info({ removed }, 'old outbox rows deleted');
+  });
+  for (const { name, instance } of deps.modules) {
+    for (const [kind, handler] of Object.entries(instance.jobHandlers ?? {})) {
+      if (handlers.has(kind)) throw new Error(`job kind ${kind} of module ${name} is already registered`);
+      handlers.set(kind, handler);
+    }
+  }
+  const scheduler = createScheduler({ db: database.db, dialect: database.dialect, handlers, logger });
+
+  let started = false;
+  return {
+    limiter,
+    sender,
+    scheduler,
+    async start() {
+      const timeZone = deps.config.business.timeZone;
+      if (env.DAILY_REPORT_TIME === 'off') {
+        await cancelJob(database.db, DAILY_REPORT_JOB, now());
+      } else {
+        await ensureRecurringJob(
+          database.db,
+          { kind: DAILY_REPORT_JOB, dedupeKey: DAILY_REPORT_JOB, recurrence: { type: 'daily', time: env.DAILY_REPORT_TIME, timeZone } },
+          now(),
+        );
+      }
+      await ensureRecurringJob(
+        database.db,
+        { kind: OUTBOX_PRUNE_JOB, dedupeKey: OUTBOX_PRUNE_JOB, recurrence: { type: 'interval', everyMs: 6 * 3600_000 } },
+        now(),
+      );
+      sender.start();
+      scheduler.start();
+      started = true;
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await scheduler.stop();
+      await sender.stop();
+    },
+    async stopAbruptly() {
+      started = false;
+      sender.stopAbruptly();
+      await scheduler.stop();
+    },
+  };
+}
+
+/** Direct replies take (or borrow) a bot-wide token for each message they post. */
+function replyBudget(limiter: SendRateLimiter): Transformer {
+  return async (prev, method, payload, signal) => {
+    if (isSendMethod(method)) {
+      const paid = (payload as { allow_paid_broadcast?: boolean } | undefined)?.allow_paid_broadcast === true;
+      await limiter.acquire({ paid }, signal as globalThis.AbortSignal | undefined);
+    }
+    return prev(method, payload, signal);
+  };
+}

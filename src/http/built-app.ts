@@ -1,0 +1,24 @@
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+/**
+ * Serves a Vite-built web app (the sandbox chat, the admin panel) from `pageDir` inside a
+ * Fastify scope, and returns how to send its `index.html` for client-side routes. Vite puts a
+ * content hash in every asset name, so assets are cached for good; the page itself never is,
+ * so a deploy reaches every browser at once.
+ */
+export async function serveBuiltApp(scope: FastifyInstance, pageDir: string): Promise<(reply: FastifyReply) => FastifyReply> {
+  await scope.register(fastifyStatic, {
+    root: pageDir,
+    prefix: '/',
+    index: false,
+    wildcard: true,
+    cacheControl: false,
+    setHeaders(reply, filePath) {
+      const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
+      reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  return (reply) => reply.header('cache-control', 'no-cache').sendFile('index.html', pageDir);
+}

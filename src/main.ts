@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
+import { startLavka } from './app.ts';
+import { ConfigError, parseEnv } from './config/env.ts';
+import { DatabaseLockedError } from './db/sqlite.ts';
+import { createLogger } from './observability/logger.ts';
+
+// Start-up: .env → validated env → logger → Lavka; then wait for SIGINT/SIGTERM.
+// Node keeps compiled code between starts (in the OS temp folder): restarts come up faster.
+enableCompileCache();
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+let env;
+try {
+  env = parseEnv();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const pretty = process.argv.includes('--dev') || (process.stdout.isTTY && process.env.NODE_ENV !== 'production');
+const logger = createLogger({ level: env.LOG_LEVEL, pretty, file: env.LOG_FILE });
+
+try {
+  const app = await startLavka({ env, logger });
+  if (app.mode === 'sandbox') {
+    logger.info(
+      `Lavka is running the "${app.config.modules.length ? env.LAVKA_PRESET : ''}" preset in the sandbox (no TELEGRAM_BOT_TOKEN set).\n` +
+        `  Open ${app.url}/sandbox to chat with your bot.\n` +
+        `  Health: ${app.url}/health/ready   Metrics: ${app.url}/metrics`,
+    );
+  } else {
+    logger.info({ mode: app.mode, bot: app.bot.botInfo.username, url: app.url }, `Lavka is running as @${app.bot.botInfo.username}`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight updates');
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    await app.stop();
+    logger.info('stopped');
+    logger.flush();
+    process.exitCode = 0;
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof DatabaseLockedError) {
+    console.error(error.message);
+  } else {
+    logger.fatal({ err: error }, 'Lavka could not start');
+    console.error(`Lavka could not start: ${(error as Error).message}`);
+  }
+  logger.flush();
+  process.exit(1);
+}

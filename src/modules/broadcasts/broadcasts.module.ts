@@ -1,0 +1,101 @@
+import type { LavkaModule } from '../module.ts';
+import { createBroadcastsBot } from './broadcasts.bot.ts';
+import { createBroadcastsRoutes } from './broadcasts.routes.ts';
+import { START_BROADCAST_JOB, createBroadcastsService, type BroadcastsService } from './broadcasts.service.ts';
+
+declare module '../module.ts' {
+  interface ModuleServices {
+    broadcasts: BroadcastsService;
+  }
+}
+
+/**
+ * Broadcasts: an admin composes a message (text, photo, buttons), picks an audience, sees a
+ * preview and sends it now or at a time; recipients go through the outbox at Telegram's pace.
+ */
+export const module: LavkaModule = {
+  name: 'broadcasts',
+  // Every business bot talks to its customers; the command is visible to admins only.
+  core: true,
+  dependsOn: ['users'],
+  migrations: [
+    {
+      name: '0001_broadcasts',
+      async up(db, { col }) {
+        await col
+          .id(db.schema.createTable('broadcasts'))
+          .addColumn('status', 'varchar(16)', (c) => c.notNull())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('entities', 'text')
+          .addColumn('parse_mode', 'varchar(16)')
+          .addColumn('photo', 'text')
+          .addColumn('buttons', 'text', (c) => c.notNull())
+          .addColumn('unsubscribe_button', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('paid', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('audience', 'text', (c) => c.notNull())
+          .addColumn('audience_size', 'integer')
+          .addColumn('scheduled_at', 'bigint')
+          .addColumn('started_at', 'bigint')
+          .addColumn('finished_at', 'bigint')
+          .addColumn('created_by', 'bigint')
+          .addColumn('progress_chat_id', 'bigint')
+          .addColumn('progress_updated_at', 'bigint')
+          .addColumn('delivered', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('blocked', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('failed', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('broadcasts_status_idx').on('broadcasts').column('status').execute();
+        await db.schema
+          .createTable('broadcast_clicks')
+          .addColumn('broadcast_id', 'bigint', (c) => c.notNull().references('broadcasts.id').onDelete('cascade'))
+          .addColumn('button_index', 'integer', (c) => c.notNull())
+          .addColumn('user_id', 'bigint', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('broadcast_clicks_pk', ['broadcast_id', 'button_index', 'user_id'])
+          .execute();
+        await db.schema
+          .createTable('broadcast_unsubscribes')
+          .addColumn('user_id', 'bigint', (c) => c.primaryKey())
+          .addColumn('broadcast_id', 'bigint')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('broadcast_unsubscribes_broadcast_idx').on('broadcast_unsubscribes').column('broadcast_id').execute();
+      },
+    },
+  ],
+  setup(deps) {
+    const users = deps.services.users;
+    if (!users) throw new Error('the broadcasts module needs the users module');
+    const paidBroadcastAllowed = deps.env.PAID_BROADCAST === 'on';
+    const broadcasts = createBroadcastsService({
+      db: deps.database.db,
+      users,
+      i18n: deps.i18n,
+      config: deps.config,
+      logger: deps.logger,
+      now: deps.now,
+      paidBroadcastAllowed,
+      sendRatePerSecond: deps.env.SEND_RATE_PER_SECOND,
+      paidRatePerSecond: deps.env.PAID_BROADCAST_RATE_PER_SECOND,
+      defaultProgressChatId: deps.config.adminChatIds[0] ?? deps.env.ADMIN_IDS[0],
+    });
+    const bot = createBroadcastsBot({ broadcasts, config: deps.config, paidBroadcastAllowed, now: deps.now });
+    return {
+      service: broadcasts,
+      composer: bot.composer,
+      flows: [bot.flow],
+      commands: [{ command: 'broadcast', description: 'command-broadcast', audience: 'admin' }],
+      routes: createBroadcastsRoutes({ broadcasts, now: deps.now, i18n: deps.i18n, defaultLocale: deps.config.business.defaultLocale }),
+      jobs: [{ name: 'broadcasts-progress', everyMs: 2000, run: () => broadcasts.tick() }],
+      jobHandlers: { [START_BROADCAST_JOB]: (payload) => broadcasts.startScheduled(payload) },
+      dailyReport: async ({ sinceMs, locale }) => {
+        const finished = (await broadcasts.list(100)).filter((row) => row.finished_at !== null && row.finished_at >= sinceMs && row.status === 'done');
+        if (finished.length === 0) return [];
+        const delivered = finished.reduce((sum, row) => sum + row.delivered, 0);
+        return [deps.i18n.t(locale, 'broadcasts-report', { count: finished.length, delivered })];
+      },
+    };
+  },
+};

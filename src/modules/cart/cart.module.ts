@@ -1,0 +1,97 @@
+import { sql } from 'kysely';
+import type { LavkaModule } from '../module.ts';
+import { createCartComposer } from './cart.bot.ts';
+import { cartSettingsSchema, createCartService, type CartService } from './cart.service.ts';
+
+declare module '../module.ts' {
+  interface ModuleServices {
+    cart: CartService;
+  }
+}
+
+/**
+ * The cart and checkout: lines in the database, +/−, re-checks of price and stock before
+ * ordering, and the checkout flow that turns the cart into a shop order.
+ */
+export const module: LavkaModule = {
+  name: 'cart',
+  dependsOn: ['users', 'catalog', 'orders'],
+  migrations: [
+    {
+      name: '0001_cart',
+      async up(db, { col }) {
+        await col
+          .id(db.schema.createTable('cart_items'))
+          .addColumn('user_id', 'bigint', (c) => c.notNull())
+          .addColumn('product_id', 'bigint', (c) => c.notNull())
+          .addColumn('variant_id', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('quantity', 'integer', (c) => c.notNull())
+          .addColumn('price_seen_minor', 'bigint', (c) => c.notNull())
+          .addColumn('added_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addUniqueConstraint('cart_items_line_unique', ['user_id', 'product_id', 'variant_id'])
+          .addCheckConstraint('cart_items_quantity_range', sql`quantity between 1 and 999`)
+          .execute();
+        await col
+          .id(db.schema.createTable('cart_additions'))
+          .addColumn('user_id', 'bigint', (c) => c.notNull())
+          .addColumn('product_id', 'bigint', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('cart_additions_at_idx').on('cart_additions').columns(['at', 'user_id']).execute();
+      },
+    },
+  ],
+  setup(deps) {
+    const { users, catalog, orders } = deps.services;
+    if (!users || !catalog || !orders) throw new Error('the cart module needs the users, catalog and orders modules');
+    const settings = cartSettingsSchema.parse(deps.config.settings.cart ?? undefined);
+    const cart = createCartService({
+      db: deps.database.db,
+      now: deps.now,
+      catalog,
+      orders,
+      i18n: deps.i18n,
+      settings,
+      currency: deps.config.business.currency,
+      defaultLocale: deps.config.business.defaultLocale,
+      initialPaymentMethod: () => orders.payments.initialMethod(),
+    });
+
+    catalog.registerCardActions((card) => {
+      const sellable = card.variant ? card.variant.stock > 0 : card.product.variants.length === 0 && card.product.stock > 0;
+      const actions = [{ label: deps.i18n.t(card.locale, 'cart-open'), data: 'cart:view:1' }];
+      if (sellable) actions.unshift({ label: deps.i18n.t(card.locale, 'cart-add'), data: `cart:add:${card.product.id}:${card.variant?.id ?? 0}` });
+      return actions;
+    });
+    orders.registerFunnel({ name: 'cart', usersSince: (sinceMs) => cart.usersAddingSince(sinceMs) });
+    // A cancelled shop order gives its units back, in the same transaction as the cancellation;
+    // so does a refunded one whose goods never left (paid or in progress). Goods already shipped
+    // or delivered come back only when staff receive them, so staff restock those by hand.
+    orders.onStatusChange(async (trx, change) => {
+      if (change.order.kind !== 'shop') return;
+      const goodsInStock = change.to === 'cancelled' || (change.to === 'refunded' && (change.from === 'paid' || change.from === 'in_progress'));
+      if (!goodsInStock) return;
+      const lines = change.order.lines
+        .filter((line) => line.line_kind === 'product' && line.product_id !== null)
+        .map((line) => ({ productId: line.product_id as number, variantId: line.variant_id, quantity: line.quantity }));
+      await catalog.releaseStock(trx, lines);
+    });
+
+    const bot = createCartComposer({ cart, users, payments: orders.payments });
+    return {
+      service: cart,
+      composer: bot.composer,
+      flows: bot.flows,
+      commands: [{ command: 'cart', description: 'command-cart' }],
+      segments: [
+        {
+          name: 'cart.abandoned_days',
+          label: 'cart-segment-abandoned',
+          parameter: 'days',
+          userIds: (days) => cart.abandonedForDays(Number(days)),
+        },
+      ],
+    };
+  },
+};

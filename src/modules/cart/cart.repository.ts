@@ -1,0 +1,86 @@
+import type { DbExecutor } from '../../db/database.ts';
+import type { CartItemRecord } from './cart.tables.ts';
+
+/** SQL for the cart tables. */
+export function createCartRepository(db: DbExecutor) {
+  return {
+    listItems(userId: number): Promise<CartItemRecord[]> {
+      return db.selectFrom('cart_items').selectAll().where('user_id', '=', userId).orderBy('added_at').orderBy('id').execute();
+    },
+
+    findItem(userId: number, itemId: number): Promise<CartItemRecord | undefined> {
+      return db.selectFrom('cart_items').selectAll().where('id', '=', itemId).where('user_id', '=', userId).executeTakeFirst();
+    },
+
+    findLine(userId: number, productId: number, variantId: number): Promise<CartItemRecord | undefined> {
+      return db
+        .selectFrom('cart_items')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('product_id', '=', productId)
+        .where('variant_id', '=', variantId)
+        .executeTakeFirst();
+    },
+
+    async insertItem(row: { user_id: number; product_id: number; variant_id: number; quantity: number; price_seen_minor: number }, nowMs: number): Promise<void> {
+      await db
+        .insertInto('cart_items')
+        .values({ ...row, added_at: nowMs, updated_at: nowMs })
+        // Two quick taps can race to insert the same line; the second one adds to it instead.
+        .onConflict((oc) =>
+          oc.columns(['user_id', 'product_id', 'variant_id']).doUpdateSet((eb) => ({
+            quantity: eb('cart_items.quantity', '+', eb.ref('excluded.quantity')),
+            price_seen_minor: eb.ref('excluded.price_seen_minor'),
+            updated_at: nowMs,
+          })),
+        )
+        .execute();
+    },
+
+    async updateItem(itemId: number, patch: { quantity?: number; price_seen_minor?: number }, nowMs: number): Promise<void> {
+      await db.updateTable('cart_items').set({ ...patch, updated_at: nowMs }).where('id', '=', itemId).execute();
+    },
+
+    async deleteItem(userId: number, itemId: number): Promise<boolean> {
+      const result = await db.deleteFrom('cart_items').where('id', '=', itemId).where('user_id', '=', userId).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    async clear(userId: number): Promise<number> {
+      const result = await db.deleteFrom('cart_items').where('user_id', '=', userId).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
+    async countLines(userId: number): Promise<number> {
+      const row = await db.selectFrom('cart_items').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** Users with a non-empty cart untouched since before `olderThanMs`. */
+    async userIdsWithCartIdleSince(olderThanMs: number): Promise<number[]> {
+      const rows = await db
+        .selectFrom('cart_items')
+        .select('user_id')
+        .groupBy('user_id')
+        .having((eb) => eb.fn.max('updated_at'), '<', olderThanMs)
+        .execute();
+      return rows.map((row) => Number(row.user_id));
+    },
+
+    async recordAddition(userId: number, productId: number, nowMs: number): Promise<void> {
+      await db.insertInto('cart_additions').values({ user_id: userId, product_id: productId, at: nowMs }).execute();
+    },
+
+    async countUsersAddingSince(sinceMs: number): Promise<number> {
+      const row = await db
+        .selectFrom('cart_additions')
+        .select((eb) => eb.fn.count<number>('user_id').distinct().as('n'))
+        .where('at', '>=', sinceMs)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}
+
+/** The cart repository's shape. */
+export type CartRepository = ReturnType<typeof createCartRepository>;

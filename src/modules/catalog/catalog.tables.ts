@@ -1,0 +1,97 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { EpochMs, Flag } from '../../db/schema.ts';
+
+/**
+ * Translations of a catalogue entry as JSON text: `{ "en": { "title": "…", "description": "…" } }`.
+ * The plain `title`/`description` columns hold the business's default language.
+ */
+export type TranslationsJson = string | null;
+
+/** A node of the category tree; `parent_id` null for the top level. Any depth. */
+export interface CatalogCategoriesTable {
+  id: Generated<number>;
+  parent_id: number | null;
+  title: string;
+  translations: TranslationsJson;
+  position: number;
+  is_hidden: ColumnType<Flag, Flag | undefined, Flag>;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+/**
+ * A product. Products with variants sell the variants (each with its own price and stock)
+ * and ignore their own `stock`; the others sell themselves.
+ */
+export interface CatalogProductsTable {
+  id: Generated<number>;
+  category_id: number | null;
+  title: string;
+  description: string;
+  translations: TranslationsJson;
+  price_minor: number;
+  currency: string;
+  /** Never negative: a CHECK constraint and conditional decrements guarantee it. */
+  stock: number;
+  /** Lower-cased title, description and translations, for case-insensitive search on both dialects. */
+  search_text: string;
+  position: number;
+  /** Set when the owner removes the product: old carts and buttons then see it as gone. */
+  archived_at: EpochMs | null;
+  /**
+   * 1 while staff keep the product out of sale for now (not shown, not sold) without
+   * archiving it; added by migration 0002.
+   */
+  is_hidden: ColumnType<Flag, Flag | undefined, Flag>;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+/** A variant of a product, e.g. size M in red. */
+export interface CatalogVariantsTable {
+  id: Generated<number>;
+  product_id: number;
+  title: string;
+  translations: TranslationsJson;
+  /** Option name → value as JSON, e.g. `{"size":"M","colour":"red"}`, for filters. */
+  options: string | null;
+  price_minor: number;
+  stock: number;
+  position: number;
+  archived_at: EpochMs | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+/**
+ * A product photo. Bytes are uploaded to Telegram the first time they are shown; the
+ * `file_id` Telegram returns is cached so later sends do not upload again.
+ */
+export interface CatalogPhotosTable {
+  id: Generated<number>;
+  product_id: number;
+  position: number;
+  mime_type: string;
+  bytes: Uint8Array | null;
+  url: string | null;
+  file_id: string | null;
+  created_at: EpochMs;
+}
+
+/** A category row as read. */
+export type CategoryRecord = Selectable<CatalogCategoriesTable>;
+/** A product row as read. */
+export type ProductRecord = Selectable<CatalogProductsTable>;
+/** A variant row as read. */
+export type VariantRecord = Selectable<CatalogVariantsTable>;
+/** A photo row as read. */
+export type PhotoRecord = Selectable<CatalogPhotosTable>;
+
+declare module '../../db/schema.ts' {
+  interface Database {
+    catalog_categories: CatalogCategoriesTable;
+    catalog_products: CatalogProductsTable;
+    catalog_variants: CatalogVariantsTable;
+    catalog_photos: CatalogPhotosTable;
+  }
+}

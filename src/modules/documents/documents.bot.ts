@@ -1,0 +1,162 @@
+import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import type { Locale } from '../../config/business.ts';
+import type { BotContext } from '../../telegram/context.ts';
+import { activeFlow, defineFlow, leaveFlow, startFlow, type FlowDefinition } from '../../telegram/flow.ts';
+import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
+import { DocumentsError, type DocumentsService } from './documents.service.ts';
+
+/** The certificate-request flow: the patient may add a comment. */
+const REQUEST_FLOW = { name: 'documents.request', version: 1 } as const;
+
+const KIND_ICON: Record<string, string> = { confirmation: '🗓', certificate: '📄', lab_result: '🧪', other: '📎' };
+
+/** Dependencies of the documents composer. */
+export interface DocumentsComposerDeps {
+  documents: DocumentsService;
+  certificateKinds: readonly string[];
+  isRegistered(userId: number): Promise<boolean>;
+  staffChatIds(): readonly number[];
+  timeZone: string;
+}
+
+/**
+ * Documents in the bot: the patient's list, downloads (each checked against the asking
+ * patient), certificate requests; staff answer a request by replying to its notice with the
+ * file, and the patient is notified.
+ */
+export function createDocumentsComposer(deps: DocumentsComposerDeps): { composer: Composer<BotContext>; flows: FlowDefinition[] } {
+  const { documents } = deps;
+  const composer = new Composer<BotContext>();
+  const privateChats = composer.chatType('private');
+
+  const listScreen = async (ctx: BotContext) => {
+    const list = await documents.listForPatient(ctx.from?.id ?? 0);
+    const keyboard = new InlineKeyboard();
+    const date = new Intl.DateTimeFormat(ctx.locale, { timeZone: deps.timeZone, day: '2-digit', month: '2-digit', year: 'numeric' });
+    for (const document of list) keyboard.text(`${KIND_ICON[document.kind] ?? '📎'} ${document.title} · ${date.format(document.created_at)}`, `doc:g:${document.token}`).row();
+    keyboard.text(ctx.t('documents-button-request'), 'documents:req').row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
+    return { text: list.length > 0 ? ctx.t('documents-title') : ctx.t('documents-empty'), keyboard };
+  };
+
+  privateChats.command('documents', async (ctx) => {
+    const screen = await listScreen(ctx);
+    await ctx.reply(screen.text, { reply_markup: screen.keyboard });
+  });
+
+  privateChats.callbackQuery('documents:list', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const screen = await listScreen(ctx);
+    await editOrReply(ctx, screen.text, { reply_markup: screen.keyboard });
+  });
+
+  privateChats.callbackQuery(/^doc:g:([A-Za-z0-9_-]{1,40})$/, async (ctx) => {
+    let file: Awaited<ReturnType<DocumentsService['download']>>;
+    try {
+      file = await documents.download(ctx.match[1] as string, ctx.from.id, ctx.locale as Locale);
+    } catch (error) {
+      if (!(error instanceof DocumentsError)) throw error;
+      ctx.log.warn({ token: ctx.match[1] }, 'document download refused');
+      await ctx.answerCallbackQuery({ text: ctx.t('documents-not-available'), show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await ctx.replyWithChatAction('upload_document');
+    if ('telegramFileId' in file) {
+      await ctx.replyWithDocument(file.telegramFileId, { caption: file.document.title });
+      return;
+    }
+    const sent = await ctx.replyWithDocument(new InputFile(Buffer.from(file.bytes), file.fileName), { caption: file.document.title });
+    // Generated confirmations change with the visit; uploaded files do not, so Telegram keeps those.
+    if (file.document.kind !== 'confirmation' && sent.document) await documents.rememberTelegramFile(file.document.id, sent.document.file_id);
+  });
+
+  privateChats.callbackQuery('documents:req', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    if (!(await deps.isRegistered(ctx.from.id))) {
+      await editOrReply(ctx, ctx.t('documents-need-registration'), {
+        reply_markup: new InlineKeyboard().text(ctx.t('patients-register-button'), 'patients:reg:documents:req').row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION),
+      });
+      return;
+    }
+    const keyboard = new InlineKeyboard();
+    for (const kind of deps.certificateKinds) keyboard.text(ctx.t(`documents-cert-${kind}`), `doc:rk:${kind}`).row();
+    keyboard.text(ctx.t('documents-back'), 'documents:list');
+    await editOrReply(ctx, ctx.t('documents-request-choose'), { reply_markup: keyboard });
+  });
+
+  const submit = async (ctx: BotContext, kind: string, comment: string | null) => {
+    const request = await documents.requestCertificate(ctx.from?.id as number, kind, comment);
+    await ctx.reply(ctx.t('documents-request-sent', { id: request.id, kind: ctx.t(`documents-cert-${kind}`) }), {
+      reply_markup: new InlineKeyboard().text(ctx.t('documents-menu'), 'documents:list').row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION),
+    });
+  };
+
+  privateChats.callbackQuery(/^doc:rk:([a-z_]{1,16})$/, async (ctx, next) => {
+    const kind = ctx.match[1] as string;
+    if (!deps.certificateKinds.includes(kind)) return next();
+    await ctx.answerCallbackQuery();
+    await startFlow(ctx, REQUEST_FLOW, 'comment', { kind });
+    await editOrReply(ctx, ctx.t('documents-request-comment', { kind: ctx.t(`documents-cert-${kind}`) }), {
+      reply_markup: new InlineKeyboard().text(ctx.t('documents-button-skip'), 'doc:rs'),
+    });
+  });
+
+  privateChats.callbackQuery('doc:rs', async (ctx, next) => {
+    const flow = await activeFlow(ctx, REQUEST_FLOW.name);
+    if (!flow) return next();
+    await ctx.answerCallbackQuery();
+    await leaveFlow(ctx);
+    await submit(ctx, flow.data.kind as string, null);
+  });
+
+  const requestFlow = defineFlow<{ kind?: string }>({
+    ...REQUEST_FLOW,
+    steps: {
+      comment: {
+        async onMessage(ctx, flow) {
+          const text = ctx.message?.text;
+          if (!text) {
+            await ctx.reply(ctx.t('documents-request-text-only'));
+            return;
+          }
+          flow.leave();
+          await submit(ctx, flow.data.kind as string, text);
+        },
+      },
+    },
+  });
+
+  // Staff answer a request by replying to its notice with the certificate (a PDF or a photo).
+  composer.on(['message:document', 'message:photo'], async (ctx, next) => {
+    const replied = ctx.message.reply_to_message;
+    const match = replied?.from?.id === ctx.me.id ? /^📄 #R(\d+)/.exec(replied.text ?? '') : null;
+    if (!match || !deps.staffChatIds().includes(ctx.chat.id)) return next();
+    const request = await documents.getRequest(Number(match[1]));
+    if (!request || request.status !== 'open') {
+      await ctx.reply(ctx.t('documents-staff-request-closed'), { reply_parameters: { message_id: ctx.message.message_id } });
+      return;
+    }
+    const document = ctx.message.document;
+    const photo = ctx.message.photo?.at(-1);
+    const mimeType = document ? document.mime_type : 'image/jpeg';
+    if (mimeType !== 'application/pdf' && mimeType !== 'image/jpeg' && mimeType !== 'image/png') {
+      await ctx.reply(ctx.t('documents-staff-wrong-type'), { reply_parameters: { message_id: ctx.message.message_id } });
+      return;
+    }
+    const title = ctx.message.caption?.trim() || ctx.t(`documents-cert-${request.kind}`);
+    await documents.upload({
+      patientId: request.patient_id,
+      kind: 'certificate',
+      title: title.slice(0, 120),
+      fileName: document?.file_name ?? `certificate-${request.id}.jpg`,
+      mimeType,
+      requestId: request.id,
+      uploadedBy: String(ctx.from.id),
+      telegramFileId: (document?.file_id ?? photo?.file_id) as string,
+      sizeBytes: document?.file_size ?? photo?.file_size ?? 0,
+    });
+    await ctx.reply(ctx.t('documents-staff-uploaded', { id: request.id }), { reply_parameters: { message_id: ctx.message.message_id } });
+  });
+
+  return { composer, flows: [requestFlow] };
+}

@@ -1,0 +1,64 @@
+import type { LavkaModule } from '../module.ts';
+import { createFeedbackComposer } from './feedback.bot.ts';
+import { createFeedbackRoutes } from './feedback.routes.ts';
+import { createFeedbackService, feedbackSettingsSchema, type FeedbackService } from './feedback.service.ts';
+
+declare module '../module.ts' {
+  interface ModuleServices {
+    feedback: FeedbackService;
+  }
+}
+
+/** Feedback after a completed visit: an NPS question (0–10), an optional comment, alerts on low scores. */
+export const module: LavkaModule = {
+  name: 'feedback',
+  dependsOn: ['patients', 'booking'],
+  migrations: [
+    {
+      name: '0001_feedback',
+      async up(db, { col }) {
+        await col
+          .id(db.schema.createTable('feedback'))
+          .addColumn('appointment_id', 'bigint', (c) => c.notNull().unique())
+          .addColumn('patient_id', 'bigint', (c) => c.notNull())
+          .addColumn('score', 'integer', (c) => c.notNull())
+          .addColumn('comment', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('feedback_created_idx').on('feedback').column('created_at').execute();
+      },
+    },
+  ],
+  setup(deps) {
+    const { patients, booking } = deps.services;
+    if (!patients || !booking) throw new Error('the feedback module needs the patients and booking modules');
+    const settings = feedbackSettingsSchema.parse(deps.config.settings.feedback);
+    const feedback = createFeedbackService({
+      db: deps.database.db,
+      now: deps.now,
+      timeZone: deps.config.business.timeZone,
+      settings,
+      i18n: deps.i18n,
+      booking,
+      patientName: async (userId) => (await patients.get(userId))?.full_name,
+      staffChatIds: () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS),
+      staffLocale: deps.config.business.defaultLocale,
+    });
+    booking.onAppointmentChange(async (trx, change) => {
+      if (change.event === 'completed') await feedback.askAfterVisit(trx, change.appointment, change.locale);
+    });
+    const bot = createFeedbackComposer({ feedback });
+    return {
+      service: feedback,
+      composer: bot.composer,
+      flows: bot.flows,
+      routes: createFeedbackRoutes({ feedback }),
+      staffRoles: ['manager'],
+      async dailyReport(window) {
+        const summary = await feedback.summary(window.sinceMs);
+        return summary.responses === 0 ? [] : [deps.i18n.t(window.locale, 'feedback-report', { responses: summary.responses, nps: summary.nps ?? 0 })];
+      },
+    };
+  },
+};

@@ -1,0 +1,170 @@
+import type { Transaction } from 'kysely';
+import { z } from 'zod';
+import type { Locale } from '../../config/business.ts';
+import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
+import type { Translator } from '../../telegram/i18n.ts';
+import { formatVisitTime } from '../booking/booking.messages.ts';
+import type { BookingService } from '../booking/booking.service.ts';
+import type { AppointmentRecord } from '../booking/booking.tables.ts';
+import { createFeedbackRepository } from './feedback.repository.ts';
+import type { FeedbackRecord } from './feedback.tables.ts';
+
+/** A feedback rule was broken (`feedback.not_found`, `feedback.already_scored`, …). */
+export class FeedbackError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'FeedbackError';
+    this.code = code;
+  }
+}
+
+/** Settings under `settings.feedback`. */
+export const feedbackSettingsSchema = z
+  .object({
+    /** Scores at or below this alert the staff chat (NPS detractors are 0–6). */
+    alertAtOrBelow: z.number().int().min(0).max(10).default(6),
+    /** How long after the visit is marked completed the question is sent. */
+    delayMinutes: z.number().int().min(0).max(7 * 24 * 60).default(60),
+  })
+  .prefault({});
+
+/** Validated feedback settings. */
+export type FeedbackSettings = z.infer<typeof feedbackSettingsSchema>;
+
+/** Callback data of a score button. */
+export function scoreData(appointmentId: number, score: number): string {
+  return `fb:s:${appointmentId}:${score}`;
+}
+
+/** Dependencies of the feedback service. */
+export interface FeedbackServiceDeps {
+  db: Db;
+  now(): number;
+  timeZone: string;
+  settings: FeedbackSettings;
+  i18n: Translator;
+  booking: BookingService;
+  /** The patient's name for staff alerts; never called inside a transaction. */
+  patientName(userId: number): Promise<string | undefined>;
+  staffChatIds(): readonly number[];
+  staffLocale: Locale;
+}
+
+/**
+ * Net Promoter Score after a completed visit: the question (0–10) goes out through the
+ * outbox when staff mark the visit completed; a score is recorded once per visit, with an
+ * optional comment; low scores alert the staff chat.
+ */
+export function createFeedbackService(deps: FeedbackServiceDeps) {
+  const repository = createFeedbackRepository(deps.db);
+
+  const staffMessages = (text: string, key: string): OutboxMessage[] =>
+    deps.staffChatIds().map((chatId) => ({ chatId, method: 'sendMessage', payload: { text }, priority: 'high', dedupeKey: `${key}:staff:${chatId}` }));
+
+  const ownCompleted = async (appointmentId: number, patientId: number): Promise<AppointmentRecord> => {
+    const appointment = await deps.booking.get(appointmentId);
+    if (!appointment || appointment.patient_id !== patientId) throw new FeedbackError('feedback.not_found', 'no such visit');
+    if (appointment.status !== 'completed') throw new FeedbackError('feedback.not_completed', 'the visit is not completed');
+    return appointment;
+  };
+
+  const alertText = async (appointment: AppointmentRecord, feedback: FeedbackRecord) => {
+    const view = await deps.booking.describe(appointment, deps.staffLocale);
+    return deps.i18n.t(deps.staffLocale, feedback.comment ? 'feedback-staff-alert-comment' : 'feedback-staff-alert', {
+      score: feedback.score,
+      patient: (await deps.patientName(appointment.patient_id)) ?? `#${appointment.patient_id}`,
+      id: appointment.id,
+      service: view.serviceTitle,
+      doctor: view.doctorName,
+      branch: view.branchTitle,
+      time: formatVisitTime(appointment.starts_at, deps.staffLocale, deps.timeZone),
+      comment: feedback.comment ?? '',
+    });
+  };
+
+  return {
+    /** Queues the question for a visit just marked completed (inside that transaction). */
+    async askAfterVisit(trx: Transaction<Database>, appointment: AppointmentRecord, locale: Locale): Promise<void> {
+      const view = await deps.booking.describe(appointment, locale, trx);
+      const row = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => ({ text: String(from + index), callback_data: scoreData(appointment.id, from + index) }));
+      const nowMs = deps.now();
+      await enqueueOutbox(
+        trx,
+        {
+          chatId: appointment.patient_id,
+          method: 'sendMessage',
+          payload: {
+            text: deps.i18n.t(locale, 'feedback-question', { service: view.serviceTitle, doctor: view.doctorName }),
+            reply_markup: { inline_keyboard: [row(0, 5), row(6, 10)] },
+          },
+          priority: 'normal',
+          notBefore: nowMs + deps.settings.delayMinutes * 60_000,
+          dedupeKey: `feedback:ask:${appointment.id}`,
+        },
+        nowMs,
+      );
+    },
+
+    /**
+     * Records a score once per visit. A second press returns the first answer with
+     * `created: false`. A low score alerts the staff in the same transaction.
+     */
+    async score(appointmentId: number, patientId: number, score: number): Promise<{ feedback: FeedbackRecord; created: boolean }> {
+      if (!Number.isInteger(score) || score < 0 || score > 10) throw new FeedbackError('feedback.invalid_score', 'scores are 0–10');
+      const appointment = await ownCompleted(appointmentId, patientId);
+      const existing = await repository.findByAppointment(appointmentId);
+      if (existing) return { feedback: existing, created: false };
+      const alert = score <= deps.settings.alertAtOrBelow;
+      // Rendered before the transaction: it reads names through other handles.
+      const draft: FeedbackRecord = { id: 0, appointment_id: appointmentId, patient_id: patientId, score, comment: null, created_at: deps.now(), updated_at: deps.now() };
+      const text = alert ? await alertText(appointment, draft) : undefined;
+      return deps.db.transaction().execute(async (trx) => {
+        const nowMs = deps.now();
+        const feedback = await createFeedbackRepository(trx).insert({ appointment_id: appointmentId, patient_id: patientId, score, comment: null, created_at: nowMs, updated_at: nowMs });
+        if (!feedback) return { feedback: (await createFeedbackRepository(trx).findByAppointment(appointmentId)) as FeedbackRecord, created: false };
+        if (text) await enqueueOutbox(trx, staffMessages(text, `feedback:${appointmentId}:alert`), nowMs);
+        return { feedback, created: true };
+      });
+    },
+
+    /** Adds the optional comment (once); a low score's comment goes to the staff too. */
+    async comment(appointmentId: number, patientId: number, text: string): Promise<FeedbackRecord | undefined> {
+      const appointment = await ownCompleted(appointmentId, patientId);
+      const comment = text.trim().slice(0, 1000);
+      if (!comment) return undefined;
+      const current = await repository.findByAppointment(appointmentId);
+      if (!current || current.comment !== null) return undefined;
+      const alert = current.score <= deps.settings.alertAtOrBelow ? await alertText(appointment, { ...current, comment }) : undefined;
+      return deps.db.transaction().execute(async (trx) => {
+        const nowMs = deps.now();
+        const updated = await createFeedbackRepository(trx).setComment(appointmentId, comment, nowMs);
+        if (updated && alert) await enqueueOutbox(trx, staffMessages(alert, `feedback:${appointmentId}:comment`), nowMs);
+        return updated;
+      });
+    },
+
+    get: repository.findByAppointment,
+    list: (sinceMs = 0, limit = 200) => repository.list(sinceMs, limit),
+
+    /** NPS since a moment: % promoters (9–10) minus % detractors (0–6), with the counts. */
+    async summary(sinceMs = 0): Promise<{ responses: number; promoters: number; passives: number; detractors: number; nps: number | null }> {
+      const scores = await repository.scoresSince(sinceMs);
+      const promoters = scores.filter((score) => score >= 9).length;
+      const detractors = scores.filter((score) => score <= 6).length;
+      const responses = scores.length;
+      return {
+        responses,
+        promoters,
+        passives: responses - promoters - detractors,
+        detractors,
+        nps: responses === 0 ? null : Math.round(((promoters - detractors) / responses) * 100),
+      };
+    },
+  };
+}
+
+/** The feedback service's shape. */
+export type FeedbackService = ReturnType<typeof createFeedbackService>;

@@ -1,0 +1,27 @@
+import type { LavkaModule } from '../module.ts';
+import { createGateGuard } from './gate.bot.ts';
+import { createGateService, gateSettingsSchema, type GateService } from './gate.service.ts';
+
+declare module '../module.ts' {
+  interface ModuleServices {
+    gate: GateService;
+  }
+}
+
+/** Channel subscription gate: users must join the business's channels before using the bot. */
+export const module: LavkaModule = {
+  name: 'gate',
+  setup(deps) {
+    const settings = gateSettingsSchema.parse(deps.config.settings.gate ?? undefined);
+    const gate = createGateService({
+      settings,
+      now: deps.now,
+      onLookupError: (channel, error) =>
+        deps.logger.warn({ err: error, channel: channel.chatId }, 'cannot check channel membership (is the bot an admin of the channel?); letting the user through'),
+    });
+    return {
+      service: gate,
+      guard: createGateGuard({ gate, config: deps.config, enabledModules: new Set(deps.config.modules) }),
+    };
+  },
+};

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { LavkaModule } from '../module.ts';
+import { createGenerateComposer } from './generate.bot.ts';
+import { createGenerateService, type GenerateService } from './generate.service.ts';
+
+declare module '../module.ts' {
+  interface ModuleServices {
+    generate: GenerateService;
+  }
+}
+
+/** Settings under `settings.generate` in the business config. */
+export const generateSettingsSchema = z
+  .object({
+    costTokens: z.number().int().positive().max(1_000_000).default(10),
+    steps: z.number().int().min(1).max(100).default(10),
+    stepMs: z.number().int().min(0).max(60_000).default(500),
+    failMarker: z.string().max(32).default('#fail'),
+  })
+  .prefault({});
+
+/** A paid long-running task (a demo generator) that spends wallet tokens and refunds on failure. */
+export const module: LavkaModule = {
+  name: 'generate',
+  dependsOn: ['wallet'],
+  migrations: [
+    {
+      name: '0001_generate_jobs',
+      async up(db, { col }) {
+        await col
+          .id(db.schema.createTable('generate_jobs'))
+          .addColumn('user_id', 'bigint', (c) => c.notNull())
+          .addColumn('chat_id', 'bigint', (c) => c.notNull())
+          .addColumn('message_id', 'bigint')
+          .addColumn('prompt', 'varchar(500)', (c) => c.notNull())
+          .addColumn('status', 'varchar(16)', (c) => c.notNull())
+          .addColumn('cost', 'bigint', (c) => c.notNull())
+          .addColumn('progress_percent', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('result', 'text')
+          .addColumn('error', 'varchar(500)')
+          .addColumn('locale', 'varchar(8)', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('generate_jobs_status_idx').on('generate_jobs').columns(['status', 'updated_at']).execute();
+      },
+    },
+  ],
+  setup(deps) {
+    const wallet = deps.services.wallet;
+    if (!wallet) throw new Error('the generate module needs the wallet module');
+    const settings = generateSettingsSchema.parse(deps.config.settings.generate);
+    const generate = createGenerateService({ db: deps.database.db, now: deps.now, wallet, i18n: deps.i18n, settings });
+    const { composer, flows } = createGenerateComposer({ generate, logger: deps.logger });
+    // A job untouched for this long lost its runner (the process stopped); it is refunded.
+    const staleMs = Math.max(60_000, settings.stepMs * 5);
+    return {
+      service: generate,
+      composer,
+      flows,
+      commands: [{ command: 'generate', description: 'command-generate' }],
+      jobs: [{ name: 'generate.recover', everyMs: 15_000, run: async () => void (await generate.recoverStale(staleMs)) }],
+    };
+  },
+};

@@ -1,0 +1,169 @@
+import type { Locale } from '../../config/business.ts';
+import { formatMoney } from '../../config/money.ts';
+import type { Translator } from '../../telegram/i18n.ts';
+import type { Order, OrderActor, OrderDetail, OrderNotifications, OrderPaymentReceipt, OutgoingText } from './orders.service.ts';
+import { nextStatuses, type StatusMachine } from './orders.status.ts';
+
+/** Callback data of a staff button moving order `orderId` from `from` to `to`. */
+export function staffStatusData(orderId: number, from: string, to: string): string {
+  return `orders:st:${orderId}:${from}:${to}`;
+}
+
+/** Callback data that opens a customer's order `orderId` (from page `page` of their list). */
+export function customerOrderData(orderId: number, page = 1): string {
+  return `orders:o:${orderId}:${page}`;
+}
+
+/**
+ * The message id naming an order's payment method. Manual transfers are stored with their
+ * variant (`manual.card_ru`); one word covers them all.
+ */
+export function paymentMethodKey(method: string): string {
+  return `orders-payment-${method.startsWith('manual.') ? 'manual' : method}`;
+}
+
+/** Texts about orders, shared by the bot (direct replies) and the outbox (notifications). */
+export function createOrderMessages(deps: { i18n: Translator; timeZone: string; staffLocale: Locale; machineOf(kind: string): StatusMachine }) {
+  const { i18n } = deps;
+
+  const dateTime = (ms: number, locale: Locale) =>
+    new Intl.DateTimeFormat(locale, { timeZone: deps.timeZone, dateStyle: 'short', timeStyle: 'short' }).format(ms);
+
+  const messages = {
+    statusLabel(status: string, locale: Locale): string {
+      return i18n.t(locale, `order-status-${status}`);
+    },
+
+    dateTime,
+
+    /** The lines and the total, one per row. */
+    linesText(order: Order, locale: Locale): string {
+      const rows = order.lines.map((line) => {
+        const name = line.variant_title ? `${line.title} (${line.variant_title})` : line.title;
+        const total = formatMoney(line.total_minor, order.currency, locale);
+        if (line.line_kind === 'fee') return `${name} — ${total}`;
+        return `• ${name} × ${line.quantity} — ${total}`;
+      });
+      rows.push(i18n.t(locale, 'orders-total', { total: formatMoney(order.total_minor, order.currency, locale) }));
+      return rows.join('\n');
+    },
+
+    /** A payment method in words: `on_delivery`, `online`, or the payments method that paid. */
+    paymentMethodText(method: string, locale: Locale): string {
+      const key = paymentMethodKey(method);
+      return i18n.has(locale, key) ? i18n.t(locale, key) : method;
+    },
+
+    /** How the order is paid, one line: the method, and the payment when it was paid online. */
+    paymentText(order: Order, locale: Locale): string {
+      const method = messages.paymentMethodText(order.payment_method, locale);
+      return order.payment_id === null ? i18n.t(locale, 'orders-payment', { method }) : i18n.t(locale, 'orders-payment-paid', { method, id: String(order.payment_id) });
+    },
+
+    /** How the order reaches the customer, one line. */
+    deliveryText(order: Order, locale: Locale): string | undefined {
+      if (order.delivery_method === 'pickup') return i18n.t(locale, 'orders-delivery-pickup', { point: order.pickup_point ?? '—' });
+      if (order.delivery_method === 'courier') return i18n.t(locale, 'orders-delivery-courier', { address: order.delivery_address ?? '—' });
+      return undefined;
+    },
+
+    /** What staff see about an order: everything needed to fulfil it. */
+    staffCardText(order: Order): string {
+      const locale = deps.staffLocale;
+      const lines = [
+        i18n.t(locale, 'orders-staff-card-title', { number: order.number, status: messages.statusLabel(order.status, locale) }),
+        i18n.t(locale, 'orders-staff-customer', { name: order.contact_name, id: order.user_id }),
+      ];
+      if (order.contact_phone) lines.push(i18n.t(locale, 'orders-phone', { phone: order.contact_phone }));
+      const delivery = messages.deliveryText(order, locale);
+      if (delivery) lines.push(delivery);
+      lines.push(messages.paymentText(order, locale));
+      if (order.comment) lines.push(i18n.t(locale, 'orders-comment', { comment: order.comment }));
+      lines.push('', messages.linesText(order, locale), '', i18n.t(locale, 'orders-placed-at', { at: dateTime(order.created_at, locale) }));
+      return lines.join('\n');
+    },
+
+    /** Buttons moving the order to each status staff may choose next. */
+    staffKeyboard(order: Order): OutgoingText['reply_markup'] {
+      const targets = nextStatuses(deps.machineOf(order.kind), order.status, 'staff');
+      const rows: { text: string; callback_data: string }[][] = [];
+      for (let index = 0; index < targets.length; index += 2) {
+        rows.push(
+          targets.slice(index, index + 2).map((to) => ({
+            text: i18n.t(deps.staffLocale, `orders-action-${to}`),
+            callback_data: staffStatusData(order.id, order.status, to),
+          })),
+        );
+      }
+      return { inline_keyboard: rows };
+    },
+
+    /** What the customer sees when opening one of their orders. */
+    customerDetailText(order: OrderDetail, locale: Locale): string {
+      const lines = [
+        i18n.t(locale, 'orders-detail-title', { number: order.number, status: messages.statusLabel(order.status, locale) }),
+        i18n.t(locale, 'orders-placed-at', { at: dateTime(order.created_at, locale) }),
+        '',
+        messages.linesText(order, locale),
+      ];
+      const delivery = messages.deliveryText(order, locale);
+      lines.push('');
+      if (delivery) lines.push(delivery);
+      lines.push(messages.paymentText(order, locale), '', i18n.t(locale, 'orders-history'));
+      for (const change of order.history) lines.push(`${dateTime(change.at, locale)} — ${messages.statusLabel(change.to_status, locale)}`);
+      return lines.join('\n');
+    },
+
+    /** What the customer is asked to pay for: the lines, the total and how it reaches them. */
+    paymentSummaryText(order: Order, locale: Locale): string {
+      const lines = [i18n.t(locale, 'orders-pay-heading', { number: order.number }), '', messages.linesText(order, locale)];
+      const delivery = messages.deliveryText(order, locale);
+      if (delivery) lines.push(delivery);
+      return lines.join('\n');
+    },
+
+    notifications(): OrderNotifications {
+      const staff = deps.staffLocale;
+      const amountOf = (payment: OrderPaymentReceipt) => formatMoney(payment.amountMinor, payment.currency, staff);
+      return {
+        staffNewOrder: (order) => ({
+          text: `${i18n.t(deps.staffLocale, 'orders-staff-new')}\n\n${messages.staffCardText(order)}`,
+          reply_markup: messages.staffKeyboard(order),
+        }),
+        customerStatusChanged: (order, locale) => ({
+          text: i18n.t(locale, 'orders-notify-status', { number: order.number, status: messages.statusLabel(order.status, locale) }),
+          reply_markup: { inline_keyboard: [[{ text: i18n.t(locale, 'orders-open'), callback_data: customerOrderData(order.id) }]] },
+        }),
+        staffStatusChanged: (order: Order, actor: OrderActor) => {
+          const text = i18n.t(staff, 'orders-staff-customer-changed', {
+            number: order.number,
+            status: messages.statusLabel(order.status, staff),
+            actor: String(actor.id ?? '—'),
+          });
+          // A paid order the customer cancelled still holds their money: say how to return it.
+          if (order.status !== 'cancelled' || order.payment_id === null) return { text };
+          return { text: `${text}\n${i18n.t(staff, 'orders-staff-cancelled-paid', { id: String(order.payment_id) })}` };
+        },
+        staffOrderPaid: (order, payment) => ({
+          text: `${i18n.t(staff, 'orders-staff-paid', { number: order.number, amount: amountOf(payment), id: String(payment.paymentId) })}\n\n${messages.staffCardText(order)}`,
+          reply_markup: messages.staffKeyboard(order),
+        }),
+        staffExtraPayment: (order, payment) => ({
+          text: i18n.t(staff, 'orders-staff-extra-payment', {
+            number: order.number,
+            amount: amountOf(payment),
+            id: String(payment.paymentId),
+            status: messages.statusLabel(order.status, staff),
+          }),
+        }),
+        staffRefundRefused: (order, paymentId) => ({
+          text: i18n.t(staff, 'orders-staff-refund-refused', { number: order.number, id: String(paymentId), status: messages.statusLabel(order.status, staff) }),
+        }),
+      };
+    },
+  };
+  return messages;
+}
+
+/** The order texts' shape. */
+export type OrderMessages = ReturnType<typeof createOrderMessages>;

@@ -1,0 +1,219 @@
+import { sql, type Insertable } from 'kysely';
+import type { DbExecutor } from '../../db/database.ts';
+import type { OrderLineRecord, OrderLinesTable, OrderRecord, OrdersTable, OrderStatusChangeRecord, OrderStatusHistoryTable } from './orders.tables.ts';
+
+/** Filters of an order listing (admin API, export). */
+export interface OrderFilter {
+  kind?: string;
+  userId?: number;
+  statuses?: readonly string[];
+  /** Created at or after, epoch ms. */
+  fromMs?: number;
+  /** Created before, epoch ms. */
+  toMs?: number;
+  /** Part of the order number, the contact's name or phone (any case; spaces in phones ignored). */
+  search?: string;
+  /** Total at least / at most, minor units. */
+  minTotalMinor?: number;
+  maxTotalMinor?: number;
+}
+
+/** How an order listing is sorted; ties fall back to newest first. */
+export interface OrderSort {
+  by: 'created' | 'total' | 'status';
+  direction: 'asc' | 'desc';
+  /** Statuses in their life order, so that `status` sorts new → done rather than alphabetically. */
+  statusOrder?: readonly string[];
+}
+
+/** Columns a status change may set along with the status (the payment that paid the order). */
+export interface StatusPatch {
+  payment_method?: string;
+  payment_id?: number | null;
+}
+
+/** A product's sales over a period. */
+export interface ProductSales {
+  productId: number;
+  title: string;
+  quantity: number;
+  revenueMinor: number;
+  currency: string;
+}
+
+/** SQL for the orders tables. */
+export function createOrdersRepository(db: DbExecutor) {
+  const filtered = (filter: OrderFilter) => {
+    let query = db.selectFrom('orders');
+    if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+    if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+    if (filter.statuses !== undefined && filter.statuses.length > 0) query = query.where('status', 'in', filter.statuses);
+    if (filter.fromMs !== undefined) query = query.where('created_at', '>=', filter.fromMs);
+    if (filter.toMs !== undefined) query = query.where('created_at', '<', filter.toMs);
+    if (filter.minTotalMinor !== undefined) query = query.where('total_minor', '>=', filter.minTotalMinor);
+    if (filter.maxTotalMinor !== undefined) query = query.where('total_minor', '<=', filter.maxTotalMinor);
+    const text = filter.search?.trim();
+    if (text) {
+      // SQLite's LIKE folds case for ASCII only: the word is also tried capitalised and upper-cased.
+      const lower = text.toLowerCase();
+      const patterns = [...new Set([text, lower, lower.charAt(0).toUpperCase() + lower.slice(1), text.toUpperCase()])].map((variant) => `%${variant}%`);
+      const digits = /^[\d\s()+-]{3,}$/.test(text) ? text.replace(/\D/g, '') : '';
+      query = query.where((eb) =>
+        eb.or([
+          ...patterns.flatMap((pattern) => [eb('number', 'like', pattern), eb('contact_name', 'like', pattern), eb('contact_phone', 'like', pattern)]),
+          // Phones are stored as typed ("+7 701 111-22-33"): compared without spaces and dashes.
+          ...(digits ? [eb(sql<string>`replace(replace(contact_phone, ' ', ''), '-', '')`, 'like', `%${digits}%`)] : []),
+        ]),
+      );
+    }
+    return query;
+  };
+
+  return {
+    /**
+     * Hands out the next number for a prefix. The upsert is one statement that increments
+     * and returns, so concurrent orders never share a number.
+     */
+    async nextNumber(prefix: string, start: number): Promise<number> {
+      const row = await db
+        .insertInto('order_counters')
+        .values({ prefix, value: start })
+        .onConflict((oc) => oc.column('prefix').doUpdateSet((eb) => ({ value: eb('order_counters.value', '+', 1) })))
+        .returning('value')
+        .executeTakeFirstOrThrow();
+      return Number(row.value);
+    },
+
+    async insertOrder(row: Insertable<OrdersTable>): Promise<OrderRecord> {
+      return db.insertInto('orders').values(row).returningAll().executeTakeFirstOrThrow();
+    },
+
+    async insertLines(rows: readonly Insertable<OrderLinesTable>[]): Promise<void> {
+      if (rows.length > 0) await db.insertInto('order_lines').values([...rows]).execute();
+    },
+
+    async insertStatusChange(row: Insertable<OrderStatusHistoryTable>): Promise<void> {
+      await db.insertInto('order_status_history').values(row).execute();
+    },
+
+    /** Moves an order only if it is still in `from`; false when someone moved it first. */
+    async updateStatus(orderId: number, from: string, to: string, nowMs: number, patch: StatusPatch = {}): Promise<boolean> {
+      const result = await db
+        .updateTable('orders')
+        .set({ ...patch, status: to, updated_at: nowMs })
+        .where('id', '=', orderId)
+        .where('status', '=', from)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    /** Switches a customer's unpaid order to `method`; false when it is not theirs or already paid. */
+    async setPaymentMethod(orderId: number, userId: number, method: string, nowMs: number): Promise<boolean> {
+      const result = await db
+        .updateTable('orders')
+        .set({ payment_method: method, updated_at: nowMs })
+        .where('id', '=', orderId)
+        .where('user_id', '=', userId)
+        .where('payment_id', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    findById(id: number): Promise<OrderRecord | undefined> {
+      return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    findByNumber(number: string): Promise<OrderRecord | undefined> {
+      return db.selectFrom('orders').selectAll().where('number', '=', number).executeTakeFirst();
+    },
+
+    linesOf(orderIds: readonly number[]): Promise<OrderLineRecord[]> {
+      if (orderIds.length === 0) return Promise.resolve([]);
+      return db.selectFrom('order_lines').selectAll().where('order_id', 'in', orderIds).orderBy('order_id').orderBy('position').execute();
+    },
+
+    historyOf(orderId: number): Promise<OrderStatusChangeRecord[]> {
+      return db.selectFrom('order_status_history').selectAll().where('order_id', '=', orderId).orderBy('at').orderBy('id').execute();
+    },
+
+    async count(filter: OrderFilter): Promise<number> {
+      const row = await filtered(filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** Newest first, unless `sort` says otherwise. */
+    list(filter: OrderFilter, offset: number, limit: number, sort?: OrderSort): Promise<OrderRecord[]> {
+      let query = filtered(filter).selectAll();
+      if (sort?.by === 'total') query = query.orderBy('total_minor', sort.direction);
+      if (sort?.by === 'status') {
+        const order = sort.statusOrder ?? [];
+        const rank = order.length > 0 ? sql<number>`case status ${sql.join(order.map((status, index) => sql`when ${status} then ${sql.lit(index)}`), sql` `)} else ${sql.lit(order.length)} end` : sql<string>`status`;
+        query = query.orderBy(rank, sort.direction);
+      }
+      const newestFirst = sort?.by === 'created' ? sort.direction : 'desc';
+      return query.orderBy('created_at', newestFirst).orderBy('id', newestFirst).offset(offset).limit(limit).execute();
+    },
+
+    /** Revenue per currency of orders not in `voidStatuses`. */
+    async revenue(filter: OrderFilter, voidStatuses: readonly string[]): Promise<{ currency: string; totalMinor: number; orders: number }[]> {
+      let query = filtered(filter);
+      if (voidStatuses.length > 0) query = query.where('status', 'not in', voidStatuses);
+      const rows = await query
+        .select((eb) => ['currency', eb.fn.sum<number>('total_minor').as('total'), eb.fn.countAll<number>().as('n')])
+        .groupBy('currency')
+        .orderBy('currency')
+        .execute();
+      return rows.map((row) => ({ currency: row.currency, totalMinor: Number(row.total ?? 0), orders: Number(row.n) }));
+    },
+
+    /** How many different customers ordered in the period (any status). */
+    async countCustomers(filter: OrderFilter): Promise<number> {
+      const row = await filtered(filter)
+        .select((eb) => eb.fn.count<number>('user_id').distinct().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** Distinct customers who placed an order (any kind, any status) at or after `sinceMs`. */
+    async userIdsOrderedSince(sinceMs: number): Promise<number[]> {
+      const rows = await db.selectFrom('orders').select('user_id').distinct().where('created_at', '>=', sinceMs).execute();
+      return rows.map((row) => Number(row.user_id));
+    },
+
+    /** Best-selling catalogue products by quantity, excluding void orders. */
+    async topProducts(filter: OrderFilter, voidStatuses: readonly string[], limit: number): Promise<ProductSales[]> {
+      let query = db
+        .selectFrom('order_lines as l')
+        .innerJoin('orders as o', 'o.id', 'l.order_id')
+        .where('l.line_kind', '=', 'product')
+        .where('l.product_id', 'is not', null);
+      if (filter.kind !== undefined) query = query.where('o.kind', '=', filter.kind);
+      if (filter.fromMs !== undefined) query = query.where('o.created_at', '>=', filter.fromMs);
+      if (filter.toMs !== undefined) query = query.where('o.created_at', '<', filter.toMs);
+      if (voidStatuses.length > 0) query = query.where('o.status', 'not in', voidStatuses);
+      const rows = await query
+        .select((eb) => [
+          'l.product_id',
+          'o.currency',
+          eb.fn.max('l.title').as('title'),
+          eb.fn.sum<number>('l.quantity').as('quantity'),
+          eb.fn.sum<number>('l.total_minor').as('revenue'),
+        ])
+        .groupBy(['l.product_id', 'o.currency'])
+        .orderBy('quantity', 'desc')
+        .orderBy('l.product_id')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        productId: Number(row.product_id),
+        title: String(row.title),
+        quantity: Number(row.quantity),
+        revenueMinor: Number(row.revenue),
+        currency: row.currency,
+      }));
+    },
+  };
+}
+
+/** The orders repository's shape. */
+export type OrdersRepository = ReturnType<typeof createOrdersRepository>;

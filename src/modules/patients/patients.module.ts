@@ -1,0 +1,48 @@
+import type { LavkaModule } from '../module.ts';
+import { createPatientsComposer } from './patients.bot.ts';
+import { createPatientsRoutes } from './patients.routes.ts';
+import { createPatientsService, patientsSettingsSchema, type PatientsService } from './patients.service.ts';
+
+declare module '../module.ts' {
+  interface ModuleServices {
+    patients: PatientsService;
+  }
+}
+
+/** Patients: registration with the Kazakhstan IIN, profile view and edit. */
+export const module: LavkaModule = {
+  name: 'patients',
+  dependsOn: ['users'],
+  migrations: [
+    {
+      name: '0001_patients',
+      async up(db) {
+        await db.schema
+          .createTable('patients')
+          .addColumn('user_id', 'bigint', (c) => c.primaryKey())
+          .addColumn('full_name', 'varchar(120)', (c) => c.notNull())
+          .addColumn('phone', 'varchar(32)', (c) => c.notNull())
+          .addColumn('birth_date', 'varchar(10)', (c) => c.notNull())
+          .addColumn('iin', 'varchar(12)', (c) => c.notNull().unique())
+          .addColumn('sex', 'varchar(8)', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('patients_created_idx').on('patients').column('created_at').execute();
+      },
+    },
+  ],
+  setup(deps) {
+    const settings = patientsSettingsSchema.parse(deps.config.settings.patients);
+    const patients = createPatientsService({ db: deps.database.db, now: deps.now, timeZone: deps.config.business.timeZone, settings });
+    const bot = createPatientsComposer({ patients });
+    return {
+      service: patients,
+      composer: bot.composer,
+      flows: bot.flows,
+      commands: [{ command: 'profile', description: 'patients-command-profile' }],
+      routes: createPatientsRoutes({ patients }),
+      staffRoles: ['manager', 'support'],
+    };
+  },
+};

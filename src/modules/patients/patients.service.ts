@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { isUniqueViolation, type DbExecutor } from '../../db/database.ts';
+import { formatLocalDateTime } from '../../delivery/zoned-time.ts';
+import { normalisePhone } from '../users/users.service.ts';
+import { parseBirthDate, validateIin, type IinErrorCode } from './iin.ts';
+import { createPatientsRepository } from './patients.repository.ts';
+import type { PatientRecord } from './patients.tables.ts';
+
+/** A patient rule was broken; `code` says which, and the bot has a message for each. */
+export class PatientsError extends Error {
+  readonly code: PatientsErrorCode;
+  constructor(code: PatientsErrorCode, message: string) {
+    super(message);
+    this.name = 'PatientsError';
+    this.code = code;
+  }
+}
+
+/** Every reason a registration field is refused. */
+export type PatientsErrorCode =
+  | 'patients.invalid_name'
+  | 'patients.invalid_phone'
+  | 'patients.invalid_birth_date'
+  | 'patients.iin_taken'
+  | 'patients.not_registered'
+  | IinErrorCode;
+
+/** Settings under `settings.patients`. */
+export const patientsSettingsSchema = z
+  .object({
+    /**
+     * Refuse an IIN whose digits name another birth date than the one entered. On by default;
+     * IINs issued after the 2013 rule change may not encode the birth date, so a clinic that
+     * meets such numbers can switch this off.
+     */
+    iinMustMatchBirthDate: z.boolean().default(true),
+  })
+  .prefault({});
+
+/** Validated patients settings. */
+export type PatientsSettings = z.infer<typeof patientsSettingsSchema>;
+
+/** What a patient enters when registering. */
+export interface RegistrationInput {
+  fullName: string;
+  phone: string;
+  /** As typed (`DD.MM.YYYY`) or ISO. */
+  birthDate: string;
+  iin: string;
+}
+
+const NAME_PATTERN = /^[\p{L}][\p{L}'’.\- ]*[\p{L}.]$/u;
+
+/** Dependencies of the patients service. */
+export interface PatientsServiceDeps {
+  db: DbExecutor;
+  now(): number;
+  timeZone: string;
+  settings: PatientsSettings;
+}
+
+/** Patient registration and profile: name, phone, date of birth and IIN, each validated. */
+export function createPatientsService(deps: PatientsServiceDeps) {
+  const repository = createPatientsRepository(deps.db);
+  const today = () => formatLocalDateTime(deps.now(), deps.timeZone).slice(0, 10);
+
+  const service = {
+    get: repository.findByUser,
+    getMany: repository.findMany,
+    search: repository.search,
+
+    /** A full name of at least two words of letters (hyphens and apostrophes allowed). */
+    checkName(raw: string): string {
+      const name = raw.trim().replace(/\s+/g, ' ');
+      if (name.length < 3 || name.length > 120 || !NAME_PATTERN.test(name) || name.split(' ').length < 2) {
+        throw new PatientsError('patients.invalid_name', 'expected a surname and a first name in letters');
+      }
+      return name;
+    },
+
+    /** A phone number normalised to `+digits`. */
+    checkPhone(raw: string): string {
+      const phone = normalisePhone(raw);
+      if (!phone) throw new PatientsError('patients.invalid_phone', 'not a phone number');
+      return phone;
+    },
+
+    /** A real, past date of birth, as ISO. */
+    checkBirthDate(raw: string): string {
+      const date = parseBirthDate(raw, today());
+      if (!date) throw new PatientsError('patients.invalid_birth_date', 'not a possible date of birth');
+      return date;
+    },
+
+    /** A valid IIN consistent with the date of birth (when the setting asks for it); returns the digits and sex. */
+    checkIin(raw: string, birthDate: string): { iin: string; sex: 'male' | 'female' } {
+      const result = validateIin(raw, { todayIso: today(), birthDate: deps.settings.iinMustMatchBirthDate ? birthDate : undefined });
+      if (!result.ok) throw new PatientsError(result.code, `IIN refused: ${result.code}`);
+      return { iin: result.info.iin, sex: result.info.sex };
+    },
+
+    /**
+     * Registers the user as a patient, or replaces their details when they are one already.
+     * An IIN that belongs to another patient is refused (the UNIQUE constraint decides).
+     */
+    async register(userId: number, input: RegistrationInput): Promise<PatientRecord> {
+      const fullName = service.checkName(input.fullName);
+      const phone = service.checkPhone(input.phone);
+      const birthDate = service.checkBirthDate(input.birthDate);
+      const { iin, sex } = service.checkIin(input.iin, birthDate);
+      const nowMs = deps.now();
+      try {
+        const existing = await repository.findByUser(userId);
+        if (existing) return (await repository.update(userId, { full_name: fullName, phone, birth_date: birthDate, iin, sex, updated_at: nowMs })) as PatientRecord;
+        return await repository.insert({ user_id: userId, full_name: fullName, phone, birth_date: birthDate, iin, sex, created_at: nowMs, updated_at: nowMs });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new PatientsError('patients.iin_taken', 'this IIN belongs to another patient');
+        throw error;
+      }
+    },
+
+    /** Changes one field of a registered patient; date of birth and IIN change together. */
+    async update(userId: number, patch: { fullName?: string; phone?: string; birthDate?: string; iin?: string }): Promise<PatientRecord> {
+      const current = await repository.findByUser(userId);
+      if (!current) throw new PatientsError('patients.not_registered', 'register first');
+      const changes: Partial<PatientRecord> = { updated_at: deps.now() };
+      if (patch.fullName !== undefined) changes.full_name = service.checkName(patch.fullName);
+      if (patch.phone !== undefined) changes.phone = service.checkPhone(patch.phone);
+      if (patch.birthDate !== undefined || patch.iin !== undefined) {
+        const birthDate = patch.birthDate !== undefined ? service.checkBirthDate(patch.birthDate) : current.birth_date;
+        const { iin, sex } = service.checkIin(patch.iin ?? current.iin, birthDate);
+        Object.assign(changes, { birth_date: birthDate, iin, sex });
+      }
+      try {
+        return (await repository.update(userId, changes)) as PatientRecord;
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new PatientsError('patients.iin_taken', 'this IIN belongs to another patient');
+        throw error;
+      }
+    },
+  };
+  return service;
+}
+
+/** The patients service's shape. */
+export type PatientsService = ReturnType<typeof createPatientsService>;

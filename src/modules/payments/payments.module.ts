@@ -1,0 +1,182 @@
+import { Api } from 'grammy';
+import { sql } from 'kysely';
+import type { LavkaModule } from '../module.ts';
+import { createPaymentsComposer } from './payments.bot.ts';
+import { staffOf } from '../admin/admin.gate.ts';
+import { createReceiptFiles } from './payments.receipts.ts';
+import { createPaymentsRoutes, createPaymentsWebhookRoutes } from './payments.routes.ts';
+import { createPaymentsService, type PaymentsService } from './payments.service.ts';
+import { paymentsSettingsSchema } from './payments.settings.ts';
+import type { TelegramPaymentsApi } from './payments.types.ts';
+import { createHeleketProvider } from './providers/heleket.provider.ts';
+import { createManualProvider } from './providers/manual.provider.ts';
+import { createQrProvider } from './providers/qr.provider.ts';
+import { createTelegramCardProvider } from './providers/telegram-card.provider.ts';
+import { createTelegramStarsProvider } from './providers/telegram-stars.provider.ts';
+
+declare module '../module.ts' {
+  interface ModuleServices {
+    payments: PaymentsService;
+  }
+}
+
+/** Wraps a grammY client as the calls payments makes outside handlers. */
+function telegramPaymentsApi(api: Api): TelegramPaymentsApi {
+  return {
+    refundStarPayment: (userId, chargeId) => api.refundStarPayment(userId, chargeId),
+    createInvoiceLink: (invoice) =>
+      api.createInvoiceLink(invoice.title, invoice.description, invoice.payload, invoice.providerToken ?? '', invoice.currency, invoice.prices),
+  };
+}
+
+/** The acting staff member of a gated request: their Telegram id when linked, else the panel account. */
+export function staffActor(request: Parameters<typeof staffOf>[0]): { type: 'admin'; id: string | number } {
+  const { staff } = staffOf(request);
+  return { type: 'admin', id: staff.telegramId ?? `staff:${staff.id}` };
+}
+
+/**
+ * Payments: one `PaymentProvider` interface over Telegram Stars, Telegram card payments, the
+ * Heleket crypto gateway, QR payments and manual transfers; each external charge settles once
+ * (UNIQUE per provider charge id) in the same transaction as what it pays for.
+ */
+export const module: LavkaModule = {
+  name: 'payments',
+  dependsOn: ['users', 'audit'],
+  migrations: [
+    {
+      name: '0001_payments',
+      async up(db, { col }) {
+        await col
+          .id(db.schema.createTable('payments'))
+          .addColumn('user_id', 'bigint', (c) => c.notNull())
+          .addColumn('provider', 'varchar(32)', (c) => c.notNull())
+          .addColumn('variant', 'varchar(32)')
+          .addColumn('purpose', 'varchar(16)', (c) => c.notNull())
+          .addColumn('purpose_ref', 'varchar(64)', (c) => c.notNull())
+          .addColumn('status', 'varchar(16)', (c) => c.notNull())
+          .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+          .addColumn('currency', 'varchar(3)', (c) => c.notNull())
+          .addColumn('units', 'bigint')
+          .addColumn('external_id', 'varchar(200)')
+          .addColumn('locale', 'varchar(8)', (c) => c.notNull())
+          .addColumn('pay_url', 'text')
+          .addColumn('receipt_file_id', 'varchar(256)')
+          .addColumn('decline_reason', 'varchar(500)')
+          .addColumn('decided_by', 'varchar(64)')
+          .addColumn('details', col.json)
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint')
+          .addColumn('paid_at', 'bigint')
+          .addColumn('refunded_at', 'bigint')
+          .addCheckConstraint('payments_amount_positive', sql`amount_minor > 0`)
+          // A provider's charge is recorded once, whatever the number of deliveries.
+          .addUniqueConstraint('payments_provider_external_uq', ['provider', 'external_id'])
+          .execute();
+        await db.schema.createIndex('payments_user_idx').on('payments').columns(['user_id', 'created_at']).execute();
+        await db.schema.createIndex('payments_status_idx').on('payments').columns(['status', 'provider', 'created_at']).execute();
+        await db.schema.createIndex('payments_purpose_idx').on('payments').columns(['purpose', 'purpose_ref']).execute();
+        await db.schema.createIndex('payments_paid_idx').on('payments').column('paid_at').execute();
+
+        await col
+          .id(db.schema.createTable('payment_events'))
+          .addColumn('provider', 'varchar(32)', (c) => c.notNull())
+          .addColumn('event_key', 'varchar(200)', (c) => c.notNull().unique())
+          .addColumn('payment_id', 'bigint')
+          .addColumn('status', 'varchar(16)', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('error', 'varchar(500)')
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('received_at', 'bigint', (c) => c.notNull())
+          .addColumn('processed_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('payment_events_status_idx').on('payment_events').columns(['status', 'received_at']).execute();
+      },
+    },
+  ],
+  setup(deps) {
+    const settings = paymentsSettingsSchema.parse(deps.config.settings.payments);
+    const { env } = deps;
+    // With a real token the module has its own client; in the sandbox it borrows the bot's on its first update.
+    let borrowed: Api | undefined;
+    const own = env.TELEGRAM_BOT_TOKEN ? new Api(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }) : undefined;
+    const telegram = () => {
+      const api = own ?? borrowed;
+      return api ? telegramPaymentsApi(api) : undefined;
+    };
+    const callbackUrl = env.PUBLIC_URL ? `${env.PUBLIC_URL.replace(/\/+$/, '')}/public/payments/webhooks/heleket` : undefined;
+    if (!callbackUrl && env.HELEKET_API_KEY) deps.logger.warn('PUBLIC_URL is not set: Heleket cannot send webhooks; payments are confirmed by status polling only');
+    const heleket = createHeleketProvider({
+      merchantId: env.HELEKET_MERCHANT_ID,
+      apiKey: env.HELEKET_API_KEY,
+      apiUrl: env.HELEKET_API_URL,
+      callbackUrl,
+      settings: settings.heleket,
+      gateway: settings.gateway,
+      lifetimeSeconds: Math.min(43_200, Math.max(300, settings.paymentTtlMinutes * 60)),
+      logger: deps.logger,
+      now: deps.now,
+    });
+    const providers = [
+      createTelegramStarsProvider({ enabled: settings.stars.enabled, telegram }),
+      createTelegramCardProvider({ enabled: settings.card.enabled, providerToken: env.PAYMENTS_PROVIDER_TOKEN }),
+      heleket,
+      createQrProvider({ settings: settings.qr, webhookSecret: env.QR_WEBHOOK_SECRET, now: deps.now }),
+      createManualProvider(settings.manual),
+    ];
+    const staffChatIds = () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : env.ADMIN_IDS);
+    const payments = createPaymentsService({
+      db: deps.database.db,
+      now: deps.now,
+      logger: deps.logger,
+      i18n: deps.i18n,
+      settings,
+      providers,
+      staffChatIds,
+      staffLocale: deps.config.business.defaultLocale,
+      audit: deps.services.audit,
+      telegram,
+    });
+    const { composer, flows } = createPaymentsComposer({
+      payments,
+      settings,
+      config: deps.config,
+      i18n: deps.i18n,
+      onApi: (api) => {
+        borrowed ??= api;
+      },
+    });
+    return {
+      service: payments,
+      composer,
+      flows,
+      commands: [
+        { command: 'paysupport', description: 'command-paysupport' },
+        { command: 'pending', description: 'command-pending', audience: 'admin' },
+        { command: 'refund', description: 'command-refund', audience: 'admin' },
+      ],
+      routes: createPaymentsRoutes({ payments, actorOf: staffActor, receipts: createReceiptFiles({ api: () => own ?? borrowed }) }),
+      staffRoles: ['manager', 'accountant'],
+      publicRoutes: createPaymentsWebhookRoutes({ payments }),
+      jobs: [
+        { name: 'payments.recover', everyMs: 3000, run: async () => void (await payments.recoverEvents()) },
+        { name: 'payments.poll', everyMs: settings.heleket.pollEverySeconds * 1000, run: async () => void (await payments.pollOpenPayments()) },
+        { name: 'payments.expire', everyMs: 60_000, run: async () => void (await payments.expireStale()) },
+        { name: 'payments.refunds', everyMs: 30_000, run: async () => void (await payments.resumeRefunds()) },
+      ],
+      // An open circuit is reported but does not make the instance unready: the bot keeps
+      // serving with the other methods, which is exactly what the breaker is for.
+      health: providers
+        .filter((provider) => provider.configured && provider.breaker)
+        .map((provider) => ({
+          name: `payments.${provider.id}`,
+          check: async () => {
+            const snapshot = provider.breaker!.snapshot();
+            const detail = snapshot.state === 'closed' ? 'circuit closed' : `circuit ${snapshot.state}${snapshot.lastError ? `: ${snapshot.lastError}` : ''}`;
+            return { ok: true, detail };
+          },
+        })),
+    };
+  },
+};

@@ -1,0 +1,752 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Locale } from '../../config/business.ts';
+import { formatMoney } from '../../config/money.ts';
+import type { Db, DbExecutor } from '../../db/database.ts';
+import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
+import type { Translator } from '../../telegram/i18n.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { CircuitOpenError, type CircuitSnapshot } from './circuit-breaker.ts';
+import { PaymentsError } from './payments.errors.ts';
+import { createPaymentsRepository, type PaymentFilter } from './payments.repository.ts';
+import type { PaymentsSettings } from './payments.settings.ts';
+import { pickText } from './payments.settings.ts';
+import type { PaymentEventRecord, PaymentRecord, ProviderId } from './payments.tables.ts';
+import type {
+  CallbackRequest,
+  PaymentProvider,
+  PaymentPurpose,
+  PaymentQuote,
+  PaymentStart,
+  ProviderEvent,
+  PurposeNotice,
+  TelegramPaymentsApi,
+} from './payments.types.ts';
+import { paymentIdFromPayload } from './providers/telegram-stars.provider.ts';
+
+/** A payment method as offered to a user. */
+export interface MethodOption {
+  /** `stars`, `card`, `heleket`, `qr` or `manual.<variant>`; used in callback data. */
+  id: string;
+  provider: ProviderId;
+  variant?: string;
+  /** Button label in the user's language. */
+  label: string;
+  /** False while the gateway's circuit is open: offered as unavailable, never called. */
+  available: boolean;
+}
+
+/** What processing a provider event did. */
+export interface ProcessOutcome {
+  status: 'credited' | 'duplicate' | 'rejected' | 'closed' | 'deferred';
+  payment?: PaymentRecord;
+  notice?: PurposeNotice;
+  code?: string;
+}
+
+/** An admin (or the system) acting on payments. */
+export interface PaymentsActor {
+  type: 'admin' | 'system';
+  id?: string | number;
+}
+
+/** Dependencies of the payments service. */
+export interface PaymentsServiceDeps {
+  db: Db;
+  now(): number;
+  logger: Logger;
+  i18n: Translator;
+  settings: PaymentsSettings;
+  providers: readonly PaymentProvider[];
+  /** Where staff notifications go: the admin chats, else the admins' private chats. */
+  staffChatIds(): readonly number[];
+  staffLocale: Locale;
+  audit?: AuditService;
+  /** The Bot API for calls made outside a handler; undefined until the bot is connected. */
+  telegram(): TelegramPaymentsApi | undefined;
+}
+
+/** Method id → provider (and manual variant). */
+function parseMethod(method: string): { provider: ProviderId; variant?: string } | undefined {
+  if (method === 'stars') return { provider: 'telegram_stars' };
+  if (method === 'card') return { provider: 'telegram_card' };
+  if (method === 'heleket') return { provider: 'heleket' };
+  if (method === 'qr') return { provider: 'qr' };
+  const manual = /^manual\.([a-z0-9_]{1,16})$/.exec(method);
+  return manual ? { provider: 'manual', variant: manual[1] } : undefined;
+}
+
+/** The key a provider event is stored under: a replay of the same confirmation is the same row. */
+export function eventKey(event: Pick<ProviderEvent, 'provider' | 'externalId' | 'kind'>): string {
+  return `${event.provider}:${event.externalId}:${event.kind}`.slice(0, 200);
+}
+
+const AWAITING_ADMIN_PROVIDERS: ReadonlySet<ProviderId> = new Set(['manual', 'qr']);
+const MAX_EVENT_ATTEMPTS = 10;
+
+/**
+ * Payments: opens payments with the providers, settles them from provider events exactly once,
+ * and runs the admin decisions (approve, decline, refund). Settling a payment, the purpose's
+ * delivery (credit, order paid) and the notifications commit in one transaction.
+ */
+export function createPaymentsService(deps: PaymentsServiceDeps) {
+  const { db, logger, i18n } = deps;
+  const repository = createPaymentsRepository(db);
+  const purposes = new Map<string, PaymentPurpose>();
+  const providers = new Map(deps.providers.map((provider) => [provider.id, provider]));
+
+  const purposeOf = (name: string): PaymentPurpose => {
+    const purpose = purposes.get(name);
+    if (!purpose) throw new PaymentsError('payments.unknown_purpose', `no module handles payments for "${name}"`, { purpose: name });
+    return purpose;
+  };
+  const money = (amountMinor: number, currency: string, locale: string) => formatMoney(amountMinor, currency, locale);
+  const localeOf = (payment: Pick<PaymentRecord, 'locale'>): Locale => (['ru', 'en', 'kk'].includes(payment.locale) ? (payment.locale as Locale) : deps.staffLocale);
+
+  const staffMessages = (text: string, dedupeKey: string, extra: Partial<OutboxMessage> = {}): OutboxMessage[] =>
+    deps.staffChatIds().map((chatId) => ({
+      chatId,
+      method: 'sendMessage',
+      payload: { text },
+      priority: 'high',
+      dedupeKey: `${dedupeKey}:${chatId}`,
+      ...extra,
+    }));
+
+  /** The methods that can pay `quote`, in the configured order. */
+  function methodOptions(quote: PaymentQuote, locale: Locale): MethodOption[] {
+    const options: MethodOption[] = [];
+    const allowed = (id: string) => !quote.methods || quote.methods.some((item) => item === id || (item === 'manual' && id.startsWith('manual.')));
+    const fiatCurrency = quote.fiat?.currency;
+    for (const method of deps.settings.methods) {
+      if (method === 'manual') {
+        const provider = providers.get('manual');
+        if (!provider?.configured || !fiatCurrency || !provider.supports(fiatCurrency)) continue;
+        for (const variant of deps.settings.manual.variants) {
+          const id = `manual.${variant.id}`;
+          if (allowed(id)) options.push({ id, provider: 'manual', variant: variant.id, label: pickText(variant.label, locale), available: true });
+        }
+        continue;
+      }
+      const parsed = parseMethod(method);
+      const provider = parsed ? providers.get(parsed.provider) : undefined;
+      if (!parsed || !provider?.configured || !allowed(method)) continue;
+      const currency = parsed.provider === 'telegram_stars' ? (quote.stars ? 'XTR' : undefined) : fiatCurrency;
+      if (!currency || !provider.supports(currency)) continue;
+      options.push({ id: method, provider: parsed.provider, label: i18n.t(locale, `payments-method-${method}`), available: provider.breaker?.allows() ?? true });
+    }
+    return options;
+  }
+
+  async function settle(executor: DbExecutor, payment: PaymentRecord, options: { notify: boolean; actor: PaymentsActor }): Promise<PurposeNotice | undefined> {
+    const notice = (await purposeOf(payment.purpose).onPaid(executor, payment)) ?? undefined;
+    const locale = localeOf(payment);
+    const text = notice?.text ?? i18n.t(locale, 'payments-paid', { id: String(payment.id), amount: money(payment.amount_minor, payment.currency, locale) });
+    if (deps.audit) {
+      await deps.audit.record(
+        {
+          actor: options.actor.type === 'admin' ? { type: 'admin', id: options.actor.id } : { type: 'system' },
+          action: 'payments.paid',
+          subject: { type: 'payment', id: payment.id },
+          details: { provider: payment.provider, externalId: payment.external_id, amountMinor: payment.amount_minor, currency: payment.currency, purpose: payment.purpose },
+        },
+        executor,
+      );
+    }
+    if (options.notify) {
+      await enqueueOutbox(executor, { chatId: payment.user_id, method: 'sendMessage', payload: { text }, priority: 'high', dedupeKey: `payment:${payment.id}:paid` }, deps.now());
+    }
+    return { text };
+  }
+
+  /** Claims and applies one stored event in a single transaction. */
+  async function processEvent(eventId: number, options: { notify: boolean }): Promise<ProcessOutcome> {
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const scoped = createPaymentsRepository(trx);
+        const nowMs = deps.now();
+        if (!(await scoped.claimEvent(eventId, nowMs))) {
+          const row = await scoped.findEvent(eventId);
+          const payment = row?.payment_id ? await scoped.findPayment(row.payment_id) : undefined;
+          return { status: 'duplicate', payment };
+        }
+        const row = (await scoped.findEvent(eventId)) as PaymentEventRecord;
+        const event = JSON.parse(row.payload) as ProviderEvent;
+        const reject = async (code: string, detail: string, payment?: PaymentRecord, alert?: string): Promise<ProcessOutcome> => {
+          await scoped.markEvent(eventId, 'rejected', `${code}: ${detail}`, payment?.id ?? null, nowMs);
+          logger.warn({ eventId, provider: event.provider, externalId: event.externalId, code, detail }, 'payment event rejected: nothing credited');
+          if (alert) await enqueueOutbox(trx, staffMessages(alert, `payevent:${eventId}:alert`), nowMs);
+          return { status: 'rejected', code, payment };
+        };
+
+        let payment = event.paymentId !== undefined ? await scoped.findPayment(event.paymentId) : undefined;
+        payment ??= await scoped.findByExternal(event.provider, event.externalId);
+        if (!payment) {
+          return reject('payments.unknown_payment', `no payment for ${event.provider} ${event.externalId}`, undefined,
+            event.kind === 'paid' && event.provider.startsWith('telegram')
+              ? i18n.t(deps.staffLocale, 'payments-staff-unknown-charge', { provider: event.provider, charge: event.externalId })
+              : undefined);
+        }
+        if (payment.provider !== event.provider) return reject('payments.provider_mismatch', `payment ${payment.id} is ${payment.provider}`, payment);
+        const isTelegram = event.provider === 'telegram_stars' || event.provider === 'telegram_card';
+        if (!isTelegram && payment.external_id && payment.external_id !== event.externalId) {
+          return reject('payments.reference_mismatch', `payment ${payment.id} is ${payment.external_id}, event names ${event.externalId}`, payment);
+        }
+
+        if (event.kind === 'paid') {
+          if (event.amountMinor !== payment.amount_minor || event.currency !== payment.currency) {
+            const locale = deps.staffLocale;
+            const received = event.amountMinor === undefined || !event.currency ? '?' : money(event.amountMinor, event.currency, locale);
+            return reject('payments.amount_mismatch', `received ${event.amountMinor} ${event.currency}, expected ${payment.amount_minor} ${payment.currency}`, payment,
+              i18n.t(locale, 'payments-staff-amount-mismatch', { id: String(payment.id), provider: payment.provider, received, expected: money(payment.amount_minor, payment.currency, locale) }));
+          }
+          const actor: PaymentsActor = event.confirmedBy ? { type: 'admin', id: event.confirmedBy } : { type: 'system' };
+          if (isTelegram && payment.external_id && payment.external_id !== event.externalId) {
+            // The same invoice paid a second time (an invoice link can be): money received, recorded as its own payment.
+            const { id: _id, ...copy } = payment;
+            payment = await scoped.insertPayment({ ...copy, status: 'paid', external_id: event.externalId, paid_at: nowMs, created_at: nowMs, updated_at: nowMs });
+          } else {
+            const patch = {
+              status: 'paid' as const,
+              external_id: event.externalId,
+              paid_at: nowMs,
+              updated_at: nowMs,
+              decided_by: event.confirmedBy ?? payment.decided_by,
+            };
+            // A late payment of an expired or failed invoice still arrived, so it still counts.
+            if (!(await scoped.transition(payment.id, ['pending', 'expired', 'failed'], patch))) {
+              const current = (await scoped.findPayment(payment.id)) as PaymentRecord;
+              if (current.status === 'declined') {
+                return reject('payments.paid_after_decline', `payment ${payment.id} was declined before this confirmation`, current,
+                  i18n.t(deps.staffLocale, 'payments-staff-paid-after-decline', { id: String(payment.id) }));
+              }
+              await scoped.markEvent(eventId, 'ignored', 'payments.already_paid', payment.id, nowMs);
+              return { status: 'duplicate', payment: current };
+            }
+            payment = { ...payment, ...patch };
+          }
+          await scoped.markEvent(eventId, 'processed', null, payment.id, nowMs);
+          const notice = await settle(trx, payment, { notify: options.notify, actor });
+          return { status: 'credited', payment, notice };
+        }
+
+        const outcome = event.kind === 'expired' ? 'expired' : 'failed';
+        if (!(await scoped.transition(payment.id, ['pending'], { status: outcome, updated_at: nowMs }))) {
+          await scoped.markEvent(eventId, 'ignored', `payment is ${payment.status}`, payment.id, nowMs);
+          return { status: 'duplicate', payment };
+        }
+        payment = { ...payment, status: outcome, updated_at: nowMs };
+        await scoped.markEvent(eventId, 'processed', null, payment.id, nowMs);
+        await purposeOf(payment.purpose).onClosed?.(trx, payment, outcome);
+        if (event.kind === 'wrong_amount') {
+          const locale = localeOf(payment);
+          await enqueueOutbox(trx, [
+            { chatId: payment.user_id, method: 'sendMessage', payload: { text: i18n.t(locale, 'payments-wrong-amount', { id: String(payment.id) }) }, priority: 'high', dedupeKey: `payment:${payment.id}:wrong_amount` },
+            ...staffMessages(i18n.t(deps.staffLocale, 'payments-staff-wrong-amount', { id: String(payment.id), provider: payment.provider }), `payment:${payment.id}:wrong_amount:staff`),
+          ], nowMs);
+          return { status: 'closed', payment, code: 'payments.wrong_amount' };
+        }
+        return { status: 'closed', payment };
+      });
+    } catch (error) {
+      const attempts = await repository.countAttempt(eventId, (error as Error).message ?? String(error)).catch(() => 0);
+      logger.error({ err: error, eventId, attempts }, 'payment event processing failed; recovery will retry');
+      if (attempts >= MAX_EVENT_ATTEMPTS) {
+        const nowMs = deps.now();
+        await db.transaction().execute(async (trx) => {
+          await createPaymentsRepository(trx).markEvent(eventId, 'failed', (error as Error).message ?? 'failed', null, nowMs);
+          await enqueueOutbox(trx, staffMessages(i18n.t(deps.staffLocale, 'payments-staff-event-failed', { id: String(eventId), attempts, error: String((error as Error).message).slice(0, 200) }), `payevent:${eventId}:failed`), nowMs);
+        });
+      }
+      return { status: 'deferred' };
+    }
+  }
+
+  /** Stores a provider event (once per key) and returns it. */
+  async function ingest(event: ProviderEvent): Promise<PaymentEventRecord> {
+    const { event: row } = await repository.insertEvent({
+      provider: event.provider,
+      event_key: eventKey(event),
+      payment_id: null,
+      status: 'received',
+      payload: JSON.stringify(event),
+      error: null,
+      attempts: 0,
+      received_at: deps.now(),
+      processed_at: null,
+    });
+    return row;
+  }
+
+  /** Records a callback that failed verification, so forged or broken deliveries leave a trail. */
+  async function recordRejectedCallback(provider: ProviderId, code: string, detail: string, request: CallbackRequest): Promise<void> {
+    logger.warn({ provider, code, detail, ip: request.ip }, 'payment callback refused: nothing credited');
+    await repository.insertEvent({
+      provider,
+      event_key: `rejected:${randomUUID()}`,
+      payment_id: null,
+      status: 'rejected',
+      payload: JSON.stringify({ ip: request.ip, body: request.rawBody.toString('utf8').slice(0, 4000) }),
+      error: `${code}: ${detail}`.slice(0, 500),
+      attempts: 0,
+      received_at: deps.now(),
+      processed_at: deps.now(),
+    });
+  }
+
+  const providerOf = (id: ProviderId): PaymentProvider => {
+    const provider = providers.get(id);
+    if (!provider) throw new PaymentsError('payments.method_unavailable', `provider ${id} is not set up`);
+    return provider;
+  };
+
+  async function closeStale(payment: PaymentRecord, outcome: 'expired' | 'failed'): Promise<boolean> {
+    return db.transaction().execute(async (trx) => {
+      const scoped = createPaymentsRepository(trx);
+      const nowMs = deps.now();
+      if (!(await scoped.transition(payment.id, ['pending'], { status: outcome, updated_at: nowMs }))) return false;
+      await purposes.get(payment.purpose)?.onClosed?.(trx, { ...payment, status: outcome }, outcome);
+      return true;
+    });
+  }
+
+  return {
+    /** Registers what can be paid for; the owning module calls this in its `setup`. */
+    registerPurpose(purpose: PaymentPurpose): void {
+      if (!/^[a-z_]{1,12}$/.test(purpose.name)) throw new Error(`payment purpose names look like [a-z_]{1,12}: ${purpose.name}`);
+      purposes.set(purpose.name, purpose);
+    },
+
+    /** The quote and the methods that can pay it, or undefined when `ref` cannot be paid now. */
+    async offer(purpose: string, ref: string, userId: number, locale: Locale): Promise<{ quote: PaymentQuote; methods: MethodOption[] } | undefined> {
+      // An unknown purpose is a stale or forged button: nothing to pay, not an error.
+      const quote = await purposes.get(purpose)?.quote(ref, userId, locale);
+      return quote ? { quote, methods: methodOptions(quote, locale) } : undefined;
+    },
+
+    /**
+     * Opens a payment for `ref` of `purpose` with `method` and returns what to show the user.
+     * A gateway that fails (or whose circuit is open) raises `payments.gateway_unavailable`
+     * with the other methods in `details.alternatives`; the payment is then marked failed.
+     */
+    async start(input: { userId: number; purpose: string; ref: string; method: string; locale: Locale }): Promise<{ payment: PaymentRecord; start: PaymentStart }> {
+      const quote = await purposeOf(input.purpose).quote(input.ref, input.userId, input.locale);
+      if (!quote) throw new PaymentsError('payments.not_payable', 'this can no longer be paid for', { purpose: input.purpose, ref: input.ref });
+      const options = methodOptions(quote, input.locale);
+      const option = options.find((item) => item.id === input.method);
+      if (!option) throw new PaymentsError('payments.method_unavailable', `method ${input.method} cannot pay this`, { method: input.method });
+      const alternatives = options.filter((item) => item.id !== option.id && item.available).map((item) => item.id);
+      if (!option.available) throw new PaymentsError('payments.gateway_unavailable', `${option.provider} is unavailable`, { alternatives });
+      const provider = providerOf(option.provider);
+      const isStars = option.provider === 'telegram_stars';
+      const amountMinor = isStars ? (quote.stars as number) : (quote.fiat as { amountMinor: number }).amountMinor;
+      const currency = isStars ? 'XTR' : (quote.fiat as { currency: string }).currency;
+      const nowMs = deps.now();
+      let payment = await repository.insertPayment({
+        user_id: input.userId,
+        provider: option.provider,
+        variant: option.variant ?? null,
+        purpose: input.purpose,
+        purpose_ref: input.ref,
+        status: 'pending',
+        amount_minor: amountMinor,
+        currency,
+        units: quote.units ?? null,
+        external_id: null,
+        locale: input.locale,
+        pay_url: null,
+        receipt_file_id: null,
+        decline_reason: null,
+        decided_by: null,
+        details: null,
+        created_at: nowMs,
+        updated_at: nowMs,
+        expires_at: nowMs + deps.settings.paymentTtlMinutes * 60_000,
+        paid_at: null,
+        refunded_at: null,
+      });
+      try {
+        const created = await provider.create({
+          paymentId: payment.id,
+          userId: input.userId,
+          amountMinor,
+          currency,
+          title: quote.title,
+          description: quote.description,
+          locale: input.locale,
+          variant: option.variant,
+        });
+        const patch = {
+          external_id: created.externalId ?? null,
+          pay_url: created.start.type === 'link' ? created.start.url : null,
+          expires_at: created.expiresAtMs ?? payment.expires_at,
+          details: created.details ? JSON.stringify(created.details) : null,
+          updated_at: deps.now(),
+        };
+        await repository.update(payment.id, patch);
+        payment = { ...payment, ...patch };
+        return { payment, start: created.start };
+      } catch (error) {
+        await repository.update(payment.id, { status: 'failed', details: JSON.stringify({ error: String((error as Error).message).slice(0, 300) }), updated_at: deps.now() });
+        logger.warn({ err: error, paymentId: payment.id, provider: option.provider }, 'could not open a payment with the provider');
+        throw new PaymentsError('payments.gateway_unavailable', error instanceof CircuitOpenError ? error.message : `${option.provider} failed: ${(error as Error).message}`, {
+          alternatives,
+        });
+      }
+    },
+
+    /**
+     * Re-checks an order before Telegram charges it (pre_checkout_query): the payment is ours,
+     * open, for this user, the amount and currency are the invoice's, and the purpose still
+     * quotes the same price. Returns the refusal's code, or undefined when it may be charged.
+     */
+    async preCheckout(input: { payload: string; userId: number; currency: string; totalAmount: number }): Promise<string | undefined> {
+      const paymentId = paymentIdFromPayload(input.payload);
+      const payment = paymentId === undefined ? undefined : await repository.findPayment(paymentId);
+      if (!payment || payment.user_id !== input.userId || !payment.provider.startsWith('telegram')) return 'payments.not_found';
+      if (payment.status !== 'pending') return 'payments.already_handled';
+      if (payment.expires_at !== null && payment.expires_at < deps.now()) return 'payments.expired';
+      if (payment.currency !== input.currency || payment.amount_minor !== input.totalAmount) return 'payments.price_changed';
+      const quote = await purposes.get(payment.purpose)?.quote(payment.purpose_ref, payment.user_id, localeOf(payment));
+      if (!quote) return 'payments.not_payable';
+      const price = payment.currency === 'XTR' ? quote.stars : quote.fiat?.currency === payment.currency ? quote.fiat.amountMinor : undefined;
+      if (price !== payment.amount_minor) return 'payments.price_changed';
+      return undefined;
+    },
+
+    /**
+     * Records a Telegram `successful_payment` and settles it. Keyed on the charge id: however
+     * many times (and however concurrently) the same charge arrives, it settles once; the
+     * others answer `duplicate`. The caller replies to the user itself (no outbox notice).
+     */
+    async recordTelegramPayment(input: { userId: number; payload: string; currency: string; totalAmount: number; chargeId: string; providerChargeId?: string }): Promise<ProcessOutcome> {
+      const provider: ProviderId = input.currency === 'XTR' ? 'telegram_stars' : 'telegram_card';
+      const event = await ingest({
+        provider,
+        kind: 'paid',
+        paymentId: paymentIdFromPayload(input.payload),
+        externalId: input.chargeId,
+        amountMinor: input.totalAmount,
+        currency: input.currency,
+        raw: { userId: input.userId, payload: input.payload, providerChargeId: input.providerChargeId ?? null },
+      });
+      return processEvent(event.id, { notify: false });
+    },
+
+    /**
+     * Handles a gateway's HTTP callback: verifies it (signature, source, freshness), stores
+     * it, settles it. Forged or broken callbacks are recorded as rejected and credit nothing.
+     */
+    async handleCallback(providerId: ProviderId, request: CallbackRequest): Promise<{ httpStatus: number; outcome?: ProcessOutcome; code?: string }> {
+      const provider = providers.get(providerId);
+      if (!provider?.configured || !provider.verifyCallback) {
+        await recordRejectedCallback(providerId, 'payments.method_unavailable', 'provider not configured', request);
+        return { httpStatus: 404, code: 'payments.method_unavailable' };
+      }
+      const verdict = provider.verifyCallback(request);
+      if (!verdict.ok) {
+        await recordRejectedCallback(providerId, verdict.code, verdict.detail, request);
+        return { httpStatus: verdict.code === 'payments.untrusted_source' ? 403 : verdict.code === 'payments.malformed_callback' ? 400 : 401, code: verdict.code };
+      }
+      if (!verdict.event) return { httpStatus: 200 };
+      const stored = await ingest(verdict.event);
+      const outcome = await processEvent(stored.id, { notify: true });
+      // A rejected but authentic callback is answered 200: the gateway retrying it cannot change the verdict.
+      return { httpStatus: outcome.status === 'deferred' ? 500 : 200, outcome, code: outcome.code };
+    },
+
+    ingest,
+    processEvent,
+
+    /** Completes events left `received` by a crash or a failed attempt. */
+    async recoverEvents(olderThanMs = 2000): Promise<number> {
+      const events = await repository.listUnprocessed(deps.now() - olderThanMs, 100);
+      let settled = 0;
+      for (const event of events) {
+        const outcome = await processEvent(event.id, { notify: true });
+        if (outcome.status === 'credited' || outcome.status === 'closed') settled += 1;
+      }
+      if (events.length > 0) logger.info({ found: events.length, settled }, 'payment events recovered');
+      return settled;
+    },
+
+    /** Asks gateways about open payments whose webhook has not come (the fallback for missed webhooks). */
+    async pollOpenPayments(): Promise<number> {
+      let settled = 0;
+      for (const provider of deps.providers) {
+        if (!provider.configured || !provider.checkStatus) continue;
+        const open = await repository.listPendingOf(provider.id, deps.now() - deps.settings.heleket.pollAfterSeconds * 1000, 50);
+        for (const payment of open) {
+          if (provider.breaker && !provider.breaker.allows()) break;
+          try {
+            const event = await provider.checkStatus(payment);
+            if (!event) continue;
+            const stored = await ingest(event);
+            const outcome = await processEvent(stored.id, { notify: true });
+            if (outcome.status === 'credited' || outcome.status === 'closed') settled += 1;
+          } catch (error) {
+            logger.warn({ err: error, paymentId: payment.id, provider: provider.id }, 'payment status check failed');
+          }
+        }
+      }
+      return settled;
+    },
+
+    /** Asks the provider about one open payment now (the user's "I have paid" button). */
+    async checkNow(paymentId: number): Promise<PaymentRecord | undefined> {
+      const payment = await repository.findPayment(paymentId);
+      const provider = payment ? providers.get(payment.provider) : undefined;
+      if (!payment || payment.status !== 'pending' || !provider?.checkStatus || !provider.configured) return payment;
+      if (provider.breaker && !provider.breaker.allows()) return payment;
+      const event = await provider.checkStatus(payment);
+      if (event) await processEvent((await ingest(event)).id, { notify: true });
+      return repository.findPayment(paymentId);
+    },
+
+    /**
+     * Closes open payments past their expiry. Gateway payments are asked once more first: one
+     * paid at the last minute is settled, not expired.
+     */
+    async expireStale(): Promise<number> {
+      let closed = 0;
+      for (const payment of await repository.listExpired(deps.now(), 100)) {
+        const provider = providers.get(payment.provider);
+        if (provider?.checkStatus && provider.configured && payment.external_id) {
+          try {
+            const event = await provider.checkStatus(payment);
+            if (event) {
+              const outcome = await processEvent((await ingest(event)).id, { notify: true });
+              if (outcome.status !== 'deferred') continue;
+            }
+          } catch (error) {
+            // The gateway is down: keep the payment open rather than expire something that may be paid.
+            logger.warn({ err: error, paymentId: payment.id }, 'could not check an expiring payment; trying later');
+            continue;
+          }
+        }
+        if (await closeStale(payment, 'expired')) closed += 1;
+      }
+      return closed;
+    },
+
+    /** Attaches the user's transfer receipt and asks the admins to decide. */
+    async attachReceipt(paymentId: number, userId: number, fileId: string): Promise<PaymentRecord> {
+      const payment = await repository.findPayment(paymentId);
+      if (!payment || payment.user_id !== userId || payment.provider !== 'manual') throw new PaymentsError('payments.not_found', 'no such transfer request', { paymentId });
+      const staffLocale = deps.staffLocale;
+      const quote = await purposes.get(payment.purpose)?.quote(payment.purpose_ref, payment.user_id, staffLocale);
+      const variant = deps.settings.manual.variants.find((item) => item.id === payment.variant);
+      return db.transaction().execute(async (trx) => {
+        const scoped = createPaymentsRepository(trx);
+        const nowMs = deps.now();
+        if (!(await scoped.transition(payment.id, ['pending'], { receipt_file_id: fileId, updated_at: nowMs, expires_at: null }))) {
+          throw new PaymentsError('payments.already_handled', 'this request is already decided', { paymentId });
+        }
+        const caption = i18n.t(staffLocale, 'payments-staff-receipt', {
+          id: String(payment.id),
+          user: String(payment.user_id),
+          amount: money(payment.amount_minor, payment.currency, staffLocale),
+          method: variant ? pickText(variant.label, staffLocale) : (payment.variant ?? ''),
+          title: quote?.title ?? payment.purpose,
+        });
+        const keyboard = {
+          inline_keyboard: [[
+            { text: i18n.t(staffLocale, 'payments-approve'), callback_data: `pay:ap:${payment.id}` },
+            { text: i18n.t(staffLocale, 'payments-decline'), callback_data: `pay:dc:${payment.id}` },
+          ]],
+        };
+        await enqueueOutbox(
+          trx,
+          deps.staffChatIds().map((chatId) => ({
+            chatId,
+            method: 'sendPhoto' as const,
+            payload: { photo: fileId, caption, reply_markup: keyboard },
+            priority: 'high' as const,
+            dedupeKey: `payment:${payment.id}:receipt:${fileId.slice(-40)}:${chatId}`,
+          })),
+          nowMs,
+        );
+        if (deps.audit) await deps.audit.record({ actor: { type: 'user', id: userId }, action: 'payments.receipt_attached', subject: { type: 'payment', id: payment.id } }, trx);
+        return { ...payment, receipt_file_id: fileId, updated_at: nowMs, expires_at: null };
+      });
+    },
+
+    /**
+     * An admin confirms a manual transfer or a QR payment. Two admins pressing at once settle
+     * it once: both store the same event, only one claims it; the other gets `already_handled`.
+     */
+    async confirm(paymentId: number, actor: PaymentsActor): Promise<ProcessOutcome> {
+      const payment = await repository.findPayment(paymentId);
+      if (!payment || !AWAITING_ADMIN_PROVIDERS.has(payment.provider)) throw new PaymentsError('payments.not_found', 'no such request', { paymentId });
+      if (payment.status !== 'pending') throw new PaymentsError('payments.already_handled', `the request is ${payment.status}`, { paymentId, status: payment.status });
+      const stored = await ingest({
+        provider: payment.provider,
+        kind: 'paid',
+        paymentId: payment.id,
+        externalId: payment.external_id ?? `manual-${payment.id}`,
+        amountMinor: payment.amount_minor,
+        currency: payment.currency,
+        confirmedBy: actor.id === undefined ? 'system' : String(actor.id),
+        raw: { source: 'admin', actor },
+      });
+      const outcome = await processEvent(stored.id, { notify: true });
+      if (outcome.status === 'duplicate') throw new PaymentsError('payments.already_handled', 'another admin already decided this request', { paymentId });
+      if (outcome.status !== 'credited') throw new PaymentsError('payments.already_handled', `the request could not be confirmed (${outcome.code ?? outcome.status})`, { paymentId });
+      return outcome;
+    },
+
+    /** An admin declines a manual transfer (or QR payment) with a reason the user is told. */
+    async decline(paymentId: number, actor: PaymentsActor, reason: string): Promise<PaymentRecord> {
+      const payment = await repository.findPayment(paymentId);
+      if (!payment || !AWAITING_ADMIN_PROVIDERS.has(payment.provider)) throw new PaymentsError('payments.not_found', 'no such request', { paymentId });
+      const text = reason.trim().slice(0, 400);
+      if (text.length === 0) throw new PaymentsError('payments.invalid_input', 'a reason is required');
+      return db.transaction().execute(async (trx) => {
+        const scoped = createPaymentsRepository(trx);
+        const nowMs = deps.now();
+        const patch = { status: 'declined' as const, decline_reason: text, decided_by: actor.id === undefined ? null : String(actor.id), updated_at: nowMs };
+        if (!(await scoped.transition(payment.id, ['pending'], patch))) throw new PaymentsError('payments.already_handled', 'this request is already decided', { paymentId });
+        const declined = { ...payment, ...patch };
+        await purposes.get(payment.purpose)?.onClosed?.(trx, declined, 'declined');
+        const locale = localeOf(payment);
+        await enqueueOutbox(trx, {
+          chatId: payment.user_id,
+          method: 'sendMessage',
+          payload: { text: i18n.t(locale, 'payments-declined', { id: String(payment.id), amount: money(payment.amount_minor, payment.currency, locale), reason: text }) },
+          priority: 'high',
+          dedupeKey: `payment:${payment.id}:declined`,
+        }, nowMs);
+        if (deps.audit) {
+          await deps.audit.record({ actor: { type: actor.type, id: actor.id }, action: 'payments.declined', subject: { type: 'payment', id: payment.id }, details: { reason: text } }, trx);
+        }
+        return declined;
+      });
+    },
+
+    /**
+     * Refunds a paid payment. Stars go back through Telegram (refundStarPayment); other methods
+     * have no refund call, so the refund is recorded (the purpose reverses its delivery) and the
+     * money is returned by hand. The purpose may refuse (e.g. the tokens were already spent).
+     */
+    async refund(paymentId: number, actor: PaymentsActor): Promise<{ payment: PaymentRecord; viaProvider: boolean }> {
+      const payment = await repository.findPayment(paymentId);
+      if (!payment) throw new PaymentsError('payments.not_found', 'no such payment', { paymentId });
+      if (payment.status !== 'paid') throw new PaymentsError('payments.not_refundable', `the payment is ${payment.status}`, { paymentId, status: payment.status });
+      const provider = providers.get(payment.provider);
+      const viaProvider = Boolean(provider?.refund);
+      const nextStatus = viaProvider ? ('refunding' as const) : ('refunded' as const);
+      await db.transaction().execute(async (trx) => {
+        const scoped = createPaymentsRepository(trx);
+        const nowMs = deps.now();
+        const patch = { status: nextStatus, decided_by: actor.id === undefined ? null : String(actor.id), updated_at: nowMs, ...(viaProvider ? {} : { refunded_at: nowMs }) };
+        if (!(await scoped.transition(payment.id, ['paid'], patch))) throw new PaymentsError('payments.already_handled', 'the payment changed meanwhile', { paymentId });
+        await purposes.get(payment.purpose)?.onRefunded?.(trx, { ...payment, ...patch }, actor);
+        if (deps.audit) {
+          await deps.audit.record({ actor: { type: actor.type, id: actor.id }, action: viaProvider ? 'payments.refund_started' : 'payments.refund_recorded', subject: { type: 'payment', id: payment.id }, details: { provider: payment.provider, amountMinor: payment.amount_minor, currency: payment.currency } }, trx);
+        }
+        if (!viaProvider) await enqueueOutbox(trx, refundNotice(payment), nowMs);
+      });
+      if (!viaProvider) return { payment: (await repository.findPayment(paymentId)) as PaymentRecord, viaProvider };
+      const finished = await finishProviderRefund({ ...payment, status: 'refunding' }, actor);
+      return { payment: finished, viaProvider };
+    },
+
+    /** Retries Stars refunds left half-way (`refunding`) by a crash or a network failure. */
+    async resumeRefunds(): Promise<number> {
+      let done = 0;
+      for (const payment of await repository.listByStatus('refunding', 20)) {
+        try {
+          const finished = await finishProviderRefund(payment, { type: 'system' });
+          if (finished.status !== 'refunding') done += 1;
+        } catch (error) {
+          logger.warn({ err: error, paymentId: payment.id }, 'refund still not finished');
+        }
+      }
+      return done;
+    },
+
+    /** A payment link for a Telegram invoice (createInvoiceLink), e.g. for a Mini App. */
+    async invoiceLink(payment: PaymentRecord, start: PaymentStart): Promise<string> {
+      if (start.type !== 'telegram_invoice') throw new PaymentsError('payments.invalid_input', 'not a Telegram invoice', { paymentId: payment.id });
+      const api = deps.telegram();
+      if (!api) throw new PaymentsError('payments.gateway_unavailable', 'the bot is not connected to Telegram yet');
+      return api.createInvoiceLink(start.invoice);
+    },
+
+    get: repository.findPayment,
+    listForUser: repository.listForUser,
+    /** Payments matching staff filters, newest first, one page (`offset`/`limit`), with the total. */
+    async search(filter: PaymentFilter, limit: number, offset: number): Promise<{ payments: PaymentRecord[]; total: number }> {
+      return { payments: await repository.search(filter, limit, offset), total: await repository.count(filter) };
+    },
+    /** The payments of one thing (`order` 42), oldest first, for staff pages. */
+    listForPurpose: (purpose: string, ref: string, limit = 50) => repository.listForPurpose(purpose, ref, limit),
+    listRecent: repository.listRecent,
+    listEvents: repository.listEvents,
+    countAwaitingAdmin: repository.countAwaitingAdmin,
+    paidSince: repository.paidSince,
+
+    /** Requests waiting for an admin, oldest first. */
+    awaitingAdmin(limit: number, offset = 0): Promise<PaymentRecord[]> {
+      return repository.listAwaitingAdmin(limit, offset);
+    },
+
+    /** Each gateway's circuit, for `/health/ready` and the admins' `/health`. */
+    gatewayStates(): CircuitSnapshot[] {
+      return deps.providers.filter((provider) => provider.configured && provider.breaker).map((provider) => (provider.breaker as NonNullable<PaymentProvider['breaker']>).snapshot());
+    },
+
+    /** Every provider: whether it is configured and, for gateways, its circuit state. */
+    methodsStatus(): { provider: ProviderId; configured: boolean; circuit?: CircuitSnapshot }[] {
+      return deps.providers.map((provider) => ({
+        provider: provider.id,
+        configured: provider.configured,
+        ...(provider.configured && provider.breaker ? { circuit: provider.breaker.snapshot() } : {}),
+      }));
+    },
+
+    /** Whether a purpose is registered (its module is enabled). */
+    hasPurpose: (name: string) => purposes.has(name),
+  };
+
+  function refundNotice(payment: PaymentRecord): OutboxMessage {
+    const locale = localeOf(payment);
+    return {
+      chatId: payment.user_id,
+      method: 'sendMessage',
+      payload: { text: i18n.t(locale, 'payments-refunded', { id: String(payment.id), amount: money(payment.amount_minor, payment.currency, locale) }) },
+      priority: 'high',
+      dedupeKey: `payment:${payment.id}:refunded`,
+    };
+  }
+
+  async function finishProviderRefund(payment: PaymentRecord, actor: PaymentsActor): Promise<PaymentRecord> {
+    const provider = providerOf(payment.provider);
+    const result = await (provider.refund as NonNullable<PaymentProvider['refund']>)(payment);
+    if (!result.ok && !result.permanent) {
+      logger.warn({ paymentId: payment.id, code: result.code, detail: result.detail }, 'refund not confirmed yet; will retry');
+      throw new PaymentsError('payments.refund_failed', result.detail, { paymentId: payment.id, retrying: true });
+    }
+    await db.transaction().execute(async (trx) => {
+      const scoped = createPaymentsRepository(trx);
+      const nowMs = deps.now();
+      if (result.ok) {
+        if (await scoped.transition(payment.id, ['refunding'], { status: 'refunded', refunded_at: nowMs, updated_at: nowMs })) {
+          await enqueueOutbox(trx, refundNotice(payment), nowMs);
+          if (deps.audit) await deps.audit.record({ actor: { type: actor.type, id: actor.id }, action: 'payments.refunded', subject: { type: 'payment', id: payment.id }, details: { provider: payment.provider } }, trx);
+        }
+        return;
+      }
+      // Telegram refused for good: the payment stays paid and the purpose's reversal is undone.
+      if (await scoped.transition(payment.id, ['refunding'], { status: 'paid', updated_at: nowMs })) {
+        await purposes.get(payment.purpose)?.onRefundCancelled?.(trx, payment);
+        if (deps.audit) await deps.audit.record({ actor: { type: actor.type, id: actor.id }, action: 'payments.refund_refused', subject: { type: 'payment', id: payment.id }, details: { code: result.code, detail: result.detail } }, trx);
+      }
+    });
+    if (!result.ok) throw new PaymentsError('payments.refund_failed', result.detail, { paymentId: payment.id, code: result.code });
+    return (await repository.findPayment(payment.id)) as PaymentRecord;
+  }
+}
+
+/** The payments service's shape. */
+export type PaymentsService = ReturnType<typeof createPaymentsService>;

@@ -1,0 +1,30 @@
+import type { PaymentProvider } from '../payments.types.ts';
+import { fitInvoiceText, invoicePayload } from './telegram-stars.provider.ts';
+
+/**
+ * Telegram Payments with a provider token (cards in fiat, amounts in the currency's minor
+ * units). The Bot API has no refund call for these: refunds are made in the provider's
+ * dashboard and recorded in Lavka as reversals.
+ */
+export function createTelegramCardProvider(deps: { enabled: boolean; providerToken: string | undefined }): PaymentProvider {
+  return {
+    id: 'telegram_card',
+    configured: deps.enabled && Boolean(deps.providerToken),
+    supports: (currency) => currency !== 'XTR',
+    async create(input) {
+      const text = fitInvoiceText(input.title, input.description);
+      return {
+        start: {
+          type: 'telegram_invoice',
+          invoice: {
+            ...text,
+            payload: invoicePayload(input.paymentId),
+            currency: input.currency,
+            prices: [{ label: text.title, amount: input.amountMinor }],
+            providerToken: deps.providerToken,
+          },
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { businessConfigSchema } from '../config/business.ts';
+import { ConfigError } from '../config/env.ts';
+import type { LavkaModule } from './module.ts';
+import { orderModules, selectModules } from './registry.ts';
+
+const mod = (name: string, extra: Partial<LavkaModule> = {}): LavkaModule => ({ name, ...extra });
+const config = (modules: string[]) => businessConfigSchema.parse({ modules });
+
+describe('the module registry', () => {
+  test('a module is set up after the modules it depends on, and core modules come first', () => {
+    const ordered = orderModules([mod('cart', { dependsOn: ['catalog'] }), mod('catalog'), mod('users', { core: true })]);
+    assert.deepEqual(ordered.map((item) => item.name), ['users', 'catalog', 'cart']);
+  });
+
+  test('an `after` module is ordered first when enabled and not switched on when it is not', () => {
+    const all = [mod('users', { core: true }), mod('orders', { after: ['payments'] }), mod('payments')];
+    assert.deepEqual(selectModules(all, config(['orders', 'payments'])).map((item) => item.name), ['users', 'payments', 'orders']);
+    assert.deepEqual(selectModules(all, config(['orders'])).map((item) => item.name), ['users', 'orders']);
+  });
+
+  test('enabling a module enables what it depends on', () => {
+    const all = [mod('users', { core: true }), mod('generate', { dependsOn: ['wallet'] }), mod('wallet')];
+    assert.deepEqual(selectModules(all, config(['generate'])).map((item) => item.name), ['users', 'wallet', 'generate']);
+  });
+
+  test('a dependency cycle is reported with its path', () => {
+    assert.throws(() => orderModules([mod('a', { dependsOn: ['b'] }), mod('b', { dependsOn: ['a'] })]), /cycle: a → b → a/);
+  });
+
+  test('a preset that enables an unknown module is refused with the known ones listed', () => {
+    assert.throws(
+      () => selectModules([mod('faq')], config(['faq', 'bakery'])),
+      (error: unknown) => error instanceof ConfigError && /modules: bakery \(known: faq\)/.test(error.message),
+    );
+  });
+});

@@ -1,0 +1,81 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import type { BotContext } from '../../telegram/context.ts';
+import { defineFlow, startFlow, type FlowDefinition } from '../../telegram/flow.ts';
+import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
+import { MAX_SUPPORT_TEXT, type SupportService } from './support.service.ts';
+
+/** The support entry: the business's contacts and "Write to us", which passes a message to the staff. */
+export function createSupportComposer(deps: { support: SupportService }): { composer: Composer<BotContext>; flows: FlowDefinition[] } {
+  const composer = new Composer<BotContext>();
+  const { support } = deps;
+
+  const contactScreen = (ctx: BotContext) => {
+    const { contacts } = support;
+    const lines = [ctx.t('support-title')];
+    const username = contacts.username?.replace(/^@/, '');
+    if (username) lines.push(ctx.t('support-telegram', { username: `@${username}` }));
+    if (contacts.phone) lines.push(ctx.t('support-phone', { phone: contacts.phone }));
+    if (contacts.email) lines.push(ctx.t('support-email', { email: contacts.email }));
+    if (contacts.hours) lines.push(ctx.t('support-hours', { hours: contacts.hours }));
+    const keyboard = new InlineKeyboard();
+    if (support.canReceive) keyboard.text(ctx.t('support-write'), 'support:write').row();
+    if (username) keyboard.url(ctx.t('support-open-chat'), `https://t.me/${username}`).row();
+    keyboard.text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
+    return { text: lines.join('\n'), keyboard };
+  };
+
+  const writeFlow = defineFlow<Record<string, never>>({
+    name: 'support.write',
+    version: 1,
+    steps: {
+      message: {
+        async onMessage(ctx, flow) {
+          const message = ctx.message;
+          if (!message || !ctx.from) return;
+          const kind = message.text !== undefined ? 'text' : message.photo ? 'photo' : message.document ? 'document' : undefined;
+          if (!kind) {
+            await ctx.reply(ctx.t('support-unsupported'));
+            return;
+          }
+          const text = message.text ?? message.caption ?? null;
+          if (text !== null && text.length > MAX_SUPPORT_TEXT) {
+            await ctx.reply(ctx.t('support-too-long', { max: MAX_SUPPORT_TEXT }));
+            return;
+          }
+          await support.forwardToStaff({
+            userId: ctx.from.id,
+            name: [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(' '),
+            username: ctx.from.username,
+            chatId: message.chat.id,
+            messageId: message.message_id,
+            kind,
+            text,
+          });
+          flow.leave();
+          await ctx.reply(ctx.t('support-sent'), { reply_markup: new InlineKeyboard().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION) });
+        },
+      },
+    },
+  });
+
+  composer.command('support', async (ctx) => {
+    const screen = contactScreen(ctx);
+    await ctx.reply(screen.text, { reply_markup: screen.keyboard });
+  });
+
+  composer.callbackQuery('support:contact', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const screen = contactScreen(ctx);
+    await editOrReply(ctx, screen.text, { reply_markup: screen.keyboard });
+  });
+
+  composer.callbackQuery('support:write', async (ctx, next) => {
+    // No staff chat configured any more: the button is out of date.
+    if (!support.canReceive || ctx.chat?.type !== 'private') return next();
+    await ctx.answerCallbackQuery();
+    await startFlow(ctx, writeFlow, 'message');
+    await ctx.reply(ctx.t('support-write-prompt'));
+  });
+
+  return { composer, flows: [writeFlow] };
+}

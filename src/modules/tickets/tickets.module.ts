@@ -1,0 +1,75 @@
+import type { LavkaModule } from '../module.ts';
+import { createTicketsComposer } from './tickets.bot.ts';
+import { createTicketsRoutes } from './tickets.routes.ts';
+import { createTicketsService, ticketsSettingsSchema, type TicketsService } from './tickets.service.ts';
+
+declare module '../module.ts' {
+  interface ModuleServices {
+    tickets: TicketsService;
+  }
+}
+
+/** Support tickets: patient requests to the staff chat or the admin inbox, staff replies in the bot, statuses. */
+export const module: LavkaModule = {
+  name: 'tickets',
+  dependsOn: ['users'],
+  migrations: [
+    {
+      name: '0001_tickets',
+      async up(db, { col }) {
+        await col
+          .id(db.schema.createTable('tickets'))
+          .addColumn('user_id', 'bigint', (c) => c.notNull())
+          .addColumn('status', 'varchar(16)', (c) => c.notNull())
+          .addColumn('subject', 'varchar(120)', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addColumn('closed_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('tickets_user_idx').on('tickets').columns(['user_id', 'updated_at']).execute();
+        await db.schema.createIndex('tickets_status_idx').on('tickets').columns(['status', 'updated_at']).execute();
+        await col
+          .id(db.schema.createTable('ticket_messages'))
+          .addColumn('ticket_id', 'bigint', (c) => c.notNull().references('tickets.id').onDelete('cascade'))
+          .addColumn('author', 'varchar(16)', (c) => c.notNull())
+          .addColumn('author_id', 'varchar(64)')
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('ticket_messages_ticket_idx').on('ticket_messages').columns(['ticket_id', 'created_at']).execute();
+      },
+    },
+  ],
+  setup(deps) {
+    const { users } = deps.services;
+    if (!users) throw new Error('the tickets module needs the users module');
+    const settings = ticketsSettingsSchema.parse(deps.config.settings.tickets);
+    const { business } = deps.config;
+    const staffChatIds = () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS);
+    const tickets = createTicketsService({
+      db: deps.database.db,
+      now: deps.now,
+      settings,
+      i18n: deps.i18n,
+      // Patients (when that module runs) are named as registered; anyone else by their Telegram profile.
+      describeUser: async (userId) => {
+        const patient = await deps.services.patients?.get(userId);
+        if (patient) return `${patient.full_name}, ${patient.phone}`;
+        const user = await users.get(userId);
+        return user ? [user.first_name, user.last_name, user.username ? `@${user.username}` : undefined].filter(Boolean).join(' ') : `#${userId}`;
+      },
+      localeOf: async (userId) => users.localeOf(await users.get(userId), business.defaultLocale),
+      staffChatIds,
+      staffLocale: business.defaultLocale,
+    });
+    const bot = createTicketsComposer({ tickets, staffChatIds, faq: deps.config.modules.includes('faq'), timeZone: business.timeZone });
+    return {
+      service: tickets,
+      composer: bot.composer,
+      flows: bot.flows,
+      commands: [{ command: 'ticket', description: 'tickets-command' }],
+      routes: createTicketsRoutes({ tickets }),
+      staffRoles: ['manager', 'support'],
+    };
+  },
+};

@@ -1,0 +1,118 @@
+import type { Locale } from '../../config/business.ts';
+import { SUPPORTED_LOCALES } from '../../config/business.ts';
+import type { DbExecutor } from '../../db/database.ts';
+import { createUsersRepository, type TelegramProfile, type UserSearchFilter } from './users.repository.ts';
+import type { UserRecord } from './users.tables.ts';
+
+/** Dependencies of the users service. */
+export interface UsersServiceDeps {
+  db: DbExecutor;
+  now(): number;
+  /** Telegram ids that are admins by configuration (ADMIN_IDS). */
+  adminIds: readonly number[];
+}
+
+const PHONE_PATTERN = /^\+?[0-9][0-9 ()-]{5,20}[0-9]$/;
+
+/**
+ * How stale `last_seen_at` may get before an update refreshes it. Registering on every
+ * update made each update pay for a write (an fsync on SQLite); within this window an
+ * unchanged profile costs a primary-key read instead. Audiences are counted in days.
+ */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+/** Registers users, keeps their profile fresh and answers who they are. */
+export function createUsersService(deps: UsersServiceDeps) {
+  const repository = createUsersRepository(deps.db);
+  const admins = new Set(deps.adminIds);
+  return {
+    /**
+     * Records the sender of an update: creates the user on first contact, refreshes the
+     * profile when it changed, unblocks a user who writes again, and moves `last_seen_at`
+     * at most once per {@link LAST_SEEN_RESOLUTION_MS}; otherwise it only reads.
+     */
+    async register(profile: TelegramProfile): Promise<UserRecord> {
+      const nowMs = deps.now();
+      const stored = await repository.findById(profile.id);
+      if (stored && stored.is_blocked === 0 && nowMs - stored.last_seen_at < LAST_SEEN_RESOLUTION_MS && sameProfile(stored, profile)) return stored;
+      return repository.upsertProfile(profile, nowMs);
+    },
+
+    get(id: number): Promise<UserRecord | undefined> {
+      return repository.findById(id);
+    },
+
+    isAdmin(id: number): boolean {
+      return admins.has(id);
+    },
+
+    adminIds(): readonly number[] {
+      return [...admins];
+    },
+
+    /** The language to write to this user in: their choice, else Telegram's, else the default. */
+    localeOf(user: Pick<UserRecord, 'locale' | 'language_code'> | undefined, fallback: Locale): Locale {
+      const chosen = user?.locale ?? user?.language_code?.slice(0, 2);
+      return (SUPPORTED_LOCALES as readonly string[]).includes(chosen ?? '') ? (chosen as Locale) : fallback;
+    },
+
+    async setLocale(id: number, locale: Locale): Promise<void> {
+      await repository.setLocale(id, locale);
+    },
+
+    /** Normalises and stores a phone number; returns it, or undefined when it is not one. */
+    async setPhone(id: number, raw: string): Promise<string | undefined> {
+      const phone = normalisePhone(raw);
+      if (!phone) return undefined;
+      await repository.setPhone(id, phone);
+      return phone;
+    },
+
+    /** Marks that the user blocked (or unblocked) the bot; the sender skips blocked users. */
+    async setBlocked(id: number, blocked: boolean): Promise<void> {
+      await repository.setBlocked(id, blocked, deps.now());
+    },
+
+    async addTag(id: number, tag: string): Promise<void> {
+      await repository.addTag(id, tag.trim().toLowerCase().slice(0, 64), deps.now());
+    },
+
+    removeTag: repository.removeTag,
+    tagsOf: repository.tagsOf,
+    countAll: repository.countAll,
+    countSince: repository.countSince,
+    countActiveSince: repository.countActiveSince,
+    countNewBetween: repository.countNewBetween,
+    tagCounts: repository.tagCounts,
+
+    /** One page of users matching a filter, most recently seen first (admin panel). */
+    async search(filter: UserSearchFilter, page: number, pageSize: number): Promise<{ users: UserRecord[]; total: number; page: number; pages: number }> {
+      const total = await repository.countSearch(filter);
+      const pages = Math.max(1, Math.ceil(total / pageSize));
+      const current = Math.min(Math.max(1, page), pages);
+      return { users: await repository.search(filter, (current - 1) * pageSize, pageSize), total, page: current, pages };
+    },
+  };
+}
+
+/** Whether the stored row already holds the profile Telegram sent. */
+function sameProfile(stored: UserRecord, profile: TelegramProfile): boolean {
+  return (
+    stored.first_name === profile.first_name &&
+    stored.username === (profile.username ?? null) &&
+    stored.last_name === (profile.last_name ?? null) &&
+    stored.language_code === (profile.language_code ?? null)
+  );
+}
+
+/** Normalises a typed phone number to `+digits`; undefined when it does not look like one. */
+export function normalisePhone(raw: string): string | undefined {
+  const trimmed = raw.trim();
+  if (!PHONE_PATTERN.test(trimmed)) return undefined;
+  const digits = trimmed.replace(/\D/g, '');
+  if (digits.length < 7 || digits.length > 15) return undefined;
+  return `+${digits}`;
+}
+
+/** The users service's shape. */
+export type UsersService = ReturnType<typeof createUsersService>;

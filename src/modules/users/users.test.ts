@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { testDialects } from '../../../test/support/services.ts';
+import { createDatabase } from '../../db/database.ts';
+import { migrate } from '../../db/migrator.ts';
+import { discoverModules, migrationGroups } from '../registry.ts';
+import { LAST_SEEN_RESOLUTION_MS, createUsersService, normalisePhone } from './users.service.ts';
+
+for (const dialect of await testDialects()) {
+  describe(`users on ${dialect.name}`, () => {
+    const withService = async (run: (service: ReturnType<typeof createUsersService>, clock: { now: number }) => Promise<void>) => {
+      const target = await dialect.create();
+      const handle = await createDatabase({ url: target.url });
+      const clock = { now: 1_700_000_000_000 };
+      try {
+        await migrate(handle, migrationGroups(await discoverModules()));
+        await run(createUsersService({ db: handle.db, now: () => clock.now, adminIds: [1] }), clock);
+      } finally {
+        await handle.close();
+        await target.drop();
+      }
+    };
+
+    test('the first update registers a user and later ones refresh the profile but keep first-seen', async () => {
+      await withService(async (users, clock) => {
+        const first = await users.register({ id: 7_000_000_123, first_name: 'Aru', username: 'aru', language_code: 'kk' });
+        assert.equal(first.first_seen_at, clock.now);
+        clock.now += 60_000;
+        const again = await users.register({ id: 7_000_000_123, first_name: 'Aruzhan', language_code: 'ru' });
+        assert.equal(again.first_name, 'Aruzhan');
+        assert.equal(again.username, null);
+        assert.equal(again.language_code, 'ru');
+        assert.equal(again.first_seen_at, clock.now - 60_000);
+        assert.equal(again.last_seen_at, clock.now);
+        assert.equal(await users.countAll(), 1);
+      });
+    });
+
+    test('an unchanged user seen again within a minute is only read, and refreshed once the minute is over', async () => {
+      await withService(async (users, clock) => {
+        const profile = { id: 7_000_000_124, first_name: 'Dana', username: 'dana', language_code: 'en' };
+        const first = await users.register(profile);
+        clock.now += LAST_SEEN_RESOLUTION_MS - 1;
+        const soon = await users.register(profile);
+        assert.equal(soon.last_seen_at, first.last_seen_at);
+        clock.now += 1;
+        const later = await users.register(profile);
+        assert.equal(later.last_seen_at, clock.now);
+      });
+    });
+
+    test('a changed profile is written at once, even within the minute', async () => {
+      await withService(async (users, clock) => {
+        await users.register({ id: 7_000_000_125, first_name: 'Erlan', language_code: 'ru' });
+        clock.now += 1_000;
+        const renamed = await users.register({ id: 7_000_000_125, first_name: 'Erlan', last_name: 'K', username: 'erlan', language_code: 'ru' });
+        assert.equal(renamed.last_name, 'K');
+        assert.equal(renamed.username, 'erlan');
+        assert.equal(renamed.last_seen_at, clock.now);
+        assert.equal((await users.get(7_000_000_125))?.username, 'erlan');
+      });
+    });
+
+    test('the chosen language wins over Telegram’s, and unsupported ones fall back', async () => {
+      await withService(async (users) => {
+        const user = await users.register({ id: 5, first_name: 'A', language_code: 'de' });
+        assert.equal(users.localeOf(user, 'ru'), 'ru');
+        await users.setLocale(5, 'kk');
+        assert.equal(users.localeOf(await users.get(5), 'ru'), 'kk');
+      });
+    });
+
+    test('blocking marks the user with the time and writing again clears it', async () => {
+      await withService(async (users, clock) => {
+        await users.register({ id: 6, first_name: 'B' });
+        await users.setBlocked(6, true);
+        const blocked = await users.get(6);
+        assert.equal(blocked?.is_blocked, 1);
+        assert.equal(blocked?.blocked_at, clock.now);
+        await users.register({ id: 6, first_name: 'B' });
+        const back = await users.get(6);
+        assert.equal(back?.is_blocked, 0);
+        assert.equal(back?.blocked_at, null);
+      });
+    });
+
+    test('tags are normalised, unique per user and removable', async () => {
+      await withService(async (users) => {
+        await users.register({ id: 8, first_name: 'C' });
+        await users.addTag(8, ' VIP ');
+        await users.addTag(8, 'vip');
+        await users.addTag(8, 'wholesale');
+        assert.deepEqual(await users.tagsOf(8), ['vip', 'wholesale']);
+        await users.removeTag(8, 'vip');
+        assert.deepEqual(await users.tagsOf(8), ['wholesale']);
+      });
+    });
+
+    test('a phone is stored normalised, and text that is not a phone is refused without a change', async () => {
+      await withService(async (users) => {
+        await users.register({ id: 9, first_name: 'D' });
+        assert.equal(await users.setPhone(9, '+7 (701) 234-56-78'), '+77012345678');
+        assert.equal(await users.setPhone(9, 'call me maybe'), undefined);
+        assert.equal((await users.get(9))?.phone, '+77012345678');
+      });
+    });
+  });
+}
+
+describe('phone numbers', () => {
+  test('typed numbers in common formats are normalised to +digits', () => {
+    assert.equal(normalisePhone('8 701 234 56 78'), '+87012345678');
+    assert.equal(normalisePhone('+44 20 7946 0958'), '+442079460958');
+    assert.equal(normalisePhone('12345'), undefined);
+    assert.equal(normalisePhone('+7 701 234 56 78 ext 5'), undefined);
+  });
+});

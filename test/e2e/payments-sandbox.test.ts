@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { startLavka } from '../../src/app.ts';
+import { parseEnv } from '../../src/config/env.ts';
+import { SANDBOX_ADMIN_ID } from '../../src/http/sandbox.routes.ts';
+import { silentLogger } from '../../src/observability/logger.ts';
+import type { SimUser, ViewMessage } from '../../src/sim/index.ts';
+import { sqliteTestDatabase } from '../support/services.ts';
+
+const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
+const labels = (message: ViewMessage) => message.reply_markup?.inline_keyboard.flat().map((button) => button.text) ?? [];
+
+async function press(user: SimUser, label: string | ((text: string) => boolean)) {
+  const result = await user.pressButton(typeof label === 'string' ? label : (button) => label(button.text));
+  if (result.type !== 'callback') throw new Error('not a callback button');
+  await user.waitForCallbackAnswer(result.callbackQueryId, { timeoutMs: 5000 });
+}
+
+/** Starts a preset the way `npm start` does without a token: the sandbox with its demo data. */
+async function startSandbox(preset: string) {
+  const database = sqliteTestDatabase();
+  const app = await startLavka({ env: parseEnv({ LAVKA_PRESET: preset, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, LOG_LEVEL: 'silent' }), logger: silentLogger(), sandbox: { rateLimits: false } });
+  assert.equal(app.mode, 'sandbox');
+  return {
+    app,
+    async stop() {
+      await app.stop();
+      await database.drop();
+    },
+  };
+}
+
+describe('the billing and stars presets in the sandbox', () => {
+  test('billing: the menu offers the wallet, a Stars pack can be bought and the balance shows it', async () => {
+    const sandbox = await startSandbox('billing');
+    try {
+      const ready = await fetch(`${sandbox.app.url}/health/ready`);
+      assert.equal(ready.status, 200);
+      const user = sandbox.app.sandbox!.user({ id: 555_001, first_name: 'Sandy', language_code: 'ru' });
+      await user.send('/start');
+      const menu = await user.waitForMessage((message) => labels(message).includes('💰 Баланс'), { timeoutMs: 5000 });
+      for (const label of ['🛒 Купить токены', '✨ Сгенерировать', '📜 История', '🏷 Цены', '❓ Вопросы и ответы']) assert.ok(labels(menu).some((text) => text.includes(label.slice(2))), `${label} in ${labels(menu).join(', ')}`);
+      await press(user, '🛒 Купить токены');
+      await user.waitForMessage((message) => textOf(message) === 'Выберите пакет токенов:', { timeoutMs: 5000 });
+      await press(user, (text) => text.startsWith('100 токенов'));
+      await user.waitForMessage((message) => textOf(message).includes('Выберите способ оплаты:'), { timeoutMs: 5000 });
+      await press(user, '⭐ Telegram Stars');
+      const invoice = await user.waitForMessage((message) => Boolean(message.invoice), { timeoutMs: 5000 });
+      assert.equal((await user.payInvoice(invoice.message_id)).status, 'paid');
+      await user.waitForMessage((message) => textOf(message).startsWith('✅ +100 токенов'), { timeoutMs: 5000 });
+      assert.equal(await sandbox.app.services.wallet!.balance(555_001), 100);
+      // The sandbox's simulated admin sees the staff commands work.
+      const admin = sandbox.app.sandbox!.user({ id: SANDBOX_ADMIN_ID, first_name: 'Owner', language_code: 'en' });
+      await admin.send('/health');
+      await admin.waitForMessage((message) => textOf(message).startsWith('📊 Health'), { timeoutMs: 5000 });
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  test('stars: the menu sells packages and an order can be placed and paid by a manual crypto transfer', async () => {
+    const sandbox = await startSandbox('stars');
+    try {
+      const user = sandbox.app.sandbox!.user({ id: 555_002, first_name: 'Sandy', username: 'sandy_s', language_code: 'en' });
+      await user.send('/start');
+      await user.waitForMessage((message) => labels(message).includes('⭐ Buy Stars'), { timeoutMs: 5000 });
+      await press(user, '⭐ Buy Stars');
+      await user.waitForMessage((message) => textOf(message).includes('100 Stars cost $1.80'), { timeoutMs: 5000 });
+      await press(user, '500 ⭐ — $9.00');
+      await user.waitForMessage((message) => textOf(message).includes('Who gets them?'), { timeoutMs: 5000 });
+      await press(user, 'To me (@sandy_s)');
+      await user.waitForMessage((message) => textOf(message).includes('500 ⭐ for @sandy_s, $9.00'), { timeoutMs: 5000 });
+      await press(user, '💳 Pay $9.00');
+      const methods = await user.waitForMessage((message) => textOf(message).includes('Choose how to pay:'), { timeoutMs: 5000 });
+      assert.deepEqual(labels(methods).slice(0, 1), ['🪙 USDT transfer'], 'without gateway credentials the crypto transfer is offered');
+      await press(user, '🪙 USDT transfer');
+      await user.waitForMessage((message) => textOf(message).includes('USDT (TRC-20)'), { timeoutMs: 5000 });
+      await user.sendPhoto(Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'));
+      await user.waitForMessage((message) => textOf(message).startsWith('Receipt received.'), { timeoutMs: 5000 });
+      const [request] = await sandbox.app.services.payments!.awaitingAdmin(5);
+      await sandbox.app.services.payments!.confirm(request!.id, { type: 'admin', id: SANDBOX_ADMIN_ID });
+      await user.waitForMessage((message) => /Order #\d+ is paid/.test(textOf(message)), { timeoutMs: 8000 });
+    } finally {
+      await sandbox.stop();
+    }
+  });
+});

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { encodeQr } from '../../src/modules/payments/qr/qr-code.ts';
+import { qrToPng } from '../../src/modules/payments/qr/qr-png.ts';
+import type { ApiInlineButton, SimUser, ViewMessage } from '../../src/sim/index.ts';
+import { startFakeHeleket, type FakeHeleket } from '../support/fake-heleket.ts';
+import { freePort, startTestLavka, type TestLavka } from '../support/harness.ts';
+
+const ADMIN = 9201;
+const CUSTOMER = 8201;
+const MERCHANT = '0f6b2c1e-9d8a-4c2b-8e1f-5a4b3c2d1e0f';
+const API_KEY = 'stars-e2e-heleket-key-0123456789';
+
+const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
+const buttonsOf = (message: ViewMessage | undefined) => message?.reply_markup?.inline_keyboard.flat() ?? [];
+
+async function press(user: SimUser, label: string | ((button: ApiInlineButton) => boolean)) {
+  const result = await user.pressButton(label);
+  if (result.type !== 'callback') throw new Error(`not a callback button: ${String(label)}`);
+  return user.waitForCallbackAnswer(result.callbackQueryId, { timeoutMs: 5000 });
+}
+
+function waitText(user: SimUser, match: RegExp | string, timeoutMs = 8000) {
+  const matches = (value: string) => (typeof match === 'string' ? value.includes(match) : match.test(value));
+  return user.waitForMessage((message) => matches(textOf(message)), { timeoutMs });
+}
+
+describe('the Stars reseller through the simulator (stars preset, crypto gateway)', () => {
+  let lavka: TestLavka;
+  let fake: FakeHeleket;
+  let dir: string;
+  let customer: SimUser;
+  let admin: SimUser;
+
+  before(async () => {
+    fake = await startFakeHeleket({ merchantId: MERCHANT, apiKey: API_KEY });
+    const port = await freePort();
+    dir = mkdtempSync(path.join(tmpdir(), 'lavka-stars-e2e-'));
+    const config = path.join(dir, 'config.yaml');
+    writeFileSync(config, ['settings:', '  payments:', '    heleket:', '      webhookIps: ["127.0.0.1"]', '      pollAfterSeconds: 0', ''].join('\n'));
+    lavka = await startTestLavka({
+      preset: 'stars',
+      adminIds: [ADMIN],
+      env: {
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        HELEKET_MERCHANT_ID: MERCHANT,
+        HELEKET_API_KEY: API_KEY,
+        HELEKET_API_URL: fake.url,
+        LAVKA_CONFIG: config,
+      },
+    });
+    admin = lavka.sim.user({ id: ADMIN, first_name: 'Staff', language_code: 'en', hasStartedBot: true });
+    customer = lavka.sim.user({ id: CUSTOMER, first_name: 'Arman', username: 'arman_k', language_code: 'en' });
+  });
+  after(async () => {
+    await lavka?.stop();
+    await fake?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a customer buys 250 Stars for a friend with crypto; each step is announced and an admin confirms the delivery', async () => {
+    await customer.send('/stars');
+    const home = await waitText(customer, '100 Stars cost $1.80');
+    assert.deepEqual(buttonsOf(home).slice(0, 4).map((button) => button.text), ['100 ⭐ — $1.80', '250 ⭐ — $4.50', '500 ⭐ — $9.00', '1,000 ⭐ — $18.00']);
+    await press(customer, '250 ⭐ — $4.50');
+    await waitText(customer, '250 ⭐ for $4.50. Who gets them?');
+    await customer.send('@bad');
+    await waitText(customer, 'That does not look like a Telegram username');
+    await customer.send('@friend_user');
+    const created = await waitText(customer, /^Order #(\d+): 250 ⭐ for @friend_user, \$4\.50\./);
+    const orderId = Number(/#(\d+)/.exec(textOf(created))?.[1]);
+    await press(customer, '💳 Pay $4.50');
+    const methods = await waitText(customer, 'Choose how to pay:');
+    assert.deepEqual(buttonsOf(methods).map((button) => button.text).slice(0, 2), ['🪙 Crypto (Heleket)', '🪙 USDT transfer']);
+    await press(customer, '🪙 Crypto (Heleket)');
+    const link = await waitText(customer, /^Payment #\d+: \$4\.50\./);
+    const url = buttonsOf(link).find((button) => button.url)?.url ?? '';
+    const uuid = url.split('/pay/')[1] ?? '';
+    assert.ok(fake.invoices.has(uuid), `the button opens Heleket's page: ${url}`);
+    assert.equal(fake.invoices.get(uuid)?.amount, '4.50');
+    assert.equal(fake.invoices.get(uuid)?.currency, 'USD');
+
+    const { response } = await fake.pay(uuid);
+    assert.equal(response?.status, 200);
+    await waitText(customer, `✅ Order #${orderId} is paid. 250 ⭐ will be sent to @friend_user shortly.`);
+    await waitText(customer, `🚚 Order #${orderId}: sending 250 ⭐ to @friend_user.`);
+    // Staff are told in the business language (ru) with delivery buttons.
+    const task = await waitText(admin, `Доставьте заказ №${orderId}`);
+    assert.deepEqual(buttonsOf(task).map((button) => button.callback_data), [`stars:ok:${orderId}`, `stars:fail:${orderId}`]);
+    await press(admin, (button) => button.callback_data === `stars:ok:${orderId}`);
+    await waitText(customer, `🎉 Order #${orderId}: 250 ⭐ delivered to @friend_user.`);
+    const history = await lavka.app.services.stars!.history(orderId);
+    assert.deepEqual(history.map((row) => row.to_status), ['awaiting_payment', 'paid', 'delivering', 'delivered']);
+    // The webhook replayed after delivery changes nothing.
+    await fake.deliver(`${lavka.app.url}/public/payments/webhooks/heleket`, fake.webhookBody(uuid));
+    assert.equal((await lavka.app.services.stars!.get(orderId))?.status, 'delivered');
+  });
+
+  test('a custom amount paid by a manual transfer; a failed delivery is refunded by an admin', async () => {
+    await customer.send('/stars');
+    await waitText(customer, '100 Stars cost');
+    await press(customer, '✏️ Another amount');
+    await waitText(customer, 'How many Stars? From 50 to 10,000.');
+    await customer.send('20');
+    await waitText(customer, 'Please send a whole number from 50 to 10,000.');
+    await customer.send('75');
+    await waitText(customer, '75 ⭐ for $1.35. Who gets them?');
+    await press(customer, 'To me (@arman_k)');
+    const created = await waitText(customer, /^Order #(\d+): 75 ⭐ for @arman_k, \$1\.35\./);
+    const orderId = Number(/#(\d+)/.exec(textOf(created))?.[1]);
+    await press(customer, '💳 Pay $1.35');
+    await waitText(customer, 'Choose how to pay:');
+    await press(customer, '🪙 USDT transfer');
+    const requisites = await waitText(customer, /^Transfer request #(\d+): \$1\.35/);
+    const paymentId = Number(/#(\d+)/.exec(textOf(requisites))?.[1]);
+    await customer.sendPhoto(qrToPng(encodeQr('tx'), 3));
+    await waitText(customer, 'Receipt received.');
+    await admin.waitForMessage((message) => textOf(message).includes(`Заявка на перевод №${paymentId}`));
+    await press(admin, (button) => button.callback_data === `pay:ap:${paymentId}`);
+    await waitText(customer, `✅ Order #${orderId} is paid.`);
+    await waitText(admin, `Доставьте заказ №${orderId}`);
+    await press(admin, (button) => button.callback_data === `stars:fail:${orderId}`);
+    await waitText(customer, `⚠️ Order #${orderId}: the delivery failed.`);
+    await admin.send(`/refund ${paymentId}`);
+    await waitText(admin, `↩️ Refund of payment #${paymentId} recorded. Return $1.35 to the customer through manual transfers yourself.`);
+    await waitText(customer, `↩️ Order #${orderId} was refunded.`);
+    assert.equal((await lavka.app.services.stars!.get(orderId))?.status, 'refunded');
+  });
+
+  test('an order whose crypto invoice expires is closed cleanly and the customer is told', async () => {
+    const order = await lavka.app.services.stars!.createOrder({ userId: CUSTOMER, stars: 100, recipient: 'arman_k', locale: 'en' });
+    const { payment } = await lavka.app.services.payments!.start({ userId: CUSTOMER, purpose: 'stars', ref: String(order.id), method: 'heleket', locale: 'en' });
+    await fake.pay(payment.external_id as string, { status: 'cancel' });
+    await waitText(customer, `⌛ Order #${order.id} was not paid in time and has been closed.`);
+    assert.equal((await lavka.app.services.stars!.get(order.id))?.status, 'expired');
+    assert.equal((await lavka.app.services.payments!.get(payment.id))?.status, 'expired');
+  });
+
+  test('readiness reports the gateway\'s circuit', async () => {
+    const response = await fetch(`${lavka.app.url}/health/ready`);
+    const body = (await response.json()) as { checks: { name: string; ok: boolean; detail?: string }[] };
+    assert.deepEqual(body.checks.find((check) => check.name === 'payments.heleket'), { name: 'payments.heleket', ok: true, detail: 'circuit closed' });
+  });
+});

@@ -1,0 +1,381 @@
+// Orders: a filtered, paged table; an order's page with its items, customer, payment and
+// status history; status changes (the customer is notified by the orders module); exports
+// of the current filter as CSV or XLSX.
+
+import { useState } from 'react';
+import { api, query, useResource } from '../api.ts';
+import { ConfirmDialog, DataTable, DateRangeFields, FilterBar, ListCard, RowLink, SearchField, SelectField, StatusBadge, pathId, usePageParam, useAction, BackLink } from '../components/data.tsx';
+import { Icon } from '../components/icons.tsx';
+import { Async, Button, Card, Field, PageHeader, type Tone } from '../components/ui.tsx';
+import { dateInputToMs, dateTime, inputToMinor, money } from '../format.ts';
+import { useI18n, useT, type MessageKey } from '../i18n.ts';
+import { Link, navigate, setQuery, useRoute } from '../router.tsx';
+import { useSession } from '../session.tsx';
+import { PaymentStatusBadge } from './Payments.tsx';
+
+interface OrderLine {
+  id: number;
+  line_kind: 'product' | 'item' | 'fee';
+  title: string;
+  variant_title: string | null;
+  unit_price_minor: number;
+  quantity: number;
+  total_minor: number;
+}
+interface Order {
+  id: number;
+  number: string;
+  kind: string;
+  user_id: number;
+  status: string;
+  currency: string;
+  total_minor: number;
+  payment_method: string;
+  contact_name: string;
+  contact_phone: string | null;
+  delivery_method: string | null;
+  delivery_address: string | null;
+  pickup_point: string | null;
+  comment: string | null;
+  created_at: number;
+  updated_at: number;
+  lines: OrderLine[];
+}
+interface OrderDetail extends Order {
+  history: { id: number; from_status: string | null; to_status: string; actor_type: string; actor_id: string | null; note: string | null; at: number }[];
+}
+interface OrderPayment {
+  id: number;
+  provider: string;
+  variant: string | null;
+  status: string;
+  amountMinor: number;
+  currency: string;
+  declineReason: string | null;
+  createdAt: number;
+  paidAt: number | null;
+  refundedAt: number | null;
+}
+
+/** Statuses of shop orders, in their usual order. */
+export const ORDER_STATUSES = ['new', 'confirmed', 'paid', 'in_progress', 'shipped', 'delivered', 'cancelled', 'refunded'] as const;
+
+const STATUS_TONE: Record<string, Tone> = {
+  new: 'accent',
+  confirmed: 'info',
+  paid: 'ok',
+  in_progress: 'warn',
+  shipped: 'info',
+  delivered: 'ok',
+  cancelled: 'neutral',
+  refunded: 'danger',
+};
+
+/** An order status as a coloured label. */
+export function OrderStatusBadge(props: { status: string }) {
+  return <StatusBadge status={props.status} prefix="status" tones={STATUS_TONE} />;
+}
+
+/** An order as summaries elsewhere show it (the dashboard, a customer's profile). */
+export interface OrderSummary {
+  id: number;
+  number: string;
+  status: string;
+  customer?: string;
+  totalMinor: number;
+  currency: string;
+  createdAt: number;
+}
+
+/** A short table of orders linking to them (when the role may open orders). */
+export function OrderSummaryTable(props: { orders: readonly OrderSummary[]; withCustomer?: boolean }) {
+  const t = useT();
+  const { locale } = useI18n();
+  const { me } = useSession();
+  return (
+    <DataTable
+      stack
+      rows={props.orders}
+      rowKey={(order) => order.id}
+      columns={[
+        { key: 'number', header: t('orders.number'), className: 'cell-title', cell: (order) => (me.pages.includes('orders') ? <Link to={`/orders/${order.id}`}>{order.number}</Link> : order.number) },
+        ...(props.withCustomer ? [{ key: 'customer', header: t('orders.customer'), className: 'cell-sub', cell: (order: OrderSummary) => order.customer }] : []),
+        { key: 'status', header: t('orders.status'), className: 'cell-badge', cell: (order) => <OrderStatusBadge status={order.status} /> },
+        { key: 'total', header: t('orders.total'), className: 'num cell-amount', cell: (order) => money(order.totalMinor, order.currency, locale) },
+        { key: 'created', header: t('orders.created'), className: `hide-sm muted${props.withCustomer ? '' : ' cell-sub'}`, cell: (order) => dateTime(order.createdAt, locale, me.business.timeZone) },
+      ]}
+    />
+  );
+}
+
+/** How the list can be sorted: `<column>-<direction>`. */
+const SORTS = ['created-desc', 'created-asc', 'total-desc', 'total-asc', 'status-asc', 'status-desc'] as const;
+
+/** The orders page: the list, or one order when the path names it. */
+export function OrdersPage(props: { path: string[] }) {
+  const id = pathId(props.path);
+  return id ? <OrderView id={id} /> : <OrderList />;
+}
+
+function OrderList() {
+  const t = useT();
+  const { locale } = useI18n();
+  const { me } = useSession();
+  const { search } = useRoute();
+  const status = search.get('status') ?? '';
+  const from = search.get('from') ?? '';
+  const to = search.get('to') ?? '';
+  const q = search.get('q') ?? '';
+  const min = search.get('min') ?? '';
+  const max = search.get('max') ?? '';
+  const customer = search.get('customer') ?? '';
+  const sort = (SORTS as readonly string[]).includes(search.get('sort') ?? '') ? (search.get('sort') as (typeof SORTS)[number]) : 'created-desc';
+  const page = usePageParam();
+  const currency = me.business.currency;
+  const [by, direction] = sort.split('-') as [string, string];
+  const filter = {
+    status: status || undefined,
+    fromMs: dateInputToMs(from),
+    toMs: dateInputToMs(to, true),
+    userId: /^\d+$/.test(customer) ? customer : undefined,
+    q: q.trim().length >= 2 ? q.trim() : undefined,
+    minTotalMinor: inputToMinor(min, currency),
+    maxTotalMinor: inputToMinor(max, currency),
+  };
+  const resource = useResource<{ orders: Order[]; page: number; pages: number; total: number }>(`/api/orders${query({ ...filter, sort: by, direction, page, pageSize: 25 })}`);
+  const exportUrl = (format: 'csv' | 'xlsx') => `/api/admin/orders/export${query({ status: filter.status, fromMs: filter.fromMs, toMs: filter.toMs, userId: filter.userId, format, locale })}`;
+  const filtered = Boolean(status || from || to || customer || q || min || max);
+
+  return (
+    <>
+      <PageHeader
+        title={t('orders.title')}
+        actions={
+          <>
+            <a className="btn btn-secondary btn-md" href={exportUrl('csv')} download>
+              <Icon name="download" /> CSV
+            </a>
+            <a className="btn btn-secondary btn-md" href={exportUrl('xlsx')} download>
+              <Icon name="download" /> XLSX
+            </a>
+          </>
+        }
+      />
+      <FilterBar filtered={filtered} onReset={() => navigate('/orders', { replace: true })}>
+        <SearchField value={q} placeholder={t('orders.searchHint')} onChange={(value) => setQuery({ q: value, page: undefined })} />
+        <SelectField label={t('orders.status')} value={status} allLabel={t('orders.allStatuses')} options={ORDER_STATUSES} labelOf={(value) => t(`status.${value}` as MessageKey)} onChange={(value) => setQuery({ status: value, page: undefined })} />
+        <DateRangeFields from={from} to={to} />
+        <Field label={t('orders.amountFrom', { currency })} error={min && filter.minTotalMinor === undefined ? t('catalog.badPrice') : undefined}>
+          <input inputMode="decimal" className="input-short" value={min} onChange={(event) => setQuery({ min: event.target.value, page: undefined })} />
+        </Field>
+        <Field label={t('orders.amountTo', { currency })} error={max && filter.maxTotalMinor === undefined ? t('catalog.badPrice') : undefined}>
+          <input inputMode="decimal" className="input-short" value={max} onChange={(event) => setQuery({ max: event.target.value, page: undefined })} />
+        </Field>
+        <Field label={t('orders.sort')}>
+          <select value={sort} onChange={(event) => setQuery({ sort: event.target.value === 'created-desc' ? undefined : event.target.value, page: undefined })}>
+            {SORTS.map((value) => (
+              <option key={value} value={value}>
+                {t(`orders.sort.${value}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </FilterBar>
+      <ListCard resource={resource} filtered={filtered} isEmpty={(data) => data.orders.length === 0} emptyTitle={t('orders.empty')} emptyHint={t('orders.emptyHint')} paged={(data) => data}>
+        {(data) => (
+          <DataTable
+            stack
+            rows={data.orders}
+            rowKey={(order) => order.id}
+            onRowClick={(order) => navigate(`/orders/${order.id}`)}
+            columns={[
+              { key: 'number', header: t('orders.number'), className: 'cell-title', cell: (order) => <RowLink to={`/orders/${order.id}`}>{order.number}</RowLink> },
+              {
+                key: 'customer',
+                header: t('orders.customer'),
+                className: 'cell-sub',
+                cell: (order) => (
+                  <>
+                    {order.contact_name}
+                    <span className="muted block small hide-sm">{order.contact_phone ?? `id ${order.user_id}`}</span>
+                  </>
+                ),
+              },
+              { key: 'items', header: t('orders.items'), className: 'hide-sm muted', cell: (order) => order.lines.filter((line) => line.line_kind !== 'fee').length },
+              { key: 'status', header: t('orders.status'), className: 'cell-badge', cell: (order) => <OrderStatusBadge status={order.status} /> },
+              { key: 'total', header: t('orders.total'), className: 'num cell-amount', cell: (order) => money(order.total_minor, order.currency, locale) },
+              { key: 'created', header: t('orders.created'), className: 'hide-sm muted', cell: (order) => dateTime(order.created_at, locale, me.business.timeZone) },
+            ]}
+          />
+        )}
+      </ListCard>
+    </>
+  );
+}
+
+function OrderView(props: { id: number }) {
+  const t = useT();
+  const { locale } = useI18n();
+  const { me, can } = useSession();
+  const resource = useResource<{ order: OrderDetail; next: string[]; payments?: OrderPayment[] }>(`/api/orders/${props.id}`);
+  const [target, setTarget] = useState<string>();
+  const [note, setNote] = useState('');
+  const { busy, run } = useAction();
+  const tz = me.business.timeZone;
+
+  const change = async (order: OrderDetail, to: string) => {
+    const ok = await run(
+      () => api('POST', `/api/orders/${order.id}/status`, { to, expectedFrom: order.status, note: note.trim() || undefined, actorId: String(me.staff.id) }),
+      t('orders.statusChanged', { status: t(`status.${to}` as MessageKey) }),
+    );
+    if (!ok) return;
+    setTarget(undefined);
+    setNote('');
+    resource.reload();
+  };
+
+  return (
+    <>
+      <BackLink to="/orders" label="orders.title" />
+      <Async resource={resource} rows={8}>
+        {({ order, next, payments = [] }) => (
+          <>
+            <PageHeader
+              title={
+                <>
+                  {t('orders.order')} {order.number} <OrderStatusBadge status={order.status} />
+                </>
+              }
+              subtitle={dateTime(order.created_at, locale, tz)}
+            />
+            <div className="grid-main-side">
+              <div className="stack">
+                <Card title={t('orders.items')} padded={false}>
+                  <DataTable
+                    rows={order.lines}
+                    rowKey={(line) => line.id}
+                    columns={[
+                      {
+                        key: 'item',
+                        header: t('orders.item'),
+                        cell: (line) => (
+                          <>
+                            {line.title}
+                            {line.variant_title ? <span className="muted"> · {line.variant_title}</span> : null}
+                          </>
+                        ),
+                      },
+                      { key: 'price', header: t('orders.price'), className: 'num', cell: (line) => money(line.unit_price_minor, order.currency, locale) },
+                      { key: 'quantity', header: t('orders.quantity'), className: 'num', cell: (line) => line.quantity },
+                      { key: 'sum', header: t('orders.sum'), className: 'num', cell: (line) => money(line.total_minor, order.currency, locale) },
+                    ]}
+                    footer={
+                      <tr>
+                        <td colSpan={3}>{t('orders.total')}</td>
+                        <td className="num">
+                          <strong>{money(order.total_minor, order.currency, locale)}</strong>
+                        </td>
+                      </tr>
+                    }
+                  />
+                </Card>
+                <Card title={t('orders.payments')} padded={false}>
+                  {payments.length === 0 ? (
+                    <p className="card-body muted">{order.payment_method === 'on_delivery' ? t('orders.noPaymentsOnDelivery') : t('orders.noPayments')}</p>
+                  ) : (
+                    <DataTable
+                      rows={payments}
+                      rowKey={(payment) => payment.id}
+                      columns={[
+                        { key: 'id', header: '#', cell: (payment) => (me.pages.includes('payments') ? <Link to={`/payments?tab=payments&status=all&userId=${order.user_id}`}>{payment.id}</Link> : payment.id) },
+                        { key: 'method', header: t('payments.method'), cell: (payment) => `${payment.provider}${payment.variant ? ` · ${payment.variant}` : ''}` },
+                        {
+                          key: 'status',
+                          header: t('payments.status'),
+                          cell: (payment) => (
+                            <>
+                              <PaymentStatusBadge status={payment.status} />
+                              {payment.declineReason ? <span className="muted block small">{payment.declineReason}</span> : null}
+                            </>
+                          ),
+                        },
+                        { key: 'amount', header: t('payments.amount'), className: 'num', cell: (payment) => money(payment.amountMinor, payment.currency, locale) },
+                        { key: 'at', header: t('payments.created'), className: 'hide-sm muted', cell: (payment) => dateTime(payment.paidAt ?? payment.createdAt, locale, tz) },
+                      ]}
+                    />
+                  )}
+                </Card>
+                <Card title={t('orders.history')}>
+                  <ol className="timeline">
+                    {order.history.map((step) => (
+                      <li key={step.id}>
+                        <OrderStatusBadge status={step.to_status} />
+                        <span className="muted small">
+                          {dateTime(step.at, locale, tz)} · {t(`actor.${step.actor_type}` as MessageKey)}
+                        </span>
+                        {step.note ? <p className="note">{step.note}</p> : null}
+                      </li>
+                    ))}
+                  </ol>
+                </Card>
+              </div>
+              <div className="stack">
+                {can('orders') && next.length > 0 ? (
+                  <Card title={t('orders.changeStatus')}>
+                    <p className="muted small">{t('orders.customerNotified')}</p>
+                    <div className="button-row">
+                      {next.map((status) => (
+                        <Button key={status} variant={status === 'cancelled' || status === 'refunded' ? 'danger' : 'primary'} onClick={() => setTarget(status)}>
+                          {t(`status.${status}` as MessageKey)}
+                        </Button>
+                      ))}
+                    </div>
+                  </Card>
+                ) : null}
+                <Card title={t('orders.customer')}>
+                  <dl className="facts">
+                    <dt>{t('orders.name')}</dt>
+                    <dd>{order.contact_name}</dd>
+                    <dt>{t('orders.phone')}</dt>
+                    <dd>{order.contact_phone ? <a href={`tel:${order.contact_phone}`}>{order.contact_phone}</a> : '—'}</dd>
+                    <dt>Telegram id</dt>
+                    <dd>{me.pages.includes('customers') ? <Link to={`/customers/${order.user_id}`}>{order.user_id}</Link> : order.user_id}</dd>
+                  </dl>
+                </Card>
+                <Card title={t('orders.deliveryAndPayment')}>
+                  <dl className="facts">
+                    <dt>{t('orders.delivery')}</dt>
+                    <dd>{order.delivery_method === 'pickup' ? `${t('orders.pickup')}${order.pickup_point ? ` · ${order.pickup_point}` : ''}` : order.delivery_method === 'courier' ? `${t('orders.courier')} · ${order.delivery_address ?? ''}` : '—'}</dd>
+                    <dt>{t('orders.payment')}</dt>
+                    <dd>{order.payment_method === 'on_delivery' ? t('orders.onDelivery') : order.payment_method}</dd>
+                    {order.comment ? (
+                      <>
+                        <dt>{t('orders.comment')}</dt>
+                        <dd>{order.comment}</dd>
+                      </>
+                    ) : null}
+                  </dl>
+                </Card>
+              </div>
+            </div>
+            {target ? (
+              <ConfirmDialog
+                title={t('orders.confirmTitle', { number: order.number, status: t(`status.${target}` as MessageKey) })}
+                confirm={t('orders.confirm')}
+                danger={target === 'cancelled' || target === 'refunded'}
+                busy={busy}
+                onClose={() => setTarget(undefined)}
+                onConfirm={() => void change(order, target)}
+              >
+                <p>{t('orders.confirmText')}</p>
+                <Field label={t('orders.note')} hint={t('orders.noteHint')}>
+                  <textarea rows={3} maxLength={500} value={note} onChange={(event) => setNote(event.target.value)} />
+                </Field>
+              </ConfirmDialog>
+            ) : null}
+          </>
+        )}
+      </Async>
+    </>
+  );
+}
