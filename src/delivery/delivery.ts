@@ -9,6 +9,7 @@ import type { UsersService } from '../modules/users/users.service.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { BotContext } from '../telegram/context.ts';
 import type { Translator } from '../telegram/i18n.ts';
+import { createChatMigrations } from './chat-migrations.ts';
 import { DAILY_REPORT_JOB, createDailyReportHandler } from './daily-report.ts';
 import { createOutboxRepository } from './outbox.repository.ts';
 import { createRateLimiter, type SendRateLimiter } from './rate-limiter.ts';
@@ -86,6 +87,13 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     return send(payload);
   };
 
+  const chatMigrations = createChatMigrations(database.db);
+  const followUpgrades = async () => {
+    for (const { from, to } of await chatMigrations.rewrite(deps.config.adminChatIds)) {
+      logger.warn({ fromChatId: from, toChatId: to }, `staff chat ${from} is now the supergroup ${to}: alerts go there; put ${to} in adminChatIds of the business config`);
+    }
+  };
+
   const sender = createOutboxSender({
     repository: createOutboxRepository(database.db, database.dialect),
     limiter,
@@ -96,6 +104,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     blockedChats: async (chatIds) => {
       const users = await Promise.all(chatIds.map((id) => deps.users.get(id)));
       return new Set(users.filter((user) => user?.is_blocked === 1).map((user) => user?.id as number));
+    },
+    onChatMigrated: async (fromChatId, toChatId) => {
+      await chatMigrations.record(fromChatId, toChatId, now());
+      await followUpgrades();
     },
     options: {
       leaseMs: env.DELIVERY_LEASE_SECONDS * 1000,
@@ -135,6 +147,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     sender,
     scheduler,
     async start() {
+      // Staff chats named in the config by an id Telegram has since replaced.
+      await followUpgrades();
       const timeZone = deps.config.business.timeZone;
       if (env.DAILY_REPORT_TIME === 'off') {
         await cancelJob(database.db, DAILY_REPORT_JOB, now());

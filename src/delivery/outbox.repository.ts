@@ -192,6 +192,36 @@ function outboxStatements(db: DbExecutor, dialect: SqlDialectName) {
       }
     },
 
+    /**
+     * Puts rows this worker was sending back to `pending`, still claimed, with a new chat:
+     * Telegram refused them before any delivery (the group moved), so no attempt is counted.
+     */
+    async requeueClaimed(workerId: string, items: readonly { id: number; chatId: number }[], nowMs: number): Promise<void> {
+      for (const item of items) {
+        await db
+          .updateTable('outbox')
+          .set((eb) => ({ status: 'pending', chat_id: item.chatId, attempts: eb('attempts', '-', 1), updated_at: nowMs }))
+          .where('id', '=', item.id)
+          .where('status', '=', 'sending')
+          .where('claimed_by', '=', workerId)
+          .execute();
+      }
+    },
+
+    /**
+     * Points every waiting message of a group at the supergroup it became, so one refusal
+     * moves them all instead of each meeting the same 400.
+     */
+    async retargetChat(fromChatId: number, toChatId: number, nowMs: number): Promise<number> {
+      const result = await db
+        .updateTable('outbox')
+        .set({ chat_id: toChatId, updated_at: nowMs })
+        .where('chat_id', '=', fromChatId)
+        .where('status', 'in', ['pending', 'held'])
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
     /** Skips every waiting message to a chat (it blocked the bot or the bot was removed). */
     async skipWaitingForChat(chatId: number, code: OutboxErrorCode, reason: string, nowMs: number): Promise<number> {
       const result = await db

@@ -51,6 +51,8 @@ export interface SenderDeps {
   onBlocked?(chatId: number): Promise<void>;
   /** Of these private chats, the ones whose users are known to have blocked the bot. */
   blockedChats?(chatIds: readonly number[]): Promise<ReadonlySet<number>>;
+  /** A group became a supergroup: its waiting messages now go to `toChatId`; whoever keeps the old id should update it. */
+  onChatMigrated?(fromChatId: number, toChatId: number): Promise<void>;
   clock?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   options?: SenderOptions;
@@ -125,6 +127,10 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   const retries: RetryOutcome[] = [];
   // Chats that answered 403 since the last flush, and whether the user blocked the bot.
   const blockedNow = new Map<number, 'blocked' | 'forbidden'>();
+  // Groups that answered "upgraded to a supergroup" since the last flush: old id → new id,
+  // and the refused rows, still ours, to send again to the new id.
+  const migratedNow = new Map<number, number>();
+  const requeued: { id: number; chatId: number }[] = [];
   let nextClaimMs = 0;
   // Set by a 429 seen here: calls not yet started wait it out even if their tokens were taken.
   let pausedUntilMs = 0;
@@ -132,7 +138,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   let nextHeartbeatMs = 0;
   const stats: SenderStats = { sent: 0, failed: 0, blocked: 0, retried: 0, tooManyRequests: 0, deferred: 0 };
 
-  const unflushed = () => sent.length + failed.length + retries.length + blockedNow.size;
+  const unflushed = () => sent.length + failed.length + retries.length + blockedNow.size + migratedNow.size + requeued.length;
   const wake = () => wakeController.abort();
   /** Sleeps `ms` (on the sender's clock unless another sleeper is given) or until {@link wake}. */
   const waitForWake = async (ms: number, sleeper: typeof sleep = sleep) => {
@@ -173,6 +179,19 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
         if (blocked) stats.blocked += 1;
         else stats.failed += 1;
         blockedNow.set(row.chat_id, blocked ? 'blocked' : 'forbidden');
+        return;
+      }
+      const migratedTo = error.parameters.migrate_to_chat_id;
+      if (error.error_code === 400 && migratedTo !== undefined && migratedTo !== row.chat_id) {
+        // Not the message's fault: it goes again at once to the supergroup, with the chat's
+        // other waiting messages (buffered here and in the table), and no attempt is counted.
+        // It stays claimed and goes back to the front of the buffer, so the chat's order holds.
+        migratedNow.set(row.chat_id, migratedTo);
+        for (const other of buffer) if (other.chat_id === row.chat_id) other.chat_id = migratedTo;
+        requeued.push({ id: row.id, chatId: migratedTo });
+        buffer.push({ ...row, chat_id: migratedTo });
+        buffer.sort((a, b) => a.priority - b.priority || a.not_before - b.not_before || a.id - b.id);
+        log.warn({ fromChatId: row.chat_id, toChatId: migratedTo }, 'a group became a supergroup: its messages now go to the new chat');
         return;
       }
       if (error.error_code === 400 && /message is not modified/i.test(error.description)) {
@@ -218,14 +237,16 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   };
 
   const fire = (row: OutboxRow) => {
+    // Kept apart: a supergroup upgrade re-points the row while its call is in flight.
+    const chatId = row.chat_id;
     inFlight.set(row.id, row);
-    busyChats.add(row.chat_id);
+    busyChats.add(chatId);
     let payload: Record<string, unknown>;
     try {
       payload = payloadOf(row);
     } catch (error) {
       inFlight.delete(row.id);
-      busyChats.delete(row.chat_id);
+      busyChats.delete(chatId);
       record(row, error, clock());
       return;
     }
@@ -246,7 +267,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       )
       .finally(() => {
         inFlight.delete(row.id);
-        busyChats.delete(row.chat_id);
+        busyChats.delete(chatId);
       });
   };
 
@@ -262,7 +283,10 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     const doneRetries = retries.splice(0);
     const blockedChats = [...blockedNow];
     blockedNow.clear();
-    if (doneSent.length + doneFailed.length + doneRetries.length + blockedChats.length + group.length + deferred.length === 0) return new Set();
+    const migratedChats = [...migratedNow];
+    migratedNow.clear();
+    const doneRequeued = requeued.splice(0);
+    if (doneSent.length + doneFailed.length + doneRetries.length + blockedChats.length + migratedChats.length + group.length + deferred.length === 0) return new Set();
     let ours: Set<number>;
     try {
       ours = await deps.repository.transaction(async (repository) => {
@@ -272,6 +296,9 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
         for (const [chatId, code] of blockedChats) {
           await repository.skipWaitingForChat(chatId, code, 'the chat does not accept messages from the bot', nowMs);
         }
+        for (const [fromChatId, toChatId] of migratedChats) await repository.retargetChat(fromChatId, toChatId, nowMs);
+        // Before markSending below, which may pick these rows again in this very commit.
+        await repository.requeueClaimed(workerId, doneRequeued, nowMs);
         if (deferred.length > 0) await repository.defer({ workerId, rows: deferred, nowMs });
         return repository.markSending({ workerId, ids: group.map((row) => row.id), nowMs, leaseMs });
       });
@@ -282,7 +309,12 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       failed.unshift(...doneFailed);
       retries.unshift(...doneRetries);
       for (const [chatId, code] of blockedChats) blockedNow.set(chatId, code);
+      for (const [fromChatId, toChatId] of migratedChats) migratedNow.set(fromChatId, toChatId);
+      requeued.unshift(...doneRequeued);
       throw error;
+    }
+    for (const [fromChatId, toChatId] of migratedChats) {
+      await deps.onChatMigrated?.(fromChatId, toChatId).catch((error: unknown) => log.error({ err: error, fromChatId, toChatId }, 'could not record the supergroup id'));
     }
     for (const [chatId, code] of blockedChats) {
       if (code === 'blocked' && !isGroupChat(chatId) && deps.onBlocked) {

@@ -7,9 +7,9 @@ import type { ApiResponse } from './api-types.ts';
 export class ApiError extends Error {
   readonly errorCode: number;
   readonly description: string;
-  readonly parameters: { retry_after?: number } | undefined;
+  readonly parameters: { retry_after?: number; migrate_to_chat_id?: number } | undefined;
 
-  constructor(errorCode: number, description: string, parameters?: { retry_after?: number }) {
+  constructor(errorCode: number, description: string, parameters?: { retry_after?: number; migrate_to_chat_id?: number }) {
     super(description);
     this.name = 'ApiError';
     this.errorCode = errorCode;
@@ -33,6 +33,11 @@ export function badRequest(detail: string): ApiError {
 /** A 403 error; `detail` is the part after "Forbidden: ". */
 export function forbidden(detail: string): ApiError {
   return new ApiError(403, `Forbidden: ${detail}`);
+}
+
+/** The 400 Telegram gives for a group that became a supergroup, with the id to use instead. */
+export function groupMigrated(newChatId: number): ApiError {
+  return new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: newChatId });
 }
 
 /** Telegram's 429 with a whole number of seconds to wait (never below 1). */

@@ -2,7 +2,7 @@
 // way Telegram resolves chat_id, checking the bot may write there, and appending, editing and
 // deleting messages while announcing each change on the event hub.
 
-import { badRequest, forbidden, tooManyRequests } from './api-error.ts';
+import { badRequest, forbidden, groupMigrated, tooManyRequests } from './api-error.ts';
 import type { ApiChat, ApiMessage, ApiUser } from './api-types.ts';
 import type { ChatRecord, ChatView, StoredMessage, ViewMessage } from './chat-types.ts';
 import type { SimState } from './sim-state.ts';
@@ -62,6 +62,7 @@ export function assertBotCanWrite(state: SimState, chat: ChatRecord): void {
       if (!chat.botIsAdmin) throw forbidden('bot is not a member of the channel chat');
       return;
     default: {
+      if (chat.migratedTo !== undefined) throw groupMigrated(chat.migratedTo);
       const status = chat.members.get(state.bot.id);
       if (status === 'kicked') throw forbidden(`bot was kicked from the ${chat.chat.type} chat`);
       if (status === 'left') throw forbidden(`bot is not a member of the ${chat.chat.type} chat`);

@@ -81,4 +81,6 @@ export interface ChatRecord {
   /** Group/channel membership by user id ("member", "administrator", "left", "kicked", …). */
   members: Map<number, string>;
   botIsAdmin: boolean;
+  /** A basic group upgraded to a supergroup: its new id, and the bot can no longer post here. */
+  migratedTo?: number;
 }

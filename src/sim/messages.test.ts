@@ -254,6 +254,23 @@ describe('chats, members and commands', () => {
     await rejects(sim, 'setMyCommands', { commands: [{ command: 'Bad-Command', description: 'x' }] }, 400, 'Bad Request: BOT_COMMAND_INVALID');
   });
 
+  test('a group upgraded to a supergroup refuses sends with the new id, which then works', async () => {
+    const user = sim.user({ id: 42, first_name: 'Ann' });
+    sim.group({ id: -500, title: 'Team', members: [42] });
+    const upgraded = sim.upgradeGroup(-500, -1_000_000_000_500);
+    assert.equal(upgraded.type, 'supergroup');
+    const refused = await call(sim, 'sendMessage', { chat_id: -500, text: 'hi all' });
+    assert.deepEqual(refused, {
+      ok: false,
+      error_code: 400,
+      description: 'Bad Request: group chat was upgraded to a supergroup chat',
+      parameters: { migrate_to_chat_id: -1_000_000_000_500 },
+    });
+    await ok(sim, 'sendMessage', { chat_id: -1_000_000_000_500, text: 'hi all' });
+    assert.equal(user.lastMessage({ chatId: -1_000_000_000_500 })?.text, 'hi all');
+    assert.throws(() => sim.upgradeGroup(-500, -1_000_000_000_501), /upgraded already/);
+  });
+
   test('a user in a group can talk there and the bot may answer in the group', async () => {
     const user = sim.user({ id: 42, first_name: 'Ann' });
     sim.group({ id: -500, title: 'Team', members: [42] });

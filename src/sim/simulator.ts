@@ -124,6 +124,11 @@ export interface TelegramSimulator {
   setMember(chatId: number, userId: number, status: string): void;
   /** Makes the bot an administrator of a group or channel, or takes that away. */
   setBotAdmin(chatId: number, isAdmin: boolean): void;
+  /**
+   * Upgrades a basic group to a supergroup with a new id (-100…), members and bot status
+   * carried over. From then on every send to the old id answers 400 with `migrate_to_chat_id`.
+   */
+  upgradeGroup(chatId: number, supergroupId: number): ApiChat;
   /** The chat as it looks now; throws for an unknown chat. */
   chat(chatId: number): ChatView;
   info(): SimInfo;
@@ -390,6 +395,19 @@ export function createSimulator(options: SimulatorOptions = {}): TelegramSimulat
 
     setBotAdmin(chatId, isAdmin) {
       groupLike(chatId).botIsAdmin = isAdmin;
+    },
+
+    upgradeGroup(chatId, supergroupId) {
+      const old = groupLike(chatId);
+      if (old.chat.type !== 'group' || old.migratedTo !== undefined) throw new Error(`chat ${chatId} is not a basic group (or was upgraded already)`);
+      if (supergroupId > -1_000_000_000_000) throw new Error('supergroup ids start at -100…');
+      if (state.chats.has(supergroupId)) throw new Error(`chat ${supergroupId} exists already`);
+      const chat = newChatRecord({ id: supergroupId, type: 'supergroup', title: old.chat.title ?? 'Group' });
+      chat.botIsAdmin = old.botIsAdmin;
+      for (const [userId, status] of old.members) chat.members.set(userId, status);
+      state.chats.set(supergroupId, chat);
+      old.migratedTo = supergroupId;
+      return structuredClone(chat.chat);
     },
 
     chat(chatId) {

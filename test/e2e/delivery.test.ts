@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { Composer } from 'grammy';
 import { Redis } from 'ioredis';
@@ -319,6 +322,41 @@ describe('broadcasts end to end', () => {
       assert.equal(lavka.sim.chat(ADMIN).messages.filter((message) => /daily report/.test(message.text ?? '')).length, 1);
     } finally {
       await lavka.stop();
+    }
+  });
+
+  test('alerts to a staff group that became a supergroup follow it, in order, and still do after a restart', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-config-'));
+    const configFile = path.join(dir, 'business.yaml');
+    writeFileSync(configFile, 'adminChatIds: [-500]\n');
+    const lavka = await startTestLavka({ adminIds: [ADMIN], env: { LAVKA_CONFIG: configFile } });
+    const supergroup = -1_000_000_000_500;
+    const alert = (text: string) => ({ chatId: -500, method: 'sendMessage' as const, payload: { text }, priority: 'high' as const });
+    try {
+      lavka.sim.group({ id: -500, title: 'Staff', members: [ADMIN] });
+      lavka.sim.upgradeGroup(-500, supergroup);
+      await enqueueOutbox(lavka.app.database.db, [alert('Order A-1001 is new'), alert('Order A-1002 is new'), alert('Order A-1003 is new')]);
+      const texts = () => lavka.sim.chat(supergroup).messages.map((message) => message.text);
+      await waitFor('the alerts in the supergroup', 5000, async () => texts().length === 3);
+      assert.deepEqual(texts(), ['Order A-1001 is new', 'Order A-1002 is new', 'Order A-1003 is new']);
+      assert.equal(lavka.sim.chat(-500).messages.length, 0);
+      // Modules read the live list on every alert: new alerts go straight to the supergroup.
+      assert.deepEqual(lavka.app.config.adminChatIds, [supergroup]);
+      const rows = await waitFor('the outcomes recorded', 5000, async () => {
+        const all = await lavka.app.database.db.selectFrom('outbox').select(['chat_id', 'status', 'attempts']).execute();
+        return all.every((row) => row.status !== 'pending' && row.status !== 'sending') && all;
+      });
+      assert.deepEqual(
+        rows.map((row) => ({ ...row })),
+        rows.map(() => ({ chat_id: supergroup, status: 'sent', attempts: 1 })),
+      );
+
+      // The config file still names the old group; the recorded upgrade wins at start-up.
+      await lavka.restart();
+      assert.deepEqual(lavka.app.config.adminChatIds, [supergroup]);
+    } finally {
+      await lavka.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

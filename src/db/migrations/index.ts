@@ -1,3 +1,4 @@
+import { chatMigrationMigrations } from '../../delivery/chat-migrations.ts';
 import { outboxMigrations } from '../../delivery/outbox.ts';
 import { schedulerMigrations } from '../../delivery/scheduler.ts';
 import type { Migration } from '../migrator.ts';
@@ -28,4 +29,5 @@ export const coreMigrations: readonly Migration[] = [
   },
   ...outboxMigrations,
   ...schedulerMigrations,
+  ...chatMigrationMigrations,
 ];
