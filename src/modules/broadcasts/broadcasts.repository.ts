@@ -3,13 +3,7 @@ import type { DbExecutor } from '../../db/database.ts';
 import type { BroadcastRow, BroadcastStatus, BroadcastsTable } from './broadcasts.tables.ts';
 
 /** A user who may receive a broadcast, with what decides their language. */
-export interface AudienceMember {
-  id: number;
-  locale: string | null;
-  language_code: string | null;
-}
-
-const ID_CHUNK = 500;
+export type { ReachableUser as AudienceMember } from '../users/users.repository.ts';
 
 /** SQL for broadcasts, their button presses and unsubscribes. */
 export function createBroadcastsRepository(db: DbExecutor) {
@@ -97,48 +91,10 @@ export function createBroadcastsRepository(db: DbExecutor) {
       return Number(row.n);
     },
 
-    // The audience queries below read the users module's tables. They belong in the users
-    // service (`users.audience(...)`); they live here until it offers them, read-only.
-
-    /** Every user who has not blocked the bot and has not unsubscribed from broadcasts. */
-    reachableUsers(): Promise<AudienceMember[]> {
-      return db
-        .selectFrom('users')
-        .select(['id', 'locale', 'language_code'])
-        .where('is_blocked', '=', 0)
-        .where('id', 'not in', (eb) => eb.selectFrom('broadcast_unsubscribes').select('user_id'))
-        .orderBy('id')
-        .execute();
-    },
-
-    /** Reachable users carrying any of `tags`. */
-    reachableUsersTagged(tags: readonly string[]): Promise<AudienceMember[]> {
-      return db
-        .selectFrom('users')
-        .select(['id', 'locale', 'language_code'])
-        .where('is_blocked', '=', 0)
-        .where('id', 'not in', (eb) => eb.selectFrom('broadcast_unsubscribes').select('user_id'))
-        .where('id', 'in', (eb) => eb.selectFrom('user_tags').select('user_id').where('tag', 'in', [...tags]))
-        .orderBy('id')
-        .execute();
-    },
-
-    /** Reachable users among `ids` (ids the bot has never seen cannot be written to). */
-    async reachableUsersAmong(ids: readonly number[]): Promise<AudienceMember[]> {
-      const out: AudienceMember[] = [];
-      const unique = [...new Set(ids)];
-      for (let index = 0; index < unique.length; index += ID_CHUNK) {
-        out.push(
-          ...(await db
-            .selectFrom('users')
-            .select(['id', 'locale', 'language_code'])
-            .where('id', 'in', unique.slice(index, index + ID_CHUNK))
-            .where('is_blocked', '=', 0)
-            .where('id', 'not in', (eb) => eb.selectFrom('broadcast_unsubscribes').select('user_id'))
-            .execute()),
-        );
-      }
-      return out.sort((a, b) => a.id - b.id);
+    /** Everyone who opted out of broadcasts (usually a small share of the users). */
+    async unsubscribedIds(): Promise<Set<number>> {
+      const rows = await db.selectFrom('broadcast_unsubscribes').select('user_id').execute();
+      return new Set(rows.map((row) => row.user_id));
     },
   };
 }

@@ -202,22 +202,32 @@ export function createBroadcastsService(deps: BroadcastsServiceDeps) {
     return { method: row.photo ? 'sendPhoto' : 'sendMessage', payload };
   };
 
-  const resolveAudience = async (audience: Audience): Promise<AudienceMember[]> => {
+  /** Who the users module can reach, before opt-outs and language or segment filters. */
+  const reachableFor = (audience: Audience): Promise<AudienceMember[]> => {
     switch (audience.kind) {
-      case 'everyone':
-        return repository.reachableUsers();
-      case 'language':
-        return (await repository.reachableUsers()).filter((member) => audience.locales.includes(localeOf(member)));
       case 'tag':
-        return repository.reachableUsersTagged(audience.tags);
+        return deps.users.reachable({ tags: audience.tags });
       case 'ids':
-        return repository.reachableUsersAmong(audience.ids);
+        return deps.users.reachable({ ids: audience.ids });
+      default:
+        return deps.users.reachable();
+    }
+  };
+
+  const resolveAudience = async (audience: Audience): Promise<AudienceMember[]> => {
+    const unsubscribed = await repository.unsubscribedIds();
+    const members = (await reachableFor(audience)).filter((member) => !unsubscribed.has(member.id));
+    switch (audience.kind) {
+      case 'language':
+        return members.filter((member) => audience.locales.includes(localeOf(member)));
       case 'segment': {
         const segment = segmentNamed(audience.name);
         if (!segment) throw new BroadcastError('broadcasts.unknown_segment', `no module offers the segment ${audience.name}`);
         const inSegment = new Set(await segment.userIds(audience.parameter));
-        return (await repository.reachableUsers()).filter((member) => inSegment.has(member.id) !== audience.negate);
+        return members.filter((member) => inSegment.has(member.id) !== audience.negate);
       }
+      default:
+        return members;
     }
   };
 

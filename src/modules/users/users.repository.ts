@@ -44,6 +44,16 @@ function applyUserFilter<O>(query: SelectQueryBuilder<Database, 'users', O>, fil
   return result;
 }
 
+/** A user the bot can write to, with what decides their language. */
+export interface ReachableUser {
+  id: number;
+  locale: string | null;
+  language_code: string | null;
+}
+
+/** SQLite limits the bound parameters of one statement: long id lists go in parts. */
+const ID_CHUNK = 500;
+
 /** The profile fields Telegram sends with every update. */
 export interface TelegramProfile {
   id: number;
@@ -56,6 +66,25 @@ export interface TelegramProfile {
 /** SQL for the users and user_tags tables. */
 export function createUsersRepository(db: DbExecutor) {
   return {
+    /**
+     * Users who have not blocked the bot, by id; only those carrying any of `tags`, or only
+     * those among `ids` (ids the bot has never seen cannot be written to), when given.
+     */
+    async reachable(filter: { tags?: readonly string[]; ids?: readonly number[] } = {}): Promise<ReachableUser[]> {
+      const base = () => {
+        let query = db.selectFrom('users').select(['id', 'locale', 'language_code']).where('is_blocked', '=', 0);
+        if (filter.tags) query = query.where('id', 'in', (eb) => eb.selectFrom('user_tags').select('user_id').where('tag', 'in', [...(filter.tags ?? [])]));
+        return query;
+      };
+      if (!filter.ids) return base().orderBy('id').execute();
+      const unique = [...new Set(filter.ids)];
+      const out: ReachableUser[] = [];
+      for (let index = 0; index < unique.length; index += ID_CHUNK) {
+        out.push(...(await base().where('id', 'in', unique.slice(index, index + ID_CHUNK)).execute()));
+      }
+      return out.sort((a, b) => a.id - b.id);
+    },
+
     findById(id: number): Promise<UserRecord | undefined> {
       return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     },

@@ -77,6 +77,8 @@ export function createUsersService(deps: UsersServiceDeps) {
       await repository.addTag(id, tag.trim().toLowerCase().slice(0, 64), deps.now());
     },
 
+    /** Users the bot can write to (see the repository), for broadcast audiences. */
+    reachable: repository.reachable,
     removeTag: repository.removeTag,
     tagsOf: repository.tagsOf,
     countAll: repository.countAll,

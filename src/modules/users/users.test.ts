@@ -36,6 +36,26 @@ for (const dialect of await testDialects()) {
       });
     });
 
+    test('reachable users leave out who blocked the bot, and narrow to tags or to a long list of ids', async () => {
+      await withService(async (users) => {
+        const ids = Array.from({ length: 1200 }, (_, index) => 8_000_000_000 + index);
+        for (const id of ids) await users.register({ id, first_name: `U${id}`, language_code: 'ru' });
+        await users.setBlocked(ids[3] as number, true);
+        await users.addTag(ids[10] as number, 'VIP');
+        await users.addTag(ids[3] as number, 'vip');
+        await users.addTag(ids[11] as number, 'wholesale');
+        const everyone = await users.reachable();
+        assert.equal(everyone.length, 1199);
+        assert.ok(!everyone.some((user) => user.id === ids[3]));
+        assert.deepEqual({ ...everyone[0] }, { id: ids[0], locale: null, language_code: 'ru' });
+        assert.deepEqual((await users.reachable({ tags: ['vip', 'wholesale'] })).map((user) => user.id), [ids[10], ids[11]]);
+        // More ids than one statement may bind on SQLite, duplicates and strangers among them.
+        const among = await users.reachable({ ids: [...ids.slice(0, 1100).reverse(), ids[5] as number, 42] });
+        assert.equal(among.length, 1099);
+        assert.deepEqual(among.slice(0, 4).map((user) => user.id), [ids[0], ids[1], ids[2], ids[4]]);
+      });
+    });
+
     test('an unchanged user seen again within a minute is only read, and refreshed once the minute is over', async () => {
       await withService(async (users, clock) => {
         const profile = { id: 7_000_000_124, first_name: 'Dana', username: 'dana', language_code: 'en' };
