@@ -72,8 +72,12 @@ describe('the shop through the simulator', () => {
     assert.equal(page1.message_id, menu.message_id);
     assert.ok(buttonsOf(page1).some((button) => button.text === '1/2'), 'page 1/2');
     assert.equal(buttonsOf(page1).filter((button) => button.callback_data?.startsWith('catalog:p:')).length, 3);
+    // Paging on stores nothing new: the search window armed by the first screen still holds.
+    const sessionRow = () => lavka.app.database.db.selectFrom('sessions').select(['value', 'updated_at']).where('key', 'like', `%${CUSTOMER}%`).executeTakeFirstOrThrow();
+    const sessionBefore = await sessionRow();
     await press(customer, '›');
     const page2 = await customer.waitForMessage((message) => buttonsOf(message).some((button) => button.text === '2/2'));
+    assert.deepEqual({ ...(await sessionRow()) }, { ...sessionBefore }, 'browsing does not rewrite the session');
     assert.deepEqual(
       buttonsOf(page2).filter((button) => button.callback_data?.startsWith('catalog:p:')).map((button) => button.text),
       ['Kids T-shirt · ₸4,990'],

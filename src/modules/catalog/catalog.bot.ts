@@ -60,8 +60,11 @@ export function createCatalogComposer(deps: { catalog: CatalogService; now(): nu
 
   const armSearch = async (ctx: BotContext, query?: string) => {
     const scratch = await scratchOf(ctx);
-    scratch.searchUntil = deps.now() + SEARCH_ARMED_MS;
-    if (query !== undefined) scratch.query = query;
+    const nowMs = deps.now();
+    // Browsing re-arms only once half the window has passed: an unchanged session is not
+    // written back, so most catalogue screens cost no session write at all.
+    if ((scratch.searchUntil ?? 0) - nowMs < SEARCH_ARMED_MS / 2) scratch.searchUntil = nowMs + SEARCH_ARMED_MS;
+    if (query !== undefined && scratch.query !== query) scratch.query = query;
   };
 
   const price = (ctx: BotContext, product: ProductView) => {
