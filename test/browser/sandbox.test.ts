@@ -5,7 +5,6 @@
 // edits, deletions, toasts, alerts, "typing…", invoices). Screenshots land in test-artifacts/.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,10 +14,11 @@ import { Composer, InputFile } from 'grammy';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLavka, type LavkaApp } from '../../src/app.ts';
 import { parseEnv } from '../../src/config/env.ts';
-import { SANDBOX_ADMIN_ID, SANDBOX_CUSTOMER_ID, SANDBOX_PAGE_DIR } from '../../src/http/sandbox.routes.ts';
+import { SANDBOX_ADMIN_ID, SANDBOX_CUSTOMER_ID } from '../../src/http/sandbox.routes.ts';
 import type { LavkaModule } from '../../src/modules/module.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import type { BotContext } from '../../src/telegram/context.ts';
+import { ensureSandboxPage } from '../support/sandbox-page.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -33,16 +33,9 @@ function prepare(): string | undefined {
     if (IN_CI) throw new Error(reason);
     return reason;
   }
-  if (!existsSync(path.join(SANDBOX_PAGE_DIR, 'index.html'))) {
-    const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
-    const build = spawnSync(process.execPath, [vite, 'build', 'web/chat', '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
-    if (build.status !== 0) {
-      const reason = `the sandbox page could not be built (npm run build:web): ${build.stderr || build.error?.message}`;
-      if (IN_CI) throw new Error(reason);
-      return reason;
-    }
-  }
-  return undefined;
+  const buildFailure = ensureSandboxPage();
+  if (buildFailure && IN_CI) throw new Error(buildFailure);
+  return buildFailure;
 }
 
 /**
