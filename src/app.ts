@@ -109,6 +109,13 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     }
 
     const { active, services } = await setupModules(selected, { env, config, database, logger, i18n, now });
+    // Parts of the modules' configuration the owner changes in the panel: what the panel
+    // stored is applied before the bot takes its first update.
+    const admin = services.admin;
+    if (!admin) throw new Error('the admin module is missing');
+    for (const item of active) {
+      if (item.instance.settings?.length) await admin.settings.register(item.instance.settings, item.name);
+    }
     // Broadcasts offer the audience segments the other modules contribute (orders, wallet…).
     services.broadcasts?.useSegments(active.flatMap((item) => item.instance.segments ?? []));
     const users = services.users;
@@ -129,7 +136,9 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     for (const item of active) readiness.push(...(item.instance.health ?? []));
 
     // Module staff routes are mounted only behind the admin panel's gate (session, role, CSRF, audit).
-    const adminHttp = createAdminHttp({ env, config, database, logger, i18n, metrics, modules: active, services, readiness, mode, now });
+    // The panel's settings checks ask Telegram through the bot, which is created further down.
+    const botRef: { api?: Api } = {};
+    const adminHttp = createAdminHttp({ env, config, database, logger, i18n, metrics, modules: active, services, readiness, mode, now, telegram: () => botRef.api });
     const http = await createHttpServer({
       logger,
       metrics,
@@ -189,6 +198,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       botInfo: sandbox?.botInfo,
       now,
     });
+    botRef.api = bot.api;
     // Readiness asks Telegram through a bare client: the bot's own retries would hide an outage.
     const probeApi = new Api(token, { apiRoot });
     readiness.push({
@@ -212,6 +222,9 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       redis,
       now,
     });
+
+    // A daily job at a local time follows the business's time zone from its next run.
+    admin.settings.onApplied('time-zone', () => delivery.scheduleDailyReport());
 
     const jobList: JobSpec[] = [
       { name: 'prune-processed-updates', everyMs: 3600_000, run: async () => void (await pruneProcessedUpdates(database.db, now())) },

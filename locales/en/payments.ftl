@@ -33,6 +33,7 @@ payments-qr = Payment #{ $id }: { $amount }.
     Scan the QR code below in your bank app. Reference: { $reference }
     The payment is confirmed automatically or by an administrator.
 payments-qr-caption = { $amount } · { $reference }
+payments-qr-receiver = Receiver: { $receiver }
 payments-manual = Transfer request #{ $id }: { $amount }
 
     { $requisites }

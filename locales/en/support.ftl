@@ -5,7 +5,6 @@ support-title = 💬 How to reach us:
 support-telegram = Telegram: { $username }
 support-phone = Phone: { $phone }
 support-email = E-mail: { $email }
-support-hours = Hours: { $hours }
 support-write = ✍️ Write to us here
 support-open-chat = Open a chat with support
 support-write-prompt = Write your message (text, a photo or a file) and I will pass it to our team. /cancel to stop.

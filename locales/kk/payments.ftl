@@ -33,6 +33,7 @@ payments-qr = №{ $id } төлем: { $amount }.
     Төмендегі QR-кодты банк қосымшасында сканерлеңіз. Төлем мақсаты: { $reference }
     Төлем автоматты түрде немесе әкімші арқылы расталады.
 payments-qr-caption = { $amount } · { $reference }
+payments-qr-receiver = Алушы: { $receiver }
 payments-manual = №{ $id } аударым өтінімі: { $amount }
 
     { $requisites }

@@ -5,7 +5,6 @@ support-title = 💬 Бізбен қалай байланысуға болады
 support-telegram = Telegram: { $username }
 support-phone = Телефон: { $phone }
 support-email = E-mail: { $email }
-support-hours = Жұмыс уақыты: { $hours }
 support-write = ✍️ Осында жазу
 support-open-chat = Қолдау қызметімен чатты ашу
 support-write-prompt = Хабарламаңызды жазыңыз (мәтін, фото немесе файл) — мен оны командамызға жеткіземін. /cancel — тоқтату.

@@ -33,6 +33,7 @@ payments-qr = Платёж №{ $id }: { $amount }.
     Отсканируйте QR-код ниже в приложении банка. Назначение: { $reference }
     Оплата подтверждается автоматически или администратором.
 payments-qr-caption = { $amount } · { $reference }
+payments-qr-receiver = Получатель: { $receiver }
 payments-manual = Заявка на перевод №{ $id }: { $amount }
 
     { $requisites }

@@ -5,7 +5,6 @@ support-title = 💬 Как с нами связаться:
 support-telegram = Telegram: { $username }
 support-phone = Телефон: { $phone }
 support-email = E-mail: { $email }
-support-hours = Часы работы: { $hours }
 support-write = ✍️ Написать нам здесь
 support-open-chat = Открыть чат с поддержкой
 support-write-prompt = Напишите сообщение (текст, фото или файл) — я передам его нашей команде. /cancel — отменить.

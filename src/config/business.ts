@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { businessHoursSchema } from './business-hours.ts';
 import { ConfigError } from './env.ts';
 
 /** Languages Lavka ships texts for. */
@@ -19,6 +20,9 @@ const menuItemSchema = z.object({
   label: z.string().min(1),
 });
 
+/** An IANA time zone name such as `Asia/Almaty`; the config file's and the admin panel's rule. */
+export const timeZoneSchema = z.string().trim().refine(isTimeZone, 'expected an IANA time zone such as Asia/Almaty');
+
 /**
  * The business configuration: what a preset ships and what an owner's `LAVKA_CONFIG` file
  * overrides. Module sections are checked by each module's own schema.
@@ -27,10 +31,7 @@ export const businessConfigSchema = z.object({
   business: z
     .object({
       name: z.string().min(1).max(64).default('Lavka'),
-      timeZone: z
-        .string()
-        .refine(isTimeZone, 'expected an IANA time zone such as Asia/Almaty')
-        .default('UTC'),
+      timeZone: timeZoneSchema.default('UTC'),
       currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as KZT').default('USD'),
       defaultLocale: localeSchema.default('en'),
       locales: z.array(localeSchema).min(1).default(['ru', 'en', 'kk']),
@@ -39,9 +40,12 @@ export const businessConfigSchema = z.object({
           username: z.string().regex(/^@?\w{5,32}$/).optional(),
           phone: z.string().max(32).optional(),
           email: z.email().optional(),
+          /** Free text; read as the note of `hours` when that has none. */
           hours: z.string().max(120).optional(),
         })
         .default({}),
+      /** Opening hours: a weekly schedule in `timeZone` and a note. */
+      hours: businessHoursSchema.optional(),
     })
     .default({ name: 'Lavka', timeZone: 'UTC', currency: 'USD', defaultLocale: 'en', locales: ['ru', 'en', 'kk'], support: {} }),
   /** Modules the deployment enables, in the order their menu entries appear. */
@@ -61,6 +65,8 @@ export const businessConfigSchema = z.object({
 export type BusinessConfig = z.infer<typeof businessConfigSchema>;
 
 function isTimeZone(value: string): boolean {
+  // Intl also takes bare offsets (`+05:00`), which do not follow daylight saving rules.
+  if (!/^[A-Za-z][\w+\-/]*$/.test(value)) return false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
     return true;

@@ -46,6 +46,8 @@ export interface Delivery {
   scheduler: Scheduler;
   /** Declares the core recurring jobs and starts the sender and the scheduler. */
   start(): Promise<void>;
+  /** Schedules the daily report's next run in the business's current time zone. */
+  scheduleDailyReport(): Promise<void>;
   /** Stops both gracefully: calls in flight finish and are recorded. Call before the database closes. */
   stop(): Promise<void>;
   /** Tests only: stops the sender as a killed process would (see {@link OutboxSender.stopAbruptly}). */
@@ -141,24 +143,29 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   }
   const scheduler = createScheduler({ db: database.db, dialect: database.dialect, handlers, logger });
 
+  /**
+   * Puts the daily report at its time in the business's time zone as it is now. Called at
+   * start and whenever the owner changes the zone: the next run moves to the new zone.
+   */
+  const scheduleDailyReport = async () => {
+    if (env.DAILY_REPORT_TIME === 'off') {
+      await cancelJob(database.db, DAILY_REPORT_JOB, now());
+      return;
+    }
+    const recurrence = { type: 'daily', time: env.DAILY_REPORT_TIME, timeZone: deps.config.business.timeZone } as const;
+    await ensureRecurringJob(database.db, { kind: DAILY_REPORT_JOB, dedupeKey: DAILY_REPORT_JOB, recurrence }, now());
+  };
+
   let started = false;
   return {
     limiter,
     sender,
     scheduler,
+    scheduleDailyReport,
     async start() {
       // Staff chats named in the config by an id Telegram has since replaced.
       await followUpgrades();
-      const timeZone = deps.config.business.timeZone;
-      if (env.DAILY_REPORT_TIME === 'off') {
-        await cancelJob(database.db, DAILY_REPORT_JOB, now());
-      } else {
-        await ensureRecurringJob(
-          database.db,
-          { kind: DAILY_REPORT_JOB, dedupeKey: DAILY_REPORT_JOB, recurrence: { type: 'daily', time: env.DAILY_REPORT_TIME, timeZone } },
-          now(),
-        );
-      }
+      await scheduleDailyReport();
       await ensureRecurringJob(
         database.db,
         { kind: OUTBOX_PRUNE_JOB, dedupeKey: OUTBOX_PRUNE_JOB, recurrence: { type: 'interval', everyMs: 6 * 3600_000 } },

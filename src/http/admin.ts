@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { Api } from 'grammy';
 import type { Logger } from 'pino';
 import type { BusinessConfig } from '../config/business.ts';
 import type { Env } from '../config/env.ts';
@@ -41,6 +42,8 @@ export interface AdminHttpDeps {
   now(): number;
   /** The built panel (default web/admin/dist). */
   pageDir?: string;
+  /** The bot's Bot API client once the bot exists, for settings checks with Telegram. */
+  telegram?(): Api | undefined;
 }
 
 /** A route of the server as the inventory saw it being added. */
@@ -78,6 +81,8 @@ export function createAdminHttp(deps: AdminHttpDeps): AdminHttp {
   const api = createAdminApi({
     admin,
     content,
+    settings: admin.settings,
+    telegram: deps.telegram,
     services: deps.services,
     modules,
     db: deps.database.db,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Composer, MiddlewareFn } from 'grammy';
+import type { Api, Composer, MiddlewareFn } from 'grammy';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import type { BusinessConfig, Locale } from '../config/business.ts';
 import type { Env } from '../config/env.ts';
 import type { DatabaseHandle } from '../db/database.ts';
@@ -58,6 +59,42 @@ export interface HealthCheck {
   check(): Promise<{ ok: boolean; detail?: string }>;
 }
 
+/** Why a settings change was refused, for the person at the panel. */
+export interface SettingsRefusal {
+  /** A short code the panel translates, e.g. `bot_not_admin`. */
+  reason: string;
+  /** The explanation in plain English (API clients, the log). */
+  message: string;
+}
+
+/** What a settings check may use. */
+export interface SettingsCheckTools {
+  /** The bot's Bot API client; undefined until the bot exists. */
+  telegram(): Api | undefined;
+}
+
+/**
+ * A part of the configuration the owner may change in the admin panel while Lavka runs (the
+ * gate's channels, the payment methods). The config file's value is the default; the panel's
+ * value, stored and audited by the admin module, overrides it on every instance.
+ */
+export interface LiveSettingsSection<T = unknown> {
+  /** Storage key and URL segment: `gate` is `PUT /api/admin/settings/gate`. */
+  key: string;
+  /** One line for the API documentation. */
+  summary: string;
+  /** Validates what the panel sends; the same rules as the config file's. */
+  schema: z.ZodType<T>;
+  /** The value in effect when the panel stores none: the config file's. */
+  fallback(): T;
+  /** Puts a valid value into effect: at start-up, after a change, and when another instance made one. */
+  apply(value: T): void;
+  /** Checks that need the outside world before a value is stored; a refusal stores nothing. */
+  check?(value: T, current: T, tools: SettingsCheckTools): Promise<SettingsRefusal | undefined>;
+  /** Facts the panel shows beside the form (which methods can be turned on, and why not). */
+  describe?(): Record<string, unknown>;
+}
+
 /** What every module's `setup` receives: explicit dependencies, no singletons. */
 export interface ModuleDeps {
   env: Env;
@@ -110,6 +147,8 @@ export interface ModuleInstance {
   dailyReport?(window: { sinceMs: number; untilMs: number; locale: Locale }): Promise<string[]>;
   /** Audiences this module offers to broadcasts. */
   segments?: readonly AudienceSegment[];
+  /** Parts of its configuration the owner may change in the admin panel while Lavka runs. */
+  settings?: readonly LiveSettingsSection[];
   health?: readonly HealthCheck[];
   /** Seeds the preset's demo data into an empty database. Must be idempotent. */
   seedDemo?(data: unknown): Promise<void>;

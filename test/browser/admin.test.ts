@@ -3,7 +3,8 @@
 // and the test works the panel as an owner would: the dashboard, an order's status change
 // that reaches the customer in the simulator, customers, content, a product created in the
 // catalogue editor that customers then find in the bot, a support answer that reaches the
-// customer, a manual top-up approved from its receipt so the balance grows, and the clinic's
+// customer, business hours changed in the settings that the bot shows with the contacts, a
+// manual top-up approved from its receipt so the balance grows, and the clinic's
 // calendar, directory and tickets. Screenshots (desktop and phone, light and dark) land in
 // test-artifacts/admin/.
 
@@ -17,6 +18,7 @@ import { ADMIN_PAGE_DIR } from '../../src/http/admin.ts';
 import { encodePng } from '../../src/media/png.ts';
 import type { ApiInlineButton, SimUser, ViewMessage } from '../../src/sim/index.ts';
 import { testIdentity } from '../support/clinic.ts';
+import { binaryStl, box } from '../support/mesh-fixtures.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -276,6 +278,44 @@ describe('the admin panel in a browser (shop)', { skip: skipReason }, () => {
     await page.goto(`${lavka.app.url}/admin/content`);
     await page.getByText('Сколько стоит доставка?').or(page.locator('.list-item').first()).first().waitFor();
     await shot(page, '09-content-faq');
+  });
+
+  test('the owner changes the business hours in the settings and the bot shows them with the contacts at once', async () => {
+    await page.goto(`${lavka.app.url}/admin/content?tab=settings`);
+    const hours = page.getByRole('form', { name: 'Часы работы' });
+    await hours.getByLabel('Суббота: закрытие 1').waitFor();
+    await hours.getByLabel('Суббота: открытие 1').fill('11:00');
+    await hours.getByLabel('Суббота: закрытие 1').fill('16:00');
+    // A mistake is caught before anything is sent: the day's hours overlap.
+    await hours.getByRole('group', { name: 'Воскресенье' }).getByRole('button', { name: 'Рабочий день' }).click();
+    await hours.getByLabel('Воскресенье: открытие 1').fill('12:00');
+    await hours.getByLabel('Воскресенье: закрытие 1').fill('10:00');
+    await hours.getByText('Время закрытия должно быть позже открытия.').waitFor();
+    assert.equal(await hours.getByRole('button', { name: 'Сохранить' }).isDisabled(), true);
+    await hours.getByRole('button', { name: 'Убрать эти часы (Воскресенье)' }).click();
+    await hours.getByLabel('Примечание (необязательно)').fill('В праздники не работаем');
+    await hours.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByText('Сохранено. Бот уже использует это.').waitFor();
+    await page.locator('.settings-hours').getByText('Изменено в панели').waitFor();
+    assert.deepEqual(lavka.app.config.business.hours?.weekly?.sat, [{ from: '11:00', to: '16:00' }]);
+    const audit = await lavka.app.services.audit?.list({ limit: 1 });
+    assert.equal(audit?.[0]?.action, 'admin.PUT /api/admin/settings/hours');
+    await shot(page, '18-settings');
+
+    const reader = lavka.sim.user({ id: 7901, first_name: 'Мадина', language_code: 'ru' });
+    await reader.send('/support');
+    const contacts = await reader.waitForMessage((message) => textOf(message).includes('Как с нами связаться'), { timeoutMs: 5000 });
+    assert.match(textOf(contacts), /🕘 Часы работы:\nПн–Пт: 10:00–19:00\nСб: 11:00–16:00\nВс: выходной\n.+\nВ праздники не работаем/);
+
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'ru-RU', colorScheme: 'dark' });
+    await phone.addCookies(await context.cookies());
+    const mobile = await phone.newPage();
+    await mobile.goto(`${lavka.app.url}/admin/content?tab=settings`);
+    await mobile.getByRole('form', { name: 'Способы оплаты и реквизиты' }).waitFor();
+    await shot(mobile, '18-phone-settings-dark');
+    await mobile.locator('.settings-hours').screenshot({ path: path.join(ARTIFACTS, '18-phone-settings-hours-dark.png') });
+    await mobile.locator('.settings-payments').screenshot({ path: path.join(ARTIFACTS, '18-phone-settings-payments-dark.png') });
+    await phone.close();
   });
 
   test('a product made in the catalogue editor — new category, texts in three languages, photo, variants — is sold in the bot', async () => {
@@ -722,7 +762,7 @@ describe('the admin panel in a browser (clinic)', { skip: skipReason }, () => {
 });
 
 describe('the admin panel in a browser (3D printing)', { skip: skipReason }, () => {
-  test('the custom orders page appears when the module is enabled, and the shop pages do not', async () => {
+  test('the custom orders page appears when the module is enabled, beside the orders of every kind, and the catalogue does not', async () => {
     const lavka = await startTestLavka({ preset: 'print3d', adminIds: [OWNER] });
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     try {
@@ -732,8 +772,25 @@ describe('the admin panel in a browser (3D printing)', { skip: skipReason }, () 
       await page.getByRole('heading', { name: 'Заказы на печать', exact: true }).waitFor();
       await page.locator('.skeleton').first().waitFor({ state: 'detached' }).catch(() => undefined);
       const nav = await page.locator('nav .nav-link').allInnerTexts();
-      assert.ok(!nav.includes('Каталог') && !nav.includes('Заказы'), `no shop pages: ${nav.join(', ')}`);
+      // Print jobs are orders of the orders module, so its list is there; the shop's catalogue is not.
+      assert.ok(!nav.includes('Каталог') && nav.includes('Заказы'), `no catalogue, one list of orders: ${nav.join(', ')}`);
       await shot(page, '30-print3d-custom-orders');
+
+      // A print job is an order: the orders list shows it with its kind and opens it on the custom orders page,
+      // with its number, payments and status history.
+      const service = lavka.app.services['custom-orders'];
+      assert.ok(service && lavka.app.services.users);
+      await lavka.app.services.users.register({ id: 4242, first_name: 'Дана', language_code: 'ru' });
+      const file = await service.acceptFile({ userId: 4242, fileName: 'cube.stl', telegramFileId: 'browser-cube', bytes: binaryStl(box([20, 20, 20])) });
+      const placed = await service.placeOrder({ userId: 4242, contactName: 'Дана', fileIds: [file.id], technology: 'fdm', material: 'pla', colour: 'white', infillPercent: 20, quantity: 1, comment: null, deadline: null, manualQuote: false, previewFileId: null });
+      await page.goto(`${lavka.app.url}/admin/orders?kind=print3d`);
+      await page.getByRole('link', { name: placed.number }).click();
+      await page.waitForURL(new RegExp(`/admin/custom-orders/${placed.id}$`));
+      await page.getByRole('heading', { name: new RegExp(placed.number) }).waitFor();
+      await page.getByRole('heading', { name: 'Платежи', exact: true }).waitFor();
+      await page.getByRole('heading', { name: 'История статусов', exact: true }).waitFor();
+      assert.equal(await page.locator('.timeline li').count(), 3, 'new → quoted → awaiting payment, from the orders module');
+      assert.equal(await page.getByRole('button', { name: 'Ждёт оплаты' }).count(), 0);
     } finally {
       await browser.close();
       await lavka.stop();

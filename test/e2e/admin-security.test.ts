@@ -57,6 +57,16 @@ describe('the admin gate in front of every staff endpoint', () => {
       'POST /api/catalog/import',
       'GET /api/payments/:id/receipt',
       'POST /api/support/:userId/reply',
+      'GET /api/admin/settings',
+      'PUT /api/admin/settings/business',
+      'PUT /api/admin/settings/hours',
+      'DELETE /api/admin/settings/hours',
+      'PUT /api/admin/settings/time-zone',
+      'DELETE /api/admin/settings/time-zone',
+      'PUT /api/admin/settings/gate',
+      'DELETE /api/admin/settings/gate',
+      'PUT /api/admin/settings/payments',
+      'DELETE /api/admin/settings/payments',
     ]) {
       assert.ok(urls.has(expected), `${expected} is registered (have: ${[...urls].join(', ')})`);
     }

@@ -9,6 +9,7 @@ import { parseEnv } from '../../src/config/env.ts';
 import { SANDBOX_ADMIN_ID, SANDBOX_CUSTOMER_ID } from '../../src/http/sandbox.routes.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { createCustomOrdersRoutes } from '../../src/modules/custom-orders/custom-orders.routes.ts';
+import { invoicePayload } from '../../src/modules/payments/providers/telegram-stars.provider.ts';
 import type { ViewMessage } from '../../src/sim/index.ts';
 import { asciiStl, binaryStl, box, boxQuads, jpegBytes, objFile, tetrahedron, threeMfFile } from '../support/mesh-fixtures.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
@@ -40,6 +41,16 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     const found = lavka.app.services['custom-orders'];
     assert.ok(found, 'the custom-orders module is enabled in the print3d preset');
     return found;
+  };
+  const payments = () => {
+    const found = lavka.app.services.payments;
+    assert.ok(found, 'the print3d preset pays through the payments module');
+    return found;
+  };
+  const orderIdOf = async (number: string) => {
+    const found = await lavka.app.services.orders?.getByNumber(number);
+    assert.ok(found, number);
+    return found.id;
   };
 
   test('the main menu offers a new print order, and /start shows it in the customer language', async () => {
@@ -113,7 +124,10 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     assert.deepEqual([photo?.width, photo?.height], [320, 320]);
 
     await customer.pressButton('✅ Confirm and pay');
-    await customer.waitForMessage(has(/Order P-1001 is placed/));
+    // The payments module's methods, right under the placed order: Stars in this preset.
+    const placed = await customer.waitForMessage(has(/Order P-1001 is placed\.\nPrice: ₸9,274\.80 \(928 ⭐\)\. How would you like to pay\?/));
+    assert.deepEqual(placed.reply_markup?.inline_keyboard.flat().map((button) => button.text), ['⭐ Telegram Stars', 'Open the order']);
+    await customer.pressButton('⭐ Telegram Stars', { messageId: placed.message_id });
     const invoice = await customer.waitForMessage((message) => Boolean(message.invoice));
     assert.equal(invoice.invoice?.currency, 'XTR');
     assert.equal(invoice.invoice?.total_amount, 928);
@@ -157,17 +171,26 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     );
     assert.equal(detail?.history.find((change) => change.to_status === 'printing')?.actor_id, String(ADMIN));
     assert.equal(detail?.payments.length, 1);
-    assert.equal(detail?.payments[0]?.amount, 928);
+    assert.deepEqual([detail?.payments[0]?.amount_minor, detail?.payments[0]?.currency, detail?.payments[0]?.purpose, detail?.payments[0]?.purpose_ref], [928, 'XTR', 'print', '1_1']);
+    assert.deepEqual([detail?.payment_id, detail?.payment_method], [detail?.payments[0]?.id, 'stars']);
     assert.equal(detail?.total_minor, 927_480);
     assert.equal(detail?.comment, 'Matte finish, please');
+    // The job is an order: one line with the copies at their price, the quote's total.
+    assert.deepEqual(detail?.lines.map((line) => [line.line_kind, line.title, line.unit_price_minor, line.quantity, line.total_minor]), [
+      ['item', '3D-печать: FDM — пластиковая нить · PLA · Красный · заполнение 20 %', 185_496, 5, 927_480],
+    ]);
 
     // The same charge arriving again (a re-delivered update) records nothing new.
-    const again = await service().recordPayment({ payload: 'co:1:1', userId: 3001, chargeId: paid.status === 'paid' ? paid.chargeId : '', providerChargeId: null, currency: 'XTR', totalAmount: 928 });
-    assert.equal(again.duplicate, true);
-    assert.equal((await service().detail(1))?.payments.length, 1);
+    const paymentId = detail?.payments[0]?.id ?? 0;
+    const again = await payments().recordTelegramPayment({ userId: 3001, payload: invoicePayload(paymentId), currency: 'XTR', totalAmount: 928, chargeId: paid.status === 'paid' ? paid.chargeId : '' });
+    assert.equal(again.status, 'duplicate');
+    const after = await service().detail(1);
+    assert.equal(after?.payments.length, 1);
+    assert.equal(after?.history.filter((change) => change.to_status === 'paid').length, 1);
 
+    // One list of orders for the customer, kept by the orders module; a print job opens its own card.
     await customer.send('/my_orders');
-    const list = await customer.waitForMessage(has(/Your print orders \(1\)/));
+    const list = await customer.waitForMessage(has(/Your orders \(1\)/));
     assert.ok(list.reply_markup?.inline_keyboard.flat().some((button) => button.text === 'P-1001 · Shipped · ₸9,274.80'));
     await customer.send('/track_order p-1001');
     const tracked = await customer.waitForMessage(has(/Order P-1001 — Shipped/));
@@ -247,7 +270,7 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     await customer.pressButton('✍️ Ask for a manual quote');
     const placed = await customer.waitForMessage(has(/Order P-\d+ is sent to the studio/));
     const number = /P-\d+/.exec(textOf(placed))?.[0] ?? '';
-    const orderId = service().idOfNumber(number) ?? 0;
+    const orderId = await orderIdOf(number);
 
     const card = await admin.waitForMessage(has(new RegExp(`нужен ручной расчёт\\n\\nЗаказ ${number} — Новый`)), { timeoutMs: 10_000 });
     assert.match(textOf(card), /Цена: назначит студия/);
@@ -262,18 +285,22 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     assert.match(textOf(offer), /Price: ₸15,000 \(1,500 ⭐\)/);
     assert.match(textOf(offer), /Note from the studio: split into two halves/);
     await customer.pressButton('✅ Accept the price', { messageId: offer.message_id });
+    const payFirst = await customer.waitForMessage(has(new RegExp(`Price of order ${number} accepted\\.`)));
+    await customer.pressButton('⭐ Telegram Stars', { messageId: payFirst.message_id });
     const invoice = await customer.waitForMessage((message) => Boolean(message.invoice));
     assert.equal(invoice.invoice?.total_amount, 1500);
 
-    // Staff change the price again before the customer pays: the old invoice is refused.
+    // Staff change the price again before the customer pays: the old invoice is refused at pre-checkout.
     await service().adjustQuote(orderId, 1_200_000, { role: 'staff', id: ADMIN });
     const declined = await customer.payInvoice(invoice.message_id);
     assert.equal(declined.status, 'declined');
-    assert.equal(declined.status === 'declined' ? declined.errorMessage : '', 'The price of this order has changed. Please accept the new price first.');
+    assert.equal(declined.status === 'declined' ? declined.errorMessage : '', 'The price has changed. Please open the invoice again.');
 
     const second = await customer.waitForMessage(has(/Price: ₸12,000 \(1,200 ⭐\)/), { timeoutMs: 10_000 });
     await customer.pressButton('✅ Accept the price', { messageId: second.message_id });
-    const newInvoice = await customer.waitForMessage((message) => Boolean(message.invoice));
+    const paySecond = await customer.waitForMessage((message) => message.message_id > payFirst.message_id && /accepted\./.test(textOf(message)));
+    await customer.pressButton('⭐ Telegram Stars', { messageId: paySecond.message_id });
+    const newInvoice = await customer.waitForMessage((message) => Boolean(message.invoice) && message.message_id > invoice.message_id);
     assert.equal((await customer.payInvoice(newInvoice.message_id)).status, 'paid');
     await customer.waitForMessage(has(/Payment received/));
     const detail = await service().detail(orderId);
@@ -283,6 +310,12 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
       [2, 1_500_000, 'staff'],
       [3, 1_200_000, 'staff'],
     ]);
+    // The invoice for the older price was opened but never charged; the newer one paid the order.
+    assert.deepEqual(detail?.payments.map((payment) => [payment.purpose_ref, payment.amount_minor, payment.status]), [
+      [`${orderId}_2`, 1500, 'pending'],
+      [`${orderId}_3`, 1200, 'paid'],
+    ]);
+    assert.deepEqual(detail?.lines.map((line) => [line.unit_price_minor, line.quantity]), [[600_000, 2]], 'the line follows the price');
   });
 
   test('staff see /stats, and the admin API lists orders with downloadable files and measurements', async (t) => {
@@ -344,6 +377,76 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     const moved = await api.inject({ method: 'POST', url: '/1/status', payload: { to: 'done', expectedFrom: 'printing' } });
     assert.equal(moved.statusCode, 409);
     assert.equal((moved.json() as { error: string }).error, 'custom_orders.status_changed');
+  });
+});
+
+describe('print3d: staff cancel a paid job and its payment goes back', () => {
+  let lavka: TestLavka;
+  before(async () => {
+    lavka = await startTestLavka({ preset: 'print3d', adminIds: [ADMIN] });
+    lavka.sim.user({ id: ADMIN, first_name: 'Marat', language_code: 'ru', hasStartedBot: true });
+  });
+  after(async () => {
+    await lavka?.stop();
+  });
+
+  test('the Stars are refunded once through Telegram, however often cancel is pressed, and the customer is told in Kazakh', async () => {
+    const service = lavka.app.services['custom-orders'];
+    const payments = lavka.app.services.payments;
+    assert.ok(service && payments);
+    const refunds: string[] = [];
+    const unsubscribe = lavka.sim.events.subscribe((event) => {
+      if (event.type === 'refund') refunds.push(event.chargeId);
+    });
+    try {
+      const customer = lavka.sim.user({ id: 3101, first_name: 'Аружан', language_code: 'kk' });
+      await customer.send('/start');
+      await customer.waitForMessage((message) => Boolean(message.reply_markup));
+      const file = await service.acceptFile({ userId: 3101, fileName: 'cube.stl', telegramFileId: 'kk-cube', bytes: binaryStl(box([30, 30, 30])) });
+      const placed = await service.placeOrder({ userId: 3101, contactName: 'Аружан', fileIds: [file.id], technology: 'fdm', material: 'pla', colour: 'white', infillPercent: 20, quantity: 1, comment: null, deadline: null, manualQuote: false, previewFileId: null });
+      assert.equal(placed.status, 'awaiting_payment');
+
+      // The customer pays from the job's card through the payments module.
+      await customer.send(`/track_order ${placed.number}`);
+      const card = await customer.waitForMessage(has(new RegExp(`${placed.number}`)));
+      await customer.pressButton('💳 Төлеу', { messageId: card.message_id });
+      await customer.waitForMessage((message) => message.edited && (message.reply_markup?.inline_keyboard.flat().some((button) => button.text === '⭐ Telegram Stars') ?? false));
+      await customer.pressButton('⭐ Telegram Stars', { messageId: card.message_id });
+      const invoice = await customer.waitForMessage((message) => Boolean(message.invoice));
+      const paid = await customer.payInvoice(invoice.message_id);
+      assert.equal(paid.status, 'paid');
+      const admin = lavka.sim.getUser(ADMIN);
+      assert.ok(admin);
+      const alert = await admin.waitForMessage(has(new RegExp(`Заказ ${placed.number} оплачен`)), { timeoutMs: 10_000 });
+      const data = `co:st:${placed.id}:paid:refunded`;
+      assert.ok(alert.reply_markup?.inline_keyboard.flat().some((button) => button.text === '↩️ Отменить и вернуть деньги' && button.callback_data === data));
+
+      const first = await admin.pressCallback(alert.message_id, data);
+      assert.equal(first?.text, `${placed.number}: Отменён, деньги возвращены`);
+      // The same button again (a double tap, or a stale copy of the card): nothing more happens.
+      const second = await admin.pressCallback(alert.message_id, data);
+      assert.equal(second?.text, 'Заказ уже изменился: сейчас он «Отменён, деньги возвращены».');
+      // Two staff members at once, through the service: one refund, the other is told it moved.
+      const racing = await Promise.allSettled([1, 2].map(() => service.refundOrder(placed.id, { role: 'staff', id: ADMIN })));
+      assert.ok(racing.every((outcome) => outcome.status === 'rejected'));
+
+      const payment = (await service.detail(placed.id))?.payments[0];
+      const notice = await customer.waitForMessage(has(new RegExp(`^↩️ Студия ${placed.number} тапсырысынан бас тартты және 2\\s236,56\\s₸ төлеміңізді қайтарды\\.$`)), { timeoutMs: 10_000 });
+      assert.deepEqual(notice.reply_markup?.inline_keyboard.flat().map((button) => button.callback_data), [`co:o:${placed.id}:1`]);
+      await customer.waitForMessage(has(new RegExp(`№${payment?.id} төлем \\(${payment?.amount_minor} ⭐\\) қайтарылды`)), { timeoutMs: 10_000 });
+      assert.deepEqual(refunds, [paid.status === 'paid' ? paid.chargeId : ''], 'Telegram refunded the charge exactly once');
+
+      const detail = await service.detail(placed.id);
+      assert.equal(detail?.status, 'refunded');
+      assert.deepEqual(detail?.payments.map((item) => item.status), ['refunded']);
+      const last = detail?.history.at(-1);
+      assert.deepEqual([last?.from_status, last?.to_status, last?.actor_type, last?.actor_id, last?.note], ['paid', 'refunded', 'staff', String(ADMIN), `payment #${payment?.id} refunded`]);
+      assert.equal(detail?.history.filter((change) => change.to_status === 'refunded').length, 1);
+      const customerMessages = customer.chat().messages.filter(has(/қайтарды|қайтарылды/));
+      assert.equal(customerMessages.length, 2, 'one order notice and one payment notice, each once');
+    } finally {
+      unsubscribe();
+    }
   });
 });
 

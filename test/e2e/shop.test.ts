@@ -340,7 +340,7 @@ describe('the shop through the simulator', () => {
     await press(customer, '💬 Contact us');
     const contacts = await waitText(customer, 'How to reach us');
     assert.match(textOf(contacts), /Telegram: @lavka_support/);
-    assert.match(textOf(contacts), /Hours: Mon–Fri 10:00–19:00/);
+    assert.match(textOf(contacts), /🕘 Opening hours:\nMon–Fri: 10:00–19:00\nSat: 11:00–17:00\nSun: closed\n(🟢 Open now|🔴 Closed now)/);
     await press(customer, '✍️ Write to us here');
     await waitText(customer, 'Write your message');
     await customer.send('Do you ship to Astana? <b>thanks</b>');

@@ -2,8 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { SUPPORTED_LOCALES, type BusinessConfig, type Locale } from '../../config/business.ts';
+import { businessHoursSchema, type BusinessHours } from '../../config/business-hours.ts';
+import { SUPPORTED_LOCALES, timeZoneSchema, type BusinessConfig, type Locale } from '../../config/business.ts';
 import { LOCALES_DIR, type Translator } from '../../telegram/i18n.ts';
+import type { LiveSettingsSection } from '../module.ts';
 import { AdminError } from './admin.errors.ts';
 import type { AdminService } from './admin.service.ts';
 
@@ -35,8 +37,6 @@ export const businessSettingsSchema = z.object({
 
 /** Business settings as stored. */
 export type BusinessSettings = z.infer<typeof businessSettingsSchema>;
-
-const BUSINESS_SETTINGS_KEY = 'business';
 
 /**
  * Reads the shipped `.ftl` sources. The Fluent runtime keeps parsed patterns only, and the
@@ -97,18 +97,6 @@ export async function applyTextOverrides(deps: { admin: AdminService; i18n: Tran
   }
 }
 
-/** Applies the stored business settings to the live config (start-up and after a change). */
-export async function applyBusinessSettings(deps: { admin: AdminService; config: BusinessConfig; logger: Logger }): Promise<void> {
-  const raw = await deps.admin.getSetting(BUSINESS_SETTINGS_KEY);
-  if (!raw) return;
-  const parsed = businessSettingsSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) {
-    deps.logger.warn({ issues: parsed.error.issues }, 'stored business settings are invalid and were ignored');
-    return;
-  }
-  writeBusinessSettings(deps.config, parsed.data);
-}
-
 /**
  * Writes settings into the live config object in place: modules that kept a reference to
  * `config.business.support` at setup see the change without a restart.
@@ -118,9 +106,47 @@ function writeBusinessSettings(config: BusinessConfig, settings: BusinessSetting
   const support = config.business.support as Record<string, string | undefined>;
   for (const key of ['username', 'phone', 'email', 'hours'] as const) {
     const value = settings.support[key];
-    if (value === undefined) delete support[key];
+    if (value === undefined || value === '') delete support[key];
     else support[key] = value;
   }
+}
+
+/** The time zone section's value. */
+export const timeZoneSettingsSchema = z.object({ timeZone: timeZoneSchema });
+
+/**
+ * The business's own live settings: name and contacts, opening hours, time zone. Each is
+ * written into `config.business` in place, where every module reads it at use time. The
+ * config file's values are copied first: they are what a reset goes back to.
+ */
+export function businessSections(config: BusinessConfig): LiveSettingsSection[] {
+  const original = structuredClone(config.business);
+  const business: LiveSettingsSection<BusinessSettings> = {
+    key: 'business',
+    summary: 'the business name and support contacts',
+    schema: businessSettingsSchema,
+    fallback: () => ({ name: original.name, support: { ...original.support } }),
+    apply: (value) => writeBusinessSettings(config, value),
+  };
+  const hours: LiveSettingsSection<BusinessHours> = {
+    key: 'hours',
+    summary: 'the opening hours: a weekly schedule in the business time zone and a note',
+    schema: businessHoursSchema,
+    fallback: () => structuredClone(original.hours ?? {}),
+    apply: (value) => {
+      config.business.hours = structuredClone(value);
+    },
+  };
+  const timeZone: LiveSettingsSection<{ timeZone: string }> = {
+    key: 'time-zone',
+    summary: 'the business time zone (an IANA name such as Asia/Almaty)',
+    schema: timeZoneSettingsSchema,
+    fallback: () => ({ timeZone: original.timeZone }),
+    apply: (value) => {
+      config.business.timeZone = value.timeZone;
+    },
+  };
+  return [business, hours, timeZone];
 }
 
 /** Bot texts and business settings the owner edits in the panel. */
@@ -165,17 +191,6 @@ export function createContentService(deps: { admin: AdminService; i18n: Translat
         defaultLocale: business.defaultLocale,
         locales: [...business.locales],
       };
-    },
-
-    /** Validates, stores and applies new business settings. */
-    async setBusinessSettings(input: unknown, staffId: number): Promise<BusinessSettings> {
-      const parsed = businessSettingsSchema.safeParse(input);
-      if (!parsed.success) {
-        throw new AdminError('admin.invalid_input', parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-      }
-      await deps.admin.putSetting(BUSINESS_SETTINGS_KEY, JSON.stringify(parsed.data), staffId, deps.now());
-      writeBusinessSettings(deps.config, parsed.data);
-      return parsed.data;
     },
   };
 }

@@ -16,7 +16,8 @@ export type AdminErrorCode =
   | 'admin.not_found'
   | 'admin.conflict'
   | 'admin.last_owner'
-  | 'admin.module_disabled';
+  | 'admin.module_disabled'
+  | 'admin.setting_refused';
 
 /** The HTTP status each refusal is answered with. */
 export const ADMIN_ERROR_STATUS: Record<AdminErrorCode, number> = {
@@ -37,6 +38,7 @@ export const ADMIN_ERROR_STATUS: Record<AdminErrorCode, number> = {
   'admin.conflict': 409,
   'admin.last_owner': 409,
   'admin.module_disabled': 404,
+  'admin.setting_refused': 400,
 };
 
 /** A refusal that changed nothing; its message is written for the person at the panel. */

@@ -35,7 +35,9 @@ export function sendAdminError(reply: FastifyReply, error: AdminError) {
   if (error.code === 'admin.rate_limited' && typeof error.details.retryAfterSeconds === 'number') {
     reply.header('retry-after', String(error.details.retryAfterSeconds));
   }
-  return reply.code(error.status).send({ error: error.code, message: error.message });
+  // A refusal with a reason code (a settings check) lets the panel explain it in the owner's language.
+  const reason = typeof error.details.reason === 'string' ? { reason: error.details.reason } : {};
+  return reply.code(error.status).send({ error: error.code, message: error.message, ...reason });
 }
 
 /**

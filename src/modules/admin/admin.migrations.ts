@@ -67,4 +67,11 @@ export const adminMigrations: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    // Several instances on one database notice each other's settings changes by this column.
+    name: '0003_admin_settings_revision',
+    async up(db) {
+      await db.schema.alterTable('admin_settings').addColumn('revision', 'varchar(32)', (c) => c.notNull().defaultTo('')).execute();
+    },
+  },
 ];

@@ -1,15 +1,22 @@
 import type { LavkaModule } from '../module.ts';
 import { createAdminComposer } from './admin.bot.ts';
-import { applyTextOverrides, applyBusinessSettings } from './admin.content.ts';
+import { applyTextOverrides, businessSections } from './admin.content.ts';
 import { adminMigrations } from './admin.migrations.ts';
 import { createAdminLoginRoutes } from './admin.login.routes.ts';
 import { createAdminService, type AdminService } from './admin.service.ts';
+import { createLiveSettings, type LiveSettings } from './admin.settings.ts';
+
+/** The admin module's service: accounts and sessions, and the settings the owner changes live. */
+export type AdminModuleService = AdminService & { settings: LiveSettings };
 
 declare module '../module.ts' {
   interface ModuleServices {
-    admin: AdminService;
+    admin: AdminModuleService;
   }
 }
+
+/** How often an instance looks for settings changed on another one (PostgreSQL only). */
+export const SETTINGS_SYNC_MS = 2000;
 
 /**
  * The web admin panel's accounts and logins: staff and their roles, one-time links from the
@@ -30,18 +37,22 @@ export const module: LavkaModule = {
       ownerTelegramIds: deps.env.ADMIN_IDS,
       publicUrl: deps.env.PUBLIC_URL,
     });
-    // The owner's edits from the panel survive restarts: apply them before the bot starts.
+    // The owner's edits from the panel survive restarts: apply them before the bot starts, and
+    // before the other modules set up, so that none of them sees the config file's value first.
     await applyTextOverrides({ admin, i18n: deps.i18n, config: deps.config, logger: deps.logger });
-    await applyBusinessSettings({ admin, config: deps.config, logger: deps.logger });
+    const settings = createLiveSettings({ store: admin, logger: deps.logger, now: deps.now });
+    await settings.register(businessSections(deps.config), 'admin');
+    // SQLite is held by one process; only a shared PostgreSQL has other instances to follow.
+    const sync = deps.database.dialect === 'postgres' ? [{ name: 'admin.settings-sync', everyMs: SETTINGS_SYNC_MS, run: async () => void (await settings.sync()) }] : [];
     return {
-      service: admin,
+      service: Object.assign(admin, { settings }),
       composer: createAdminComposer({ admin }),
       commands: [
         { command: 'admin', description: 'command-admin', audience: 'admin' },
         { command: 'login', description: 'command-login', audience: 'admin' },
       ],
       publicRoutes: createAdminLoginRoutes({ admin, publicUrl: deps.env.PUBLIC_URL, audit: deps.services.audit }),
-      jobs: [{ name: 'admin.prune', everyMs: 3600_000, run: () => admin.prune() }],
+      jobs: [{ name: 'admin.prune', everyMs: 3600_000, run: () => admin.prune() }, ...sync],
     };
   },
 };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DbExecutor } from '../../db/database.ts';
 import type { StaffRole } from '../module.ts';
@@ -199,12 +200,34 @@ export function createAdminRepository(db: DbExecutor) {
       return row?.value;
     },
 
-    async putSetting(key: string, value: string, staffId: number | null, nowMs: number): Promise<void> {
+    /** A stored setting with who changed it last and its revision. */
+    getSettingRow(key: string): Promise<{ value: string; revision: string; updated_at: number; updated_by: number | null } | undefined> {
+      return db.selectFrom('admin_settings').select(['value', 'revision', 'updated_at', 'updated_by']).where('key', '=', key).executeTakeFirst();
+    },
+
+    /** The revision of each stored setting among `keys`: what instances compare to notice a change. */
+    async settingRevisions(keys: readonly string[]): Promise<Map<string, string>> {
+      if (keys.length === 0) return new Map();
+      const rows = await db.selectFrom('admin_settings').select(['key', 'revision']).where('key', 'in', [...keys]).execute();
+      return new Map(rows.map((row) => [row.key, row.revision]));
+    },
+
+    /** Stores a setting under a new random revision and returns it. */
+    async putSetting(key: string, value: string, staffId: number | null, nowMs: number): Promise<string> {
+      // Random rather than counted: a reset deletes the row, and a counter starting again
+      // could repeat a revision another instance has already seen.
+      const revision = randomBytes(12).toString('hex');
       await db
         .insertInto('admin_settings')
-        .values({ key, value, updated_at: nowMs, updated_by: staffId })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: nowMs, updated_by: staffId }))
+        .values({ key, value, revision, updated_at: nowMs, updated_by: staffId })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value, revision, updated_at: nowMs, updated_by: staffId }))
         .execute();
+      return revision;
+    },
+
+    async deleteSetting(key: string): Promise<boolean> {
+      const result = await db.deleteFrom('admin_settings').where('key', '=', key).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
     },
   };
 }

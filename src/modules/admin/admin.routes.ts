@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { Api } from 'grammy';
 import { z } from 'zod';
 import { SUPPORTED_LOCALES, type BusinessConfig, type Locale } from '../../config/business.ts';
 import type { Db } from '../../db/database.ts';
@@ -10,12 +11,13 @@ import type { ModuleServices, StaffRole } from '../module.ts';
 import { buildOrderExport } from '../orders/orders.export.ts';
 import type { UserRecord } from '../users/users.tables.ts';
 import { buildOpenApi, registerApiRoutes, route, type AnyApiRoute } from './admin.api.ts';
-import { businessSettingsSchema, type ContentService } from './admin.content.ts';
+import type { ContentService } from './admin.content.ts';
 import { clearedSessionCookie } from './admin.cookies.ts';
 import { AdminError } from './admin.errors.ts';
 import { auditSummary, noteAudit } from './admin.gate.ts';
 import { isSecureRequest } from './admin.login.routes.ts';
 import { STAFF_ROLES, type AdminService } from './admin.service.ts';
+import type { LiveSettings } from './admin.settings.ts';
 
 /** A dependency the system page reports on (the same checks as `/health/ready`). */
 export interface SystemCheck {
@@ -35,6 +37,10 @@ export interface PanelModule {
 export interface AdminApiDeps {
   admin: AdminService;
   content: ContentService;
+  /** The live settings; one PUT and one DELETE route per section. */
+  settings: LiveSettings;
+  /** The bot's Bot API client, for checks such as "is the bot an admin of this channel". */
+  telegram?(): Api | undefined;
   services: Partial<ModuleServices>;
   modules: readonly PanelModule[];
   db: Db;
@@ -115,6 +121,23 @@ const periodSchema = z.object({
   averageOrder: z.array(moneySchema),
   conversion: z.number().nullable().describe('Share of active users who ordered, 0–1'),
 });
+
+const sectionViewSchema = z.object({
+  key: z.string(),
+  module: z.string(),
+  value: z.unknown().describe('The value in effect'),
+  fallback: z.unknown().describe('The config file’s value, which a reset goes back to'),
+  overridden: z.boolean(),
+  updatedAt: z.number().nullable(),
+  updatedBy: z.number().nullable().describe('Staff id of the last change'),
+  facts: z.record(z.string(), z.unknown()).describe('What the form needs besides the value'),
+});
+
+/** Business settings sent without `support.hours` keep the ones in effect. */
+function keepSupportHours(body: { support: Record<string, unknown> }, hours: string | undefined): unknown {
+  if ('hours' in body.support || hours === undefined) return body;
+  return { ...body, support: { ...body.support, hours } };
+}
 
 /** Builds the `/api/admin` routes and the OpenAPI document that describes them. */
 export function createAdminApi(deps: AdminApiDeps): { routes: AnyApiRoute[]; plugin: FastifyPluginAsync; openApi(): Record<string, unknown> } {
@@ -552,24 +575,51 @@ export function createAdminApi(deps: AdminApiDeps): { routes: AnyApiRoute[]; plu
       method: 'GET',
       url: '/settings',
       tag: 'settings',
-      summary: 'Business settings: the editable ones and, read-only, the modules’ configuration',
+      summary: 'Business settings: every live section (value, the config file’s value, who changed it) and, read-only, the rest of the configuration',
       staffRoles: OWNER_ONLY,
+      response: z.object({ business: z.object({}).loose(), sections: z.record(z.string(), sectionViewSchema) }).loose(),
       handler: async () => ({
         business: deps.content.businessSettings(),
+        sections: Object.fromEntries(deps.settings.sections().map((section) => [section.key, deps.settings.view(section.key)])),
         // Module settings come from the config file; shown so the owner knows what is set.
         modules: auditSummary(deps.config.settings),
         adminChatIds: deps.config.adminChatIds,
       }),
     }),
-    route({
-      method: 'PUT',
-      url: '/settings/business',
-      tag: 'settings',
-      summary: 'Changes the business name and support contacts (applied at once)',
-      staffRoles: OWNER_ONLY,
-      body: businessSettingsSchema,
-      handler: async ({ body, auth }) => ({ business: await deps.content.setBusinessSettings(body, auth.staff.id) }),
-    }),
+    ...deps.settings.sections().flatMap((section) => [
+      route({
+        method: 'PUT',
+        url: `/settings/${section.key}`,
+        tag: 'settings',
+        summary: `Changes ${section.summary}; applied at once here and within seconds on other instances`,
+        staffRoles: OWNER_ONLY,
+        body: section.schema,
+        response: z.object({ section: sectionViewSchema }),
+        handler: async ({ body, auth, request }) => {
+          const previous = deps.settings.value(section.key);
+          let input: unknown = body;
+          // The panel no longer edits the older free-text hours with the contacts: keep them.
+          if (section.key === 'business') input = keepSupportHours(body as { support: Record<string, unknown> }, deps.config.business.support.hours);
+          await deps.settings.change(section.key, input, auth.staff.id, { telegram: () => deps.telegram?.() });
+          noteAudit(request, { subject: { type: 'setting', id: section.key }, summary: { previous } });
+          return { section: deps.settings.view(section.key) };
+        },
+      }),
+      route({
+        method: 'DELETE',
+        url: `/settings/${section.key}`,
+        tag: 'settings',
+        summary: `Goes back to the config file’s value of ${section.summary}`,
+        staffRoles: OWNER_ONLY,
+        response: z.object({ removed: z.boolean(), section: sectionViewSchema }),
+        handler: async ({ request }) => {
+          const previous = deps.settings.value(section.key);
+          const removed = await deps.settings.reset(section.key);
+          noteAudit(request, { subject: { type: 'setting', id: section.key }, summary: { previous } });
+          return { removed, section: deps.settings.view(section.key) };
+        },
+      }),
+    ]),
 
     route({
       method: 'GET',

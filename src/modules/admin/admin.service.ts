@@ -399,7 +399,10 @@ export function createAdminService(deps: AdminServiceDeps) {
     upsertTextOverride: repository.upsertTextOverride,
     deleteTextOverride: repository.deleteTextOverride,
     getSetting: repository.getSetting,
+    getSettingRow: repository.getSettingRow,
+    settingRevisions: repository.settingRevisions,
     putSetting: repository.putSetting,
+    deleteSetting: repository.deleteSetting,
   };
   return service;
 }

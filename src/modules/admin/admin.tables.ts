@@ -66,6 +66,8 @@ export interface AdminTextOverridesTable {
 export interface AdminSettingsTable {
   key: string;
   value: string;
+  /** Changes with every write; instances poll it to apply a change made elsewhere. */
+  revision: string;
   updated_at: EpochMs;
   updated_by: number | null;
 }

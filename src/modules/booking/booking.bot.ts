@@ -16,7 +16,8 @@ import { addDays, localDateOf } from './slots.ts';
 export interface BookingComposerDeps {
   booking: BookingService;
   isRegistered(userId: number): Promise<boolean>;
-  timeZone: string;
+  /** The business time zone now (the owner may change it while Lavka runs). */
+  timeZone(): string;
   /** Whether visits can be paid in the bot (the payments module is running). */
   payments: boolean;
   now(): number;
@@ -45,7 +46,8 @@ const expandMonth = (compact: string) => `${compact.slice(0, 4)}-${compact.slice
  * still works after a restart and forged data is checked like any other input.
  */
 export function createBookingComposer(deps: BookingComposerDeps): Composer<BotContext> {
-  const { booking, timeZone } = deps;
+  const { booking } = deps;
+  const timeZone = () => deps.timeZone();
   const composer = new Composer<BotContext>();
   const privateChats = composer.chatType('private');
 
@@ -134,7 +136,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
   const timesKeyboard = (ctx: BotContext, slots: readonly FreeSlot[], data: (slot: FreeSlot) => string) => {
     const keyboard = new InlineKeyboard();
     slots.forEach((slot, index) => {
-      keyboard.text(formatClockTime(slot.startMs, ctx.locale, timeZone), data(slot));
+      keyboard.text(formatClockTime(slot.startMs, ctx.locale, timeZone()), data(slot));
       if ((index + 1) % TIMES_PER_ROW === 0) keyboard.row();
     });
     if (slots.length % TIMES_PER_ROW !== 0) keyboard.row();
@@ -203,19 +205,19 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
       address: pickLocalised(branch.address, ctx.locale),
       service: pickLocalised(service.title, ctx.locale),
       doctor: doctor ? pickLocalised(doctor.name, ctx.locale) : ctx.t('booking-any-doctor-short'),
-      time: formatVisitTime(startMs, ctx.locale, timeZone),
+      time: formatVisitTime(startMs, ctx.locale, timeZone()),
       price: formatMoney(service.price_minor, service.currency, ctx.locale),
     });
     const keyboard = new InlineKeyboard()
       .text(ctx.t('booking-button-confirm'), `bk:ok:${branchId}:${serviceId}:${doctorId}:${ctx.match[4]}`)
       .row()
-      .text(ctx.t('booking-back'), `bk:day:${branchId}:${serviceId}:${doctorId}:${compactDate(localDateOf(startMs, timeZone))}`);
+      .text(ctx.t('booking-back'), `bk:day:${branchId}:${serviceId}:${doctorId}:${compactDate(localDateOf(startMs, timeZone()))}`);
     await editOrReply(ctx, text, { reply_markup: keyboard });
   });
 
   const alternativesKeyboard = (ctx: BotContext, alternatives: readonly FreeSlot[], data: (slot: FreeSlot) => string, otherDay: string) => {
     const keyboard = new InlineKeyboard();
-    for (const slot of alternatives) keyboard.text(formatVisitTime(slot.startMs, ctx.locale, timeZone), data(slot)).row();
+    for (const slot of alternatives) keyboard.text(formatVisitTime(slot.startMs, ctx.locale, timeZone()), data(slot)).row();
     keyboard.text(ctx.t('booking-other-day'), otherDay);
     return keyboard;
   };
@@ -225,7 +227,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
     const keyboard = new InlineKeyboard();
     if (deps.payments && appointment.price_minor > appointment.paid_minor) keyboard.text(ctx.t('booking-button-pay'), paymentMethodsData(VISIT_PURPOSE, String(appointment.id))).row();
     keyboard.text(ctx.t('booking-my'), 'booking:my').row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
-    await editOrReply(ctx, `${headline}\n\n${ctx.t('booking-details', visitVariables(view, ctx.locale, timeZone))}`, { reply_markup: keyboard });
+    await editOrReply(ctx, `${headline}\n\n${ctx.t('booking-details', visitVariables(view, ctx.locale, timeZone()))}`, { reply_markup: keyboard });
   };
 
   privateChats.callbackQuery(/^bk:ok:(\d{1,9}):(\d{1,9}):(\d{1,9}):(\d{1,10})$/, async (ctx) => {
@@ -241,7 +243,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
       await ctx.answerCallbackQuery();
       const alternatives = (error.details.alternatives as FreeSlot[] | undefined) ?? [];
       const data = newBookingData(branchId, serviceId, doctorId);
-      const keyboard = alternativesKeyboard(ctx, alternatives, (slot) => `bk:t:${branchId}:${serviceId}:${doctorId}:${toMinutes(slot.startMs)}`, data.month(localDateOf(startMs, timeZone).slice(0, 7)));
+      const keyboard = alternativesKeyboard(ctx, alternatives, (slot) => `bk:t:${branchId}:${serviceId}:${doctorId}:${toMinutes(slot.startMs)}`, data.month(localDateOf(startMs, timeZone()).slice(0, 7)));
       const reason = error.code === 'booking.slot_taken' ? 'booking-slot-taken' : error.code === 'booking.not_registered' ? 'booking-need-registration' : 'booking-slot-unavailable';
       await editOrReply(ctx, `${ctx.t(reason)}${alternatives.length > 0 ? `\n\n${ctx.t('booking-alternatives')}` : ''}`, { reply_markup: keyboard });
     }
@@ -251,7 +253,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
   const appointmentLabel = async (ctx: BotContext, appointment: AppointmentRecord) => {
     const view = await booking.describe(appointment, ctx.locale);
     const mark = { booked: appointment.confirmed_at ? '✅' : '🗓', completed: '✔️', no_show: '⚠️', cancelled: '✖️' }[appointment.status];
-    return `${mark} ${formatVisitTime(appointment.starts_at, ctx.locale, timeZone)} · ${view.serviceTitle}`;
+    return `${mark} ${formatVisitTime(appointment.starts_at, ctx.locale, timeZone())} · ${view.serviceTitle}`;
   };
 
   const myScreen = async (ctx: BotContext, which: 'upcoming' | 'past') => {
@@ -279,7 +281,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
 
   const cardScreen = async (ctx: BotContext, appointment: AppointmentRecord, notice?: string) => {
     const view = await booking.describe(appointment, ctx.locale);
-    const lines = [ctx.t('booking-details', visitVariables(view, ctx.locale, timeZone)), ctx.t('booking-status-line', { status: ctx.t(`booking-status-${appointment.status.replace('_', '-')}`) })];
+    const lines = [ctx.t('booking-details', visitVariables(view, ctx.locale, timeZone())), ctx.t('booking-status-line', { status: ctx.t(`booking-status-${appointment.status.replace('_', '-')}`) })];
     if (appointment.status === 'booked' && appointment.confirmed_at) lines.push(ctx.t('booking-you-confirmed'));
     lines.push(
       appointment.paid_minor >= appointment.price_minor
@@ -320,7 +322,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
     if (appointment.status !== 'booked') return cardScreen(ctx, appointment);
     const view = await booking.describe(appointment, ctx.locale);
     const keyboard = new InlineKeyboard().text(ctx.t('booking-button-cancel-yes'), `bk:cxy:${appointment.id}`).row().text(ctx.t('booking-button-keep'), `bk:a:${appointment.id}`);
-    await editOrReply(ctx, ctx.t('booking-cancel-ask', visitVariables(view, ctx.locale, timeZone)), { reply_markup: keyboard });
+    await editOrReply(ctx, ctx.t('booking-cancel-ask', visitVariables(view, ctx.locale, timeZone())), { reply_markup: keyboard });
   });
 
   privateChats.callbackQuery(/^bk:cxy:(\d{1,12})$/, async (ctx, next) => {
@@ -342,7 +344,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
       await booking.confirmAttendance(appointment.id, ctx.from.id);
       await ctx.answerCallbackQuery({ text: ctx.t('booking-confirmed-toast') });
       const view = await booking.describe(appointment, ctx.locale);
-      await editOrReply(ctx, `${ctx.t('booking-details', visitVariables(view, ctx.locale, timeZone))}\n\n${ctx.t('booking-you-confirmed')}`, {
+      await editOrReply(ctx, `${ctx.t('booking-details', visitVariables(view, ctx.locale, timeZone()))}\n\n${ctx.t('booking-you-confirmed')}`, {
         reply_markup: new InlineKeyboard().text(ctx.t('booking-button-open'), `bk:a:${appointment.id}`),
       });
     } catch (error) {
@@ -366,7 +368,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
     }
     await ctx.answerCallbackQuery();
     const window = booking.bookingWindow();
-    let month = ctx.match[2] ? expandMonth(ctx.match[2]) : localDateOf(Math.max(appointment.starts_at, deps.now()), timeZone).slice(0, 7);
+    let month = ctx.match[2] ? expandMonth(ctx.match[2]) : localDateOf(Math.max(appointment.starts_at, deps.now()), timeZone()).slice(0, 7);
     if (month < window.firstDate.slice(0, 7) || month > window.lastDate.slice(0, 7)) month = window.firstDate.slice(0, 7);
     const view = await booking.describe(appointment, ctx.locale);
     await monthScreen(
@@ -374,7 +376,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
       { branchId: appointment.branch_id, serviceId: appointment.service_id, doctorId: appointment.doctor_id },
       month,
       rescheduleData(appointment.id),
-      ctx.t('booking-reschedule-title', visitVariables(view, ctx.locale, timeZone)),
+      ctx.t('booking-reschedule-title', visitVariables(view, ctx.locale, timeZone())),
     );
   });
 
@@ -399,10 +401,10 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
     const keyboard = new InlineKeyboard()
       .text(ctx.t('booking-button-confirm'), `bk:ro:${appointment.id}:${ctx.match[2]}`)
       .row()
-      .text(ctx.t('booking-back'), `bk:rd:${appointment.id}:${compactDate(localDateOf(startMs, timeZone))}`);
+      .text(ctx.t('booking-back'), `bk:rd:${appointment.id}:${compactDate(localDateOf(startMs, timeZone()))}`);
     await editOrReply(
       ctx,
-      ctx.t('booking-reschedule-confirm', { ...visitVariables(view, ctx.locale, timeZone), new: formatVisitTime(startMs, ctx.locale, timeZone) }),
+      ctx.t('booking-reschedule-confirm', { ...visitVariables(view, ctx.locale, timeZone()), new: formatVisitTime(startMs, ctx.locale, timeZone()) }),
       { reply_markup: keyboard },
     );
   });
@@ -419,7 +421,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
       if (error instanceof BookingError && (error.code === 'booking.slot_taken' || error.code === 'booking.slot_unavailable')) {
         await ctx.answerCallbackQuery();
         const alternatives = (error.details.alternatives as FreeSlot[] | undefined) ?? [];
-        const keyboard = alternativesKeyboard(ctx, alternatives, (slot) => `bk:rt:${appointment.id}:${toMinutes(slot.startMs)}`, rescheduleData(appointment.id).month(localDateOf(startMs, timeZone).slice(0, 7)));
+        const keyboard = alternativesKeyboard(ctx, alternatives, (slot) => `bk:rt:${appointment.id}:${toMinutes(slot.startMs)}`, rescheduleData(appointment.id).month(localDateOf(startMs, timeZone()).slice(0, 7)));
         await editOrReply(ctx, `${ctx.t(error.code === 'booking.slot_taken' ? 'booking-slot-taken' : 'booking-slot-unavailable')}${alternatives.length > 0 ? `\n\n${ctx.t('booking-alternatives')}` : ''}`, {
           reply_markup: keyboard,
         });
@@ -450,13 +452,13 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
   // ── staff: today's visits ──────────────────────────────────────────────────────────────────
   const visitsScreen = async (ctx: BotContext, date: string, notice?: string) => {
     const list = await booking.list({ fromMs: Date.parse(`${addDays(date, -1)}T12:00:00Z`), toMs: Date.parse(`${addDays(date, 1)}T12:00:00Z`) });
-    const ofDay = list.filter((item) => localDateOf(item.starts_at, timeZone) === date && item.status !== 'cancelled');
+    const ofDay = list.filter((item) => localDateOf(item.starts_at, timeZone()) === date && item.status !== 'cancelled');
     const keyboard = new InlineKeyboard();
     const lines = [ctx.t('booking-visits-title', { day: formatDay(date, ctx) })];
     for (const item of ofDay) {
       const view = await booking.describe(item, ctx.locale);
       const status = item.status === 'booked' ? (item.confirmed_at ? '✅' : '🗓') : item.status === 'completed' ? '✔️' : '⚠️';
-      lines.push(`${status} #${item.id} ${formatClockTime(item.starts_at, ctx.locale, timeZone)} · ${view.doctorName} · ${view.serviceTitle}`);
+      lines.push(`${status} #${item.id} ${formatClockTime(item.starts_at, ctx.locale, timeZone())} · ${view.doctorName} · ${view.serviceTitle}`);
       if (item.status === 'booked') keyboard.text(`✔️ #${item.id}`, `bk:vc:${item.id}`).text(`⚠️ #${item.id}`, `bk:vn:${item.id}`).row();
     }
     if (ofDay.length === 0) lines.push(ctx.t('booking-visits-empty'));
@@ -466,7 +468,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
 
   composer.command('visits', async (ctx, next) => {
     if (!ctx.isAdmin) return next();
-    await visitsScreen(ctx, localDateOf(deps.now(), timeZone));
+    await visitsScreen(ctx, localDateOf(deps.now(), timeZone()));
   });
 
   composer.callbackQuery(/^bk:vd:(\d{8})$/, async (ctx, next) => {
@@ -487,7 +489,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
       if (!(error instanceof BookingError)) throw error;
       await ctx.answerCallbackQuery({ text: ctx.t('booking-not-active'), show_alert: true });
     }
-    await visitsScreen(ctx, localDateOf(appointment.starts_at, timeZone));
+    await visitsScreen(ctx, localDateOf(appointment.starts_at, timeZone()));
   });
 
   return composer;

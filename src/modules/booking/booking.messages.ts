@@ -30,26 +30,26 @@ export function visitVariables(view: AppointmentView, locale: Locale, timeZone: 
 }
 
 /** The texts the booking service enqueues, in the patient's language or the staff's. */
-export function createBookingMessages(deps: { i18n: Translator; timeZone: string; staffLocale: Locale }): BookingMessages {
-  const { i18n, timeZone, staffLocale } = deps;
+export function createBookingMessages(deps: { i18n: Translator; timeZone(): string; staffLocale: Locale }): BookingMessages {
+  const { i18n, staffLocale } = deps;
   return {
     reminder(view, locale) {
       const keyboard = new InlineKeyboard().text(i18n.t(locale, 'booking-button-will-come'), `bk:cf:${view.id}`).text(i18n.t(locale, 'booking-button-cancel'), `bk:cx:${view.id}`);
       return {
         method: 'sendMessage',
-        payload: { text: i18n.t(locale, 'booking-reminder', visitVariables(view, locale, timeZone)), reply_markup: keyboard },
+        payload: { text: i18n.t(locale, 'booking-reminder', visitVariables(view, locale, deps.timeZone())), reply_markup: keyboard },
         priority: 'high',
       };
     },
     staffNotice(event, view, patientName, previousStartMs) {
       return i18n.t(staffLocale, `booking-staff-${event}`, {
-        ...visitVariables(view, staffLocale, timeZone),
+        ...visitVariables(view, staffLocale, deps.timeZone()),
         patient: patientName,
-        previous: previousStartMs === undefined ? '' : formatVisitTime(previousStartMs, staffLocale, timeZone),
+        previous: previousStartMs === undefined ? '' : formatVisitTime(previousStartMs, staffLocale, deps.timeZone()),
       });
     },
     patientCancelledByClinic(view, locale) {
-      return i18n.t(locale, 'booking-cancelled-by-clinic', visitVariables(view, locale, timeZone));
+      return i18n.t(locale, 'booking-cancelled-by-clinic', visitVariables(view, locale, deps.timeZone()));
     },
   };
 }

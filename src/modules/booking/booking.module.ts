@@ -135,16 +135,16 @@ export const module: LavkaModule = {
     const booking = createBookingService({
       db: deps.database.db,
       now: deps.now,
-      timeZone: business.timeZone,
+      timeZone: () => business.timeZone,
       currency: business.currency,
       defaultLocale: business.defaultLocale,
       settings,
       patientName: async (userId) => (await patients.get(userId))?.full_name,
       localeOf: async (userId) => users.localeOf(await users.get(userId), business.defaultLocale),
       staffChatIds: () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS),
-      messages: createBookingMessages({ i18n: deps.i18n, timeZone: business.timeZone, staffLocale: business.defaultLocale }),
+      messages: createBookingMessages({ i18n: deps.i18n, timeZone: () => business.timeZone, staffLocale: business.defaultLocale }),
     });
-    payments?.registerPurpose(createVisitPurpose({ booking, i18n: deps.i18n, settings, timeZone: business.timeZone }));
+    payments?.registerPurpose(createVisitPurpose({ booking, i18n: deps.i18n, settings, timeZone: () => business.timeZone }));
 
     const matchId = async (parameter: string | number | undefined, list: () => Promise<{ id: number; title: string }[]>): Promise<number | undefined> => {
       const text = String(parameter ?? '').trim().toLowerCase();
@@ -158,7 +158,7 @@ export const module: LavkaModule = {
       composer: createBookingComposer({
         booking,
         isRegistered: async (userId) => (await patients.get(userId)) !== undefined,
-        timeZone: business.timeZone,
+        timeZone: () => business.timeZone,
         payments: payments !== undefined,
         now: deps.now,
       }),

@@ -13,7 +13,7 @@ export const VISIT_PURPOSE = 'visit';
  * the patient's own appointment, and a settled payment is recorded on it in the same
  * transaction. Telegram Stars are offered only when `minorPerStar` is configured.
  */
-export function createVisitPurpose(deps: { booking: BookingService; i18n: Translator; settings: BookingSettings; timeZone: string }): PaymentPurpose {
+export function createVisitPurpose(deps: { booking: BookingService; i18n: Translator; settings: BookingSettings; timeZone(): string }): PaymentPurpose {
   const { booking, i18n } = deps;
   const localeOf = (value: string): Locale => (['ru', 'en', 'kk'].includes(value) ? (value as Locale) : 'ru');
   return {
@@ -27,7 +27,7 @@ export function createVisitPurpose(deps: { booking: BookingService; i18n: Transl
       const view = await booking.describe(appointment, locale);
       return {
         title: i18n.t(locale, 'booking-pay-title', { id: appointment.id }).slice(0, 32),
-        description: i18n.t(locale, 'booking-pay-description', { service: view.serviceTitle, doctor: view.doctorName, time: formatVisitTime(view.starts_at, locale, deps.timeZone) }).slice(0, 255),
+        description: i18n.t(locale, 'booking-pay-description', { service: view.serviceTitle, doctor: view.doctorName, time: formatVisitTime(view.starts_at, locale, deps.timeZone()) }).slice(0, 255),
         fiat: { amountMinor: dueMinor, currency: appointment.currency },
         ...(deps.settings.minorPerStar ? { stars: Math.max(1, Math.ceil(dueMinor / deps.settings.minorPerStar)) } : {}),
       };

@@ -162,7 +162,8 @@ export const bookingDemoSchema = z.object({
 export interface BookingServiceDeps {
   db: Db;
   now(): number;
-  timeZone: string;
+  /** The business time zone now: schedules are local times, read in the zone in effect. */
+  timeZone(): string;
   currency: string;
   defaultLocale: Locale;
   settings: BookingSettings;
@@ -181,10 +182,11 @@ export interface BookingServiceDeps {
  */
 export function createBookingService(deps: BookingServiceDeps) {
   const repository = createBookingRepository(deps.db);
-  const { settings, timeZone } = deps;
+  const { settings } = deps;
+  const timeZone = () => deps.timeZone();
   const hooks: AppointmentHook[] = [];
 
-  const today = () => localDateOf(deps.now(), timeZone);
+  const today = () => localDateOf(deps.now(), timeZone());
 
   const rulesByDoctor = (rules: readonly ScheduleRuleRecord[]) => {
     const map = new Map<number, WeeklyRule[]>();
@@ -218,7 +220,7 @@ export function createBookingService(deps: BookingServiceDeps) {
       result.set(
         doctor.id,
         generateSlots({
-          timeZone,
+          timeZone: timeZone(),
           fromDate: first,
           toDate: last,
           rules: rules.get(doctor.id) ?? [],
@@ -317,7 +319,7 @@ export function createBookingService(deps: BookingServiceDeps) {
   /** The nearest free starts to `targetMs` for the same service (and doctor, when one was chosen). */
   const alternativesFor = async (branchId: number, service: ServiceRecord, doctorId: number | undefined, targetMs: number): Promise<FreeSlot[]> => {
     const doctors = await candidateDoctors(branchId, service.id, doctorId);
-    const date = localDateOf(targetMs, timeZone);
+    const date = localDateOf(targetMs, timeZone());
     const slots = mergeSlots(await slotsByDoctor(doctors, service, addDays(date, -3), addDays(date, 7), true));
     return nearestSlots(slots, targetMs, settings.alternatives);
   };
@@ -516,7 +518,7 @@ export function createBookingService(deps: BookingServiceDeps) {
       const found = await activeService(input.serviceId);
       const doctors = await candidateDoctors(input.branchId, input.serviceId, input.doctorId);
       if (doctors.length === 0) throw new BookingError('booking.unknown_doctor', 'no such doctor for this service at this branch');
-      const date = localDateOf(input.startMs, timeZone);
+      const date = localDateOf(input.startMs, timeZone());
       // Schedule validity only: whether the time is still free is for the database to say.
       const scheduled = await slotsByDoctor(doctors, found, date, date, false);
       const candidates = doctors.filter((doctor) => scheduled.get(doctor.id)?.some((slot) => slot.startMs === input.startMs));
@@ -573,7 +575,7 @@ export function createBookingService(deps: BookingServiceDeps) {
       checkCutoff(appointment, actor);
       const found = (await repository.findService(appointment.service_id)) as ServiceRecord;
       const doctor = await repository.findDoctor(appointment.doctor_id);
-      const date = localDateOf(newStartMs, timeZone);
+      const date = localDateOf(newStartMs, timeZone());
       const scheduled = doctor ? await slotsByDoctor([doctor], found, date, date, false) : new Map<number, Slot[]>();
       const durationMs = appointment.ends_at - appointment.starts_at;
       const patient = await patientContext(appointment.patient_id);
@@ -695,8 +697,8 @@ export function createBookingService(deps: BookingServiceDeps) {
       const days = [];
       for (let date = query.fromDate; date <= toDate; date = addDays(date, 1)) {
         // Local midnight to the next local midnight: a DST day is 23 or 25 hours long.
-        const fromMs = localToEpochMs(date, 0, timeZone);
-        const toMs = localToEpochMs(date, 1440, timeZone);
+        const fromMs = localToEpochMs(date, 0, timeZone());
+        const toMs = localToEpochMs(date, 1440, timeZone());
         const appointments = await withNames(await repository.listAppointments({ branchId: query.branchId, doctorId: query.doctorId, fromMs, toMs }, 'asc', 1000));
         days.push({
           date,
@@ -707,13 +709,13 @@ export function createBookingService(deps: BookingServiceDeps) {
               date,
               rules.get(doctor.id) ?? [],
               exceptions.filter((item) => item.doctor_id === doctor.id).map((item) => ({ date: item.date, kind: item.kind, start: item.start_time ?? undefined, end: item.end_time ?? undefined })),
-              timeZone,
+              timeZone(),
             ),
             appointments: appointments.filter((item) => item.doctor_id === doctor.id),
           })),
         });
       }
-      return { timeZone, days };
+      return { timeZone: timeZone(), days };
     },
 
     /** What the patient has paid, what completed visits cost, and the difference (positive: credit). */

@@ -138,7 +138,6 @@ export function createBroadcastsService(deps: BroadcastsServiceDeps) {
   const repository = createBroadcastsRepository(deps.db);
   const progressIntervalMs = deps.progressIntervalMs ?? 5000;
   let moduleSegments: readonly AudienceSegment[] = [];
-  const timeZone = deps.config.business.timeZone;
 
   const load = async (id: number): Promise<BroadcastRow> => {
     const row = await repository.findById(id);
@@ -574,8 +573,10 @@ export function createBroadcastsService(deps: BroadcastsServiceDeps) {
       }
     },
 
-    /** The business time zone, in which owners type send times. */
-    timeZone,
+    /** The business time zone now, in which owners type send times (the owner may change it). */
+    get timeZone(): string {
+      return deps.config.business.timeZone;
+    },
   };
 
   const recordTotals = async (row: BroadcastRow) => {

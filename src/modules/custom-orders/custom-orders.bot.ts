@@ -1,14 +1,20 @@
 import { Composer, InlineKeyboard, InputFile, type MiddlewareFn } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
-import type { BusinessConfig } from '../../config/business.ts';
+import type { BusinessConfig, Locale } from '../../config/business.ts';
 import type { BotContext } from '../../telegram/context.ts';
 import { defineFlow, flowControl, startFlow, type FlowControl, type FlowDefinition } from '../../telegram/flow.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
-import { addPagerRow, parsePage } from '../../telegram/paginator.ts';
+import { parsePage } from '../../telegram/paginator.ts';
 import { DownloadError, TELEGRAM_DOWNLOAD_LIMIT_BYTES, downloadTelegramFile } from './custom-orders.files.ts';
 import { parseDeadline, parsePriceInput, parseQuantity } from './custom-orders.input.ts';
+import type { OrderKindScreens } from '../orders/orders.bot.ts';
+import type { Order } from '../orders/orders.service.ts';
+import { addPaymentMethodRows } from '../payments/payments.bot.ts';
+import { paymentMethodsData } from '../payments/payments.callbacks.ts';
+import type { PaymentsService } from '../payments/payments.service.ts';
 import { CAPTION_LIMIT, callbackData, clip, type CustomOrderMessages, type Keyboard } from './custom-orders.messages.ts';
-import { CustomOrdersError, INVOICE_PAYLOAD_PREFIX, type CustomOrder, type CustomOrdersService } from './custom-orders.service.ts';
+import { PRINT_PURPOSE } from './custom-orders.purpose.ts';
+import { CustomOrdersError, printRef, type CustomOrder, type CustomOrdersService } from './custom-orders.service.ts';
 import { localised, offeredMaterials, offeredTechnologies, resolveChoice, type CustomOrdersSettings } from './custom-orders.settings.ts';
 import { CUSTOM_ORDER_STATUSES, QUOTABLE_STATUSES, SUBSCRIBABLE_STATUSES, canTransition } from './custom-orders.status.ts';
 import { ModelError } from './mesh/errors.ts';
@@ -18,25 +24,14 @@ import { MODEL_FORMATS, formatOfFileName } from './mesh/model.ts';
 export const ORDER_FLOW = 'custom-order';
 /** Name of the staff flow that asks for a price or a message. */
 export const STAFF_FLOW = 'custom-order-staff';
-/** Orders per page of the customer's list. */
-const PAGE_SIZE = 5;
-
-/** Command names; they change when the shop's orders module runs beside this one. */
-export interface CustomOrderCommandNames {
-  newOrder: string;
-  myOrders: string;
-  track: string;
-  subscribe: string;
-  stats: string;
-}
-
 /** Dependencies of the custom-orders bot. */
 export interface CustomOrdersBotDeps {
   service: CustomOrdersService;
   messages: CustomOrderMessages;
   settings: CustomOrdersSettings;
   config: BusinessConfig;
-  commands: CustomOrderCommandNames;
+  /** The methods that can pay a job now, for the "how to pay" buttons. */
+  payments: Pick<PaymentsService, 'offer'>;
   now(): number;
   /** Brings a user back into broadcasts (the broadcasts module's `/subscribe` did that alone). */
   resubscribeToNews?: (userId: number) => Promise<void>;
@@ -68,13 +63,16 @@ const toKeyboard = (markup: Keyboard): InlineKeyboard => new InlineKeyboard(mark
 /**
  * Custom orders in the bot: the `/new_order` flow (files → technology → material → colour →
  * infill → quantity → comment → deadline → summary with preview and quote → confirm and pay
- * in Stars), the customer's list, tracking and notification choices, and the staff side
- * (status buttons, price adjustment, messages, `/stats`).
+ * through the payments module), the customer's card of a job and notification choices, and
+ * the staff side (status buttons, refunds, price adjustment, messages). The customer's list,
+ * `/track_order` and `/stats` are the orders module's, which shows print jobs through
+ * `screens`.
  */
 export function createCustomOrdersBot(deps: CustomOrdersBotDeps): {
   composer: Composer<BotContext>;
   flows: FlowDefinition[];
   guard: MiddlewareFn<BotContext>;
+  screens: OrderKindScreens;
 } {
   const { service, messages, settings, config } = deps;
   const currency = config.business.currency;
@@ -290,18 +288,25 @@ export function createCustomOrdersBot(deps: CustomOrdersBotDeps): {
     control.update({ previewFileId: sent.photo.at(-1)?.file_id });
   };
 
-  /** Sends a Telegram Stars invoice for an order awaiting payment. */
-  const sendInvoice = async (ctx: BotContext, orderId: number) => {
-    if (!ctx.from || !ctx.chat) return;
-    const { order, stars, payload } = await service.invoiceFor(orderId, ctx.from.id);
-    await ctx.api.sendInvoice(
-      ctx.chat.id,
-      clip(ctx.t('co-invoice-title', { number: order.number }), 32),
-      clip(ctx.t('co-invoice-description', { choice: messages.choiceText(order, ctx.locale), files: order.files.length }), 255),
-      payload,
-      'XTR',
-      [{ label: clip(ctx.t('co-invoice-label', { number: order.number }), 32), amount: stars }],
-    );
+  /**
+   * The payment methods of a job awaiting payment (the payments module's buttons, paused
+   * gateways marked), with a button to open the job; undefined when nothing can pay it now.
+   */
+  const payKeyboard = async (ctx: BotContext, order: CustomOrder): Promise<InlineKeyboard | undefined> => {
+    if (!ctx.from || order.status !== 'awaiting_payment') return undefined;
+    const offer = await deps.payments.offer(PRINT_PURPOSE, printRef(order), ctx.from.id, ctx.locale);
+    if (!offer || offer.methods.length === 0) return undefined;
+    return addPaymentMethodRows(new InlineKeyboard(), ctx, PRINT_PURPOSE, printRef(order), offer.methods).text(ctx.t('co-open-order'), callbackData.open(order.id));
+  };
+
+  /** Asks the customer to pay for a job now awaiting payment, in a new message. */
+  const askToPay = async (ctx: BotContext, order: CustomOrder, heading: string) => {
+    const keyboard = await payKeyboard(ctx, order);
+    if (keyboard) {
+      await ctx.reply(`${heading}\n${ctx.t('co-pay-choose', { price: deps.messages.priceText(order, ctx.locale) })}`, { reply_markup: keyboard });
+      return;
+    }
+    await ctx.reply(`${heading}\n${ctx.t('co-pay-unavailable')}`, { reply_markup: toKeyboard({ inline_keyboard: [[{ text: ctx.t('co-open-order'), callback_data: callbackData.open(order.id) }]] }) });
   };
 
   const orderFlowDefinition = defineFlow<OrderFlowData>({
@@ -365,7 +370,7 @@ export function createCustomOrdersBot(deps: CustomOrdersBotDeps): {
     await ctx.reply(ctx.t('co-flow-use-buttons'));
   };
 
-  privateChats.command(deps.commands.newOrder, (ctx) => startOrder(ctx));
+  privateChats.command('new_order', (ctx) => startOrder(ctx));
   composer.callbackQuery('custom-orders:new', async (ctx) => {
     await ctx.answerCallbackQuery();
     if (ctx.chat?.type !== 'private') return;
@@ -485,89 +490,36 @@ export function createCustomOrdersBot(deps: CustomOrdersBotDeps): {
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     if (order.status === 'awaiting_payment') {
-      await ctx.reply(ctx.t('co-placed', { number: order.number }));
-      await sendInvoice(ctx, order.id);
+      await askToPay(ctx, order, ctx.t('co-placed', { number: order.number }));
     } else {
       await ctx.reply(ctx.t('co-placed-manual', { number: order.number }), { reply_markup: toKeyboard({ inline_keyboard: [[{ text: ctx.t('co-open-order'), callback_data: callbackData.open(order.id) }]] }) });
     }
   });
 
-  // ---------- payments (Telegram Stars until the payments module offers providers) ----------
-
-  composer.on('pre_checkout_query', async (ctx, next) => {
-    const query = ctx.preCheckoutQuery;
-    if (!query.invoice_payload.startsWith(INVOICE_PAYLOAD_PREFIX)) return next();
-    const verdict = await service.checkPreCheckout({ payload: query.invoice_payload, userId: query.from.id, currency: query.currency, totalAmount: query.total_amount });
-    if (verdict.ok) await ctx.answerPreCheckoutQuery(true);
-    else await ctx.answerPreCheckoutQuery(false, { error_message: ctx.t(`co-precheckout-${verdict.code.replace('custom_orders.', '').replace(/_/g, '-')}`) });
-  });
-
   /**
-   * Runs before flows and other modules' handlers. Successful payments: the customer may be in
-   * the middle of another flow, whose step would otherwise receive the payment message.
-   * `/subscribe`: the broadcasts module answers it too (bringing the user back into news), and
-   * runs first; here it opens the notification choices, which include that news toggle.
+   * Runs before flows and other modules' handlers. `/subscribe`: the broadcasts module answers
+   * it too (bringing the user back into news), and runs first; here it opens the notification
+   * choices, which include that news toggle.
    */
   const guard = new Composer<BotContext>();
-  guard.on('message:successful_payment', async (ctx, next) => {
-    const payment = ctx.message.successful_payment;
-    if (!payment.invoice_payload.startsWith(INVOICE_PAYLOAD_PREFIX)) return next();
-    const result = await service.recordPayment({
-      payload: payment.invoice_payload,
-      userId: ctx.from.id,
-      chargeId: payment.telegram_payment_charge_id,
-      providerChargeId: payment.provider_payment_charge_id || null,
-      currency: payment.currency,
-      totalAmount: payment.total_amount,
-    });
-    if (result.duplicate) return;
-    await ctx.reply(ctx.t(result.applied ? 'co-paid' : 'co-paid-unexpected', { number: result.order.number }), {
-      reply_markup: toKeyboard({ inline_keyboard: [[{ text: ctx.t('co-open-order'), callback_data: callbackData.open(result.order.id) }]] }),
-    });
-  });
-  guard.chatType('private').command(deps.commands.subscribe, async (ctx) => {
+  guard.chatType('private').command('subscribe', async (ctx) => {
     const screen = await subscribeScreen(ctx, ctx.from.id);
     await ctx.reply(screen.text, { reply_markup: screen.keyboard });
   });
 
-  // ---------- the customer's orders ----------
-
-  const listScreen = async (ctx: BotContext, userId: number, page: number) => {
-    const { orders, window } = await service.list({ userId }, page, PAGE_SIZE);
-    const keyboard = new InlineKeyboard();
-    for (const order of orders) {
-      const price = order.total_minor === null ? '—' : messages.money(order.total_minor, order.currency, ctx.locale);
-      keyboard.text(`${order.number} · ${messages.statusLabel(order.status, ctx.locale)} · ${price}`, callbackData.open(order.id, window.page)).row();
-    }
-    addPagerRow(keyboard, { t: ctx.t, window, pageData: (target) => callbackData.list(target) });
-    keyboard.text(ctx.t('co-new-order-button'), 'custom-orders:new').row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
-    return { text: window.total === 0 ? ctx.t('co-my-empty') : ctx.t('co-my-title', { count: window.total }), keyboard };
-  };
+  // ---------- the customer's card of a job (their list is the orders module's) ----------
 
   const detailScreen = async (ctx: BotContext, orderId: number, page: number) => {
     const order = await service.detail(orderId);
     if (!order || order.user_id !== ctx.from?.id) return undefined;
     const keyboard = new InlineKeyboard();
-    if (order.status === 'quoted' && order.total_minor !== null) keyboard.text(ctx.t('co-accept-price'), callbackData.accept(order.id, order.quote_version)).row();
-    if (order.status === 'awaiting_payment') keyboard.text(ctx.t('co-pay-button'), callbackData.pay(order.id)).row();
+    if (order.status === 'quoted' && order.quote_version > 0) keyboard.text(ctx.t('co-accept-price'), callbackData.accept(order.id, order.quote_version)).row();
+    // Paying opens the payments module's choice of methods for this very price.
+    if (order.status === 'awaiting_payment') keyboard.text(ctx.t('co-pay-button'), paymentMethodsData(PRINT_PURPOSE, printRef(order))).row();
     if (canTransition(order.status, 'cancelled', 'customer')) keyboard.text(ctx.t('co-cancel-order'), callbackData.cancel(order.id)).row();
     keyboard.text(ctx.t('co-back-to-list'), callbackData.list(page)).text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
     return { text: messages.customerDetailText(order, ctx.locale), keyboard };
   };
-
-  composer.command(deps.commands.myOrders, async (ctx) => {
-    if (!ctx.from) return;
-    const screen = await listScreen(ctx, ctx.from.id, 1);
-    await ctx.reply(screen.text, { reply_markup: screen.keyboard });
-  });
-
-  composer.callbackQuery(/^(?:custom-orders:my|co:my:(\d{1,4}))$/, async (ctx) => {
-    const page = parsePage(ctx.match[1]);
-    if (page === undefined) return stale(ctx);
-    await ctx.answerCallbackQuery();
-    const screen = await listScreen(ctx, ctx.from.id, page);
-    await editOrReply(ctx, screen.text, { reply_markup: screen.keyboard });
-  });
 
   composer.callbackQuery(/^co:o:(\d{1,12})(?::(\d{1,4}))?$/, async (ctx) => {
     const screen = await detailScreen(ctx, Number(ctx.match[1]), parsePage(ctx.match[2]) ?? 1);
@@ -576,25 +528,22 @@ export function createCustomOrdersBot(deps: CustomOrdersBotDeps): {
     await editOrReply(ctx, screen.text, { reply_markup: screen.keyboard });
   });
 
-  composer.command(deps.commands.track, async (ctx) => {
-    const raw = typeof ctx.match === 'string' ? ctx.match.trim() : '';
-    if (!raw) {
-      await ctx.reply(ctx.t('co-track-usage', { example: service.numberOf(1) }));
-      return;
-    }
-    const id = service.idOfNumber(raw);
-    const order = id === undefined ? undefined : await service.get(id);
-    if (order && ctx.isAdmin && order.user_id !== ctx.from?.id) {
-      await ctx.reply(messages.staffCardText(order), { reply_markup: toKeyboard(messages.staffKeyboard(order)) });
-      return;
-    }
-    const screen = order ? await detailScreen(ctx, order.id, 1) : undefined;
-    if (!screen) {
-      await ctx.reply(ctx.t('co-track-not-found', { number: clip(raw, 20) }));
-      return;
-    }
-    await ctx.reply(screen.text, { reply_markup: screen.keyboard });
-  });
+  /** How print jobs look on the orders module's screens (`/my_orders`, `/track_order`, `/stats`). */
+  const screens: OrderKindScreens = {
+    statusLabel: (status, locale) => messages.statusLabel(status, locale),
+    customerCardData: (orderId, page) => callbackData.open(orderId, page),
+    async track(ctx: BotContext, found: Order) {
+      const order = await service.get(found.id);
+      if (!order) return;
+      if (ctx.isAdmin && order.user_id !== ctx.from?.id) {
+        await ctx.reply(messages.staffCardText(order), { reply_markup: toKeyboard(messages.staffKeyboard(order)) });
+        return;
+      }
+      const screen = await detailScreen(ctx, order.id, 1);
+      if (screen) await ctx.reply(screen.text, { reply_markup: screen.keyboard });
+    },
+    stats: (locale) => statsLines(locale),
+  };
 
   composer.callbackQuery(/^co:acc:(\d{1,12}):(\d{1,6})$/, async (ctx) => {
     const orderId = Number(ctx.match[1]);
@@ -610,19 +559,8 @@ export function createCustomOrdersBot(deps: CustomOrdersBotDeps): {
     }
     await ctx.answerCallbackQuery({ text: ctx.t('co-price-accepted') });
     await ctx.editMessageReplyMarkup().catch(() => undefined);
-    await sendInvoice(ctx, orderId);
-  });
-
-  composer.callbackQuery(/^co:pay:(\d{1,12})$/, async (ctx) => {
-    try {
-      await sendInvoice(ctx, Number(ctx.match[1]));
-    } catch (error) {
-      if (!(error instanceof CustomOrdersError)) throw error;
-      if (error.code === 'custom_orders.not_found') return stale(ctx);
-      await ctx.answerCallbackQuery({ text: ctx.t('co-action-not-possible'), show_alert: true });
-      return;
-    }
-    await ctx.answerCallbackQuery();
+    const accepted = await service.get(orderId);
+    if (accepted) await askToPay(ctx, accepted, ctx.t('co-price-accepted-heading', { number: accepted.number }));
   });
 
   composer.callbackQuery(/^co:cx:(\d{1,12})$/, async (ctx) => {
@@ -696,12 +634,20 @@ export function createCustomOrdersBot(deps: CustomOrdersBotDeps): {
       return;
     }
     try {
+      if (to === 'refunded') {
+        // The payment goes back first; its refund moves the order and tells the customer.
+        const { order: refunded, refundPending } = await service.refundOrder(orderId, { role: 'staff', id: ctx.from.id }, { expectedFrom: from });
+        const notice = refundPending ? ctx.t('co-refund-pending', { number: refunded.number }) : ctx.t('co-status-set', { number: refunded.number, status: messages.statusLabel(refunded.status, ctx.locale) });
+        await redrawStaffCard(ctx, refunded, notice);
+        return;
+      }
       const moved = await service.changeStatus(orderId, to, { role: 'staff', id: ctx.from.id }, { expectedFrom: from });
       await redrawStaffCard(ctx, moved, ctx.t('co-status-set', { number: moved.number, status: messages.statusLabel(moved.status, ctx.locale) }));
     } catch (error) {
       if (!(error instanceof CustomOrdersError)) throw error;
       const current = (await service.get(orderId)) ?? order;
-      await redrawStaffCard(ctx, current, ctx.t('co-status-stale', { status: messages.statusLabel(current.status, ctx.locale) }));
+      const notice = error.code === 'custom_orders.refund_failed' ? ctx.t('co-refund-failed', { number: current.number }) : ctx.t('co-status-stale', { status: messages.statusLabel(current.status, ctx.locale) });
+      await redrawStaffCard(ctx, current, notice);
     }
   });
 
@@ -761,22 +707,22 @@ export function createCustomOrdersBot(deps: CustomOrdersBotDeps): {
     },
   });
 
-  composer.command(deps.commands.stats, async (ctx) => {
-    if (await refuseNonAdmin(ctx)) return;
+  /** The print jobs' section of `/stats`: by status, then orders, paid orders, revenue and money received per period. */
+  async function statsLines(locale: Locale): Promise<string[]> {
     const stats = await service.stats();
-    const lines = [ctx.t('co-stats-title'), '', ctx.t('co-stats-by-status')];
+    const lines = [messages.t(locale, 'co-stats-title'), messages.t(locale, 'co-stats-by-status')];
     for (const status of CUSTOM_ORDER_STATUSES) {
       const count = stats.byStatus.find((item) => item.status === status)?.count ?? 0;
-      if (count > 0) lines.push(`• ${messages.statusLabel(status, ctx.locale)}: ${count}`);
+      if (count > 0) lines.push(`• ${messages.statusLabel(status, locale)}: ${count}`);
     }
-    if (stats.byStatus.length === 0) lines.push(ctx.t('co-stats-none'));
+    if (stats.byStatus.length === 0) lines.push(messages.t(locale, 'co-stats-none'));
     for (const period of stats.periods) {
-      const revenue = period.revenue.length === 0 ? messages.money(0, currency, ctx.locale) : period.revenue.map((item) => messages.money(item.totalMinor, item.currency, ctx.locale)).join(' + ');
-      const received = period.received.map((item) => messages.money(item.amount, item.currency, ctx.locale)).join(' + ') || '—';
-      lines.push('', ctx.t(`co-stats-period-${period.key}`), ctx.t('co-stats-period-line', { orders: period.orders, paid: period.paidOrders, revenue, received }));
+      const revenue = period.revenue.length === 0 ? messages.money(0, currency, locale) : period.revenue.map((item) => messages.money(item.totalMinor, item.currency, locale)).join(' + ');
+      const received = period.received.map((item) => messages.money(item.amount, item.currency, locale)).join(' + ') || '—';
+      lines.push('', messages.t(locale, `co-stats-period-${period.key}`), messages.t(locale, 'co-stats-period-line', { orders: period.orders, paid: period.paidOrders, revenue, received }));
     }
-    await ctx.reply(lines.join('\n'));
-  });
+    return lines;
+  }
 
-  return { composer, flows: [orderFlowDefinition, staffFlowDefinition], guard: guard.middleware() };
+  return { composer, flows: [orderFlowDefinition, staffFlowDefinition], guard: guard.middleware(), screens };
 }

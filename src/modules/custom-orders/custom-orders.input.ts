@@ -60,13 +60,3 @@ export function parseQuantity(raw: string, max: number): number | undefined {
   const value = Number(text);
   return value >= 1 && value <= max ? value : undefined;
 }
-
-/**
- * Start of the calendar day containing `nowMs` in `timeZone`, from the wall clock: on a day
- * with a DST jump "today" shifts by an hour, which statistics can live with.
- */
-export function startOfDayMs(nowMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(nowMs);
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  return nowMs - (((get('hour') * 60 + get('minute')) * 60 + get('second')) * 1000 + (nowMs % 1000));
-}

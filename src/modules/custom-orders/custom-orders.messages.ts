@@ -1,7 +1,10 @@
 import type { Locale } from '../../config/business.ts';
 import { formatMoney } from '../../config/money.ts';
-import type { Translator } from '../../telegram/i18n.ts';
-import type { CustomOrder, CustomOrderDetail, CustomOrderNotifications, OrderFile, OutgoingMessage } from './custom-orders.service.ts';
+import type { DbExecutor } from '../../db/database.ts';
+import type { TranslateVariables, Translator } from '../../telegram/i18n.ts';
+import type { KindNotifications, Order, OrderChange, OrderPaymentReceipt, OutgoingMessage } from '../orders/orders.service.ts';
+import type { OrderStatusChangeRecord } from '../orders/orders.tables.ts';
+import type { CustomOrder, CustomOrderTexts, OrderFile } from './custom-orders.service.ts';
 import { localised, type CustomOrdersSettings } from './custom-orders.settings.ts';
 import { nextStatuses } from './custom-orders.status.ts';
 import type { MeshMeasurements } from './mesh/measure.ts';
@@ -18,11 +21,17 @@ export const callbackData = {
   staffQuote: (orderId: number) => `co:qa:${orderId}`,
   staffMessage: (orderId: number) => `co:msg:${orderId}`,
   accept: (orderId: number, version: number) => `co:acc:${orderId}:${version}`,
-  pay: (orderId: number) => `co:pay:${orderId}`,
   cancel: (orderId: number) => `co:cx:${orderId}`,
   open: (orderId: number, page = 1) => `co:o:${orderId}:${page}`,
-  list: (page: number) => `co:my:${page}`,
+  /** The customer's one list of orders, kept by the orders module. */
+  list: (page: number) => `orders:my:${page}`,
 };
+
+/** What staff are told about a print job besides a new order. */
+export type StaffEvent = 'accepted' | 'cancelled' | 'paid' | 'payment_unexpected' | 'refund_refused';
+
+/** A print job as the texts read it: its order, and its quote, files and history when known. */
+type PrintView = CustomOrder & { autoQuote?: Quote };
 
 /** Telegram's limit on photo and document captions. */
 export const CAPTION_LIMIT = 1024;
@@ -33,16 +42,44 @@ export function clip(text: string, limit: number): string {
 }
 
 /** Texts about custom orders, shared by the bot (direct replies) and the outbox (notifications). */
-export function createCustomOrderMessages(deps: { i18n: Translator; settings: CustomOrdersSettings; timeZone: string; staffLocale: Locale }) {
+export function createCustomOrderMessages(deps: {
+  i18n: Translator;
+  settings: CustomOrdersSettings;
+  /** The business time zone, read at use time: the owner may change it while Lavka runs. */
+  timeZone(): string;
+  staffLocale: Locale;
+}) {
   const { i18n, settings } = deps;
   const number = (value: number, locale: Locale, digits: number, minimum = 0) =>
     new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: minimum }).format(value);
-  const dateTime = (ms: number, locale: Locale) => new Intl.DateTimeFormat(locale, { timeZone: deps.timeZone, dateStyle: 'short', timeStyle: 'short' }).format(ms);
+  const dateTime = (ms: number, locale: Locale) => new Intl.DateTimeFormat(locale, { timeZone: deps.timeZone(), dateStyle: 'short', timeStyle: 'short' }).format(ms);
   const money = (minor: number, currency: string, locale: Locale) => formatMoney(minor, currency, locale);
+  const text = (body: string, keyboard?: Keyboard): OutgoingMessage => ({
+    method: 'sendMessage',
+    payload: keyboard ? { text: body, reply_markup: keyboard } : { text: body },
+  });
+  const openButton = (order: Pick<CustomOrder, 'id'>, reader: Locale): Keyboard => ({
+    inline_keyboard: [[{ text: i18n.t(reader, 'co-open-order'), callback_data: callbackData.open(order.id) }]],
+  });
+  /** A new price, with the buttons to accept it (this version only), cancel or open the order. */
+  const newPrice = (order: CustomOrder, reader: Locale, note: string | undefined): OutgoingMessage => {
+    const body = [i18n.t(reader, 'co-notify-new-price', { number: order.number }), messages.priceText(order, reader)];
+    if (note) body.push(i18n.t(reader, 'co-note-line', { note }));
+    return text(body.join('\n'), {
+      inline_keyboard: [
+        [{ text: i18n.t(reader, 'co-accept-price'), callback_data: callbackData.accept(order.id, order.quote_version) }],
+        [
+          { text: i18n.t(reader, 'co-cancel-order'), callback_data: callbackData.cancel(order.id) },
+          { text: i18n.t(reader, 'co-open-order'), callback_data: callbackData.open(order.id) },
+        ],
+      ],
+    });
+  };
 
   const messages = {
     money,
     dateTime,
+    t: (locale: Locale, key: string, variables?: TranslateVariables) => i18n.t(locale, key, variables),
 
     statusLabel(status: string, locale: Locale): string {
       return i18n.t(locale, `co-status-${status}`);
@@ -82,16 +119,20 @@ export function createCustomOrderMessages(deps: { i18n: Translator; settings: Cu
       return `${index + 1}) ${file.file_name}: ${messages.measurementsText(file.measurements, locale)}`;
     },
 
-    /** "FDM · PLA · White · infill 20 % · × 2". */
-    choiceText(choice: { technology: string; material: string; colour: string; infill_percent: number | null; quantity: number }, locale: Locale): string {
+    /** "FDM · PLA · White · infill 20 %": what is printed, without the copies. */
+    jobText(choice: { technology: string; material: string; colour: string; infill_percent: number | null }, locale: Locale): string {
       const parts = [
         messages.technologyTitle(choice.technology, locale),
         messages.materialTitle(choice.material, locale),
         messages.colourTitle(choice.material, choice.colour, locale),
       ];
       if (choice.infill_percent !== null) parts.push(i18n.t(locale, 'co-infill-value', { percent: choice.infill_percent }));
-      parts.push(i18n.t(locale, 'co-quantity-value', { quantity: choice.quantity }));
       return parts.join(' · ');
+    },
+
+    /** "FDM · PLA · White · infill 20 % · × 2". */
+    choiceText(choice: { technology: string; material: string; colour: string; infill_percent: number | null; quantity: number }, locale: Locale): string {
+      return `${messages.jobText(choice, locale)} · ${i18n.t(locale, 'co-quantity-value', { quantity: choice.quantity })}`;
     },
 
     /** The price breakdown, one item per line. */
@@ -125,9 +166,9 @@ export function createCustomOrderMessages(deps: { i18n: Translator; settings: Cu
       return lines.join('\n');
     },
 
-    /** The current price of an order with its Stars equivalent, or "to be quoted". */
-    priceText(order: Pick<CustomOrder, 'total_minor' | 'currency'>, locale: Locale): string {
-      if (order.total_minor === null) return i18n.t(locale, 'co-price-pending');
+    /** The current price of an order with its Stars equivalent, or "to be quoted" before staff priced it. */
+    priceText(order: Pick<CustomOrder, 'total_minor' | 'currency' | 'quote_version'>, locale: Locale): string {
+      if (order.quote_version === 0) return i18n.t(locale, 'co-price-pending');
       return i18n.t(locale, 'co-price', {
         total: money(order.total_minor, order.currency, locale),
         stars: starsForAmount(order.total_minor, order.currency, settings.stars.unitsPerStar),
@@ -144,6 +185,7 @@ export function createCustomOrderMessages(deps: { i18n: Translator; settings: Cu
         ...order.files.map((file, index) => messages.fileLine(file, index, locale)),
         messages.priceText(order, locale),
       ];
+      if (order.payment_id !== null) lines.push(i18n.t(locale, 'co-staff-payment', { id: String(order.payment_id) }));
       if (order.manual_quote) lines.push(i18n.t(locale, 'co-staff-manual-quote'));
       if (order.files.some((file) => !file.measurements.isClosed)) lines.push(i18n.t(locale, 'co-staff-open-mesh'));
       if (order.deadline) lines.push(i18n.t(locale, 'co-deadline-line', { date: order.deadline }));
@@ -170,7 +212,7 @@ export function createCustomOrderMessages(deps: { i18n: Translator; settings: Cu
     },
 
     /** What the customer sees when opening one of their orders. */
-    customerDetailText(order: CustomOrderDetail, locale: Locale): string {
+    customerDetailText(order: CustomOrder & { history: readonly OrderStatusChangeRecord[] }, locale: Locale): string {
       const lines = [
         i18n.t(locale, 'co-detail-title', { number: order.number, status: messages.statusLabel(order.status, locale) }),
         messages.choiceText(order, locale),
@@ -184,58 +226,69 @@ export function createCustomOrderMessages(deps: { i18n: Translator; settings: Cu
       return clip(lines.join('\n'), 4000);
     },
 
-    notifications(): CustomOrderNotifications {
-      const locale = deps.staffLocale;
-      const text = (body: string, keyboard?: Keyboard): OutgoingMessage => ({
-        method: 'sendMessage',
-        payload: keyboard ? { text: body, reply_markup: keyboard } : { text: body },
-      });
-      const openButton = (order: CustomOrder, reader: Locale): Keyboard => ({
-        inline_keyboard: [[{ text: i18n.t(reader, 'co-open-order'), callback_data: callbackData.open(order.id) }]],
-      });
+    /** Texts the service writes: line titles in the business's language and direct notes to the customer. */
+    serviceTexts(): CustomOrderTexts {
+      const staff = deps.staffLocale;
       return {
-        staffNewOrder(order) {
+        lineTitle: (choice) => i18n.t(staff, 'co-line-title', { job: messages.jobText(choice, staff) }),
+        roundingTitle: () => i18n.t(staff, 'co-line-rounding'),
+        newPrice: (order, reader, note) => newPrice(order, reader, note),
+        staffMessage: (order, reader, message) => text(`${i18n.t(reader, 'co-notify-message', { number: order.number })}\n\n${message}`, openButton(order, reader)),
+      };
+    },
+
+    /**
+     * The print jobs' notifications, as the orders service enqueues them for kind `print3d`.
+     * `view` reads the job (files, quote) in the change's own transaction.
+     */
+    notifications(view: (executor: DbExecutor, order: Order) => Promise<PrintView | undefined>): KindNotifications {
+      const staff = deps.staffLocale;
+      const load = async (executor: DbExecutor, order: Order): Promise<PrintView> => {
+        const found = await view(executor, order);
+        if (!found) throw new Error(`order ${order.id} has no print job`);
+        return found;
+      };
+      const amountOf = (payment: OrderPaymentReceipt) => money(payment.amountMinor, payment.currency, staff);
+      const event = (order: PrintView, kind: StaffEvent, extra: { amount?: string; id?: string } = {}): OutgoingMessage =>
+        text(i18n.t(staff, `co-staff-event-${kind}`, { number: order.number, amount: extra.amount ?? '', id: extra.id ?? '', status: messages.statusLabel(order.status, staff) }), messages.staffKeyboard(order));
+      return {
+        async staffNewOrder(executor, order) {
+          const job = await load(executor, order);
           const list: OutgoingMessage[] = [];
-          if (order.preview_file_id) {
-            list.push({ method: 'sendPhoto', payload: { photo: order.preview_file_id, caption: i18n.t(locale, 'co-staff-preview', { number: order.number }) } });
+          if (job.preview_file_id) {
+            list.push({ method: 'sendPhoto', payload: { photo: job.preview_file_id, caption: i18n.t(staff, 'co-staff-preview', { number: job.number }) } });
           }
-          const head = i18n.t(locale, order.manual_quote ? 'co-staff-new-manual' : 'co-staff-new');
-          const breakdown = order.autoQuote ? `\n\n${messages.quoteText(order.autoQuote, order.files.map((file) => file.file_name), locale)}` : '';
-          list.push(text(clip(`${head}\n\n${messages.staffCardText(order)}${breakdown}`, 4096), messages.staffKeyboard(order)));
-          order.files.forEach((file, index) => {
+          const head = i18n.t(staff, job.manual_quote ? 'co-staff-new-manual' : 'co-staff-new');
+          const breakdown = job.autoQuote ? `\n\n${messages.quoteText(job.autoQuote, job.files.map((file) => file.file_name), staff)}` : '';
+          list.push(text(clip(`${head}\n\n${messages.staffCardText(job)}${breakdown}`, 4096), messages.staffKeyboard(job)));
+          job.files.forEach((file, index) => {
             list.push({
               method: 'sendDocument',
-              payload: { document: file.telegram_file_id, caption: clip(`${order.number} · ${messages.fileLine(file, index, locale)}`, CAPTION_LIMIT) },
+              payload: { document: file.telegram_file_id, caption: clip(`${job.number} · ${messages.fileLine(file, index, staff)}`, CAPTION_LIMIT) },
             });
           });
           return list;
         },
-        staffEvent(order, event, extra) {
-          const amount = extra.amount === undefined ? '' : money(extra.amount, extra.currency ?? order.currency, locale);
-          return text(
-            i18n.t(locale, `co-staff-event-${event}`, { number: order.number, amount, status: messages.statusLabel(order.status, locale) }),
-            messages.staffKeyboard(order),
-          );
+        async customerStatusChanged(executor, order, reader, change: OrderChange) {
+          const job = await load(executor, order);
+          if (change.to === 'quoted') return newPrice(job, reader, change.note);
+          const body = i18n.t(reader, `co-notify-${job.status}`, { number: job.number, amount: money(job.total_minor, job.currency, reader) });
+          // A refund's note is the payment's bookkeeping, not something the studio wrote.
+          const note = change.to === 'refunded' ? undefined : change.note;
+          return text(note ? `${body}\n${i18n.t(reader, 'co-note-line', { note })}` : body, openButton(job, reader));
         },
-        customerStatusChanged(order, reader, note) {
-          const body = i18n.t(reader, `co-notify-${order.status}`, { number: order.number });
-          return text(note ? `${body}\n${i18n.t(reader, 'co-note-line', { note })}` : body, openButton(order, reader));
+        async staffStatusChanged(executor, order, change) {
+          const job = await load(executor, order);
+          return [event(job, change.to === 'awaiting_payment' ? 'accepted' : 'cancelled')];
         },
-        customerNewQuote(order, reader, note) {
-          const body = [i18n.t(reader, 'co-notify-new-price', { number: order.number }), messages.priceText(order, reader)];
-          if (note) body.push(i18n.t(reader, 'co-note-line', { note }));
-          return text(body.join('\n'), {
-            inline_keyboard: [
-              [{ text: i18n.t(reader, 'co-accept-price'), callback_data: callbackData.accept(order.id, order.quote_version) }],
-              [
-                { text: i18n.t(reader, 'co-cancel-order'), callback_data: callbackData.cancel(order.id) },
-                { text: i18n.t(reader, 'co-open-order'), callback_data: callbackData.open(order.id) },
-              ],
-            ],
-          });
+        async staffOrderPaid(executor, order, payment) {
+          return [event(await load(executor, order), 'paid', { amount: amountOf(payment), id: String(payment.paymentId) })];
         },
-        customerMessage(order, reader, message) {
-          return text(`${i18n.t(reader, 'co-notify-message', { number: order.number })}\n\n${message}`, openButton(order, reader));
+        async staffExtraPayment(executor, order, payment) {
+          return [event(await load(executor, order), 'payment_unexpected', { amount: amountOf(payment), id: String(payment.paymentId) })];
+        },
+        async staffRefundRefused(executor, order, paymentId) {
+          return [event(await load(executor, order), 'refund_refused', { id: String(paymentId) })];
         },
       };
     },

@@ -3,23 +3,11 @@ import type { DbExecutor } from '../../db/database.ts';
 import type {
   CustomOrderFileRecord,
   CustomOrderFilesTable,
-  CustomOrderPaymentRecord,
-  CustomOrderPaymentsTable,
   CustomOrderQuoteRecord,
   CustomOrderQuotesTable,
-  CustomOrderRecord,
   CustomOrdersTable,
-  CustomOrderStatusChange,
-  CustomOrderStatusHistoryTable,
+  PrintJobRecord,
 } from './custom-orders.tables.ts';
-
-/** What the order lists filter by. */
-export interface CustomOrderFilter {
-  userId?: number;
-  statuses?: readonly string[];
-  fromMs?: number;
-  toMs?: number;
-}
 
 /** File columns without the bytes. */
 const FILE_COLUMNS = [
@@ -35,17 +23,11 @@ const FILE_COLUMNS = [
   'created_at',
 ] as const;
 
-/** SQL for the custom-order tables. */
+/**
+ * SQL for the custom-order tables: what only a print job has, its files, quotes and the
+ * customers' notification choices. The orders themselves are the orders module's.
+ */
 export function createCustomOrdersRepository(db: DbExecutor) {
-  const filtered = (filter: CustomOrderFilter) => {
-    let query = db.selectFrom('custom_orders');
-    if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
-    if (filter.statuses && filter.statuses.length > 0) query = query.where('status', 'in', [...filter.statuses]);
-    if (filter.fromMs !== undefined) query = query.where('created_at', '>=', filter.fromMs);
-    if (filter.toMs !== undefined) query = query.where('created_at', '<', filter.toMs);
-    return query;
-  };
-
   return {
     async insertFile(file: Insertable<CustomOrderFilesTable>, content: Uint8Array, thumbnailPng: Uint8Array): Promise<CustomOrderFileRecord> {
       const row = await db.insertInto('custom_order_files').values(file).returning(FILE_COLUMNS).executeTakeFirstOrThrow();
@@ -98,41 +80,31 @@ export function createCustomOrdersRepository(db: DbExecutor) {
       return Number(result.numDeletedRows);
     },
 
-    insertOrder(order: Insertable<CustomOrdersTable>): Promise<CustomOrderRecord> {
-      return db.insertInto('custom_orders').values(order).returningAll().executeTakeFirstOrThrow();
+    async insertJob(job: Insertable<CustomOrdersTable>): Promise<void> {
+      await db.insertInto('custom_orders').values(job).execute();
     },
 
-    findById(id: number): Promise<CustomOrderRecord | undefined> {
-      return db.selectFrom('custom_orders').selectAll().where('id', '=', id).executeTakeFirst();
+    findJob(orderId: number): Promise<PrintJobRecord | undefined> {
+      return db.selectFrom('custom_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst();
     },
 
-    /** Moves the order only if it is still in `from`; false when someone moved it first. */
-    async updateStatus(id: number, from: string, to: string, nowMs: number): Promise<boolean> {
-      const result = await db.updateTable('custom_orders').set({ status: to, updated_at: nowMs }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+    jobsOf(orderIds: readonly number[]): Promise<PrintJobRecord[]> {
+      if (orderIds.length === 0) return Promise.resolve([]);
+      return db.selectFrom('custom_orders').selectAll().where('order_id', 'in', [...orderIds]).execute();
+    },
+
+    /**
+     * Moves the current price from version `from` to `to` only if it is still `from`. With
+     * `to === from` it claims the row, so that a price accepted here and a new price set at
+     * the same moment cannot both win.
+     */
+    async moveQuoteVersion(orderId: number, from: number, to: number): Promise<boolean> {
+      const result = await db.updateTable('custom_orders').set({ quote_version: to }).where('order_id', '=', orderId).where('quote_version', '=', from).executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
 
-    /** Sets a new price (and status) only if the order is still in `from`. */
-    async updateQuote(id: number, from: string, patch: { status: string; total_minor: number; quote_version: number }, nowMs: number): Promise<boolean> {
-      const result = await db
-        .updateTable('custom_orders')
-        .set({ ...patch, updated_at: nowMs })
-        .where('id', '=', id)
-        .where('status', '=', from)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    },
-
-    async setPreviewFileId(id: number, fileId: string): Promise<void> {
-      await db.updateTable('custom_orders').set({ preview_file_id: fileId }).where('id', '=', id).execute();
-    },
-
-    async insertStatusChange(change: Insertable<CustomOrderStatusHistoryTable>): Promise<void> {
-      await db.insertInto('custom_order_status_history').values(change).execute();
-    },
-
-    historyOf(orderId: number): Promise<CustomOrderStatusChange[]> {
-      return db.selectFrom('custom_order_status_history').selectAll().where('order_id', '=', orderId).orderBy('at').orderBy('id').execute();
+    async setPreviewFileId(orderId: number, fileId: string): Promise<void> {
+      await db.updateTable('custom_orders').set({ preview_file_id: fileId }).where('order_id', '=', orderId).execute();
     },
 
     async insertQuote(quote: Insertable<CustomOrderQuotesTable>): Promise<void> {
@@ -143,60 +115,17 @@ export function createCustomOrdersRepository(db: DbExecutor) {
       return db.selectFrom('custom_order_quotes').selectAll().where('order_id', '=', orderId).orderBy('version').execute();
     },
 
+    async lastQuoteVersion(orderId: number): Promise<number> {
+      const row = await db
+        .selectFrom('custom_order_quotes')
+        .select((eb) => eb.fn.max<number>('version').as('version'))
+        .where('order_id', '=', orderId)
+        .executeTakeFirst();
+      return Number(row?.version ?? 0);
+    },
+
     async markQuoteAccepted(orderId: number, version: number, nowMs: number): Promise<void> {
       await db.updateTable('custom_order_quotes').set({ accepted_at: nowMs }).where('order_id', '=', orderId).where('version', '=', version).execute();
-    },
-
-    /** Records a payment; throws a unique violation when the charge id is already recorded. */
-    async insertPayment(payment: Insertable<CustomOrderPaymentsTable>): Promise<void> {
-      await db.insertInto('custom_order_payments').values(payment).execute();
-    },
-
-    paymentsOf(orderId: number): Promise<CustomOrderPaymentRecord[]> {
-      return db.selectFrom('custom_order_payments').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
-    },
-
-    findPaymentByCharge(chargeId: string): Promise<CustomOrderPaymentRecord | undefined> {
-      return db.selectFrom('custom_order_payments').selectAll().where('charge_id', '=', chargeId).executeTakeFirst();
-    },
-
-    async count(filter: CustomOrderFilter): Promise<number> {
-      const row = await filtered(filter)
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
-
-    list(filter: CustomOrderFilter, offset: number, limit: number): Promise<CustomOrderRecord[]> {
-      return filtered(filter).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').offset(offset).limit(limit).execute();
-    },
-
-    async countByStatus(filter: CustomOrderFilter): Promise<{ status: string; count: number }[]> {
-      const rows = await filtered(filter)
-        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('status')
-        .execute();
-      return rows.map((row) => ({ status: row.status, count: Number(row.n) }));
-    },
-
-    /** Sum of current prices of orders in `statuses`, per currency. */
-    async totalsByCurrency(filter: CustomOrderFilter): Promise<{ currency: string; totalMinor: number }[]> {
-      const rows = await filtered(filter)
-        .select(['currency', (eb) => eb.fn.sum<number>('total_minor').as('total')])
-        .groupBy('currency')
-        .execute();
-      return rows.map((row) => ({ currency: row.currency, totalMinor: Number(row.total ?? 0) }));
-    },
-
-    /** Payments received since `fromMs`, per currency (Stars are XTR). */
-    async paymentsByCurrency(fromMs: number): Promise<{ currency: string; amount: number; count: number }[]> {
-      const rows = await db
-        .selectFrom('custom_order_payments')
-        .select(['currency', (eb) => eb.fn.sum<number>('amount').as('amount'), (eb) => eb.fn.countAll<number>().as('n')])
-        .where('created_at', '>=', fromMs)
-        .groupBy('currency')
-        .execute();
-      return rows.map((row) => ({ currency: row.currency, amount: Number(row.amount ?? 0), count: Number(row.n) }));
     },
 
     async subscriptionOf(userId: number): Promise<string | undefined> {

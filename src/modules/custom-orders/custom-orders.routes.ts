@@ -1,7 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { toMinor } from '../../config/money.ts';
 import { CustomOrdersError, type CustomOrdersService } from './custom-orders.service.ts';
+import { isPaidStatus } from './custom-orders.status.ts';
 
 const listQuery = z.object({
   status: z
@@ -43,6 +44,9 @@ const STATUS_CODES: Record<string, number> = {
   'custom_orders.transition_not_allowed': 409,
   'custom_orders.status_changed': 409,
   'custom_orders.quote_outdated': 409,
+  'custom_orders.refund_not_allowed': 409,
+  // The payment provider refused the refund: staff were alerted to return the money by hand.
+  'custom_orders.refund_failed': 502,
 };
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -57,14 +61,28 @@ function attachment(fileName: string): string {
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
+/** Dependencies of the custom-orders routes. */
+export interface CustomOrdersRoutesDeps {
+  service: CustomOrdersService;
+  currency: string;
+  /**
+   * Who is acting, from the staff session (their Telegram id, or the panel account). Behind
+   * the admin gate it is always given; a body's `actorId` is only used without one.
+   */
+  actorOf?(request: FastifyRequest): string | number;
+}
+
 /**
- * Custom orders for the admin panel: list, one order with its files, measurements, quotes,
- * payments and history, file and preview downloads, status changes, new prices and messages
- * to the customer. // admin-only: mounted under /api/custom-orders, which the admin panel's
+ * Custom orders for the admin panel: list, one order with its number, files, measurements,
+ * quotes, lines, payments (payments module) and history (orders module), file and preview
+ * downloads, status changes (stopping a paid order refunds it), new prices and messages to
+ * the customer. // admin-only: mounted under /api/custom-orders, which the admin panel's
  * auth wraps; nothing here may be exposed publicly.
  */
-export function createCustomOrdersRoutes(deps: { service: CustomOrdersService; currency: string }): FastifyPluginAsync {
+export function createCustomOrdersRoutes(deps: CustomOrdersRoutesDeps): FastifyPluginAsync {
   return async (app) => {
+    const actorIdOf = (request: FastifyRequest, fromBody: string | number | undefined) => deps.actorOf?.(request) ?? fromBody;
+
     const fail = (error: unknown, reply: { code(status: number): { send(body: unknown): unknown } }) => {
       if (error instanceof CustomOrdersError) return reply.code(STATUS_CODES[error.code] ?? 400).send({ error: error.code, message: error.message, details: error.details });
       throw error;
@@ -85,9 +103,10 @@ export function createCustomOrdersRoutes(deps: { service: CustomOrdersService; c
       if (!params.success) return reply.code(400).send({ error: 'custom_orders.invalid_id' });
       const order = await deps.service.detail(params.data.id);
       if (!order) return reply.code(404).send({ error: 'custom_orders.not_found' });
+      const { payments, ...rest } = order;
       return {
         order: {
-          ...order,
+          ...rest,
           files: order.files.map((file) => ({
             ...file,
             downloadUrl: `files/${file.id}`,
@@ -95,6 +114,19 @@ export function createCustomOrdersRoutes(deps: { service: CustomOrdersService; c
           })),
         },
         next: deps.service.nextStatuses(order, 'staff'),
+        // Read through the payments module's service: this module never reads its tables.
+        payments: payments.map((payment) => ({
+          id: payment.id,
+          provider: payment.provider,
+          variant: payment.variant,
+          status: payment.status,
+          amountMinor: payment.amount_minor,
+          currency: payment.currency,
+          declineReason: payment.decline_reason,
+          createdAt: payment.created_at,
+          paidAt: payment.paid_at,
+          refundedAt: payment.refunded_at,
+        })),
       };
     });
 
@@ -121,8 +153,15 @@ export function createCustomOrdersRoutes(deps: { service: CustomOrdersService; c
       const params = idParams.safeParse(request.params);
       const body = statusBody.safeParse(request.body);
       if (!params.success || !body.success) return reply.code(400).send({ error: 'custom_orders.invalid_request' });
+      const actor = { role: 'staff' as const, id: actorIdOf(request, body.data.actorId) };
       try {
-        const order = await deps.service.changeStatus(params.data.id, body.data.to, { role: 'staff', id: body.data.actorId }, { expectedFrom: body.data.expectedFrom, note: body.data.note });
+        const current = await deps.service.get(params.data.id);
+        // Stopping a paid order gives the money back first (`refundPending` while Telegram has not confirmed).
+        if (current && isPaidStatus(current.status) && (body.data.to === 'refunded' || body.data.to === 'cancelled')) {
+          const { order, refundPending } = await deps.service.refundOrder(params.data.id, actor, { expectedFrom: body.data.expectedFrom, note: body.data.note });
+          return { order, refundPending };
+        }
+        const order = await deps.service.changeStatus(params.data.id, body.data.to, actor, { expectedFrom: body.data.expectedFrom, note: body.data.note });
         return { order };
       } catch (error) {
         return fail(error, reply);
@@ -135,7 +174,7 @@ export function createCustomOrdersRoutes(deps: { service: CustomOrdersService; c
       if (!params.success || !body.success) return reply.code(400).send({ error: 'custom_orders.invalid_request' });
       try {
         const totalMinor = body.data.totalMinor ?? toMinor(body.data.total as number, deps.currency);
-        const order = await deps.service.adjustQuote(params.data.id, totalMinor, { role: 'staff', id: body.data.actorId }, { note: body.data.note, expectedVersion: body.data.expectedVersion });
+        const order = await deps.service.adjustQuote(params.data.id, totalMinor, { role: 'staff', id: actorIdOf(request, body.data.actorId) }, { note: body.data.note, expectedVersion: body.data.expectedVersion });
         return { order };
       } catch (error) {
         return fail(error, reply);

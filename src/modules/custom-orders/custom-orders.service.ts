@@ -1,29 +1,27 @@
 import type { Locale } from '../../config/business.ts';
-import { type Db, isUniqueViolation } from '../../db/database.ts';
-import { enqueueOutbox, type OutboxMessage, type OutboxMethod } from '../../delivery/outbox.ts';
-import { pageWindow, type PageWindow } from '../../telegram/paginator.ts';
-import { createCustomOrdersRepository, type CustomOrderFilter } from './custom-orders.repository.ts';
+import type { Db, DbExecutor } from '../../db/database.ts';
+import type { PageWindow } from '../../telegram/paginator.ts';
+import { OrdersError, startOfDayMs, type Order, type OrderActor, type OrderChange, type OrderLineInput, type OrdersService, type OutgoingMessage } from '../orders/orders.service.ts';
+import type { OrderStatusChangeRecord } from '../orders/orders.tables.ts';
+import { isPaymentsError } from '../payments/payments.errors.ts';
+import type { PaymentsService } from '../payments/payments.service.ts';
+import type { PaymentRecord } from '../payments/payments.tables.ts';
+import { createCustomOrdersRepository } from './custom-orders.repository.ts';
 import { resolveChoice, type CustomOrdersSettings } from './custom-orders.settings.ts';
 import {
   PAID_STATUSES,
+  PRINT_KIND,
   QUOTABLE_STATUSES,
   SUBSCRIBABLE_STATUSES,
-  canTransition,
-  isStatus,
+  isPaidStatus,
   nextStatuses,
   type ActorRole,
   type CustomOrderStatus,
 } from './custom-orders.status.ts';
-import type {
-  CustomOrderFileRecord,
-  CustomOrderPaymentRecord,
-  CustomOrderQuoteRecord,
-  CustomOrderRecord,
-  CustomOrderStatusChange,
-} from './custom-orders.tables.ts';
+import type { CustomOrderFileRecord, CustomOrderQuoteRecord, PrintJobRecord } from './custom-orders.tables.ts';
 import type { ModelAnalyser } from './mesh/analyser.ts';
 import type { MeshMeasurements } from './mesh/measure.ts';
-import { computeQuote, starsForAmount, type Quote } from './quote.ts';
+import { computeQuote, type Quote } from './quote.ts';
 
 /** A custom-order rule was broken; `code` says which (`custom_orders.quote_outdated`, …). */
 export class CustomOrdersError extends Error {
@@ -38,53 +36,38 @@ export class CustomOrdersError extends Error {
 }
 
 /** Someone acting on an order. */
-export interface Actor {
-  role: ActorRole;
-  /** Telegram id of a customer or staff member (or the admin panel's user id); absent for the system. */
-  id?: number | string;
-}
+export type Actor = OrderActor;
 
 /** A model file of an order, with its measurements parsed. */
 export interface OrderFile extends Omit<CustomOrderFileRecord, 'measurements'> {
   measurements: MeshMeasurements;
 }
 
-/** An order with its readable number and its files. */
-export interface CustomOrder extends CustomOrderRecord {
-  number: string;
+/** A print job: its order (number, customer, status, price, lines) with how to print it and its files. */
+export interface CustomOrder extends Order, Omit<PrintJobRecord, 'order_id'> {
   files: OrderFile[];
 }
 
-/** An order with everything that happened to it. */
+/** A print job with everything that happened to it. */
 export interface CustomOrderDetail extends CustomOrder {
-  history: CustomOrderStatusChange[];
+  history: OrderStatusChangeRecord[];
   quotes: CustomOrderQuoteRecord[];
-  payments: CustomOrderPaymentRecord[];
+  /** Every payment made or tried for it, through the payments module, oldest first. */
+  payments: PaymentRecord[];
   /** The breakdown of the automatic quote, when there was one. */
   autoQuote: Quote | undefined;
 }
 
-/** One message for the outbox: a Bot API method and its parameters without `chat_id`. */
-export interface OutgoingMessage {
-  method: OutboxMethod;
-  payload: Record<string, unknown>;
-}
-
-/** What staff are told about. */
-export type StaffEvent = 'accepted' | 'cancelled' | 'paid' | 'payment_unexpected';
-
-/** Renders the notifications the service enqueues; supplied by the module, which knows the texts. */
-export interface CustomOrderNotifications {
-  /** The staff alert for a new order: preview, card with buttons, the files. */
-  staffNewOrder(order: CustomOrderDetail): OutgoingMessage[];
-  /** A customer or a payment moved an order. */
-  staffEvent(order: CustomOrder, event: StaffEvent, extra: { amount?: number; currency?: string }): OutgoingMessage;
-  /** Staff moved the customer's order. */
-  customerStatusChanged(order: CustomOrder, locale: Locale, note: string | undefined): OutgoingMessage;
-  /** Staff gave a (new) price, which the customer must accept. */
-  customerNewQuote(order: CustomOrder, locale: Locale, note: string | undefined): OutgoingMessage;
-  /** Staff wrote to the customer about the order. */
-  customerMessage(order: CustomOrder, locale: Locale, text: string): OutgoingMessage;
+/** Texts the service needs for what it writes: line titles (business language) and direct notes to the customer. */
+export interface CustomOrderTexts {
+  /** The order line of a print job, in the business's language (staff, exports and history agree). */
+  lineTitle(choice: Pick<CustomOrder, 'technology' | 'material' | 'colour' | 'infill_percent'>): string;
+  /** The line that carries what a price does not divide evenly over the copies. */
+  roundingTitle(): string;
+  /** A new price for an order already waiting for the customer's answer, with its buttons. */
+  newPrice(order: CustomOrder, locale: Locale, note: string | undefined): OutgoingMessage;
+  /** A message from staff about the order. */
+  staffMessage(order: CustomOrder, locale: Locale, text: string): OutgoingMessage;
 }
 
 /** A file accepted from a customer, before the order exists. */
@@ -124,11 +107,19 @@ export interface CustomOrderStats {
     key: 'today' | '7d' | '30d';
     orders: number;
     paidOrders: number;
-    /** Current prices of paid orders (business currency). */
+    /** Prices of paid orders (business currency). */
     revenue: { currency: string; totalMinor: number }[];
     /** Money received through payments (Stars are XTR). */
     received: { currency: string; amount: number; count: number }[];
   }[];
+}
+
+/** What the admin list filters by. */
+export interface CustomOrderFilter {
+  userId?: number;
+  statuses?: readonly string[];
+  fromMs?: number;
+  toMs?: number;
 }
 
 /** Dependencies of the custom-orders service. */
@@ -138,88 +129,112 @@ export interface CustomOrdersServiceDeps {
   settings: CustomOrdersSettings;
   /** The business currency prices are computed in. */
   currency: string;
-  /** Start of today in the business time zone, for statistics. */
-  startOfDayMs(nowMs: number): number;
-  staffChatIds(): readonly number[];
+  /** The business time zone, read at use time: the owner may change it while Lavka runs. */
+  timeZone(): string;
+  /** Orders, lines, history, status changes and their notifications. */
+  orders: OrdersService;
+  /** Refunds, and the payments of an order for staff pages and statistics. */
+  payments: Pick<PaymentsService, 'refund' | 'listForPurpose' | 'paidSince'>;
+  /** The payment purpose print jobs are paid under. */
+  purpose: string;
   /** The language a customer reads in. Called before a transaction opens. */
   localeOf(userId: number): Promise<Locale>;
   analyser: ModelAnalyser;
-  notifications: CustomOrderNotifications;
+  texts: CustomOrderTexts;
 }
 
 /** Draft files older than this belong to abandoned orders and are deleted. */
 export const DRAFT_TTL_MS = 24 * 3600_000;
-/** The first order reads P-1001, not P-1. */
-const NUMBER_OFFSET = 1000;
-/** Invoice payloads of this module start with this, so other payment handlers can pass them by. */
-export const INVOICE_PAYLOAD_PREFIX = 'co:';
+
+/** The payment reference of an order at its current price: an invoice for an older price no longer matches. */
+export function printRef(order: Pick<CustomOrder, 'id' | 'quote_version'>): string {
+  return `${order.id}_${order.quote_version}`;
+}
+
+/** Reads {@link printRef} back; undefined for anything else. */
+export function parsePrintRef(ref: string): { orderId: number; version: number } | undefined {
+  const match = /^(\d{1,12})_(\d{1,6})$/.exec(ref);
+  return match ? { orderId: Number(match[1]), version: Number(match[2]) } : undefined;
+}
+
+/** An orders rule broken on a print job, in this module's words (`orders.status_changed` → `custom_orders.status_changed`). */
+function translated(error: unknown): unknown {
+  if (error instanceof OrdersError) return new CustomOrdersError(error.code.replace(/^orders\./, 'custom_orders.'), error.message, error.details);
+  return error;
+}
 
 /**
- * Custom orders: accepting model files, quoting, placing, status changes along the machine
- * with history, staff price adjustments the customer accepts, Stars payments recorded once,
- * notifications through the outbox in the same transaction, lists and statistics.
+ * Custom print jobs on the orders machinery: accepting model files, quoting, placing a job as
+ * an order of kind `print3d` with its own row beside it, status changes through the orders
+ * service, staff prices the customer accepts, cancellations of paid jobs that refund the
+ * payment, notification choices, lists and statistics.
  */
 export function createCustomOrdersService(deps: CustomOrdersServiceDeps) {
   const repository = createCustomOrdersRepository(deps.db);
-  const { settings } = deps;
-  const prefix = settings.numberPrefix;
+  const { settings, orders } = deps;
 
-  const numberOf = (id: number) => `${prefix}-${id + NUMBER_OFFSET}`;
   const toFile = (row: CustomOrderFileRecord): OrderFile => ({ ...row, measurements: JSON.parse(row.measurements) as MeshMeasurements });
-  const withFiles = async (row: CustomOrderRecord, executor = repository): Promise<CustomOrder> => ({
-    ...row,
-    number: numberOf(row.id),
-    files: (await executor.filesOf([row.id])).map(toFile),
-  });
-  const detailOf = async (row: CustomOrderRecord, executor = repository): Promise<CustomOrderDetail> => {
-    const quotes = await executor.quotesOf(row.id);
-    const auto = quotes.find((quote) => quote.breakdown !== null);
-    return {
-      ...(await withFiles(row, executor)),
-      history: await executor.historyOf(row.id),
-      quotes,
-      payments: await executor.paymentsOf(row.id),
-      autoQuote: auto?.breakdown ? (JSON.parse(auto.breakdown) as Quote) : undefined,
-    };
+  const compose = (order: Order, job: PrintJobRecord, files: readonly CustomOrderFileRecord[]): CustomOrder => {
+    const { order_id: _orderId, ...rest } = job;
+    return { ...order, ...rest, files: files.map(toFile) };
   };
 
-  const toStaff = (messages: readonly OutgoingMessage[], key: string): OutboxMessage[] =>
-    deps.staffChatIds().flatMap((chatId) =>
-      messages.map((message, index) => ({
-        chatId,
-        method: message.method,
-        payload: message.payload,
-        priority: 'high' as const,
-        dedupeKey: `custom_order:${key}:staff:${chatId}:${index}`,
-      })),
-    );
-
-  const wantsStatus = async (userId: number, status: string): Promise<boolean> => {
-    if (!(SUBSCRIBABLE_STATUSES as readonly string[]).includes(status)) return true;
-    return (await service.subscriptionsOf(userId)).includes(status as CustomOrderStatus);
+  /** The print job of `order`, read through `executor` (the caller's transaction, if any). */
+  const viewIn = async (executor: DbExecutor, order: Order): Promise<CustomOrder | undefined> => {
+    if (order.kind !== PRINT_KIND) return undefined;
+    const scoped = createCustomOrdersRepository(executor);
+    const job = await scoped.findJob(order.id);
+    return job ? compose(order, job, await scoped.filesOf([order.id])) : undefined;
   };
 
-  const load = async (orderId: number): Promise<CustomOrderRecord> => {
-    const row = await repository.findById(orderId);
-    if (!row) throw new CustomOrdersError('custom_orders.not_found', 'no such order', { orderId });
-    return row;
+  const load = async (orderId: number): Promise<CustomOrder> => {
+    const found = await service.get(orderId);
+    if (!found) throw new CustomOrdersError('custom_orders.not_found', 'no such order', { orderId });
+    return found;
   };
 
-  const parsePayload = (payload: string): { orderId: number; version: number } | undefined => {
-    const match = /^co:(\d{1,12}):(\d{1,6})$/.exec(payload);
-    return match ? { orderId: Number(match[1]), version: Number(match[2]) } : undefined;
+  const subscriptionsIn = async (executor: DbExecutor, userId: number): Promise<CustomOrderStatus[]> => {
+    const stored = await createCustomOrdersRepository(executor).subscriptionOf(userId);
+    if (stored === undefined) return [...SUBSCRIBABLE_STATUSES];
+    const list = JSON.parse(stored) as string[];
+    return SUBSCRIBABLE_STATUSES.filter((status) => list.includes(status));
+  };
+
+  /**
+   * The order's lines at `totalMinor`: the job with its copies, and, when the price does not
+   * divide evenly over them, a line with the remainder (a few minor units) so that the lines
+   * always add up to the price exactly.
+   */
+  const linesFor = (job: Pick<CustomOrder, 'technology' | 'material' | 'colour' | 'infill_percent' | 'quantity'>, totalMinor: number): OrderLineInput[] => {
+    const unit = Math.floor(totalMinor / job.quantity);
+    const rest = totalMinor - unit * job.quantity;
+    const lines: OrderLineInput[] = [{ kind: 'item', title: deps.texts.lineTitle(job).slice(0, 200), unitPriceMinor: unit, quantity: job.quantity }];
+    if (rest > 0) lines.push({ kind: 'fee', title: deps.texts.roundingTitle().slice(0, 200), unitPriceMinor: rest, quantity: 1 });
+    return lines;
+  };
+
+  /** Runs `work`, speaking of orders rules in this module's codes. */
+  const asPrintJob = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw translated(error);
+    }
   };
 
   const service = {
-    numberOf,
+    viewIn,
 
-    /** The order id a typed number (`p-1042`) stands for, if it has this studio's prefix. */
-    idOfNumber(raw: string): number | undefined {
-      const match = /^([A-Za-z]{1,4})-(\d{1,12})$/.exec(raw.trim());
-      if (!match || (match[1] as string).toUpperCase() !== prefix) return undefined;
-      const id = Number(match[2]) - NUMBER_OFFSET;
-      return id > 0 ? id : undefined;
+    /** {@link viewIn} with the automatic quote's breakdown, for the staff alert of a new order. */
+    async quotedViewIn(executor: DbExecutor, order: Order): Promise<(CustomOrder & { autoQuote: Quote | undefined }) | undefined> {
+      const job = await viewIn(executor, order);
+      if (!job) return undefined;
+      const auto = (await createCustomOrdersRepository(executor).quotesOf(order.id)).find((quote) => quote.breakdown !== null);
+      return { ...job, autoQuote: auto?.breakdown ? (JSON.parse(auto.breakdown) as Quote) : undefined };
     },
+
+    /** The payment reference of the order's current price. */
+    payRef: printRef,
 
     /**
      * Parses and measures a model file and keeps it as a draft of the customer's next order.
@@ -274,10 +289,11 @@ export function createCustomOrdersService(deps: CustomOrdersServiceDeps) {
     },
 
     /**
-     * Places the order. With an automatic quote the customer has seen and confirmed the price,
-     * so it goes new → quoted (system) → awaiting payment (customer) at once; a manual quote
-     * (asked for, or a model too large for every printer) stays `new` for staff. The order, its
-     * files, history, quote and the staff alert commit together.
+     * Places the job as an order of kind `print3d`. With an automatic quote the customer has
+     * seen and confirmed the price, so it goes new → quoted (system) → awaiting payment
+     * (customer) at once; a manual quote (asked for, or a model too large for every printer)
+     * stays `new`, priced 0 until staff set a price. The order, its line and history, the
+     * job's own row, its files and quote, and the staff alert commit together.
      */
     async placeOrder(input: PlaceOrderInput): Promise<CustomOrderDetail> {
       if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > settings.maxQuantity) {
@@ -290,66 +306,69 @@ export function createCustomOrdersService(deps: CustomOrdersServiceDeps) {
       const quote = service.quote(files, input);
       if (!quote) throw new CustomOrdersError('custom_orders.choice_unavailable', 'this material or colour is no longer offered');
       const manual = input.manualQuote || !quote.fitsBuildVolume;
-      const customer = { role: 'customer', id: input.userId } satisfies Actor;
-      const detail = await deps.db.transaction().execute(async (trx) => {
-        const scoped = createCustomOrdersRepository(trx);
-        const nowMs = deps.now();
-        const row = await scoped.insertOrder({
-          user_id: input.userId,
-          status: 'new',
-          currency: deps.currency,
-          total_minor: null,
-          quote_version: 0,
-          technology: input.technology,
-          material: input.material,
-          colour: input.colour,
-          infill_percent: quote.infillPercent,
-          quantity: input.quantity,
-          comment: input.comment,
-          deadline: input.deadline,
-          contact_name: input.contactName.slice(0, 200),
-          manual_quote: manual ? 1 : 0,
-          preview_file_id: input.previewFileId,
-          created_at: nowMs,
-          updated_at: nowMs,
-        });
-        if ((await scoped.attachFiles(row.id, input.userId, input.fileIds)) !== files.length) {
-          throw new CustomOrdersError('custom_orders.files_missing', 'the files of this order were taken by another order');
-        }
-        await recordChange(scoped, row.id, null, 'new', customer, manual ? 'manual quote requested' : null, nowMs);
-        await scoped.insertQuote({
-          order_id: row.id,
-          version: 1,
-          total_minor: quote.totalMinor,
-          breakdown: JSON.stringify(quote),
-          actor_type: 'system',
-          actor_id: null,
-          note: manual ? 'automatic estimate; staff to confirm' : null,
-          created_at: nowMs,
-          accepted_at: manual ? null : nowMs,
-        });
-        if (!manual) {
-          await scoped.updateQuote(row.id, 'new', { status: 'quoted', total_minor: quote.totalMinor, quote_version: 1 }, nowMs);
-          await recordChange(scoped, row.id, 'new', 'quoted', { role: 'system' }, null, nowMs);
-          await scoped.updateStatus(row.id, 'quoted', 'awaiting_payment', nowMs);
-          await recordChange(scoped, row.id, 'quoted', 'awaiting_payment', customer, null, nowMs);
-        }
-        const placed = await detailOf((await scoped.findById(row.id)) as CustomOrderRecord, scoped);
-        await enqueueOutbox(trx, toStaff(deps.notifications.staffNewOrder(placed), `${row.id}:new`), nowMs);
-        return placed;
-      });
-      return detail;
+      const customer: Actor = { role: 'customer', id: input.userId };
+      const locale = await deps.localeOf(input.userId);
+      const job = { technology: input.technology, material: input.material, colour: input.colour, infill_percent: quote.infillPercent, quantity: input.quantity };
+      const placed = await asPrintJob(() =>
+        orders.place(
+          {
+            kind: PRINT_KIND,
+            userId: input.userId,
+            currency: deps.currency,
+            lines: linesFor(job, manual ? 0 : quote.totalMinor),
+            contactName: input.contactName.slice(0, 200),
+            comment: input.comment?.slice(0, 1000) ?? null,
+            paymentMethod: 'online',
+          },
+          {
+            inTransaction: async (trx, order) => {
+              const scoped = createCustomOrdersRepository(trx);
+              const nowMs = deps.now();
+              await scoped.insertJob({
+                order_id: order.id,
+                ...job,
+                deadline: input.deadline,
+                manual_quote: manual ? 1 : 0,
+                quote_version: manual ? 0 : 1,
+                preview_file_id: input.previewFileId,
+              });
+              if ((await scoped.attachFiles(order.id, input.userId, input.fileIds)) !== files.length) {
+                throw new CustomOrdersError('custom_orders.files_missing', 'the files of this order were taken by another order');
+              }
+              await scoped.insertQuote({
+                order_id: order.id,
+                version: 1,
+                total_minor: quote.totalMinor,
+                breakdown: JSON.stringify(quote),
+                actor_type: 'system',
+                actor_id: null,
+                note: manual ? 'automatic estimate; staff to confirm' : null,
+                created_at: nowMs,
+                accepted_at: manual ? null : nowMs,
+              });
+              if (!manual) {
+                // The customer has just seen and confirmed this price in the chat: nobody needs telling.
+                await orders.transition(trx, order.id, 'quoted', { role: 'system' }, { locale, notify: false });
+                await orders.transition(trx, order.id, 'awaiting_payment', customer, { locale, notify: false });
+              }
+            },
+          },
+        ),
+      );
+      return (await service.detail(placed.id)) as CustomOrderDetail;
     },
 
     /** Remembers the preview's Telegram file id, for later alerts. */
-    setPreviewFileId: repository.setPreviewFileId,
+    async setPreviewFileId(orderId: number, fileId: string): Promise<void> {
+      await repository.setPreviewFileId(orderId, fileId);
+    },
 
     /**
      * Moves an order along the machine if `actor` may. Prices are set with
-     * {@link adjustQuote} and accepted with {@link acceptQuote}, not here. The change, its
-     * history row and the notifications (the customer when staff acted, filtered by their
-     * subscriptions; staff when the customer did) commit together. `expectedFrom` guards
-     * against a stale button: `custom_orders.status_changed` and nothing changes.
+     * {@link adjustQuote} and accepted with {@link acceptQuote}, not here. Staff stopping a
+     * paid order (to `refunded`, or `cancelled` as the panel may say it) refund it first:
+     * see {@link refundOrder}. `expectedFrom` guards against a stale button:
+     * `custom_orders.status_changed` and nothing changes.
      */
     async changeStatus(orderId: number, to: string, actor: Actor, options: { expectedFrom?: string; note?: string } = {}): Promise<CustomOrder> {
       const current = await load(orderId);
@@ -359,40 +378,60 @@ export function createCustomOrdersService(deps: CustomOrdersServiceDeps) {
       if (options.expectedFrom !== undefined && options.expectedFrom !== current.status) {
         throw new CustomOrdersError('custom_orders.status_changed', 'the order has moved since', { orderId, status: current.status });
       }
-      if (!isStatus(to) || to === 'quoted' || to === 'awaiting_payment' || !canTransition(current.status, to, actor.role)) {
-        throw new CustomOrdersError('custom_orders.transition_not_allowed', `${actor.role} cannot move an order from ${current.status} to ${to}`, {
-          orderId,
-          from: current.status,
-          to,
-        });
+      if (actor.role === 'staff' && isPaidStatus(current.status) && (to === 'refunded' || to === 'cancelled')) {
+        return (await service.refundOrder(orderId, actor, { expectedFrom: current.status, note: options.note })).order;
       }
-      const locale = await deps.localeOf(current.user_id);
-      const notifyCustomer = actor.role === 'staff' && (await wantsStatus(current.user_id, to));
-      return deps.db.transaction().execute(async (trx) => {
-        const scoped = createCustomOrdersRepository(trx);
-        const nowMs = deps.now();
-        if (!(await scoped.updateStatus(orderId, current.status, to, nowMs))) {
-          throw new CustomOrdersError('custom_orders.status_changed', 'the order has moved since', { orderId });
-        }
-        await recordChange(scoped, orderId, current.status, to, actor, options.note ?? null, nowMs);
-        const order = await withFiles({ ...current, status: to, updated_at: nowMs }, scoped);
-        const messages: OutboxMessage[] = [];
-        if (notifyCustomer) {
-          const text = deps.notifications.customerStatusChanged(order, locale, options.note);
-          messages.push({ chatId: order.user_id, ...text, priority: 'high', dedupeKey: `custom_order:${orderId}:status:${to}:customer` });
-        }
-        if (actor.role === 'customer' && to === 'cancelled') {
-          messages.push(...toStaff([deps.notifications.staffEvent(order, 'cancelled', {})], `${orderId}:status:${to}`));
-        }
-        await enqueueOutbox(trx, messages, nowMs);
-        return order;
-      });
+      if (to === 'quoted' || to === 'awaiting_payment') {
+        throw new CustomOrdersError('custom_orders.transition_not_allowed', `${to} is reached by giving or accepting a price`, { orderId, from: current.status, to });
+      }
+      await asPrintJob(() => orders.changeStatus(orderId, to, actor, { expectedFrom: current.status, note: options.note }));
+      return load(orderId);
     },
 
     /**
-     * Staff set a price (first one for a manual quote, or a correction). The order goes to
-     * `quoted` and the customer is asked to accept; an invoice for the old price is no longer
-     * honoured, because payments are checked against the current quote version.
+     * Staff stop a paid order and give the money back. When a payment paid it, that payment
+     * is refunded through the payments module (Stars go back through Telegram), and the
+     * refund moves the order to `refunded` in its own transaction, with the customer's
+     * notification; a second press finds the order refunded and changes nothing. An order
+     * marked paid by hand is marked refunded, the money going back the same way.
+     * `refundPending` is true while Telegram has not confirmed yet (Lavka keeps trying).
+     */
+    async refundOrder(orderId: number, actor: Actor, options: { expectedFrom?: string; note?: string } = {}): Promise<{ order: CustomOrder; refundPending: boolean }> {
+      const current = await load(orderId);
+      if (options.expectedFrom !== undefined && options.expectedFrom !== current.status) {
+        throw new CustomOrdersError('custom_orders.status_changed', 'the order has moved since', { orderId, status: current.status });
+      }
+      if (actor.role !== 'staff' || !isPaidStatus(current.status)) {
+        throw new CustomOrdersError('custom_orders.transition_not_allowed', `an order that is ${current.status} cannot be refunded`, { orderId, from: current.status, to: 'refunded' });
+      }
+      if (current.payment_id === null) {
+        await asPrintJob(() => orders.changeStatus(orderId, 'refunded', actor, { expectedFrom: current.status, note: options.note }));
+        return { order: await load(orderId), refundPending: false };
+      }
+      let refundPending = false;
+      try {
+        await deps.payments.refund(current.payment_id, { type: 'admin', id: actor.id });
+      } catch (error) {
+        if (isPaymentsError(error, 'payments.refund_failed') && error.details.retrying === true) {
+          refundPending = true;
+        } else if (isPaymentsError(error, 'payments.already_handled') || isPaymentsError(error, 'payments.not_refundable')) {
+          // Another press (or another staff member) is refunding it right now, or did.
+          const now = await load(orderId);
+          throw new CustomOrdersError('custom_orders.status_changed', 'the order is being refunded already', { orderId, status: now.status });
+        } else if (isPaymentsError(error)) {
+          // Telegram refused for good: the payments module alerted staff to settle it by hand.
+          throw new CustomOrdersError('custom_orders.refund_failed', error.message, { orderId, paymentId: current.payment_id, reason: error.code });
+        } else {
+          throw translated(error);
+        }
+      }
+      return { order: await load(orderId), refundPending };
+    },
+
+    /**
+     * Staff set a price (first one for a manual quote, or a correction). The order's line and
+     * total are rewritten, it goes to `quoted`, and the customer is asked to accept; an
+     * invoice for the old price is no longer honoured, because payments name the quote version.
      */
     async adjustQuote(orderId: number, totalMinor: number, actor: Actor, options: { note?: string; expectedVersion?: number } = {}): Promise<CustomOrder> {
       if (!Number.isSafeInteger(totalMinor) || totalMinor <= 0) {
@@ -406,30 +445,35 @@ export function createCustomOrdersService(deps: CustomOrdersServiceDeps) {
         throw new CustomOrdersError('custom_orders.quote_outdated', 'the price has changed since', { version: current.quote_version });
       }
       const locale = await deps.localeOf(current.user_id);
-      return deps.db.transaction().execute(async (trx) => {
-        const scoped = createCustomOrdersRepository(trx);
-        const nowMs = deps.now();
-        const version = Math.max(current.quote_version, (await scoped.quotesOf(orderId)).at(-1)?.version ?? 0) + 1;
-        if (!(await scoped.updateQuote(orderId, current.status, { status: 'quoted', total_minor: totalMinor, quote_version: version }, nowMs))) {
-          throw new CustomOrdersError('custom_orders.status_changed', 'the order has moved since', { orderId });
-        }
-        await scoped.insertQuote({
-          order_id: orderId,
-          version,
-          total_minor: totalMinor,
-          breakdown: null,
-          actor_type: actor.role,
-          actor_id: actor.id === undefined ? null : String(actor.id),
-          note: options.note ?? null,
-          created_at: nowMs,
-          accepted_at: null,
-        });
-        if (current.status !== 'quoted') await recordChange(scoped, orderId, current.status, 'quoted', actor, options.note ?? null, nowMs);
-        const order = await withFiles({ ...current, status: 'quoted', total_minor: totalMinor, quote_version: version, updated_at: nowMs }, scoped);
-        const text = deps.notifications.customerNewQuote(order, locale, options.note);
-        await enqueueOutbox(trx, { chatId: order.user_id, ...text, priority: 'high', dedupeKey: `custom_order:${orderId}:quote:${version}:customer` }, nowMs);
-        return order;
-      });
+      return asPrintJob(() =>
+        deps.db.transaction().execute(async (trx) => {
+          const scoped = createCustomOrdersRepository(trx);
+          const nowMs = deps.now();
+          const version = Math.max(current.quote_version, await scoped.lastQuoteVersion(orderId)) + 1;
+          if (!(await scoped.moveQuoteVersion(orderId, current.quote_version, version))) {
+            throw new CustomOrdersError('custom_orders.quote_outdated', 'the price has changed since', { orderId });
+          }
+          await scoped.insertQuote({
+            order_id: orderId,
+            version,
+            total_minor: totalMinor,
+            breakdown: null,
+            actor_type: actor.role,
+            actor_id: actor.id === undefined ? null : String(actor.id),
+            note: options.note?.slice(0, 500) ?? null,
+            created_at: nowMs,
+            accepted_at: null,
+          });
+          const repriced = await orders.reprice(trx, orderId, linesFor(current, totalMinor), QUOTABLE_STATUSES);
+          // Back to `quoted` tells the customer through the orders service (a new price always goes).
+          const moved = current.status === 'quoted' ? repriced : await orders.transition(trx, orderId, 'quoted', actor, { expectedFrom: current.status, note: options.note, locale });
+          const order = await viewIn(trx, moved);
+          if (!order) throw new CustomOrdersError('custom_orders.not_found', 'no such order', { orderId });
+          // Already waiting for an answer: no status changes, so the new price is told directly.
+          if (current.status === 'quoted') await orders.notifyCustomer(trx, order, deps.texts.newPrice(order, locale, options.note), `quote:${version}`);
+          return order;
+        }),
+      );
     },
 
     /** The customer accepts the current price (`version` guards against an older message): → awaiting payment. */
@@ -439,143 +483,77 @@ export function createCustomOrdersService(deps: CustomOrdersServiceDeps) {
       if (current.quote_version !== version) {
         throw new CustomOrdersError('custom_orders.quote_outdated', 'the price has changed since', { version: current.quote_version });
       }
-      if (current.status !== 'quoted' || current.total_minor === null) {
+      if (current.status !== 'quoted' || current.quote_version === 0) {
         throw new CustomOrdersError('custom_orders.transition_not_allowed', `the order is ${current.status}`, { status: current.status });
       }
-      return deps.db.transaction().execute(async (trx) => {
-        const scoped = createCustomOrdersRepository(trx);
-        const nowMs = deps.now();
-        if (!(await scoped.updateStatus(orderId, 'quoted', 'awaiting_payment', nowMs))) {
-          throw new CustomOrdersError('custom_orders.status_changed', 'the order has moved since', { orderId });
-        }
-        await scoped.markQuoteAccepted(orderId, version, nowMs);
-        await recordChange(scoped, orderId, 'quoted', 'awaiting_payment', { role: 'customer', id: userId }, null, nowMs);
-        const order = await withFiles({ ...current, status: 'awaiting_payment', updated_at: nowMs }, scoped);
-        await enqueueOutbox(trx, toStaff([deps.notifications.staffEvent(order, 'accepted', {})], `${orderId}:accepted:${version}`), nowMs);
-        return order;
-      });
-    },
-
-    /** What a Telegram Stars invoice for the order says; only while it awaits payment. */
-    async invoiceFor(orderId: number, userId: number): Promise<{ order: CustomOrder; stars: number; payload: string }> {
-      const row = await load(orderId);
-      if (row.user_id !== userId) throw new CustomOrdersError('custom_orders.not_found', 'no such order', { orderId });
-      if (row.status !== 'awaiting_payment' || row.total_minor === null) {
-        throw new CustomOrdersError('custom_orders.not_awaiting_payment', `the order is ${row.status}`, { status: row.status });
-      }
-      return {
-        order: await withFiles(row),
-        stars: starsForAmount(row.total_minor, row.currency, settings.stars.unitsPerStar),
-        payload: `${INVOICE_PAYLOAD_PREFIX}${row.id}:${row.quote_version}`,
-      };
-    },
-
-    /**
-     * Re-checks an order when Telegram asks whether to take the money: it must still await
-     * payment, at the price and quote version the invoice was made for, by the same customer.
-     */
-    async checkPreCheckout(query: { payload: string; userId: number; currency: string; totalAmount: number }): Promise<{ ok: true } | { ok: false; code: string }> {
-      const parsed = parsePayload(query.payload);
-      const row = parsed ? await repository.findById(parsed.orderId) : undefined;
-      if (!parsed || !row || row.user_id !== query.userId) return { ok: false, code: 'custom_orders.not_found' };
-      // A new price is the likelier reason the order left "awaiting payment", so it is named first.
-      if (row.quote_version !== parsed.version) return { ok: false, code: 'custom_orders.quote_outdated' };
-      if (row.status !== 'awaiting_payment' || row.total_minor === null) return { ok: false, code: 'custom_orders.not_awaiting_payment' };
-      const stars = starsForAmount(row.total_minor, row.currency, settings.stars.unitsPerStar);
-      if (query.currency !== 'XTR' || query.totalAmount !== stars) return { ok: false, code: 'custom_orders.amount_mismatch' };
-      return { ok: true };
-    },
-
-    /**
-     * Records a successful payment once per charge id (UNIQUE) and, if the order still awaits
-     * it at that price, marks it paid in the same transaction. Money that arrives for an order
-     * that moved meanwhile is still recorded, and staff are told to sort it out.
-     */
-    async recordPayment(payment: {
-      payload: string;
-      userId: number;
-      chargeId: string;
-      providerChargeId: string | null;
-      currency: string;
-      totalAmount: number;
-    }): Promise<{ order: CustomOrder; duplicate: boolean; applied: boolean }> {
-      const parsed = parsePayload(payment.payload);
-      if (!parsed) throw new CustomOrdersError('custom_orders.not_found', 'not a custom-order payment', { payload: payment.payload });
-      const current = await load(parsed.orderId);
-      try {
-        return await deps.db.transaction().execute(async (trx) => {
+      const locale = await deps.localeOf(userId);
+      return asPrintJob(() =>
+        deps.db.transaction().execute(async (trx) => {
           const scoped = createCustomOrdersRepository(trx);
-          const nowMs = deps.now();
-          if (await scoped.findPaymentByCharge(payment.chargeId)) return { order: await withFiles(current, scoped), duplicate: true, applied: false };
-          await scoped.insertPayment({
-            order_id: current.id,
-            user_id: payment.userId,
-            provider: 'telegram_stars',
-            charge_id: payment.chargeId,
-            provider_charge_id: payment.providerChargeId,
-            currency: payment.currency,
-            amount: payment.totalAmount,
-            quote_version: parsed.version,
-            created_at: nowMs,
-          });
-          const expected = current.total_minor === null ? undefined : starsForAmount(current.total_minor, current.currency, settings.stars.unitsPerStar);
-          const applies =
-            current.status === 'awaiting_payment' && current.quote_version === parsed.version && payment.currency === 'XTR' && payment.totalAmount === expected;
-          if (applies && (await scoped.updateStatus(current.id, 'awaiting_payment', 'paid', nowMs))) {
-            await recordChange(scoped, current.id, 'awaiting_payment', 'paid', { role: 'system' }, `${payment.currency} ${payment.totalAmount}`, nowMs);
-            const order = await withFiles({ ...current, status: 'paid', updated_at: nowMs }, scoped);
-            await enqueueOutbox(trx, toStaff([deps.notifications.staffEvent(order, 'paid', { amount: payment.totalAmount, currency: payment.currency })], `${current.id}:paid:${payment.chargeId}`), nowMs);
-            return { order, duplicate: false, applied: true };
+          // Claims the price: a new one set at this moment makes one of the two fail.
+          if (!(await scoped.moveQuoteVersion(orderId, version, version))) {
+            throw new CustomOrdersError('custom_orders.quote_outdated', 'the price has changed since', { orderId });
           }
-          const order = await withFiles(current, scoped);
-          await enqueueOutbox(
-            trx,
-            toStaff([deps.notifications.staffEvent(order, 'payment_unexpected', { amount: payment.totalAmount, currency: payment.currency })], `${current.id}:unexpected:${payment.chargeId}`),
-            nowMs,
-          );
-          return { order, duplicate: false, applied: false };
-        });
-      } catch (error) {
-        // Another instance recorded the same charge between our check and insert.
-        if (isUniqueViolation(error)) return { order: await withFiles(await load(parsed.orderId)), duplicate: true, applied: false };
-        throw error;
-      }
+          await scoped.markQuoteAccepted(orderId, version, deps.now());
+          // Staff hear that the customer accepted through the orders service's staff notice.
+          const order = await orders.transition(trx, orderId, 'awaiting_payment', { role: 'customer', id: userId }, { expectedFrom: 'quoted', locale });
+          return (await viewIn(trx, order)) as CustomOrder;
+        }),
+      );
     },
 
     /** Sends the customer a message from staff about their order, through the outbox. */
     async messageCustomer(orderId: number, text: string): Promise<CustomOrder> {
-      const row = await load(orderId);
+      const order = await load(orderId);
       const trimmed = text.trim().slice(0, 3000);
       if (!trimmed) throw new CustomOrdersError('custom_orders.empty_message', 'the message is empty');
-      const locale = await deps.localeOf(row.user_id);
-      const order = await withFiles(row);
-      await enqueueOutbox(deps.db, { chatId: row.user_id, ...deps.notifications.customerMessage(order, locale, trimmed), priority: 'high' }, deps.now());
+      const locale = await deps.localeOf(order.user_id);
+      await orders.notifyCustomer(deps.db, order, deps.texts.staffMessage(order, locale, trimmed));
       return order;
     },
 
+    /** A print job by its order id; undefined for an unknown id or an order of another kind. */
     async get(orderId: number): Promise<CustomOrder | undefined> {
-      const row = await repository.findById(orderId);
-      return row ? withFiles(row) : undefined;
+      const order = await orders.get(orderId);
+      return order ? viewIn(deps.db, order) : undefined;
     },
 
+    /** A print job with its history (orders), quotes, payments (payments module) and the automatic quote. */
     async detail(orderId: number): Promise<CustomOrderDetail | undefined> {
-      const row = await repository.findById(orderId);
-      return row ? detailOf(row) : undefined;
-    },
-
-    /** Orders matching a filter, newest first, one page, with their files. */
-    async list(filter: CustomOrderFilter, page: number, pageSize: number): Promise<{ orders: CustomOrder[]; window: PageWindow }> {
-      const window = pageWindow(await repository.count(filter), page, pageSize);
-      const rows = await repository.list(filter, window.offset, window.limit);
-      const files = await repository.filesOf(rows.map((row) => row.id));
+      const order = await orders.detail(orderId);
+      const job = order ? await viewIn(deps.db, order) : undefined;
+      if (!order || !job) return undefined;
+      const quotes = await repository.quotesOf(orderId);
+      const auto = quotes.find((quote) => quote.breakdown !== null);
+      // One payment reference per price: every version the order had may have been paid or tried.
+      const versions = [...new Set([job.quote_version, ...quotes.map((quote) => quote.version)])].filter((version) => version > 0);
+      const payments: PaymentRecord[] = [];
+      for (const version of versions) payments.push(...(await deps.payments.listForPurpose(deps.purpose, printRef({ id: orderId, quote_version: version }))));
       return {
-        orders: rows.map((row) => ({ ...row, number: numberOf(row.id), files: files.filter((file) => file.order_id === row.id).map(toFile) })),
-        window,
+        ...job,
+        history: order.history,
+        quotes,
+        payments: payments.sort((a, b) => a.id - b.id),
+        autoQuote: auto?.breakdown ? (JSON.parse(auto.breakdown) as Quote) : undefined,
       };
     },
 
-    /** Where `role` may move the order next with a plain status change. */
-    nextStatuses(order: Pick<CustomOrderRecord, 'status'>, role: ActorRole): CustomOrderStatus[] {
+    /** Print jobs matching a filter, newest first, one page, with their files. */
+    async list(filter: CustomOrderFilter, page: number, pageSize: number): Promise<{ orders: CustomOrder[]; window: PageWindow }> {
+      const listed = await orders.list({ kind: PRINT_KIND, userId: filter.userId, statuses: filter.statuses, fromMs: filter.fromMs, toMs: filter.toMs }, page, pageSize);
+      const ids = listed.orders.map((order) => order.id);
+      const jobs = await repository.jobsOf(ids);
+      const files = await repository.filesOf(ids);
+      const composed: CustomOrder[] = [];
+      for (const order of listed.orders) {
+        const job = jobs.find((item) => item.order_id === order.id);
+        if (job) composed.push(compose(order, job, files.filter((file) => file.order_id === order.id)));
+      }
+      return { orders: composed, window: listed.window };
+    },
+
+    /** Where `role` may move the order next with a plain status change (prices have their own steps). */
+    nextStatuses(order: Pick<CustomOrder, 'status'>, role: ActorRole): CustomOrderStatus[] {
       return nextStatuses(order.status, role).filter((status) => status !== 'quoted' && status !== 'awaiting_payment');
     },
 
@@ -588,11 +566,20 @@ export function createCustomOrdersService(deps: CustomOrdersServiceDeps) {
     },
 
     /** Statuses the customer hears about (all subscribable ones until they choose). */
-    async subscriptionsOf(userId: number): Promise<CustomOrderStatus[]> {
-      const stored = await repository.subscriptionOf(userId);
-      if (stored === undefined) return [...SUBSCRIBABLE_STATUSES];
-      const list = JSON.parse(stored) as string[];
-      return SUBSCRIBABLE_STATUSES.filter((status) => list.includes(status));
+    subscriptionsOf(userId: number): Promise<CustomOrderStatus[]> {
+      return subscriptionsIn(deps.db, userId);
+    },
+
+    /**
+     * The `/subscribe` rule the orders service applies to print jobs: the customer hears about
+     * what staff did, as they chose; a new price, a cancellation by staff and a refund always
+     * go. What the customer did, or a payment did, they saw happen in the chat.
+     */
+    async notifiesCustomer(executor: DbExecutor, order: Order, change: OrderChange): Promise<boolean> {
+      if (change.to === 'refunded') return true;
+      if (change.actor.role !== 'staff') return false;
+      if (!(SUBSCRIBABLE_STATUSES as readonly string[]).includes(change.to)) return true;
+      return (await subscriptionsIn(executor, order.user_id)).includes(change.to as CustomOrderStatus);
     },
 
     /** Turns notifications about one status on or off; returns the new list. */
@@ -606,25 +593,25 @@ export function createCustomOrdersService(deps: CustomOrdersServiceDeps) {
       return SUBSCRIBABLE_STATUSES.filter((item) => next.includes(item));
     },
 
-    /** Orders by status, and orders, paid orders, revenue and money received today, in 7 and 30 days. */
+    /** Orders by status, and orders, paid orders, their revenue and money received today, in 7 and 30 days. */
     async stats(): Promise<CustomOrderStats> {
       const nowMs = deps.now();
       const dayMs = 24 * 3600_000;
       const periods: CustomOrderStats['periods'] = [];
       for (const [key, fromMs] of [
-        ['today', deps.startOfDayMs(nowMs)],
+        ['today', startOfDayMs(nowMs, deps.timeZone())],
         ['7d', nowMs - 7 * dayMs],
         ['30d', nowMs - 30 * dayMs],
       ] as const) {
         periods.push({
           key,
-          orders: await repository.count({ fromMs }),
-          paidOrders: await repository.count({ fromMs, statuses: PAID_STATUSES }),
-          revenue: await repository.totalsByCurrency({ fromMs, statuses: PAID_STATUSES }),
-          received: await repository.paymentsByCurrency(fromMs),
+          orders: await orders.count({ kind: PRINT_KIND, fromMs }),
+          paidOrders: await orders.count({ kind: PRINT_KIND, fromMs, statuses: PAID_STATUSES }),
+          revenue: await orders.totals({ kind: PRINT_KIND, fromMs, statuses: PAID_STATUSES }),
+          received: (await deps.payments.paidSince(fromMs, deps.purpose)).map((item) => ({ currency: item.currency, amount: item.totalMinor, count: item.count })),
         });
       }
-      return { byStatus: await repository.countByStatus({}), periods };
+      return { byStatus: await orders.countByStatus({ kind: PRINT_KIND }), periods };
     },
 
     /** Deletes draft files of orders never placed. */
@@ -633,26 +620,6 @@ export function createCustomOrdersService(deps: CustomOrdersServiceDeps) {
     },
   };
   return service;
-}
-
-async function recordChange(
-  scoped: ReturnType<typeof createCustomOrdersRepository>,
-  orderId: number,
-  from: string | null,
-  to: string,
-  actor: Actor,
-  note: string | null,
-  nowMs: number,
-): Promise<void> {
-  await scoped.insertStatusChange({
-    order_id: orderId,
-    from_status: from,
-    to_status: to,
-    actor_type: actor.role,
-    actor_id: actor.id === undefined ? null : String(actor.id),
-    note: note?.slice(0, 500) ?? null,
-    at: nowMs,
-  });
 }
 
 /** The custom-orders service's shape. */

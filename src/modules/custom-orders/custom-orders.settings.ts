@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
+import { MAX_LINE_QUANTITY } from '../orders/orders.service.ts';
 
 /** A name in each language, or one name for all. */
 const localisedSchema = z.union([z.string().min(1).max(64), z.partialRecord(z.enum(SUPPORTED_LOCALES), z.string().min(1).max(64))]);
@@ -80,12 +81,21 @@ export const customOrdersSettingsSchema = z
     quantityDiscounts: z.array(z.object({ from: z.number().int().min(2), percent: z.number().min(0).max(90) })).default([]),
     /** Quantities offered as buttons; any other number up to `maxQuantity` can be typed. */
     quantities: z.array(z.number().int().min(1)).min(1).max(8).default([1, 2, 5, 10]),
-    maxQuantity: z.number().int().min(1).max(10_000).default(100),
+    /** Copies of one order; an order line holds at most 999 units. */
+    maxQuantity: z.number().int().min(1).max(MAX_LINE_QUANTITY).default(100),
     /**
-     * Telegram Stars invoices: one Star is worth this many whole units of the business
-     * currency; the Star price is rounded up.
+     * Paying in Telegram Stars through the payments module: one Star is worth this many whole
+     * units of the business currency (the Star price is rounded up); jobs costing more Stars
+     * than `maxStars` are offered the other methods only.
      */
-    stars: z.object({ unitsPerStar: z.number().positive() }).default({ unitsPerStar: 1 }),
+    stars: z
+      .object({ unitsPerStar: z.number().positive(), maxStars: z.number().int().min(1).max(1_000_000).default(10_000) })
+      .default({ unitsPerStar: 1, maxStars: 10_000 }),
+    /**
+     * The payments methods print jobs may be paid with (`stars`, `card`, `qr`, `heleket`,
+     * `manual`), among those `settings.payments` configures; empty: all of them.
+     */
+    paymentMethods: z.array(z.string().regex(/^[a-z0-9_.]{1,24}$/)).max(20).default([]),
     technologies: z.array(technologySchema).min(1),
     materials: z.array(materialSchema).min(1),
   })

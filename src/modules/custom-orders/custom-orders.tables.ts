@@ -1,33 +1,28 @@
 import type { Generated, Selectable } from 'kysely';
 import type { EpochMs, Flag } from '../../db/schema.ts';
 
-/** A custom order: what to print, how, the current price and where it is in its life. */
+/**
+ * What only a print job has, beside its order (`orders.id`, kind `print3d`): the order row
+ * holds the number, customer, status, price, contact and comment, its lines and history live
+ * with the orders module; this row holds how to print it and which quote is current.
+ */
 export interface CustomOrdersTable {
-  id: Generated<number>;
-  user_id: number;
-  /** One of `CUSTOM_ORDER_STATUSES`. */
-  status: string;
-  currency: string;
-  /** The current price in minor units; null while staff have to quote by hand. */
-  total_minor: number | null;
-  /** Version of the current quote (custom_order_quotes.version); 0 before any quote. */
-  quote_version: number;
+  /** The order (orders.id); one row per print job. */
+  order_id: number;
   technology: string;
   material: string;
   colour: string;
   /** FDM infill in percent; null for solid technologies. */
   infill_percent: number | null;
   quantity: number;
-  comment: string | null;
   /** Wanted by, `YYYY-MM-DD` in the business time zone. */
   deadline: string | null;
-  contact_name: string;
   /** The customer asked for a manual quote, or a model is larger than every printer. */
   manual_quote: Flag;
+  /** Version of the current price (custom_order_quotes.version); 0 while staff have to quote by hand. */
+  quote_version: number;
   /** Telegram file_id of the coloured preview sent with the summary (re-used in staff alerts). */
   preview_file_id: string | null;
-  created_at: EpochMs;
-  updated_at: EpochMs;
 }
 
 /**
@@ -36,6 +31,7 @@ export interface CustomOrdersTable {
  */
 export interface CustomOrderFilesTable {
   id: Generated<number>;
+  /** The order (orders.id) once placed; null for a draft. */
   order_id: number | null;
   user_id: number;
   file_name: string;
@@ -59,6 +55,7 @@ export interface CustomOrderFileDataTable {
 /** Every price an order was given: the automatic quote, then each staff adjustment. */
 export interface CustomOrderQuotesTable {
   id: Generated<number>;
+  /** The order (orders.id). */
   order_id: number;
   version: number;
   total_minor: number;
@@ -71,34 +68,6 @@ export interface CustomOrderQuotesTable {
   accepted_at: EpochMs | null;
 }
 
-/** Every status change of an order, with who made it and when. */
-export interface CustomOrderStatusHistoryTable {
-  id: Generated<number>;
-  order_id: number;
-  from_status: string | null;
-  to_status: string;
-  actor_type: string;
-  actor_id: string | null;
-  note: string | null;
-  at: EpochMs;
-}
-
-/** A payment received for an order, keyed on the provider's charge id (recorded once). */
-export interface CustomOrderPaymentsTable {
-  id: Generated<number>;
-  order_id: number;
-  user_id: number;
-  /** `telegram_stars` until the payments module provides providers. */
-  provider: string;
-  charge_id: string;
-  provider_charge_id: string | null;
-  currency: string;
-  amount: number;
-  /** The quote the customer paid for. */
-  quote_version: number;
-  created_at: EpochMs;
-}
-
 /** Which status changes a customer wants to hear about (`/subscribe`); no row = all. */
 export interface CustomOrderSubscriptionsTable {
   user_id: number;
@@ -107,16 +76,12 @@ export interface CustomOrderSubscriptionsTable {
   updated_at: EpochMs;
 }
 
-/** An order row as read. */
-export type CustomOrderRecord = Selectable<CustomOrdersTable>;
+/** A print job's own row as read. */
+export type PrintJobRecord = Selectable<CustomOrdersTable>;
 /** A file row as read (without its bytes). */
 export type CustomOrderFileRecord = Selectable<CustomOrderFilesTable>;
 /** A quote row as read. */
 export type CustomOrderQuoteRecord = Selectable<CustomOrderQuotesTable>;
-/** A status change as read. */
-export type CustomOrderStatusChange = Selectable<CustomOrderStatusHistoryTable>;
-/** A payment as read. */
-export type CustomOrderPaymentRecord = Selectable<CustomOrderPaymentsTable>;
 
 declare module '../../db/schema.ts' {
   interface Database {
@@ -124,8 +89,6 @@ declare module '../../db/schema.ts' {
     custom_order_files: CustomOrderFilesTable;
     custom_order_file_data: CustomOrderFileDataTable;
     custom_order_quotes: CustomOrderQuotesTable;
-    custom_order_status_history: CustomOrderStatusHistoryTable;
-    custom_order_payments: CustomOrderPaymentsTable;
     custom_order_subscriptions: CustomOrderSubscriptionsTable;
   }
 }

@@ -62,7 +62,7 @@ export const module: LavkaModule = {
     const documents = createDocumentsService({
       db: deps.database.db,
       now: deps.now,
-      timeZone: business.timeZone,
+      timeZone: () => business.timeZone,
       businessName: business.name,
       settings,
       i18n: deps.i18n,
@@ -81,7 +81,7 @@ export const module: LavkaModule = {
       certificateKinds: settings.certificateKinds,
       isRegistered: async (userId) => (await patients.get(userId)) !== undefined,
       staffChatIds,
-      timeZone: business.timeZone,
+      timeZone: () => business.timeZone,
     });
     return {
       service: documents,

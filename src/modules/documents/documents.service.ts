@@ -57,7 +57,8 @@ export type DownloadFile = { document: DocumentSummary; fileName: string } & ({ 
 export interface DocumentsServiceDeps {
   db: Db;
   now(): number;
-  timeZone: string;
+  /** The business time zone now (the owner may change it while Lavka runs). */
+  timeZone(): string;
   businessName: string;
   settings: DocumentsSettings;
   i18n: Translator;
@@ -108,7 +109,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       { label: t('documents-pdf-service'), value: view.serviceTitle },
       { label: t('documents-pdf-doctor'), value: `${view.doctorName}, ${view.doctorSpecialty}` },
       { label: t('documents-pdf-branch'), value: `${view.branchTitle}, ${view.branchAddress}` },
-      { label: t('documents-pdf-time'), value: formatVisitTime(appointment.starts_at, locale, deps.timeZone) },
+      { label: t('documents-pdf-time'), value: formatVisitTime(appointment.starts_at, locale, deps.timeZone()) },
       { label: t('documents-pdf-price'), value: formatMoney(appointment.price_minor, appointment.currency, locale) },
       { label: t('documents-pdf-paid'), value: formatMoney(appointment.paid_minor, appointment.currency, locale) },
       { label: t('documents-pdf-status'), value: t(`booking-status-${appointment.status.replace('_', '-')}`) },
@@ -119,7 +120,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       business: deps.businessName,
       rows,
       notes: [t('documents-pdf-note-arrive'), t('documents-pdf-note-cancel')],
-      issued: t('documents-pdf-issued', { time: formatLocalDateTime(nowMs, deps.timeZone) }),
+      issued: t('documents-pdf-issued', { time: formatLocalDateTime(nowMs, deps.timeZone()) }),
       createdAt: new Date(nowMs),
     });
   };

@@ -37,7 +37,7 @@ export const module: LavkaModule = {
     const feedback = createFeedbackService({
       db: deps.database.db,
       now: deps.now,
-      timeZone: deps.config.business.timeZone,
+      timeZone: () => deps.config.business.timeZone,
       settings,
       i18n: deps.i18n,
       booking,

@@ -43,7 +43,8 @@ export function scoreData(appointmentId: number, score: number): string {
 export interface FeedbackServiceDeps {
   db: Db;
   now(): number;
-  timeZone: string;
+  /** The business time zone now (the owner may change it while Lavka runs). */
+  timeZone(): string;
   settings: FeedbackSettings;
   i18n: Translator;
   booking: BookingService;
@@ -80,7 +81,7 @@ export function createFeedbackService(deps: FeedbackServiceDeps) {
       service: view.serviceTitle,
       doctor: view.doctorName,
       branch: view.branchTitle,
-      time: formatVisitTime(appointment.starts_at, deps.staffLocale, deps.timeZone),
+      time: formatVisitTime(appointment.starts_at, deps.staffLocale, deps.timeZone()),
       comment: feedback.comment ?? '',
     });
   };

@@ -1,6 +1,7 @@
 import type { LavkaModule } from '../module.ts';
 import { createGateGuard } from './gate.bot.ts';
 import { createGateService, gateSettingsSchema, type GateService } from './gate.service.ts';
+import { gateSettingsSection } from './gate.settings.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -22,6 +23,8 @@ export const module: LavkaModule = {
     return {
       service: gate,
       guard: createGateGuard({ gate, config: deps.config, enabledModules: new Set(deps.config.modules) }),
+      // The owner edits the channel list in the panel; the config file's list is the default.
+      settings: [gateSettingsSection({ gate, configured: settings.channels })],
     };
   },
 };

@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
+import type { Locale } from '../../config/business.ts';
 import { formatMoney } from '../../config/money.ts';
 import type { BotContext } from '../../telegram/context.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
@@ -15,6 +16,22 @@ import { OrdersError, type Order, type OrdersService } from './orders.service.ts
 /** Orders per page of `/my_orders`. */
 const MY_ORDERS_PAGE_SIZE = 5;
 
+/**
+ * How a module that brings its own kind of order (custom print jobs) shows it on the orders
+ * screens: the customer keeps one list of everything they ordered, and each order opens the
+ * card of the module that knows it (files, quotes, its own buttons).
+ */
+export interface OrderKindScreens {
+  /** A status of this kind in the reader's language. */
+  statusLabel(status: string, locale: Locale): string;
+  /** Callback data opening the kind's own card of order `orderId` for its customer, from page `page` of their list. */
+  customerCardData(orderId: number, page: number): string;
+  /** Answers `/track_order` with the kind's card: the customer's own, or the staff card for staff. */
+  track(ctx: BotContext, order: Order): Promise<void>;
+  /** Lines the kind adds to `/stats`, in the reader's language. */
+  stats?(locale: Locale): Promise<string[]>;
+}
+
 /** Dependencies of the orders composer. */
 export interface OrdersComposerDeps {
   orders: OrdersService;
@@ -22,10 +39,13 @@ export interface OrdersComposerDeps {
   /** Paying for orders online; offline (pay on delivery) while the payments module is off. */
   payments: OrderPayments;
   i18n: Translator;
-  timeZone: string;
+  /** The business time zone, read at use time: the owner may change it while Lavka runs. */
+  timeZone(): string;
   now(): number;
-  /** The kind of order this deployment's customers place (`shop`). */
+  /** The kind of order the shop's customers place here (`shop`): the kind paid through the `order` purpose. */
   kind: string;
+  /** Screens of the other kinds of order, by kind; filled by their modules as they are set up. */
+  screens: ReadonlyMap<string, OrderKindScreens>;
   /** The business currency, for zero amounts. */
   currency: string;
 }
@@ -75,12 +95,16 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
     return true;
   };
 
+  const statusOf = (order: Order, locale: Locale) => deps.screens.get(order.kind)?.statusLabel(order.status, locale) ?? messages.statusLabel(order.status, locale);
+
+  // Every kind in one list: an order of another module's kind opens that module's card.
   const listScreen = async (ctx: BotContext, userId: number, page: number) => {
     const { orders: list, window } = await orders.listForUser(userId, page, MY_ORDERS_PAGE_SIZE);
     const keyboard = new InlineKeyboard();
     for (const order of list) {
-      const label = `${order.number} · ${messages.statusLabel(order.status, ctx.locale)} · ${formatMoney(order.total_minor, order.currency, ctx.locale)}`;
-      keyboard.text(label, customerOrderData(order.id, window.page)).row();
+      const label = `${order.number} · ${statusOf(order, ctx.locale)} · ${formatMoney(order.total_minor, order.currency, ctx.locale)}`;
+      const screens = deps.screens.get(order.kind);
+      keyboard.text(label, screens ? screens.customerCardData(order.id, window.page) : customerOrderData(order.id, window.page)).row();
     }
     addPagerRow(keyboard, { t: ctx.t, window, pageData: (target) => `orders:my:${target}` });
     keyboard.text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
@@ -102,10 +126,13 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
     return { text: messages.customerDetailText(detail, ctx.locale), keyboard };
   };
 
-  /** The order if the presser may see it as a customer: their own. */
+  /**
+   * The order if the presser may see it as a customer here: their own, of a kind these
+   * screens move (another module's kind has its own card and buttons).
+   */
   const ownOrder = async (ctx: BotContext, orderId: number): Promise<Order | undefined> => {
     const order = await orders.get(orderId);
-    return order && order.user_id === ctx.from?.id ? order : undefined;
+    return order && order.user_id === ctx.from?.id && !orders.managedBy(order.kind) ? order : undefined;
   };
 
   composer.command('my_orders', async (ctx) => {
@@ -204,6 +231,11 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
       return;
     }
     const order = await orders.getByNumber(raw);
+    const screens = order ? deps.screens.get(order.kind) : undefined;
+    if (order && screens && (ctx.isAdmin || order.user_id === ctx.from?.id)) {
+      await screens.track(ctx, order);
+      return;
+    }
     // Staff may look up any order and act on it; customers only see their own.
     if (order && ctx.isAdmin && order.user_id !== ctx.from?.id) {
       await ctx.reply(messages.staffCardText(order), { reply_markup: toKeyboard(messages.staffKeyboard(order)) });
@@ -222,7 +254,8 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
     const from = ctx.match[2] as string;
     const to = ctx.match[3] as string;
     const order = await orders.get(orderId);
-    if (!order) return next();
+    // Another module's kind is moved on its own card, where a move may do more than this one.
+    if (!order || orders.managedBy(order.kind)) return next();
     if (await refuseNonAdmin(ctx)) return;
     const redraw = async (current: Order, notice: string) => {
       await ctx.answerCallbackQuery({ text: notice });
@@ -261,7 +294,10 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
 
   composer.command('stats', async (ctx) => {
     if (await refuseNonAdmin(ctx)) return;
-    const dashboard = await orders.dashboard(deps.kind);
+    // Every kind the business sells; kinds with their own figures add them below.
+    const dashboard = await orders.dashboard();
+    const sections: string[][] = [];
+    for (const screens of deps.screens.values()) if (screens.stats) sections.push(await screens.stats(ctx.locale));
     const money = (list: { currency: string; totalMinor: number }[]) =>
       list.length === 0 ? formatMoney(0, deps.currency, ctx.locale) : list.map((item) => formatMoney(item.totalMinor, item.currency, ctx.locale)).join(' + ');
     const lines = [ctx.t('orders-stats-title'), ctx.t('orders-stats-users-total', { count: dashboard.usersTotal }), ''];
@@ -275,17 +311,25 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
       }
       lines.push('');
     }
-    lines.push(ctx.t('orders-stats-top'));
-    if (dashboard.topProducts.length === 0) lines.push(ctx.t('orders-stats-top-none'));
-    dashboard.topProducts.forEach((product, index) => {
-      lines.push(`${index + 1}. ${product.title} — ${product.quantity} · ${formatMoney(product.revenueMinor, product.currency, ctx.locale)}`);
-    });
-    await ctx.reply(lines.join('\n'));
+    // Best sellers are catalogue products: a business whose orders are all of other kinds skips an always empty list.
+    if (dashboard.topProducts.length > 0 || sections.length === 0) {
+      lines.push(ctx.t('orders-stats-top'));
+      if (dashboard.topProducts.length === 0) lines.push(ctx.t('orders-stats-top-none'));
+      dashboard.topProducts.forEach((product, index) => {
+        lines.push(`${index + 1}. ${product.title} — ${product.quantity} · ${formatMoney(product.revenueMinor, product.currency, ctx.locale)}`);
+      });
+    }
+    for (const section of sections) {
+      if (lines.at(-1) !== '') lines.push('');
+      lines.push(...section);
+    }
+    await ctx.reply(lines.join('\n').trim());
   });
 
   const sendExport = async (ctx: BotContext, filter: ExportFilter) => {
-    const list = await orders.exportOrders(exportOrderFilter(filter, deps.kind));
-    const files = buildOrderExport(list, { t: (key) => ctx.t(key), timeZone: deps.timeZone });
+    // Orders of every kind: a business selling through several modules exports them together.
+    const list = await orders.exportOrders(exportOrderFilter(filter));
+    const files = buildOrderExport(list, { t: (key) => ctx.t(key), timeZone: deps.timeZone(), statusText: (order) => statusOf(order, ctx.locale) });
     const stamp = new Date(deps.now()).toISOString().slice(0, 10);
     const name = `orders-${filter.periodLabel.replace(/[^0-9a-z.-]/gi, '_')}${filter.status ? `-${filter.status}` : ''}-${stamp}`;
     const caption = ctx.t('orders-export-caption', { count: files.rows, period: filter.periodLabel, status: filter.status ?? '—' });
@@ -302,7 +346,7 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
       await ctx.reply(ctx.t('orders-export-choose'), { reply_markup: keyboard });
       return;
     }
-    const parsed = parseExportArgs(raw, { nowMs: deps.now(), timeZone: deps.timeZone, statuses: orders.machineOf(deps.kind).statuses });
+    const parsed = parseExportArgs(raw, { nowMs: deps.now(), timeZone: deps.timeZone(), statuses: orders.statuses() });
     if ('error' in parsed) {
       await ctx.reply(ctx.t('orders-export-usage'));
       return;
@@ -311,7 +355,7 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
   });
 
   composer.callbackQuery(/^orders:exp:([a-z0-9]{1,8})$/, async (ctx, next) => {
-    const parsed = parseExportArgs(ctx.match[1] as string, { nowMs: deps.now(), timeZone: deps.timeZone, statuses: [] });
+    const parsed = parseExportArgs(ctx.match[1] as string, { nowMs: deps.now(), timeZone: deps.timeZone(), statuses: [] });
     if ('error' in parsed) return next();
     if (await refuseNonAdmin(ctx)) return;
     await ctx.answerCallbackQuery();

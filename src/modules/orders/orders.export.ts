@@ -68,8 +68,8 @@ export function periodRange(period: (typeof EXPORT_PERIODS)[number], nowMs: numb
   }
 }
 
-/** The repository filter of an export. */
-export function exportOrderFilter(filter: ExportFilter, kind: string): OrderFilter {
+/** The repository filter of an export: of one kind, or of every kind. */
+export function exportOrderFilter(filter: ExportFilter, kind?: string): OrderFilter {
   return { kind, fromMs: filter.fromMs, toMs: filter.toMs, statuses: filter.status ? [filter.status] : undefined };
 }
 
@@ -114,6 +114,8 @@ interface ExportRecord {
 export interface ExportDeps {
   t(key: string): string;
   timeZone: string;
+  /** A status in words for orders of kinds with their own labels; the shop's labels otherwise. */
+  statusText?(order: Order): string;
 }
 
 function toRecord(order: Order, deps: ExportDeps): ExportRecord {
@@ -125,7 +127,7 @@ function toRecord(order: Order, deps: ExportDeps): ExportRecord {
   return {
     number: order.number,
     createdWallMs: wallClockMs(order.created_at, deps.timeZone),
-    status: t(`order-status-${order.status}`).replace(/^[\p{Extended_Pictographic}\uFE0F\u200D\s]+/u, ''),
+    status: (deps.statusText?.(order) ?? t(`order-status-${order.status}`)).replace(/^[\p{Extended_Pictographic}\uFE0F\u200D\s]+/u, ''),
     customer: order.contact_name,
     userId: order.user_id,
     phone: order.contact_phone ?? '',

@@ -23,11 +23,17 @@ export function paymentMethodKey(method: string): string {
 }
 
 /** Texts about orders, shared by the bot (direct replies) and the outbox (notifications). */
-export function createOrderMessages(deps: { i18n: Translator; timeZone: string; staffLocale: Locale; machineOf(kind: string): StatusMachine }) {
+export function createOrderMessages(deps: {
+  i18n: Translator;
+  /** The business time zone, read at use time: the owner may change it while Lavka runs. */
+  timeZone(): string;
+  staffLocale: Locale;
+  machineOf(kind: string): StatusMachine;
+}) {
   const { i18n } = deps;
 
   const dateTime = (ms: number, locale: Locale) =>
-    new Intl.DateTimeFormat(locale, { timeZone: deps.timeZone, dateStyle: 'short', timeStyle: 'short' }).format(ms);
+    new Intl.DateTimeFormat(locale, { timeZone: deps.timeZone(), dateStyle: 'short', timeStyle: 'short' }).format(ms);
 
   const messages = {
     statusLabel(status: string, locale: Locale): string {

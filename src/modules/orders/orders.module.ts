@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { LavkaModule } from '../module.ts';
-import { createOrdersComposer } from './orders.bot.ts';
+import { createOrdersComposer, type OrderKindScreens } from './orders.bot.ts';
 import { createOrderMessages } from './orders.messages.ts';
 import { formatMoney } from '../../config/money.ts';
 import { createOrdersRoutes } from './orders.routes.ts';
@@ -9,10 +9,15 @@ import { createOrderPayments, orderPaymentSettingsSchema, type OrderPayments } f
 import { createOrdersService, type OrdersService } from './orders.service.ts';
 
 /**
- * The orders module's service: the orders themselves, and paying for them online. Orders
- * sell through payments when it is enabled (`after`), and are paid on delivery otherwise.
+ * The orders module's service: the orders themselves, paying for them online, and the
+ * screens of other modules' kinds of order. Orders sell through payments when it is enabled
+ * (`after`), and are paid on delivery otherwise.
  */
-export type OrdersModuleService = OrdersService & { payments: OrderPayments };
+export type OrdersModuleService = OrdersService & {
+  payments: OrderPayments;
+  /** Shows another module's kind of order in `/my_orders`, `/track_order` and `/stats` through that module's screens. */
+  registerScreens(kind: string, screens: OrderKindScreens): void;
+};
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -119,17 +124,19 @@ export const module: LavkaModule = {
     if (!users) throw new Error('the orders module needs the users module');
     const settings = ordersSettingsSchema.parse(deps.config.settings.orders ?? undefined);
     const { business } = deps.config;
+    // Read at use time: the owner may change the time zone while Lavka runs.
+    const timeZone = () => deps.config.business.timeZone;
     const staffChatIds = () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS);
     // The service and its texts refer to each other: texts need the machines, the service
     // needs the texts. The late-bound reference is set right below.
     let machineOf: OrdersService['machineOf'] = () => {
       throw new Error('orders service not ready');
     };
-    const messages = createOrderMessages({ i18n: deps.i18n, timeZone: business.timeZone, staffLocale: business.defaultLocale, machineOf: (kind) => machineOf(kind) });
+    const messages = createOrderMessages({ i18n: deps.i18n, timeZone, staffLocale: business.defaultLocale, machineOf: (kind) => machineOf(kind) });
     const orders = createOrdersService({
       db: deps.database.db,
       now: deps.now,
-      timeZone: business.timeZone,
+      timeZone,
       numberPrefixes: settings.numberPrefixes,
       fallbackPrefix: settings.fallbackPrefix,
       staffChatIds,
@@ -148,10 +155,19 @@ export const module: LavkaModule = {
       defaultLocale: business.defaultLocale,
     });
     if (deps.services.payments) payments.connect(deps.services.payments);
-    const service: OrdersModuleService = { ...orders, payments };
+    const screens = new Map<string, OrderKindScreens>();
+    const service: OrdersModuleService = {
+      ...orders,
+      payments,
+      registerScreens(kind, kindScreens) {
+        // An unregistered kind is a wiring mistake: it fails at start-up, not on a customer's screen.
+        orders.machineOf(kind);
+        screens.set(kind, kindScreens);
+      },
+    };
     return {
       service,
-      composer: createOrdersComposer({ orders, messages, payments, i18n: deps.i18n, timeZone: business.timeZone, now: deps.now, kind: 'shop', currency: business.currency }),
+      composer: createOrdersComposer({ orders, messages, payments, i18n: deps.i18n, timeZone, now: deps.now, kind: 'shop', currency: business.currency, screens }),
       commands: [
         { command: 'my_orders', description: 'command-my-orders' },
         { command: 'track_order', description: 'command-track-order' },

@@ -92,8 +92,28 @@ export function createOrdersRepository(db: DbExecutor) {
       if (rows.length > 0) await db.insertInto('order_lines').values([...rows]).execute();
     },
 
-    async insertStatusChange(row: Insertable<OrderStatusHistoryTable>): Promise<void> {
-      await db.insertInto('order_status_history').values(row).execute();
+    /** Records a status change; returns its id, which names the change in notification keys. */
+    async insertStatusChange(row: Insertable<OrderStatusHistoryTable>): Promise<number> {
+      const inserted = await db.insertInto('order_status_history').values(row).returning('id').executeTakeFirstOrThrow();
+      return Number(inserted.id);
+    },
+
+    /** Replaces an order's lines (a new price of a custom job). */
+    async replaceLines(orderId: number, rows: readonly Insertable<OrderLinesTable>[]): Promise<void> {
+      await db.deleteFrom('order_lines').where('order_id', '=', orderId).execute();
+      if (rows.length > 0) await db.insertInto('order_lines').values([...rows]).execute();
+    },
+
+    /** Sets an unpaid order's total while it is in one of `statuses`; false when it moved or was paid meanwhile. */
+    async setTotal(orderId: number, totalMinor: number, statuses: readonly string[], nowMs: number): Promise<boolean> {
+      const result = await db
+        .updateTable('orders')
+        .set({ total_minor: totalMinor, updated_at: nowMs })
+        .where('id', '=', orderId)
+        .where('status', 'in', statuses)
+        .where('payment_id', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     /** Moves an order only if it is still in `from`; false when someone moved it first. */
@@ -152,6 +172,16 @@ export function createOrdersRepository(db: DbExecutor) {
       }
       const newestFirst = sort?.by === 'created' ? sort.direction : 'desc';
       return query.orderBy('created_at', newestFirst).orderBy('id', newestFirst).offset(offset).limit(limit).execute();
+    },
+
+    /** Orders per status. */
+    async countByStatus(filter: OrderFilter): Promise<{ status: string; count: number }[]> {
+      const rows = await filtered(filter)
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .orderBy('status')
+        .execute();
+      return rows.map((row) => ({ status: row.status, count: Number(row.n) }));
     },
 
     /** Revenue per currency of orders not in `voidStatuses`. */

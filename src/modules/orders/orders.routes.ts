@@ -78,9 +78,12 @@ export function createOrdersRoutes(deps: { orders: OrdersService; payments?: Ord
       if (!order) return reply.code(404).send({ error: 'orders.not_found' });
       // Read through the payments module's service: orders never reads its tables.
       const payments = deps.payments ? await deps.payments.paymentsOf(order.id) : [];
+      const managedBy = deps.orders.managedBy(order.kind);
       return {
         order,
-        next: deps.orders.nextStatuses(order, 'staff'),
+        // Orders another module manages are moved on that module's page.
+        next: managedBy ? [] : deps.orders.nextStatuses(order, 'staff'),
+        managedBy: managedBy ?? null,
         payments: payments.map((payment) => ({
           id: payment.id,
           provider: payment.provider,
@@ -101,6 +104,11 @@ export function createOrdersRoutes(deps: { orders: OrdersService; payments?: Ord
       const body = statusBody.safeParse(request.body);
       if (!params.success || !body.success) return reply.code(400).send({ error: 'orders.invalid_request' });
       try {
+        const target = await deps.orders.get(params.data.id);
+        const managedBy = target ? deps.orders.managedBy(target.kind) : undefined;
+        if (managedBy) {
+          return reply.code(409).send({ error: 'orders.managed_elsewhere', message: `orders of this kind are moved through /api/${managedBy}`, details: { module: managedBy } });
+        }
         const paid = body.data.to === 'refunded' && deps.payments?.isOnline() ? await deps.orders.get(params.data.id) : undefined;
         if (deps.payments && paid && paid.payment_id !== null) {
           if (body.data.expectedFrom !== undefined && body.data.expectedFrom !== paid.status) {

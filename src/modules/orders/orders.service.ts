@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Locale } from '../../config/business.ts';
 import type { Db, DbExecutor } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
-import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
+import { enqueueOutbox, type OutboxMessage, type OutboxMethod } from '../../delivery/outbox.ts';
 import { pageWindow, type PageWindow } from '../../telegram/paginator.ts';
 import { createOrdersRepository, type OrderFilter, type ProductSales, type StatusPatch } from './orders.repository.ts';
 import { SHOP_STATUS_MACHINE, canTransition, nextStatuses, validateMachine, type OrderActorRole, type StatusMachine } from './orders.status.ts';
@@ -103,6 +103,63 @@ export interface OrderNotifications {
   staffRefundRefused(order: Order, paymentId: number): OutgoingText;
 }
 
+/** One message for the outbox: a Bot API method and its parameters without `chat_id`. */
+export interface OutgoingMessage {
+  method: OutboxMethod;
+  payload: Record<string, unknown>;
+}
+
+/** A status change as a kind's texts and rules see it. */
+export interface OrderChange {
+  from: string;
+  to: string;
+  actor: OrderActor;
+  note?: string;
+}
+
+/**
+ * The notifications of one kind of order, when its texts are not the shop's. Each runs inside
+ * the transaction of the change it tells about (`executor`), so a kind that keeps more about
+ * its orders in its own tables (a print job's files and quote) reads them there, consistently.
+ */
+export interface KindNotifications {
+  staffNewOrder(executor: DbExecutor, order: Order): Promise<OutgoingMessage[]>;
+  customerStatusChanged(executor: DbExecutor, order: Order, locale: Locale, change: OrderChange): Promise<OutgoingMessage>;
+  staffStatusChanged(executor: DbExecutor, order: Order, change: OrderChange): Promise<OutgoingMessage[]>;
+  staffOrderPaid(executor: DbExecutor, order: Order, payment: OrderPaymentReceipt): Promise<OutgoingMessage[]>;
+  staffExtraPayment(executor: DbExecutor, order: Order, payment: OrderPaymentReceipt): Promise<OutgoingMessage[]>;
+  staffRefundRefused(executor: DbExecutor, order: Order, paymentId: number): Promise<OutgoingMessage[]>;
+}
+
+/**
+ * A kind of order another module brings (custom print jobs): its status machine and, when the
+ * shop's texts and habits do not fit, its own notifications and rules.
+ */
+export interface OrderKind {
+  machine: StatusMachine;
+  /** Number prefix when `settings.orders.numberPrefixes` names none for this kind. */
+  numberPrefix?: string;
+  /** This kind's notifications; without them the service's own (the shop's texts) are used. */
+  notifications?: KindNotifications;
+  /**
+   * Whether the customer hears about a status change (a kind may let customers choose);
+   * without it they always do. Runs inside the change's transaction.
+   */
+  notifiesCustomer?(executor: DbExecutor, order: Order, change: OrderChange): Promise<boolean>;
+  /**
+   * The module whose screens and API move this kind's orders, because a move there does more
+   * than change a status (a new price, a refund first). The generic order screens and API
+   * show these orders but leave their status to that module.
+   */
+  managedBy?: string;
+  /**
+   * Statuses of this kind may be reached more than once (a new price sends an order back to
+   * `quoted`): notification keys then name the change itself rather than the status, so the
+   * second visit is told too.
+   */
+  repeatsStatuses?: boolean;
+}
+
 /** A payment received for an order, as the payments module reports it. */
 export interface OrderPaymentReceipt {
   paymentId: number;
@@ -152,7 +209,8 @@ export interface Dashboard {
 export interface OrdersServiceDeps {
   db: Db;
   now(): number;
-  timeZone: string;
+  /** The business time zone, read at use time: the owner may change it while Lavka runs. */
+  timeZone(): string;
   /** Order number prefix per kind (`shop` → `A`); unknown kinds use `fallbackPrefix`. */
   numberPrefixes: Readonly<Record<string, string>>;
   fallbackPrefix: string;
@@ -195,76 +253,144 @@ export function zonedMidnightMs(date: string, timeZone: string): number {
  */
 export function createOrdersService(deps: OrdersServiceDeps) {
   const repository = createOrdersRepository(deps.db);
-  const machines = new Map<string, StatusMachine>([[SHOP_STATUS_MACHINE.kind, SHOP_STATUS_MACHINE]]);
+  const kinds = new Map<string, OrderKind>([[SHOP_STATUS_MACHINE.kind, { machine: SHOP_STATUS_MACHINE }]]);
   const hooks: StatusChangeHook[] = [];
   const funnels: FunnelSource[] = [];
 
-  const machineOf = (kind: string): StatusMachine => {
-    const machine = machines.get(kind);
-    if (!machine) throw new OrdersError('orders.unknown_kind', `no status machine for order kind ${kind}`, { kind });
-    return machine;
+  const kindOf = (kind: string): OrderKind => {
+    const found = kinds.get(kind);
+    if (!found) throw new OrdersError('orders.unknown_kind', `no status machine for order kind ${kind}`, { kind });
+    return found;
+  };
+  const machineOf = (kind: string): StatusMachine => kindOf(kind).machine;
+
+  // The shop's texts, as every kind without its own receives them.
+  const asMessage = (text: OutgoingText): OutgoingMessage => ({ method: 'sendMessage', payload: { ...text } });
+  const serviceNotifications: KindNotifications = {
+    staffNewOrder: async (_executor, order) => [asMessage(deps.notifications.staffNewOrder(order))],
+    customerStatusChanged: async (_executor, order, locale) => asMessage(deps.notifications.customerStatusChanged(order, locale)),
+    staffStatusChanged: async (_executor, order, change) => [asMessage(deps.notifications.staffStatusChanged(order, change.actor))],
+    staffOrderPaid: async (_executor, order, payment) => [asMessage(deps.notifications.staffOrderPaid(order, payment))],
+    staffExtraPayment: async (_executor, order, payment) => [asMessage(deps.notifications.staffExtraPayment(order, payment))],
+    staffRefundRefused: async (_executor, order, paymentId) => [asMessage(deps.notifications.staffRefundRefused(order, paymentId))],
+  };
+  const notificationsOf = (kind: string): KindNotifications => kindOf(kind).notifications ?? serviceNotifications;
+
+  /** Every status any kind knows, the shop's first: the order of an all-kinds listing sorted by status. */
+  const allStatuses = (): string[] => [...new Set([...kinds.values()].flatMap((item) => item.machine.statuses))];
+
+  /** The machine of `kind`, or every registered machine when no kind is named. */
+  const machinesOf = (kind: string | undefined): StatusMachine[] => (kind === undefined ? [...kinds.values()].map((item) => item.machine) : [machineOf(kind)]);
+
+  /** Revenue per currency, each kind without its own void statuses (a status void for one kind may count for another). */
+  const revenueOf = async (filter: OrderFilter, kind: string | undefined): Promise<{ currency: string; totalMinor: number }[]> => {
+    const sums = new Map<string, number>();
+    for (const machine of machinesOf(kind)) {
+      for (const row of await repository.revenue({ ...filter, kind: machine.kind }, machine.voidStatuses)) sums.set(row.currency, (sums.get(row.currency) ?? 0) + row.totalMinor);
+    }
+    return [...sums].sort(([a], [b]) => a.localeCompare(b)).map(([currency, totalMinor]) => ({ currency, totalMinor }));
   };
 
   const withLines = async (order: OrderRecord, executor = repository): Promise<Order> => ({ ...order, lines: await executor.linesOf([order.id]) });
 
-  const staffMessages = (order: Order, text: OutgoingText, key: string): OutboxMessage[] =>
-    deps.staffChatIds().map((chatId) => ({
-      chatId,
-      method: 'sendMessage',
-      payload: { ...text },
-      priority: 'high',
-      dedupeKey: `order:${order.id}:${key}:staff:${chatId}`,
-    }));
+  /** Staff alerts: every message to every staff chat, keyed so that a retried change enqueues them once. */
+  const staffMessages = (order: Pick<OrderRecord, 'id'>, messages: readonly OutgoingMessage[], key: string): OutboxMessage[] =>
+    deps.staffChatIds().flatMap((chatId) =>
+      messages.map((message, index) => ({
+        chatId,
+        method: message.method,
+        payload: message.payload,
+        priority: 'high' as const,
+        dedupeKey: `order:${order.id}:${key}:staff:${chatId}${index === 0 ? '' : `:${index}`}`,
+      })),
+    );
+
+  /** Refuses a move the order's machine, its owner or a stale screen does not allow. */
+  const checkMove = (current: OrderRecord, to: string, actor: OrderActor, expectedFrom: string | undefined): void => {
+    if (actor.role === 'customer' && String(current.user_id) !== String(actor.id)) {
+      throw new OrdersError('orders.not_found', 'no such order', { orderId: current.id });
+    }
+    if (expectedFrom !== undefined && expectedFrom !== current.status) {
+      throw new OrdersError('orders.status_changed', 'the order has moved since', { orderId: current.id, status: current.status });
+    }
+    if (!canTransition(machineOf(current.kind), current.status, to, actor.role)) {
+      throw new OrdersError('orders.transition_not_allowed', `${actor.role} cannot move an order from ${current.status} to ${to}`, {
+        orderId: current.id,
+        from: current.status,
+        to,
+      });
+    }
+  };
 
   /**
    * Moves `current` to `to` inside `trx`: the guarded update (lost if someone moved the order
    * first), the history row, the hooks (stock), and the notifications, all committing together.
+   * The customer is told when the kind's rule says so (always, for the shop); staff when
+   * `staffNotice` gives them something to read. `notify: false` records the move silently
+   * (steps the customer just saw happen, such as the automatic quote of a print job).
    */
   const moveInTransaction = async (
     trx: Transaction<Database>,
     current: OrderRecord,
     to: string,
     actor: OrderActor,
-    options: { note?: string; locale: Locale; patch?: StatusPatch; staffNotice?: (order: Order) => OutgoingText },
+    options: { note?: string; locale: Locale; patch?: StatusPatch; notify?: boolean; staffNotice?: (order: Order, change: OrderChange) => Promise<OutgoingMessage[]> },
   ): Promise<Order> => {
     const scoped = createOrdersRepository(trx);
     const nowMs = deps.now();
     if (!(await scoped.updateStatus(current.id, current.status, to, nowMs, options.patch))) {
       throw new OrdersError('orders.status_changed', 'the order has moved since', { orderId: current.id });
     }
-    await scoped.insertStatusChange({
+    const changeId = await scoped.insertStatusChange({
       order_id: current.id,
       from_status: current.status,
       to_status: to,
       actor_type: actor.role,
       actor_id: actor.id === undefined ? null : String(actor.id),
-      note: options.note ?? null,
+      note: options.note?.slice(0, 500) ?? null,
       at: nowMs,
     });
     const order = await withLines({ ...current, ...options.patch, status: to, updated_at: nowMs }, scoped);
     for (const hook of hooks) await hook(trx, { order, from: current.status, to, actor });
-    const messages: OutboxMessage[] = [
-      {
-        chatId: order.user_id,
-        method: 'sendMessage',
-        payload: { ...deps.notifications.customerStatusChanged(order, options.locale) },
-        priority: 'high',
-        dedupeKey: `order:${order.id}:status:${to}`,
-      },
-    ];
-    if (options.staffNotice) messages.push(...staffMessages(order, options.staffNotice(order), `status:${to}`));
+    if (options.notify === false) return order;
+    const kind = kindOf(order.kind);
+    const change: OrderChange = { from: current.status, to, actor, note: options.note };
+    const key = kind.repeatsStatuses ? `status:${to}:${changeId}` : `status:${to}`;
+    const messages: OutboxMessage[] = [];
+    if (!kind.notifiesCustomer || (await kind.notifiesCustomer(trx, order, change))) {
+      const message = await notificationsOf(order.kind).customerStatusChanged(trx, order, options.locale, change);
+      messages.push({ chatId: order.user_id, ...message, priority: 'high', dedupeKey: `order:${order.id}:${key}` });
+    }
+    if (options.staffNotice) messages.push(...staffMessages(order, await options.staffNotice(order, change), key));
     await enqueueOutbox(trx, messages, nowMs);
     return order;
   };
 
+  /** Staff hear about what a customer did to their order (a cancellation, an accepted price). */
+  const customerNotice = (trx: Transaction<Database>, actor: OrderActor) =>
+    actor.role === 'customer' ? (order: Order, change: OrderChange) => notificationsOf(order.kind).staffStatusChanged(trx, order, change) : undefined;
+
   const service = {
-    /** Registers the status machine of another kind of order (custom orders, clinic payments). */
+    /** Registers the status machine of another kind of order, with the shop's texts and rules. */
     registerMachine(machine: StatusMachine): void {
-      validateMachine(machine);
-      machines.set(machine.kind, machine);
+      service.registerKind({ machine });
+    },
+
+    /** Registers another kind of order (custom print jobs) with its machine, texts and rules. */
+    registerKind(kind: OrderKind): void {
+      validateMachine(kind.machine);
+      kinds.set(kind.machine.kind, kind);
     },
 
     machineOf,
+
+    /** Every status any kind of order knows (what `/export` may filter by). */
+    statuses: (): string[] => allStatuses(),
+
+    /** The module that moves orders of `kind` on its own screens, if not the orders module. */
+    managedBy(kind: string): string | undefined {
+      return kinds.get(kind)?.managedBy;
+    },
 
     /** Adds work done inside every status change's transaction. */
     onStatusChange(hook: StatusChangeHook): void {
@@ -278,15 +404,16 @@ export function createOrdersService(deps: OrdersServiceDeps) {
 
     /**
      * Places an order: number, lines, first history row and the staff alert commit in one
-     * transaction, together with whatever `inTransaction` does (take stock, empty the cart).
-     * If `inTransaction` throws, nothing is written and the error is passed on.
+     * transaction, together with whatever `inTransaction` does (take stock, empty the cart,
+     * a kind's own rows and first moves). If `inTransaction` throws, nothing is written and the
+     * error is passed on. The staff alert shows the order as `inTransaction` left it.
      */
     async place(input: PlaceOrderInput, options: { inTransaction?: (trx: Transaction<Database>, order: Order) => Promise<void> } = {}): Promise<Order> {
       const parsed = placeOrderInputSchema.parse(input);
       const machine = machineOf(parsed.kind);
       const total = parsed.lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
       if (!Number.isSafeInteger(total)) throw new OrdersError('orders.total_out_of_range', 'order total is too large');
-      const prefix = deps.numberPrefixes[parsed.kind] ?? deps.fallbackPrefix;
+      const prefix = deps.numberPrefixes[parsed.kind] ?? kindOf(parsed.kind).numberPrefix ?? deps.fallbackPrefix;
       return deps.db.transaction().execute(async (trx) => {
         const scoped = createOrdersRepository(trx);
         const nowMs = deps.now();
@@ -332,44 +459,97 @@ export function createOrdersService(deps: OrdersServiceDeps) {
           note: null,
           at: nowMs,
         });
-        const order = await withLines(row, scoped);
-        await options.inTransaction?.(trx, order);
-        await enqueueOutbox(trx, staffMessages(order, deps.notifications.staffNewOrder(order), 'new'), nowMs);
+        let order = await withLines(row, scoped);
+        if (options.inTransaction) {
+          await options.inTransaction(trx, order);
+          order = await withLines((await scoped.findById(row.id)) as OrderRecord, scoped);
+        }
+        await enqueueOutbox(trx, staffMessages(order, await notificationsOf(order.kind).staffNewOrder(trx, order), 'new'), nowMs);
         return order;
       });
     },
 
     /**
      * Moves an order to `to` if its machine lets `actor` do so. The change, its history row,
-     * the hooks' work and the notifications (customer always; staff when the customer acted)
-     * commit together. `expectedFrom` guards against a stale button: if the order moved
-     * since it was drawn, `orders.status_changed` is thrown and nothing changes.
+     * the hooks' work and the notifications (the customer as the kind's rule says, always for
+     * the shop; staff when the customer acted) commit together. `expectedFrom` guards against
+     * a stale button: if the order moved since it was drawn, `orders.status_changed` is thrown
+     * and nothing changes.
      */
     async changeStatus(orderId: number, to: string, actor: OrderActor, options: { expectedFrom?: string; note?: string } = {}): Promise<Order> {
       const current = await repository.findById(orderId);
       if (!current) throw new OrdersError('orders.not_found', 'no such order', { orderId });
-      if (actor.role === 'customer' && String(current.user_id) !== String(actor.id)) {
-        throw new OrdersError('orders.not_found', 'no such order', { orderId });
-      }
-      if (options.expectedFrom !== undefined && options.expectedFrom !== current.status) {
-        throw new OrdersError('orders.status_changed', 'the order has moved since', { orderId, status: current.status });
-      }
-      const machine = machineOf(current.kind);
-      if (!canTransition(machine, current.status, to, actor.role)) {
-        throw new OrdersError('orders.transition_not_allowed', `${actor.role} cannot move an order from ${current.status} to ${to}`, {
-          orderId,
-          from: current.status,
-          to,
-        });
-      }
+      checkMove(current, to, actor, options.expectedFrom);
       // Read outside the transaction: on SQLite it holds the only connection.
       const locale = await deps.localeOf(current.user_id);
-      return deps.db.transaction().execute((trx) =>
-        moveInTransaction(trx, current, to, actor, {
-          note: options.note,
-          locale,
-          staffNotice: actor.role === 'customer' ? (order) => deps.notifications.staffStatusChanged(order, actor) : undefined,
-        }),
+      return deps.db.transaction().execute((trx) => moveInTransaction(trx, current, to, actor, { note: options.note, locale, staffNotice: customerNotice(trx, actor) }));
+    },
+
+    /**
+     * {@link changeStatus} inside the caller's transaction, for a kind whose move goes with
+     * rows of its own (a new price, an accepted quote). The caller reads the customer's
+     * `locale` before its transaction opens; `notify: false` records the move silently.
+     */
+    async transition(
+      executor: DbExecutor,
+      orderId: number,
+      to: string,
+      actor: OrderActor,
+      options: { expectedFrom?: string; note?: string; locale: Locale; notify?: boolean },
+    ): Promise<Order> {
+      return inTransaction(executor, async (trx) => {
+        const current = await createOrdersRepository(trx).findById(orderId);
+        if (!current) throw new OrdersError('orders.not_found', 'no such order', { orderId });
+        checkMove(current, to, actor, options.expectedFrom);
+        return moveInTransaction(trx, current, to, actor, { note: options.note, locale: options.locale, notify: options.notify, staffNotice: customerNotice(trx, actor) });
+      });
+    },
+
+    /**
+     * Gives an unpaid order new lines and their total (a custom job's new price), inside the
+     * caller's transaction, while the order is in one of `statuses`. Throws
+     * `orders.status_changed` when it moved or was paid meanwhile: a paid order keeps the
+     * price it was paid at.
+     */
+    async reprice(executor: DbExecutor, orderId: number, lines: readonly OrderLineInput[], statuses: readonly string[]): Promise<Order> {
+      const parsed = z.array(orderLineInputSchema).min(1).max(MAX_ORDER_LINES).parse(lines);
+      const total = parsed.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
+      if (!Number.isSafeInteger(total)) throw new OrdersError('orders.total_out_of_range', 'order total is too large');
+      return inTransaction(executor, async (trx) => {
+        const scoped = createOrdersRepository(trx);
+        const nowMs = deps.now();
+        if (!(await scoped.setTotal(orderId, total, statuses, nowMs))) {
+          throw new OrdersError('orders.status_changed', 'the order has moved or was paid since', { orderId });
+        }
+        await scoped.replaceLines(
+          orderId,
+          parsed.map((line, position) => ({
+            order_id: orderId,
+            position,
+            line_kind: line.kind,
+            product_id: line.productId,
+            variant_id: line.variantId,
+            title: line.title,
+            variant_title: line.variantTitle,
+            unit_price_minor: line.unitPriceMinor,
+            quantity: line.quantity,
+            total_minor: line.unitPriceMinor * line.quantity,
+          })),
+        );
+        return withLines((await scoped.findById(orderId)) as OrderRecord, scoped);
+      });
+    },
+
+    /**
+     * Tells an order's customer something that is not a status change (a note from staff, a
+     * new price on an order already waiting for one), through the outbox in `executor`'s
+     * transaction. `key` (unique per event) keeps a retried handler from sending it twice.
+     */
+    async notifyCustomer(executor: DbExecutor, order: Pick<OrderRecord, 'id' | 'user_id'>, message: OutgoingMessage, key?: string): Promise<void> {
+      await enqueueOutbox(
+        executor,
+        { chatId: order.user_id, ...message, priority: 'high', ...(key === undefined ? {} : { dedupeKey: `order:${order.id}:${key}` }) },
+        deps.now(),
       );
     },
 
@@ -377,28 +557,36 @@ export function createOrdersService(deps: OrdersServiceDeps) {
      * Records a payment received for an order, inside the payment's own transaction: an
      * order waiting for payment moves to `paid` as the system (history, the customer's
      * notification, a staff alert with the order card) and remembers the payment and its
-     * method. A payment for an order that no longer waits for one (paid already, cancelled)
-     * changes nothing on the order and alerts staff to return it. Undefined for an unknown order.
+     * method. A payment for an order that no longer waits for one (paid already, cancelled,
+     * or, by the kind's `stillDue`, repriced since the payment was opened) changes nothing on
+     * the order and alerts staff to return it. Undefined for an unknown order.
      */
-    async markPaid(executor: DbExecutor, orderId: number, payment: OrderPaymentReceipt): Promise<{ outcome: 'paid' | 'extra'; order: Order } | undefined> {
+    async markPaid(
+      executor: DbExecutor,
+      orderId: number,
+      payment: OrderPaymentReceipt,
+      options: { stillDue?: (current: OrderRecord, trx: Transaction<Database>) => Promise<boolean> } = {},
+    ): Promise<{ outcome: 'paid' | 'extra'; order: Order } | undefined> {
       return inTransaction(executor, async (trx) => {
         const scoped = createOrdersRepository(trx);
         const current = await scoped.findById(orderId);
         if (!current) return undefined;
         // The same payment settled again (recovery after a crash): already recorded.
         if (current.payment_id === payment.paymentId) return { outcome: 'paid' as const, order: await withLines(current, scoped) };
-        if (current.payment_id === null && canTransition(machineOf(current.kind), current.status, 'paid', 'system')) {
+        const due = current.payment_id === null && canTransition(machineOf(current.kind), current.status, 'paid', 'system') && (await (options.stillDue?.(current, trx) ?? true));
+        if (due) {
           const order = await moveInTransaction(trx, current, 'paid', { role: 'system' }, {
             note: `payment #${payment.paymentId}`,
             locale: payment.locale,
             patch: { payment_method: payment.method, payment_id: payment.paymentId },
-            staffNotice: (moved) => deps.notifications.staffOrderPaid(moved, payment),
+            staffNotice: (moved) => notificationsOf(moved.kind).staffOrderPaid(trx, moved, payment),
           });
           return { outcome: 'paid' as const, order };
         }
-        // Paid already or cancelled: the money is recorded as received, and staff return it.
+        // Paid already, cancelled or repriced: the money is recorded as received, and staff return it.
         const order = await withLines(current, scoped);
-        await enqueueOutbox(trx, staffMessages(order, deps.notifications.staffExtraPayment(order, payment), `extra_payment:${payment.paymentId}`), deps.now());
+        const alert = await notificationsOf(order.kind).staffExtraPayment(trx, order, payment);
+        await enqueueOutbox(trx, staffMessages(order, alert, `extra_payment:${payment.paymentId}`), deps.now());
         return { outcome: 'extra' as const, order };
       });
     },
@@ -429,7 +617,8 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       const current = await scoped.findById(orderId);
       if (!current || current.payment_id !== paymentId) return;
       const order = await withLines(current, scoped);
-      await enqueueOutbox(executor, staffMessages(order, deps.notifications.staffRefundRefused(order, paymentId), `refund_refused:${paymentId}`), deps.now());
+      const alert = await notificationsOf(order.kind).staffRefundRefused(executor, order, paymentId);
+      await enqueueOutbox(executor, staffMessages(order, alert, `refund_refused:${paymentId}`), deps.now());
     },
 
     /**
@@ -479,10 +668,21 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     /** Orders matching a filter, one page: newest first, or by total or status (in its life order) when `sort` says. */
     async list(filter: OrderFilter, page: number, pageSize: number, sort?: { by: 'created' | 'total' | 'status'; direction: 'asc' | 'desc' }): Promise<{ orders: Order[]; window: PageWindow }> {
       const window = pageWindow(await repository.count(filter), page, pageSize);
-      const statusOrder = sort?.by === 'status' ? machineOf(filter.kind ?? 'shop').statuses : undefined;
+      const statusOrder = sort?.by === 'status' ? (filter.kind === undefined ? allStatuses() : machineOf(filter.kind).statuses) : undefined;
       const rows = await repository.list(filter, window.offset, window.limit, sort ? { ...sort, statusOrder } : undefined);
       const lines = await repository.linesOf(rows.map((row) => row.id));
       return { orders: rows.map((row) => ({ ...row, lines: lines.filter((line) => line.order_id === row.id) })), window };
+    },
+
+    /** How many orders match a filter. */
+    count: (filter: OrderFilter): Promise<number> => repository.count(filter),
+
+    /** Orders matching a filter, per status. */
+    countByStatus: (filter: OrderFilter): Promise<{ status: string; count: number }[]> => repository.countByStatus(filter),
+
+    /** The sum of the totals of orders matching a filter, per currency (statistics of one kind). */
+    async totals(filter: OrderFilter): Promise<{ currency: string; totalMinor: number }[]> {
+      return (await repository.revenue(filter, [])).map(({ currency, totalMinor }) => ({ currency, totalMinor }));
     },
 
     /** Every order matching a filter with its lines, newest first, for exports; at most `limit`. */
@@ -503,24 +703,27 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       return repository.userIdsOrderedSince(deps.now() - days * 86_400_000);
     },
 
-    /** Orders placed in a window and their revenue (void statuses excluded), for the daily report. */
-    async windowSummary(window: { sinceMs: number; untilMs: number }, kind = 'shop'): Promise<{ orders: number; waiting: number; revenue: { currency: string; totalMinor: number }[] }> {
-      const machine = machineOf(kind);
+    /**
+     * Orders placed in a window and their revenue (void statuses excluded), for the daily
+     * report: of one kind, or of every kind (each without its own void statuses) by default.
+     */
+    async windowSummary(window: { sinceMs: number; untilMs: number }, kind?: string): Promise<{ orders: number; waiting: number; revenue: { currency: string; totalMinor: number }[] }> {
       const filter: OrderFilter = { kind, fromMs: window.sinceMs, toMs: window.untilMs };
-      return {
-        orders: await repository.count(filter),
-        // Orders still waiting for staff, whenever they were placed.
-        waiting: await repository.count({ kind, statuses: [machine.initial] }),
-        revenue: (await repository.revenue(filter, machine.voidStatuses)).map(({ currency, totalMinor }) => ({ currency, totalMinor })),
-      };
+      let waiting = 0;
+      // Orders still waiting for staff, whenever they were placed.
+      for (const machine of machinesOf(kind)) waiting += await repository.count({ kind: machine.kind, statuses: [machine.initial] });
+      return { orders: await repository.count(filter), waiting, revenue: await revenueOf(filter, kind) };
     },
 
-    /** Users, orders, revenue and conversion for today, 7 and 30 days, and the best sellers. */
-    async dashboard(kind = 'shop'): Promise<Dashboard> {
+    /**
+     * Users, orders, revenue and conversion for today, 7 and 30 days, and the best sellers: of
+     * one kind, or of every kind the business sells (the default).
+     */
+    async dashboard(kind?: string): Promise<Dashboard> {
       const nowMs = deps.now();
-      const voids = machineOf(kind).voidStatuses;
+      const voids = [...new Set(machinesOf(kind).flatMap((machine) => machine.voidStatuses))];
       const dayMs = 24 * 3600_000;
-      const today = startOfDayMs(nowMs, deps.timeZone);
+      const today = startOfDayMs(nowMs, deps.timeZone());
       const starts: [PeriodStats['key'], number][] = [
         ['today', today],
         ['7d', nowMs - 7 * dayMs],
@@ -538,13 +741,14 @@ export function createOrdersService(deps: OrdersServiceDeps) {
           newUsers: await deps.users.countSince(fromMs),
           orders: await repository.count(filter),
           customers,
-          revenue: (await repository.revenue(filter, voids)).map(({ currency, totalMinor }) => ({ currency, totalMinor })),
+          revenue: await revenueOf(filter, kind),
           funnel,
         });
       }
       return {
         usersTotal: await deps.users.countAll(),
         periods,
+        // Only catalogue products are ranked, so the void statuses of every kind can apply at once.
         topProducts: await repository.topProducts({ kind, fromMs: nowMs - 30 * dayMs }, voids, 5),
       };
     },

@@ -55,14 +55,15 @@ const NAME_PATTERN = /^[\p{L}][\p{L}'’.\- ]*[\p{L}.]$/u;
 export interface PatientsServiceDeps {
   db: DbExecutor;
   now(): number;
-  timeZone: string;
+  /** The business time zone now (the owner may change it while Lavka runs). */
+  timeZone(): string;
   settings: PatientsSettings;
 }
 
 /** Patient registration and profile: name, phone, date of birth and IIN, each validated. */
 export function createPatientsService(deps: PatientsServiceDeps) {
   const repository = createPatientsRepository(deps.db);
-  const today = () => formatLocalDateTime(deps.now(), deps.timeZone).slice(0, 10);
+  const today = () => formatLocalDateTime(deps.now(), deps.timeZone()).slice(0, 10);
 
   const service = {
     get: repository.findByUser,

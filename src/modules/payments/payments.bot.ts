@@ -1,5 +1,7 @@
 import { Composer, InlineKeyboard, InputFile, type Api } from 'grammy';
+import { effectiveHours } from '../../config/business-hours.ts';
 import type { BusinessConfig } from '../../config/business.ts';
+import { businessHoursLines } from '../../telegram/business-hours.ts';
 import { formatMoney } from '../../config/money.ts';
 import type { BotContext } from '../../telegram/context.ts';
 import { defineFlow, startFlow, type FlowDefinition } from '../../telegram/flow.ts';
@@ -10,8 +12,7 @@ import { METHODS_PATTERN, START_PATTERN, UNAVAILABLE_PATTERN, startPaymentData }
 import { isPaymentsError } from './payments.errors.ts';
 import type { PaymentsSettings } from './payments.settings.ts';
 import { paymentIdFromPayload } from './providers/telegram-stars.provider.ts';
-import { pickText } from './payments.settings.ts';
-import type { MethodOption, PaymentsService } from './payments.service.ts';
+import { manualLabelOf, type MethodOption, type PaymentsService } from './payments.service.ts';
 import type { PaymentRecord } from './payments.tables.ts';
 import type { PaymentQuote } from './payments.types.ts';
 
@@ -27,11 +28,13 @@ export const DECLINE_FLOW = { name: 'payments-decline', version: 1 } as const;
 /** Dependencies of the payments composer. */
 export interface PaymentsComposerDeps {
   payments: PaymentsService;
-  settings: PaymentsSettings;
+  /** The settings in effect (the owner may change them while the bot runs). */
+  settings(): PaymentsSettings;
   config: BusinessConfig;
   i18n: Translator;
   /** Receives the bot's API client on the first update, for calls made outside handlers. */
   onApi(api: Api): void;
+  now(): number;
 }
 
 /**
@@ -148,7 +151,8 @@ export function createPaymentsComposer(deps: PaymentsComposerDeps): { composer: 
         return;
       }
       case 'qr': {
-        await editOrReply(ctx, ctx.t('payments-qr', { id: String(payment.id), amount, reference: start.reference }), { reply_markup: back });
+        const text = ctx.t('payments-qr', { id: String(payment.id), amount, reference: start.reference });
+        await editOrReply(ctx, start.receiver ? `${text}\n${ctx.t('payments-qr-receiver', { receiver: start.receiver })}` : text, { reply_markup: back });
         await ctx.replyWithPhoto(new InputFile(start.png, `payment-${payment.id}.png`), { caption: ctx.t('payments-qr-caption', { amount, reference: start.reference }) });
         return;
       }
@@ -223,11 +227,16 @@ export function createPaymentsComposer(deps: PaymentsComposerDeps): { composer: 
   });
 
   composer.command('paysupport', async (ctx) => {
-    const support = deps.config.business.support;
-    const contacts = [support.username ? `@${support.username.replace(/^@/, '')}` : undefined, support.phone, support.email, support.hours]
+    const { business } = deps.config;
+    const support = business.support;
+    const hours = effectiveHours(business);
+    const contacts = [support.username ? `@${support.username.replace(/^@/, '')}` : undefined, support.phone, support.email, hours.weekly ? undefined : hours.note]
       .filter(Boolean)
       .join(' · ');
-    await ctx.reply(contacts ? ctx.t('payments-paysupport', { contacts }) : ctx.t('payments-paysupport-here'));
+    const text = contacts ? ctx.t('payments-paysupport', { contacts }) : ctx.t('payments-paysupport-here');
+    // Read at use time: the owner may change the hours or the time zone in the panel.
+    const schedule = businessHoursLines(business, { t: ctx.t, locale: ctx.locale, nowMs: deps.now(), timeZone: business.timeZone });
+    await ctx.reply(hours.weekly ? `${text}\n\n${schedule.join('\n')}` : text);
   });
 
   const receiptFlow = defineFlow<{ paymentId: number }>({
@@ -259,8 +268,7 @@ export function createPaymentsComposer(deps: PaymentsComposerDeps): { composer: 
   // Staff
 
   const describe = (ctx: BotContext, payment: PaymentRecord) => {
-    const variant = deps.settings.manual.variants.find((item) => item.id === payment.variant);
-    const method = variant ? pickText(variant.label, ctx.locale) : ctx.t(`payments-method-${payment.provider === 'qr' ? 'qr' : 'manual'}`);
+    const method = (payment.provider === 'manual' ? manualLabelOf(payment, deps.settings(), ctx.locale) : undefined) ?? ctx.t(`payments-method-${payment.provider === 'qr' ? 'qr' : 'manual'}`);
     return ctx.t('payments-pending-item', { id: String(payment.id), amount: formatMoney(payment.amount_minor, payment.currency, ctx.locale), method, user: String(payment.user_id) });
   };
 

@@ -6,7 +6,7 @@ import { staffOf } from '../admin/admin.gate.ts';
 import { createReceiptFiles } from './payments.receipts.ts';
 import { createPaymentsRoutes, createPaymentsWebhookRoutes } from './payments.routes.ts';
 import { createPaymentsService, type PaymentsService } from './payments.service.ts';
-import { paymentsSettingsSchema } from './payments.settings.ts';
+import { paymentsSettingsSchema, paymentsSettingsSection, type MethodReadiness, type PaymentMethodId } from './payments.settings.ts';
 import type { TelegramPaymentsApi } from './payments.types.ts';
 import { createHeleketProvider } from './providers/heleket.provider.ts';
 import { createManualProvider } from './providers/manual.provider.ts';
@@ -96,7 +96,10 @@ export const module: LavkaModule = {
     },
   ],
   setup(deps) {
-    const settings = paymentsSettingsSchema.parse(deps.config.settings.payments);
+    const configured = paymentsSettingsSchema.parse(deps.config.settings.payments);
+    // The owner changes the offered methods and requisites in the panel; everything reads them here.
+    let live = configured;
+    const settings = () => live;
     const { env } = deps;
     // With a real token the module has its own client; in the sandbox it borrows the bot's on its first update.
     let borrowed: Api | undefined;
@@ -112,19 +115,35 @@ export const module: LavkaModule = {
       apiKey: env.HELEKET_API_KEY,
       apiUrl: env.HELEKET_API_URL,
       callbackUrl,
-      settings: settings.heleket,
-      gateway: settings.gateway,
-      lifetimeSeconds: Math.min(43_200, Math.max(300, settings.paymentTtlMinutes * 60)),
+      settings: configured.heleket,
+      gateway: configured.gateway,
+      lifetimeSeconds: Math.min(43_200, Math.max(300, configured.paymentTtlMinutes * 60)),
       logger: deps.logger,
       now: deps.now,
     });
     const providers = [
-      createTelegramStarsProvider({ enabled: settings.stars.enabled, telegram }),
-      createTelegramCardProvider({ enabled: settings.card.enabled, providerToken: env.PAYMENTS_PROVIDER_TOKEN }),
+      createTelegramStarsProvider({ telegram }),
+      createTelegramCardProvider({ providerToken: env.PAYMENTS_PROVIDER_TOKEN }),
       heleket,
-      createQrProvider({ settings: settings.qr, webhookSecret: env.QR_WEBHOOK_SECRET, now: deps.now }),
-      createManualProvider(settings.manual),
+      createQrProvider({ settings: () => live.qr, webhookSecret: env.QR_WEBHOOK_SECRET, now: deps.now }),
+      createManualProvider(() => live.manual),
     ];
+    const readiness = (method: PaymentMethodId): MethodReadiness => {
+      switch (method) {
+        case 'card':
+          return env.PAYMENTS_PROVIDER_TOKEN
+            ? { ready: true }
+            : { ready: false, reason: 'needs_provider_token', message: 'Card payments need PAYMENTS_PROVIDER_TOKEN (from @BotFather → Payments) in the environment, and a restart.' };
+        case 'heleket':
+          return heleket.configured
+            ? { ready: true }
+            : { ready: false, reason: 'needs_gateway_keys', message: 'Crypto payments need HELEKET_MERCHANT_ID and HELEKET_API_KEY in the environment, and a restart.' };
+        case 'qr':
+          return env.QR_WEBHOOK_SECRET ? { ready: true } : { ready: true, note: 'confirmed_by_staff' };
+        default:
+          return { ready: true };
+      }
+    };
     const staffChatIds = () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : env.ADMIN_IDS);
     const payments = createPaymentsService({
       db: deps.database.db,
@@ -146,6 +165,7 @@ export const module: LavkaModule = {
       onApi: (api) => {
         borrowed ??= api;
       },
+      now: deps.now,
     });
     return {
       service: payments,
@@ -158,10 +178,19 @@ export const module: LavkaModule = {
       ],
       routes: createPaymentsRoutes({ payments, actorOf: staffActor, receipts: createReceiptFiles({ api: () => own ?? borrowed }) }),
       staffRoles: ['manager', 'accountant'],
+      settings: [
+        paymentsSettingsSection({
+          configured,
+          readiness,
+          apply: (next) => {
+            live = next;
+          },
+        }),
+      ],
       publicRoutes: createPaymentsWebhookRoutes({ payments }),
       jobs: [
         { name: 'payments.recover', everyMs: 3000, run: async () => void (await payments.recoverEvents()) },
-        { name: 'payments.poll', everyMs: settings.heleket.pollEverySeconds * 1000, run: async () => void (await payments.pollOpenPayments()) },
+        { name: 'payments.poll', everyMs: configured.heleket.pollEverySeconds * 1000, run: async () => void (await payments.pollOpenPayments()) },
         { name: 'payments.expire', everyMs: 60_000, run: async () => void (await payments.expireStale()) },
         { name: 'payments.refunds', everyMs: 30_000, run: async () => void (await payments.resumeRefunds()) },
       ],

@@ -129,10 +129,11 @@ export function createPaymentsRepository(db: DbExecutor) {
       return query.orderBy('id', 'desc').limit(limit).offset(offset).execute();
     },
 
-    /** Paid payments since `sinceMs`, counted and summed per currency. */
-    async paidSince(sinceMs: number): Promise<{ currency: string; count: number; totalMinor: number }[]> {
-      const rows = await db
-        .selectFrom('payments')
+    /** Paid payments since `sinceMs` (of one purpose, when named), counted and summed per currency. */
+    async paidSince(sinceMs: number, purpose?: string): Promise<{ currency: string; count: number; totalMinor: number }[]> {
+      let query = db.selectFrom('payments');
+      if (purpose !== undefined) query = query.where('purpose', '=', purpose);
+      const rows = await query
         .select(['currency', (eb) => eb.fn.countAll<number>().as('n'), sql<number | string>`sum(amount_minor)`.as('total')])
         .where('status', 'in', ['paid', 'refunding', 'refunded'])
         .where('paid_at', '>=', sinceMs)

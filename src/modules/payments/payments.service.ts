@@ -9,7 +9,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import { CircuitOpenError, type CircuitSnapshot } from './circuit-breaker.ts';
 import { PaymentsError } from './payments.errors.ts';
 import { createPaymentsRepository, type PaymentFilter } from './payments.repository.ts';
-import type { PaymentsSettings } from './payments.settings.ts';
+import type { PaymentMethodId, PaymentsSettings } from './payments.settings.ts';
 import { pickText } from './payments.settings.ts';
 import type { PaymentEventRecord, PaymentRecord, ProviderId } from './payments.tables.ts';
 import type {
@@ -56,7 +56,8 @@ export interface PaymentsServiceDeps {
   now(): number;
   logger: Logger;
   i18n: Translator;
-  settings: PaymentsSettings;
+  /** The settings in effect; the owner may change the offered methods and requisites at any time. */
+  settings(): PaymentsSettings;
   providers: readonly PaymentProvider[];
   /** Where staff notifications go: the admin chats, else the admins' private chats. */
   staffChatIds(): readonly number[];
@@ -74,6 +75,32 @@ function parseMethod(method: string): { provider: ProviderId; variant?: string }
   if (method === 'qr') return { provider: 'qr' };
   const manual = /^manual\.([a-z0-9_]{1,16})$/.exec(method);
   return manual ? { provider: 'manual', variant: manual[1] } : undefined;
+}
+
+/** The provider behind each method id of the settings. */
+const PROVIDER_OF_METHOD: Readonly<Record<PaymentMethodId, ProviderId>> = {
+  stars: 'telegram_stars',
+  card: 'telegram_card',
+  heleket: 'heleket',
+  qr: 'qr',
+  manual: 'manual',
+};
+
+/** Whether the settings offer `provider` for new payments (listed, enabled, and with requisites for transfers). */
+export function isOffered(settings: PaymentsSettings, provider: ProviderId): boolean {
+  return settings.methods.some((method) => PROVIDER_OF_METHOD[method] === provider && settings[method].enabled && (method !== 'manual' || settings.manual.variants.length > 0));
+}
+
+/** What a payment shows for its method: the label it was opened with, else the current one. */
+export function manualLabelOf(payment: Pick<PaymentRecord, 'details' | 'variant'>, settings: PaymentsSettings, locale: string): string | undefined {
+  try {
+    const stored = payment.details ? (JSON.parse(payment.details) as { label?: unknown }).label : undefined;
+    if (typeof stored === 'string' && stored) return stored;
+  } catch {
+    // Older or provider-written details without a label.
+  }
+  const variant = settings.manual.variants.find((item) => item.id === payment.variant);
+  return variant ? pickText(variant.label, locale) : undefined;
 }
 
 /** The key a provider event is stored under: a replay of the same confirmation is the same row. */
@@ -118,11 +145,14 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
     const options: MethodOption[] = [];
     const allowed = (id: string) => !quote.methods || quote.methods.some((item) => item === id || (item === 'manual' && id.startsWith('manual.')));
     const fiatCurrency = quote.fiat?.currency;
-    for (const method of deps.settings.methods) {
+    // Read at every offer: a method the owner turns off in the panel disappears at once.
+    const settings = deps.settings();
+    for (const method of settings.methods) {
+      if (!settings[method].enabled) continue;
       if (method === 'manual') {
         const provider = providers.get('manual');
         if (!provider?.configured || !fiatCurrency || !provider.supports(fiatCurrency)) continue;
-        for (const variant of deps.settings.manual.variants) {
+        for (const variant of settings.manual.variants) {
           const id = `manual.${variant.id}`;
           if (allowed(id)) options.push({ id, provider: 'manual', variant: variant.id, label: pickText(variant.label, locale), available: true });
         }
@@ -361,7 +391,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
         details: null,
         created_at: nowMs,
         updated_at: nowMs,
-        expires_at: nowMs + deps.settings.paymentTtlMinutes * 60_000,
+        expires_at: nowMs + deps.settings().paymentTtlMinutes * 60_000,
         paid_at: null,
         refunded_at: null,
       });
@@ -407,8 +437,9 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       if (payment.status !== 'pending') return 'payments.already_handled';
       if (payment.expires_at !== null && payment.expires_at < deps.now()) return 'payments.expired';
       if (payment.currency !== input.currency || payment.amount_minor !== input.totalAmount) return 'payments.price_changed';
-      const quote = await purposes.get(payment.purpose)?.quote(payment.purpose_ref, payment.user_id, localeOf(payment));
-      if (!quote) return 'payments.not_payable';
+      const purpose = purposes.get(payment.purpose);
+      const quote = await purpose?.quote(payment.purpose_ref, payment.user_id, localeOf(payment));
+      if (!quote) return (await purpose?.refusal?.(payment.purpose_ref, payment.user_id)) ?? 'payments.not_payable';
       const price = payment.currency === 'XTR' ? quote.stars : quote.fiat?.currency === payment.currency ? quote.fiat.amountMinor : undefined;
       if (price !== payment.amount_minor) return 'payments.price_changed';
       return undefined;
@@ -475,7 +506,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       let settled = 0;
       for (const provider of deps.providers) {
         if (!provider.configured || !provider.checkStatus) continue;
-        const open = await repository.listPendingOf(provider.id, deps.now() - deps.settings.heleket.pollAfterSeconds * 1000, 50);
+        const open = await repository.listPendingOf(provider.id, deps.now() - deps.settings().heleket.pollAfterSeconds * 1000, 50);
         for (const payment of open) {
           if (provider.breaker && !provider.breaker.allows()) break;
           try {
@@ -535,7 +566,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       if (!payment || payment.user_id !== userId || payment.provider !== 'manual') throw new PaymentsError('payments.not_found', 'no such transfer request', { paymentId });
       const staffLocale = deps.staffLocale;
       const quote = await purposes.get(payment.purpose)?.quote(payment.purpose_ref, payment.user_id, staffLocale);
-      const variant = deps.settings.manual.variants.find((item) => item.id === payment.variant);
+      const method = manualLabelOf(payment, deps.settings(), staffLocale) ?? payment.variant ?? '';
       return db.transaction().execute(async (trx) => {
         const scoped = createPaymentsRepository(trx);
         const nowMs = deps.now();
@@ -546,7 +577,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
           id: String(payment.id),
           user: String(payment.user_id),
           amount: money(payment.amount_minor, payment.currency, staffLocale),
-          method: variant ? pickText(variant.label, staffLocale) : (payment.variant ?? ''),
+          method,
           title: quote?.title ?? payment.purpose,
         });
         const keyboard = {
@@ -696,11 +727,12 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       return deps.providers.filter((provider) => provider.configured && provider.breaker).map((provider) => (provider.breaker as NonNullable<PaymentProvider['breaker']>).snapshot());
     },
 
-    /** Every provider: whether it is configured and, for gateways, its circuit state. */
+    /** Every provider: whether it is configured and offered, and, for gateways, its circuit state. */
     methodsStatus(): { provider: ProviderId; configured: boolean; circuit?: CircuitSnapshot }[] {
+      const settings = deps.settings();
       return deps.providers.map((provider) => ({
         provider: provider.id,
-        configured: provider.configured,
+        configured: provider.configured && isOffered(settings, provider.id),
         ...(provider.configured && provider.breaker ? { circuit: provider.breaker.snapshot() } : {}),
       }));
     },

@@ -18,7 +18,7 @@ export interface TelegramInvoice {
 export type PaymentStart =
   | { type: 'telegram_invoice'; invoice: TelegramInvoice }
   | { type: 'link'; url: string; expiresAtMs?: number }
-  | { type: 'qr'; png: Buffer; reference: string; content: string }
+  | { type: 'qr'; png: Buffer; reference: string; content: string; receiver?: string }
   | { type: 'manual'; requisites: string; variant: string };
 
 /** What a provider returns when it has opened a payment. */
@@ -79,7 +79,11 @@ export type RefundOutcome = { ok: true } | { ok: false; code: string; detail: st
  */
 export interface PaymentProvider {
   readonly id: ProviderId;
-  /** Credentials present and enabled in the config. */
+  /**
+   * Its credentials are present, so it can open, confirm and refund payments. Whether it is
+   * offered for new payments is the live setting (`settings.payments.methods`), checked apart:
+   * a method the owner turns off still settles the payments opened with it.
+   */
   readonly configured: boolean;
   /** Whether it can charge in `currency` (`XTR` is Telegram Stars). */
   supports(currency: string): boolean;
@@ -123,6 +127,12 @@ export interface PaymentPurpose {
   name: string;
   /** The current price of `ref` for `userId`, or undefined when it cannot be paid now. */
   quote(ref: string, userId: number, locale: Locale): Promise<PaymentQuote | undefined>;
+  /**
+   * Why `ref` cannot be paid when `quote` gave nothing, as pre-checkout tells the payer:
+   * `payments.price_changed` when a newer price replaced the one invoiced (a re-priced custom
+   * job), else (or without this hook) `payments.not_payable`.
+   */
+  refusal?(ref: string, userId: number): Promise<'payments.price_changed' | 'payments.not_payable'>;
   /** The payment is confirmed: deliver (credit tokens, mark the order paid). Same transaction. */
   onPaid(trx: DbExecutor, payment: PaymentRecord): Promise<PurposeNotice | void>;
   /** The money goes back: undo the delivery, or throw to refuse the refund. Same transaction. */

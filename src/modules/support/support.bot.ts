@@ -1,13 +1,25 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import type { BusinessConfig } from '../../config/business.ts';
+import { afterHoursText, businessHoursLines } from '../../telegram/business-hours.ts';
 import type { BotContext } from '../../telegram/context.ts';
 import { defineFlow, startFlow, type FlowDefinition } from '../../telegram/flow.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
 import { MAX_SUPPORT_TEXT, type SupportService } from './support.service.ts';
 
+/** Dependencies of the support composer. */
+export interface SupportComposerDeps {
+  support: SupportService;
+  /** The live config: the owner may change the hours and the time zone in the panel. */
+  config: BusinessConfig;
+  now(): number;
+}
+
 /** The support entry: the business's contacts and "Write to us", which passes a message to the staff. */
-export function createSupportComposer(deps: { support: SupportService }): { composer: Composer<BotContext>; flows: FlowDefinition[] } {
+export function createSupportComposer(deps: SupportComposerDeps): { composer: Composer<BotContext>; flows: FlowDefinition[] } {
   const composer = new Composer<BotContext>();
   const { support } = deps;
+  // The zone and the hours are read at every use: the owner may change them in the panel.
+  const hoursOptions = (ctx: BotContext) => ({ t: ctx.t, locale: ctx.locale, nowMs: deps.now(), timeZone: deps.config.business.timeZone });
 
   const contactScreen = (ctx: BotContext) => {
     const { contacts } = support;
@@ -16,7 +28,8 @@ export function createSupportComposer(deps: { support: SupportService }): { comp
     if (username) lines.push(ctx.t('support-telegram', { username: `@${username}` }));
     if (contacts.phone) lines.push(ctx.t('support-phone', { phone: contacts.phone }));
     if (contacts.email) lines.push(ctx.t('support-email', { email: contacts.email }));
-    if (contacts.hours) lines.push(ctx.t('support-hours', { hours: contacts.hours }));
+    const hours = businessHoursLines(deps.config.business, hoursOptions(ctx));
+    if (hours.length > 0) lines.push('', ...hours);
     const keyboard = new InlineKeyboard();
     if (support.canReceive) keyboard.text(ctx.t('support-write'), 'support:write').row();
     if (username) keyboard.url(ctx.t('support-open-chat'), `https://t.me/${username}`).row();
@@ -52,7 +65,8 @@ export function createSupportComposer(deps: { support: SupportService }): { comp
             text,
           });
           flow.leave();
-          await ctx.reply(ctx.t('support-sent'), { reply_markup: new InlineKeyboard().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION) });
+          const closed = afterHoursText(deps.config.business, hoursOptions(ctx));
+          await ctx.reply(closed ? `${ctx.t('support-sent')}\n${closed}` : ctx.t('support-sent'), { reply_markup: new InlineKeyboard().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION) });
         },
       },
     },

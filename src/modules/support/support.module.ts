@@ -78,7 +78,7 @@ export const module: LavkaModule = {
       },
       localeOf: async (userId) => users?.localeOf(await users.get(userId), staffLocale) ?? staffLocale,
     });
-    const bot = createSupportComposer({ support });
+    const bot = createSupportComposer({ support, config: deps.config, now: deps.now });
     return {
       service: support,
       composer: bot.composer,

@@ -1,4 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import type { BusinessConfig } from '../../config/business.ts';
+import { afterHoursText, businessHoursLines } from '../../telegram/business-hours.ts';
 import type { BotContext } from '../../telegram/context.ts';
 import { defineFlow, startFlow, type FlowDefinition } from '../../telegram/flow.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
@@ -13,7 +15,9 @@ export interface TicketsComposerDeps {
   staffChatIds(): readonly number[];
   /** Whether the FAQ module is on, for the FAQ button on the support screen. */
   faq: boolean;
-  timeZone: string;
+  /** The live business settings: the hours and time zone may change while the bot runs. */
+  business: BusinessConfig['business'];
+  now(): number;
 }
 
 /**
@@ -24,6 +28,7 @@ export interface TicketsComposerDeps {
 export function createTicketsComposer(deps: TicketsComposerDeps): { composer: Composer<BotContext>; flows: FlowDefinition[] } {
   const { tickets } = deps;
   const composer = new Composer<BotContext>();
+  const hoursOptions = (ctx: BotContext) => ({ t: ctx.t, locale: ctx.locale, nowMs: deps.now(), timeZone: deps.business.timeZone });
   const privateChats = composer.chatType('private');
 
   const homeScreen = async (ctx: BotContext) => {
@@ -32,12 +37,13 @@ export function createTicketsComposer(deps: TicketsComposerDeps): { composer: Co
     for (const ticket of list) keyboard.text(`${STATUS_ICON[ticket.status]} #${ticket.id} ${ticket.subject.slice(0, 40)}`, `tk:v:${ticket.id}`).row();
     if (deps.faq) keyboard.text(ctx.t('tickets-button-faq'), 'faq:list').row();
     keyboard.text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
-    return { text: ctx.t('tickets-home'), keyboard };
+    const hours = businessHoursLines(deps.business, hoursOptions(ctx));
+    return { text: hours.length > 0 ? `${ctx.t('tickets-home')}\n\n${hours.join('\n')}` : ctx.t('tickets-home'), keyboard };
   };
 
   const threadScreen = async (ctx: BotContext, ticket: TicketRecord) => {
     const messages = await tickets.thread(ticket.id, 10);
-    const time = new Intl.DateTimeFormat(ctx.locale, { timeZone: deps.timeZone, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const time = new Intl.DateTimeFormat(ctx.locale, { timeZone: deps.business.timeZone, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     const lines = [ctx.t('tickets-thread-title', { id: ticket.id, status: ctx.t(`tickets-status-${ticket.status}`) })];
     for (const message of messages) {
       lines.push(`${message.author === 'staff' ? ctx.t('tickets-author-staff') : ctx.t('tickets-author-you')} · ${time.format(message.created_at)}\n${message.text}`);
@@ -69,7 +75,9 @@ export function createTicketsComposer(deps: TicketsComposerDeps): { composer: Co
             const ticketId = flow.data.ticketId;
             const ticket = ticketId === undefined ? await tickets.open(ctx.from?.id as number, text) : await tickets.patientMessage(ticketId, ctx.from?.id as number, text);
             flow.leave();
-            await ctx.reply(ctx.t(ticketId === undefined ? 'tickets-created' : 'tickets-sent', { id: ticket.id }), {
+            const sent = ctx.t(ticketId === undefined ? 'tickets-created' : 'tickets-sent', { id: ticket.id });
+            const closed = afterHoursText(deps.business, hoursOptions(ctx));
+            await ctx.reply(closed ? `${sent}\n${closed}` : sent, {
               reply_markup: new InlineKeyboard().text(ctx.t('tickets-button-open'), `tk:v:${ticket.id}`).row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION),
             });
           } catch (error) {

@@ -62,7 +62,7 @@ export const module: LavkaModule = {
       staffChatIds,
       staffLocale: business.defaultLocale,
     });
-    const bot = createTicketsComposer({ tickets, staffChatIds, faq: deps.config.modules.includes('faq'), timeZone: business.timeZone });
+    const bot = createTicketsComposer({ tickets, staffChatIds, faq: deps.config.modules.includes('faq'), business, now: deps.now });
     return {
       service: tickets,
       composer: bot.composer,

@@ -43,12 +43,13 @@ function signed(amount: number): string {
  */
 export function createWalletComposer(deps: WalletComposerDeps): { composer: Composer<BotContext>; flows: FlowDefinition[] } {
   const { wallet, settings, i18n } = deps;
-  const timeZone = deps.config.business.timeZone;
+  // Read at every use: the owner may change the time zone while the bot runs.
+  const timeZone = () => deps.config.business.timeZone;
   const composer = new Composer<BotContext>();
 
   const entryLine = (ctx: BotContext, entry: LedgerEntry) =>
     ctx.t('wallet-history-line', {
-      date: formatShortDateTime(entry.created_at, timeZone, ctx.locale),
+      date: formatShortDateTime(entry.created_at, timeZone(), ctx.locale),
       amount: signed(entry.amount),
       kind: ctx.t(`wallet-kind-${entry.kind}`),
       reason: entry.reason,
@@ -264,8 +265,8 @@ export function createWalletComposer(deps: WalletComposerDeps): { composer: Comp
       await ctx.reply(ctx.t('wallet-export-usage'));
       return;
     }
-    const fromMs = dates[0] ? parseLocalDate(dates[0], timeZone) : undefined;
-    const toMs = dates[1] ? endOfLocalDate(dates[1], timeZone) : undefined;
+    const fromMs = dates[0] ? parseLocalDate(dates[0], timeZone()) : undefined;
+    const toMs = dates[1] ? endOfLocalDate(dates[1], timeZone()) : undefined;
     if ((dates[0] && fromMs === undefined) || (dates[1] && toMs === undefined)) {
       await ctx.reply(ctx.t('wallet-export-usage'));
       return;
@@ -276,7 +277,7 @@ export function createWalletComposer(deps: WalletComposerDeps): { composer: Comp
 
   composer.command('health', async (ctx, next) => {
     if (!ctx.isAdmin) return next();
-    const sinceMs = startOfLocalDay(deps.now(), timeZone);
+    const sinceMs = startOfLocalDay(deps.now(), timeZone());
     const [users, accounts, total, paidToday, pending] = [
       await deps.users.countAll(),
       await wallet.countAccounts(),

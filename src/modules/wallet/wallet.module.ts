@@ -83,7 +83,7 @@ export const module: LavkaModule = {
         { command: 'transactions', description: 'command-transactions', audience: 'admin' },
         { command: 'health', description: 'command-health', audience: 'admin' },
       ],
-      routes: createWalletRoutes({ wallet, timeZone: deps.config.business.timeZone, actorOf: staffActor }),
+      routes: createWalletRoutes({ wallet, timeZone: () => deps.config.business.timeZone, actorOf: staffActor }),
       staffRoles: ['manager', 'accountant'],
       segments: [
         {

@@ -29,14 +29,14 @@ const adjustBody = z.object({
 });
 
 /** The wallet's staff API under `/api/wallet` (behind the admin gate): the ledger export, balances, history, adjustments. */
-export function createWalletRoutes(deps: { wallet: WalletService; timeZone: string; actorOf(request: FastifyRequest): { type: 'admin'; id: string | number } }): FastifyPluginAsync {
+export function createWalletRoutes(deps: { wallet: WalletService; timeZone(): string; actorOf(request: FastifyRequest): { type: 'admin'; id: string | number } }): FastifyPluginAsync {
   const { wallet } = deps;
   return async (app) => {
     app.get('/transactions.csv', async (request, reply) => {
       const query = ledgerQuery.safeParse(request.query);
       if (!query.success) return reply.code(400).send({ error: 'wallet.invalid_query', issues: query.error.issues });
-      const fromMs = query.data.from ? parseLocalDate(query.data.from, deps.timeZone) : undefined;
-      const toMs = query.data.to ? endOfLocalDate(query.data.to, deps.timeZone) : undefined;
+      const fromMs = query.data.from ? parseLocalDate(query.data.from, deps.timeZone()) : undefined;
+      const toMs = query.data.to ? endOfLocalDate(query.data.to, deps.timeZone()) : undefined;
       if ((query.data.from && fromMs === undefined) || (query.data.to && toMs === undefined)) return reply.code(400).send({ error: 'wallet.invalid_date' });
       const { csv } = await wallet.exportCsv({ fromMs, toMs, userId: query.data.userId, kinds: query.data.kind });
       return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="transactions.csv"').send(csv);
@@ -45,8 +45,8 @@ export function createWalletRoutes(deps: { wallet: WalletService; timeZone: stri
     app.get('/ledger', async (request, reply) => {
       const query = ledgerQuery.safeParse(request.query);
       if (!query.success) return reply.code(400).send({ error: 'wallet.invalid_query', message: query.error.issues.map((issue) => `${issue.path.join('.') || 'query'}: ${issue.message}`).join('; ') });
-      const fromMs = query.data.from ? parseLocalDate(query.data.from, deps.timeZone) : undefined;
-      const toMs = query.data.to ? endOfLocalDate(query.data.to, deps.timeZone) : undefined;
+      const fromMs = query.data.from ? parseLocalDate(query.data.from, deps.timeZone()) : undefined;
+      const toMs = query.data.to ? endOfLocalDate(query.data.to, deps.timeZone()) : undefined;
       if ((query.data.from && fromMs === undefined) || (query.data.to && toMs === undefined)) return reply.code(400).send({ error: 'wallet.invalid_date', message: 'A date is not a real calendar day.' });
       const { window, entries } = await wallet.ledger({ userId: query.data.userId, fromMs, toMs, kinds: query.data.kind }, query.data.page, query.data.pageSize);
       return { entries, page: window.page, pages: window.pages, total: window.total };

@@ -87,6 +87,7 @@ function Shell(props: { theme: ReturnType<typeof useTheme> }) {
         if (mode !== 'write') return true;
         return WRITERS[base]?.includes(me.staff.role) ?? true;
       },
+      refresh: loadMe,
       logout: async () => {
         await api('POST', '/api/admin/auth/logout').catch(() => undefined);
         setCsrfToken('');
@@ -94,7 +95,7 @@ function Shell(props: { theme: ReturnType<typeof useTheme> }) {
         navigate('/login', { replace: true });
       },
     };
-  }, [me]);
+  }, [me, loadMe]);
 
   if (route.path === '/link') {
     return (

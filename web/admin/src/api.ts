@@ -7,10 +7,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** Why a settings check refused a change (`bot_not_admin`), for a text in the owner's language. */
+  readonly reason?: string;
+  constructor(status: number, code: string, message: string, reason?: string) {
     super(message);
     this.status = status;
     this.code = code;
+    this.reason = reason;
   }
 }
 
@@ -49,9 +52,9 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     data = undefined;
   }
   if (!response.ok) {
-    const payload = (data ?? {}) as { error?: string; message?: string };
+    const payload = (data ?? {}) as { error?: string; message?: string; reason?: string };
     if (response.status === 401 && path.startsWith('/api/')) onSessionEnded?.();
-    throw new ApiError(response.status, payload.error ?? `http.${response.status}`, payload.message ?? (typeof payload.error === 'string' ? payload.error : ''));
+    throw new ApiError(response.status, payload.error ?? `http.${response.status}`, payload.message ?? (typeof payload.error === 'string' ? payload.error : ''), payload.reason);
   }
   return data as T;
 }

@@ -22,6 +22,8 @@ export interface SessionValue {
   me: Me;
   /** True when the role may do `action` (a page id, or `page:write`). */
   can(page: string): boolean;
+  /** Reads the session again (the business's time zone or name changed in the settings). */
+  refresh(): Promise<void>;
   logout(): Promise<void>;
 }
 

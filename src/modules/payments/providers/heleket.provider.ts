@@ -63,7 +63,7 @@ export function heleketEvent(invoice: Pick<HeleketInvoice, 'uuid' | 'order_id' |
  * Every call goes through a timeout, retries and the circuit breaker.
  */
 export function createHeleketProvider(deps: HeleketProviderDeps): PaymentProvider & { breaker: CircuitBreaker; client?: HeleketClient } {
-  const configured = deps.settings.enabled && Boolean(deps.merchantId && deps.apiKey);
+  const configured = Boolean(deps.merchantId && deps.apiKey);
   const client = configured
     ? createHeleketClient({ apiUrl: deps.apiUrl, merchantId: deps.merchantId as string, apiKey: deps.apiKey as string, fetch: deps.fetch })
     : undefined;

@@ -7,15 +7,18 @@ import type { PaymentProvider } from '../payments.types.ts';
  * international card, a crypto address), pays outside Telegram and sends the receipt; an admin
  * approves or declines. Nothing to call and nothing to refund automatically.
  */
-export function createManualProvider(settings: PaymentsSettings['manual']): PaymentProvider {
+export function createManualProvider(settings: () => PaymentsSettings['manual']): PaymentProvider {
   return {
     id: 'manual',
-    configured: settings.enabled && settings.variants.length > 0,
+    // Nothing to connect to: whether transfers are offered is the owner's live setting.
+    configured: true,
     supports: (currency) => currency !== 'XTR',
     async create(input) {
-      const variant = settings.variants.find((item) => item.id === input.variant);
+      const variant = settings().variants.find((item) => item.id === input.variant);
       if (!variant) throw new RangeError(`payments.unknown_variant: ${input.variant}`);
-      return { start: { type: 'manual', requisites: pickText(variant.requisites, input.locale), variant: variant.id } };
+      const requisites = pickText(variant.requisites, input.locale);
+      // Kept with the payment: requisites changed later do not change what this payer was shown.
+      return { start: { type: 'manual', requisites, variant: variant.id }, details: { label: pickText(variant.label, input.locale), requisites } };
     },
   };
 }

@@ -45,20 +45,23 @@ export function qrSignature(secret: string, timestampSec: string, rawBody: Buffe
  * `{ reference, amount, currency, transaction_id, status: "paid" }`, headers
  * `X-Lavka-Timestamp` (Unix seconds) and `X-Lavka-Signature` ({@link qrSignature}).
  */
-export function createQrProvider(deps: { settings: PaymentsSettings['qr']; webhookSecret: string | undefined; now?: () => number }): PaymentProvider {
+export function createQrProvider(deps: { settings: () => PaymentsSettings['qr']; webhookSecret: string | undefined; now?: () => number }): PaymentProvider {
   const now = deps.now ?? Date.now;
   return {
     id: 'qr',
-    configured: deps.settings.enabled,
+    // Payments opened earlier are still confirmed when the owner stops offering QR codes.
+    configured: true,
     supports: (currency) => currency !== 'XTR',
     async create(input) {
+      const settings = deps.settings();
       const reference = qrReference(input.paymentId);
-      const content = deps.settings.payloadTemplate
+      const content = settings.payloadTemplate
         .replaceAll('{amount}', encodeURIComponent(minorToDecimal(input.amountMinor, input.currency)))
         .replaceAll('{reference}', encodeURIComponent(reference))
         .replaceAll('{currency}', encodeURIComponent(input.currency));
       const png = qrToPng(encodeQr(content));
-      return { start: { type: 'qr', png, reference, content }, externalId: reference };
+      const receiver = settings.receiver || undefined;
+      return { start: { type: 'qr', png, reference, content, receiver }, externalId: reference, ...(receiver ? { details: { receiver } } : {}) };
     },
     verifyCallback(request): CallbackVerdict {
       if (!deps.webhookSecret) return { ok: false, code: 'payments.bad_signature', detail: 'QR_WEBHOOK_SECRET is not set' };

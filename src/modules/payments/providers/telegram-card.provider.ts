@@ -6,10 +6,10 @@ import { fitInvoiceText, invoicePayload } from './telegram-stars.provider.ts';
  * units). The Bot API has no refund call for these: refunds are made in the provider's
  * dashboard and recorded in Lavka as reversals.
  */
-export function createTelegramCardProvider(deps: { enabled: boolean; providerToken: string | undefined }): PaymentProvider {
+export function createTelegramCardProvider(deps: { providerToken: string | undefined }): PaymentProvider {
   return {
     id: 'telegram_card',
-    configured: deps.enabled && Boolean(deps.providerToken),
+    configured: Boolean(deps.providerToken),
     supports: (currency) => currency !== 'XTR',
     async create(input) {
       const text = fitInvoiceText(input.title, input.description);

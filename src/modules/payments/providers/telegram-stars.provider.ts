@@ -22,10 +22,11 @@ export function fitInvoiceText(title: string, description: string): { title: str
  * Telegram Stars (XTR): no provider token, whole Stars, refunds through refundStarPayment.
  * The invoice is sent by the bot (sendInvoice) or turned into a link (createInvoiceLink).
  */
-export function createTelegramStarsProvider(deps: { enabled: boolean; telegram: () => TelegramPaymentsApi | undefined }): PaymentProvider {
+export function createTelegramStarsProvider(deps: { telegram: () => TelegramPaymentsApi | undefined }): PaymentProvider {
   return {
     id: 'telegram_stars',
-    configured: deps.enabled,
+    // Stars need no credentials.
+    configured: true,
     supports: (currency) => currency === 'XTR',
     async create(input) {
       const text = fitInvoiceText(input.title, input.description);

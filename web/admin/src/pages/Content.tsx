@@ -1,5 +1,5 @@
 // Content and settings: the FAQ, the bot's texts per language (the owner's wording over the
-// shipped one), and the business settings that can change while the bot runs.
+// shipped one), and the business settings that can change while the bot runs (Settings.tsx).
 
 import { useMemo, useState, type FormEvent } from 'react';
 import { api, query, useResource } from '../api.ts';
@@ -8,6 +8,7 @@ import { Async, Badge, Button, Card, Dialog, Empty, Field, PageHeader, Segmented
 import { useT } from '../i18n.ts';
 import { setQuery, useRoute } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { SettingsEditor } from './Settings.tsx';
 
 type Tab = 'faq' | 'texts' | 'settings';
 
@@ -283,92 +284,5 @@ function TextsEditor() {
         </Dialog>
       ) : null}
     </>
-  );
-}
-
-interface Settings {
-  business: { name: string; support: { username?: string; phone?: string; email?: string; hours?: string }; timeZone: string; currency: string; defaultLocale: string; locales: string[] };
-  modules: Record<string, unknown>;
-  adminChatIds: number[];
-}
-
-function SettingsEditor() {
-  const resource = useResource<Settings>('/api/admin/settings');
-  return (
-    <Async resource={resource} rows={6}>
-      {(data) => <SettingsForm key={JSON.stringify(data.business)} data={data} onSaved={resource.reload} />}
-    </Async>
-  );
-}
-
-function SettingsForm(props: { data: Settings; onSaved(): void }) {
-  const t = useT();
-  const errorText = useErrorText();
-  const [name, setName] = useState(props.data.business.name);
-  const [support, setSupport] = useState({ username: '', phone: '', email: '', hours: '', ...props.data.business.support });
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      await api('PUT', '/api/admin/settings/business', { name, support });
-      toast(t('common.saved'));
-      props.onSaved();
-    } catch (error) {
-      toast(errorText(error as Error), 'danger');
-    } finally {
-      setBusy(false);
-    }
-  };
-  const moduleSections = Object.entries(props.data.modules);
-  return (
-    <div className="grid-2">
-      <Card title={t('content.business')}>
-        <form className="form" onSubmit={submit}>
-          <Field label={t('content.businessName')}>
-            <input value={name} maxLength={64} onChange={(event) => setName(event.target.value)} />
-          </Field>
-          <Field label={t('content.supportUsername')} hint="@shop_support">
-            <input value={support.username} onChange={(event) => setSupport({ ...support, username: event.target.value })} />
-          </Field>
-          <Field label={t('content.supportPhone')}>
-            <input type="tel" value={support.phone} onChange={(event) => setSupport({ ...support, phone: event.target.value })} />
-          </Field>
-          <Field label={t('content.supportEmail')}>
-            <input type="email" value={support.email} onChange={(event) => setSupport({ ...support, email: event.target.value })} />
-          </Field>
-          <Field label={t('content.hours')} hint={t('content.hoursHint')}>
-            <input value={support.hours} maxLength={120} onChange={(event) => setSupport({ ...support, hours: event.target.value })} />
-          </Field>
-          <Button type="submit" variant="primary" busy={busy} disabled={!name.trim()}>
-            {t('common.save')}
-          </Button>
-        </form>
-      </Card>
-      <Card title={t('content.fromConfig')}>
-        <p className="muted small">{t('content.fromConfigHint')}</p>
-        <dl className="facts">
-          <dt>{t('content.timeZone')}</dt>
-          <dd>{props.data.business.timeZone}</dd>
-          <dt>{t('content.currency')}</dt>
-          <dd>{props.data.business.currency}</dd>
-          <dt>{t('content.languages')}</dt>
-          <dd>{props.data.business.locales.map((code) => code.toUpperCase()).join(', ')}</dd>
-          <dt>{t('content.staffChats')}</dt>
-          <dd>{props.data.adminChatIds.length > 0 ? props.data.adminChatIds.join(', ') : '—'}</dd>
-        </dl>
-        {moduleSections.length > 0 ? (
-          <details className="config-details">
-            <summary>{t('content.moduleSettings')}</summary>
-            {moduleSections.map(([name, value]) => (
-              <div key={name}>
-                <h4>{name}</h4>
-                <pre className="source">{JSON.stringify(value, null, 2)}</pre>
-              </div>
-            ))}
-          </details>
-        ) : null}
-      </Card>
-    </div>
   );
 }

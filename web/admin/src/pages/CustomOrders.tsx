@@ -1,16 +1,22 @@
 // Custom orders (3D printing): requests with their model files and previews, the automatic or
-// manual price, status changes and messages to the customer (all notified by the module).
+// manual price, payments and status history, status changes (cancelling a paid job refunds
+// it) and messages to the customer (all notified by the module). Each job is an order of the
+// orders module, with its number, history and payments from there.
 
 import { useState, type FormEvent } from 'react';
 import { api, query, useResource } from '../api.ts';
 import { BackLink, DataTable, FilterBar, ListCard, RowLink, SelectField, StatusBadge, pathId, usePageParam, useAction } from '../components/data.tsx';
-import { Async, Badge, Button, Card, Dialog, Field, PageHeader, type Tone } from '../components/ui.tsx';
+import { PaymentStatusBadge } from './Payments.tsx';
+import { Async, Badge, Button, Card, Dialog, Field, PageHeader, toast, type Tone } from '../components/ui.tsx';
 import { dateTime, money } from '../format.ts';
 import { useI18n, useT, type MessageKey } from '../i18n.ts';
-import { navigate, setQuery, useRoute } from '../router.tsx';
+import { Link, navigate, setQuery, useRoute } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
-const STATUSES = ['new', 'quoted', 'awaiting_payment', 'paid', 'printing', 'post_processing', 'ready', 'shipped', 'done', 'cancelled'] as const;
+/** Statuses of a print job, in their usual order. */
+export const PRINT_STATUSES = ['new', 'quoted', 'awaiting_payment', 'paid', 'printing', 'post_processing', 'ready', 'shipped', 'done', 'cancelled', 'refunded'] as const;
+/** Statuses a staff price may be given in. */
+const QUOTABLE = ['new', 'quoted', 'awaiting_payment'];
 const TONE: Record<string, Tone> = {
   new: 'accent',
   quoted: 'info',
@@ -22,6 +28,7 @@ const TONE: Record<string, Tone> = {
   shipped: 'info',
   done: 'ok',
   cancelled: 'neutral',
+  refunded: 'danger',
 };
 
 interface CustomOrder {
@@ -30,8 +37,10 @@ interface CustomOrder {
   user_id: number;
   status: string;
   currency: string;
-  total_minor: number | null;
+  /** 0 until a price is set (`quote_version` 0). */
+  total_minor: number;
   quote_version: number;
+  payment_id: number | null;
   technology: string;
   material: string;
   colour: string;
@@ -47,8 +56,21 @@ interface CustomOrder {
 interface CustomOrderDetail extends CustomOrder {
   history: { id: number; from_status: string | null; to_status: string; actor_type: string; note: string | null; at: number }[];
 }
+interface CustomOrderPayment {
+  id: number;
+  provider: string;
+  variant: string | null;
+  status: string;
+  amountMinor: number;
+  currency: string;
+  declineReason: string | null;
+  createdAt: number;
+  paidAt: number | null;
+  refundedAt: number | null;
+}
 
-function CustomStatus(props: { status: string }) {
+/** A print job's status as a coloured label. */
+export function CustomStatus(props: { status: string }) {
   return <StatusBadge status={props.status} prefix="custom.status" tones={TONE} />;
 }
 
@@ -70,7 +92,7 @@ function CustomOrderList() {
     <>
       <PageHeader title={t('nav.customOrders')} />
       <FilterBar filtered={Boolean(status)} onReset={() => setQuery({ status: undefined, page: undefined })}>
-        <SelectField label={t('orders.status')} value={status} allLabel={t('orders.allStatuses')} options={STATUSES} labelOf={(value) => t(`custom.status.${value}` as MessageKey)} onChange={(value) => setQuery({ status: value, page: undefined })} />
+        <SelectField label={t('orders.status')} value={status} allLabel={t('orders.allStatuses')} options={PRINT_STATUSES} labelOf={(value) => t(`custom.status.${value}` as MessageKey)} onChange={(value) => setQuery({ status: value, page: undefined })} />
       </FilterBar>
       <ListCard resource={resource} filtered={Boolean(status)} isEmpty={(data) => data.orders.length === 0} emptyTitle={t('custom.empty')} emptyHint={t('custom.emptyHint')} paged={(data) => data}>
         {(data) => (
@@ -88,7 +110,7 @@ function CustomOrderList() {
                 key: 'total',
                 header: t('orders.total'),
                 className: 'num cell-amount',
-                cell: (order) => (order.total_minor === null ? <Badge tone="warn">{t('custom.needsPrice')}</Badge> : money(order.total_minor, order.currency, locale)),
+                cell: (order) => (order.quote_version === 0 ? <Badge tone="warn">{t('custom.needsPrice')}</Badge> : money(order.total_minor, order.currency, locale)),
               },
               { key: 'created', header: t('orders.created'), className: 'hide-sm muted', cell: (order) => dateTime(order.created_at, locale, me.business.timeZone) },
             ]}
@@ -103,7 +125,7 @@ function CustomOrderView(props: { id: number }) {
   const t = useT();
   const { locale } = useI18n();
   const { me } = useSession();
-  const resource = useResource<{ order: CustomOrderDetail; next: string[] }>(`/api/custom-orders/${props.id}`);
+  const resource = useResource<{ order: CustomOrderDetail; next: string[]; payments?: CustomOrderPayment[] }>(`/api/custom-orders/${props.id}`);
   const [dialog, setDialog] = useState<'status' | 'quote' | 'message' | null>(null);
   const [target, setTarget] = useState('');
   const [text, setText] = useState('');
@@ -111,7 +133,16 @@ function CustomOrderView(props: { id: number }) {
   const { busy, run } = useAction();
 
   const send = async (path: string, body: Record<string, unknown>, done: string) => {
-    if (!(await run(() => api('POST', `/api/custom-orders/${props.id}/${path}`, body), done))) return;
+    // A refund Telegram has not confirmed yet still cancelled the job: say so rather than "done".
+    let refundPending = false;
+    const ok = await run(async () => {
+      refundPending = Boolean((await api<{ refundPending?: boolean }>('POST', `/api/custom-orders/${props.id}/${path}`, body))?.refundPending);
+    });
+    if (!ok) {
+      resource.reload();
+      return;
+    }
+    toast(refundPending ? t('custom.refundPending') : done);
     setDialog(null);
     setText('');
     setPrice('');
@@ -122,7 +153,7 @@ function CustomOrderView(props: { id: number }) {
     <>
       <BackLink to="/custom-orders" label="nav.customOrders" />
       <Async resource={resource} rows={8}>
-        {({ order, next }) => (
+        {({ order, next, payments = [] }) => (
           <>
             <PageHeader
               title={
@@ -156,6 +187,32 @@ function CustomOrderView(props: { id: number }) {
                     </div>
                   )}
                 </Card>
+                <Card title={t('orders.payments')} padded={false}>
+                  {payments.length === 0 ? (
+                    <p className="card-body muted">{t('orders.noPayments')}</p>
+                  ) : (
+                    <DataTable
+                      rows={payments}
+                      rowKey={(payment) => payment.id}
+                      columns={[
+                        { key: 'id', header: '#', cell: (payment) => (me.pages.includes('payments') ? <Link to={`/payments?tab=payments&status=all&userId=${order.user_id}`}>{payment.id}</Link> : payment.id) },
+                        { key: 'method', header: t('payments.method'), cell: (payment) => `${payment.provider}${payment.variant ? ` · ${payment.variant}` : ''}` },
+                        {
+                          key: 'status',
+                          header: t('payments.status'),
+                          cell: (payment) => (
+                            <>
+                              <PaymentStatusBadge status={payment.status} />
+                              {payment.declineReason ? <span className="muted block small">{payment.declineReason}</span> : null}
+                            </>
+                          ),
+                        },
+                        { key: 'amount', header: t('payments.amount'), className: 'num', cell: (payment) => money(payment.amountMinor, payment.currency, locale) },
+                        { key: 'at', header: t('payments.created'), className: 'hide-sm muted', cell: (payment) => dateTime(payment.refundedAt ?? payment.paidAt ?? payment.createdAt, locale, me.business.timeZone) },
+                      ]}
+                    />
+                  )}
+                </Card>
                 <Card title={t('orders.history')}>
                   <ol className="timeline">
                     {order.history.map((step) => (
@@ -172,9 +229,9 @@ function CustomOrderView(props: { id: number }) {
               </div>
               <div className="stack">
                 <Card title={t('custom.price')}>
-                  <p className="big-number">{order.total_minor === null ? '—' : money(order.total_minor, order.currency, locale)}</p>
+                  <p className="big-number">{order.quote_version === 0 ? '—' : money(order.total_minor, order.currency, locale)}</p>
                   {order.manual_quote ? <p className="muted small">{t('custom.manualQuote')}</p> : null}
-                  <Button onClick={() => setDialog('quote')}>{t('custom.setPrice')}</Button>
+                  {QUOTABLE.includes(order.status) ? <Button onClick={() => setDialog('quote')}>{t('custom.setPrice')}</Button> : null}
                 </Card>
                 {next.length > 0 ? (
                   <Card title={t('orders.changeStatus')}>
@@ -182,13 +239,13 @@ function CustomOrderView(props: { id: number }) {
                       {next.map((status) => (
                         <Button
                           key={status}
-                          variant={status === 'cancelled' ? 'danger' : 'primary'}
+                          variant={status === 'cancelled' || status === 'refunded' ? 'danger' : 'primary'}
                           onClick={() => {
                             setTarget(status);
                             setDialog('status');
                           }}
                         >
-                          {t(`custom.status.${status}` as MessageKey)}
+                          {t(status === 'refunded' ? 'custom.action.refunded' : (`custom.status.${status}` as MessageKey))}
                         </Button>
                       ))}
                     </div>
@@ -251,6 +308,7 @@ function CustomOrderView(props: { id: number }) {
                     else void send('message', { text: text.trim() }, t('customers.messageQueued'));
                   }}
                 >
+                  {dialog === 'status' && target === 'refunded' ? <p className="muted">{t('custom.refundHint')}</p> : null}
                   {dialog === 'quote' ? (
                     <Field label={`${t('custom.price')}, ${order.currency}`} hint={t('custom.priceHint')}>
                       <input inputMode="decimal" value={price} onChange={(event) => setPrice(event.target.value.replace(',', '.').replace(/[^\d.]/g, ''))} />

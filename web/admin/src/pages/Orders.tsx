@@ -1,6 +1,7 @@
-// Orders: a filtered, paged table; an order's page with its items, customer, payment and
-// status history; status changes (the customer is notified by the orders module); exports
-// of the current filter as CSV or XLSX.
+// Orders: a filtered, paged table of every kind (shop orders, print jobs); an order's page with
+// its items, customer, payment and status history; status changes (the customer is notified
+// by the orders module); exports of the current filter as CSV or XLSX. A print job opens on
+// the custom orders page, where its files, prices and refunds are.
 
 import { useState } from 'react';
 import { api, query, useResource } from '../api.ts';
@@ -11,6 +12,7 @@ import { dateInputToMs, dateTime, inputToMinor, money } from '../format.ts';
 import { useI18n, useT, type MessageKey } from '../i18n.ts';
 import { Link, navigate, setQuery, useRoute } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { CustomStatus, PRINT_STATUSES } from './CustomOrders.tsx';
 import { PaymentStatusBadge } from './Payments.tsx';
 
 interface OrderLine {
@@ -71,9 +73,19 @@ const STATUS_TONE: Record<string, Tone> = {
   refunded: 'danger',
 };
 
+/** Kinds of order the list can be narrowed to, with the panel page each is managed on. */
+const KINDS = ['shop', 'print3d'] as const;
+/** Kinds whose orders have a page of their own (files, prices, refunds). */
+const KIND_PAGES: Record<string, string> = { print3d: 'custom-orders' };
+
 /** An order status as a coloured label. */
 export function OrderStatusBadge(props: { status: string }) {
   return <StatusBadge status={props.status} prefix="status" tones={STATUS_TONE} />;
+}
+
+/** An order's status in its kind's own words. */
+function KindStatusBadge(props: { kind: string; status: string }) {
+  return props.kind === 'print3d' ? <CustomStatus status={props.status} /> : <OrderStatusBadge status={props.status} />;
 }
 
 /** An order as summaries elsewhere show it (the dashboard, a customer's profile). */
@@ -123,6 +135,15 @@ function OrderList() {
   const { me } = useSession();
   const { search } = useRoute();
   const status = search.get('status') ?? '';
+  // With print jobs in the business, the list can be narrowed to one kind (statuses follow it).
+  const kinds = me.pages.includes('custom-orders');
+  const kind = kinds && (KINDS as readonly string[]).includes(search.get('kind') ?? '') ? (search.get('kind') as string) : '';
+  const statuses: readonly string[] = kind === 'print3d' ? PRINT_STATUSES : ORDER_STATUSES;
+  /** Where a row opens: the page of its kind when it has one the staff member may see. */
+  const pathOf = (order: Order) => {
+    const page = KIND_PAGES[order.kind];
+    return page && me.pages.includes(page) ? `/${page}/${order.id}` : `/orders/${order.id}`;
+  };
   const from = search.get('from') ?? '';
   const to = search.get('to') ?? '';
   const q = search.get('q') ?? '';
@@ -134,6 +155,7 @@ function OrderList() {
   const currency = me.business.currency;
   const [by, direction] = sort.split('-') as [string, string];
   const filter = {
+    kind: kind || undefined,
     status: status || undefined,
     fromMs: dateInputToMs(from),
     toMs: dateInputToMs(to, true),
@@ -144,7 +166,7 @@ function OrderList() {
   };
   const resource = useResource<{ orders: Order[]; page: number; pages: number; total: number }>(`/api/orders${query({ ...filter, sort: by, direction, page, pageSize: 25 })}`);
   const exportUrl = (format: 'csv' | 'xlsx') => `/api/admin/orders/export${query({ status: filter.status, fromMs: filter.fromMs, toMs: filter.toMs, userId: filter.userId, format, locale })}`;
-  const filtered = Boolean(status || from || to || customer || q || min || max);
+  const filtered = Boolean(kind || status || from || to || customer || q || min || max);
 
   return (
     <>
@@ -163,7 +185,17 @@ function OrderList() {
       />
       <FilterBar filtered={filtered} onReset={() => navigate('/orders', { replace: true })}>
         <SearchField value={q} placeholder={t('orders.searchHint')} onChange={(value) => setQuery({ q: value, page: undefined })} />
-        <SelectField label={t('orders.status')} value={status} allLabel={t('orders.allStatuses')} options={ORDER_STATUSES} labelOf={(value) => t(`status.${value}` as MessageKey)} onChange={(value) => setQuery({ status: value, page: undefined })} />
+        {kinds ? (
+          <SelectField label={t('orders.kind')} value={kind} allLabel={t('orders.allKinds')} options={KINDS} labelOf={(value) => t(`orders.kind.${value}` as MessageKey)} onChange={(value) => setQuery({ kind: value, status: undefined, page: undefined })} />
+        ) : null}
+        <SelectField
+          label={t('orders.status')}
+          value={status}
+          allLabel={t('orders.allStatuses')}
+          options={statuses}
+          labelOf={(value) => t(`${kind === 'print3d' ? 'custom.status' : 'status'}.${value}` as MessageKey)}
+          onChange={(value) => setQuery({ status: value, page: undefined })}
+        />
         <DateRangeFields from={from} to={to} />
         <Field label={t('orders.amountFrom', { currency })} error={min && filter.minTotalMinor === undefined ? t('catalog.badPrice') : undefined}>
           <input inputMode="decimal" className="input-short" value={min} onChange={(event) => setQuery({ min: event.target.value, page: undefined })} />
@@ -187,9 +219,9 @@ function OrderList() {
             stack
             rows={data.orders}
             rowKey={(order) => order.id}
-            onRowClick={(order) => navigate(`/orders/${order.id}`)}
+            onRowClick={(order) => navigate(pathOf(order))}
             columns={[
-              { key: 'number', header: t('orders.number'), className: 'cell-title', cell: (order) => <RowLink to={`/orders/${order.id}`}>{order.number}</RowLink> },
+              { key: 'number', header: t('orders.number'), className: 'cell-title', cell: (order) => <RowLink to={pathOf(order)}>{order.number}</RowLink> },
               {
                 key: 'customer',
                 header: t('orders.customer'),
@@ -202,7 +234,8 @@ function OrderList() {
                 ),
               },
               { key: 'items', header: t('orders.items'), className: 'hide-sm muted', cell: (order) => order.lines.filter((line) => line.line_kind !== 'fee').length },
-              { key: 'status', header: t('orders.status'), className: 'cell-badge', cell: (order) => <OrderStatusBadge status={order.status} /> },
+              ...(kinds ? [{ key: 'kind', header: t('orders.kind'), className: 'hide-sm muted', cell: (order: Order) => (t.has(`orders.kind.${order.kind}`) ? t(`orders.kind.${order.kind}` as MessageKey) : order.kind) }] : []),
+              { key: 'status', header: t('orders.status'), className: 'cell-badge', cell: (order) => <KindStatusBadge kind={order.kind} status={order.status} /> },
               { key: 'total', header: t('orders.total'), className: 'num cell-amount', cell: (order) => money(order.total_minor, order.currency, locale) },
               { key: 'created', header: t('orders.created'), className: 'hide-sm muted', cell: (order) => dateTime(order.created_at, locale, me.business.timeZone) },
             ]}
@@ -217,7 +250,7 @@ function OrderView(props: { id: number }) {
   const t = useT();
   const { locale } = useI18n();
   const { me, can } = useSession();
-  const resource = useResource<{ order: OrderDetail; next: string[]; payments?: OrderPayment[] }>(`/api/orders/${props.id}`);
+  const resource = useResource<{ order: OrderDetail; next: string[]; payments?: OrderPayment[]; managedBy?: string | null }>(`/api/orders/${props.id}`);
   const [target, setTarget] = useState<string>();
   const [note, setNote] = useState('');
   const { busy, run } = useAction();
@@ -238,15 +271,16 @@ function OrderView(props: { id: number }) {
     <>
       <BackLink to="/orders" label="orders.title" />
       <Async resource={resource} rows={8}>
-        {({ order, next, payments = [] }) => (
+        {({ order, next, payments = [], managedBy }) => (
           <>
             <PageHeader
               title={
                 <>
-                  {t('orders.order')} {order.number} <OrderStatusBadge status={order.status} />
+                  {t('orders.order')} {order.number} <KindStatusBadge kind={order.kind} status={order.status} />
                 </>
               }
               subtitle={dateTime(order.created_at, locale, tz)}
+              actions={managedBy && me.pages.includes(managedBy) ? <Link className="btn btn-secondary btn-md" to={`/${managedBy}/${order.id}`}>{t('custom.openPage')}</Link> : undefined}
             />
             <div className="grid-main-side">
               <div className="stack">
@@ -309,7 +343,7 @@ function OrderView(props: { id: number }) {
                   <ol className="timeline">
                     {order.history.map((step) => (
                       <li key={step.id}>
-                        <OrderStatusBadge status={step.to_status} />
+                        <KindStatusBadge kind={order.kind} status={step.to_status} />
                         <span className="muted small">
                           {dateTime(step.at, locale, tz)} · {t(`actor.${step.actor_type}` as MessageKey)}
                         </span>
