@@ -10,7 +10,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -784,6 +784,10 @@ describe('the admin panel in a browser (3D printing)', { skip: skipReason }, () 
       const file = await service.acceptFile({ userId: 4242, fileName: 'cube.stl', telegramFileId: 'browser-cube', bytes: binaryStl(box([20, 20, 20])) });
       const placed = await service.placeOrder({ userId: 4242, contactName: 'Дана', fileIds: [file.id], technology: 'fdm', material: 'pla', colour: 'white', infillPercent: 20, quantity: 1, comment: null, deadline: null, manualQuote: false, previewFileId: null });
       await page.goto(`${lavka.app.url}/admin/orders?kind=print3d`);
+      // The export follows the list's filter, print jobs included.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV' }).click()]);
+      const exported = readFileSync((await download.path()) as string, 'utf8');
+      assert.match(exported, new RegExp(`${placed.number}.*Дана`));
       await page.getByRole('link', { name: placed.number }).click();
       await page.waitForURL(new RegExp(`/admin/custom-orders/${placed.id}$`));
       await page.getByRole('heading', { name: new RegExp(placed.number) }).waitFor();

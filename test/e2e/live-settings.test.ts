@@ -359,4 +359,17 @@ describe('two Lavka instances on one PostgreSQL database', { skip: !(await hasPo
     assert.equal((await other('DELETE', '/api/admin/settings/time-zone')).status, 200);
     await until(() => first.app.config.business.timeZone === 'Asia/Almaty', 8000, 'the first instance to follow the reset');
   });
+
+  test('a bot text edited on one instance is what the other instance says too, and its reset as well', async () => {
+    const api = apiAs(first, await ownerSession(first));
+    const edited = await api('PUT', '/api/admin/content/texts/en/start-welcome', { text: 'Hi { $name }, glad to see you at { $business }!' });
+    assert.equal(edited.status, 200, JSON.stringify(edited.json));
+    await until(() => second.app.i18n.t('en', 'start-welcome', { name: 'Far', business: 'Lavka Shop' }) === 'Hi Far, glad to see you at Lavka Shop!', 8000, 'the second instance to load the text');
+    const customer = second.sim.user({ id: 7402, first_name: 'Far', language_code: 'en' });
+    await customer.send('/start');
+    await waitText(customer, 'Hi Far, glad to see you at');
+
+    assert.equal((await api('DELETE', '/api/admin/content/texts/en/start-welcome')).status, 200);
+    await until(() => second.app.i18n.t('en', 'start-welcome', { name: 'Far', business: 'Lavka Shop' }).startsWith('Hello, Far!'), 8000, 'the second instance to drop the text');
+  });
 });

@@ -39,11 +39,23 @@ export const module: LavkaModule = {
     });
     // The owner's edits from the panel survive restarts: apply them before the bot starts, and
     // before the other modules set up, so that none of them sees the config file's value first.
-    await applyTextOverrides({ admin, i18n: deps.i18n, config: deps.config, logger: deps.logger });
+    const textDeps = { admin, i18n: deps.i18n, config: deps.config, logger: deps.logger };
+    await applyTextOverrides(textDeps);
+    let textsSeen = await admin.textOverridesFingerprint();
     const settings = createLiveSettings({ store: admin, logger: deps.logger, now: deps.now });
     await settings.register(businessSections(deps.config), 'admin');
+    /** Bot texts edited on another instance: reloaded when their fingerprint moves. */
+    const syncTexts = async () => {
+      const now = await admin.textOverridesFingerprint();
+      if (now === textsSeen) return;
+      textsSeen = now;
+      await applyTextOverrides(textDeps);
+    };
     // SQLite is held by one process; only a shared PostgreSQL has other instances to follow.
-    const sync = deps.database.dialect === 'postgres' ? [{ name: 'admin.settings-sync', everyMs: SETTINGS_SYNC_MS, run: async () => void (await settings.sync()) }] : [];
+    const sync =
+      deps.database.dialect === 'postgres'
+        ? [{ name: 'admin.settings-sync', everyMs: SETTINGS_SYNC_MS, run: async () => { await settings.sync(); await syncTexts(); } }]
+        : [];
     return {
       service: Object.assign(admin, { settings }),
       composer: createAdminComposer({ admin }),

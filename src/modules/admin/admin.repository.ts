@@ -182,6 +182,18 @@ export function createAdminRepository(db: DbExecutor) {
       return db.selectFrom('admin_text_overrides').select(['locale', 'message_id', 'text', 'updated_at']).orderBy('locale').orderBy('message_id').execute();
     },
 
+    /**
+     * A cheap summary of the text overrides that changes with every edit, addition and
+     * removal (count and latest change), so other instances know when to reload them.
+     */
+    async textOverridesFingerprint(): Promise<string> {
+      const row = await db
+        .selectFrom('admin_text_overrides')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('latest')])
+        .executeTakeFirstOrThrow();
+      return `${Number(row.n)}:${Number(row.latest ?? 0)}`;
+    },
+
     async upsertTextOverride(locale: string, messageId: string, text: string, staffId: number | null, nowMs: number): Promise<void> {
       await db
         .insertInto('admin_text_overrides')

@@ -679,6 +679,8 @@ export function createAdminApi(deps: AdminApiDeps): { routes: AnyApiRoute[]; plu
       produces: 'text/csv',
       query: z.object({
         format: z.enum(['csv', 'xlsx']).default('csv'),
+        /** One kind of order (`shop`, `print3d`); absent: every kind, as the orders table shows. */
+        kind: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/).optional(),
         status: z.string().regex(/^[a-z_]{1,16}(,[a-z_]{1,16})*$/).optional(),
         userId: z.coerce.number().int().positive().optional(),
         fromMs: z.coerce.number().int().min(0).optional(),
@@ -687,7 +689,7 @@ export function createAdminApi(deps: AdminApiDeps): { routes: AnyApiRoute[]; plu
       }),
       handler: async ({ query, reply, request }) => {
         if (!services.orders) throw new AdminError('admin.module_disabled', 'The orders module is not enabled.');
-        const orders = await services.orders.exportOrders({ kind: 'shop', statuses: query.status?.split(','), userId: query.userId, fromMs: query.fromMs, toMs: query.toMs });
+        const orders = await services.orders.exportOrders({ kind: query.kind, statuses: query.status?.split(','), userId: query.userId, fromMs: query.fromMs, toMs: query.toMs });
         const locale: Locale = query.locale ?? deps.config.business.defaultLocale;
         const built = buildOrderExport(orders, { t: (key) => deps.i18n.t(locale, key), timeZone: deps.config.business.timeZone });
         const stamp = new Date(deps.now()).toISOString().slice(0, 10);

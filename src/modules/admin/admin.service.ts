@@ -396,6 +396,7 @@ export function createAdminService(deps: AdminServiceDeps) {
 
     /** The owner's stored text overrides. */
     listTextOverrides: repository.listTextOverrides,
+    textOverridesFingerprint: repository.textOverridesFingerprint,
     upsertTextOverride: repository.upsertTextOverride,
     deleteTextOverride: repository.deleteTextOverride,
     getSetting: repository.getSetting,
