@@ -351,7 +351,7 @@ const en = {
   'content.currency': 'Currency',
   'content.languages': 'Languages',
   'content.staffChats': 'Staff chats',
-  'content.moduleSettings': 'Module settings (channels, payment methods, requisites…)',
+  'content.moduleSettings': 'Every module setting in the configuration file',
 
   'staff.title': 'Staff',
   'staff.subtitle': 'Who may use this panel, and what they may do.',
@@ -793,7 +793,7 @@ const ru: Dictionary = {
   'content.currency': 'Валюта',
   'content.languages': 'Языки',
   'content.staffChats': 'Чаты сотрудников',
-  'content.moduleSettings': 'Настройки модулей (каналы, способы оплаты, реквизиты…)',
+  'content.moduleSettings': 'Все настройки модулей в файле конфигурации',
 
   'staff.title': 'Сотрудники',
   'staff.subtitle': 'Кто может работать в панели и что ему доступно.',
@@ -1229,7 +1229,7 @@ const kk: Dictionary = {
   'content.currency': 'Валюта',
   'content.languages': 'Тілдер',
   'content.staffChats': 'Қызметкерлер чаттары',
-  'content.moduleSettings': 'Модульдер баптаулары (арналар, төлем тәсілдері, деректемелер…)',
+  'content.moduleSettings': 'Конфигурация файлындағы модульдердің барлық баптаулары',
 
   'staff.title': 'Қызметкерлер',
   'staff.subtitle': 'Панельде кім жұмыс істей алады және оған не қолжетімді.',
