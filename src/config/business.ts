@@ -10,6 +10,11 @@ export const SUPPORTED_LOCALES = ['ru', 'en', 'kk'] as const;
 /** One of the languages Lavka ships texts for. */
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 
+/** `value` when it is a supported language code, else `fallback` (stored or typed codes). */
+export function localeOr(value: string | null | undefined, fallback: Locale): Locale {
+  return (SUPPORTED_LOCALES as readonly string[]).includes(value ?? '') ? (value as Locale) : fallback;
+}
+
 const localeSchema = z.enum(SUPPORTED_LOCALES);
 
 /** A main-menu entry: a module's action shown as a button on the start screen. */

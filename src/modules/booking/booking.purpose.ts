@@ -1,4 +1,4 @@
-import type { Locale } from '../../config/business.ts';
+import { localeOr, type Locale } from '../../config/business.ts';
 import type { Translator } from '../../telegram/i18n.ts';
 import type { PaymentPurpose } from '../payments/payments.types.ts';
 import { formatVisitTime } from './booking.messages.ts';
@@ -15,7 +15,7 @@ export const VISIT_PURPOSE = 'visit';
  */
 export function createVisitPurpose(deps: { booking: BookingService; i18n: Translator; settings: BookingSettings; timeZone(): string }): PaymentPurpose {
   const { booking, i18n } = deps;
-  const localeOf = (value: string): Locale => (['ru', 'en', 'kk'].includes(value) ? (value as Locale) : 'ru');
+  const localeOf = (value: string): Locale => localeOr(value, 'ru');
   return {
     name: VISIT_PURPOSE,
     async quote(ref, userId, locale) {

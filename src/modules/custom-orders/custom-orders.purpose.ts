@@ -1,4 +1,4 @@
-import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
+import { localeOr, type Locale } from '../../config/business.ts';
 import type { Translator } from '../../telegram/i18n.ts';
 import { paymentMethodOf } from '../orders/orders.payments.ts';
 import type { OrdersService } from '../orders/orders.service.ts';
@@ -12,8 +12,6 @@ import { starsForAmount } from './quote.ts';
 
 /** The payment purpose print jobs are paid under; the ref is `<order id>_<quote version>`. */
 export const PRINT_PURPOSE = 'print';
-
-const asLocale = (value: string, fallback: Locale): Locale => ((SUPPORTED_LOCALES as readonly string[]).includes(value) ? (value as Locale) : fallback);
 
 /** Dependencies of {@link createPrintPurpose}. */
 export interface PrintPurposeDeps {
@@ -74,7 +72,7 @@ export function createPrintPurpose(deps: PrintPurposeDeps): PaymentPurpose {
     async onPaid(trx, payment) {
       const parsed = parsePrintRef(payment.purpose_ref);
       if (!parsed) return;
-      const locale = asLocale(payment.locale, deps.defaultLocale);
+      const locale = localeOr(payment.locale, deps.defaultLocale);
       const result = await orders.markPaid(
         trx,
         parsed.orderId,
@@ -99,7 +97,7 @@ export function createPrintPurpose(deps: PrintPurposeDeps): PaymentPurpose {
       await orders.markRefunded(trx, parsed.orderId, {
         paymentId: payment.id,
         actor: actor.type === 'admin' ? { role: 'staff', id: actor.id } : { role: 'system' },
-        locale: asLocale(payment.locale, deps.defaultLocale),
+        locale: localeOr(payment.locale, deps.defaultLocale),
       });
     },
 

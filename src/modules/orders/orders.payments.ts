@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
+import { localeOr, type Locale } from '../../config/business.ts';
 import { formatMoney } from '../../config/money.ts';
 import type { Translator } from '../../telegram/i18n.ts';
 import type { MethodOption, PaymentsService } from '../payments/payments.service.ts';
@@ -44,8 +44,6 @@ export function paymentMethodOf(payment: Pick<PaymentRecord, 'provider' | 'varia
       return payment.provider;
   }
 }
-
-const asLocale = (value: string, fallback: Locale): Locale => ((SUPPORTED_LOCALES as readonly string[]).includes(value) ? (value as Locale) : fallback);
 
 /** Dependencies of {@link createOrderPayments}. */
 export interface OrderPaymentsDeps {
@@ -106,7 +104,7 @@ export function createOrderPayments(deps: OrderPaymentsDeps) {
     },
 
     async onPaid(trx, payment) {
-      const locale = asLocale(payment.locale, deps.defaultLocale);
+      const locale = localeOr(payment.locale, deps.defaultLocale);
       const result = await orders.markPaid(trx, Number(payment.purpose_ref), {
         paymentId: payment.id,
         method: paymentMethodOf(payment),
@@ -128,7 +126,7 @@ export function createOrderPayments(deps: OrderPaymentsDeps) {
       await orders.markRefunded(trx, Number(payment.purpose_ref), {
         paymentId: payment.id,
         actor: actor.type === 'admin' ? { role: 'staff', id: actor.id } : { role: 'system' },
-        locale: asLocale(payment.locale, deps.defaultLocale),
+        locale: localeOr(payment.locale, deps.defaultLocale),
       });
     },
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Locale } from '../../config/business.ts';
+import { localeOr, type Locale } from '../../config/business.ts';
 import { formatMoney } from '../../config/money.ts';
 import type { Db, DbExecutor } from '../../db/database.ts';
 import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
@@ -128,7 +128,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
     return purpose;
   };
   const money = (amountMinor: number, currency: string, locale: string) => formatMoney(amountMinor, currency, locale);
-  const localeOf = (payment: Pick<PaymentRecord, 'locale'>): Locale => (['ru', 'en', 'kk'].includes(payment.locale) ? (payment.locale as Locale) : deps.staffLocale);
+  const localeOf = (payment: Pick<PaymentRecord, 'locale'>): Locale => localeOr(payment.locale, deps.staffLocale);
 
   const staffMessages = (text: string, dedupeKey: string, extra: Partial<OutboxMessage> = {}): OutboxMessage[] =>
     deps.staffChatIds().map((chatId) => ({

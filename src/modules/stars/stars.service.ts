@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Locale } from '../../config/business.ts';
+import { localeOr, type Locale } from '../../config/business.ts';
 import { formatMoney, toMinor } from '../../config/money.ts';
 import type { Db, DbExecutor } from '../../db/database.ts';
 import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
@@ -74,7 +74,7 @@ export function createStarsService(deps: StarsServiceDeps) {
   const { db, i18n, settings } = deps;
   const repository = createStarsRepository(db);
   const doFetch = deps.fetch ?? fetch;
-  const localeOf = (order: StarsOrder): Locale => (['ru', 'en', 'kk'].includes(order.locale) ? (order.locale as Locale) : deps.staffLocale);
+  const localeOf = (order: StarsOrder): Locale => localeOr(order.locale, deps.staffLocale);
 
   /** Price in minor units, rounded up to a whole minor unit. */
   const priceOf = (stars: number) => Math.ceil((stars * toMinor(settings.pricePer100, deps.currency)) / 100);

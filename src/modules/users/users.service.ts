@@ -1,5 +1,4 @@
-import type { Locale } from '../../config/business.ts';
-import { SUPPORTED_LOCALES } from '../../config/business.ts';
+import { localeOr, type Locale } from '../../config/business.ts';
 import type { DbExecutor } from '../../db/database.ts';
 import { createUsersRepository, type TelegramProfile, type UserSearchFilter } from './users.repository.ts';
 import type { UserRecord } from './users.tables.ts';
@@ -53,7 +52,7 @@ export function createUsersService(deps: UsersServiceDeps) {
     /** The language to write to this user in: their choice, else Telegram's, else the default. */
     localeOf(user: Pick<UserRecord, 'locale' | 'language_code'> | undefined, fallback: Locale): Locale {
       const chosen = user?.locale ?? user?.language_code?.slice(0, 2);
-      return (SUPPORTED_LOCALES as readonly string[]).includes(chosen ?? '') ? (chosen as Locale) : fallback;
+      return localeOr(chosen, fallback);
     },
 
     async setLocale(id: number, locale: Locale): Promise<void> {
