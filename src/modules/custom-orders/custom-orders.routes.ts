@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { orderPaymentView } from '../payments/payments.routes.ts';
 import { toMinor } from '../../config/money.ts';
 import { CustomOrdersError, type CustomOrdersService } from './custom-orders.service.ts';
 import { isPaidStatus } from './custom-orders.status.ts';
@@ -115,18 +116,7 @@ export function createCustomOrdersRoutes(deps: CustomOrdersRoutesDeps): FastifyP
         },
         next: deps.service.nextStatuses(order, 'staff'),
         // Read through the payments module's service: this module never reads its tables.
-        payments: payments.map((payment) => ({
-          id: payment.id,
-          provider: payment.provider,
-          variant: payment.variant,
-          status: payment.status,
-          amountMinor: payment.amount_minor,
-          currency: payment.currency,
-          declineReason: payment.decline_reason,
-          createdAt: payment.created_at,
-          paidAt: payment.paid_at,
-          refundedAt: payment.refunded_at,
-        })),
+        payments: payments.map(orderPaymentView),
       };
     });
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { orderPaymentView } from '../payments/payments.routes.ts';
 import { isPaymentsError } from '../payments/payments.errors.ts';
 import type { OrderPayments } from './orders.payments.ts';
 import { OrdersError, type OrdersService } from './orders.service.ts';
@@ -84,18 +85,7 @@ export function createOrdersRoutes(deps: { orders: OrdersService; payments?: Ord
         // Orders another module manages are moved on that module's page.
         next: managedBy ? [] : deps.orders.nextStatuses(order, 'staff'),
         managedBy: managedBy ?? null,
-        payments: payments.map((payment) => ({
-          id: payment.id,
-          provider: payment.provider,
-          variant: payment.variant,
-          status: payment.status,
-          amountMinor: payment.amount_minor,
-          currency: payment.currency,
-          declineReason: payment.decline_reason,
-          createdAt: payment.created_at,
-          paidAt: payment.paid_at,
-          refundedAt: payment.refunded_at,
-        })),
+        payments: payments.map(orderPaymentView),
       };
     });
 

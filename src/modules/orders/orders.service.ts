@@ -171,6 +171,22 @@ export interface OrderPaymentReceipt {
   locale: Locale;
 }
 
+/** The stored row of line `position` of an order: titles and prices copied, the total computed. */
+function lineRow(orderId: number, line: z.output<typeof orderLineInputSchema>, position: number) {
+  return {
+    order_id: orderId,
+    position,
+    line_kind: line.kind,
+    product_id: line.productId,
+    variant_id: line.variantId,
+    title: line.title,
+    variant_title: line.variantTitle,
+    unit_price_minor: line.unitPriceMinor,
+    quantity: line.quantity,
+    total_minor: line.unitPriceMinor * line.quantity,
+  };
+}
+
 /** Runs `work` in `executor` if it is a transaction already, else in a new one. */
 function inTransaction<T>(executor: DbExecutor, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   return executor instanceof Transaction ? work(executor) : executor.transaction().execute(work);
@@ -437,18 +453,7 @@ export function createOrdersService(deps: OrdersServiceDeps) {
           updated_at: nowMs,
         });
         await scoped.insertLines(
-          parsed.lines.map((line, position) => ({
-            order_id: row.id,
-            position,
-            line_kind: line.kind,
-            product_id: line.productId,
-            variant_id: line.variantId,
-            title: line.title,
-            variant_title: line.variantTitle,
-            unit_price_minor: line.unitPriceMinor,
-            quantity: line.quantity,
-            total_minor: line.unitPriceMinor * line.quantity,
-          })),
+          parsed.lines.map((line, position) => lineRow(row.id, line, position)),
         );
         await scoped.insertStatusChange({
           order_id: row.id,
@@ -523,18 +528,7 @@ export function createOrdersService(deps: OrdersServiceDeps) {
         }
         await scoped.replaceLines(
           orderId,
-          parsed.map((line, position) => ({
-            order_id: orderId,
-            position,
-            line_kind: line.kind,
-            product_id: line.productId,
-            variant_id: line.variantId,
-            title: line.title,
-            variant_title: line.variantTitle,
-            unit_price_minor: line.unitPriceMinor,
-            quantity: line.quantity,
-            total_minor: line.unitPriceMinor * line.quantity,
-          })),
+          parsed.map((line, position) => lineRow(orderId, line, position)),
         );
         return withLines((await scoped.findById(orderId)) as OrderRecord, scoped);
       });

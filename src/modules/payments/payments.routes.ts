@@ -34,27 +34,37 @@ const createBody = z.object({
 const declineBody = z.object({ reason: z.string().trim().min(1).max(400) });
 const webhookParams = z.object({ provider: z.enum(['heleket', 'qr']) });
 
-/** A payment as the API shows it (receipt file ids and details are internal). */
-function view(payment: PaymentRecord) {
+/**
+ * A payment as an order's page shows it (orders, custom orders): what, how much and how it
+ * ended, without the gateway's ids and links that only the payments pages need.
+ */
+export function orderPaymentView(payment: PaymentRecord) {
   return {
     id: payment.id,
-    userId: payment.user_id,
     provider: payment.provider,
     variant: payment.variant,
-    purpose: payment.purpose,
-    ref: payment.purpose_ref,
     status: payment.status,
     amountMinor: payment.amount_minor,
     currency: payment.currency,
+    declineReason: payment.decline_reason,
+    createdAt: payment.created_at,
+    paidAt: payment.paid_at,
+    refundedAt: payment.refunded_at,
+  };
+}
+
+/** A payment as the API shows it (receipt file ids and details are internal). */
+function view(payment: PaymentRecord) {
+  return {
+    ...orderPaymentView(payment),
+    userId: payment.user_id,
+    purpose: payment.purpose,
+    ref: payment.purpose_ref,
     units: payment.units,
     externalId: payment.external_id,
     payUrl: payment.pay_url,
     hasReceipt: payment.receipt_file_id !== null,
-    declineReason: payment.decline_reason,
     decidedBy: payment.decided_by,
-    createdAt: payment.created_at,
-    paidAt: payment.paid_at,
-    refundedAt: payment.refunded_at,
     expiresAt: payment.expires_at,
   };
 }

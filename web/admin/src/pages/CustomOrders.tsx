@@ -6,11 +6,11 @@
 import { useState, type FormEvent } from 'react';
 import { api, query, useResource } from '../api.ts';
 import { BackLink, DataTable, FilterBar, ListCard, RowLink, SelectField, StatusBadge, pathId, usePageParam, useAction } from '../components/data.tsx';
-import { PaymentStatusBadge } from './Payments.tsx';
+import { OrderPaymentsCard, type OrderPayment } from './Payments.tsx';
 import { Async, Badge, Button, Card, Dialog, Field, PageHeader, toast, type Tone } from '../components/ui.tsx';
 import { dateTime, money } from '../format.ts';
 import { useI18n, useT, type MessageKey } from '../i18n.ts';
-import { Link, navigate, setQuery, useRoute } from '../router.tsx';
+import { navigate, setQuery, useRoute } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
 /** Statuses of a print job, in their usual order. */
@@ -56,19 +56,6 @@ interface CustomOrder {
 interface CustomOrderDetail extends CustomOrder {
   history: { id: number; from_status: string | null; to_status: string; actor_type: string; note: string | null; at: number }[];
 }
-interface CustomOrderPayment {
-  id: number;
-  provider: string;
-  variant: string | null;
-  status: string;
-  amountMinor: number;
-  currency: string;
-  declineReason: string | null;
-  createdAt: number;
-  paidAt: number | null;
-  refundedAt: number | null;
-}
-
 /** A print job's status as a coloured label. */
 export function CustomStatus(props: { status: string }) {
   return <StatusBadge status={props.status} prefix="custom.status" tones={TONE} />;
@@ -125,7 +112,7 @@ function CustomOrderView(props: { id: number }) {
   const t = useT();
   const { locale } = useI18n();
   const { me } = useSession();
-  const resource = useResource<{ order: CustomOrderDetail; next: string[]; payments?: CustomOrderPayment[] }>(`/api/custom-orders/${props.id}`);
+  const resource = useResource<{ order: CustomOrderDetail; next: string[]; payments?: OrderPayment[] }>(`/api/custom-orders/${props.id}`);
   const [dialog, setDialog] = useState<'status' | 'quote' | 'message' | null>(null);
   const [target, setTarget] = useState('');
   const [text, setText] = useState('');
@@ -187,32 +174,7 @@ function CustomOrderView(props: { id: number }) {
                     </div>
                   )}
                 </Card>
-                <Card title={t('orders.payments')} padded={false}>
-                  {payments.length === 0 ? (
-                    <p className="card-body muted">{t('orders.noPayments')}</p>
-                  ) : (
-                    <DataTable
-                      rows={payments}
-                      rowKey={(payment) => payment.id}
-                      columns={[
-                        { key: 'id', header: '#', cell: (payment) => (me.pages.includes('payments') ? <Link to={`/payments?tab=payments&status=all&userId=${order.user_id}`}>{payment.id}</Link> : payment.id) },
-                        { key: 'method', header: t('payments.method'), cell: (payment) => `${payment.provider}${payment.variant ? ` · ${payment.variant}` : ''}` },
-                        {
-                          key: 'status',
-                          header: t('payments.status'),
-                          cell: (payment) => (
-                            <>
-                              <PaymentStatusBadge status={payment.status} />
-                              {payment.declineReason ? <span className="muted block small">{payment.declineReason}</span> : null}
-                            </>
-                          ),
-                        },
-                        { key: 'amount', header: t('payments.amount'), className: 'num', cell: (payment) => money(payment.amountMinor, payment.currency, locale) },
-                        { key: 'at', header: t('payments.created'), className: 'hide-sm muted', cell: (payment) => dateTime(payment.refundedAt ?? payment.paidAt ?? payment.createdAt, locale, me.business.timeZone) },
-                      ]}
-                    />
-                  )}
-                </Card>
+                <OrderPaymentsCard payments={payments} userId={order.user_id} emptyText={t('orders.noPayments')} />
                 <Card title={t('orders.history')}>
                   <ol className="timeline">
                     {order.history.map((step) => (

@@ -13,7 +13,7 @@ import { useI18n, useT, type MessageKey } from '../i18n.ts';
 import { Link, navigate, setQuery, useRoute } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { CustomStatus, PRINT_STATUSES } from './CustomOrders.tsx';
-import { PaymentStatusBadge } from './Payments.tsx';
+import { OrderPaymentsCard, type OrderPayment } from './Payments.tsx';
 
 interface OrderLine {
   id: number;
@@ -45,18 +45,6 @@ interface Order {
 }
 interface OrderDetail extends Order {
   history: { id: number; from_status: string | null; to_status: string; actor_type: string; actor_id: string | null; note: string | null; at: number }[];
-}
-interface OrderPayment {
-  id: number;
-  provider: string;
-  variant: string | null;
-  status: string;
-  amountMinor: number;
-  currency: string;
-  declineReason: string | null;
-  createdAt: number;
-  paidAt: number | null;
-  refundedAt: number | null;
 }
 
 /** Statuses of shop orders, in their usual order. */
@@ -313,32 +301,7 @@ function OrderView(props: { id: number }) {
                     }
                   />
                 </Card>
-                <Card title={t('orders.payments')} padded={false}>
-                  {payments.length === 0 ? (
-                    <p className="card-body muted">{order.payment_method === 'on_delivery' ? t('orders.noPaymentsOnDelivery') : t('orders.noPayments')}</p>
-                  ) : (
-                    <DataTable
-                      rows={payments}
-                      rowKey={(payment) => payment.id}
-                      columns={[
-                        { key: 'id', header: '#', cell: (payment) => (me.pages.includes('payments') ? <Link to={`/payments?tab=payments&status=all&userId=${order.user_id}`}>{payment.id}</Link> : payment.id) },
-                        { key: 'method', header: t('payments.method'), cell: (payment) => `${payment.provider}${payment.variant ? ` · ${payment.variant}` : ''}` },
-                        {
-                          key: 'status',
-                          header: t('payments.status'),
-                          cell: (payment) => (
-                            <>
-                              <PaymentStatusBadge status={payment.status} />
-                              {payment.declineReason ? <span className="muted block small">{payment.declineReason}</span> : null}
-                            </>
-                          ),
-                        },
-                        { key: 'amount', header: t('payments.amount'), className: 'num', cell: (payment) => money(payment.amountMinor, payment.currency, locale) },
-                        { key: 'at', header: t('payments.created'), className: 'hide-sm muted', cell: (payment) => dateTime(payment.paidAt ?? payment.createdAt, locale, tz) },
-                      ]}
-                    />
-                  )}
-                </Card>
+                <OrderPaymentsCard payments={payments} userId={order.user_id} emptyText={order.payment_method === 'on_delivery' ? t('orders.noPaymentsOnDelivery') : t('orders.noPayments')} />
                 <Card title={t('orders.history')}>
                   <ol className="timeline">
                     {order.history.map((step) => (

@@ -52,6 +52,55 @@ export function PaymentStatusBadge(props: { status: string }) {
   return <StatusBadge status={props.status} prefix="payments.status" tones={TONE} />;
 }
 
+/** A payment of an order as the orders and custom orders APIs list it. */
+export interface OrderPayment {
+  id: number;
+  provider: string;
+  variant: string | null;
+  status: string;
+  amountMinor: number;
+  currency: string;
+  declineReason: string | null;
+  createdAt: number;
+  paidAt: number | null;
+  refundedAt: number | null;
+}
+
+/** The payments made or tried for one order, with a link to the customer's payments. */
+export function OrderPaymentsCard(props: { payments: readonly OrderPayment[]; userId: number; emptyText: string }) {
+  const t = useT();
+  const { locale } = useI18n();
+  const { me } = useSession();
+  return (
+    <Card title={t('orders.payments')} padded={false}>
+      {props.payments.length === 0 ? (
+        <p className="card-body muted">{props.emptyText}</p>
+      ) : (
+        <DataTable
+          rows={props.payments}
+          rowKey={(payment) => payment.id}
+          columns={[
+            { key: 'id', header: '#', cell: (payment) => (me.pages.includes('payments') ? <Link to={`/payments?tab=payments&status=all&userId=${props.userId}`}>{payment.id}</Link> : payment.id) },
+            { key: 'method', header: t('payments.method'), cell: (payment) => `${payment.provider}${payment.variant ? ` · ${payment.variant}` : ''}` },
+            {
+              key: 'status',
+              header: t('payments.status'),
+              cell: (payment) => (
+                <>
+                  <PaymentStatusBadge status={payment.status} />
+                  {payment.declineReason ? <span className="muted block small">{payment.declineReason}</span> : null}
+                </>
+              ),
+            },
+            { key: 'amount', header: t('payments.amount'), className: 'num', cell: (payment) => money(payment.amountMinor, payment.currency, locale) },
+            { key: 'at', header: t('payments.created'), className: 'hide-sm muted', cell: (payment) => dateTime(payment.refundedAt ?? payment.paidAt ?? payment.createdAt, locale, me.business.timeZone) },
+          ]}
+        />
+      )}
+    </Card>
+  );
+}
+
 type Tab = 'payments' | 'ledger' | 'wallet';
 
 /** The wallet and payments page. */
