@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { businessHoursSchema } from './business-hours.ts';
 import { ConfigError } from './env.ts';
+import { countryCodeSchema } from './phone.ts';
 
 /** Languages Lavka ships texts for. */
 export const SUPPORTED_LOCALES = ['ru', 'en', 'kk'] as const;
@@ -38,6 +39,11 @@ export const businessConfigSchema = z.object({
       name: z.string().min(1).max(64).default('Lavka'),
       timeZone: timeZoneSchema.default('UTC'),
       currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as KZT').default('USD'),
+      /**
+       * Where customers' phone numbers are read as national ones (`8 701 …` in KZ); without
+       * it a typed number must carry its country code.
+       */
+      defaultCountry: countryCodeSchema.optional(),
       defaultLocale: localeSchema.default('en'),
       locales: z.array(localeSchema).min(1).default(['ru', 'en', 'kk']),
       support: z

@@ -238,8 +238,11 @@ export function createCartComposer(deps: CartComposerDeps): { composer: Composer
 
   const askPhone = async (ctx: BotContext) => {
     const keyboard = new Keyboard().requestContact(ctx.t('cart-share-contact'));
-    if (ctx.user?.phone) keyboard.row().text(ctx.user.phone);
-    await ctx.reply(ctx.t('cart-ask-phone'), { reply_markup: keyboard.resized() });
+    // The phone kept from last time is offered when typing it back would pass: a Telegram-only
+    // number from a shared contact (or one kept under older rules) is not.
+    const saved = ctx.user?.phone;
+    if (saved && deps.users.readPhone(saved) === saved) keyboard.row().text(saved);
+    await ctx.reply(ctx.t('cart-ask-phone', { example: deps.users.phoneExample() }), { reply_markup: keyboard.resized() });
   };
 
   const askComment = async (ctx: BotContext) => {
@@ -312,12 +315,12 @@ export function createCartComposer(deps: CartComposerDeps): { composer: Composer
               await ctx.reply(ctx.t('cart-phone-not-yours'));
               return;
             }
-            phone = await deps.users.setPhone(userId, contact.phone_number);
+            phone = await deps.users.setContactPhone(userId, contact.phone_number);
           } else if (text(ctx)) {
             phone = await deps.users.setPhone(userId, text(ctx));
           }
           if (!phone) {
-            await ctx.reply(ctx.t('cart-phone-invalid'));
+            await ctx.reply(ctx.t('cart-phone-invalid', { example: deps.users.phoneExample() }));
             return;
           }
           flow.go('comment', { phone });

@@ -55,7 +55,9 @@ export function createPatientsComposer(deps: { patients: PatientsService }): { c
 
   const refuse = async (ctx: BotContext, error: unknown) => {
     if (!(error instanceof PatientsError)) throw error;
-    await ctx.reply(ctx.t(ERROR_TEXT[error.code]));
+    // A refused phone is answered with a number of the business country to copy the shape of.
+    const args = error.code === 'patients.invalid_phone' ? { example: patients.phoneExample() } : undefined;
+    await ctx.reply(ctx.t(ERROR_TEXT[error.code], args));
   };
 
   const contactKeyboard = (ctx: BotContext) => new Keyboard().requestContact(ctx.t('patients-share-contact')).resized().oneTime();
@@ -68,7 +70,7 @@ export function createPatientsComposer(deps: { patients: PatientsService }): { c
         await ctx.reply(ctx.t('patients-contact-not-yours'), { reply_markup: contactKeyboard(ctx) });
         return undefined;
       }
-      return patients.checkPhone(contact.phone_number);
+      return patients.checkContactPhone(contact.phone_number);
     }
     return patients.checkPhone(ctx.message?.text ?? '');
   };

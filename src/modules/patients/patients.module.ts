@@ -34,7 +34,13 @@ export const module: LavkaModule = {
   ],
   setup(deps) {
     const settings = patientsSettingsSchema.parse(deps.config.settings.patients);
-    const patients = createPatientsService({ db: deps.database.db, now: deps.now, timeZone: () => deps.config.business.timeZone, settings });
+    const patients = createPatientsService({
+      db: deps.database.db,
+      now: deps.now,
+      timeZone: () => deps.config.business.timeZone,
+      defaultCountry: () => deps.config.business.defaultCountry,
+      settings,
+    });
     const bot = createPatientsComposer({ patients });
     return {
       service: patients,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isUniqueViolation, type DbExecutor } from '../../db/database.ts';
 import { formatLocalDateTime } from '../../delivery/zoned-time.ts';
-import { normalisePhone } from '../users/users.service.ts';
+import { contactPhone, parsePhone, phoneExample, type CountryCode } from '../../config/phone.ts';
 import { parseBirthDate, validateIin, type IinErrorCode } from './iin.ts';
 import { createPatientsRepository } from './patients.repository.ts';
 import type { PatientRecord } from './patients.tables.ts';
@@ -57,6 +57,8 @@ export interface PatientsServiceDeps {
   now(): number;
   /** The business time zone now (the owner may change it while Lavka runs). */
   timeZone(): string;
+  /** Where typed phone numbers are read as national ones (the business setting, read at use time). */
+  defaultCountry(): CountryCode | undefined;
   settings: PatientsSettings;
 }
 
@@ -79,11 +81,23 @@ export function createPatientsService(deps: PatientsServiceDeps) {
       return name;
     },
 
-    /** A phone number normalised to `+digits`. */
+    /** A valid phone number in E.164; a national one is read in the business country. */
     checkPhone(raw: string): string {
-      const phone = normalisePhone(raw);
+      const phone = parsePhone(raw, deps.defaultCountry());
       if (!phone) throw new PatientsError('patients.invalid_phone', 'not a phone number');
       return phone;
+    },
+
+    /** The phone of the patient's own shared contact (Telegram verified it) in E.164. */
+    checkContactPhone(raw: string): string {
+      const phone = contactPhone(raw);
+      if (!phone) throw new PatientsError('patients.invalid_phone', 'the contact has no phone number');
+      return phone;
+    },
+
+    /** A phone number of the business country as people type it, for the refusal message. */
+    phoneExample(): string {
+      return phoneExample(deps.defaultCountry());
     },
 
     /** A real, past date of birth, as ISO. */

@@ -43,6 +43,6 @@ export const module: LavkaModule = {
     },
   ],
   setup: (deps) => ({
-    service: createUsersService({ db: deps.database.db, now: deps.now, adminIds: deps.env.ADMIN_IDS }),
+    service: createUsersService({ db: deps.database.db, now: deps.now, adminIds: deps.env.ADMIN_IDS, defaultCountry: () => deps.config.business.defaultCountry }),
   }),
 };

@@ -1,4 +1,5 @@
 import { localeOr, type Locale } from '../../config/business.ts';
+import { contactPhone, parsePhone, phoneExample, type CountryCode } from '../../config/phone.ts';
 import type { DbExecutor } from '../../db/database.ts';
 import { createUsersRepository, type TelegramProfile, type UserSearchFilter } from './users.repository.ts';
 import type { UserRecord } from './users.tables.ts';
@@ -9,9 +10,9 @@ export interface UsersServiceDeps {
   now(): number;
   /** Telegram ids that are admins by configuration (ADMIN_IDS). */
   adminIds: readonly number[];
+  /** Where typed phone numbers are read as national ones (the business setting, read at use time). */
+  defaultCountry?(): CountryCode | undefined;
 }
-
-const PHONE_PATTERN = /^\+?[0-9][0-9 ()-]{5,20}[0-9]$/;
 
 /**
  * How stale `last_seen_at` may get before an update refreshes it. Registering on every
@@ -59,12 +60,30 @@ export function createUsersService(deps: UsersServiceDeps) {
       await repository.setLocale(id, locale);
     },
 
-    /** Normalises and stores a phone number; returns it, or undefined when it is not one. */
+    /** A typed phone number in E.164 by the business country's rules, or undefined when it is not a valid one. */
+    readPhone(raw: string): string | undefined {
+      return parsePhone(raw, deps.defaultCountry?.());
+    },
+
+    /** Stores a typed phone number in E.164; returns it, or undefined (and stores nothing) when it is not a valid one. */
     async setPhone(id: number, raw: string): Promise<string | undefined> {
-      const phone = normalisePhone(raw);
+      const phone = parsePhone(raw, deps.defaultCountry?.());
       if (!phone) return undefined;
       await repository.setPhone(id, phone);
       return phone;
+    },
+
+    /** Stores the phone of the user's own shared contact (Telegram verified it) in E.164; undefined when it has none. */
+    async setContactPhone(id: number, raw: string): Promise<string | undefined> {
+      const phone = contactPhone(raw);
+      if (!phone) return undefined;
+      await repository.setPhone(id, phone);
+      return phone;
+    },
+
+    /** A phone number of the business's country as people type it, for "type it like …" hints. */
+    phoneExample(): string {
+      return phoneExample(deps.defaultCountry?.());
     },
 
     /** Marks that the user blocked (or unblocked) the bot; the sender skips blocked users. */
@@ -104,15 +123,6 @@ function sameProfile(stored: UserRecord, profile: TelegramProfile): boolean {
     stored.last_name === (profile.last_name ?? null) &&
     stored.language_code === (profile.language_code ?? null)
   );
-}
-
-/** Normalises a typed phone number to `+digits`; undefined when it does not look like one. */
-export function normalisePhone(raw: string): string | undefined {
-  const trimmed = raw.trim();
-  if (!PHONE_PATTERN.test(trimmed)) return undefined;
-  const digits = trimmed.replace(/\D/g, '');
-  if (digits.length < 7 || digits.length > 15) return undefined;
-  return `+${digits}`;
 }
 
 /** The users service's shape. */

@@ -4,7 +4,7 @@ import { testDialects } from '../../../test/support/services.ts';
 import { createDatabase } from '../../db/database.ts';
 import { migrate } from '../../db/migrator.ts';
 import { discoverModules, migrationGroups } from '../registry.ts';
-import { LAST_SEEN_RESOLUTION_MS, createUsersService, normalisePhone } from './users.service.ts';
+import { LAST_SEEN_RESOLUTION_MS, createUsersService } from './users.service.ts';
 
 for (const dialect of await testDialects()) {
   describe(`users on ${dialect.name}`, () => {
@@ -14,7 +14,7 @@ for (const dialect of await testDialects()) {
       const clock = { now: 1_700_000_000_000 };
       try {
         await migrate(handle, migrationGroups(await discoverModules()));
-        await run(createUsersService({ db: handle.db, now: () => clock.now, adminIds: [1] }), clock);
+        await run(createUsersService({ db: handle.db, now: () => clock.now, adminIds: [1], defaultCountry: () => 'KZ' }), clock);
       } finally {
         await handle.close();
         await target.drop();
@@ -124,14 +124,18 @@ for (const dialect of await testDialects()) {
         assert.equal((await users.get(9))?.phone, '+77012345678');
       });
     });
+
+    test('a national number is read in the business country, and an IIN typed as a phone changes nothing', async () => {
+      await withService(async (users) => {
+        await users.register({ id: 10, first_name: 'E' });
+        assert.equal(await users.setPhone(10, '8 701 234 56 78'), '+77012345678');
+        assert.equal(await users.setPhone(10, '+900101312308'), undefined);
+        assert.equal(await users.setPhone(10, '900101312308'), undefined);
+        assert.equal((await users.get(10))?.phone, '+77012345678');
+        assert.equal(await users.setContactPhone(10, '77017654321'), '+77017654321', 'a shared contact comes without its plus');
+        assert.equal((await users.get(10))?.phone, '+77017654321');
+        assert.match(users.phoneExample(), /^\+7 7/);
+      });
+    });
   });
 }
-
-describe('phone numbers', () => {
-  test('typed numbers in common formats are normalised to +digits', () => {
-    assert.equal(normalisePhone('8 701 234 56 78'), '+87012345678');
-    assert.equal(normalisePhone('+44 20 7946 0958'), '+442079460958');
-    assert.equal(normalisePhone('12345'), undefined);
-    assert.equal(normalisePhone('+7 701 234 56 78 ext 5'), undefined);
-  });
-});
