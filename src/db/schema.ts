@@ -13,6 +13,8 @@ export type Flag = number;
 export interface ProcessedUpdatesTable {
   update_id: number;
   processed_at: EpochMs;
+  /** NULL once handled; while an update is being handled, when its claim's lease runs out. */
+  claimed_until: EpochMs | null;
 }
 
 /** grammY session and flow state, one row per session key. */

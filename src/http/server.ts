@@ -21,6 +21,11 @@ export interface HttpServerDeps {
   plugins?: readonly { prefix: string; plugin: FastifyPluginAsync }[];
   /** Longest accepted request body (webhook updates, uploads through the sandbox). */
   bodyLimitBytes?: number;
+  /**
+   * `TRUST_PROXY`: proxy hops in front of Lavka, or their addresses. `request.ip` is then the
+   * address the nearest untrusted hop appended to X-Forwarded-For; 0 or absent: the socket peer.
+   */
+  trustProxy?: number | readonly string[];
 }
 
 /** The webhook route. */
@@ -42,6 +47,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes ?? 25 * 1024 * 1024,
     return503OnClosing: true,
+    trustProxy: trustProxyOption(deps.trustProxy),
   });
 
   app.get('/health', async () => ({ status: 'ok' }));
@@ -72,30 +78,53 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   return app;
 }
 
+/** The longest webhook body accepted: a Bot API update is a few kilobytes, never megabytes. */
+export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
 /**
- * Receives updates from Telegram. The secret header is compared in constant time; a wrong
- * or missing secret gets 401 and the update is not looked at. A handler error still answers
- * 200: the error boundary has dealt with it, and a non-200 would make Telegram resend the
- * same update again and again.
+ * Receives updates from Telegram. The secret header is compared in constant time before the
+ * body is read (an `onRequest` hook): a wrong or missing secret gets 401 and costs no memory.
+ * Every update that was handled or refused answers 200 — the bot's error boundary has dealt
+ * with it, and anything else would make Telegram resend the same update again and again.
+ * Nothing internal ever reaches the answer.
  */
 export function registerWebhook(app: FastifyInstance, options: WebhookOptions): void {
   const expected = Buffer.from(options.secret);
-  app.post(options.path, async (request, reply) => {
-    const header = request.headers['x-telegram-bot-api-secret-token'];
-    const given = Buffer.from(typeof header === 'string' ? header : '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return reply.code(401).send({ ok: false, error: 'wrong secret token' });
-    }
-    const update = request.body as Update | undefined;
-    if (!update || typeof update !== 'object' || typeof update.update_id !== 'number') {
-      return reply.code(400).send({ ok: false, error: 'expected a Telegram update' });
-    }
-    const bot = options.bot();
-    // Not ready yet (start-up): Telegram retries a non-2xx delivery later.
-    if (!bot?.isInited()) return reply.code(503).send({ ok: false, error: 'starting' });
-    await bot.handleUpdate(update);
-    return reply.code(200).send({ ok: true });
+  app.post(options.path, {
+    bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
+    onRequest: async (request, reply) => {
+      const header = request.headers['x-telegram-bot-api-secret-token'];
+      const given = Buffer.from(typeof header === 'string' ? header : '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        // The body is never read: close the connection rather than drain a large upload.
+        reply.header('connection', 'close');
+        return reply.code(401).send({ ok: false, error: 'wrong secret token' });
+      }
+    },
+    handler: async (request, reply) => {
+      const update = request.body as Update | undefined;
+      if (!update || typeof update !== 'object' || Array.isArray(update) || !Number.isSafeInteger(update.update_id)) {
+        return reply.code(400).send({ ok: false, error: 'expected a Telegram update' });
+      }
+      const bot = options.bot();
+      // Not ready yet (start-up): Telegram retries a non-2xx delivery later.
+      if (!bot?.isInited()) return reply.code(503).send({ ok: false, error: 'starting' });
+      try {
+        await bot.handleUpdate(update);
+      } catch (error) {
+        // The error boundary inside the bot handles handler errors; this is what it could not
+        // (it failed itself). Logged here, never sent back.
+        request.log.error({ err: error, update_id: update.update_id }, 'update failed outside the error boundary');
+      }
+      return reply.code(200).send({ ok: true });
+    },
   });
+}
+
+/** Fastify's `trustProxy` for `TRUST_PROXY`. Never `true`: that takes the leftmost X-Forwarded-For entry, which the client writes. */
+function trustProxyOption(setting: HttpServerDeps['trustProxy']): number | string[] | false {
+  if (typeof setting === 'number') return setting > 0 ? setting : false;
+  return setting && setting.length > 0 ? [...setting] : false;
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {

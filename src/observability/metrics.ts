@@ -5,6 +5,7 @@ export interface Metrics {
   registry: Registry;
   updatesTotal: Counter<'type'>;
   updateErrorsTotal: Counter<'type'>;
+  updatesRefusedTotal: Counter<'type'>;
   updateDurationSeconds: Histogram<'type'>;
   apiCallsTotal: Counter<'method'>;
   apiErrorsTotal: Counter<'method' | 'code'>;
@@ -26,6 +27,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     updateErrorsTotal: new Counter({
       name: 'lavka_update_errors_total',
       help: 'Updates whose handler threw, by update type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    updatesRefusedTotal: new Counter({
+      name: 'lavka_updates_refused_total',
+      help: 'Updates refused before handling because they do not fit the Bot API, by update type',
       labelNames: ['type'],
       registers: [registry],
     }),

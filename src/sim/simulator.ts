@@ -144,6 +144,11 @@ export interface TelegramSimulator {
   resetStats(): void;
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
+  /**
+   * Queues an update exactly as given, unchecked, as a forged or broken delivery would bring
+   * it (tests of what a bot does with updates that do not fit the Bot API). Returns its id.
+   */
+  injectUpdate(kind: string, payload: unknown): number | undefined;
   /** Stops timers, ends long polls and webhook pushes. */
   close(): Promise<void>;
 }
@@ -467,6 +472,9 @@ export function createSimulator(options: SimulatorOptions = {}): TelegramSimulat
     },
     clearFaults() {
       faults.clear();
+    },
+    injectUpdate(kind, payload) {
+      return updates.push(kind, payload)?.update_id;
     },
 
     async close() {

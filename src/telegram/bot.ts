@@ -1,4 +1,4 @@
-import { Bot, GrammyError, HttpError, enhanceStorage, lazySession, type BotError } from 'grammy';
+import { Bot, enhanceStorage, lazySession } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import type { Logger } from 'pino';
@@ -10,11 +10,14 @@ import type { Metrics } from '../observability/metrics.ts';
 import { createBaseComposer, createFallbackComposer } from './base.bot.ts';
 import type { ChatLock } from './chat-lock.ts';
 import type { BotContext, SessionData } from './context.ts';
-import { dedupeUpdates } from './dedupe.ts';
+import { dedupeUpdates, type DedupeTiming } from './dedupe.ts';
+import { guardCallbackCalls } from './callback-calls.ts';
+import { errorHandler, updateType } from './error-boundary.ts';
 import { flowRouter, type FlowDefinition } from './flow.ts';
 import type { Translator } from './i18n.ts';
 import { createDbSessionStorage } from './session-storage.ts';
 import { apiMetrics } from './api-metrics.ts';
+import { checkUpdate } from './update-schema.ts';
 
 /** Version of the stored session shape; bump it and add a migration when it changes. */
 export const SESSION_VERSION = 1;
@@ -38,6 +41,8 @@ export interface CreateBotDeps {
   /** Known bot identity, to skip the getMe call (tests, benchmarks). */
   botInfo?: Bot['botInfo'];
   now?: () => number;
+  /** Claim lease of the update de-duplication (tests shorten it). */
+  dedupeTiming?: Partial<DedupeTiming>;
 }
 
 /** The key updates are serialised and sessions stored by: the chat, else the sender. */
@@ -47,8 +52,8 @@ export function chatKey(ctx: { chat?: { id: number }; from?: { id: number } }): 
 }
 
 /**
- * Creates the grammY bot: error boundary, metrics and logging first, then de-duplication,
- * per-chat ordering, the user and their language, the session, the base commands, the
+ * Creates the grammY bot: error boundary, metrics and logging first, then the check that
+ * the update fits the Bot API, per-chat ordering, de-duplication, the user and their language, the session, the base commands, the
  * active flow, the modules' handlers in order, and the fallback last.
  */
 export function createBot(deps: CreateBotDeps): Bot<BotContext> {
@@ -64,9 +69,13 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
 
   const enabledModules = new Set(deps.modules.map((entry) => entry.name));
 
-  bot.use(async (ctx, next) => {
-    const type = Object.keys(ctx.update).find((key) => key !== 'update_id') ?? 'unknown';
-    ctx.log = deps.logger.child({ update_id: ctx.update.update_id, user_id: ctx.from?.id });
+  // One error boundary around everything, the same in polling and webhook mode: no handler
+  // error ever leaves the bot (grammY's webhook path would rethrow it into the HTTP route).
+  const root = bot.errorBoundary(errorHandler(deps.logger, deps.metrics));
+
+  root.use(async (ctx, next) => {
+    const type = updateType(ctx.update);
+    ctx.log = deps.logger.child({ update_id: ctx.update.update_id, user_id: numericId(ctx.update, type) });
     const started = performance.now();
     try {
       await next();
@@ -75,20 +84,28 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
       deps.metrics.updateDurationSeconds.observe({ type }, (performance.now() - started) / 1000);
     }
   });
+  // Nothing from outside is read or written before it is known to fit the Bot API.
+  root.use((ctx, next) => {
+    const refusal = checkUpdate(ctx.update);
+    if (!refusal) return next();
+    deps.metrics.updatesRefusedTotal.inc({ type: refusal.kind });
+    ctx.log.warn({ kind: refusal.kind, problems: refusal.problems }, 'update refused: it does not fit the Bot API');
+  });
+  root.use(guardCallbackCalls());
   // Ordering comes before any awaited work: updates that wait on the database first would
   // reach `sequentialize` in the order their queries finished, not the order they were sent.
-  bot.use(sequentialize(chatKey));
+  root.use(sequentialize(sequenceKey));
   if (deps.chatLock) {
     const lock = deps.chatLock;
-    bot.use((ctx, next) => {
-      const key = chatKey(ctx);
+    root.use((ctx, next) => {
+      const key = sequenceKey(ctx);
       return key === undefined ? next() : lock.withLock(key, next);
     });
   }
-  bot.use(dedupeUpdates(deps.db, now));
+  root.use(dedupeUpdates({ db: deps.db, now, timing: deps.dedupeTiming, logger: deps.logger }));
 
   // Blocked / unblocked: Telegram tells the bot through my_chat_member in private chats.
-  bot.on('my_chat_member', async (ctx, next) => {
+  root.on('my_chat_member', async (ctx, next) => {
     if (ctx.chat.type === 'private') {
       const status = ctx.myChatMember.new_chat_member.status;
       await deps.users.setBlocked(ctx.from.id, status === 'kicked');
@@ -98,7 +115,7 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
     await next();
   });
 
-  bot.use(async (ctx, next) => {
+  root.use(async (ctx, next) => {
     let locale = deps.i18n.defaultLocale;
     if (ctx.from && !ctx.from.is_bot) {
       ctx.user = await deps.users.register(ctx.from);
@@ -115,7 +132,7 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
     await next();
   });
 
-  bot.use(
+  root.use(
     lazySession<SessionData, BotContext>({
       initial: () => ({}),
       getSessionKey: chatKey,
@@ -129,9 +146,9 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
   const deepLinks = Object.assign({}, ...deps.modules.map((entry) => entry.instance.deepLinks ?? {}));
   const flows: FlowDefinition[] = deps.modules.flatMap((entry) => [...(entry.instance.flows ?? [])]);
   for (const entry of deps.modules) {
-    if (entry.instance.guard) bot.use(entry.instance.guard);
+    if (entry.instance.guard) root.use(entry.instance.guard);
   }
-  bot.use(
+  root.use(
     createBaseComposer({
       config: deps.config,
       i18n: deps.i18n,
@@ -141,38 +158,31 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
       deepLinks,
     }),
   );
-  bot.use(flowRouter(flows));
+  root.use(flowRouter(flows));
   for (const entry of deps.modules) {
-    if (entry.instance.composer) bot.use(entry.instance.composer);
+    if (entry.instance.composer) root.use(entry.instance.composer);
   }
-  bot.use(createFallbackComposer({ config: deps.config, enabledModules }));
+  root.use(createFallbackComposer({ config: deps.config, enabledModules }));
 
-  bot.catch((error) => handleBotError(error, deps.logger, deps.metrics));
+  // A last resort for what the boundary itself could not handle (the runner calls it).
+  bot.catch(errorHandler(deps.logger, deps.metrics));
   return bot;
 }
 
 /**
- * The error boundary: one failing handler never stops the bot. The user is told something
- * went wrong (best effort), and the log says whether Telegram refused a call or the network
- * failed, which need different fixes.
+ * The key updates are serialised by. A pre-checkout query is answered outside its chat's
+ * queue: Telegram cancels the purchase unless it is answered within 10 seconds, whatever the
+ * chat's earlier updates are doing, and the check only reads.
  */
-async function handleBotError(error: BotError<BotContext>, logger: Logger, metrics: Metrics): Promise<void> {
-  const ctx = error.ctx;
-  const cause = error.error;
-  const log = ctx.log ?? logger;
-  const type = Object.keys(ctx.update).find((key) => key !== 'update_id') ?? 'unknown';
-  metrics.updateErrorsTotal.inc({ type });
-  if (cause instanceof GrammyError) {
-    log.error({ err: cause, method: cause.method, code: cause.error_code }, `Telegram refused ${cause.method}: ${cause.description}`);
-  } else if (cause instanceof HttpError) {
-    log.error({ err: cause }, 'could not reach the Telegram Bot API');
-  } else {
-    log.error({ err: cause }, 'update handler failed');
-  }
-  try {
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t?.('error-generic') ?? 'Error' });
-    else if (ctx.chat?.type === 'private') await ctx.reply(ctx.t?.('error-generic') ?? 'Something went wrong.');
-  } catch {
-    // The apology failed too (network down, query expired); the log above already has the cause.
-  }
+export function sequenceKey(ctx: { update: object; chat?: { id: number }; from?: { id: number } }): string | undefined {
+  if ('pre_checkout_query' in ctx.update) return undefined;
+  return chatKey(ctx);
+}
+
+/** The sender's id for the log, read defensively: the update has not been checked yet. */
+function numericId(update: object, type: string): number | undefined {
+  const payload = (update as Record<string, unknown>)[type];
+  const from = typeof payload === 'object' && payload !== null ? (payload as { from?: unknown }).from : undefined;
+  const id = typeof from === 'object' && from !== null ? (from as { id?: unknown }).id : undefined;
+  return typeof id === 'number' ? id : undefined;
 }

@@ -1,6 +1,7 @@
 import { chatMigrationMigrations } from '../../delivery/chat-migrations.ts';
 import { outboxMigrations } from '../../delivery/outbox.ts';
 import { schedulerMigrations } from '../../delivery/scheduler.ts';
+import { dedupeMigrations } from '../../telegram/dedupe.ts';
 import type { Migration } from '../migrator.ts';
 
 /** The runtime's own schema: update de-duplication, sessions and the outbox. Never edit a landed migration: add one. */
@@ -30,4 +31,5 @@ export const coreMigrations: readonly Migration[] = [
   ...outboxMigrations,
   ...schedulerMigrations,
   ...chatMigrationMigrations,
+  ...dedupeMigrations,
 ];
