@@ -15,6 +15,19 @@ export const probeModule: LavkaModule = {
     composer.command('orphan_invoice', async (ctx) => {
       await ctx.replyWithInvoice('Gift card', 'A card nobody sells any more', 'orphan:1', 'XTR', [{ label: 'Gift card', amount: 5 }]);
     });
+    // A chat busy with a slow update (an upload being measured, a gateway call).
+    composer.command('slow', async (ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, Number(ctx.match) || 3000));
+      await ctx.reply('Done, slowly.');
+    });
+    // A button whose handler answers the query and then fails.
+    composer.command('fragile', async (ctx) => {
+      await ctx.reply('A fragile button:', { reply_markup: { inline_keyboard: [[{ text: 'Break', callback_data: 'probe:break' }]] } });
+    });
+    composer.callbackQuery('probe:break', async (ctx) => {
+      await ctx.answerCallbackQuery({ text: 'Working on it' });
+      throw new Error('failed after answering on purpose');
+    });
     composer.command('ask', async (ctx) => {
       await startFlow(ctx, { name: 'probe-ask', version: 1 }, 'name');
       await ctx.reply('What is your name?');
