@@ -101,7 +101,7 @@ describe('paying for shop orders through the simulator', () => {
     assert.match(textOf(paid.summary), /Payment: online or on delivery, you choose right after confirming/);
     const screen = textOf(paid.next);
     assert.ok(screen.startsWith(`🧾 Order ${paid.number}\n`), screen);
-    assert.match(screen, /• Кружка «Лавка» × 1 — ₸3,490/);
+    assert.match(screen, /• Lavka mug × 1 — ₸3,490/);
     assert.match(screen, /Total: ₸3,490/);
     assert.match(screen, new RegExp(`Pickup: ${PICKUP_POINT}`));
     assert.match(screen, /How would you like to pay\?$/);

@@ -691,7 +691,7 @@ export function createAdminApi(deps: AdminApiDeps): { routes: AnyApiRoute[]; plu
         if (!services.orders) throw new AdminError('admin.module_disabled', 'The orders module is not enabled.');
         const orders = await services.orders.exportOrders({ kind: query.kind, statuses: query.status?.split(','), userId: query.userId, fromMs: query.fromMs, toMs: query.toMs });
         const locale: Locale = query.locale ?? deps.config.business.defaultLocale;
-        const built = buildOrderExport(orders, { t: (key) => deps.i18n.t(locale, key), timeZone: deps.config.business.timeZone });
+        const built = buildOrderExport(orders, { t: (key) => deps.i18n.t(locale, key), locale, timeZone: deps.config.business.timeZone });
         const stamp = new Date(deps.now()).toISOString().slice(0, 10);
         noteAudit(request, { summary: { rows: built.rows } });
         reply.header('content-disposition', `attachment; filename="orders-${stamp}.${query.format}"`);

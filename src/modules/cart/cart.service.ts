@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { Locale } from '../../config/business.ts';
+import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
 import { toMinor } from '../../config/money.ts';
 import type { Db } from '../../db/database.ts';
 import type { Translator } from '../../telegram/i18n.ts';
 import { CatalogError, itemKey, type CatalogService, type ItemRef } from '../catalog/catalog.service.ts';
+import type { LineTitles } from '../orders/orders.lines.ts';
 import type { Order, OrderLineInput, OrdersService } from '../orders/orders.service.ts';
 import { createCartRepository } from './cart.repository.ts';
 import type { CartItemRecord } from './cart.tables.ts';
@@ -118,7 +119,7 @@ export interface CartServiceDeps {
   i18n: Translator;
   settings: CartSettings;
   currency: string;
-  /** Order lines are stored in the business's language, for staff and exports. */
+  /** The business's language: an order line's own title is in it; every language's names go with it. */
   defaultLocale: Locale;
   /** How a new order is to be paid (`on_delivery`, or `online` when payment up front is required); default on delivery. */
   initialPaymentMethod?(): string;
@@ -286,15 +287,28 @@ export function createCartService(deps: CartServiceDeps) {
         return { status: 'changed', issues: reviewed.issues, quote: reviewed.quote };
       }
       const lines = reviewed.quote.view.lines;
-      const stored = await deps.catalog.quote(lines.map((line) => ({ productId: line.productId, variantId: line.variantId })), deps.defaultLocale);
+      const refs = lines.map((line) => ({ productId: line.productId, variantId: line.variantId }));
+      // Every language's names are captured now, so the order reads the same later whatever
+      // happens to the catalogue, and each reader (customer, staff, export) sees their own.
+      const names = new Map<Locale, Map<string, { title: string; variantTitle: string | null }>>();
+      for (const locale of SUPPORTED_LOCALES) names.set(locale, await deps.catalog.quote(refs, locale));
+      const titlesOf = (ref: ItemRef): LineTitles =>
+        Object.fromEntries(
+          SUPPORTED_LOCALES.flatMap((locale) => {
+            const quote = names.get(locale)?.get(itemKey(ref));
+            return quote ? [[locale, { title: quote.title, variantTitle: quote.variantTitle }]] : [];
+          }),
+        );
       const orderLines: OrderLineInput[] = lines.map((line) => {
-        const names = stored.get(itemKey(line));
+        const titles = titlesOf(line);
+        const own = titles[deps.defaultLocale];
         return {
           kind: 'product',
           productId: line.productId,
           variantId: line.variantId,
-          title: names?.title ?? line.title,
-          variantTitle: names?.variantTitle ?? line.variantTitle,
+          title: own?.title ?? line.title,
+          variantTitle: own?.variantTitle ?? line.variantTitle,
+          titles,
           unitPriceMinor: line.unitPriceMinor,
           quantity: line.quantity,
         };
@@ -304,6 +318,7 @@ export function createCartService(deps: CartServiceDeps) {
           kind: 'fee',
           title: deps.i18n.t(deps.defaultLocale, 'cart-delivery-fee-line'),
           variantTitle: null,
+          titles: Object.fromEntries(SUPPORTED_LOCALES.map((locale) => [locale, { title: deps.i18n.t(locale, 'cart-delivery-fee-line'), variantTitle: null }])),
           unitPriceMinor: reviewed.quote.deliveryFeeMinor,
           quantity: 1,
         });

@@ -7,7 +7,7 @@ import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
 import { parsePage } from '../../telegram/paginator.ts';
 import { DownloadError, TELEGRAM_DOWNLOAD_LIMIT_BYTES, downloadTelegramFile } from './custom-orders.files.ts';
 import { parseDeadline, parsePriceInput, parseQuantity } from './custom-orders.input.ts';
-import type { OrderKindScreens } from '../orders/orders.bot.ts';
+import { staffReader, type OrderKindScreens } from '../orders/orders.bot.ts';
 import type { Order } from '../orders/orders.service.ts';
 import { addPaymentMethodRows } from '../payments/payments.bot.ts';
 import { paymentMethodsData } from '../payments/payments.callbacks.ts';
@@ -536,7 +536,7 @@ export function createCustomOrdersBot(deps: CustomOrdersBotDeps): {
       const order = await service.get(found.id);
       if (!order) return;
       if (ctx.isAdmin && order.user_id !== ctx.from?.id) {
-        await ctx.reply(messages.staffCardText(order), { reply_markup: toKeyboard(messages.staffKeyboard(order)) });
+        await ctx.reply(messages.staffCardText(order, staffReader(ctx)), { reply_markup: toKeyboard(messages.staffKeyboard(order, staffReader(ctx))) });
         return;
       }
       const screen = await detailScreen(ctx, order.id, 1);
@@ -618,7 +618,7 @@ export function createCustomOrdersBot(deps: CustomOrdersBotDeps): {
 
   const redrawStaffCard = async (ctx: BotContext, order: CustomOrder, notice: string) => {
     await ctx.answerCallbackQuery({ text: notice });
-    await editOrReply(ctx, messages.staffCardText(order), { reply_markup: toKeyboard(messages.staffKeyboard(order)) });
+    await editOrReply(ctx, messages.staffCardText(order, staffReader(ctx)), { reply_markup: toKeyboard(messages.staffKeyboard(order, staffReader(ctx))) });
   };
 
   composer.callbackQuery(/^co:st:(\d{1,12}):([a-z_]{1,16}):([a-z_]{1,16})$/, async (ctx) => {
@@ -683,7 +683,7 @@ export function createCustomOrdersBot(deps: CustomOrdersBotDeps): {
           try {
             const order = await service.adjustQuote(control.data.orderId, parsed.amountMinor, { role: 'staff', id: ctx.from.id }, { note: parsed.note });
             await ctx.reply(ctx.t('co-staff-price-set', { number: order.number, price: messages.money(parsed.amountMinor, order.currency, ctx.locale) }), {
-              reply_markup: toKeyboard(messages.staffKeyboard(order)),
+              reply_markup: toKeyboard(messages.staffKeyboard(order, staffReader(ctx))),
             });
           } catch (error) {
             if (!(error instanceof CustomOrdersError)) throw error;

@@ -1,4 +1,5 @@
 import type { Locale } from '../../config/business.ts';
+import { formatDateTime } from '../../config/dates.ts';
 import { formatMoney } from '../../config/money.ts';
 import type { DbExecutor } from '../../db/database.ts';
 import type { TranslateVariables, Translator } from '../../telegram/i18n.ts';
@@ -52,7 +53,7 @@ export function createCustomOrderMessages(deps: {
   const { i18n, settings } = deps;
   const number = (value: number, locale: Locale, digits: number, minimum = 0) =>
     new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: minimum }).format(value);
-  const dateTime = (ms: number, locale: Locale) => new Intl.DateTimeFormat(locale, { timeZone: deps.timeZone(), dateStyle: 'short', timeStyle: 'short' }).format(ms);
+  const dateTime = (ms: number, locale: Locale) => formatDateTime(ms, locale, deps.timeZone());
   const money = (minor: number, currency: string, locale: Locale) => formatMoney(minor, currency, locale);
   const text = (body: string, keyboard?: Keyboard): OutgoingMessage => ({
     method: 'sendMessage',
@@ -175,9 +176,8 @@ export function createCustomOrderMessages(deps: {
       });
     },
 
-    /** What staff see about an order: everything needed to check, price and print it. */
-    staffCardText(order: CustomOrder): string {
-      const locale = deps.staffLocale;
+    /** What staff see about an order, in the reader's language (the business's by default): everything needed to check, price and print it. */
+    staffCardText(order: CustomOrder, locale: Locale = deps.staffLocale): string {
       const lines = [
         i18n.t(locale, 'co-staff-card-title', { number: order.number, status: messages.statusLabel(order.status, locale) }),
         i18n.t(locale, 'co-staff-customer', { name: order.contact_name, id: String(order.user_id) }),
@@ -194,9 +194,8 @@ export function createCustomOrderMessages(deps: {
       return clip(lines.join('\n'), 4000);
     },
 
-    /** Buttons: each status staff may move to, a new price while it can change, and a message. */
-    staffKeyboard(order: Pick<CustomOrder, 'id' | 'status'>): Keyboard {
-      const locale = deps.staffLocale;
+    /** Buttons: each status staff may move to, a new price while it can change, and a message; labelled in `locale`. */
+    staffKeyboard(order: Pick<CustomOrder, 'id' | 'status'>, locale: Locale = deps.staffLocale): Keyboard {
       const targets = nextStatuses(order.status, 'staff').filter((status) => status !== 'quoted');
       const rows: Keyboard['inline_keyboard'] = [];
       for (let index = 0; index < targets.length; index += 2) {
@@ -226,12 +225,12 @@ export function createCustomOrderMessages(deps: {
       return clip(lines.join('\n'), 4000);
     },
 
-    /** Texts the service writes: line titles in the business's language and direct notes to the customer. */
+    /** Texts the service writes: line titles (the business's language unless one is named) and direct notes to the customer. */
     serviceTexts(): CustomOrderTexts {
       const staff = deps.staffLocale;
       return {
-        lineTitle: (choice) => i18n.t(staff, 'co-line-title', { job: messages.jobText(choice, staff) }),
-        roundingTitle: () => i18n.t(staff, 'co-line-rounding'),
+        lineTitle: (choice, locale = staff) => i18n.t(locale, 'co-line-title', { job: messages.jobText(choice, locale) }),
+        roundingTitle: (locale = staff) => i18n.t(locale, 'co-line-rounding'),
         newPrice: (order, reader, note) => newPrice(order, reader, note),
         staffMessage: (order, reader, message) => text(`${i18n.t(reader, 'co-notify-message', { number: order.number })}\n\n${message}`, openButton(order, reader)),
       };
@@ -239,20 +238,23 @@ export function createCustomOrderMessages(deps: {
 
     /**
      * The print jobs' notifications, as the orders service enqueues them for kind `print3d`.
-     * `view` reads the job (files, quote) in the change's own transaction.
+     * `view` reads the job (files, quote) in the change's own transaction. Staff texts are
+     * written in the language of the staff chat they go to (`staff`).
      */
     notifications(view: (executor: DbExecutor, order: Order) => Promise<PrintView | undefined>): KindNotifications {
-      const staff = deps.staffLocale;
       const load = async (executor: DbExecutor, order: Order): Promise<PrintView> => {
         const found = await view(executor, order);
         if (!found) throw new Error(`order ${order.id} has no print job`);
         return found;
       };
-      const amountOf = (payment: OrderPaymentReceipt) => money(payment.amountMinor, payment.currency, staff);
-      const event = (order: PrintView, kind: StaffEvent, extra: { amount?: string; id?: string } = {}): OutgoingMessage =>
-        text(i18n.t(staff, `co-staff-event-${kind}`, { number: order.number, amount: extra.amount ?? '', id: extra.id ?? '', status: messages.statusLabel(order.status, staff) }), messages.staffKeyboard(order));
+      const amountOf = (payment: OrderPaymentReceipt, staff: Locale) => money(payment.amountMinor, payment.currency, staff);
+      const event = (order: PrintView, kind: StaffEvent, staff: Locale, extra: { amount?: string; id?: string } = {}): OutgoingMessage =>
+        text(
+          i18n.t(staff, `co-staff-event-${kind}`, { number: order.number, amount: extra.amount ?? '', id: extra.id ?? '', status: messages.statusLabel(order.status, staff) }),
+          messages.staffKeyboard(order, staff),
+        );
       return {
-        async staffNewOrder(executor, order) {
+        async staffNewOrder(executor, order, staff) {
           const job = await load(executor, order);
           const list: OutgoingMessage[] = [];
           if (job.preview_file_id) {
@@ -260,7 +262,7 @@ export function createCustomOrderMessages(deps: {
           }
           const head = i18n.t(staff, job.manual_quote ? 'co-staff-new-manual' : 'co-staff-new');
           const breakdown = job.autoQuote ? `\n\n${messages.quoteText(job.autoQuote, job.files.map((file) => file.file_name), staff)}` : '';
-          list.push(text(clip(`${head}\n\n${messages.staffCardText(job)}${breakdown}`, 4096), messages.staffKeyboard(job)));
+          list.push(text(clip(`${head}\n\n${messages.staffCardText(job, staff)}${breakdown}`, 4096), messages.staffKeyboard(job, staff)));
           job.files.forEach((file, index) => {
             list.push({
               method: 'sendDocument',
@@ -277,18 +279,18 @@ export function createCustomOrderMessages(deps: {
           const note = change.to === 'refunded' ? undefined : change.note;
           return text(note ? `${body}\n${i18n.t(reader, 'co-note-line', { note })}` : body, openButton(job, reader));
         },
-        async staffStatusChanged(executor, order, change) {
+        async staffStatusChanged(executor, order, change, staff) {
           const job = await load(executor, order);
-          return [event(job, change.to === 'awaiting_payment' ? 'accepted' : 'cancelled')];
+          return [event(job, change.to === 'awaiting_payment' ? 'accepted' : 'cancelled', staff)];
         },
-        async staffOrderPaid(executor, order, payment) {
-          return [event(await load(executor, order), 'paid', { amount: amountOf(payment), id: String(payment.paymentId) })];
+        async staffOrderPaid(executor, order, payment, staff) {
+          return [event(await load(executor, order), 'paid', staff, { amount: amountOf(payment, staff), id: String(payment.paymentId) })];
         },
-        async staffExtraPayment(executor, order, payment) {
-          return [event(await load(executor, order), 'payment_unexpected', { amount: amountOf(payment), id: String(payment.paymentId) })];
+        async staffExtraPayment(executor, order, payment, staff) {
+          return [event(await load(executor, order), 'payment_unexpected', staff, { amount: amountOf(payment, staff), id: String(payment.paymentId) })];
         },
-        async staffRefundRefused(executor, order, paymentId) {
-          return [event(await load(executor, order), 'refund_refused', { id: String(paymentId) })];
+        async staffRefundRefused(executor, order, paymentId, staff) {
+          return [event(await load(executor, order), 'refund_refused', staff, { id: String(paymentId) })];
         },
       };
     },

@@ -1,4 +1,4 @@
-import type { Locale } from '../../config/business.ts';
+import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
 import type { Db, DbExecutor } from '../../db/database.ts';
 import type { PageWindow } from '../../telegram/paginator.ts';
 import { OrdersError, startOfDayMs, type Order, type OrderActor, type OrderChange, type OrderLineInput, type OrdersService, type OutgoingMessage } from '../orders/orders.service.ts';
@@ -60,10 +60,10 @@ export interface CustomOrderDetail extends CustomOrder {
 
 /** Texts the service needs for what it writes: line titles (business language) and direct notes to the customer. */
 export interface CustomOrderTexts {
-  /** The order line of a print job, in the business's language (staff, exports and history agree). */
-  lineTitle(choice: Pick<CustomOrder, 'technology' | 'material' | 'colour' | 'infill_percent'>): string;
-  /** The line that carries what a price does not divide evenly over the copies. */
-  roundingTitle(): string;
+  /** The order line of a print job, in `locale` (the business's language when none is named). */
+  lineTitle(choice: Pick<CustomOrder, 'technology' | 'material' | 'colour' | 'infill_percent'>, locale?: Locale): string;
+  /** The line that carries what a price does not divide evenly over the copies, in `locale`. */
+  roundingTitle(locale?: Locale): string;
   /** A new price for an order already waiting for the customer's answer, with its buttons. */
   newPrice(order: CustomOrder, locale: Locale, note: string | undefined): OutgoingMessage;
   /** A message from staff about the order. */
@@ -208,8 +208,15 @@ export function createCustomOrdersService(deps: CustomOrdersServiceDeps) {
   const linesFor = (job: Pick<CustomOrder, 'technology' | 'material' | 'colour' | 'infill_percent' | 'quantity'>, totalMinor: number): OrderLineInput[] => {
     const unit = Math.floor(totalMinor / job.quantity);
     const rest = totalMinor - unit * job.quantity;
-    const lines: OrderLineInput[] = [{ kind: 'item', title: deps.texts.lineTitle(job).slice(0, 200), unitPriceMinor: unit, quantity: job.quantity }];
-    if (rest > 0) lines.push({ kind: 'fee', title: deps.texts.roundingTitle().slice(0, 200), unitPriceMinor: rest, quantity: 1 });
+    // Every language's title goes with the line, so customers and staff each read their own.
+    const titles = (render: (locale: Locale) => string) =>
+      Object.fromEntries(SUPPORTED_LOCALES.map((locale) => [locale, { title: render(locale).slice(0, 200), variantTitle: null }]));
+    const lines: OrderLineInput[] = [
+      { kind: 'item', title: deps.texts.lineTitle(job).slice(0, 200), titles: titles((locale) => deps.texts.lineTitle(job, locale)), unitPriceMinor: unit, quantity: job.quantity },
+    ];
+    if (rest > 0) {
+      lines.push({ kind: 'fee', title: deps.texts.roundingTitle().slice(0, 200), titles: titles((locale) => deps.texts.roundingTitle(locale)), unitPriceMinor: rest, quantity: 1 });
+    }
     return lines;
   };
 

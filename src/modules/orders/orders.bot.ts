@@ -9,6 +9,7 @@ import type { Translator } from '../../telegram/i18n.ts';
 import { addPaymentMethodRows, explainError } from '../payments/payments.bot.ts';
 import { isPaymentsError } from '../payments/payments.errors.ts';
 import { EXPORT_PERIODS, buildOrderExport, exportOrderFilter, parseExportArgs, type ExportFilter } from './orders.export.ts';
+import { lineNameIn } from './orders.lines.ts';
 import { customerOrderData, type OrderMessages } from './orders.messages.ts';
 import { ORDER_PURPOSE, type OrderPayments } from './orders.payments.ts';
 import { OrdersError, type Order, type OrdersService } from './orders.service.ts';
@@ -73,6 +74,14 @@ export async function orderPaymentScreen(
   if (payments.offersOnDelivery()) keyboard.text(ctx.t('orders-pay-on-delivery'), `orders:pod:${order.id}`).row();
   for (const button of extra) keyboard.text(button.text, button.data);
   return { text: `${payments.summary(order, ctx.locale)}\n\n${ctx.t('orders-pay-choose')}`, keyboard };
+}
+
+/**
+ * The language of a staff card drawn in this chat: the staff member's own in their private
+ * chat; undefined in a staff group, which many read, so the card takes the business's.
+ */
+export function staffReader(ctx: BotContext): Locale | undefined {
+  return ctx.chat?.type === 'private' ? ctx.locale : undefined;
 }
 
 function toKeyboard(markup: { inline_keyboard: { text: string; callback_data: string }[][] } | undefined): InlineKeyboard {
@@ -238,7 +247,7 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
     }
     // Staff may look up any order and act on it; customers only see their own.
     if (order && ctx.isAdmin && order.user_id !== ctx.from?.id) {
-      await ctx.reply(messages.staffCardText(order), { reply_markup: toKeyboard(messages.staffKeyboard(order)) });
+      await ctx.reply(messages.staffCardText(order, staffReader(ctx)), { reply_markup: toKeyboard(messages.staffKeyboard(order, staffReader(ctx))) });
       return;
     }
     if (!order || order.user_id !== ctx.from?.id) {
@@ -259,7 +268,7 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
     if (await refuseNonAdmin(ctx)) return;
     const redraw = async (current: Order, notice: string) => {
       await ctx.answerCallbackQuery({ text: notice });
-      await editOrReply(ctx, messages.staffCardText(current), { reply_markup: toKeyboard(messages.staffKeyboard(current)) });
+      await editOrReply(ctx, messages.staffCardText(current, staffReader(ctx)), { reply_markup: toKeyboard(messages.staffKeyboard(current, staffReader(ctx))) });
     };
     if (order.status !== from) {
       // Another staff member (or the customer) moved it since this card was drawn.
@@ -316,7 +325,7 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
       lines.push(ctx.t('orders-stats-top'));
       if (dashboard.topProducts.length === 0) lines.push(ctx.t('orders-stats-top-none'));
       dashboard.topProducts.forEach((product, index) => {
-        lines.push(`${index + 1}. ${product.title} — ${product.quantity} · ${formatMoney(product.revenueMinor, product.currency, ctx.locale)}`);
+        lines.push(`${index + 1}. ${lineNameIn({ title: product.title, variant_title: null, titles: product.titles }, ctx.locale).title} — ${product.quantity} · ${formatMoney(product.revenueMinor, product.currency, ctx.locale)}`);
       });
     }
     for (const section of sections) {
@@ -329,7 +338,7 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
   const sendExport = async (ctx: BotContext, filter: ExportFilter) => {
     // Orders of every kind: a business selling through several modules exports them together.
     const list = await orders.exportOrders(exportOrderFilter(filter));
-    const files = buildOrderExport(list, { t: (key) => ctx.t(key), timeZone: deps.timeZone(), statusText: (order) => statusOf(order, ctx.locale) });
+    const files = buildOrderExport(list, { t: (key) => ctx.t(key), locale: ctx.locale, timeZone: deps.timeZone(), statusText: (order) => statusOf(order, ctx.locale) });
     const stamp = new Date(deps.now()).toISOString().slice(0, 10);
     const name = `orders-${filter.periodLabel.replace(/[^0-9a-z.-]/gi, '_')}${filter.status ? `-${filter.status}` : ''}-${stamp}`;
     const caption = ctx.t('orders-export-caption', { count: files.rows, period: filter.periodLabel, status: filter.status ?? '—' });

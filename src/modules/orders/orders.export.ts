@@ -1,5 +1,7 @@
+import type { Locale } from '../../config/business.ts';
 import { toMajor } from '../../config/money.ts';
 import { buildCsv, type CsvCell } from '../../export/csv.ts';
+import { lineLabel } from './orders.lines.ts';
 import { paymentMethodKey } from './orders.messages.ts';
 import type { OrderFilter } from './orders.repository.ts';
 import { startOfDayMs, zonedMidnightMs, type Order } from './orders.service.ts';
@@ -113,6 +115,8 @@ interface ExportRecord {
 /** What the export needs to label things: the reader's translations and the business's time zone. */
 export interface ExportDeps {
   t(key: string): string;
+  /** The reader's language: order lines are named in it. */
+  locale: Locale;
   timeZone: string;
   /** A status in words for orders of kinds with their own labels; the shop's labels otherwise. */
   statusText?(order: Order): string;
@@ -122,7 +126,7 @@ function toRecord(order: Order, deps: ExportDeps): ExportRecord {
   const t = deps.t;
   const items = order.lines
     .filter((line) => line.line_kind !== 'fee')
-    .map((line) => `${line.title}${line.variant_title ? ` (${line.variant_title})` : ''} × ${line.quantity}`)
+    .map((line) => `${lineLabel(line, deps.locale)} × ${line.quantity}`)
     .join('; ');
   return {
     number: order.number,

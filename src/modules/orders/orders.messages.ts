@@ -1,6 +1,8 @@
 import type { Locale } from '../../config/business.ts';
+import { formatDateTime } from '../../config/dates.ts';
 import { formatMoney } from '../../config/money.ts';
 import type { Translator } from '../../telegram/i18n.ts';
+import { lineLabel } from './orders.lines.ts';
 import type { Order, OrderActor, OrderDetail, OrderNotifications, OrderPaymentReceipt, OutgoingText } from './orders.service.ts';
 import { nextStatuses, type StatusMachine } from './orders.status.ts';
 
@@ -32,8 +34,7 @@ export function createOrderMessages(deps: {
 }) {
   const { i18n } = deps;
 
-  const dateTime = (ms: number, locale: Locale) =>
-    new Intl.DateTimeFormat(locale, { timeZone: deps.timeZone(), dateStyle: 'short', timeStyle: 'short' }).format(ms);
+  const dateTime = (ms: number, locale: Locale) => formatDateTime(ms, locale, deps.timeZone());
 
   const messages = {
     statusLabel(status: string, locale: Locale): string {
@@ -42,10 +43,10 @@ export function createOrderMessages(deps: {
 
     dateTime,
 
-    /** The lines and the total, one per row. */
+    /** The lines, in the reader's language, and the total, one per row. */
     linesText(order: Order, locale: Locale): string {
       const rows = order.lines.map((line) => {
-        const name = line.variant_title ? `${line.title} (${line.variant_title})` : line.title;
+        const name = lineLabel(line, locale);
         const total = formatMoney(line.total_minor, order.currency, locale);
         if (line.line_kind === 'fee') return `${name} — ${total}`;
         return `• ${name} × ${line.quantity} — ${total}`;
@@ -73,9 +74,8 @@ export function createOrderMessages(deps: {
       return undefined;
     },
 
-    /** What staff see about an order: everything needed to fulfil it. */
-    staffCardText(order: Order): string {
-      const locale = deps.staffLocale;
+    /** What staff see about an order, in the reader's language (the business's by default): everything needed to fulfil it. */
+    staffCardText(order: Order, locale: Locale = deps.staffLocale): string {
       const lines = [
         i18n.t(locale, 'orders-staff-card-title', { number: order.number, status: messages.statusLabel(order.status, locale) }),
         i18n.t(locale, 'orders-staff-customer', { name: order.contact_name, id: order.user_id }),
@@ -89,14 +89,14 @@ export function createOrderMessages(deps: {
       return lines.join('\n');
     },
 
-    /** Buttons moving the order to each status staff may choose next. */
-    staffKeyboard(order: Order): OutgoingText['reply_markup'] {
+    /** Buttons moving the order to each status staff may choose next, labelled in `locale`. */
+    staffKeyboard(order: Order, locale: Locale = deps.staffLocale): OutgoingText['reply_markup'] {
       const targets = nextStatuses(deps.machineOf(order.kind), order.status, 'staff');
       const rows: { text: string; callback_data: string }[][] = [];
       for (let index = 0; index < targets.length; index += 2) {
         rows.push(
           targets.slice(index, index + 2).map((to) => ({
-            text: i18n.t(deps.staffLocale, `orders-action-${to}`),
+            text: i18n.t(locale, `orders-action-${to}`),
             callback_data: staffStatusData(order.id, order.status, to),
           })),
         );
@@ -128,19 +128,19 @@ export function createOrderMessages(deps: {
       return lines.join('\n');
     },
 
+    /** The order notifications: each staff text in the language of the chat it goes to. */
     notifications(): OrderNotifications {
-      const staff = deps.staffLocale;
-      const amountOf = (payment: OrderPaymentReceipt) => formatMoney(payment.amountMinor, payment.currency, staff);
+      const amountOf = (payment: OrderPaymentReceipt, staff: Locale) => formatMoney(payment.amountMinor, payment.currency, staff);
       return {
-        staffNewOrder: (order) => ({
-          text: `${i18n.t(deps.staffLocale, 'orders-staff-new')}\n\n${messages.staffCardText(order)}`,
-          reply_markup: messages.staffKeyboard(order),
+        staffNewOrder: (order, staff) => ({
+          text: `${i18n.t(staff, 'orders-staff-new')}\n\n${messages.staffCardText(order, staff)}`,
+          reply_markup: messages.staffKeyboard(order, staff),
         }),
         customerStatusChanged: (order, locale) => ({
           text: i18n.t(locale, 'orders-notify-status', { number: order.number, status: messages.statusLabel(order.status, locale) }),
           reply_markup: { inline_keyboard: [[{ text: i18n.t(locale, 'orders-open'), callback_data: customerOrderData(order.id) }]] },
         }),
-        staffStatusChanged: (order: Order, actor: OrderActor) => {
+        staffStatusChanged: (order: Order, actor: OrderActor, staff: Locale) => {
           const text = i18n.t(staff, 'orders-staff-customer-changed', {
             number: order.number,
             status: messages.statusLabel(order.status, staff),
@@ -150,19 +150,19 @@ export function createOrderMessages(deps: {
           if (order.status !== 'cancelled' || order.payment_id === null) return { text };
           return { text: `${text}\n${i18n.t(staff, 'orders-staff-cancelled-paid', { id: String(order.payment_id) })}` };
         },
-        staffOrderPaid: (order, payment) => ({
-          text: `${i18n.t(staff, 'orders-staff-paid', { number: order.number, amount: amountOf(payment), id: String(payment.paymentId) })}\n\n${messages.staffCardText(order)}`,
-          reply_markup: messages.staffKeyboard(order),
+        staffOrderPaid: (order, payment, staff) => ({
+          text: `${i18n.t(staff, 'orders-staff-paid', { number: order.number, amount: amountOf(payment, staff), id: String(payment.paymentId) })}\n\n${messages.staffCardText(order, staff)}`,
+          reply_markup: messages.staffKeyboard(order, staff),
         }),
-        staffExtraPayment: (order, payment) => ({
+        staffExtraPayment: (order, payment, staff) => ({
           text: i18n.t(staff, 'orders-staff-extra-payment', {
             number: order.number,
-            amount: amountOf(payment),
+            amount: amountOf(payment, staff),
             id: String(payment.paymentId),
             status: messages.statusLabel(order.status, staff),
           }),
         }),
-        staffRefundRefused: (order, paymentId) => ({
+        staffRefundRefused: (order, paymentId, staff) => ({
           text: i18n.t(staff, 'orders-staff-refund-refused', { number: order.number, id: String(paymentId), status: messages.statusLabel(order.status, staff) }),
         }),
       };

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import type { DbExecutor } from '../../db/database.ts';
 import type { LavkaModule } from '../module.ts';
+import { staffChatLocales } from '../users/users.staff.ts';
 import { createOrdersComposer, type OrderKindScreens } from './orders.bot.ts';
 import { createOrderMessages } from './orders.messages.ts';
 import { formatMoney } from '../../config/money.ts';
@@ -118,6 +120,14 @@ export const module: LavkaModule = {
         await db.schema.alterTable('orders').addColumn('payment_id', 'bigint').execute();
       },
     },
+    {
+      name: '0003_order_line_titles',
+      async up(db, { col }) {
+        // Each line's names in every language at ordering time, so a customer, a staff member
+        // and an export each read it in their own language. Older lines keep their one title.
+        await db.schema.alterTable('order_lines').addColumn('titles', col.json).execute();
+      },
+    },
   ],
   setup(deps) {
     const users = deps.services.users;
@@ -127,6 +137,8 @@ export const module: LavkaModule = {
     // Read at use time: the owner may change the time zone while Lavka runs.
     const timeZone = () => deps.config.business.timeZone;
     const staffChatIds = () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS);
+    // Each staff member reads alerts in their own language; a staff group in the business's.
+    const staffChats = (executor: DbExecutor) => staffChatLocales(executor, staffChatIds(), business.defaultLocale);
     // The service and its texts refer to each other: texts need the machines, the service
     // needs the texts. The late-bound reference is set right below.
     let machineOf: OrdersService['machineOf'] = () => {
@@ -139,7 +151,7 @@ export const module: LavkaModule = {
       timeZone,
       numberPrefixes: settings.numberPrefixes,
       fallbackPrefix: settings.fallbackPrefix,
-      staffChatIds,
+      staffChats,
       localeOf: async (userId) => users.localeOf(await users.get(userId), business.defaultLocale),
       users,
       notifications: messages.notifications(),

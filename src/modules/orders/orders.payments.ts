@@ -5,6 +5,7 @@ import type { Translator } from '../../telegram/i18n.ts';
 import type { MethodOption, PaymentsService } from '../payments/payments.service.ts';
 import type { PaymentRecord } from '../payments/payments.tables.ts';
 import type { PaymentPurpose } from '../payments/payments.types.ts';
+import { lineLabel } from './orders.lines.ts';
 import type { OrderMessages } from './orders.messages.ts';
 import type { Order, OrdersService } from './orders.service.ts';
 
@@ -75,11 +76,11 @@ export function createOrderPayments(deps: OrderPaymentsDeps) {
     return stars <= settings.maxStars ? stars : undefined;
   };
 
-  /** Invoice description: what is being bought, in at most 255 characters. */
-  const describe = (order: Order): string => {
+  /** Invoice description: what is being bought, in the payer's language, in at most 255 characters. */
+  const describe = (order: Order, locale: Locale): string => {
     const text = order.lines
       .filter((line) => line.line_kind !== 'fee')
-      .map((line) => `${line.title}${line.variant_title ? ` (${line.variant_title})` : ''} × ${line.quantity}`)
+      .map((line) => `${lineLabel(line, locale)} × ${line.quantity}`)
       .join(', ');
     return text.length <= 255 ? text : `${text.slice(0, 254)}…`;
   };
@@ -96,7 +97,7 @@ export function createOrderPayments(deps: OrderPaymentsDeps) {
       const stars = starsFor(order);
       return {
         title: i18n.t(locale, 'orders-pay-title', { number: order.number }).slice(0, 32),
-        description: describe(order),
+        description: describe(order, locale),
         fiat: { amountMinor: order.total_minor, currency: order.currency },
         ...(stars === undefined ? {} : { stars }),
         ...(settings.methods.length > 0 ? { methods: settings.methods } : {}),

@@ -36,6 +36,8 @@ export interface StatusPatch {
 export interface ProductSales {
   productId: number;
   title: string;
+  /** The names per language of one of its lines (see `orders.lines.ts`), null for older lines. */
+  titles: string | null;
   quantity: number;
   revenueMinor: number;
   currency: string;
@@ -226,6 +228,7 @@ export function createOrdersRepository(db: DbExecutor) {
           'l.product_id',
           'o.currency',
           eb.fn.max('l.title').as('title'),
+          eb.fn.max('l.titles').as('titles'),
           eb.fn.sum<number>('l.quantity').as('quantity'),
           eb.fn.sum<number>('l.total_minor').as('revenue'),
         ])
@@ -237,6 +240,7 @@ export function createOrdersRepository(db: DbExecutor) {
       return rows.map((row) => ({
         productId: Number(row.product_id),
         title: String(row.title),
+        titles: row.titles === null || row.titles === undefined ? null : String(row.titles),
         quantity: Number(row.quantity),
         revenueMinor: Number(row.revenue),
         currency: row.currency,

@@ -5,6 +5,7 @@ import type { Db, DbExecutor } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { enqueueOutbox, type OutboxMessage, type OutboxMethod } from '../../delivery/outbox.ts';
 import { pageWindow, type PageWindow } from '../../telegram/paginator.ts';
+import { lineTitlesSchema, titlesColumn } from './orders.lines.ts';
 import { createOrdersRepository, type OrderFilter, type ProductSales, type StatusPatch } from './orders.repository.ts';
 import { SHOP_STATUS_MACHINE, canTransition, nextStatuses, validateMachine, type OrderActorRole, type StatusMachine } from './orders.status.ts';
 import type { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from './orders.tables.ts';
@@ -50,6 +51,8 @@ export const orderLineInputSchema = z.object({
   variantId: z.number().int().positive().nullable().default(null),
   title: z.string().trim().min(1).max(200),
   variantTitle: z.string().trim().max(120).nullable().default(null),
+  /** The names in each language, for readers of other languages; `title` is the business's. */
+  titles: lineTitlesSchema,
   unitPriceMinor: z.number().int().min(0).max(1e12),
   quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
 });
@@ -87,20 +90,23 @@ export interface OutgoingText {
   reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
 }
 
-/** Renders the notifications the service enqueues; supplied by the module (it knows texts). */
+/**
+ * Renders the notifications the service enqueues; supplied by the module (it knows texts).
+ * Each is written in `locale`: the customer's language, or the staff chat's it goes to.
+ */
 export interface OrderNotifications {
   /** The staff alert for a new order, with buttons to move it on. */
-  staffNewOrder(order: Order): OutgoingText;
+  staffNewOrder(order: Order, locale: Locale): OutgoingText;
   /** Tells the customer their order moved, in their language. */
   customerStatusChanged(order: Order, locale: Locale): OutgoingText;
   /** Tells staff that the customer moved an order (a cancellation). */
-  staffStatusChanged(order: Order, actor: OrderActor): OutgoingText;
+  staffStatusChanged(order: Order, actor: OrderActor, locale: Locale): OutgoingText;
   /** Tells staff an order was paid online, with its card and buttons to move it on. */
-  staffOrderPaid(order: Order, payment: OrderPaymentReceipt): OutgoingText;
+  staffOrderPaid(order: Order, payment: OrderPaymentReceipt, locale: Locale): OutgoingText;
   /** Tells staff a payment arrived for an order that no longer waited for one: return it. */
-  staffExtraPayment(order: Order, payment: OrderPaymentReceipt): OutgoingText;
+  staffExtraPayment(order: Order, payment: OrderPaymentReceipt, locale: Locale): OutgoingText;
   /** Tells staff the provider refused a refund after the order was marked refunded. */
-  staffRefundRefused(order: Order, paymentId: number): OutgoingText;
+  staffRefundRefused(order: Order, paymentId: number, locale: Locale): OutgoingText;
 }
 
 /** One message for the outbox: a Bot API method and its parameters without `chat_id`. */
@@ -121,14 +127,15 @@ export interface OrderChange {
  * The notifications of one kind of order, when its texts are not the shop's. Each runs inside
  * the transaction of the change it tells about (`executor`), so a kind that keeps more about
  * its orders in its own tables (a print job's files and quote) reads them there, consistently.
+ * Staff messages are rendered once per language among the staff chats (`locale`).
  */
 export interface KindNotifications {
-  staffNewOrder(executor: DbExecutor, order: Order): Promise<OutgoingMessage[]>;
+  staffNewOrder(executor: DbExecutor, order: Order, locale: Locale): Promise<OutgoingMessage[]>;
   customerStatusChanged(executor: DbExecutor, order: Order, locale: Locale, change: OrderChange): Promise<OutgoingMessage>;
-  staffStatusChanged(executor: DbExecutor, order: Order, change: OrderChange): Promise<OutgoingMessage[]>;
-  staffOrderPaid(executor: DbExecutor, order: Order, payment: OrderPaymentReceipt): Promise<OutgoingMessage[]>;
-  staffExtraPayment(executor: DbExecutor, order: Order, payment: OrderPaymentReceipt): Promise<OutgoingMessage[]>;
-  staffRefundRefused(executor: DbExecutor, order: Order, paymentId: number): Promise<OutgoingMessage[]>;
+  staffStatusChanged(executor: DbExecutor, order: Order, change: OrderChange, locale: Locale): Promise<OutgoingMessage[]>;
+  staffOrderPaid(executor: DbExecutor, order: Order, payment: OrderPaymentReceipt, locale: Locale): Promise<OutgoingMessage[]>;
+  staffExtraPayment(executor: DbExecutor, order: Order, payment: OrderPaymentReceipt, locale: Locale): Promise<OutgoingMessage[]>;
+  staffRefundRefused(executor: DbExecutor, order: Order, paymentId: number, locale: Locale): Promise<OutgoingMessage[]>;
 }
 
 /**
@@ -181,6 +188,7 @@ function lineRow(orderId: number, line: z.output<typeof orderLineInputSchema>, p
     variant_id: line.variantId,
     title: line.title,
     variant_title: line.variantTitle,
+    titles: titlesColumn(line.titles),
     unit_price_minor: line.unitPriceMinor,
     quantity: line.quantity,
     total_minor: line.unitPriceMinor * line.quantity,
@@ -230,8 +238,11 @@ export interface OrdersServiceDeps {
   /** Order number prefix per kind (`shop` → `A`); unknown kinds use `fallbackPrefix`. */
   numberPrefixes: Readonly<Record<string, string>>;
   fallbackPrefix: string;
-  /** Chats that receive staff alerts. */
-  staffChatIds(): readonly number[];
+  /**
+   * Chats that receive staff alerts, each with the language it reads in (a staff member's
+   * own, a group's the business's), read through `executor` (possibly the change's transaction).
+   */
+  staffChats(executor: DbExecutor): Promise<readonly { chatId: number; locale: Locale }[]>;
   /** The language a customer reads in. Called before a transaction opens. */
   localeOf(userId: number): Promise<Locale>;
   users: { countAll(): Promise<number>; countSince(sinceMs: number): Promise<number> };
@@ -283,12 +294,12 @@ export function createOrdersService(deps: OrdersServiceDeps) {
   // The shop's texts, as every kind without its own receives them.
   const asMessage = (text: OutgoingText): OutgoingMessage => ({ method: 'sendMessage', payload: { ...text } });
   const serviceNotifications: KindNotifications = {
-    staffNewOrder: async (_executor, order) => [asMessage(deps.notifications.staffNewOrder(order))],
+    staffNewOrder: async (_executor, order, locale) => [asMessage(deps.notifications.staffNewOrder(order, locale))],
     customerStatusChanged: async (_executor, order, locale) => asMessage(deps.notifications.customerStatusChanged(order, locale)),
-    staffStatusChanged: async (_executor, order, change) => [asMessage(deps.notifications.staffStatusChanged(order, change.actor))],
-    staffOrderPaid: async (_executor, order, payment) => [asMessage(deps.notifications.staffOrderPaid(order, payment))],
-    staffExtraPayment: async (_executor, order, payment) => [asMessage(deps.notifications.staffExtraPayment(order, payment))],
-    staffRefundRefused: async (_executor, order, paymentId) => [asMessage(deps.notifications.staffRefundRefused(order, paymentId))],
+    staffStatusChanged: async (_executor, order, change, locale) => [asMessage(deps.notifications.staffStatusChanged(order, change.actor, locale))],
+    staffOrderPaid: async (_executor, order, payment, locale) => [asMessage(deps.notifications.staffOrderPaid(order, payment, locale))],
+    staffExtraPayment: async (_executor, order, payment, locale) => [asMessage(deps.notifications.staffExtraPayment(order, payment, locale))],
+    staffRefundRefused: async (_executor, order, paymentId, locale) => [asMessage(deps.notifications.staffRefundRefused(order, paymentId, locale))],
   };
   const notificationsOf = (kind: string): KindNotifications => kindOf(kind).notifications ?? serviceNotifications;
 
@@ -309,17 +320,36 @@ export function createOrdersService(deps: OrdersServiceDeps) {
 
   const withLines = async (order: OrderRecord, executor = repository): Promise<Order> => ({ ...order, lines: await executor.linesOf([order.id]) });
 
-  /** Staff alerts: every message to every staff chat, keyed so that a retried change enqueues them once. */
-  const staffMessages = (order: Pick<OrderRecord, 'id'>, messages: readonly OutgoingMessage[], key: string): OutboxMessage[] =>
-    deps.staffChatIds().flatMap((chatId) =>
-      messages.map((message, index) => ({
-        chatId,
-        method: message.method,
-        payload: message.payload,
-        priority: 'high' as const,
-        dedupeKey: `order:${order.id}:${key}:staff:${chatId}${index === 0 ? '' : `:${index}`}`,
-      })),
-    );
+  /**
+   * Staff alerts: the messages `render` writes in each staff chat's language (once per
+   * language), to every staff chat, keyed so that a retried change enqueues them once.
+   */
+  const staffMessages = async (
+    executor: DbExecutor,
+    order: Pick<OrderRecord, 'id'>,
+    render: (locale: Locale) => Promise<readonly OutgoingMessage[]>,
+    key: string,
+  ): Promise<OutboxMessage[]> => {
+    const rendered = new Map<Locale, readonly OutgoingMessage[]>();
+    const out: OutboxMessage[] = [];
+    for (const { chatId, locale } of await deps.staffChats(executor)) {
+      let messages = rendered.get(locale);
+      if (!messages) {
+        messages = await render(locale);
+        rendered.set(locale, messages);
+      }
+      out.push(
+        ...messages.map((message, index) => ({
+          chatId,
+          method: message.method,
+          payload: message.payload,
+          priority: 'high' as const,
+          dedupeKey: `order:${order.id}:${key}:staff:${chatId}${index === 0 ? '' : `:${index}`}`,
+        })),
+      );
+    }
+    return out;
+  };
 
   /** Refuses a move the order's machine, its owner or a stale screen does not allow. */
   const checkMove = (current: OrderRecord, to: string, actor: OrderActor, expectedFrom: string | undefined): void => {
@@ -350,7 +380,13 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     current: OrderRecord,
     to: string,
     actor: OrderActor,
-    options: { note?: string; locale: Locale; patch?: StatusPatch; notify?: boolean; staffNotice?: (order: Order, change: OrderChange) => Promise<OutgoingMessage[]> },
+    options: {
+      note?: string;
+      locale: Locale;
+      patch?: StatusPatch;
+      notify?: boolean;
+      staffNotice?: (order: Order, change: OrderChange, locale: Locale) => Promise<OutgoingMessage[]>;
+    },
   ): Promise<Order> => {
     const scoped = createOrdersRepository(trx);
     const nowMs = deps.now();
@@ -377,14 +413,17 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       const message = await notificationsOf(order.kind).customerStatusChanged(trx, order, options.locale, change);
       messages.push({ chatId: order.user_id, ...message, priority: 'high', dedupeKey: `order:${order.id}:${key}` });
     }
-    if (options.staffNotice) messages.push(...staffMessages(order, await options.staffNotice(order, change), key));
+    const staffNotice = options.staffNotice;
+    if (staffNotice) messages.push(...(await staffMessages(trx, order, (locale) => staffNotice(order, change, locale), key)));
     await enqueueOutbox(trx, messages, nowMs);
     return order;
   };
 
   /** Staff hear about what a customer did to their order (a cancellation, an accepted price). */
   const customerNotice = (trx: Transaction<Database>, actor: OrderActor) =>
-    actor.role === 'customer' ? (order: Order, change: OrderChange) => notificationsOf(order.kind).staffStatusChanged(trx, order, change) : undefined;
+    actor.role === 'customer'
+      ? (order: Order, change: OrderChange, locale: Locale) => notificationsOf(order.kind).staffStatusChanged(trx, order, change, locale)
+      : undefined;
 
   const service = {
     /** Registers the status machine of another kind of order, with the shop's texts and rules. */
@@ -469,7 +508,8 @@ export function createOrdersService(deps: OrdersServiceDeps) {
           await options.inTransaction(trx, order);
           order = await withLines((await scoped.findById(row.id)) as OrderRecord, scoped);
         }
-        await enqueueOutbox(trx, staffMessages(order, await notificationsOf(order.kind).staffNewOrder(trx, order), 'new'), nowMs);
+        const placed = order;
+        await enqueueOutbox(trx, await staffMessages(trx, placed, (locale) => notificationsOf(placed.kind).staffNewOrder(trx, placed, locale), 'new'), nowMs);
         return order;
       });
     },
@@ -573,14 +613,14 @@ export function createOrdersService(deps: OrdersServiceDeps) {
             note: `payment #${payment.paymentId}`,
             locale: payment.locale,
             patch: { payment_method: payment.method, payment_id: payment.paymentId },
-            staffNotice: (moved) => notificationsOf(moved.kind).staffOrderPaid(trx, moved, payment),
+            staffNotice: (moved, _change, locale) => notificationsOf(moved.kind).staffOrderPaid(trx, moved, payment, locale),
           });
           return { outcome: 'paid' as const, order };
         }
         // Paid already, cancelled or repriced: the money is recorded as received, and staff return it.
         const order = await withLines(current, scoped);
-        const alert = await notificationsOf(order.kind).staffExtraPayment(trx, order, payment);
-        await enqueueOutbox(trx, staffMessages(order, alert, `extra_payment:${payment.paymentId}`), deps.now());
+        const alerts = await staffMessages(trx, order, (locale) => notificationsOf(order.kind).staffExtraPayment(trx, order, payment, locale), `extra_payment:${payment.paymentId}`);
+        await enqueueOutbox(trx, alerts, deps.now());
         return { outcome: 'extra' as const, order };
       });
     },
@@ -611,8 +651,8 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       const current = await scoped.findById(orderId);
       if (!current || current.payment_id !== paymentId) return;
       const order = await withLines(current, scoped);
-      const alert = await notificationsOf(order.kind).staffRefundRefused(executor, order, paymentId);
-      await enqueueOutbox(executor, staffMessages(order, alert, `refund_refused:${paymentId}`), deps.now());
+      const alerts = await staffMessages(executor, order, (locale) => notificationsOf(order.kind).staffRefundRefused(executor, order, paymentId, locale), `refund_refused:${paymentId}`);
+      await enqueueOutbox(executor, alerts, deps.now());
     },
 
     /**

@@ -51,6 +51,12 @@ export interface OrderLinesTable {
   variant_id: number | null;
   title: string;
   variant_title: string | null;
+  /**
+   * The line's names in every language as they were when it was ordered (JSON, see
+   * `orders.lines.ts`), so each reader sees it in their own language; null for lines ordered
+   * before they were kept, which read `title` in every language.
+   */
+  titles: string | null;
   unit_price_minor: number;
   quantity: number;
   total_minor: number;

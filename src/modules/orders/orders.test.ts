@@ -269,7 +269,7 @@ for (const dialect of await testDialects()) {
 
     test('the export has one row per order and reads back identically from CSV and XLSX', async () => {
       const list = await shop.services.orders.exportOrders({ kind: 'shop', userId: ENGLISH });
-      const files = buildOrderExport(list, { t: (key) => shop.i18n.t('en', key), timeZone: ALMATY });
+      const files = buildOrderExport(list, { t: (key) => shop.i18n.t('en', key), locale: 'en', timeZone: ALMATY });
       const csv = readCsv(files.csv);
       const sheet = readXlsx(files.xlsx).sheets.Orders ?? [];
       assert.equal(csv.length, list.length + 1);

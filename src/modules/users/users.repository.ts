@@ -89,6 +89,12 @@ export function createUsersRepository(db: DbExecutor) {
       return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
+    /** The language settings of the users among `ids` (a few: staff chats). */
+    languagesOf(ids: readonly number[]): Promise<Pick<UserRecord, 'id' | 'locale' | 'language_code'>[]> {
+      if (ids.length === 0) return Promise.resolve([]);
+      return db.selectFrom('users').select(['id', 'locale', 'language_code']).where('id', 'in', [...new Set(ids)].slice(0, ID_CHUNK)).execute();
+    },
+
     /** Inserts the user or refreshes their profile and last-seen time; returns the row. */
     async upsertProfile(profile: TelegramProfile, nowMs: number): Promise<UserRecord> {
       const row = await db

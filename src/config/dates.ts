@@ -1,0 +1,50 @@
+/**
+ * Dates and times for people: one formatter for every screen, notification and document, so
+ * each language reads dates the way its speakers write them, in the business's time zone.
+ *
+ * English is written the British way (`6 Dec 2026, 07:43`): day before month with the month
+ * in words, so nobody misreads 6 December as 12 June, and a 24-hour clock, as in Russian and
+ * Kazakh and in the businesses Lavka serves. Russian and Kazakh use their own CLDR formats.
+ */
+
+/** The CLDR locale each of Lavka's languages formats dates with. */
+const DATE_LOCALES: Readonly<Record<string, string>> = { en: 'en-GB', ru: 'ru', kk: 'kk' };
+
+const STYLES = {
+  dateTime: { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  date: { day: 'numeric', month: 'short', year: 'numeric' },
+  time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+} as const satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+// Building an Intl.DateTimeFormat costs far more than formatting with one.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, timeZone: string, style: keyof typeof STYLES): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${style}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat(DATE_LOCALES[locale] ?? locale, { timeZone, ...STYLES[style] });
+    formatters.set(key, found);
+  }
+  return found;
+}
+
+/** A moment as date and time in `locale`, on the wall clock of `timeZone`: `6 Dec 2026, 07:43`. */
+export function formatDateTime(epochMs: number, locale: string, timeZone: string): string {
+  return formatter(locale, timeZone, 'dateTime').format(epochMs);
+}
+
+/** A moment's calendar date in `locale` and `timeZone`: `6 Dec 2026`. */
+export function formatDate(epochMs: number, locale: string, timeZone: string): string {
+  return formatter(locale, timeZone, 'date').format(epochMs);
+}
+
+/** A moment's time of day on a 24-hour clock in `timeZone`: `07:43`. */
+export function formatTime(epochMs: number, locale: string, timeZone: string): string {
+  return formatter(locale, timeZone, 'time').format(epochMs);
+}
+
+/** `Intl.DateTimeFormat` for a Lavka language with other options (weekday names, months). */
+export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(DATE_LOCALES[locale] ?? locale, options);
+}

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Locale } from '../../src/config/business.ts';
+import type { ApiInlineButton, SimUser, ViewMessage } from '../../src/sim/index.ts';
+import { startTestLavka, type TestLavka } from '../support/harness.ts';
+import { readXlsx } from '../support/xlsx-reader.ts';
+
+// The shop preset's default language is Russian; these people read English and Kazakh.
+const ENGLISH_ADMIN = 9501;
+const ENGLISH_CUSTOMER = 8501;
+const KAZAKH_CUSTOMER = 8502;
+const ADDRESS = 'Abay avenue 10, flat 5';
+
+const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
+const labelsOf = (message: ViewMessage | undefined) => message?.reply_markup?.inline_keyboard.flat().map((button) => button.text) ?? [];
+
+/** Presses a button and waits for the bot's answer to that press. */
+async function press(user: SimUser, label: string | ((button: ApiInlineButton) => boolean), options: { messageId?: number } = {}) {
+  const result = await user.pressButton(label, options);
+  if (result.type !== 'callback') throw new Error(`not a callback button: ${String(label)}`);
+  return user.waitForCallbackAnswer(result.callbackQueryId, { timeoutMs: 5000 });
+}
+
+/** Waits for a bot message or edit whose text or caption contains or matches `match`. */
+function waitText(user: SimUser, match: RegExp | string, timeoutMs = 5000) {
+  const matches = (value: string) => (typeof match === 'string' ? value.includes(match) : match.test(value));
+  return user.waitForMessage((message) => matches(textOf(message)), { timeoutMs });
+}
+
+/** Russian or Kazakh letters: none may reach an English reader. */
+const CYRILLIC = /[\u0400-\u04FF]/;
+
+describe('every text in the reader’s language: a shop whose default language is Russian', () => {
+  let lavka: TestLavka;
+  let admin: SimUser;
+  let english: SimUser;
+  const t = (locale: Locale, key: string, variables?: Record<string, string | number>) => lavka.app.i18n.t(locale, key, variables);
+
+  /**
+   * Orders the Lavka mug by courier (a paid delivery: the order gets a fee line) in the
+   * customer's language, pressing the buttons that language shows. Returns the order number
+   * and the payment screen that follows "Order … is placed!".
+   */
+  async function orderMug(customer: SimUser, locale: Locale) {
+    const mug = (await lavka.app.services.catalog?.search('Lavka mug', 1, 'en'))?.products[0];
+    assert.ok(mug);
+    await customer.send(`/start p_${mug.id}`);
+    await customer.waitForMessage((message) => Boolean(message.photo));
+    await press(customer, t(locale, 'cart-add'));
+    await customer.send('/cart');
+    await waitText(customer, t(locale, 'cart-title'));
+    await press(customer, t(locale, 'cart-checkout'));
+    await waitText(customer, t(locale, 'cart-ask-delivery'));
+    await customer.pressReplyButton(t(locale, 'cart-delivery-courier'));
+    await waitText(customer, t(locale, 'cart-ask-address'));
+    await customer.send(ADDRESS);
+    await customer.waitForMessage((message) => textOf(message).startsWith(t(locale, 'cart-ask-phone', { example: '' }).slice(0, 20)));
+    await customer.pressReplyButton(t(locale, 'cart-share-contact'));
+    await waitText(customer, t(locale, 'cart-ask-comment').slice(0, 20));
+    await customer.pressReplyButton(t(locale, 'cart-skip-comment'));
+    await waitText(customer, t(locale, 'cart-summary-title'));
+    await customer.pressReplyButton(t(locale, 'cart-confirm-order'));
+    const placed = await waitText(customer, /A-\d+/);
+    const number = /A-\d+/.exec(textOf(placed))?.[0] ?? '';
+    const screen = await customer.waitForMessage((message) => message.message_id > placed.message_id && labelsOf(message).includes(t(locale, 'menu-my-orders')));
+    return { number, screen };
+  }
+
+  before(async () => {
+    lavka = await startTestLavka({ preset: 'shop', adminIds: [ENGLISH_ADMIN], env: { PAYMENTS_PROVIDER_TOKEN: '381764678:TEST:lavka-card-token' } });
+    admin = lavka.sim.user({ id: ENGLISH_ADMIN, first_name: 'Dana', language_code: 'en', hasStartedBot: true });
+    // Admins are users too: their first message records the language they read.
+    await admin.send('/start');
+    await admin.waitForMessage(() => true);
+  });
+  after(async () => {
+    await lavka?.stop();
+  });
+
+  test('an English-speaking customer sees order lines, the payment screen, the invoice, the order card and its status notice in English; English-reading staff get theirs in English', async () => {
+    english = lavka.sim.user({ id: ENGLISH_CUSTOMER, first_name: 'Aigerim', language_code: 'en', phone_number: '+77011234567' });
+    const customer = english;
+    const { number, screen } = await orderMug(customer, 'en');
+    assert.match(textOf(screen), /• Lavka mug × 1 — ₸3,490/);
+    assert.match(textOf(screen), /\nDelivery — ₸1,500/);
+    assert.doesNotMatch(textOf(screen), CYRILLIC, textOf(screen));
+
+    await press(customer, '💳 Bank card', { messageId: screen.message_id });
+    const invoice = await customer.waitForMessage((message) => Boolean(message.invoice));
+    assert.deepEqual(invoice.invoice && { title: invoice.invoice.title, description: invoice.invoice.description }, { title: `Order ${number}`, description: 'Lavka mug × 1' });
+
+    await customer.send(`/track_order ${number}`);
+    const card = await waitText(customer, `Order ${number} — 🆕 New`);
+    assert.match(textOf(card), /• Lavka mug × 1 — ₸3,490\nDelivery — ₸1,500/);
+    assert.doesNotMatch(textOf(card), CYRILLIC, textOf(card));
+
+    // Staff read English here: the alert, its card and its buttons.
+    const alert = await waitText(admin, `Order ${number}`, 15_000);
+    assert.ok(textOf(alert).startsWith('🔔 New order!'), textOf(alert));
+    assert.match(textOf(alert), /• Lavka mug × 1 — ₸3,490/);
+    assert.doesNotMatch(textOf(alert), CYRILLIC, textOf(alert));
+    assert.ok(labelsOf(alert).includes('✅ Confirm'), labelsOf(alert).join(' | '));
+    await press(admin, '✅ Confirm', { messageId: alert.message_id });
+    const notice = await waitText(customer, `Your order ${number} is now: ✅ Confirmed`, 15_000);
+    assert.doesNotMatch(textOf(notice), CYRILLIC);
+  });
+
+  test('English dates read day, month and year with a 24-hour clock, never "12/6/26, 7:43 AM"', async () => {
+    const customer = english;
+    await customer.send('/my_orders');
+    await waitText(customer, 'Your orders (1)');
+    await press(customer, (button) => button.text.startsWith('A-'));
+    const card = await waitText(customer, /Placed: /);
+    const placedAt = /Placed: (.+)/.exec(textOf(card))?.[1] ?? '';
+    assert.match(placedAt, /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$/, placedAt);
+    assert.doesNotMatch(textOf(card), /\d{1,2}\/\d{1,2}\/\d{2}|AM|PM/);
+  });
+
+  test('a staff member who reads English gets the export of a Russian shop in English, order lines included', async () => {
+    await admin.send('/export all');
+    const xlsxMessage = await admin.waitForMessage((message) => message.document?.file_name?.endsWith('.xlsx') === true);
+    const book = readXlsx(lavka.sim.file(xlsxMessage.document?.file_id ?? '')?.data ?? new Uint8Array());
+    const rows = book.sheets[book.sheetNames[0] ?? ''] ?? [];
+    assert.equal(rows[0]?.[8], 'Items');
+    assert.equal(rows[1]?.[8], 'Lavka mug × 1');
+  });
+
+  test('a Kazakh-speaking customer sees the catalogue’s Kazakh names on their order, and the delivery line in Kazakh', async () => {
+    const customer = lavka.sim.user({ id: KAZAKH_CUSTOMER, first_name: 'Ерлан', language_code: 'kk', phone_number: '+77017654321' });
+    const { number, screen } = await orderMug(customer, 'kk');
+    assert.match(textOf(screen), /• «Лавка» саптыаяғы × 1 — /);
+    assert.match(textOf(screen), /\nЖеткізу — /);
+    assert.doesNotMatch(textOf(screen), /Кружка|Доставка/);
+    await customer.send(`/track_order ${number}`);
+    const card = await waitText(customer, t('kk', 'orders-detail-title', { number, status: t('kk', 'order-status-new') }));
+    assert.match(textOf(card), /• «Лавка» саптыаяғы × 1 — /);
+    assert.doesNotMatch(textOf(card), /Кружка|Доставка/);
+    // The order keeps the names it was placed with: a later rename changes no past order.
+    const order = await lavka.app.services.orders?.getByNumber(number);
+    const productId = order?.lines[0]?.product_id ?? 0;
+    await lavka.app.services.catalog?.updateStaffProduct(productId, { title: { ru: 'Кружка 2.0', kk: 'Саптыаяқ 2.0', en: 'Mug 2.0' } });
+    await customer.send(`/track_order ${number}`);
+    const again = await customer.waitForMessage((message) => message.message_id > card.message_id && textOf(message).includes(number));
+    assert.match(textOf(again), /• «Лавка» саптыаяғы × 1 — /);
+  });
+});
