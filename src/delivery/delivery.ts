@@ -60,17 +60,22 @@ export function isSendMethod(method: string): boolean {
 }
 
 /**
- * Creates the delivery engine and puts direct replies on the same send budget: a reply takes
- * a bot-wide token too, so a broadcast at full speed and a busy bot together stay within
- * Telegram's limit instead of tripping 429s. Replies never wait for a token (they borrow, and
- * the outbox waits out the debt) nor on the per-chat budget; only a 429 pause holds them.
+ * Creates the delivery engine and puts direct replies on the same send budget: a reply is
+ * counted in the bot-wide window too, so a broadcast at full speed and a busy bot together
+ * stay within Telegram's limit instead of tripping 429s. Replies never wait for room (the
+ * outbox leaves room for them and waits for what they filled) nor on the per-chat window;
+ * only a 429 pause holds them.
  */
 export function createDelivery(deps: DeliveryDeps): Delivery {
   const { env, database, logger } = deps;
   const now = deps.now ?? Date.now;
   const limits = { globalPerSecond: env.SEND_RATE_PER_SECOND, paidPerSecond: env.PAID_BROADCAST_RATE_PER_SECOND };
   const limiter = deps.redis
-    ? createRedisRateLimiter(deps.redis, { limits, prefix: `lavka:{send:${deps.bot.token.split(':')[0]}}:` })
+    ? createRedisRateLimiter(deps.redis, {
+        limits,
+        prefix: `lavka:{send:${deps.bot.token.split(':')[0]}}:`,
+        onError: (error) => logger.warn({ err: error }, 'could not record an answered send in Redis; its place frees later'),
+      })
     : createRateLimiter({ limits });
 
   deps.bot.api.config.use(replyBudget(limiter));
@@ -189,13 +194,16 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   };
 }
 
-/** Direct replies take (or borrow) a bot-wide token for each message they post. */
+/** Direct replies are counted in the bot-wide window for each message they post, until a second after their answer. */
 function replyBudget(limiter: SendRateLimiter): Transformer {
   return async (prev, method, payload, signal) => {
-    if (isSendMethod(method)) {
-      const paid = (payload as { allow_paid_broadcast?: boolean } | undefined)?.allow_paid_broadcast === true;
-      await limiter.acquire({ paid }, signal as globalThis.AbortSignal | undefined);
+    if (!isSendMethod(method)) return prev(method, payload, signal);
+    const paid = (payload as { allow_paid_broadcast?: boolean } | undefined)?.allow_paid_broadcast === true;
+    const slot = await limiter.acquire({ paid }, signal as globalThis.AbortSignal | undefined);
+    try {
+      return await prev(method, payload, signal);
+    } finally {
+      void slot.settle();
     }
-    return prev(method, payload, signal);
   };
 }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.ts';
 import type { FailedOutcome, OutboxRepository, RetryOutcome, SentOutcome } from './outbox.repository.ts';
 import type { OutboxRow } from './outbox.tables.ts';
-import { isGroupChat, sleepMs, type SendBudget, type SendRateLimiter } from './rate-limiter.ts';
+import { isGroupChat, sleepMs, type SendBudget, type SendRateLimiter, type SendSlot } from './rate-limiter.ts';
 
 /** Makes one Bot API call and returns its result; throws grammY's GrammyError / HttpError. */
 export type ApiCall = (method: string, payload: Record<string, unknown>) => Promise<unknown>;
@@ -90,7 +90,7 @@ const PRIORITY_NORMAL = 1;
 
 /**
  * Creates the outbox sender: claims due rows in small batches (highest priority first),
- * takes a token per message from the rate limiter, marks the row `sending`, calls the Bot
+ * takes a place per message in the rate limiter's windows, marks the row `sending`, calls the Bot
  * API and records the outcome. 429 pauses everything for `retry_after`; 403 marks the user
  * blocked and skips their waiting messages; transient errors retry with backoff; permanent
  * errors fail with the reason stored. Messages to one chat go out one at a time, in order.
@@ -132,7 +132,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   const migratedNow = new Map<number, number>();
   const requeued: { id: number; chatId: number }[] = [];
   let nextClaimMs = 0;
-  // Set by a 429 seen here: calls not yet started wait it out even if their tokens were taken.
+  // Set by a 429 seen here: calls not yet started wait it out even if they took their places in the windows.
   let pausedUntilMs = 0;
   let nextMaintenanceMs = 0;
   let nextHeartbeatMs = 0;
@@ -236,7 +236,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     stats.retried += 1;
   };
 
-  const fire = (row: OutboxRow) => {
+  const fire = (row: OutboxRow, slot: SendSlot | undefined) => {
     // Kept apart: a supergroup upgrade re-points the row while its call is in flight.
     const chatId = row.chat_id;
     inFlight.set(row.id, row);
@@ -247,6 +247,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     } catch (error) {
       inFlight.delete(row.id);
       busyChats.delete(chatId);
+      void slot?.settle();
       record(row, error, clock());
       return;
     }
@@ -268,6 +269,8 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       .finally(() => {
         inFlight.delete(row.id);
         busyChats.delete(chatId);
+        // The message reached Telegram by now (if at all): it leaves the windows a second from here.
+        void slot?.settle();
       });
   };
 
@@ -348,12 +351,14 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   };
 
   /**
-   * One tick: takes tokens for as many buffered rows as the budgets allow, commits (see
+   * One tick: takes places for as many buffered rows as the windows allow, commits (see
    * {@link commit}) and starts their calls. Returns how long to wait when no row could go.
    */
   const tick = async (): Promise<{ started: number; waitMs: number }> => {
     const nowMs = clock();
     const chosen: OutboxRow[] = [];
+    // The windows' places the chosen rows took; each is given back when its call is answered.
+    const slots = new Map<number, SendSlot>();
     const chosenChats = new Set<number>();
     const deferred: { id: number; notBeforeMs: number }[] = [];
     const exhausted = new Set<SendBudget>();
@@ -367,6 +372,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       const permit = await deps.limiter.tryAcquire({ chatId: row.chat_id, paid: budget === 'paid' });
       if (permit.ok) {
         chosen.push(row);
+        slots.set(row.id, permit);
         chosenChats.add(row.chat_id);
         taken.add(row.id);
       } else if (permit.scope === 'chat') {
@@ -388,18 +394,24 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       for (let index = buffer.length - 1; index >= 0; index--) if (taken.has((buffer[index] as OutboxRow).id)) buffer.splice(index, 1);
     }
     stats.deferred += deferred.length;
-    const ours = await commit(clock(), chosen, deferred);
-    if (state === 'aborted') return { started: 0, waitMs: 0 };
     let started = 0;
-    for (const row of chosen) {
-      if (!ours.has(row.id)) continue;
-      if (clock() < pausedUntilMs) {
-        // A 429 arrived while this tick committed: back to the queue, not an attempt.
-        retries.push({ id: row.id, notBeforeMs: pausedUntilMs, error: null, countsAsAttempt: false });
-        continue;
+    try {
+      const ours = await commit(clock(), chosen, deferred);
+      if (state === 'aborted') return { started: 0, waitMs: 0 };
+      for (const row of chosen) {
+        if (!ours.has(row.id)) continue;
+        if (clock() < pausedUntilMs) {
+          // A 429 arrived while this tick committed: back to the queue, not an attempt.
+          retries.push({ id: row.id, notBeforeMs: pausedUntilMs, error: null, countsAsAttempt: false });
+          continue;
+        }
+        fire(row, slots.get(row.id));
+        slots.delete(row.id);
+        started += 1;
       }
-      fire(row);
-      started += 1;
+    } finally {
+      // Rows that were not sent after all give their places back.
+      for (const slot of slots.values()) void slot.settle();
     }
     return { started, waitMs: chosen.length > 0 || deferred.length > 0 ? 0 : waitMs };
   };

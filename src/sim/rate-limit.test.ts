@@ -50,6 +50,22 @@ describe('flood limits', () => {
     await sim.close();
   });
 
+  test('after a quiet spell the bot still gets no more than 30 messages into any one second', async () => {
+    const { sim, clock } = world();
+    for (let id = 1; id <= 60; id++) sim.user({ id, first_name: `U${id}`, hasStartedBot: true });
+    clock.nowMs += 60_000;
+    for (let id = 1; id <= 15; id++) assert.equal((await send(sim, id)).ok, true, `message ${id}`);
+    clock.nowMs += 500;
+    for (let id = 16; id <= 30; id++) assert.equal((await send(sim, id)).ok, true, `message ${id}`);
+    // Half a second later the first fifteen are still within the last second.
+    clock.nowMs += 499;
+    assert429(await send(sim, 31), 1);
+    clock.nowMs += 1;
+    for (let id = 31; id <= 45; id++) assert.equal((await send(sim, id)).ok, true, `message ${id}`);
+    assert429(await send(sim, 46), 1);
+    await sim.close();
+  });
+
   test('a group takes 20 messages a minute and asks to wait whole seconds after that', async () => {
     const { sim, clock } = world();
     sim.group({ id: -10, title: 'G', members: [] });

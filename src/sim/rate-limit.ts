@@ -1,6 +1,9 @@
-// Telegram's flood limits as token buckets: about 30 messages a second per bot, one a second
-// per private chat (with a small burst) and 20 a minute per group or channel. Paid broadcasts
-// (`allow_paid_broadcast`) draw from a 1000/s budget instead of the global one.
+// Telegram's flood limits: about 30 messages a second per bot, one a second per private chat
+// (with a small burst) and 20 a minute per group or channel. Paid broadcasts
+// (`allow_paid_broadcast`) draw from a 1000/s budget instead of the global one. The bot-wide
+// budgets are sliding windows — no one-second span may hold more, even after a quiet spell
+// (a bot that sent 31–45 messages in the first second of a broadcast got 429) — and the
+// per-chat ones token buckets, since Telegram allows a chat short bursts.
 
 /** Limits, all optional; the defaults follow Telegram's published numbers. */
 export interface RateLimitOptions {
@@ -39,9 +42,15 @@ export function createRateLimiter(options: RateLimitOptions | false, clock: () =
     capacity,
     refillPerMs: perSecond / 1000,
   });
-  const globalBucket = makeBucket(globalPerSecond, globalPerSecond);
-  const paidBucket = makeBucket(paidPerSecond, paidPerSecond);
+  // Times of the sends in the last second, oldest first.
+  const globalWindow: number[] = [];
+  const paidWindow: number[] = [];
   const chatBuckets = new Map<number, Bucket>();
+  /** Milliseconds until the window has room for one more send (0: it has room now). */
+  const windowWaitMs = (window: number[], limit: number, nowMs: number): number => {
+    while (window.length > 0 && (window[0] as number) <= nowMs - 1000) window.shift();
+    return window.length < limit ? 0 : (window[window.length - limit] as number) + 1000 - nowMs;
+  };
 
   const refill = (bucket: Bucket, nowMs: number): void => {
     const elapsedMs = Math.max(0, nowMs - bucket.updatedAtMs);
@@ -58,11 +67,12 @@ export function createRateLimiter(options: RateLimitOptions | false, clock: () =
         chatBucket = chatKind === 'private' ? makeBucket(privateBurst, privatePerSecond) : makeBucket(groupPerMinute, groupPerMinute / 60);
         chatBuckets.set(chatId, chatBucket);
       }
-      const buckets = [paid ? paidBucket : globalBucket, chatBucket];
-      for (const bucket of buckets) refill(bucket, nowMs);
-      const longestWaitMs = Math.max(...buckets.map(waitMs));
+      const window = paid ? paidWindow : globalWindow;
+      refill(chatBucket, nowMs);
+      const longestWaitMs = Math.max(waitMs(chatBucket), windowWaitMs(window, paid ? paidPerSecond : globalPerSecond, nowMs));
       if (longestWaitMs > 0) return { ok: false, retryAfterSec: Math.max(1, Math.ceil(longestWaitMs / 1000)) };
-      for (const bucket of buckets) bucket.tokens -= 1;
+      chatBucket.tokens -= 1;
+      window.push(nowMs);
       return { ok: true };
     },
   };
