@@ -63,3 +63,4 @@ wallet-health-circuit-half_open = ⚠️ probing after failures
 wallet-error-insufficient_funds = Not enough tokens: the balance is { $balance }, { $required } needed.
 wallet-error-invalid_amount = The amount must be a non-zero whole number.
 wallet-error-already_reversed = This movement has already been reversed.
+users-error-not_found = There is no user with this id: they have not written to the bot yet. Nothing was changed.

@@ -63,3 +63,4 @@ wallet-health-circuit-half_open = ⚠️ ақаулардан кейін тек�
 wallet-error-insufficient_funds = Токен жеткіліксіз: балансыңызда { $balance }, қажеті { $required }.
 wallet-error-invalid_amount = Сома нөлден өзге бүтін сан болуы керек.
 wallet-error-already_reversed = Бұл қозғалыс бұрын сторноланған.
+users-error-not_found = Мұндай id-мен пайдаланушы жоқ: ол ботқа әлі жазбаған. Ештеңе өзгертілген жоқ.

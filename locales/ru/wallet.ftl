@@ -63,3 +63,4 @@ wallet-health-circuit-half_open = ⚠️ проверка после сбоев
 wallet-error-insufficient_funds = Недостаточно токенов: на балансе { $balance }, нужно { $required }.
 wallet-error-invalid_amount = Сумма должна быть ненулевым целым числом.
 wallet-error-already_reversed = Это движение уже сторнировано.
+users-error-not_found = Пользователя с таким id нет: он ещё не писал боту. Ничего не изменено.

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { StaffRole } from '../module.ts';
+import { isUsersError } from '../users/users.errors.ts';
 import { isAdminError } from './admin.errors.ts';
 import { staffOf, type GatedRouteConfig } from './admin.gate.ts';
 import { sendAdminError } from './admin.login.routes.ts';
@@ -84,6 +85,8 @@ export function registerApiRoutes(app: FastifyInstance, routes: readonly AnyApiR
           return await definition.handler({ query: input.query, params: input.params, body: input.body, auth: staffOf(request), request, reply });
         } catch (error) {
           if (isAdminError(error)) return sendAdminError(reply, error);
+          // The users service refuses an id that is nobody, whichever route passed it on.
+          if (isUsersError(error)) return reply.code(404).send({ error: error.code, message: error.message });
           throw error;
         }
       },

@@ -96,7 +96,7 @@ for (const dialect of await testDialects()) {
         staffLocale: 'en',
         telegram: () => undefined,
       });
-      const freshWallet = createWalletService({ db: billing.database.db, now: Date.now });
+      const freshWallet = createWalletService({ db: billing.database.db, now: Date.now, users: billing.services.users });
       restarted.registerPurpose(createTopupPurpose({ wallet: freshWallet, settings: resolveWalletSettings(billing.config.settings.wallet, {}, 'RUB'), i18n: billing.i18n, businessName: 'Test' }));
       assert.equal(await restarted.recoverEvents(0), 1);
       assert.equal(await restarted.recoverEvents(0), 0, 'a second recovery finds nothing left');

@@ -1,6 +1,7 @@
 import { localeOr, type Locale } from '../../config/business.ts';
 import { contactPhone, parsePhone, phoneExample, type CountryCode } from '../../config/phone.ts';
 import type { DbExecutor } from '../../db/database.ts';
+import { UsersError } from './users.errors.ts';
 import { createUsersRepository, type TelegramProfile, type UserSearchFilter } from './users.repository.ts';
 import type { UserRecord } from './users.tables.ts';
 
@@ -25,7 +26,7 @@ export const LAST_SEEN_RESOLUTION_MS = 60_000;
 export function createUsersService(deps: UsersServiceDeps) {
   const repository = createUsersRepository(deps.db);
   const admins = new Set(deps.adminIds);
-  return {
+  const service = {
     /**
      * Records the sender of an update: creates the user on first contact, refreshes the
      * profile when it changed, unblocks a user who writes again, and moves `last_seen_at`
@@ -40,6 +41,13 @@ export function createUsersService(deps: UsersServiceDeps) {
 
     get(id: number): Promise<UserRecord | undefined> {
       return repository.findById(id);
+    },
+
+    /** The user with this id; throws `users.not_found` for an id that never wrote to the bot. */
+    async require(id: number): Promise<UserRecord> {
+      const user = await repository.findById(id);
+      if (!user) throw new UsersError('users.not_found', `There is no user with id ${id}.`);
+      return user;
     },
 
     isAdmin(id: number): boolean {
@@ -91,13 +99,20 @@ export function createUsersService(deps: UsersServiceDeps) {
       await repository.setBlocked(id, blocked, deps.now());
     },
 
+    /** Tags a user; `users.not_found` for an unknown id, and nothing is written. */
     async addTag(id: number, tag: string): Promise<void> {
+      await service.require(id);
       await repository.addTag(id, tag.trim().toLowerCase().slice(0, 64), deps.now());
+    },
+
+    /** Removes a tag; `users.not_found` for an unknown id. */
+    async removeTag(id: number, tag: string): Promise<void> {
+      await service.require(id);
+      await repository.removeTag(id, tag);
     },
 
     /** Users the bot can write to (see the repository), for broadcast audiences. */
     reachable: repository.reachable,
-    removeTag: repository.removeTag,
     tagsOf: repository.tagsOf,
     countAll: repository.countAll,
     countSince: repository.countSince,
@@ -113,6 +128,7 @@ export function createUsersService(deps: UsersServiceDeps) {
       return { users: await repository.search(filter, (current - 1) * pageSize, pageSize), total, page: current, pages };
     },
   };
+  return service;
 }
 
 /** Whether the stored row already holds the profile Telegram sent. */

@@ -7,6 +7,7 @@ import type { Translator } from '../../telegram/i18n.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
 import { addPagerRow, parsePage } from '../../telegram/paginator.ts';
 import { explainError } from '../payments/payments.bot.ts';
+import { isUsersError } from '../users/users.errors.ts';
 import { paymentMethodsData } from '../payments/payments.callbacks.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
 import type { UsersService } from '../users/users.service.ts';
@@ -140,7 +141,7 @@ export function createWalletComposer(deps: WalletComposerDeps): { composer: Comp
   // Staff
 
   const adjust = async (ctx: BotContext, userId: number, amount: number, reason: string) => {
-    const result = await wallet.postNow({ userId, kind: 'adjustment', amount, reason, actor: { type: 'admin', id: ctx.from?.id } });
+    const result = await wallet.adjust({ userId, amount, reason, actor: { type: 'admin', id: ctx.from?.id } });
     return result.entry;
   };
 
@@ -156,7 +157,7 @@ export function createWalletComposer(deps: WalletComposerDeps): { composer: Comp
       const entry = await adjust(ctx, userId, amount, reason);
       await ctx.reply(ctx.t('wallet-adjusted', { user: String(userId), amount: signed(amount), balance: entry.balance_after }));
     } catch (error) {
-      if (!isWalletError(error)) throw error;
+      if (!isWalletError(error) && !isUsersError(error)) throw error;
       await ctx.reply(explainError(i18n, ctx, error));
     }
   });
@@ -215,7 +216,7 @@ export function createWalletComposer(deps: WalletComposerDeps): { composer: Comp
       const entry = await adjust(ctx, userId, amount, ctx.t('wallet-staff-quick-reason'));
       await ctx.answerCallbackQuery({ text: ctx.t('wallet-adjusted', { user: String(userId), amount: signed(amount), balance: entry.balance_after }) });
     } catch (error) {
-      if (!isWalletError(error)) throw error;
+      if (!isWalletError(error) && !isUsersError(error)) throw error;
       await ctx.answerCallbackQuery({ text: explainError(i18n, ctx, error), show_alert: true });
       return;
     }
@@ -248,7 +249,7 @@ export function createWalletComposer(deps: WalletComposerDeps): { composer: Comp
             const entry = await adjust(ctx, flow.data.userId, Number(match[1]), (match[2] as string).trim());
             await ctx.reply(ctx.t('wallet-adjusted', { user: String(flow.data.userId), amount: signed(Number(match[1])), balance: entry.balance_after }));
           } catch (error) {
-            if (!isWalletError(error)) throw error;
+            if (!isWalletError(error) && !isUsersError(error)) throw error;
             await ctx.reply(explainError(i18n, ctx, error));
           }
         },

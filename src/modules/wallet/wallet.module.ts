@@ -66,7 +66,7 @@ export const module: LavkaModule = {
     const { users, payments, audit } = deps.services;
     if (!users || !payments) throw new Error('the wallet module needs the users and payments modules');
     const settings = resolveWalletSettings(deps.config.settings.wallet, deps.env, deps.config.business.currency);
-    const wallet = createWalletService({ db: deps.database.db, now: deps.now, audit });
+    const wallet = createWalletService({ db: deps.database.db, now: deps.now, audit, users });
     payments.registerPurpose(createTopupPurpose({ wallet, settings, i18n: deps.i18n, businessName: deps.config.business.name }));
     const { composer, flows } = createWalletComposer({ wallet, payments, users, settings, config: deps.config, i18n: deps.i18n, now: deps.now });
     return {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { endOfLocalDate, parseLocalDate } from './wallet.dates.ts';
+import { isUsersError } from '../users/users.errors.ts';
 import { isWalletError } from './wallet.errors.ts';
 import type { WalletService } from './wallet.service.ts';
 import { LEDGER_KINDS } from './wallet.tables.ts';
@@ -70,15 +71,15 @@ export function createWalletRoutes(deps: { wallet: WalletService; timeZone(): st
       const body = adjustBody.safeParse(request.body);
       if (!body.success) return reply.code(400).send({ error: 'wallet.invalid_input', issues: body.error.issues });
       try {
-        const { entry } = await wallet.postNow({
+        const { entry } = await wallet.adjust({
           userId: body.data.userId,
-          kind: 'adjustment',
           amount: body.data.amount,
           reason: body.data.reason,
           actor: deps.actorOf(request),
         });
         return reply.code(201).send({ entry });
       } catch (error) {
+        if (isUsersError(error)) return reply.code(404).send({ error: error.code, message: error.message });
         if (isWalletError(error)) return reply.code(409).send({ error: error.code, message: error.message, details: error.details });
         throw error;
       }

@@ -2,6 +2,7 @@ import type { DbExecutor } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/database.ts';
 import { pageWindow, type PageWindow } from '../../telegram/paginator.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { UsersService } from '../users/users.service.ts';
 import { buildCsv } from '../../export/csv.ts';
 import { WalletError } from './wallet.errors.ts';
 import { createWalletRepository, type LedgerFilter } from './wallet.repository.ts';
@@ -40,6 +41,8 @@ export interface WalletServiceDeps {
   db: DbExecutor;
   now(): number;
   audit?: AuditService;
+  /** Who the users are: a staff adjustment is refused for an id that is nobody. */
+  users: Pick<UsersService, 'require'>;
 }
 
 const MAX_POSTING = 1_000_000_000;
@@ -107,23 +110,34 @@ export function createWalletService(deps: WalletServiceDeps) {
     return { entry, created: true };
   }
 
+  /**
+   * Posts in a transaction of its own. A concurrent duplicate of an idempotency key loses on
+   * the UNIQUE constraint and is answered with the row that won.
+   */
+  async function postNow(input: PostingInput): Promise<PostingResult> {
+    try {
+      return await deps.db.transaction().execute((trx) => post(trx, input));
+    } catch (error) {
+      if (input.idempotencyKey && isUniqueViolation(error)) {
+        const winner = await repository.findByIdempotencyKey(input.idempotencyKey);
+        if (winner) return { entry: winner, created: false };
+      }
+      throw error;
+    }
+  }
+
   return {
     post,
+    postNow,
 
     /**
-     * Posts in a transaction of its own. A concurrent duplicate of an idempotency key loses on
-     * the UNIQUE constraint and is answered with the row that won.
+     * A staff correction of a user's balance (`adjustment`, audited). An id that is not a user
+     * of the bot is refused with `users.not_found` before anything is written: a typo must not
+     * open an account for nobody.
      */
-    async postNow(input: PostingInput): Promise<PostingResult> {
-      try {
-        return await deps.db.transaction().execute((trx) => post(trx, input));
-      } catch (error) {
-        if (input.idempotencyKey && isUniqueViolation(error)) {
-          const winner = await repository.findByIdempotencyKey(input.idempotencyKey);
-          if (winner) return { entry: winner, created: false };
-        }
-        throw error;
-      }
+    async adjust(input: { userId: number; amount: number; reason: string; actor: LedgerActor }): Promise<PostingResult> {
+      await deps.users.require(input.userId);
+      return postNow({ ...input, kind: 'adjustment' });
     },
 
     /**
