@@ -96,7 +96,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     const allModules = [...(await discoverModules()), ...extraModules];
     const selected = selectModules(allModules, { ...config, modules: [...config.modules, ...extraModules.map((item) => item.name)] });
 
-    const database = await createDatabase({ url: env.DATABASE_URL });
+    const database = await createDatabase({ url: env.DATABASE_URL, logger });
     cleanups.push(() => database.close());
     const report = await migrate(database, migrationGroups(allModules));
     if (report.applied.length > 0) logger.info({ applied: report.applied }, 'database migrated');
@@ -127,7 +127,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     if (sandbox) cleanups.push(() => sandbox.close());
 
     const readiness: ReadinessCheck[] = [
-      { name: 'database', check: async () => (await database.db.selectFrom('lavka_migrations').select('name').limit(1).execute(), { ok: true }) },
+      { name: 'database', check: () => database.health() },
     ];
     if (redis) {
       const client = redis;

@@ -11,6 +11,7 @@ language-choose = Choose your language:
 language-changed = Language set to English.
 fallback-unknown = I did not understand that. Send /start for the menu or /help for the list of commands.
 error-generic = Something went wrong on our side. Please try again in a moment.
+error-unavailable = The service is briefly unavailable. Please try again in a minute.
 flow-expired = This form was updated while you were filling it in. Please start again; nothing was lost.
 pager-page = { $page }/{ $pages }
 command-start = Main menu
@@ -19,3 +20,7 @@ command-language = Change the language
 command-cancel = Cancel the current action
 payment-unknown-invoice = This invoice is no longer valid. Nothing was charged.
 payment-unclaimed = We received your payment and passed it to our staff; they will contact you shortly.
+flood-slow-down = Please slow down: you are sending messages faster than I can answer them. I will answer again in { $seconds } { $seconds ->
+    [one] second
+   *[other] seconds
+    }.

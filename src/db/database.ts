@@ -1,7 +1,10 @@
+import { statfs } from 'node:fs/promises';
+import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import type { Database } from './schema.ts';
-import { openSqlite } from './sqlite.ts';
+import { openSqlite, type SqliteHandle } from './sqlite.ts';
 
 /** The SQL dialects Lavka runs on. */
 export type SqlDialectName = 'sqlite' | 'postgres';
@@ -17,7 +20,18 @@ export interface DatabaseHandle {
   dialect: SqlDialectName;
   /** Human-readable location, without credentials. */
   location: string;
+  /**
+   * Whether the database can be used right now, for `/health/ready`: PostgreSQL answers;
+   * SQLite can be read and still has room to write (`detail` says "disk full" otherwise).
+   */
+  health(): Promise<DatabaseHealth>;
   close(): Promise<void>;
+}
+
+/** The answer of {@link DatabaseHandle.health}. */
+export interface DatabaseHealth {
+  ok: boolean;
+  detail?: string;
 }
 
 /** Options for {@link createDatabase}. */
@@ -26,7 +40,16 @@ export interface CreateDatabaseOptions {
   url: string;
   /** Connections in the PostgreSQL pool. */
   poolSize?: number;
+  /** Where lost PostgreSQL connections are reported (they are replaced on the next query). */
+  logger?: Pick<Logger, 'warn'>;
+  /** Free bytes below which the SQLite disk counts as full (default 1 MiB). */
+  minFreeBytes?: number;
 }
+
+/** How long a query waits for a new PostgreSQL connection before it fails (server down or unreachable). */
+const PG_CONNECT_TIMEOUT_MS = 5000;
+/** How long a failed SQLite write keeps the database "not ready" when nothing else explains it. */
+const RECENT_WRITE_FAILURE_MS = 60_000;
 
 // PostgreSQL returns BIGINT and NUMERIC as strings because they may exceed 2^53. Lavka's
 // BIGINTs are epoch milliseconds, Telegram ids, money in minor units and counts, all far
@@ -53,9 +76,23 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
       // Kysely opens its driver lazily; close the file even if no query ever ran.
       database.close();
     };
-    return { db, dialect: 'sqlite', location: file, close };
+    const health = () => sqliteHealth(db, database, file, options.minFreeBytes ?? 1024 * 1024);
+    return { db, dialect: 'sqlite', location: file, health, close };
   }
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, types: pgTypes });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    types: pgTypes,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  });
+  // When the server restarts, every open connection emits 'error': the pool re-emits it for
+  // idle ones, and a connection checked out between two queries emits it itself. An 'error'
+  // event nobody listens to ends the process, so both are heard here; the dead connection is
+  // dropped and the next query opens a new one.
+  const lost = (error: Error) => options.logger?.warn({ err: error }, 'a PostgreSQL connection was lost; the next query opens a new one');
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Fail now with a clear message rather than at the first update.
   try {
@@ -65,7 +102,55 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
     const location = redactUrl(options.url);
     throw new Error(`Cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`, { cause: error });
   }
-  return { db, dialect: 'postgres', location: redactUrl(options.url), close: () => db.destroy() };
+  const health = async (): Promise<DatabaseHealth> => {
+    try {
+      await sql`select 1`.execute(db);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, detail: `unreachable: ${(error as Error).message}` };
+    }
+  };
+  return { db, dialect: 'postgres', location: redactUrl(options.url), health, close: () => db.destroy() };
+}
+
+/**
+ * SQLite is ready when it can be read and a write would find room: the file is below its
+ * page limit (`max_page_count`), the disk has free space, and no write has failed for lack
+ * of space (or an I/O error) recently and since the last one that committed.
+ */
+async function sqliteHealth(db: Db, handle: SqliteHandle, file: string, minFreeBytes: number): Promise<DatabaseHealth> {
+  let pages: { page_count: number; max_page_count: number; freelist_count: number };
+  try {
+    const [count, max, free] = await Promise.all([
+      sql<{ page_count: number }>`pragma page_count`.execute(db),
+      sql<{ max_page_count: number }>`pragma max_page_count`.execute(db),
+      sql<{ freelist_count: number }>`pragma freelist_count`.execute(db),
+    ]);
+    pages = {
+      page_count: Number(count.rows[0]?.page_count),
+      max_page_count: Number(max.rows[0]?.max_page_count),
+      freelist_count: Number(free.rows[0]?.freelist_count),
+    };
+  } catch (error) {
+    return { ok: false, detail: `cannot read: ${(error as Error).message}` };
+  }
+  if (pages.page_count >= pages.max_page_count && pages.freelist_count === 0) {
+    return { ok: false, detail: `disk full: the database reached its size limit of ${pages.max_page_count} pages` };
+  }
+  if (file !== ':memory:') {
+    const disk = await statfs(path.dirname(path.resolve(file))).catch(() => undefined);
+    const freeBytes = disk ? disk.bavail * disk.bsize : undefined;
+    if (freeBytes !== undefined && freeBytes < minFreeBytes) return { ok: false, detail: `disk full: ${freeBytes} bytes free` };
+  }
+  // A failure the checks above do not explain (an I/O error, space that came back and went
+  // again) counts for a minute: a readiness that only a successful write could clear would
+  // stay red forever once the load balancer stops sending traffic.
+  const failure = handle.writeFailure();
+  if (failure && Date.now() - failure.at < RECENT_WRITE_FAILURE_MS) {
+    const what = failure.kind === 'full' ? 'disk full' : 'disk error';
+    return { ok: false, detail: `${what}: a write failed at ${new Date(failure.at).toISOString()} (${failure.message})` };
+  }
+  return { ok: true };
 }
 
 function redactUrl(url: string): string {

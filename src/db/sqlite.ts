@@ -15,6 +15,48 @@ export class DatabaseLockedError extends Error {
   }
 }
 
+/**
+ * Raised for a statement that would run after SQLite itself rolled the transaction back
+ * (it does so on SQLITE_FULL and some I/O errors): outside a transaction the statement would
+ * commit on its own, leaving half of the business change written.
+ */
+export class SqliteTransactionLostError extends Error {
+  readonly code = 'db.transaction_lost';
+  constructor(cause: unknown) {
+    super(`the transaction was rolled back by SQLite after: ${(cause as Error | undefined)?.message ?? 'an error'}`, { cause });
+    this.name = 'SqliteTransactionLostError';
+  }
+}
+
+/** A failed write that says the disk is full or failing, as {@link SqliteHandle.writeFailure} reports it. */
+export interface SqliteWriteFailure {
+  /** Epoch ms of the failure. */
+  at: number;
+  message: string;
+  /** `full` for SQLITE_FULL (no space, or the page limit), `io` for SQLITE_IOERR. */
+  kind: 'full' | 'io';
+}
+
+/** The SQLite connection as Kysely uses it, plus what the readiness check wants to know. */
+export interface SqliteHandle extends SqliteDatabase {
+  /** The last write that failed for lack of space or an I/O error, until a later write commits. */
+  writeFailure(): SqliteWriteFailure | undefined;
+}
+
+// Primary result codes (extended codes keep them in the low byte).
+const SQLITE_IOERR = 10;
+const SQLITE_FULL = 13;
+
+/** Whether an error from `node:sqlite` means the disk is full or failing. */
+export function sqliteStorageFailure(error: unknown): SqliteWriteFailure['kind'] | undefined {
+  const errcode = (error as { errcode?: unknown } | null)?.errcode;
+  if (typeof errcode !== 'number') return undefined;
+  const primary = errcode & 0xff;
+  if (primary === SQLITE_FULL) return 'full';
+  if (primary === SQLITE_IOERR) return 'io';
+  return undefined;
+}
+
 /** How the embedded database is opened. */
 export interface SqliteOptions {
   /** File path, or `:memory:`. */
@@ -30,7 +72,7 @@ export interface SqliteOptions {
  * relies on (WAL, `synchronous=FULL`, foreign keys) and takes an exclusive lock on the file,
  * so that a second process gets a clear error instead of two writers racing.
  */
-export function openSqlite(options: SqliteOptions): SqliteDatabase {
+export function openSqlite(options: SqliteOptions): SqliteHandle {
   const { file } = options;
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new DatabaseSync(file, { timeout: 0 });
@@ -52,8 +94,51 @@ export function openSqlite(options: SqliteOptions): SqliteDatabase {
   return wrap(db, options.statementCacheSize ?? 256);
 }
 
-/** Adapts `DatabaseSync` to the interface Kysely's SQLite dialect expects. */
-function wrap(db: DatabaseSync, cacheSize: number): SqliteDatabase {
+/**
+ * Adapts `DatabaseSync` to the interface Kysely's SQLite dialect expects, and keeps a
+ * transaction whole when SQLite aborts it: on SQLITE_FULL SQLite rolls the transaction back
+ * by itself, Kysely's own ROLLBACK would then fail ("no transaction is active") and hide the
+ * real error, and any statement the caller still ran would commit on its own.
+ */
+function wrap(db: DatabaseSync, cacheSize: number): SqliteHandle {
+  // A transaction Kysely began and has not ended yet; `lostTo` is the error SQLite ended it with.
+  let inTransaction = false;
+  let lostTo: unknown;
+  let transactionWrote = false;
+  let failure: SqliteWriteFailure | undefined;
+  /** Runs one statement, noting storage failures and whether SQLite ended the transaction. */
+  const guarded = <T>(verb: string, execute: () => T, changed: (result: T) => boolean): T => {
+    if (inTransaction && !db.isTransaction) {
+      if (verb === 'rollback') {
+        // SQLite already rolled back: the rollback asked for is done.
+        inTransaction = false;
+        lostTo = undefined;
+        return noChanges as T;
+      }
+      throw new SqliteTransactionLostError(lostTo);
+    }
+    let result: T;
+    try {
+      result = execute();
+    } catch (error) {
+      const kind = sqliteStorageFailure(error);
+      if (kind) failure = { at: Date.now(), message: (error as Error).message, kind };
+      if (inTransaction && !db.isTransaction) lostTo = error;
+      throw error;
+    }
+    // Space is back once a write that changed rows has committed.
+    if (verb === 'begin') {
+      inTransaction = true;
+      transactionWrote = false;
+    } else if (verb === 'commit' || verb === 'rollback') {
+      if (verb === 'commit' && transactionWrote) failure = undefined;
+      inTransaction = false;
+    } else if (changed(result)) {
+      if (inTransaction) transactionWrote = true;
+      else if (!db.isTransaction) failure = undefined;
+    }
+    return result;
+  };
   const cache = new Map<string, { statement: StatementSync; reader: boolean }>();
   const prepare = (sql: string) => {
     let entry = cache.get(sql);
@@ -74,19 +159,30 @@ function wrap(db: DatabaseSync, cacheSize: number): SqliteDatabase {
       if (db.isOpen) db.close();
     },
     prepare: (sql: string): SqliteStatement => {
+      const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase() ?? '';
       const { statement, reader } = prepare(sql);
       return {
         reader,
-        all: (parameters) => statement.all(...toSqlite(parameters)),
-        run: (parameters) => {
-          const result = statement.run(...toSqlite(parameters));
-          return { changes: result.changes, lastInsertRowid: result.lastInsertRowid };
-        },
+        all: (parameters) => guarded(verb, () => statement.all(...toSqlite(parameters)), (rows) => WRITE_VERBS.has(verb) && rows.length > 0),
+        run: (parameters) =>
+          guarded(
+            verb,
+            () => {
+              const result = statement.run(...toSqlite(parameters));
+              return { changes: result.changes, lastInsertRowid: result.lastInsertRowid };
+            },
+            (result) => Number(result.changes) > 0,
+          ),
         iterate: (parameters) => statement.iterate(...toSqlite(parameters)) as IterableIterator<unknown>,
       };
     },
+    writeFailure: () => failure,
   };
 }
+
+const noChanges = { changes: 0, lastInsertRowid: 0 };
+/** Statements whose returned rows (RETURNING) mean that rows were written. */
+const WRITE_VERBS = new Set(['insert', 'update', 'delete', 'replace']);
 
 /** SQLite has no boolean or date type: store booleans as 0/1 and dates as epoch ms. */
 function toSqlite(parameters: ReadonlyArray<unknown>): SQLInputValue[] {

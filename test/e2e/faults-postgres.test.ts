@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { enqueueOutbox } from '../../src/delivery/outbox.ts';
+import { startTestLavka, type TestLavka } from '../support/harness.ts';
+import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.ts';
+
+// PostgreSQL restarts (an upgrade, a failover, an OOM kill) while Lavka runs. The cluster is
+// this file's own, on its own port: stopping it touches no other test.
+const unavailable = privatePostgresUnavailable();
+
+interface Readiness {
+  status: string;
+  checks: { name: string; ok: boolean; detail?: string }[];
+}
+
+async function readiness(lavka: TestLavka): Promise<{ code: number; body: Readiness }> {
+  const response = await fetch(`${lavka.app.url}/health/ready`);
+  return { code: response.status, body: (await response.json()) as Readiness };
+}
+
+function check(body: Readiness, name: string) {
+  return body.checks.find((item) => item.name === name);
+}
+
+describe('Lavka on PostgreSQL when the server restarts or stops', { skip: unavailable ?? false }, () => {
+  let postgres: PrivatePostgres;
+  let lavka: TestLavka;
+  before(async () => {
+    postgres = await startPrivatePostgres();
+    // The cluster is deleted in `after`; the harness has nothing more to drop.
+    lavka = await startTestLavka({ database: { dialect: 'postgres', url: postgres.url, drop: async () => {} } });
+  });
+  after(async () => {
+    await lavka?.stop();
+    await postgres?.destroy();
+  });
+
+  test('a restart under load crashes nothing, and the bot answers again without being restarted', async () => {
+    const users = [5101, 5102, 5103].map((id) => lavka.sim.user({ id, first_name: `Load ${id}`, language_code: 'en' }));
+    for (const user of users) {
+      await user.send('/start');
+      await user.waitForMessage((message) => Boolean(message.text?.startsWith('Hello')), { timeoutMs: 5000 });
+    }
+    // The pool now holds idle connections; a fast shutdown terminates each of them, which
+    // pg reports as an 'error' event that, unheard, would end the process.
+    const load = Promise.all(users.map(async (user) => {
+      for (let index = 0; index < 5; index += 1) await user.send('/help');
+    }));
+    await postgres.stop('fast');
+    await load;
+    await postgres.start();
+
+    for (const user of users) {
+      await user.send('/help');
+      await user.waitForMessage((message) => message.text?.startsWith('Here is what I can do') === true, { timeoutMs: 15_000 });
+    }
+    const ready = await readiness(lavka);
+    assert.equal(ready.code, 200, JSON.stringify(ready.body));
+  });
+
+  test('while the server is down the user gets an answer, readiness names the database, and waiting outbox rows go out after', async () => {
+    const ann = lavka.sim.user({ id: 5201, first_name: 'Ann', language_code: 'en' });
+    await ann.send('/start');
+    await ann.waitForMessage((message) => Boolean(message.text?.startsWith('Hello')), { timeoutMs: 5000 });
+    // Committed before the outage, due while the server is down.
+    await enqueueOutbox(lavka.app.database.db, [
+      { chatId: 5201, method: 'sendMessage', payload: { text: 'Your order is packed' }, notBefore: Date.now() + 500 },
+      { chatId: 5201, method: 'sendMessage', payload: { text: 'Your order is on its way' }, notBefore: Date.now() + 500 },
+    ]);
+    await postgres.stop('fast');
+    try {
+      const down = await readiness(lavka);
+      assert.equal(down.code, 503);
+      assert.equal(check(down.body, 'database')?.ok, false, JSON.stringify(down.body));
+      assert.equal(check(down.body, 'telegram')?.ok, true, JSON.stringify(down.body));
+
+      await ann.send('/help');
+      const apology = await ann.waitForMessage(undefined, { timeoutMs: 15_000 });
+      assert.match(apology.text ?? '', /try again/i);
+      // Give the sender time to try the due rows against the stopped server.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    } finally {
+      await postgres.start();
+    }
+
+    const packed = await ann.waitForMessage((message) => message.text === 'Your order is packed', { timeoutMs: 15_000 });
+    const onItsWay = await ann.waitForMessage((message) => message.text === 'Your order is on its way', { timeoutMs: 15_000 });
+    assert.ok(packed.message_id < onItsWay.message_id);
+    const up = await readiness(lavka);
+    assert.equal(up.code, 200, JSON.stringify(up.body));
+    await ann.send('/help');
+    await ann.waitForMessage((message) => message.text?.startsWith('Here is what I can do') === true, { timeoutMs: 15_000 });
+    const texts = ann.chat().messages.filter((message) => message.from_bot).map((message) => message.text);
+    assert.equal(texts.filter((text) => text === 'Your order is packed').length, 1);
+    assert.equal(texts.filter((text) => text === 'Your order is on its way').length, 1);
+  });
+});
