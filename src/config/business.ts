@@ -30,6 +30,21 @@ const menuItemSchema = z.object({
 export const timeZoneSchema = z.string().trim().refine(isTimeZone, 'expected an IANA time zone such as Asia/Almaty');
 
 /**
+ * Flood control of incoming updates, per user: more than `updates` within `perSeconds` and
+ * the user is asked once to slow down, then ignored for `muteSeconds`. Staff and payments are
+ * never limited. The defaults let a person tap and type as fast as people do.
+ */
+export const floodControlSchema = z.object({
+  enabled: z.boolean().default(true),
+  updates: z.number().int().min(1).max(1000).default(30),
+  perSeconds: z.number().int().min(1).max(3600).default(10),
+  muteSeconds: z.number().int().min(1).max(86_400).default(60),
+});
+
+/** Validated flood-control settings. */
+export type FloodControlSettings = z.infer<typeof floodControlSchema>;
+
+/**
  * The business configuration: what a preset ships and what an owner's `LAVKA_CONFIG` file
  * overrides. Module sections are checked by each module's own schema.
  */
@@ -64,6 +79,7 @@ export const businessConfigSchema = z.object({
   menu: z.array(menuItemSchema).default([]),
   /** Staff group chats that receive alerts and new orders. */
   adminChatIds: z.array(z.number().int()).default([]),
+  floodControl: floodControlSchema.default({ enabled: true, updates: 30, perSeconds: 10, muteSeconds: 60 }),
   /** Per-language overrides of Fluent messages: `{ ru: { 'start-welcome': '…' } }`. */
   texts: z.partialRecord(localeSchema, z.record(z.string(), z.string())).default({}),
   /** Module-specific sections, keyed by module name; validated by the module. */

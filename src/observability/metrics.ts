@@ -6,6 +6,7 @@ export interface Metrics {
   updatesTotal: Counter<'type'>;
   updateErrorsTotal: Counter<'type'>;
   updatesRefusedTotal: Counter<'type'>;
+  updatesLimitedTotal: Counter<'type'>;
   updateDurationSeconds: Histogram<'type'>;
   apiCallsTotal: Counter<'method'>;
   apiErrorsTotal: Counter<'method' | 'code'>;
@@ -33,6 +34,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     updatesRefusedTotal: new Counter({
       name: 'lavka_updates_refused_total',
       help: 'Updates refused before handling because they do not fit the Bot API, by update type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    updatesLimitedTotal: new Counter({
+      name: 'lavka_updates_limited_total',
+      help: 'Updates of users over the flood-control limit (answered with one "slow down", then dropped), by update type',
       labelNames: ['type'],
       registers: [registry],
     }),

@@ -1,6 +1,7 @@
 import { Bot, enhanceStorage, lazySession } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { BusinessConfig } from '../config/business.ts';
 import type { Db } from '../db/database.ts';
@@ -14,6 +15,7 @@ import { dedupeUpdates, type DedupeTiming } from './dedupe.ts';
 import { guardCallbackCalls } from './callback-calls.ts';
 import { errorHandler, updateType } from './error-boundary.ts';
 import { flowRouter, type FlowDefinition } from './flow.ts';
+import { floodControl } from './flood-control.ts';
 import type { Translator } from './i18n.ts';
 import { createDbSessionStorage } from './session-storage.ts';
 import { apiMetrics } from './api-metrics.ts';
@@ -43,6 +45,8 @@ export interface CreateBotDeps {
   now?: () => number;
   /** Claim lease of the update de-duplication (tests shorten it). */
   dedupeTiming?: Partial<DedupeTiming>;
+  /** Present when REDIS_URL is set: flood-control counts are then shared by every instance. */
+  redis?: Redis;
 }
 
 /** The key updates are serialised and sessions stored by: the chat, else the sender. */
@@ -53,7 +57,7 @@ export function chatKey(ctx: { chat?: { id: number }; from?: { id: number } }): 
 
 /**
  * Creates the grammY bot: error boundary, metrics and logging first, then the check that
- * the update fits the Bot API, per-chat ordering, de-duplication, the user and their language, the session, the base commands, the
+ * the update fits the Bot API, per-chat ordering, de-duplication, the user and their language, flood control, the session, the base commands, the
  * active flow, the modules' handlers in order, and the fallback last.
  */
 export function createBot(deps: CreateBotDeps): Bot<BotContext> {
@@ -131,6 +135,16 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
     };
     await next();
   });
+  root.use(
+    floodControl({
+      settings: deps.config.floodControl,
+      metrics: deps.metrics,
+      redis: deps.redis,
+      redisPrefix: `lavka:flood:${deps.token.split(':')[0]}:`,
+      isStaff: (ctx) => ctx.staffRole !== undefined,
+      clock: deps.redis ? undefined : now,
+    }),
+  );
 
   root.use(
     lazySession<SessionData, BotContext>({
