@@ -87,6 +87,14 @@ const PROVIDER_OF_METHOD: Readonly<Record<PaymentMethodId, ProviderId>> = {
 };
 
 /** Whether the settings offer `provider` for new payments (listed, enabled, and with requisites for transfers). */
+/**
+ * Whether Telegram's payment rules let Stars pay for `quote` of `purpose`: Stars are for
+ * digital goods and services only; physical ones are paid by card, local methods or cash.
+ */
+export function starsAllowedFor(purpose: Pick<PaymentPurpose, 'goods'>, quote: Pick<PaymentQuote, 'digital'>): boolean {
+  return purpose.goods === 'digital' || (purpose.goods === 'mixed' && quote.digital === true);
+}
+
 export function isOffered(settings: PaymentsSettings, provider: ProviderId): boolean {
   return settings.methods.some((method) => PROVIDER_OF_METHOD[method] === provider && settings[method].enabled && (method !== 'manual' || settings.manual.variants.length > 0));
 }
@@ -140,8 +148,8 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       ...extra,
     }));
 
-  /** The methods that can pay `quote`, in the configured order. */
-  function methodOptions(quote: PaymentQuote, locale: Locale): MethodOption[] {
+  /** The methods that can pay `quote` of `purpose`, in the configured order. */
+  function methodOptions(purpose: PaymentPurpose, quote: PaymentQuote, locale: Locale): MethodOption[] {
     const options: MethodOption[] = [];
     const allowed = (id: string) => !quote.methods || quote.methods.some((item) => item === id || (item === 'manual' && id.startsWith('manual.')));
     const fiatCurrency = quote.fiat?.currency;
@@ -161,7 +169,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       const parsed = parseMethod(method);
       const provider = parsed ? providers.get(parsed.provider) : undefined;
       if (!parsed || !provider?.configured || !allowed(method)) continue;
-      const currency = parsed.provider === 'telegram_stars' ? (quote.stars ? 'XTR' : undefined) : fiatCurrency;
+      const currency = parsed.provider === 'telegram_stars' ? (quote.stars && starsAllowedFor(purpose, quote) ? 'XTR' : undefined) : fiatCurrency;
       if (!currency || !provider.supports(currency)) continue;
       options.push({ id: method, provider: parsed.provider, label: i18n.t(locale, `payments-method-${method}`), available: provider.breaker?.allows() ?? true });
     }
@@ -350,8 +358,9 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
     /** The quote and the methods that can pay it, or undefined when `ref` cannot be paid now. */
     async offer(purpose: string, ref: string, userId: number, locale: Locale): Promise<{ quote: PaymentQuote; methods: MethodOption[] } | undefined> {
       // An unknown purpose is a stale or forged button: nothing to pay, not an error.
-      const quote = await purposes.get(purpose)?.quote(ref, userId, locale);
-      return quote ? { quote, methods: methodOptions(quote, locale) } : undefined;
+      const registered = purposes.get(purpose);
+      const quote = await registered?.quote(ref, userId, locale);
+      return registered && quote ? { quote, methods: methodOptions(registered, quote, locale) } : undefined;
     },
 
     /**
@@ -360,9 +369,13 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
      * with the other methods in `details.alternatives`; the payment is then marked failed.
      */
     async start(input: { userId: number; purpose: string; ref: string; method: string; locale: Locale }): Promise<{ payment: PaymentRecord; start: PaymentStart }> {
-      const quote = await purposeOf(input.purpose).quote(input.ref, input.userId, input.locale);
+      const purpose = purposeOf(input.purpose);
+      const quote = await purpose.quote(input.ref, input.userId, input.locale);
       if (!quote) throw new PaymentsError('payments.not_payable', 'this can no longer be paid for', { purpose: input.purpose, ref: input.ref });
-      const options = methodOptions(quote, input.locale);
+      if (parseMethod(input.method)?.provider === 'telegram_stars' && !starsAllowedFor(purpose, quote)) {
+        throw new PaymentsError('payments.stars_not_allowed', 'Telegram Stars pay only for digital goods and services', { purpose: input.purpose, ref: input.ref });
+      }
+      const options = methodOptions(purpose, quote, input.locale);
       const option = options.find((item) => item.id === input.method);
       if (!option) throw new PaymentsError('payments.method_unavailable', `method ${input.method} cannot pay this`, { method: input.method });
       const alternatives = options.filter((item) => item.id !== option.id && item.available).map((item) => item.id);
@@ -555,6 +568,8 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
             continue;
           }
         }
+      // Marked physical since the invoice was sent (a product edited in the panel): Stars may not pay it.
+      if (payment.currency === 'XTR' && purpose && !starsAllowedFor(purpose, quote)) return 'payments.stars_not_allowed';
         if (await closeStale(payment, 'expired')) closed += 1;
       }
       return closed;
@@ -782,3 +797,18 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
 
 /** The payments service's shape. */
 export type PaymentsService = ReturnType<typeof createPaymentsService>;
+
+    /**
+     * Why the Stars the settings offer will never be shown, or undefined when something here
+     * may be paid in Stars: every registered purpose sells physical goods or services, which
+     * Telegram's payment rules forbid paying in Stars. Logged at start-up and on a settings change.
+     */
+    starsNotice(): string | undefined {
+      const settings = deps.settings();
+      if (!isOffered(settings, 'telegram_stars') || purposes.size === 0) return undefined;
+      const physical = [...purposes.values()].filter((purpose) => purpose.goods === 'physical').map((purpose) => purpose.name);
+      if (physical.length < purposes.size) return undefined;
+      return `settings.payments.methods offers Telegram Stars, but everything this bot sells is physical (${physical.join(', ')}): ` +
+        'Telegram allows Stars only for digital goods and services, so Stars are never offered here. ' +
+        'Take cards through a payment provider (PAYMENTS_PROVIDER_TOKEN), QR payments, transfers or cash, and remove "stars" from settings.payments.methods.';
+    },

@@ -114,8 +114,20 @@ export interface PaymentQuote {
 
 /** A notice to the payer once a payment settles. */
 export interface PurposeNotice {
+  /**
+   * For a purpose whose goods are `mixed`: whether this very thing is digital (a shop order
+   * whose every product is marked digital). Ignored for `digital` and `physical` purposes.
+   */
+  digital?: boolean;
   text: string;
 }
+/**
+ * What a purpose sells, as Telegram's payment rules see it: Telegram Stars may pay only for
+ * digital goods and services; physical goods and services are paid by card through a payment
+ * provider, by local methods (QR, transfer) or in cash. `mixed`: each quote says (`digital`).
+ */
+export type PurposeGoods = 'digital' | 'physical' | 'mixed';
+
 
 /**
  * A kind of thing that can be paid for (`topup` of the wallet, a `stars` order, a shop
@@ -129,6 +141,8 @@ export interface PaymentPurpose {
   quote(ref: string, userId: number, locale: Locale): Promise<PaymentQuote | undefined>;
   /**
    * Why `ref` cannot be paid when `quote` gave nothing, as pre-checkout tells the payer:
+  /** Digital or physical: decides whether Telegram Stars may pay for it. */
+  goods: PurposeGoods;
    * `payments.price_changed` when a newer price replaced the one invoiced (a re-priced custom
    * job), else (or without this hook) `payments.not_payable`.
    */
