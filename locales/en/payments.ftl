@@ -56,6 +56,7 @@ payments-precheckout-not_found = This invoice is no longer valid. Please start a
 payments-precheckout-already_handled = This invoice has already been paid or closed.
 payments-precheckout-expired = This invoice has expired. Please start again from the menu.
 payments-precheckout-price_changed = The price has changed. Please open the invoice again.
+payments-precheckout-stars_not_allowed = Telegram Stars pay only for digital goods and services. Please choose another payment method.
 payments-precheckout-not_payable = This item is no longer available.
 payments-precheckout-timeout = We could not check the order in time. Please try again.
 
@@ -94,3 +95,4 @@ payments-error-refund_failed = The refund failed: { $code }
 payments-error-not_payable = This can no longer be paid for.
 payments-error-invalid_input = Please check the input.
 payments-error-gateway_unavailable = The payment service is unavailable right now.
+payments-error-stars_not_allowed = Telegram Stars pay only for digital goods and services: please choose another way to pay.

@@ -56,6 +56,7 @@ payments-precheckout-not_found = Бұл шот енді жарамсыз. Мәз
 payments-precheckout-already_handled = Бұл шот бұрын төленген немесе жабылған.
 payments-precheckout-expired = Шоттың мерзімі өтті. Мәзірден қайта бастаңыз.
 payments-precheckout-price_changed = Баға өзгерді. Шотты қайта ашыңыз.
+payments-precheckout-stars_not_allowed = Telegram Stars тек цифрлық тауарлар мен қызметтер үшін қабылданады. Басқа төлем тәсілін таңдаңыз.
 payments-precheckout-not_payable = Бұл тауар енді қолжетімсіз.
 payments-precheckout-timeout = Тапсырысты уақытында тексере алмадық. Қайталап көріңіз.
 
@@ -94,3 +95,4 @@ payments-error-refund_failed = Қайтару сәтсіз аяқталды: { $
 payments-error-not_payable = Мұны енді төлеуге болмайды.
 payments-error-invalid_input = Енгізілген деректерді тексеріңіз.
 payments-error-gateway_unavailable = Төлем қызметі қазір қолжетімсіз.
+payments-error-stars_not_allowed = Telegram Stars тек цифрлық тауарлар мен қызметтер үшін қабылданады: басқа төлем тәсілін таңдаңыз.

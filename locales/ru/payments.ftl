@@ -56,6 +56,7 @@ payments-precheckout-not_found = Этот счёт больше не дейст�
 payments-precheckout-already_handled = Этот счёт уже оплачен или закрыт.
 payments-precheckout-expired = Срок действия счёта истёк. Начните заново из меню.
 payments-precheckout-price_changed = Цена изменилась. Откройте счёт заново.
+payments-precheckout-stars_not_allowed = Telegram Stars принимаются только за цифровые товары и услуги. Выберите другой способ оплаты.
 payments-precheckout-not_payable = Этот товар больше недоступен.
 payments-precheckout-timeout = Не удалось вовремя проверить заказ. Попробуйте ещё раз.
 
@@ -94,3 +95,4 @@ payments-error-refund_failed = Возврат не удался: { $code }
 payments-error-not_payable = Это больше нельзя оплатить.
 payments-error-invalid_input = Проверьте введённые данные.
 payments-error-gateway_unavailable = Платёжный сервис сейчас недоступен.
+payments-error-stars_not_allowed = Telegram Stars принимаются только за цифровые товары и услуги: выберите другой способ оплаты.

@@ -11,13 +11,15 @@ export const VISIT_PURPOSE = 'visit';
 /**
  * Visits as something the payments module can charge for: the quote is what is still due on
  * the patient's own appointment, and a settled payment is recorded on it in the same
- * transaction. Telegram Stars are offered only when `minorPerStar` is configured.
+ * transaction. A visit is a physical service: Telegram's payment rules forbid paying it in
+ * Stars, so it is paid by card, QR, transfer or at the clinic.
  */
 export function createVisitPurpose(deps: { booking: BookingService; i18n: Translator; settings: BookingSettings; timeZone(): string }): PaymentPurpose {
   const { booking, i18n } = deps;
   const localeOf = (value: string): Locale => localeOr(value, 'ru');
   return {
     name: VISIT_PURPOSE,
+    goods: 'physical',
     async quote(ref, userId, locale) {
       if (!/^\d{1,12}$/.test(ref)) return undefined;
       const appointment = await booking.get(Number(ref));
@@ -29,7 +31,6 @@ export function createVisitPurpose(deps: { booking: BookingService; i18n: Transl
         title: i18n.t(locale, 'booking-pay-title', { id: appointment.id }).slice(0, 32),
         description: i18n.t(locale, 'booking-pay-description', { service: view.serviceTitle, doctor: view.doctorName, time: formatVisitTime(view.starts_at, locale, deps.timeZone()) }).slice(0, 255),
         fiat: { amountMinor: dueMinor, currency: appointment.currency },
-        ...(deps.settings.minorPerStar ? { stars: Math.max(1, Math.ceil(dueMinor / deps.settings.minorPerStar)) } : {}),
       };
     },
     async onPaid(trx, payment) {

@@ -16,7 +16,10 @@ export const bookingSettingsSchema = z
     reminderOffsetsMinutes: z.array(z.number().int().min(5).max(14 * 24 * 60)).max(5).default([1440, 120]),
     /** How many nearby free slots a patient who lost a slot is offered. */
     alternatives: z.number().int().min(1).max(8).default(3),
-    /** Price of a visit in Telegram Stars: minor units of the visit's currency per Star; off when absent. */
+    /**
+     * No longer used: a visit is a physical service, which Telegram's payment rules forbid
+     * paying in Stars. Still accepted so older configs load; a warning at start says it is ignored.
+     */
     minorPerStar: z.number().int().min(1).optional(),
   })
   .prefault({});

@@ -65,6 +65,8 @@ export const module: LavkaModule = {
       return actions;
     });
     orders.registerFunnel({ name: 'cart', usersSince: (sinceMs) => cart.usersAddingSince(sinceMs) });
+    // Shop orders are physical unless every product in them is marked digital in the catalogue.
+    orders.payments.useDigitalProducts((productIds) => catalog.digitalProductIds(productIds));
     // A cancelled shop order gives its units back, in the same transaction as the cancellation;
     // so does a refunded one whose goods never left (paid or in progress). Goods already shipped
     // or delivered come back only when staff receive them, so staff restock those by hand.

@@ -267,7 +267,7 @@ for (const dialect of await testDialects()) {
       const variant = tee.variants[0];
       assert.ok(variant);
       const lines = csv.replace(/^\ufeff/, '').trimEnd().split('\r\n');
-      const edited = lines.map((line) => (line.startsWith(`variant,${tee.id},${variant.id},`) ? line.replace(/,[\d.]+,\d+,$/, ',7777,42,') : line));
+      const edited = lines.map((line) => (line.startsWith(`variant,${tee.id},${variant.id},`) ? line.replace(/,[\d.]+,\d+,,$/, ',7777,42,,') : line));
       // Excel in Russian saves with semicolons; a new product with two variants is added at the end.
       const semicolons = [...edited, 'product,,,,Шарф,Шарф,Scarf,,,,3000,0,0', 'variant,,,,Красный,,Red,,,,3100,4,', 'variant,,,,Синий,,Blue,,,,3200,5,']
         .map((line) => parseCsv(line))
@@ -288,6 +288,29 @@ for (const dialect of await testDialects()) {
         ['Red', 310_000, 4],
         ['Blue', 320_000, 5],
       ]);
+    });
+
+    test('staff mark a product digital in the panel or the CSV; a file without the digital column keeps the flag', async () => {
+      const created = (await call<{ product: StaffProductView }>('POST', '/products', { title: { ru: 'Электронная книга', en: 'E-book' }, priceMinor: 500_000, stock: 100 }, 201)).product;
+      assert.equal(created.digital, false, 'a new product is physical unless marked');
+      const marked = (await call<{ product: StaffProductView }>('PATCH', `/products/${created.id}`, { digital: true })).product;
+      assert.equal(marked.digital, true);
+      assert.deepEqual([...(await shop.services.catalog.digitalProductIds([created.id, created.id + 1_000_000]))], [created.id]);
+
+      const header = 'type,product_id,variant_id,category_id,title_ru,title_kk,title_en,description_ru,description_kk,description_en,price,stock,hidden';
+      const exported = (await shop.services.catalog.exportCsv()).csv.toString('utf8').replace(/^\ufeff/, '').split('\r\n');
+      assert.equal(exported[0], `${header},digital`);
+      assert.ok(exported.some((line) => line.startsWith(`product,${created.id},`) && line.endsWith(',0,1')), 'the export says it is digital');
+      // A file saved before products could be marked digital changes the price, not the flag.
+      await call('POST', '/import', { csv: [header, `product,${created.id},,,Электронная книга,,E-book,,,,6000,100,0`].join('\n') });
+      assert.deepEqual([(await call<{ product: StaffProductView }>('GET', `/products/${created.id}`)).product.digital, (await shop.services.catalog.product(created.id, 'en'))?.priceMinor], [true, 600_000]);
+      await call('POST', '/import', { csv: [`${header},digital`, `product,${created.id},,,Электронная книга,,E-book,,,,6000,100,0,нет`].join('\n') });
+      assert.equal((await call<{ product: StaffProductView }>('GET', `/products/${created.id}`)).product.digital, false);
+      const bad = await app.inject({ method: 'POST', url: '/api/catalog/import', payload: { csv: [`${header},digital`, `product,${created.id},,,Электронная книга,,E-book,,,,6000,100,0,maybe`].join('\n') } });
+      assert.equal(bad.statusCode, 422);
+      assert.deepEqual((bad.json() as { details: { issues: { row: number; code: string }[] } }).details.issues.map((issue) => [issue.row, issue.code]), [[2, 'import.bad_digital']]);
+      assert.equal((await call<{ product: StaffProductView }>('GET', `/products/${created.id}`)).product.digital, false, 'a refused file changes nothing');
+      await call('POST', `/products/${created.id}/archive`, {});
     });
 
     test('an import with any wrong row changes nothing and names every problem in plain words', async () => {

@@ -21,7 +21,11 @@ export const CATALOG_CSV_COLUMNS = [
   'price',
   'stock',
   'hidden',
+  'digital',
 ] as const;
+
+/** Columns a file may leave out: files exported before products could be marked digital still import. */
+const OPTIONAL_CSV_COLUMNS: ReadonlySet<string> = new Set(['digital']);
 
 /** The languages of the text columns, in column order (Russian first, as the businesses write). */
 const CSV_LOCALES: readonly Locale[] = ['ru', 'kk', 'en'];
@@ -49,6 +53,7 @@ export type ImportIssueCode =
   | 'import.bad_price'
   | 'import.bad_stock'
   | 'import.bad_hidden'
+  | 'import.bad_digital'
   | 'import.variant_without_product'
   | 'import.duplicate_product'
   | 'import.duplicate_variant'
@@ -80,6 +85,8 @@ export interface PlannedProduct {
   priceMinor: number;
   stock: number;
   hidden: boolean;
+  /** Undefined when the file has no `digital` column: an existing product keeps its flag, a new one is physical. */
+  digital?: boolean;
 }
 
 /** A variant row, checked; it belongs to an existing product or to a new one of the file. */
@@ -199,6 +206,7 @@ const describe: Record<ImportIssueCode, (issue: { column?: string; value?: strin
   'import.bad_price': (issue) => `The price "${issue.value}" is not an amount such as 7490 or 7490.50.`,
   'import.bad_stock': (issue) => `The stock "${issue.value}" is not a whole number of 0 or more.`,
   'import.bad_hidden': (issue) => `"hidden" is "${issue.value}"; write 1 or 0 (yes or no).`,
+  'import.bad_digital': (issue) => `"digital" is "${issue.value}"; write 1 or 0 (yes or no).`,
   'import.variant_without_product': () => 'A variant row needs a product: give product_id, or put it under its product row.',
   'import.duplicate_product': (issue) => `Product ${issue.value} appears in more than one row.`,
   'import.duplicate_variant': (issue) => `Variant ${issue.value} appears in more than one row.`,
@@ -225,7 +233,7 @@ export function readCatalogCsv(text: string, currency: string): { plan: ImportPl
   if ('error' in parsed) return { plan, issues: [importIssue(parsed.row, parsed.error)] };
   const [header = [], ...body] = parsed.rows;
   const columns = header.map((name) => name.trim().toLowerCase());
-  const missing = CATALOG_CSV_COLUMNS.filter((name) => !columns.includes(name));
+  const missing = CATALOG_CSV_COLUMNS.filter((name) => !columns.includes(name) && !OPTIONAL_CSV_COLUMNS.has(name));
   if (missing.length > 0) return { plan, issues: [importIssue(1, 'import.missing_columns', { value: missing.join(', ') })] };
   const rows = body.map((cells, index) => ({ row: index + 2, cells })).filter(({ cells }) => cells.some((cell) => cell.trim() !== ''));
   if (rows.length === 0) return { plan, issues: [importIssue(0, 'import.empty')] };
@@ -280,13 +288,18 @@ export function readCatalogCsv(text: string, currency: string): { plan: ImportPl
       const hiddenText = cell('hidden').toLowerCase();
       const hidden = HIDDEN_VALUES[hiddenText];
       if (hidden === undefined) issues.push(importIssue(row, 'import.bad_hidden', { column: 'hidden', value: cell('hidden') }));
+      const digital = columns.includes('digital') ? HIDDEN_VALUES[cell('digital').toLowerCase()] : false;
+      if (digital === undefined) issues.push(importIssue(row, 'import.bad_digital', { column: 'digital', value: cell('digital') }));
       if (productId !== null) {
         if (seenProducts.has(productId)) issues.push(importIssue(row, 'import.duplicate_product', { column: 'product_id', value: String(productId) }));
         seenProducts.add(productId);
       }
       lastProduct = { productId, index: plan.products.length };
       if (issues.length === problems) {
-        plan.products.push({ row, productId, categoryId, titles, descriptions, priceMinor: priceMinor as number, stock: stock as number, hidden: hidden as boolean });
+        plan.products.push({
+          row, productId, categoryId, titles, descriptions, priceMinor: priceMinor as number, stock: stock as number, hidden: hidden as boolean,
+          ...(columns.includes('digital') ? { digital: digital as boolean } : {}),
+        });
       } else {
         // Variants below a broken product row still get checked, against nothing new.
         lastProduct = { productId, index: -1 };
@@ -319,6 +332,7 @@ export interface ExportProduct {
   priceMinor: number;
   stock: number;
   hidden: boolean;
+  digital: boolean;
   variants: { id: number; titles: LocalizedTexts; priceMinor: number; stock: number }[];
 }
 
@@ -337,9 +351,10 @@ export function buildCatalogCsv(products: readonly ExportProduct[], currency: st
       formatPriceMajor(product.priceMinor, currency),
       product.stock,
       product.hidden ? 1 : 0,
+      product.digital ? 1 : 0,
     ]);
     for (const variant of product.variants) {
-      rows.push(['variant', product.id, variant.id, '', ...byLocale(variant.titles), '', '', '', formatPriceMajor(variant.priceMinor, currency), variant.stock, '']);
+      rows.push(['variant', product.id, variant.id, '', ...byLocale(variant.titles), '', '', '', formatPriceMajor(variant.priceMinor, currency), variant.stock, '', '']);
     }
   }
   return buildCsv(rows);

@@ -85,6 +85,13 @@ export const module: LavkaModule = {
         await db.schema.alterTable('catalog_products').addColumn('is_hidden', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       },
     },
+    {
+      // Telegram Stars may pay only for digital goods: a product says whether it is one.
+      name: '0003_catalog_product_digital',
+      async up(db) {
+        await db.schema.alterTable('catalog_products').addColumn('is_digital', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   ],
   setup(deps) {
     const settings = catalogSettingsSchema.parse(deps.config.settings.catalog ?? undefined);

@@ -23,6 +23,7 @@ export interface ProductRow {
   search_text: string;
   position: number;
   is_hidden?: number;
+  is_digital?: number;
 }
 
 /** Columns of a new variant. */
@@ -57,7 +58,7 @@ export interface ProductFilter {
 export type CategoryPatch = Partial<Pick<CategoryRecord, 'parent_id' | 'title' | 'translations' | 'position' | 'is_hidden'>>;
 
 /** What staff may change on a product. */
-export type ProductPatch = Partial<Pick<ProductRecord, 'price_minor' | 'stock' | 'title' | 'description' | 'translations' | 'search_text' | 'category_id' | 'is_hidden'>>;
+export type ProductPatch = Partial<Pick<ProductRecord, 'price_minor' | 'stock' | 'title' | 'description' | 'translations' | 'search_text' | 'category_id' | 'is_hidden' | 'is_digital'>>;
 
 /** What staff may change on a variant. */
 export type VariantPatch = Partial<Pick<VariantRecord, 'price_minor' | 'stock' | 'title' | 'translations' | 'options'>>;
@@ -159,6 +160,13 @@ export function createCatalogRepository(db: DbExecutor) {
         .values({ ...row, archived_at: null, created_at: nowMs, updated_at: nowMs })
         .returningAll()
         .executeTakeFirstOrThrow();
+    },
+
+    /** Which of `ids` are digital products (archived or hidden ones too: an order keeps what it bought). */
+    async digitalProductIds(ids: readonly number[]): Promise<number[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('catalog_products').select('id').where('id', 'in', [...ids]).where('is_digital', '=', 1).execute();
+      return rows.map((row) => row.id);
     },
 
     /** A product customers can see: not archived, not hidden. */

@@ -56,6 +56,8 @@ export const productInputSchema = z.object({
   stock: z.number().int().min(0).max(1_000_000).default(0),
   position: z.number().int().min(0).max(100_000).optional(),
   variants: z.array(variantInputSchema).max(40).default([]),
+  /** A digital good or service: the only kind Telegram Stars may pay for. */
+  digital: z.boolean().default(false),
 });
 
 /** A category as an owner submits it. */
@@ -91,6 +93,8 @@ export const staffProductCreateSchema = z.object({
   priceMinor: z.number().int().min(0).max(1e13),
   stock: z.number().int().min(0).max(1_000_000).default(0),
   hidden: z.boolean().default(false),
+  /** A digital good or service: the only kind Telegram Stars may pay for. */
+  digital: z.boolean().default(false),
 });
 
 /** A change to a product. */
@@ -102,6 +106,7 @@ export const staffProductPatchSchema = z
     priceMinor: z.number().int().min(0).max(1e13).optional(),
     stock: z.number().int().min(0).max(1_000_000).optional(),
     hidden: z.boolean().optional(),
+    digital: z.boolean().optional(),
   })
   .refine((value) => Object.keys(value).length > 0, 'nothing to change');
 
@@ -151,6 +156,8 @@ export interface StaffProductView {
   totalStock: number;
   currency: string;
   hidden: boolean;
+  /** A digital good or service, which Telegram Stars may pay for. */
+  digital: boolean;
   photoId: number | null;
   variants: StaffVariantView[];
   updatedAt: number;
@@ -188,6 +195,8 @@ const demoProductSchema = z.object({
   /** Major units as people write prices (tenge, not tiyn). */
   price: z.number().min(0),
   stock: z.number().int().min(0).default(0),
+  /** A digital good (payable in Telegram Stars). */
+  digital: z.boolean().default(false),
   image: demoImageSchema.optional(),
   variants: z
     .array(
@@ -465,6 +474,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
         totalStock: own.length > 0 ? own.reduce((sum, variant) => sum + variant.stock, 0) : row.stock,
         currency: row.currency,
         hidden: row.is_hidden === 1,
+        digital: row.is_digital === 1,
         photoId: photos.get(row.id) ?? null,
         variants: own.map((variant) => ({ ...variantView(variant, locale), titles: textsOf(variant.title, variant.translations, 'title') })),
         updatedAt: row.updated_at,
@@ -655,6 +665,13 @@ export function createCatalogService(deps: CatalogServiceDeps) {
       }
     },
 
+    /** Which of `productIds` are digital goods (Stars may pay for an order made only of those). */
+    async digitalProductIds(productIds: readonly number[]): Promise<ReadonlySet<number>> {
+      const found: number[] = [];
+      for (const part of chunks([...new Set(productIds)])) found.push(...(await repository.digitalProductIds(part)));
+      return new Set(found);
+    },
+
     /** Returns items to stock inside the caller's transaction (a cancelled order). */
     async releaseStock(executor: DbExecutor, lines: readonly StockTarget[]): Promise<void> {
       const scoped = createCatalogRepository(executor);
@@ -701,6 +718,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
             ...variantTitles.flatMap((variant) => [variant.text, ...Object.values(variant.byLocale)]),
           ]),
           position: parsed.position ?? 0,
+          is_digital: parsed.digital ? 1 : 0,
         },
         deps.now(),
       );
@@ -873,13 +891,14 @@ export function createCatalogService(deps: CatalogServiceDeps) {
           search_text: searchTextOf([...Object.values(data.title), ...Object.values(data.description)]),
           position: (await repository.lastProductPosition(data.categoryId)) + 1,
           is_hidden: data.hidden ? 1 : 0,
+          is_digital: data.digital ? 1 : 0,
         },
         deps.now(),
       );
       return (await service.staffProduct(row.id, deps.defaultLocale)) as StaffProductView;
     },
 
-    /** Changes a product's texts, category, price, stock or hidden flag. */
+    /** Changes a product's texts, category, price, stock, hidden or digital flag. */
     async updateStaffProduct(productId: number, input: z.input<typeof staffProductPatchSchema>): Promise<StaffProductView> {
       const data = staffProductPatchSchema.parse(input);
       const current = await staffProductOrThrow(repository, productId);
@@ -896,6 +915,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
             ...(data.priceMinor !== undefined ? { price_minor: data.priceMinor } : {}),
             ...(data.stock !== undefined ? { stock: data.stock } : {}),
             ...(data.hidden !== undefined ? { is_hidden: data.hidden ? 1 : 0 } : {}),
+            ...(data.digital !== undefined ? { is_digital: data.digital ? 1 : 0 } : {}),
           },
           deps.now(),
         );
@@ -1000,6 +1020,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
         priceMinor: row.price_minor,
         stock: row.stock,
         hidden: row.is_hidden === 1,
+        digital: row.is_digital === 1,
         variants: (byProduct.get(row.id) ?? []).map((variant) => ({ id: variant.id, titles: textsOf(variant.title, variant.translations, 'title'), priceMinor: variant.price_minor, stock: variant.stock })),
       }));
       return { csv: buildCatalogCsv(products, deps.currency), products: products.length };
@@ -1041,6 +1062,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
                 search_text: '',
                 position: (await scoped.lastProductPosition(item.categoryId)) + 1,
                 is_hidden: item.hidden ? 1 : 0,
+                is_digital: item.digital ? 1 : 0,
               },
               nowMs,
             );
@@ -1048,7 +1070,11 @@ export function createCatalogService(deps: CatalogServiceDeps) {
             touched.add(row.id);
             summary.productsCreated += 1;
           } else {
-            await scoped.updateProduct(item.productId, { ...texts, category_id: item.categoryId, price_minor: item.priceMinor, stock: item.stock, is_hidden: item.hidden ? 1 : 0 }, nowMs);
+            await scoped.updateProduct(
+              item.productId,
+              { ...texts, category_id: item.categoryId, price_minor: item.priceMinor, stock: item.stock, is_hidden: item.hidden ? 1 : 0, ...(item.digital === undefined ? {} : { is_digital: item.digital ? 1 : 0 }) },
+              nowMs,
+            );
             created.push(item.productId);
             touched.add(item.productId);
             summary.productsUpdated += 1;
@@ -1100,6 +1126,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
             priceMinor: toMinor(product.price, deps.currency),
             stock: product.stock,
             position: index,
+            digital: product.digital,
             variants: product.variants.map((variant) => ({
               title: variant.title,
               options: variant.options,

@@ -43,6 +43,12 @@ export interface CatalogProductsTable {
    * archiving it; added by migration 0002.
    */
   is_hidden: ColumnType<Flag, Flag | undefined, Flag>;
+  /**
+   * 1 for a digital good or service (a licence key, an e-book, a paid consultation online):
+   * only then may Telegram Stars pay for it. 0 (the default) for physical goods; added by
+   * migration 0003.
+   */
+  is_digital: ColumnType<Flag, Flag | undefined, Flag>;
   created_at: EpochMs;
   updated_at: EpochMs;
 }

@@ -9,7 +9,7 @@ import type { CustomOrder, CustomOrderTexts, OrderFile } from './custom-orders.s
 import { localised, type CustomOrdersSettings } from './custom-orders.settings.ts';
 import { nextStatuses } from './custom-orders.status.ts';
 import type { MeshMeasurements } from './mesh/measure.ts';
-import { starsForAmount, type Quote } from './quote.ts';
+import type { Quote } from './quote.ts';
 
 /** An inline keyboard as plain data, for outbox payloads and grammY alike. */
 export interface Keyboard {
@@ -157,22 +157,18 @@ export function createCustomOrderMessages(deps: {
       if (quote.setupFeeMinor > 0) lines.push(i18n.t(locale, 'co-quote-setup', { fee: money(quote.setupFeeMinor, quote.currency, locale) }));
       if (quote.minimumSurchargeMinor > 0) lines.push(i18n.t(locale, 'co-quote-minimum', { surcharge: money(quote.minimumSurchargeMinor, quote.currency, locale) }));
       lines.push(
-        i18n.t(locale, 'co-quote-total', {
-          total: money(quote.totalMinor, quote.currency, locale),
-          stars: starsForAmount(quote.totalMinor, quote.currency, settings.stars.unitsPerStar),
-        }),
+        i18n.t(locale, 'co-quote-total', { total: money(quote.totalMinor, quote.currency, locale) }),
       );
       const hours = Math.floor(quote.totalMachineMinutes / 60);
       lines.push(i18n.t(locale, 'co-quote-estimate', { mass: number(quote.totalMassG, locale, 1), hours, minutes: quote.totalMachineMinutes % 60 }));
       return lines.join('\n');
     },
 
-    /** The current price of an order with its Stars equivalent, or "to be quoted" before staff priced it. */
+    /** The current price of an order, or "to be quoted" before staff priced it. */
     priceText(order: Pick<CustomOrder, 'total_minor' | 'currency' | 'quote_version'>, locale: Locale): string {
       if (order.quote_version === 0) return i18n.t(locale, 'co-price-pending');
       return i18n.t(locale, 'co-price', {
         total: money(order.total_minor, order.currency, locale),
-        stars: starsForAmount(order.total_minor, order.currency, settings.stars.unitsPerStar),
       });
     },
 

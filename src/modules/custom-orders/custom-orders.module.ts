@@ -112,6 +112,9 @@ export const module: LavkaModule = {
     const { users, orders, payments } = deps.services;
     if (!users || !orders || !payments) throw new Error('the custom-orders module needs the users, orders and payments modules');
     const settings = readSettings(deps.config.settings['custom-orders']);
+    if (settings.stars !== undefined) {
+      deps.logger.warn('settings.custom-orders.stars is ignored: a printed part is a physical good, and Telegram allows Stars only for digital goods and services. Print jobs are paid by card (PAYMENTS_PROVIDER_TOKEN), QR, transfer or in cash.');
+    }
     const { business } = deps.config;
     // Read at use time: the owner may change the time zone while Lavka runs.
     const timeZone = () => deps.config.business.timeZone;
@@ -140,7 +143,7 @@ export const module: LavkaModule = {
       // A new price sends a job back to `quoted`, and its acceptance to `awaiting_payment` again.
       repeatsStatuses: true,
     });
-    payments.registerPurpose(createPrintPurpose({ service, orders, messages, i18n: deps.i18n, settings, currency: business.currency, defaultLocale: business.defaultLocale }));
+    payments.registerPurpose(createPrintPurpose({ service, orders, messages, i18n: deps.i18n, settings, defaultLocale: business.defaultLocale }));
     const broadcasts = deps.services.broadcasts;
     const bot = createCustomOrdersBot({
       service,

@@ -8,7 +8,6 @@ import { createCustomOrdersRepository } from './custom-orders.repository.ts';
 import { parsePrintRef, type CustomOrdersService } from './custom-orders.service.ts';
 import type { CustomOrdersSettings } from './custom-orders.settings.ts';
 import { PRINT_KIND } from './custom-orders.status.ts';
-import { starsForAmount } from './quote.ts';
 
 /** The payment purpose print jobs are paid under; the ref is `<order id>_<quote version>`. */
 export const PRINT_PURPOSE = 'print';
@@ -20,8 +19,6 @@ export interface PrintPurposeDeps {
   messages: CustomOrderMessages;
   i18n: Translator;
   settings: CustomOrdersSettings;
-  /** The business currency: Stars are priced from amounts in it. */
-  currency: string;
   defaultLocale: Locale;
 }
 
@@ -32,7 +29,8 @@ export interface PrintPurposeDeps {
  * and is refused with "the price has changed"). A settled payment moves the order to `paid`
  * inside the payment's transaction; one that arrives for an order that moved meanwhile is
  * recorded as received and staff are asked to return it. A refund of the payment that paid
- * the job moves it to `refunded`.
+ * the job moves it to `refunded`. A printed part is a physical good: Telegram's payment rules
+ * forbid paying it in Stars, so it is paid by card, QR, transfer or in cash.
  */
 export function createPrintPurpose(deps: PrintPurposeDeps): PaymentPurpose {
   const { service, orders, i18n, settings } = deps;
@@ -46,6 +44,7 @@ export function createPrintPurpose(deps: PrintPurposeDeps): PaymentPurpose {
 
   return {
     name: PRINT_PURPOSE,
+    goods: 'physical',
 
     // Called when the methods are shown, when a payment opens, and again at pre-checkout.
     async quote(ref, userId, locale) {
@@ -53,12 +52,10 @@ export function createPrintPurpose(deps: PrintPurposeDeps): PaymentPurpose {
       if (!found) return undefined;
       const { order, version } = found;
       if (order.status !== 'awaiting_payment' || order.quote_version !== version || order.total_minor <= 0 || !orders.awaitsPayment(order)) return undefined;
-      const stars = order.currency === deps.currency ? starsForAmount(order.total_minor, order.currency, settings.stars.unitsPerStar) : undefined;
       return {
         title: clip(i18n.t(locale, 'co-invoice-title', { number: order.number }), 32),
         description: clip(i18n.t(locale, 'co-invoice-description', { choice: deps.messages.choiceText(order, locale), files: order.files.length }), 255),
         fiat: { amountMinor: order.total_minor, currency: order.currency },
-        ...(stars !== undefined && stars <= settings.stars.maxStars ? { stars } : {}),
         ...(settings.paymentMethods.length > 0 ? { methods: settings.paymentMethods } : {}),
       };
     },

@@ -84,13 +84,10 @@ export const customOrdersSettingsSchema = z
     /** Copies of one order; an order line holds at most 999 units. */
     maxQuantity: z.number().int().min(1).max(MAX_LINE_QUANTITY).default(100),
     /**
-     * Paying in Telegram Stars through the payments module: one Star is worth this many whole
-     * units of the business currency (the Star price is rounded up); jobs costing more Stars
-     * than `maxStars` are offered the other methods only.
+     * No longer used: a printed part is a physical good, which Telegram's payment rules forbid
+     * paying in Stars. Still accepted so older configs load; a warning at start says it is ignored.
      */
-    stars: z
-      .object({ unitsPerStar: z.number().positive(), maxStars: z.number().int().min(1).max(1_000_000).default(10_000) })
-      .default({ unitsPerStar: 1, maxStars: 10_000 }),
+    stars: z.object({ unitsPerStar: z.number().positive(), maxStars: z.number().int().min(1).max(1_000_000).default(10_000) }).optional(),
     /**
      * The payments methods print jobs may be paid with (`stars`, `card`, `qr`, `heleket`,
      * `manual`), among those `settings.payments` configures; empty: all of them.

@@ -17,10 +17,14 @@ import { ModelError } from './mesh/errors.ts';
 
 const STAFF = 7000;
 const CUSTOMER = 5001;
-/** Stars, and a bank transfer staff confirm by hand (refunds of transfers are recorded, the money returned by hand). */
+/**
+ * Cards (the sandbox's test provider here), and a bank transfer staff confirm by hand (refunds
+ * of transfers are recorded, the money returned by hand). Stars are listed too: a print job is
+ * a physical good, so they are never offered for it.
+ */
 const PAYMENT_SETTINGS = {
   payments: {
-    methods: ['stars', 'manual'],
+    methods: ['stars', 'card', 'manual'],
     paymentTtlMinutes: 60,
     manual: { enabled: true, variants: [{ id: 'kaspi', label: '🏦 Kaspi', requisites: 'Kaspi Gold 4400 0000 0000 0000' }] },
   },
@@ -64,12 +68,12 @@ async function rejects(run: Promise<unknown>, code: string): Promise<void> {
   });
 }
 
-/** Opens a Stars payment for the order at its current price; what Telegram would deliver once it is paid. */
-async function starsPayment(lavka: Print3dServices, orderId: number, userId: number, chargeId: string) {
+/** Opens a card payment for the order at its current price; what Telegram would deliver once the card is charged. */
+async function cardPayment(lavka: Print3dServices, orderId: number, userId: number, chargeId: string) {
   const order = await lavka.customOrders.get(orderId);
   assert.ok(order);
-  const { payment } = await lavka.payments.start({ userId, purpose: PRINT_PURPOSE, ref: lavka.customOrders.payRef(order), method: 'stars', locale: 'en' });
-  return { payment, delivery: { userId, payload: invoicePayload(payment.id), currency: 'XTR', totalAmount: payment.amount_minor, chargeId } };
+  const { payment } = await lavka.payments.start({ userId, purpose: PRINT_PURPOSE, ref: lavka.customOrders.payRef(order), method: 'card', locale: 'en' });
+  return { payment, delivery: { userId, payload: invoicePayload(payment.id), currency: 'KZT', totalAmount: payment.amount_minor, chargeId, providerChargeId: `prov-${chargeId}` } };
 }
 
 for (const dialect of await testDialects()) {
@@ -203,7 +207,9 @@ for (const dialect of await testDialects()) {
         const accepted = await lavka.customOrders.acceptQuote(id, CUSTOMER, again.quote_version);
         assert.equal(accepted.status, 'awaiting_payment');
         const offer = await lavka.payments.offer(PRINT_PURPOSE, `${id}_3`, CUSTOMER, 'en');
-        assert.deepEqual([offer?.quote.stars, offer?.quote.fiat], [450, { amountMinor: 450_000, currency: 'KZT' }]);
+        assert.deepEqual([offer?.quote.stars, offer?.quote.fiat], [undefined, { amountMinor: 450_000, currency: 'KZT' }]);
+        assert.deepEqual(offer?.methods.map((method) => method.id), ['card', 'manual.kaspi'], 'a printed part is physical: no Stars');
+        await assert.rejects(lavka.payments.start({ userId: CUSTOMER, purpose: PRINT_PURPOSE, ref: `${id}_3`, method: 'stars', locale: 'en' }), { code: 'payments.stars_not_allowed' });
         // Each new price reached the customer once, with its own accept button.
         const offers = (await outboxFor(lavka, CUSTOMER)).filter((row) => /set the price/.test(row.payload.text ?? ''));
         assert.equal(offers.length, 2);
@@ -228,29 +234,29 @@ for (const dialect of await testDialects()) {
     );
 
     test(
-      'a Stars payment marks the order paid once, even when the same payment is delivered twice at the same moment',
+      'a card payment marks the order paid once, even when the same payment is delivered twice at the same moment',
       withLavka(async (lavka) => {
         const id = await placeCube(lavka);
-        const { payment, delivery } = await starsPayment(lavka, id, CUSTOMER, 'stx-print-1');
-        assert.deepEqual([payment.purpose, payment.purpose_ref, payment.amount_minor, payment.currency], [PRINT_PURPOSE, `${id}_1`, 200, 'XTR']);
-        assert.equal(await lavka.payments.preCheckout({ payload: delivery.payload, userId: CUSTOMER, currency: 'XTR', totalAmount: 200 }), undefined);
-        assert.equal(await lavka.payments.preCheckout({ payload: delivery.payload, userId: CUSTOMER, currency: 'XTR', totalAmount: 150 }), 'payments.price_changed');
-        assert.equal(await lavka.payments.preCheckout({ payload: delivery.payload, userId: 42, currency: 'XTR', totalAmount: 200 }), 'payments.not_found');
+        const { payment, delivery } = await cardPayment(lavka, id, CUSTOMER, 'card-print-1');
+        assert.deepEqual([payment.purpose, payment.purpose_ref, payment.amount_minor, payment.currency], [PRINT_PURPOSE, `${id}_1`, 200_000, 'KZT']);
+        assert.equal(await lavka.payments.preCheckout({ payload: delivery.payload, userId: CUSTOMER, currency: 'KZT', totalAmount: 200_000 }), undefined);
+        assert.equal(await lavka.payments.preCheckout({ payload: delivery.payload, userId: CUSTOMER, currency: 'KZT', totalAmount: 150_000 }), 'payments.price_changed');
+        assert.equal(await lavka.payments.preCheckout({ payload: delivery.payload, userId: 42, currency: 'KZT', totalAmount: 200_000 }), 'payments.not_found');
 
         const outcomes = await Promise.all([lavka.payments.recordTelegramPayment(delivery), lavka.payments.recordTelegramPayment(delivery)]);
         assert.deepEqual(outcomes.map((outcome) => outcome.status).sort(), ['credited', 'duplicate']);
         assert.equal(outcomes.find((outcome) => outcome.status === 'credited')?.notice?.text, '✅ Payment received, thank you! Order P-1001 goes to print.');
         const order = await lavka.customOrders.detail(id);
-        assert.deepEqual([order?.status, order?.payment_id, order?.payment_method], ['paid', payment.id, 'stars']);
+        assert.deepEqual([order?.status, order?.payment_id, order?.payment_method], ['paid', payment.id, 'card']);
         assert.equal(order?.history.filter((change) => change.to_status === 'paid').length, 1);
         assert.deepEqual([order?.history.at(-1)?.actor_type, order?.history.at(-1)?.note], ['system', `payment #${payment.id}`]);
         assert.deepEqual(order?.payments.map((item) => item.status), ['paid']);
-        const alerts = (await outboxFor(lavka, STAFF)).filter((row) => /оплачен: 200 ⭐/.test(row.payload.text ?? ''));
+        const alerts = (await outboxFor(lavka, STAFF)).filter((row) => /оплачен: 2\s000\s₸/.test(row.payload.text ?? ''));
         assert.equal(alerts.length, 1, 'staff told once');
         assert.equal((await outboxFor(lavka, CUSTOMER)).length, 0, 'the payment notice is the bot\'s direct reply');
         assert.equal(await lavka.payments.offer(PRINT_PURPOSE, `${id}_1`, CUSTOMER, 'en'), undefined, 'a paid job is not payable again');
         const stats = await lavka.customOrders.stats();
-        assert.deepEqual(stats.periods[0]?.received, [{ currency: 'XTR', amount: 200, count: 1 }]);
+        assert.deepEqual(stats.periods[0]?.received, [{ currency: 'KZT', amount: 200_000, count: 1 }]);
         assert.deepEqual(stats.periods[0]?.revenue, [{ currency: 'KZT', totalMinor: 200_000 }]);
       }),
     );
@@ -259,13 +265,13 @@ for (const dialect of await testDialects()) {
       'an invoice for an older price is refused at pre-checkout, and money arriving for a job that moved is kept and reported to staff',
       withLavka(async (lavka) => {
         const id = await placeCube(lavka);
-        const stale = await starsPayment(lavka, id, CUSTOMER, 'stx-stale');
+        const stale = await cardPayment(lavka, id, CUSTOMER, 'card-stale');
         const transfer = await lavka.payments.start({ userId: CUSTOMER, purpose: PRINT_PURPOSE, ref: `${id}_1`, method: 'manual.kaspi', locale: 'en' });
         const staff = { role: 'staff' as const, id: STAFF };
         await lavka.customOrders.adjustQuote(id, 300_000, staff);
-        assert.equal(await lavka.payments.preCheckout({ payload: stale.delivery.payload, userId: CUSTOMER, currency: 'XTR', totalAmount: stale.payment.amount_minor }), 'payments.price_changed');
+        assert.equal(await lavka.payments.preCheckout({ payload: stale.delivery.payload, userId: CUSTOMER, currency: 'KZT', totalAmount: stale.payment.amount_minor }), 'payments.price_changed');
         await lavka.customOrders.acceptQuote(id, CUSTOMER, 2);
-        assert.equal(await lavka.payments.preCheckout({ payload: stale.delivery.payload, userId: CUSTOMER, currency: 'XTR', totalAmount: stale.payment.amount_minor }), 'payments.price_changed');
+        assert.equal(await lavka.payments.preCheckout({ payload: stale.delivery.payload, userId: CUSTOMER, currency: 'KZT', totalAmount: stale.payment.amount_minor }), 'payments.price_changed');
 
         // A transfer opened for the old price is confirmed anyway: received, but it does not pay the new price.
         const late = await lavka.payments.confirm(transfer.payment.id, { type: 'admin', id: STAFF });
@@ -277,16 +283,16 @@ for (const dialect of await testDialects()) {
         assert.ok(alerts.some((text) => text.includes(`/refund ${transfer.payment.id}`) && /P-1001/.test(text)), alerts.join('\n---\n'));
 
         // The current price still pays it.
-        const current = await starsPayment(lavka, id, CUSTOMER, 'stx-current');
+        const current = await cardPayment(lavka, id, CUSTOMER, 'card-current');
         assert.equal(current.payment.purpose_ref, `${id}_2`);
         assert.equal((await lavka.payments.recordTelegramPayment(current.delivery)).status, 'credited');
         assert.equal((await lavka.customOrders.get(id))?.status, 'paid');
 
         // A cancelled job is not payable, and its unpaid invoice is refused.
         const other = await placeCube(lavka, CUSTOMER + 1);
-        const open = await starsPayment(lavka, other, CUSTOMER + 1, 'stx-other');
+        const open = await cardPayment(lavka, other, CUSTOMER + 1, 'card-other');
         await lavka.customOrders.changeStatus(other, 'cancelled', { role: 'customer', id: CUSTOMER + 1 });
-        assert.equal(await lavka.payments.preCheckout({ payload: open.delivery.payload, userId: CUSTOMER + 1, currency: 'XTR', totalAmount: open.payment.amount_minor }), 'payments.not_payable');
+        assert.equal(await lavka.payments.preCheckout({ payload: open.delivery.payload, userId: CUSTOMER + 1, currency: 'KZT', totalAmount: open.payment.amount_minor }), 'payments.not_payable');
         assert.ok((await outboxFor(lavka, STAFF)).some((row) => /клиент отменил заказ P-1002/i.test(row.payload.text ?? '')));
       }),
     );

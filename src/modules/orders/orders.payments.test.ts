@@ -13,10 +13,14 @@ const PICKUP: DeliveryChoice = { method: 'pickup', pickupPoint: 'Алматы, �
 const STAFF = 7000;
 /** The shop preset without the payments module. */
 const OFFLINE_MODULES = ['catalog', 'cart', 'orders', 'gate', 'support', 'faq'];
-/** Payments as the owner of a Kazakh shop might set them up: Stars and a Kaspi transfer. */
+/**
+ * Payments as the owner of a Kazakh shop might set them up: cards (the sandbox's test provider
+ * here), a Kaspi transfer, and Stars at 10 ₸ for the digital products it may also sell.
+ */
 const PAYMENT_SETTINGS = {
+  orders: { numberPrefixes: { shop: 'A' }, payment: { minorPerStar: 1000 } },
   payments: {
-    methods: ['stars', 'manual'],
+    methods: ['stars', 'card', 'manual'],
     paymentTtlMinutes: 60,
     manual: { enabled: true, variants: [{ id: 'kaspi', label: '🏦 Kaspi', requisites: 'Kaspi Gold 4400 0000 0000 0000' }] },
   },
@@ -79,9 +83,10 @@ for (const dialect of await testDialects()) {
       await addUser(shop, nextUser, 'en');
       return nextUser;
     };
-    const payWithStars = async (userId: number, order: Order, chargeId: string) => {
-      const { payment } = await payments.start({ userId, purpose: ORDER_PURPOSE, ref: String(order.id), method: 'stars', locale: 'en' });
-      return { payment, delivery: { userId, payload: invoicePayload(payment.id), currency: 'XTR', totalAmount: payment.amount_minor, chargeId } };
+    /** Opens a card payment and returns what Telegram delivers once the card is charged. */
+    const payByCard = async (userId: number, order: Order, chargeId: string) => {
+      const { payment } = await payments.start({ userId, purpose: ORDER_PURPOSE, ref: String(order.id), method: 'card', locale: 'en' });
+      return { payment, delivery: { userId, payload: invoicePayload(payment.id), currency: 'KZT', totalAmount: payment.amount_minor, chargeId, providerChargeId: `prov-${chargeId}` } };
     };
 
     before(async () => {
@@ -100,7 +105,7 @@ for (const dialect of await testDialects()) {
       await target?.drop();
     });
 
-    test("an order's quote is its total in tenge and in Stars at the configured rate, for its own customer, while it waits for payment", async () => {
+    test("an order's quote is its total in tenge and in Stars at the configured rate, for its own customer, while it waits for payment; physical goods are not offered Stars", async () => {
       const user = await newUser();
       const order = await placeOrder(shop, user, [{ query: 'Lavka mug', quantity: 2 }]);
       assert.equal(order.payment_method, 'on_delivery', 'paid on delivery unless the customer pays online');
@@ -111,34 +116,62 @@ for (const dialect of await testDialects()) {
         description: 'Lavka mug × 2',
         fiat: { amountMinor: 698_000, currency: 'KZT' },
         stars: 698,
+        digital: false,
       });
       assert.equal(await purpose.quote(String(order.id), user + 1, 'en'), undefined, "someone else's order");
       assert.equal(await purpose.quote('999999', user, 'en'), undefined, 'an unknown order');
       assert.equal(await purpose.quote('1; drop', user, 'en'), undefined, 'a forged ref');
       const offer = await payments.offer(ORDER_PURPOSE, String(order.id), user, 'en');
-      assert.deepEqual(offer?.methods.map((method) => [method.id, method.available]), [['stars', true], ['manual.kaspi', true]]);
+      assert.deepEqual(offer?.methods.map((method) => [method.id, method.available]), [['card', true], ['manual.kaspi', true]], 'a mug is physical: no Stars');
 
       await shop.services.orders.changeStatus(order.id, 'confirmed', { role: 'staff', id: STAFF });
       assert.ok(await purpose.quote(String(order.id), user, 'en'), 'a confirmed order is still payable');
       await shop.services.orders.changeStatus(order.id, 'cancelled', { role: 'customer', id: user });
       assert.equal(await purpose.quote(String(order.id), user, 'en'), undefined, 'a cancelled order is not');
-      await assert.rejects(payments.start({ userId: user, purpose: ORDER_PURPOSE, ref: String(order.id), method: 'stars', locale: 'en' }), { code: 'payments.not_payable' });
+      await assert.rejects(payments.start({ userId: user, purpose: ORDER_PURPOSE, ref: String(order.id), method: 'card', locale: 'en' }), { code: 'payments.not_payable' });
     });
 
-    test('a Stars payment marks the order paid as the system once, however often the charge arrives, with history and notifications', async () => {
+    test('an order made only of digital products is offered Stars and paid in Stars; one physical line takes the Stars away', async () => {
+      const user = await newUser();
+      const pack = await findProduct(shop, 'Sticker pack');
+      const book = await findProduct(shop, 'How to open a shop');
+      // The owner sells the guide as an e-book: marked digital in the panel.
+      await shop.services.catalog.updateStaffProduct(book.id, { digital: true });
+      try {
+        const digital = await placeOrder(shop, user, [{ query: 'How to open a shop', quantity: 1 }]);
+        assert.equal((await shop.services.orders.payments.purpose.quote(String(digital.id), user, 'en'))?.digital, true);
+        assert.deepEqual((await payments.offer(ORDER_PURPOSE, String(digital.id), user, 'en'))?.methods.map((method) => method.id), ['stars', 'card', 'manual.kaspi']);
+        const { payment } = await payments.start({ userId: user, purpose: ORDER_PURPOSE, ref: String(digital.id), method: 'stars', locale: 'en' });
+        assert.deepEqual([payment.amount_minor, payment.currency], [999, 'XTR']);
+        const delivery = { userId: user, payload: invoicePayload(payment.id), currency: 'XTR', totalAmount: 999, chargeId: `stx-ebook-${user}` };
+        assert.equal(await payments.preCheckout(delivery), undefined);
+        assert.equal((await payments.recordTelegramPayment(delivery)).status, 'credited');
+        assert.deepEqual([(await shop.services.orders.get(digital.id))?.status, (await shop.services.orders.get(digital.id))?.payment_method], ['paid', 'stars']);
+
+        const mixed = await placeOrder(shop, user, [{ query: 'How to open a shop', quantity: 1 }, { query: 'Sticker pack', quantity: 1 }]);
+        assert.ok(mixed.lines.some((line) => line.product_id === pack.id));
+        assert.deepEqual((await payments.offer(ORDER_PURPOSE, String(mixed.id), user, 'en'))?.methods.map((method) => method.id), ['card', 'manual.kaspi']);
+        await assert.rejects(payments.start({ userId: user, purpose: ORDER_PURPOSE, ref: String(mixed.id), method: 'stars', locale: 'en' }), { code: 'payments.stars_not_allowed' });
+        assert.equal((await payments.listForPurpose(ORDER_PURPOSE, String(mixed.id))).length, 0, 'the refused Stars payment left nothing behind');
+      } finally {
+        await shop.services.catalog.updateStaffProduct(book.id, { digital: false });
+      }
+    });
+
+    test('a card payment marks the order paid as the system once, however often the charge arrives, with history and notifications', async () => {
       const user = await newUser();
       const mug = await findProduct(shop, 'Lavka mug');
       const order = await placeOrder(shop, user, [{ query: 'Lavka mug', quantity: 1 }]);
-      const { payment, delivery } = await payWithStars(user, order, `stx-order-${user}`);
-      assert.equal(payment.amount_minor, 349);
+      const { payment, delivery } = await payByCard(user, order, `card-order-${user}`);
+      assert.deepEqual([payment.amount_minor, payment.currency], [349_000, 'KZT']);
       const outcomes = await Promise.all(Array.from({ length: 8 }, () => payments.recordTelegramPayment(delivery)));
       assert.equal(outcomes.filter((outcome) => outcome.status === 'credited').length, 1);
       const credited = outcomes.find((outcome) => outcome.status === 'credited');
-      assert.equal(credited?.notice?.text, `✅ Payment received: 349 ⭐ for order ${order.number} (payment #${payment.id}).`);
+      assert.equal(credited?.notice?.text, `✅ Payment received: ₸3,490 for order ${order.number} (payment #${payment.id}).`);
 
       const paid = await shop.services.orders.detail(order.id);
       assert.equal(paid?.status, 'paid');
-      assert.equal(paid?.payment_method, 'stars');
+      assert.equal(paid?.payment_method, 'card');
       assert.equal(paid?.payment_id, payment.id);
       const last = paid?.history.at(-1);
       assert.deepEqual([last?.from_status, last?.to_status, last?.actor_type, last?.actor_id, last?.note], ['new', 'paid', 'system', null, `payment #${payment.id}`]);
@@ -150,8 +183,8 @@ for (const dialect of await testDialects()) {
       assert.equal(customer?.chatId, user);
       assert.equal(customer?.text, `Your order ${order.number} is now: 💳 Paid`);
       const staff = outbox.get(`order:${order.id}:status:paid:staff:${STAFF}`);
-      assert.match(staff?.text ?? '', new RegExp(`^💳 Заказ ${order.number} оплачен: 349 ⭐ \\(платёж №${payment.id}\\)\\.`));
-      assert.match(staff?.text ?? '', new RegExp(`Оплата: ⭐ Telegram Stars, оплачен \\(платёж №${payment.id}\\)`));
+      assert.match(staff?.text ?? '', new RegExp(`^💳 Заказ ${order.number} оплачен: 3\\s490\\s₸ \\(платёж №${payment.id}\\)\\.`));
+      assert.match(staff?.text ?? '', new RegExp(`Оплата: 💳 банковская карта, оплачен \\(платёж №${payment.id}\\)`));
       assert.ok(staff?.data.includes(`orders:st:${order.id}:paid:in_progress`), 'staff can move it on from the alert');
       assert.equal(await payments.offer(ORDER_PURPOSE, String(order.id), user, 'en'), undefined, 'a paid order is not payable again');
     });
@@ -159,21 +192,21 @@ for (const dialect of await testDialects()) {
     test('a payment for an order that no longer waits for one changes nothing on it and asks staff to return the money', async () => {
       const user = await newUser();
       const order = await placeOrder(shop, user, [{ query: 'Sticker pack', quantity: 1 }]);
-      // Two ways opened before either was paid: a transfer request and a Stars invoice.
+      // Two ways opened before either was paid: a transfer request and a card invoice.
       const transfer = await payments.start({ userId: user, purpose: ORDER_PURPOSE, ref: String(order.id), method: 'manual.kaspi', locale: 'en' });
-      const stars = await payWithStars(user, order, `stx-extra-${user}`);
-      assert.equal((await payments.recordTelegramPayment(stars.delivery)).status, 'credited');
+      const card = await payByCard(user, order, `card-extra-${user}`);
+      assert.equal((await payments.recordTelegramPayment(card.delivery)).status, 'credited');
       const late = await payments.confirm(transfer.payment.id, { type: 'admin', id: STAFF });
       assert.equal(late.status, 'credited', 'the money is recorded as received');
       assert.match(late.notice?.text ?? '', new RegExp(`^Payment #${transfer.payment.id} \\(₸1,490\\) is received, but order ${order.number} no longer waits for a payment\\.`));
       const current = await shop.services.orders.get(order.id);
-      assert.deepEqual([current?.status, current?.payment_id, current?.payment_method], ['paid', stars.payment.id, 'stars']);
+      assert.deepEqual([current?.status, current?.payment_id, current?.payment_method], ['paid', card.payment.id, 'card']);
       const alert = (await outboxOf(shop, order.id)).get(`order:${order.id}:extra_payment:${transfer.payment.id}:staff:${STAFF}`);
       assert.match(alert?.text ?? '', new RegExp(`/refund ${transfer.payment.id}$`));
 
-      // A late Stars payment of a cancelled order (it passed pre-checkout a moment before) is the same story.
+      // A late card payment of a cancelled order (it passed pre-checkout a moment before) is the same story.
       const cancelled = await placeOrder(shop, user, [{ query: 'Lavka pin', quantity: 1 }]);
-      const open = await payWithStars(user, cancelled, `stx-cancelled-${user}`);
+      const open = await payByCard(user, cancelled, `card-cancelled-${user}`);
       await shop.services.orders.changeStatus(cancelled.id, 'cancelled', { role: 'customer', id: user });
       assert.equal((await payments.recordTelegramPayment(open.delivery)).status, 'credited');
       const still = await shop.services.orders.get(cancelled.id);
@@ -184,13 +217,13 @@ for (const dialect of await testDialects()) {
     test('an expired payment leaves the order unpaid, and the customer can pay it again', async () => {
       const user = await newUser();
       const order = await placeOrder(shop, user, [{ query: 'Tote bag', quantity: 1 }]);
-      const first = await payWithStars(user, order, `stx-expired-${user}`);
+      const first = await payByCard(user, order, `card-expired-${user}`);
       clock.advance(61 * 60_000);
       assert.ok((await payments.expireStale()) >= 1);
       assert.equal((await payments.get(first.payment.id))?.status, 'expired');
       const unpaid = await shop.services.orders.get(order.id);
       assert.deepEqual([unpaid?.status, unpaid?.payment_id, unpaid?.payment_method], ['new', null, 'on_delivery']);
-      const again = await payWithStars(user, order, `stx-again-${user}`);
+      const again = await payByCard(user, order, `card-again-${user}`);
       assert.equal((await payments.recordTelegramPayment(again.delivery)).status, 'credited');
       assert.equal((await shop.services.orders.get(order.id))?.status, 'paid');
     });
@@ -269,7 +302,7 @@ for (const dialect of await testDialects()) {
     test('a failure while marking the order paid rolls the payment back with it, and recovery settles both later', async () => {
       const user = await newUser();
       const order = await placeOrder(shop, user, [{ query: 'Bucket hat', quantity: 1 }]);
-      const { payment, delivery } = await payWithStars(user, order, `stx-fail-${user}`);
+      const { payment, delivery } = await payByCard(user, order, `card-fail-${user}`);
       failMarkingPaid = true;
       try {
         assert.equal((await payments.recordTelegramPayment(delivery)).status, 'deferred');
@@ -321,7 +354,7 @@ for (const dialect of await testDialects()) {
       const order = await placeOrder(shop, 6502, [{ query: 'Lavka mug', quantity: 1 }]);
       assert.equal(order.payment_method, 'online');
       assert.equal(shop.services.orders.payments.offersOnDelivery(), false);
-      assert.deepEqual((await shop.services.orders.payments.methods(order, 6502, 'en'))?.map((method) => method.id), ['stars', 'manual.kaspi']);
+      assert.deepEqual((await shop.services.orders.payments.methods(order, 6502, 'en'))?.map((method) => method.id), ['card', 'manual.kaspi']);
     });
   });
 }

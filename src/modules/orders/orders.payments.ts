@@ -20,7 +20,11 @@ export const orderPaymentSettingsSchema = z
      * `manual`), among those `settings.payments` configures; empty: all of them.
      */
     methods: z.array(z.string().regex(/^[a-z0-9_.]{1,24}$/)).max(20).default([]),
-    /** What one Telegram Star is worth in minor units of the business currency (1000 = 10 ₸); unset: no Stars. */
+    /**
+     * What one Telegram Star is worth in minor units of the business currency (1000 = 10 ₸);
+     * unset: no Stars. Stars pay only for orders whose every product is marked digital
+     * (Telegram's payment rules): physical goods are paid by card, QR, transfer or on delivery.
+     */
     minorPerStar: z.number().int().min(1).optional(),
     /** Orders that would cost more Stars than this are not offered Stars (Telegram caps an invoice). */
     maxStars: z.number().int().min(1).max(1_000_000).default(10_000),
@@ -68,6 +72,16 @@ export interface OrderPaymentsDeps {
 export function createOrderPayments(deps: OrderPaymentsDeps) {
   const { orders, i18n, settings } = deps;
   let payments: PaymentsService | undefined;
+  // Set by the module that sells catalogue products (cart); without it every order is physical.
+  let digitalProducts: ((productIds: readonly number[]) => Promise<ReadonlySet<number>>) | undefined;
+
+  /** An order is digital only when it has products and every one of them is digital; fees do not count. */
+  const isDigital = async (order: Order): Promise<boolean> => {
+    const goods = order.lines.filter((line) => line.line_kind !== 'fee');
+    if (!digitalProducts || goods.length === 0 || goods.some((line) => line.line_kind !== 'product' || line.product_id === null)) return false;
+    const digital = await digitalProducts(goods.map((line) => line.product_id as number));
+    return goods.every((line) => digital.has(line.product_id as number));
+  };
 
   /** The order's price in Stars, or undefined when Stars cannot pay it. */
   const starsFor = (order: Order): number | undefined => {
@@ -87,6 +101,8 @@ export function createOrderPayments(deps: OrderPaymentsDeps) {
 
   const purpose: PaymentPurpose = {
     name: ORDER_PURPOSE,
+    // Shop goods are physical unless every product of the order is marked digital.
+    goods: 'mixed',
 
     // Called when the methods are shown, when a payment opens, and again at pre-checkout, so
     // an order cancelled, paid or repriced meanwhile is refused before anyone is charged.
@@ -101,6 +117,7 @@ export function createOrderPayments(deps: OrderPaymentsDeps) {
         fiat: { amountMinor: order.total_minor, currency: order.currency },
         ...(stars === undefined ? {} : { stars }),
         ...(settings.methods.length > 0 ? { methods: settings.methods } : {}),
+        digital: await isDigital(order),
       };
     },
 
@@ -139,6 +156,11 @@ export function createOrderPayments(deps: OrderPaymentsDeps) {
   return {
     settings,
     purpose,
+
+    /** Tells which catalogue products are digital, so orders made only of them may be paid in Stars. */
+    useDigitalProducts(lookup: (productIds: readonly number[]) => Promise<ReadonlySet<number>>): void {
+      digitalProducts = lookup;
+    },
 
     /**
      * Turns online payment on: registers the `order` purpose with the payments service.

@@ -119,9 +119,10 @@ export function createPaymentsComposer(deps: PaymentsComposerDeps): { composer: 
     } catch (error) {
       if (!isPaymentsError(error)) throw error;
       await ctx.answerCallbackQuery();
-      if (error.code === 'payments.gateway_unavailable' || error.code === 'payments.method_unavailable') {
-        // The gateway is down: offer the other methods in place instead of failing.
-        const screen = await methodsScreen(ctx, purpose, ref, ctx.t('payments-method-unavailable', { method: ctx.t(`payments-method-${method.split('.')[0]}`) }));
+      if (error.code === 'payments.gateway_unavailable' || error.code === 'payments.method_unavailable' || error.code === 'payments.stars_not_allowed') {
+        // The gateway is down (or Stars may not pay for this): offer the other methods in place instead of failing.
+        const notice = error.code === 'payments.stars_not_allowed' ? ctx.t('payments-error-stars_not_allowed') : ctx.t('payments-method-unavailable', { method: ctx.t(`payments-method-${method.split('.')[0]}`) });
+        const screen = await methodsScreen(ctx, purpose, ref, notice);
         await editOrReply(ctx, screen.text, { reply_markup: screen.keyboard });
         return;
       }

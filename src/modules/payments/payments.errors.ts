@@ -3,6 +3,7 @@ export type PaymentsErrorCode =
   | 'payments.not_found'
   | 'payments.not_payable'
   | 'payments.method_unavailable'
+  | 'payments.stars_not_allowed'
   | 'payments.gateway_unavailable'
   | 'payments.already_handled'
   | 'payments.not_refundable'

@@ -11,7 +11,7 @@ import type { TelegramPaymentsApi } from './payments.types.ts';
 import { createHeleketProvider } from './providers/heleket.provider.ts';
 import { createManualProvider } from './providers/manual.provider.ts';
 import { createQrProvider } from './providers/qr.provider.ts';
-import { createTelegramCardProvider } from './providers/telegram-card.provider.ts';
+import { SANDBOX_PROVIDER_TOKEN, createTelegramCardProvider } from './providers/telegram-card.provider.ts';
 import { createTelegramStarsProvider } from './providers/telegram-stars.provider.ts';
 
 declare module '../module.ts' {
@@ -123,7 +123,9 @@ export const module: LavkaModule = {
     });
     const providers = [
       createTelegramStarsProvider({ telegram }),
-      createTelegramCardProvider({ providerToken: env.PAYMENTS_PROVIDER_TOKEN }),
+      createTelegramCardProvider({ providerToken: env.PAYMENTS_PROVIDER_TOKEN ?? (sandboxCards ? SANDBOX_PROVIDER_TOKEN : undefined) }),
+    // The sandbox (no bot token) pays cards through the simulator's test provider unless a token is set.
+    const sandboxCards = !env.TELEGRAM_BOT_TOKEN && !env.PAYMENTS_PROVIDER_TOKEN;
       heleket,
       createQrProvider({ settings: () => live.qr, webhookSecret: env.QR_WEBHOOK_SECRET, now: deps.now }),
       createManualProvider(() => live.manual),
@@ -134,6 +136,7 @@ export const module: LavkaModule = {
           return env.PAYMENTS_PROVIDER_TOKEN
             ? { ready: true }
             : { ready: false, reason: 'needs_provider_token', message: 'Card payments need PAYMENTS_PROVIDER_TOKEN (from @BotFather → Payments) in the environment, and a restart.' };
+          if (sandboxCards) return { ready: true, note: 'sandbox_test_provider' };
         case 'heleket':
           return heleket.configured
             ? { ready: true }
@@ -160,6 +163,7 @@ export const module: LavkaModule = {
     const { composer, flows } = createPaymentsComposer({
       payments,
       settings,
+    let starsNoticeLogged: string | undefined;
       config: deps.config,
       i18n: deps.i18n,
       onApi: (api) => {
@@ -187,6 +191,10 @@ export const module: LavkaModule = {
           },
         }),
       ],
+            // A config (or panel change) offering Stars where only physical things are sold is explained, never fatal.
+            const notice = payments.starsNotice();
+            if (notice && notice !== starsNoticeLogged) deps.logger.warn(notice);
+            starsNoticeLogged = notice;
       publicRoutes: createPaymentsWebhookRoutes({ payments }),
       jobs: [
         { name: 'payments.recover', everyMs: 3000, run: async () => void (await payments.recoverEvents()) },

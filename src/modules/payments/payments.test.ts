@@ -108,7 +108,7 @@ for (const dialect of await testDialects()) {
     test('a purpose that throws rolls the credit back and leaves the event for a retry', async () => {
       await addBillingUser(billing, 205);
       const payment = await openStarsPayment(payments, 205);
-      payments.registerPurpose({ name: 'topup', quote: async () => undefined, onPaid: async () => { throw new Error('disk full'); } });
+      payments.registerPurpose({ name: 'topup', goods: 'digital', quote: async () => undefined, onPaid: async () => { throw new Error('disk full'); } });
       try {
         const outcome = await payments.recordTelegramPayment({ userId: 205, payload: invoicePayload(payment.id), currency: 'XTR', totalAmount: 50, chargeId: 'stx-205' });
         assert.equal(outcome.status, 'deferred');

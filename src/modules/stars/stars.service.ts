@@ -123,6 +123,8 @@ export function createStarsService(deps: StarsServiceDeps) {
 
   const purpose: PaymentPurpose = {
     name: STARS_PURPOSE,
+    // Telegram Stars delivered to an account are a digital good.
+    goods: 'digital',
     async quote(ref, userId, locale) {
       const order = /^\d{1,12}$/.test(ref) ? await repository.find(Number(ref)) : undefined;
       if (!order || order.user_id !== userId || order.status !== 'awaiting_payment') return undefined;

@@ -19,6 +19,8 @@ export function createTopupPurpose(deps: { wallet: WalletService; settings: Reso
   const { wallet, i18n } = deps;
   return {
     name: TOPUP_PURPOSE,
+    // Tokens are a digital good: Telegram Stars may pay for them.
+    goods: 'digital',
     async quote(ref, _userId, locale) {
       const pack = deps.settings.packs.find((item) => item.id === ref);
       if (!pack) return undefined;

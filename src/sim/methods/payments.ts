@@ -13,6 +13,12 @@ import type { MethodTable } from './types.ts';
 const QUERY_INVALID = 'query is too old and response timeout expired or query ID is invalid';
 /** The only subscription period Telegram accepts (30 days). */
 const SUBSCRIPTION_PERIOD_SEC = 2_592_000;
+/**
+ * Payment provider tokens the simulator accepts for invoices in money: a test provider's, as
+ * @BotFather hands them out (`<provider id>:TEST:<secret>`). It charges no real card, like
+ * Telegram's test payment providers; live tokens belong to the real Telegram only.
+ */
+const TEST_PROVIDER_TOKEN = /^\d{5,12}:TEST:[A-Za-z0-9_-]{1,128}$/;
 const INVOICE_FIELDS = new Set(['title', 'description', 'payload', 'currency', 'prices', 'subscription_period', 'chat_id', 'reply_markup', 'reply_parameters']);
 
 /** Handlers for invoices, pre-checkout answers and Star refunds. */
@@ -31,7 +37,7 @@ export function createPaymentMethods(state: SimState): MethodTable {
     if (currency === 'XTR') {
       if (params.provider_token !== undefined && params.provider_token !== '') throw badRequest('PAYMENT_PROVIDER_INVALID');
       if (prices.length !== 1) throw badRequest('STARS_INVOICE_INVALID: payments in Telegram Stars must have exactly one price');
-    } else if (params.provider_token === undefined || params.provider_token === '') {
+    } else if (typeof params.provider_token !== 'string' || !TEST_PROVIDER_TOKEN.test(params.provider_token)) {
       throw badRequest('PAYMENT_PROVIDER_INVALID');
     }
     const totalAmount = prices.reduce((sum, price) => sum + price.amount, 0);

@@ -2,6 +2,13 @@ import type { PaymentProvider } from '../payments.types.ts';
 import { fitInvoiceText, invoicePayload } from './telegram-stars.provider.ts';
 
 /**
+ * The provider token card invoices carry in the sandbox (no bot token, no PAYMENTS_PROVIDER_TOKEN):
+ * a test provider's, which the simulated Telegram accepts and "charges" without a real card,
+ * as Telegram's test payment providers do.
+ */
+export const SANDBOX_PROVIDER_TOKEN = '1877036958:TEST:lavka-sandbox-card';
+
+/**
  * Telegram Payments with a provider token (cards in fiat, amounts in the currency's minor
  * units). The Bot API has no refund call for these: refunds are made in the provider's
  * dashboard and recorded in Lavka as reversals.

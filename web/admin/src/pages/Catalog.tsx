@@ -42,6 +42,7 @@ interface Product {
   totalStock: number;
   currency: string;
   hidden: boolean;
+  digital: boolean;
   photoId: number | null;
   variants: Variant[];
   updatedAt: number;
@@ -462,6 +463,7 @@ function ProductDetails(props: { product: Product; categories: readonly Node[]; 
   const [titles, setTitles] = useState<Texts>(product.titles);
   const [descriptions, setDescriptions] = useState<Texts>(product.descriptions);
   const [categoryId, setCategoryId] = useState<number | null>(product.categoryId);
+  const [digital, setDigital] = useState(product.digital);
   const amounts = usePriceStock(product.currency, product.priceMinor, product.stock);
   const { busy, run } = useAction();
   const title = cleanTexts(titles);
@@ -477,6 +479,7 @@ function ProductDetails(props: { product: Product; categories: readonly Node[]; 
           categoryId,
           priceMinor: amounts.minor,
           stock: amounts.count,
+          digital,
         }),
       t('common.saved'),
     ).then((ok) => ok && props.onSaved());
@@ -493,6 +496,10 @@ function ProductDetails(props: { product: Product; categories: readonly Node[]; 
         <TextsField label={t('catalog.description')} value={descriptions} onChange={setDescriptions} maxLength={800} multiline />
         <CategorySelect label={t('catalog.category')} value={categoryId} categories={props.categories} onChange={setCategoryId} noneLabel={t('catalog.noCategory')} />
         <PriceStockFields value={amounts} priceHint={hasVariants ? t('catalog.variantPricesHint') : undefined} stockHint={hasVariants ? t('catalog.variantStockHint') : undefined} stockDisabled={hasVariants} />
+        <label className="checkbox">
+          <input type="checkbox" checked={digital} onChange={(event) => setDigital(event.target.checked)} />
+          {t('catalog.digital')}
+        </label>
         <div className="button-row">
           <Button type="submit" variant="primary" busy={busy} disabled={!valid}>
             {t('common.save')}
