@@ -194,9 +194,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       modules: active.map((item) => ({ name: item.name, instance: item.instance })),
       commands,
       staff: services.admin,
-      chatLock: redis
-        ? createRedisChatLock(redis, { onUnavailable: (error) => logger.debug({ err: error }, 'Redis unreachable: the update runs without the cross-instance chat lock') })
-        : undefined,
+      chatLock: redis ? createRedisChatLock(redis) : undefined,
       redis,
       botInfo: sandbox?.botInfo,
       now,
