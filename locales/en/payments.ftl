@@ -93,6 +93,6 @@ payments-error-already_handled = This request has already been decided.
 payments-error-not_refundable = This payment cannot be refunded in its current state ({ $status }).
 payments-error-refund_failed = The refund failed: { $code }
 payments-error-not_payable = This can no longer be paid for.
+payments-error-stars_not_allowed = Telegram Stars pay only for digital goods and services: please choose another way to pay.
 payments-error-invalid_input = Please check the input.
 payments-error-gateway_unavailable = The payment service is unavailable right now.
-payments-error-stars_not_allowed = Telegram Stars pay only for digital goods and services: please choose another way to pay.

@@ -93,6 +93,6 @@ payments-error-already_handled = Бұл өтінім бойынша шешім �
 payments-error-not_refundable = Бұл төлемді қазіргі күйінде ({ $status }) қайтаруға болмайды.
 payments-error-refund_failed = Қайтару сәтсіз аяқталды: { $code }
 payments-error-not_payable = Мұны енді төлеуге болмайды.
+payments-error-stars_not_allowed = Telegram Stars тек цифрлық тауарлар мен қызметтер үшін қабылданады: басқа төлем тәсілін таңдаңыз.
 payments-error-invalid_input = Енгізілген деректерді тексеріңіз.
 payments-error-gateway_unavailable = Төлем қызметі қазір қолжетімсіз.
-payments-error-stars_not_allowed = Telegram Stars тек цифрлық тауарлар мен қызметтер үшін қабылданады: басқа төлем тәсілін таңдаңыз.

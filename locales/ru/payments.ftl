@@ -93,6 +93,6 @@ payments-error-already_handled = По этой заявке уже принят�
 payments-error-not_refundable = Этот платёж нельзя вернуть в текущем состоянии ({ $status }).
 payments-error-refund_failed = Возврат не удался: { $code }
 payments-error-not_payable = Это больше нельзя оплатить.
+payments-error-stars_not_allowed = Telegram Stars принимаются только за цифровые товары и услуги: выберите другой способ оплаты.
 payments-error-invalid_input = Проверьте введённые данные.
 payments-error-gateway_unavailable = Платёжный сервис сейчас недоступен.
-payments-error-stars_not_allowed = Telegram Stars принимаются только за цифровые товары и услуги: выберите другой способ оплаты.

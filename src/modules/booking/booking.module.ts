@@ -131,10 +131,10 @@ export const module: LavkaModule = {
     const { users, patients, payments } = deps.services;
     if (!users || !patients) throw new Error('the booking module needs the users and patients modules');
     const settings = bookingSettingsSchema.parse(deps.config.settings.booking);
-    const { business } = deps.config;
     if (settings.minorPerStar !== undefined) {
       deps.logger.warn('settings.booking.minorPerStar is ignored: a visit is a physical service, and Telegram allows Stars only for digital goods and services. Visits are paid by card (PAYMENTS_PROVIDER_TOKEN), QR, transfer or at the clinic.');
     }
+    const { business } = deps.config;
     const booking = createBookingService({
       db: deps.database.db,
       now: deps.now,

@@ -121,11 +121,11 @@ export const module: LavkaModule = {
       logger: deps.logger,
       now: deps.now,
     });
+    // The sandbox (no bot token) pays cards through the simulator's test provider unless a token is set.
+    const sandboxCards = !env.TELEGRAM_BOT_TOKEN && !env.PAYMENTS_PROVIDER_TOKEN;
     const providers = [
       createTelegramStarsProvider({ telegram }),
       createTelegramCardProvider({ providerToken: env.PAYMENTS_PROVIDER_TOKEN ?? (sandboxCards ? SANDBOX_PROVIDER_TOKEN : undefined) }),
-    // The sandbox (no bot token) pays cards through the simulator's test provider unless a token is set.
-    const sandboxCards = !env.TELEGRAM_BOT_TOKEN && !env.PAYMENTS_PROVIDER_TOKEN;
       heleket,
       createQrProvider({ settings: () => live.qr, webhookSecret: env.QR_WEBHOOK_SECRET, now: deps.now }),
       createManualProvider(() => live.manual),
@@ -133,10 +133,10 @@ export const module: LavkaModule = {
     const readiness = (method: PaymentMethodId): MethodReadiness => {
       switch (method) {
         case 'card':
+          if (sandboxCards) return { ready: true, note: 'sandbox_test_provider' };
           return env.PAYMENTS_PROVIDER_TOKEN
             ? { ready: true }
             : { ready: false, reason: 'needs_provider_token', message: 'Card payments need PAYMENTS_PROVIDER_TOKEN (from @BotFather → Payments) in the environment, and a restart.' };
-          if (sandboxCards) return { ready: true, note: 'sandbox_test_provider' };
         case 'heleket':
           return heleket.configured
             ? { ready: true }
@@ -160,10 +160,10 @@ export const module: LavkaModule = {
       audit: deps.services.audit,
       telegram,
     });
+    let starsNoticeLogged: string | undefined;
     const { composer, flows } = createPaymentsComposer({
       payments,
       settings,
-    let starsNoticeLogged: string | undefined;
       config: deps.config,
       i18n: deps.i18n,
       onApi: (api) => {
@@ -188,13 +188,13 @@ export const module: LavkaModule = {
           readiness,
           apply: (next) => {
             live = next;
-          },
-        }),
-      ],
             // A config (or panel change) offering Stars where only physical things are sold is explained, never fatal.
             const notice = payments.starsNotice();
             if (notice && notice !== starsNoticeLogged) deps.logger.warn(notice);
             starsNoticeLogged = notice;
+          },
+        }),
+      ],
       publicRoutes: createPaymentsWebhookRoutes({ payments }),
       jobs: [
         { name: 'payments.recover', everyMs: 3000, run: async () => void (await payments.recoverEvents()) },

@@ -86,7 +86,6 @@ const PROVIDER_OF_METHOD: Readonly<Record<PaymentMethodId, ProviderId>> = {
   manual: 'manual',
 };
 
-/** Whether the settings offer `provider` for new payments (listed, enabled, and with requisites for transfers). */
 /**
  * Whether Telegram's payment rules let Stars pay for `quote` of `purpose`: Stars are for
  * digital goods and services only; physical ones are paid by card, local methods or cash.
@@ -95,6 +94,7 @@ export function starsAllowedFor(purpose: Pick<PaymentPurpose, 'goods'>, quote: P
   return purpose.goods === 'digital' || (purpose.goods === 'mixed' && quote.digital === true);
 }
 
+/** Whether the settings offer `provider` for new payments (listed, enabled, and with requisites for transfers). */
 export function isOffered(settings: PaymentsSettings, provider: ProviderId): boolean {
   return settings.methods.some((method) => PROVIDER_OF_METHOD[method] === provider && settings[method].enabled && (method !== 'manual' || settings.manual.variants.length > 0));
 }
@@ -453,6 +453,8 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       const purpose = purposes.get(payment.purpose);
       const quote = await purpose?.quote(payment.purpose_ref, payment.user_id, localeOf(payment));
       if (!quote) return (await purpose?.refusal?.(payment.purpose_ref, payment.user_id)) ?? 'payments.not_payable';
+      // Marked physical since the invoice was sent (a product edited in the panel): Stars may not pay it.
+      if (payment.currency === 'XTR' && purpose && !starsAllowedFor(purpose, quote)) return 'payments.stars_not_allowed';
       const price = payment.currency === 'XTR' ? quote.stars : quote.fiat?.currency === payment.currency ? quote.fiat.amountMinor : undefined;
       if (price !== payment.amount_minor) return 'payments.price_changed';
       return undefined;
@@ -568,8 +570,6 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
             continue;
           }
         }
-      // Marked physical since the invoice was sent (a product edited in the panel): Stars may not pay it.
-      if (payment.currency === 'XTR' && purpose && !starsAllowedFor(purpose, quote)) return 'payments.stars_not_allowed';
         if (await closeStale(payment, 'expired')) closed += 1;
       }
       return closed;
@@ -754,6 +754,21 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
 
     /** Whether a purpose is registered (its module is enabled). */
     hasPurpose: (name: string) => purposes.has(name),
+
+    /**
+     * Why the Stars the settings offer will never be shown, or undefined when something here
+     * may be paid in Stars: every registered purpose sells physical goods or services, which
+     * Telegram's payment rules forbid paying in Stars. Logged at start-up and on a settings change.
+     */
+    starsNotice(): string | undefined {
+      const settings = deps.settings();
+      if (!isOffered(settings, 'telegram_stars') || purposes.size === 0) return undefined;
+      const physical = [...purposes.values()].filter((purpose) => purpose.goods === 'physical').map((purpose) => purpose.name);
+      if (physical.length < purposes.size) return undefined;
+      return `settings.payments.methods offers Telegram Stars, but everything this bot sells is physical (${physical.join(', ')}): ` +
+        'Telegram allows Stars only for digital goods and services, so Stars are never offered here. ' +
+        'Take cards through a payment provider (PAYMENTS_PROVIDER_TOKEN), QR payments, transfers or cash, and remove "stars" from settings.payments.methods.';
+    },
   };
 
   function refundNotice(payment: PaymentRecord): OutboxMessage {
@@ -797,18 +812,3 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
 
 /** The payments service's shape. */
 export type PaymentsService = ReturnType<typeof createPaymentsService>;
-
-    /**
-     * Why the Stars the settings offer will never be shown, or undefined when something here
-     * may be paid in Stars: every registered purpose sells physical goods or services, which
-     * Telegram's payment rules forbid paying in Stars. Logged at start-up and on a settings change.
-     */
-    starsNotice(): string | undefined {
-      const settings = deps.settings();
-      if (!isOffered(settings, 'telegram_stars') || purposes.size === 0) return undefined;
-      const physical = [...purposes.values()].filter((purpose) => purpose.goods === 'physical').map((purpose) => purpose.name);
-      if (physical.length < purposes.size) return undefined;
-      return `settings.payments.methods offers Telegram Stars, but everything this bot sells is physical (${physical.join(', ')}): ` +
-        'Telegram allows Stars only for digital goods and services, so Stars are never offered here. ' +
-        'Take cards through a payment provider (PAYMENTS_PROVIDER_TOKEN), QR payments, transfers or cash, and remove "stars" from settings.payments.methods.';
-    },

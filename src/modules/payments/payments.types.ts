@@ -110,17 +110,13 @@ export interface PaymentQuote {
   methods?: readonly string[];
   /** What the payment buys in the purpose's unit (tokens, Stars). */
   units?: number;
-}
-
-/** A notice to the payer once a payment settles. */
-export interface PurposeNotice {
   /**
    * For a purpose whose goods are `mixed`: whether this very thing is digital (a shop order
    * whose every product is marked digital). Ignored for `digital` and `physical` purposes.
    */
   digital?: boolean;
-  text: string;
 }
+
 /**
  * What a purpose sells, as Telegram's payment rules see it: Telegram Stars may pay only for
  * digital goods and services; physical goods and services are paid by card through a payment
@@ -128,6 +124,10 @@ export interface PurposeNotice {
  */
 export type PurposeGoods = 'digital' | 'physical' | 'mixed';
 
+/** A notice to the payer once a payment settles. */
+export interface PurposeNotice {
+  text: string;
+}
 
 /**
  * A kind of thing that can be paid for (`topup` of the wallet, a `stars` order, a shop
@@ -137,12 +137,12 @@ export type PurposeGoods = 'digital' | 'physical' | 'mixed';
 export interface PaymentPurpose {
   /** Short name used in callback data and stored on payments: `[a-z_]{1,12}`. */
   name: string;
+  /** Digital or physical: decides whether Telegram Stars may pay for it. */
+  goods: PurposeGoods;
   /** The current price of `ref` for `userId`, or undefined when it cannot be paid now. */
   quote(ref: string, userId: number, locale: Locale): Promise<PaymentQuote | undefined>;
   /**
    * Why `ref` cannot be paid when `quote` gave nothing, as pre-checkout tells the payer:
-  /** Digital or physical: decides whether Telegram Stars may pay for it. */
-  goods: PurposeGoods;
    * `payments.price_changed` when a newer price replaced the one invoiced (a re-priced custom
    * job), else (or without this hook) `payments.not_payable`.
    */
