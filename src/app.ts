@@ -7,7 +7,7 @@ import { loadBusinessConfig, type BusinessConfig } from './config/business.ts';
 import type { Env } from './config/env.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
-import { connectRedis } from './db/redis.ts';
+import { connectRedis, redisReady } from './db/redis.ts';
 import { createDelivery, type Delivery } from './delivery/delivery.ts';
 import { startJobs, type JobRunner } from './delivery/jobs.ts';
 import { createAdminHttp } from './http/admin.ts';
@@ -103,7 +103,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
 
     let redis: Redis | undefined;
     if (env.REDIS_URL) {
-      redis = await connectRedis(env.REDIS_URL);
+      redis = await connectRedis(env.REDIS_URL, { logger });
       const client = redis;
       cleanups.push(() => void client.disconnect());
     }
@@ -131,7 +131,10 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     ];
     if (redis) {
       const client = redis;
-      readiness.push({ name: 'redis', check: async () => ({ ok: (await client.ping()) === 'PONG' }) });
+      readiness.push({
+        name: 'redis',
+        check: async () => (redisReady(client) ? { ok: (await client.ping()) === 'PONG' } : { ok: false, detail: `not connected (${client.status})` }),
+      });
     }
     for (const item of active) readiness.push(...(item.instance.health ?? []));
 
@@ -194,7 +197,9 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       modules: active.map((item) => ({ name: item.name, instance: item.instance })),
       commands,
       staff: services.admin,
-      chatLock: redis ? createRedisChatLock(redis) : undefined,
+      chatLock: redis
+        ? createRedisChatLock(redis, { onUnavailable: (error) => logger.debug({ err: error }, 'Redis unreachable: the update runs without the cross-instance chat lock') })
+        : undefined,
       redis,
       botInfo: sandbox?.botInfo,
       now,

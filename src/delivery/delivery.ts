@@ -14,6 +14,8 @@ import { DAILY_REPORT_JOB, createDailyReportHandler } from './daily-report.ts';
 import { createOutboxRepository } from './outbox.repository.ts';
 import { createRateLimiter, type SendRateLimiter } from './rate-limiter.ts';
 import { createRedisRateLimiter } from './redis-rate-limiter.ts';
+import { withLocalFallback } from './fallback-rate-limiter.ts';
+import { redisReady } from '../db/redis.ts';
 import { cancelJob, createScheduler, ensureRecurringJob, type JobHandler, type Scheduler } from './scheduler.ts';
 import { createOutboxSender, type ApiCall, type OutboxSender } from './sender.ts';
 import { apiMetrics } from '../telegram/api-metrics.ts';
@@ -70,11 +72,17 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   const { env, database, logger } = deps;
   const now = deps.now ?? Date.now;
   const limits = { globalPerSecond: env.SEND_RATE_PER_SECOND, paidPerSecond: env.PAID_BROADCAST_RATE_PER_SECOND };
-  const limiter = deps.redis
-    ? createRedisRateLimiter(deps.redis, {
-        limits,
-        prefix: `lavka:{send:${deps.bot.token.split(':')[0]}}:`,
-        onError: (error) => logger.warn({ err: error }, 'could not record an answered send in Redis; its place frees later'),
+  const redis = deps.redis;
+  const limiter = redis
+    ? withLocalFallback({
+        shared: createRedisRateLimiter(redis, {
+          limits,
+          prefix: `lavka:{send:${deps.bot.token.split(':')[0]}}:`,
+          onError: (error) => logger.warn({ err: error }, 'could not record an answered send in Redis; its place frees later'),
+        }),
+        // While Redis is down this instance counts its sends itself (see withLocalFallback).
+        local: createRateLimiter({ limits }),
+        available: () => redisReady(redis),
       })
     : createRateLimiter({ limits });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { connectRedis } from '../db/redis.ts';
 import { hasRedis, REDIS_URL } from '../../test/support/services.ts';
 import { createRedisChatLock } from './chat-lock.ts';
@@ -74,5 +74,20 @@ describe('the Redis per-chat lock', { skip: available ? false : 'Redis is not re
     });
     await Promise.all([slowWork, fastWork]);
     assert.equal(secondHolds, true);
+  });
+});
+
+describe('the per-chat lock when Redis cannot be reached', () => {
+  test('the work runs at once without the cross-instance lock, and the outage is reported', async () => {
+    // Never connected: like a client whose server went away and that is reconnecting.
+    const down = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false });
+    const reported: unknown[] = [];
+    const lock = createRedisChatLock(down, { onUnavailable: (error) => reported.push(error) });
+    try {
+      assert.equal(await lock.withLock('5', async () => 'answered'), 'answered');
+      assert.equal(reported.length, 1);
+    } finally {
+      down.disconnect();
+    }
   });
 });
