@@ -21,6 +21,8 @@ booking-any-doctor-short = any available doctor
 booking-choice = 🩺 { $service } · 👩‍⚕️ { $doctor }
 booking-choose-date = Choose a day (only days with free time can be pressed):
 booking-month-full = There is no free time this month. Try the next one.
+# The calendar's weekday headers, Monday first, separated by spaces: two letters fit a seven-button row.
+booking-calendar-weekdays = Mo Tu We Th Fr Sa Su
 booking-no-slots-that-day = No free time that day.
 booking-choose-time =
     🗓 { $day }

@@ -21,6 +21,8 @@ booking-any-doctor-short = кез келген бос дәрігер
 booking-choice = 🩺 { $service } · 👩‍⚕️ { $doctor }
 booking-choose-date = Күнді таңдаңыз (тек бос уақыты бар күндерді басуға болады):
 booking-month-full = Бұл айда бос уақыт жоқ. Келесі айды қараңыз.
+# The calendar's weekday headers, Monday first, separated by spaces: two letters fit a seven-button row.
+booking-calendar-weekdays = Дс Сс Ср Бс Жм Сб Жс
 booking-no-slots-that-day = Бұл күні бос уақыт жоқ.
 booking-choose-time =
     🗓 { $day }

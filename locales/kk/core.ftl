@@ -1,5 +1,5 @@
 # Кез келген Lavka ботының негізгі мәтіндері.
-start-welcome = Сәлеметсіз бе, { $name }! { $business } қош келдіңіз.
+start-welcome = Сәлеметсіз бе, { $name }! «{ $business }» ботына қош келдіңіз.
 menu-title = { $business } — басты мәзір. Не істегіңіз келеді?
 menu-language = 🌐 Тіл
 menu-back-to-main = « Басты мәзір

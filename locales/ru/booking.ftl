@@ -21,6 +21,8 @@ booking-any-doctor-short = любой свободный врач
 booking-choice = 🩺 { $service } · 👩‍⚕️ { $doctor }
 booking-choose-date = Выберите день (нажать можно только дни со свободным временем):
 booking-month-full = В этом месяце свободного времени нет. Посмотрите следующий.
+# The calendar's weekday headers, Monday first, separated by spaces: two letters fit a seven-button row.
+booking-calendar-weekdays = Пн Вт Ср Чт Пт Сб Вс
 booking-no-slots-that-day = В этот день свободного времени нет.
 booking-choose-time =
     🗓 { $day }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locale } from '../../src/config/business.ts';
 import type { ApiInlineButton, SimUser, ViewMessage } from '../../src/sim/index.ts';
+import { testIdentity } from '../support/clinic.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 import { readXlsx } from '../support/xlsx-reader.ts';
 
@@ -9,6 +10,9 @@ import { readXlsx } from '../support/xlsx-reader.ts';
 const ENGLISH_ADMIN = 9501;
 const ENGLISH_CUSTOMER = 8501;
 const KAZAKH_CUSTOMER = 8502;
+// The clinic preset's default language is Kazakh; its registrar reads Russian.
+const RUSSIAN_REGISTRAR = 9502;
+const KAZAKH_PATIENT = 8503;
 const ADDRESS = 'Abay avenue 10, flat 5';
 
 const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
@@ -142,5 +146,62 @@ describe('every text in the reader’s language: a shop whose default language i
     await customer.send(`/track_order ${number}`);
     const again = await customer.waitForMessage((message) => message.message_id > card.message_id && textOf(message).includes(number));
     assert.match(textOf(again), /• «Лавка» саптыаяғы × 1 — /);
+  });
+});
+
+describe('every text in the reader’s language: a clinic whose default language is Kazakh', () => {
+  let lavka: TestLavka;
+  let registrar: SimUser;
+  let patient: SimUser;
+  const t = (locale: Locale, key: string) => lavka.app.i18n.t(locale, key);
+
+  before(async () => {
+    lavka = await startTestLavka({ preset: 'clinic', adminIds: [RUSSIAN_REGISTRAR] });
+    registrar = lavka.sim.user({ id: RUSSIAN_REGISTRAR, first_name: 'Анна', language_code: 'ru', hasStartedBot: true });
+    await registrar.send('/start');
+    await registrar.waitForMessage(() => true);
+  });
+  after(async () => {
+    await lavka?.stop();
+  });
+
+  test('a Kazakh patient books in Kazakh with a calendar of whole weekday names, and the registrar who reads Russian is told in Russian', async () => {
+    patient = lavka.sim.user({ id: KAZAKH_PATIENT, first_name: 'Әлия', language_code: 'kk', phone_number: '+77015558503' });
+    await patient.send('/start');
+    const menu = await patient.waitForMessage((message) => labelsOf(message).includes('🗓 Қабылдауға жазылу'));
+    await lavka.app.services.patients?.register(KAZAKH_PATIENT, { fullName: 'Нұрланова Әлия Серікқызы', phone: '+77015558503', ...testIdentity(KAZAKH_PATIENT) });
+    await press(patient, '🗓 Қабылдауға жазылу', { messageId: menu.message_id });
+    await waitText(patient, 'Филиалды таңдаңыз');
+    await press(patient, '🏥 Достық филиалы');
+    await waitText(patient, 'Қызметті таңдаңыз');
+    await press(patient, (button) => button.text.startsWith('Терапевт кеңесі'));
+    await waitText(patient, 'Дәрігерді таңдаңыз');
+    await press(patient, (button) => button.text.startsWith('👩‍⚕️ Айгүл Нұрланова'));
+    let calendar = await waitText(patient, 'Күнді таңдаңыз');
+    // The weekday row: two letters each, which a seven-button row shows whole.
+    const headers = t('kk', 'booking-calendar-weekdays').split(' ');
+    assert.deepEqual(headers, ['Дс', 'Сс', 'Ср', 'Бс', 'Жм', 'Сб', 'Жс']);
+    assert.deepEqual(calendar.reply_markup?.inline_keyboard[1]?.map((button) => button.text), headers);
+    for (let month = 0; month < 3 && !labelsOf(calendar).some((label) => /^\d+$/.test(label)); month += 1) {
+      await press(patient, '›');
+      calendar = await patient.waitForMessage((message) => message.reply_markup?.inline_keyboard[1]?.[0]?.text === 'Дс' && message.edit_date !== undefined, { timeoutMs: 5000 });
+    }
+    await press(patient, (button) => /^\d+$/.test(button.text));
+    await patient.waitForMessage((message) => (message.reply_markup?.inline_keyboard.flat() ?? []).some((button) => /^bk:t:/.test(button.callback_data ?? '')), { timeoutMs: 5000 });
+    await press(patient, (button) => /^bk:t:/.test(button.callback_data ?? ''));
+    await waitText(patient, 'Жазылуыңызды тексеріңіз');
+    await press(patient, '✅ Растау');
+    await waitText(patient, '✅ Сіз қабылдауға жазылдыңыз!');
+
+    const notice = await waitText(registrar, '🆕 Новая запись', 15_000);
+    assert.match(textOf(notice), /Приём терапевта/);
+    assert.match(textOf(notice), /Айгуль Нурланова/);
+    assert.doesNotMatch(textOf(notice), /Жаңа жазылу|Терапевт кеңесі|Айгүл/);
+  });
+
+  test('the Kazakh welcome puts no case ending on the business name', async () => {
+    await patient.send('/start');
+    const welcome = await waitText(patient, 'қош келдіңіз');
+    assert.match(textOf(welcome), /«Lavka Clinic» ботына қош келдіңіз\./);
   });
 });

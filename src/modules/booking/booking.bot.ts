@@ -127,6 +127,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
       dayData: data.day,
       monthData: (other) => (other >= window.firstDate.slice(0, 7) && other <= window.lastDate.slice(0, 7) ? data.month(other) : undefined),
       noopData: 'bk:nop',
+      weekdayNames: ctx.t('booking-calendar-weekdays').split(/\s+/),
     });
     keyboard.text(ctx.t('booking-back'), data.back);
     const text = available.size > 0 ? `${title}\n\n${ctx.t('booking-choose-date')}` : `${title}\n\n${ctx.t('booking-month-full')}`;

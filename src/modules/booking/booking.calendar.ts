@@ -15,6 +15,12 @@ export interface CalendarOptions {
   monthData(month: string): string | undefined;
   /** Callback data of the filler cells (they answer "no free time"). */
   noopData: string;
+  /**
+   * The weekday headers, Monday first (`Mo Tu We …`, from the locale texts): two letters fit
+   * a seven-button row on any phone, where Telegram cuts `Mon` to `M…`. Without exactly seven,
+   * the locale's narrowest names are used.
+   */
+  weekdayNames?: readonly string[];
 }
 
 /** `YYYY-MM` of the month before (-1) or after (+1). */
@@ -30,6 +36,14 @@ export function monthTitle(month: string, locale: Locale): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** Seven weekday headers, Monday first: the given names, else the locale's narrowest. */
+export function weekdayHeaders(locale: Locale, names: readonly string[] | undefined): string[] {
+  if (names?.length === 7 && names.every((name) => name.length > 0)) return [...names];
+  const format = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'narrow' });
+  // 2024-01-01 was a Monday.
+  return Array.from({ length: 7 }, (_, day) => format.format(Date.parse(`2024-01-0${day + 1}T12:00:00Z`)));
+}
+
 /**
  * A month as an inline keyboard: a header with ‹ month ›, the weekdays (Monday first), and
  * the days, where only days with free slots are numbers the patient can press; the rest are
@@ -41,9 +55,7 @@ export function calendarKeyboard(options: CalendarOptions): InlineKeyboard {
   const previous = options.monthData(shiftMonth(month, -1));
   const next = options.monthData(shiftMonth(month, 1));
   keyboard.text(previous ? '‹' : ' ', previous ?? options.noopData).text(monthTitle(month, locale), options.noopData).text(next ? '›' : ' ', next ?? options.noopData).row();
-  const weekdayFormat = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short' });
-  // 2024-01-01 was a Monday.
-  for (let day = 0; day < 7; day += 1) keyboard.text(weekdayFormat.format(Date.parse(`2024-01-0${day + 1}T12:00:00Z`)), options.noopData);
+  for (const name of weekdayHeaders(locale, options.weekdayNames)) keyboard.text(name, options.noopData);
   keyboard.row();
   const first = `${month}-01`;
   const cells: { text: string; data: string }[] = [];

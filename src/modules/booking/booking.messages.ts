@@ -1,17 +1,18 @@
 import { InlineKeyboard } from 'grammy';
 import type { Locale } from '../../config/business.ts';
+import { dateFormat, formatTime } from '../../config/dates.ts';
 import { formatMoney } from '../../config/money.ts';
 import type { Translator } from '../../telegram/i18n.ts';
 import type { AppointmentView, BookingMessages } from './booking.service.ts';
 
-/** A visit's time as patients read it: `вт, 10 марта в 10:00`, in the clinic's time zone. */
+/** A visit's time as patients read it: `вт, 10 марта в 10:00`, `Tue 10 March at 10:00`, in the clinic's time zone. */
 export function formatVisitTime(epochMs: number, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(epochMs);
+  return dateFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(epochMs);
 }
 
 /** Just the wall-clock time, `10:00`. */
 export function formatClockTime(epochMs: number, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(epochMs);
+  return formatTime(epochMs, locale, timeZone);
 }
 
 /** The variables every appointment text uses. */
@@ -29,9 +30,9 @@ export function visitVariables(view: AppointmentView, locale: Locale, timeZone: 
   };
 }
 
-/** The texts the booking service enqueues, in the patient's language or the staff's. */
-export function createBookingMessages(deps: { i18n: Translator; timeZone(): string; staffLocale: Locale }): BookingMessages {
-  const { i18n, staffLocale } = deps;
+/** The texts the booking service enqueues, in the patient's language or the staff chat's. */
+export function createBookingMessages(deps: { i18n: Translator; timeZone(): string }): BookingMessages {
+  const { i18n } = deps;
   return {
     reminder(view, locale) {
       const keyboard = new InlineKeyboard().text(i18n.t(locale, 'booking-button-will-come'), `bk:cf:${view.id}`).text(i18n.t(locale, 'booking-button-cancel'), `bk:cx:${view.id}`);
@@ -41,7 +42,7 @@ export function createBookingMessages(deps: { i18n: Translator; timeZone(): stri
         priority: 'high',
       };
     },
-    staffNotice(event, view, patientName, previousStartMs) {
+    staffNotice(event, view, patientName, staffLocale, previousStartMs) {
       return i18n.t(staffLocale, `booking-staff-${event}`, {
         ...visitVariables(view, staffLocale, deps.timeZone()),
         patient: patientName,

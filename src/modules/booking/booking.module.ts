@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { LavkaModule } from '../module.ts';
+import { staffChatLocales } from '../users/users.staff.ts';
 import { createBookingComposer } from './booking.bot.ts';
 import { createBookingMessages } from './booking.messages.ts';
 import { createVisitPurpose } from './booking.purpose.ts';
@@ -144,8 +145,9 @@ export const module: LavkaModule = {
       settings,
       patientName: async (userId) => (await patients.get(userId))?.full_name,
       localeOf: async (userId) => users.localeOf(await users.get(userId), business.defaultLocale),
-      staffChatIds: () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS),
-      messages: createBookingMessages({ i18n: deps.i18n, timeZone: () => business.timeZone, staffLocale: business.defaultLocale }),
+      // Each staff member reads alerts in their own language; a staff group in the clinic's.
+      staffChats: (executor) => staffChatLocales(executor, deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS, business.defaultLocale),
+      messages: createBookingMessages({ i18n: deps.i18n, timeZone: () => business.timeZone }),
     });
     payments?.registerPurpose(createVisitPurpose({ booking, i18n: deps.i18n, settings, timeZone: () => business.timeZone }));
 

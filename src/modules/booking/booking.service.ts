@@ -81,7 +81,8 @@ export interface FreeSlot extends Slot {
 /** Renders the messages the service enqueues; supplied by the module, which knows the texts. */
 export interface BookingMessages {
   reminder(view: AppointmentView, locale: Locale): Omit<OutboxMessage, 'chatId'>;
-  staffNotice(event: 'booked' | 'rescheduled' | 'cancelled' | 'confirmed', view: AppointmentView, patientName: string, previousStartMs?: number): string;
+  /** What staff are told about a visit, in `locale` (the language of the staff chat it goes to). */
+  staffNotice(event: 'booked' | 'rescheduled' | 'cancelled' | 'confirmed', view: AppointmentView, patientName: string, locale: Locale, previousStartMs?: number): string;
   patientCancelledByClinic(view: AppointmentView, locale: Locale): string;
 }
 
@@ -171,7 +172,8 @@ export interface BookingServiceDeps {
   patientName(userId: number): Promise<string | undefined>;
   /** The language a patient reads in. Never called inside a transaction. */
   localeOf(userId: number): Promise<Locale>;
-  staffChatIds(): readonly number[];
+  /** Chats that receive staff alerts, each with its language, read through `executor` (the change's transaction). */
+  staffChats(executor: DbExecutor): Promise<readonly { chatId: number; locale: Locale }[]>;
   messages: BookingMessages;
 }
 
@@ -272,8 +274,6 @@ export function createBookingService(deps: BookingServiceDeps) {
     };
   };
 
-  const staffMessages = (text: string, key: string): OutboxMessage[] =>
-    deps.staffChatIds().map((chatId) => ({ chatId, method: 'sendMessage', payload: { text }, priority: 'high', dedupeKey: `${key}:staff:${chatId}` }));
 
   /** Who the patient is and what language they read, fetched before a transaction opens. */
   const patientContext = async (patientId: number) => ({
@@ -289,8 +289,18 @@ export function createBookingService(deps: BookingServiceDeps) {
     key: string,
     previousStartMs?: number,
   ) => {
-    const view = await describe(appointment, deps.defaultLocale, trx);
-    await enqueueOutbox(trx, staffMessages(deps.messages.staffNotice(event, view, patientName, previousStartMs), key), deps.now());
+    // Each staff chat reads the notice in its own language; each language is written once.
+    const texts = new Map<Locale, string>();
+    const messages: OutboxMessage[] = [];
+    for (const { chatId, locale } of await deps.staffChats(trx)) {
+      let text = texts.get(locale);
+      if (text === undefined) {
+        text = deps.messages.staffNotice(event, await describe(appointment, locale, trx), patientName, locale, previousStartMs);
+        texts.set(locale, text);
+      }
+      messages.push({ chatId, method: 'sendMessage', payload: { text }, priority: 'high', dedupeKey: `${key}:staff:${chatId}` });
+    }
+    await enqueueOutbox(trx, messages, deps.now());
   };
 
   /** Schedules (or replaces) the reminders of an appointment; reminders already due are dropped. */

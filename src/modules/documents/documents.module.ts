@@ -1,4 +1,5 @@
 import type { LavkaModule } from '../module.ts';
+import { staffChatLocales } from '../users/users.staff.ts';
 import { createDocumentsComposer } from './documents.bot.ts';
 import { createDocumentsRoutes } from './documents.routes.ts';
 import { createDocumentsService, documentsSettingsSchema, type DocumentsService } from './documents.service.ts';
@@ -69,7 +70,8 @@ export const module: LavkaModule = {
       booking,
       patients,
       localeOf: async (userId) => users.localeOf(await users.get(userId), business.defaultLocale),
-      staffChatIds,
+      // Each staff member reads alerts in their own language; a staff group in the clinic's.
+      staffChats: (executor) => staffChatLocales(executor, staffChatIds(), business.defaultLocale),
       staffLocale: business.defaultLocale,
     });
     // Every booking gets its confirmation document, in the same transaction.

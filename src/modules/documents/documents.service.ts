@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Locale } from '../../config/business.ts';
 import { formatMoney } from '../../config/money.ts';
-import type { Db } from '../../db/database.ts';
+import type { Db, DbExecutor } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
 import { formatLocalDateTime } from '../../delivery/zoned-time.ts';
@@ -66,7 +66,9 @@ export interface DocumentsServiceDeps {
   patients: PatientsService;
   /** The patient's language; never called inside a transaction. */
   localeOf(userId: number): Promise<Locale>;
-  staffChatIds(): readonly number[];
+  /** Chats that receive staff alerts, each with its language, read through `executor` (possibly a transaction). */
+  staffChats(executor: DbExecutor): Promise<readonly { chatId: number; locale: Locale }[]>;
+  /** The clinic's language: confirmations staff download from the admin panel are made in it. */
   staffLocale: Locale;
 }
 
@@ -95,8 +97,9 @@ export function safeFileName(name: string, fallback: string): string {
 export function createDocumentsService(deps: DocumentsServiceDeps) {
   const repository = createDocumentsRepository(deps.db);
 
-  const staffMessages = (text: string, key: string): OutboxMessage[] =>
-    deps.staffChatIds().map((chatId) => ({ chatId, method: 'sendMessage', payload: { text }, priority: 'high', dedupeKey: `${key}:staff:${chatId}` }));
+  /** A staff notice for every staff chat, written by `render` in each chat's language, keyed so that it goes out once. */
+  const staffMessages = async (executor: DbExecutor, render: (locale: Locale) => string, key: string): Promise<OutboxMessage[]> =>
+    (await deps.staffChats(executor)).map(({ chatId, locale }) => ({ chatId, method: 'sendMessage', payload: { text: render(locale) }, priority: 'high', dedupeKey: `${key}:staff:${chatId}` }));
 
   const confirmationPdf = async (appointment: AppointmentRecord, locale: Locale): Promise<Uint8Array> => {
     const view = await deps.booking.describe(appointment, locale);
@@ -239,15 +242,16 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       return deps.db.transaction().execute(async (trx) => {
         const nowMs = deps.now();
         const request = await createDocumentsRepository(trx).insertRequest({ patient_id: patientId, kind, comment: text, status: 'open', document_id: null, created_at: nowMs, updated_at: nowMs });
-        const notice = deps.i18n.t(deps.staffLocale, 'documents-staff-request', {
-          id: request.id,
-          patient: patient.full_name,
-          iin: patient.iin,
-          phone: patient.phone,
-          kind: deps.i18n.t(deps.staffLocale, `documents-cert-${kind}`),
-          comment: text ?? '—',
-        });
-        await enqueueOutbox(trx, staffMessages(notice, `documents:request:${request.id}`), nowMs);
+        const notice = (locale: Locale) =>
+          deps.i18n.t(locale, 'documents-staff-request', {
+            id: request.id,
+            patient: patient.full_name,
+            iin: patient.iin,
+            phone: patient.phone,
+            kind: deps.i18n.t(locale, `documents-cert-${kind}`),
+            comment: text ?? '—',
+          });
+        await enqueueOutbox(trx, await staffMessages(trx, notice, `documents:request:${request.id}`), nowMs);
         return request;
       });
     },

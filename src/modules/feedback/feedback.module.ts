@@ -1,4 +1,5 @@
 import type { LavkaModule } from '../module.ts';
+import { staffChatLocales } from '../users/users.staff.ts';
 import { createFeedbackComposer } from './feedback.bot.ts';
 import { createFeedbackRoutes } from './feedback.routes.ts';
 import { createFeedbackService, feedbackSettingsSchema, type FeedbackService } from './feedback.service.ts';
@@ -42,8 +43,9 @@ export const module: LavkaModule = {
       i18n: deps.i18n,
       booking,
       patientName: async (userId) => (await patients.get(userId))?.full_name,
-      staffChatIds: () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS),
-      staffLocale: deps.config.business.defaultLocale,
+      // Each staff member reads alerts in their own language; a staff group in the clinic's.
+      staffChats: () =>
+        staffChatLocales(deps.database.db, deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS, deps.config.business.defaultLocale),
     });
     booking.onAppointmentChange(async (trx, change) => {
       if (change.event === 'completed') await feedback.askAfterVisit(trx, change.appointment, change.locale);

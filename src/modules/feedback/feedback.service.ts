@@ -50,8 +50,8 @@ export interface FeedbackServiceDeps {
   booking: BookingService;
   /** The patient's name for staff alerts; never called inside a transaction. */
   patientName(userId: number): Promise<string | undefined>;
-  staffChatIds(): readonly number[];
-  staffLocale: Locale;
+  /** Chats that receive staff alerts, each with the language it reads in; never called inside a transaction. */
+  staffChats(): Promise<readonly { chatId: number; locale: Locale }[]>;
 }
 
 /**
@@ -62,9 +62,6 @@ export interface FeedbackServiceDeps {
 export function createFeedbackService(deps: FeedbackServiceDeps) {
   const repository = createFeedbackRepository(deps.db);
 
-  const staffMessages = (text: string, key: string): OutboxMessage[] =>
-    deps.staffChatIds().map((chatId) => ({ chatId, method: 'sendMessage', payload: { text }, priority: 'high', dedupeKey: `${key}:staff:${chatId}` }));
-
   const ownCompleted = async (appointmentId: number, patientId: number): Promise<AppointmentRecord> => {
     const appointment = await deps.booking.get(appointmentId);
     if (!appointment || appointment.patient_id !== patientId) throw new FeedbackError('feedback.not_found', 'no such visit');
@@ -72,18 +69,33 @@ export function createFeedbackService(deps: FeedbackServiceDeps) {
     return appointment;
   };
 
-  const alertText = async (appointment: AppointmentRecord, feedback: FeedbackRecord) => {
-    const view = await deps.booking.describe(appointment, deps.staffLocale);
-    return deps.i18n.t(deps.staffLocale, feedback.comment ? 'feedback-staff-alert-comment' : 'feedback-staff-alert', {
+  const alertText = async (appointment: AppointmentRecord, feedback: FeedbackRecord, locale: Locale) => {
+    const view = await deps.booking.describe(appointment, locale);
+    return deps.i18n.t(locale, feedback.comment ? 'feedback-staff-alert-comment' : 'feedback-staff-alert', {
       score: feedback.score,
       patient: (await deps.patientName(appointment.patient_id)) ?? `#${appointment.patient_id}`,
       id: appointment.id,
       service: view.serviceTitle,
       doctor: view.doctorName,
       branch: view.branchTitle,
-      time: formatVisitTime(appointment.starts_at, deps.staffLocale, deps.timeZone()),
+      time: formatVisitTime(appointment.starts_at, locale, deps.timeZone()),
       comment: feedback.comment ?? '',
     });
+  };
+
+  /** The alert for every staff chat, each in its own language, keyed so that it goes out once. */
+  const staffAlerts = async (appointment: AppointmentRecord, feedback: FeedbackRecord, key: string): Promise<OutboxMessage[]> => {
+    const texts = new Map<Locale, string>();
+    const messages: OutboxMessage[] = [];
+    for (const { chatId, locale } of await deps.staffChats()) {
+      let text = texts.get(locale);
+      if (text === undefined) {
+        text = await alertText(appointment, feedback, locale);
+        texts.set(locale, text);
+      }
+      messages.push({ chatId, method: 'sendMessage', payload: { text }, priority: 'high', dedupeKey: `${key}:staff:${chatId}` });
+    }
+    return messages;
   };
 
   return {
@@ -121,12 +133,12 @@ export function createFeedbackService(deps: FeedbackServiceDeps) {
       const alert = score <= deps.settings.alertAtOrBelow;
       // Rendered before the transaction: it reads names through other handles.
       const draft: FeedbackRecord = { id: 0, appointment_id: appointmentId, patient_id: patientId, score, comment: null, created_at: deps.now(), updated_at: deps.now() };
-      const text = alert ? await alertText(appointment, draft) : undefined;
+      const alerts = alert ? await staffAlerts(appointment, draft, `feedback:${appointmentId}:alert`) : undefined;
       return deps.db.transaction().execute(async (trx) => {
         const nowMs = deps.now();
         const feedback = await createFeedbackRepository(trx).insert({ appointment_id: appointmentId, patient_id: patientId, score, comment: null, created_at: nowMs, updated_at: nowMs });
         if (!feedback) return { feedback: (await createFeedbackRepository(trx).findByAppointment(appointmentId)) as FeedbackRecord, created: false };
-        if (text) await enqueueOutbox(trx, staffMessages(text, `feedback:${appointmentId}:alert`), nowMs);
+        if (alerts) await enqueueOutbox(trx, alerts, nowMs);
         return { feedback, created: true };
       });
     },
@@ -138,11 +150,11 @@ export function createFeedbackService(deps: FeedbackServiceDeps) {
       if (!comment) return undefined;
       const current = await repository.findByAppointment(appointmentId);
       if (!current || current.comment !== null) return undefined;
-      const alert = current.score <= deps.settings.alertAtOrBelow ? await alertText(appointment, { ...current, comment }) : undefined;
+      const alerts = current.score <= deps.settings.alertAtOrBelow ? await staffAlerts(appointment, { ...current, comment }, `feedback:${appointmentId}:comment`) : undefined;
       return deps.db.transaction().execute(async (trx) => {
         const nowMs = deps.now();
         const updated = await createFeedbackRepository(trx).setComment(appointmentId, comment, nowMs);
-        if (updated && alert) await enqueueOutbox(trx, staffMessages(alert, `feedback:${appointmentId}:comment`), nowMs);
+        if (updated && alerts) await enqueueOutbox(trx, alerts, nowMs);
         return updated;
       });
     },
