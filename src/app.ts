@@ -4,7 +4,7 @@ import { Api, type Bot } from 'grammy';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { loadBusinessConfig, type BusinessConfig } from './config/business.ts';
-import type { Env } from './config/env.ts';
+import { localUrl, type Env } from './config/env.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
 import { connectRedis, redisReady } from './db/redis.ts';
@@ -123,7 +123,9 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
 
     const metrics = createMetrics();
     const mode: LavkaApp['mode'] = env.TELEGRAM_BOT_TOKEN ? env.BOT_MODE : 'sandbox';
-    const sandbox = mode === 'sandbox' ? createSimulator({ rateLimits: options.sandbox?.rateLimits }) : undefined;
+    // The simulated Telegram continues the update numbering past what this database handled:
+    // otherwise, after a restart, every message would be dropped as already handled.
+    const sandbox = mode === 'sandbox' ? createSimulator({ rateLimits: options.sandbox?.rateLimits, firstUpdateId: (await lastUpdateId(database.db)) + 1 }) : undefined;
     if (sandbox) cleanups.push(() => sandbox.close());
 
     const readiness: ReadinessCheck[] = [
@@ -146,6 +148,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       logger,
       metrics,
       readiness,
+      trustProxy: env.TRUST_PROXY,
       plugins: [
         ...adminHttp.plugins,
         ...active
@@ -179,7 +182,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       await http.listen({ port: env.PORT, host: env.HOST });
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : env.PORT;
-      url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`;
+      url = localUrl({ HOST: env.HOST, PORT: port });
       adminHttp.listening(url);
     }
 
@@ -296,6 +299,12 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     await cleanup();
     throw error;
   }
+}
+
+/** The highest update id this database has seen (0 for none). */
+async function lastUpdateId(db: DatabaseHandle['db']): Promise<number> {
+  const row = await db.selectFrom('processed_updates').select((eb) => eb.fn.max('update_id').as('last')).executeTakeFirst();
+  return Number(row?.last ?? 0);
 }
 
 /** Update types Lavka handles; Telegram sends nothing else. */

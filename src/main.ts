@@ -3,6 +3,7 @@ import { enableCompileCache } from 'node:module';
 import { startLavka } from './app.ts';
 import { ConfigError, parseEnv } from './config/env.ts';
 import { DatabaseLockedError } from './db/sqlite.ts';
+import { sandboxBanner } from './http/sandbox.routes.ts';
 import { createLogger } from './observability/logger.ts';
 
 // Start-up: .env → validated env → logger → Lavka; then wait for SIGINT/SIGTERM.
@@ -27,11 +28,11 @@ const logger = createLogger({ level: env.LOG_LEVEL, pretty, file: env.LOG_FILE }
 try {
   const app = await startLavka({ env, logger });
   if (app.mode === 'sandbox') {
-    logger.info(
-      `Lavka is running the "${app.config.modules.length ? env.LAVKA_PRESET : ''}" preset in the sandbox (no TELEGRAM_BOT_TOKEN set).\n` +
-        `  Open ${app.url}/sandbox to chat with your bot.\n` +
-        `  Health: ${app.url}/health/ready   Metrics: ${app.url}/metrics`,
-    );
+    const facts = { url: `${app.url}/sandbox`, admin: `${app.url}/admin/`, preset: env.LAVKA_PRESET, database: app.database.location };
+    // A person at a terminal gets a short banner; a service manager or a container gets one
+    // JSON line it can parse.
+    if (process.stdout.isTTY) process.stdout.write(sandboxBanner(facts));
+    else logger.info(facts, `Sandbox ready. Open ${facts.url} to chat with your bot (preset ${facts.preset})`);
   } else {
     logger.info({ mode: app.mode, bot: app.bot.botInfo.username, url: app.url }, `Lavka is running as @${app.bot.botInfo.username}`);
   }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { ConfigError, parseEnv } from '../config/env.ts';
+import { ConfigError, localUrl, parseEnv } from '../config/env.ts';
 import { createDatabase } from '../db/database.ts';
 import { DatabaseLockedError } from '../db/sqlite.ts';
 import { migrate } from '../db/migrator.ts';
@@ -79,6 +79,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     await migrate(database, migrationGroups(await discoverModules()));
     const admin = createAdminService({ db: database.db, now: Date.now, logger: silentLogger(), ownerTelegramIds: env.ADMIN_IDS, publicUrl: env.PUBLIC_URL });
+    // The panel's address as the server started with the same configuration serves it.
+    admin.setListeningUrl(localUrl(env));
     switch (command) {
       case 'create-owner': {
         const login = values.login ?? (await ask('Login: '));

@@ -9,10 +9,17 @@ describe('environment', () => {
     assert.equal(env.TELEGRAM_API_ROOT, TELEGRAM_DEFAULT_API_ROOT);
     assert.equal(env.BOT_MODE, 'polling');
     assert.equal(env.PORT, 8080);
-    assert.equal(env.DATABASE_URL, 'sqlite:./data/lavka.db');
+    assert.equal(env.DATABASE_URL, 'sqlite:./data/sandbox-shop.db');
     assert.equal(env.LAVKA_PRESET, 'shop');
     assert.deepEqual(env.ADMIN_IDS, []);
     assert.equal(env.LOG_LEVEL, 'info');
+  });
+
+  test('without DATABASE_URL each sandbox preset has its own database, and a real bot uses ./data/lavka.db', () => {
+    assert.equal(parseEnv({ LAVKA_PRESET: 'clinic' }).DATABASE_URL, 'sqlite:./data/sandbox-clinic.db');
+    assert.equal(parseEnv({ LAVKA_PRESET: 'stars' }).DATABASE_URL, 'sqlite:./data/sandbox-stars.db');
+    assert.equal(parseEnv({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOP', LAVKA_PRESET: 'clinic' }).DATABASE_URL, 'sqlite:./data/lavka.db');
+    assert.equal(parseEnv({ LAVKA_PRESET: 'clinic', DATABASE_URL: 'sqlite:./mine.db' }).DATABASE_URL, 'sqlite:./mine.db');
   });
 
   test('blank values count as unset, like a .env copied from .env.example', () => {

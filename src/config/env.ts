@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Telegram's public Bot API server, used when no other root is configured. */
@@ -13,6 +14,32 @@ const idList = z
     message: 'expected comma-separated Telegram ids, e.g. 123456789,987654321',
   })
   .transform((value) => (value === '' ? [] : value.split(',').map((part) => Number(part.trim()))));
+
+/** Names proxy-addr (Fastify's trustProxy) gives to the private ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(part: string): boolean {
+  if (PROXY_RANGE_NAMES.has(part)) return true;
+  const [address = '', prefix, ...rest] = part.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * The reverse proxies allowed to tell Lavka the client's address (`X-Forwarded-For`): how many
+ * hops stand in front of it (`1` behind one nginx), or their addresses and CIDR ranges. The
+ * client address is then the entry the nearest untrusted hop wrote, never the leftmost one,
+ * which the client itself controls. `0` (the default): the socket's peer address.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .refine((value) => /^\d{1,2}$/.test(value) || value.split(',').every((part) => isProxyAddress(part.trim())), {
+    message: 'expected a number of proxy hops (e.g. 1) or comma-separated proxy addresses / CIDR ranges (e.g. 10.0.0.0/8,loopback)',
+  })
+  .transform((value): number | string[] => (/^\d{1,2}$/.test(value) ? Number(value) : value.split(',').map((part) => part.trim())));
 
 const databaseUrl = z
   .string()
@@ -43,7 +70,9 @@ export const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     HOST: z.string().default('0.0.0.0'),
     PUBLIC_URL: z.url().optional(),
-    DATABASE_URL: databaseUrl.default('sqlite:./data/lavka.db'),
+    TRUST_PROXY: trustProxy.default(0),
+    // Unset: ./data/lavka.db for a real bot, one file per preset in the sandbox (see parseEnv).
+    DATABASE_URL: databaseUrl.optional(),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\/.+/, 'expected redis://host:port')
@@ -83,8 +112,23 @@ export const envSchema = z
     STARS_FULFILMENT_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
   });
 
-/** Validated environment. */
-export type Env = z.infer<typeof envSchema>;
+/** Validated environment; DATABASE_URL is always resolved (see {@link defaultDatabaseUrl}). */
+export type Env = Omit<z.infer<typeof envSchema>, 'DATABASE_URL'> & { DATABASE_URL: string };
+
+/**
+ * Where the data lives when DATABASE_URL is not set: `./data/lavka.db` for a real bot, and
+ * one file per preset in the sandbox (`./data/sandbox-shop.db`), so that trying the clinic
+ * after the shop never mixes the users and ids of two businesses.
+ */
+export function defaultDatabaseUrl(env: { TELEGRAM_BOT_TOKEN?: string | undefined; LAVKA_PRESET: string }): string {
+  return env.TELEGRAM_BOT_TOKEN ? 'sqlite:./data/lavka.db' : `sqlite:./data/sandbox-${env.LAVKA_PRESET}.db`;
+}
+
+/** The address Lavka answers on this machine (the panel link printed by the command line tools). */
+export function localUrl(env: { HOST: string; PORT: number }): string {
+  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT}`;
+}
 
 /** Thrown when the environment is invalid; its message lists every bad variable. */
 export class ConfigError extends Error {
@@ -126,7 +170,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!result.success || problems.length > 0) {
     throw new ConfigError('Lavka cannot start: the environment has invalid values.', problems);
   }
-  return result.data;
+  return { ...result.data, DATABASE_URL: result.data.DATABASE_URL ?? defaultDatabaseUrl(result.data) };
 }
 
 /** Keeps secrets out of error messages and logs. */

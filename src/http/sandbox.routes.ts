@@ -124,3 +124,31 @@ function missingBuildPage(pageDir: string): string {
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch);
 }
+
+/** What the sandbox banner tells a person who just ran `npm start`. */
+export interface SandboxBannerFacts {
+  url: string;
+  admin: string;
+  preset: string;
+  database: string;
+}
+
+/** The few lines printed on a terminal when the sandbox is up: where to go and how to stop. */
+export function sandboxBanner(facts: SandboxBannerFacts): string {
+  const rows: [string, string][] = [
+    ['Chat with your bot', facts.url],
+    ['Admin panel', facts.admin],
+    ['Preset', `${facts.preset}   (another: LAVKA_PRESET=clinic npm start)`],
+    ['Database', facts.database],
+    ['Stop', 'Ctrl+C'],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return [
+    '',
+    '  Lavka sandbox is running (no TELEGRAM_BOT_TOKEN set: a simulated Telegram)',
+    '',
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+    '',
+    '',
+  ].join('\n');
+}

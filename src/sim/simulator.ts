@@ -58,6 +58,11 @@ export interface SimulatorOptions {
   callbackQueryTtlMs?: number;
   /** How long payInvoice waits for answerPreCheckoutQuery (default 10 000 ms, Telegram's limit). */
   preCheckoutTimeoutMs?: number;
+  /**
+   * The first update_id to give out. Telegram never reuses an id, and a bot remembers the
+   * ids it handled: a simulator started again for the same bot must continue past them.
+   */
+  firstUpdateId?: number;
   /** Webhook delivery timing: retry backoff and request timeout. */
   webhook?: Partial<WebhookTiming>;
   /** A preloaded spec, to share one parse across many simulators. */
@@ -168,7 +173,7 @@ export function createSimulator(options: SimulatorOptions = {}): TelegramSimulat
   const stats = createStatsRecorder();
   const faults = createFaultInjector();
   const events = createEventHub(clock);
-  const updates = createUpdateQueue({ longPollMaxMs: options.longPollMaxMs ?? 30_000, onCreated: () => stats.updateCreated() });
+  const updates = createUpdateQueue({ longPollMaxMs: options.longPollMaxMs ?? 30_000, firstUpdateId: options.firstUpdateId, onCreated: () => stats.updateCreated() });
 
   const bot: UserFromGetMe = {
     id: botId,
@@ -303,6 +308,11 @@ export function createSimulator(options: SimulatorOptions = {}): TelegramSimulat
     return { ok: false, error_code: status, description: status === 502 ? 'Bad Gateway' : 'Internal Server Error' };
   }
 
+  function refusedByFault(fault: FaultSpec): ApiResponse {
+    stats.error(400);
+    return { ok: false, error_code: 400, description: fault.description ?? 'Bad Request: rejected by an injected fault' };
+  }
+
   function groupLike(chatId: number): ChatRecord {
     const chat = state.chats.get(chatId);
     if (!chat || chat.chat.type === 'private') throw new Error(`chat ${chatId} is not a group or channel`);
@@ -334,6 +344,8 @@ export function createSimulator(options: SimulatorOptions = {}): TelegramSimulat
       if (fault) {
         stats.faultFired();
         if (fault.kind === 'slow') await sleep(fault.delayMs ?? 2000);
+        // A 400 means the call did nothing, so it never takes effect first.
+        if (fault.kind === 'bad_request') return refusedByFault(fault);
         if (!fault.afterEffect) {
           if (fault.kind === 'server_error') return serverError(fault);
           if (fault.kind === 'drop') throw new DroppedRequestError(canonical);

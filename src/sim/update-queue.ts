@@ -39,10 +39,10 @@ interface WaitingPoll {
   finish(result: ApiUpdate[] | ApiError): void;
 }
 
-/** Creates an empty queue; `longPollMaxMs` caps how long a poll may wait. */
-export function createUpdateQueue(options: { longPollMaxMs: number; onCreated?: () => void }): UpdateQueue {
+/** Creates an empty queue; `longPollMaxMs` caps how long a poll may wait, `firstUpdateId` is the first id given. */
+export function createUpdateQueue(options: { longPollMaxMs: number; firstUpdateId?: number; onCreated?: () => void }): UpdateQueue {
   let updates: ApiUpdate[] = [];
-  let nextUpdateId = 1;
+  let nextUpdateId = options.firstUpdateId ?? 1;
   let allowed: string[] | undefined;
   let waiting: WaitingPoll | undefined;
   let waitingLimit = 100;
