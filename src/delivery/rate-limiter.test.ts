@@ -118,6 +118,22 @@ describe('the in-process rate limiter', () => {
     assert.equal((await limiter.tryAcquire({ chatId: 5 })).ok, true);
   });
 
+  test('a rate below one a second lets one message through per its longer window', async () => {
+    const clock = { ms: 1_000_000 };
+    const limiter = idled({ clock, limits: { globalPerSecond: 0.5 } });
+    const times: number[] = [];
+    const end = clock.ms + 10_000;
+    while (clock.ms < end) {
+      const permit = await limiter.tryAcquire({ chatId: 5000 + times.length });
+      if (permit.ok) {
+        times.push(clock.ms);
+        await permit.settle();
+      } else clock.ms += permit.waitMs;
+    }
+    assert.equal(times.length, 5);
+    assert.equal(busiestWindow(times, 2000), 1);
+  });
+
   test('a chat whose window is full takes no place in the global one', async () => {
     const clock = { ms: 1_000_000 };
     const limiter = idled({ clock, limits: { globalPerSecond: 3, replyReserve: 0 } });

@@ -60,7 +60,7 @@ export const DEFAULT_RATE_LIMITS: Omit<RateLimits, 'replyReserve'> = {
   groupPerMinute: 20,
 };
 
-/** The bot-wide windows are one second long. */
+/** The bot-wide windows are one second long (longer only for a rate below one a second). */
 export const BUDGET_WINDOW_MS = 1000;
 /**
  * How long a send whose answer never came (a crashed instance, a hung call) keeps its place
@@ -89,9 +89,13 @@ export function chatWindow(limits: RateLimits, chatId: number): { limit: number;
     : { limit: Math.max(1, limits.privatePerSecond), windowMs: 1000 };
 }
 
-/** The bot-wide budget's size in one window. */
-export function budgetLimit(limits: RateLimits, paid: boolean): number {
-  return Math.max(1, paid ? limits.paidPerSecond : limits.globalPerSecond);
+/**
+ * The bot-wide window: the whole messages a second allows (a fractional rate rounds down), or
+ * for a rate below one a second, one message in a window as long as the rate says.
+ */
+export function budgetWindow(limits: RateLimits, paid: boolean): { limit: number; windowMs: number } {
+  const perSecond = paid ? limits.paidPerSecond : limits.globalPerSecond;
+  return perSecond >= 1 ? { limit: Math.floor(perSecond), windowMs: BUDGET_WINDOW_MS } : { limit: 1, windowMs: Math.ceil(BUDGET_WINDOW_MS / perSecond) };
 }
 
 /**
@@ -193,15 +197,15 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SendRateLim
   // a full window on top of that could trip Telegram's limit. So the bot-wide windows start as
   // if the outbox had sent its full share evenly through the second before: the first message
   // goes after 1/rate of a second, and the first second sends at the rate, never in a burst.
-  const budgetWindow = (paid: boolean) => {
-    const limit = budgetLimit(limits, paid);
+  const startBudget = (paid: boolean) => {
+    const { limit, windowMs } = budgetWindow(limits, paid);
     const reserveFloor = paid ? 0 : limits.replyReserve;
     const share = Math.max(1, limit - replyReserveOf(reserveFloor, 0, limit));
     const window = newWindow();
-    window.leaving = Array.from({ length: share }, (_, index) => startedMs + ((index + 1) * BUDGET_WINDOW_MS) / share);
-    return { window, replies: [] as number[], limit, reserveFloor };
+    window.leaving = Array.from({ length: share }, (_, index) => startedMs + ((index + 1) * windowMs) / share);
+    return { window, replies: [] as number[], limit, windowMs, reserveFloor };
   };
-  const budgets: Record<SendBudget, ReturnType<typeof budgetWindow>> = { global: budgetWindow(false), paid: budgetWindow(true) };
+  const budgets: Record<SendBudget, ReturnType<typeof startBudget>> = { global: startBudget(false), paid: startBudget(true) };
   const chats = new Map<number, SendWindow>();
   let pausedUntilMs = 0;
   let lastSweepMs = startedMs;
@@ -219,13 +223,14 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SendRateLim
 
   const reserveOf = (budget: (typeof budgets)[SendBudget], nowMs: number): number => {
     while (budget.replies.length > 0 && (budget.replies[0] as number) <= nowMs - REPLY_MEMORY_MS) budget.replies.shift();
-    return replyReserveOf(budget.reserveFloor, peakInWindow(budget.replies, BUDGET_WINDOW_MS), budget.limit);
+    return replyReserveOf(budget.reserveFloor, peakInWindow(budget.replies, budget.windowMs), budget.limit);
   };
 
   const slot = (ticket: number, paid: boolean, chatId: number | undefined): SendSlot => ({
     async settle() {
       const nowMs = clock();
-      settleIn(budgets[paid ? 'paid' : 'global'].window, ticket, BUDGET_WINDOW_MS, nowMs);
+      const budget = budgets[paid ? 'paid' : 'global'];
+      settleIn(budget.window, ticket, budget.windowMs, nowMs);
       if (chatId !== undefined) settleIn(chats.get(chatId), ticket, chatWindow(limits, chatId).windowMs, nowMs);
     },
   });
@@ -243,10 +248,10 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SendRateLim
       if (used >= limit) return { ok: false, waitMs: msUntilLeft(chat, windowMs, nowMs, used - limit + 1), scope: 'chat' };
     }
     const budget = budgets[paid ? 'paid' : 'global'];
-    const used = occupancy(budget.window, BUDGET_WINDOW_MS, nowMs);
+    const used = occupancy(budget.window, budget.windowMs, nowMs);
     const reserve = reserveOf(budget, nowMs);
     if (used + reserve >= budget.limit) {
-      return { ok: false, waitMs: msUntilLeft(budget.window, BUDGET_WINDOW_MS, nowMs, used + reserve - budget.limit + 1), scope: 'global' };
+      return { ok: false, waitMs: msUntilLeft(budget.window, budget.windowMs, nowMs, used + reserve - budget.limit + 1), scope: 'global' };
     }
     const ticket = nextTicket++;
     budget.window.inFlight.set(ticket, nowMs);
@@ -269,7 +274,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SendRateLim
       const nowMs = clock();
       const paid = request.paid === true;
       const budget = budgets[paid ? 'paid' : 'global'];
-      occupancy(budget.window, BUDGET_WINDOW_MS, nowMs);
+      occupancy(budget.window, budget.windowMs, nowMs);
       const ticket = nextTicket++;
       budget.window.inFlight.set(ticket, nowMs);
       budget.replies.push(nowMs);

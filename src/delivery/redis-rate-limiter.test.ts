@@ -117,6 +117,17 @@ describe('the Redis rate limiter', { skip: available ? false : 'Redis is not rea
     assert.equal((await b.tryAcquire({ chatId: 1 })).ok, true);
   });
 
+  test('a rate below one a second holds one message in a window as long as the rate says', async () => {
+    const clock = { ms: 5_000_000 };
+    const limiter = createRedisRateLimiter(first, { prefix: prefix(), clock: () => clock.ms, limits: { globalPerSecond: 0.5 } });
+    const permit = await limiter.tryAcquire({ chatId: 1 });
+    assert.ok(permit.ok);
+    await permit.settle();
+    assert.deepEqual(await limiter.tryAcquire({ chatId: 2 }), { ok: false, waitMs: 2000, scope: 'global' });
+    clock.ms += 2000;
+    assert.equal((await limiter.tryAcquire({ chatId: 2 })).ok, true);
+  });
+
   test('without a clock the windows run on Redis time and free up a second after the answer', async () => {
     const limiter = createRedisRateLimiter(first, { prefix: prefix(), limits: { globalPerSecond: 1, replyReserve: 0 } });
     const permit = await limiter.tryAcquire({ chatId: 1 });

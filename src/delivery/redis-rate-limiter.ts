@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
-  BUDGET_WINDOW_MS,
   IN_FLIGHT_HOLD_MS,
   REPLY_MEMORY_MS,
-  budgetLimit,
+  budgetWindow,
   chatWindow,
   resolveRateLimits,
   sleepMs,
@@ -46,12 +45,12 @@ end
 // One atomic step over up to four keys: the pause marker a 429 sets, the bot-wide window
 // (global or paid), the chat's window and the bot-wide replies. Either the message gets a
 // place in every window or in none.
-// ARGV: now, member, budget limit, reserve floor, hold ms, chat limit ('' for none), chat window ms.
+// ARGV: now, member, budget limit, reserve floor, hold ms, chat limit ('' for none), chat window ms, budget window ms.
 const ACQUIRE_SCRIPT = `${CLOCK}${OCCUPANCY}
 local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
 if paused > now then return {0, paused - now, 1} end
 local member, limit, floor, hold = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local window = ${BUDGET_WINDOW_MS}
+local window = tonumber(ARGV[8])
 local with_chat = ARGV[6] ~= ''
 local c_limit, c_window = 0, 0
 if with_chat then
@@ -80,13 +79,13 @@ return {1, 0, 0}
 `;
 
 // A direct reply's place: never refused for a full window, only held back by a 429 pause.
-// ARGV: now, member, hold ms.
+// ARGV: now, member, hold ms, budget window ms.
 const REPLY_SCRIPT = `${CLOCK}
 local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
 if paused > now then return paused - now end
-local hold = tonumber(ARGV[3])
-redis.call('ZADD', KEYS[2], now + hold + ${BUDGET_WINDOW_MS}, ARGV[2])
-redis.call('PEXPIRE', KEYS[2], hold + ${BUDGET_WINDOW_MS} + 1000)
+local hold, window = tonumber(ARGV[3]), tonumber(ARGV[4])
+redis.call('ZADD', KEYS[2], now + hold + window, ARGV[2])
+redis.call('PEXPIRE', KEYS[2], hold + window + 1000)
 redis.call('ZADD', KEYS[3], now, ARGV[2])
 redis.call('PEXPIRE', KEYS[3], ${REPLY_MEMORY_MS} + 1000)
 return 0
@@ -171,6 +170,7 @@ export function createRedisRateLimiter(redis: Redis, options: RedisRateLimiterOp
       const chat = request.chatId === undefined ? undefined : chatWindow(limits, request.chatId);
       const chatKey = request.chatId === undefined ? `${prefix}none` : `${prefix}chat:${request.chatId}`;
       const member = `${instance}:${(counter += 1)}`;
+      const budget = budgetWindow(limits, paid);
       const [ok, waitMs, scope] = await client.lavkaWindowAcquire(
         pauseKey,
         budgetKey(paid),
@@ -178,28 +178,30 @@ export function createRedisRateLimiter(redis: Redis, options: RedisRateLimiterOp
         repliesKey(paid),
         nowArg(),
         member,
-        budgetLimit(limits, paid),
+        budget.limit,
         paid ? 0 : limits.replyReserve,
         IN_FLIGHT_HOLD_MS,
         chat ? chat.limit : '',
         chat ? chat.windowMs : '',
+        budget.windowMs,
       );
       if (ok !== 1) return { ok: false, waitMs: Number(waitMs), scope: scope === 2 ? 'chat' : 'global' };
-      const windows: [string, number][] = [[budgetKey(paid), BUDGET_WINDOW_MS]];
+      const windows: [string, number][] = [[budgetKey(paid), budget.windowMs]];
       if (chat) windows.push([chatKey, chat.windowMs]);
       return { ok: true, ...slot(member, windows) };
     },
     async acquire(request, signal) {
       const paid = request.paid === true;
       const member = `${instance}:${(counter += 1)}`;
+      const { windowMs } = budgetWindow(limits, paid);
       for (;;) {
-        const pausedMs = await client.lavkaWindowReply(pauseKey, budgetKey(paid), repliesKey(paid), nowArg(), member, IN_FLIGHT_HOLD_MS);
+        const pausedMs = await client.lavkaWindowReply(pauseKey, budgetKey(paid), repliesKey(paid), nowArg(), member, IN_FLIGHT_HOLD_MS, windowMs);
         if (pausedMs <= 0) break;
         // Aborted while paused: the reply is not sent, so it takes no place.
         if (signal?.aborted) return { settle: async () => {} };
         await sleep(pausedMs, signal);
       }
-      return slot(member, [[budgetKey(paid), BUDGET_WINDOW_MS]]);
+      return slot(member, [[budgetKey(paid), windowMs]]);
     },
     async pauseUntil(untilMs) {
       await client.lavkaWindowPause(pauseKey, Math.ceil(untilMs), options.clock ? options.clock() : Date.now());
