@@ -23,6 +23,7 @@ payments-no-methods = No payment method is available right now. Please try again
 payments-not-payable = This can no longer be paid for. Please start again from the menu.
 payments-method-unavailable = { $method } is temporarily unavailable. Please choose another method.
 payments-invoice-sent = Invoice #{ $id } for { $amount } is below. It is valid for { $minutes } min.
+payments-invoice-failed = ⚠️ The invoice could not be sent, so there is nothing to pay yet and nothing was charged. Try again or choose another method.
 payments-link = Payment #{ $id }: { $amount }.
     Pay with crypto through Heleket using the button below. The bot confirms the payment automatically.
 payments-open-link = 🔗 Pay { $amount }
@@ -33,6 +34,7 @@ payments-qr = Payment #{ $id }: { $amount }.
     Scan the QR code below in your bank app. Reference: { $reference }
     The payment is confirmed automatically or by an administrator.
 payments-qr-caption = { $amount } · { $reference }
+payments-qr-failed = ⚠️ The QR code could not be sent, so there is nothing to scan yet and nothing was charged. Try again or choose another method.
 payments-qr-receiver = Receiver: { $receiver }
 payments-manual = Transfer request #{ $id }: { $amount }
 

@@ -23,6 +23,7 @@ payments-no-methods = Сейчас нет доступных способов о
 payments-not-payable = Это больше нельзя оплатить. Начните заново из меню.
 payments-method-unavailable = { $method } временно недоступен. Выберите другой способ.
 payments-invoice-sent = Счёт №{ $id } на { $amount } — ниже. Он действует { $minutes } мин.
+payments-invoice-failed = ⚠️ Не удалось отправить счёт, поэтому платить пока нечего и ничего не списано. Попробуйте ещё раз или выберите другой способ.
 payments-link = Платёж №{ $id }: { $amount }.
     Оплатите криптовалютой через Heleket по кнопке ниже. Бот подтвердит оплату автоматически.
 payments-open-link = 🔗 Оплатить { $amount }
@@ -33,6 +34,7 @@ payments-qr = Платёж №{ $id }: { $amount }.
     Отсканируйте QR-код ниже в приложении банка. Назначение: { $reference }
     Оплата подтверждается автоматически или администратором.
 payments-qr-caption = { $amount } · { $reference }
+payments-qr-failed = ⚠️ Не удалось отправить QR-код, поэтому сканировать пока нечего и ничего не списано. Попробуйте ещё раз или выберите другой способ.
 payments-qr-receiver = Получатель: { $receiver }
 payments-manual = Заявка на перевод №{ $id }: { $amount }
 

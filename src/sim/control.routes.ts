@@ -208,6 +208,7 @@ export function registerControlRoutes(scope: FastifyInstance, sim: TelegramSimul
     if (params.delayMs !== undefined) fault.delayMs = integer(params.delayMs, 'delayMs');
     if (params.status === 502 || params.status === 500) fault.status = params.status;
     if (params.afterEffect === true) fault.afterEffect = true;
+    if (typeof params.description === 'string') fault.description = params.description.slice(0, 200);
     await asClientError(() => sim.injectFault(fault));
     return { injected: fault };
   });

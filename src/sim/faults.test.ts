@@ -37,4 +37,14 @@ describe('fault injection in-process', () => {
     sim.clearFaults();
     await sim.close();
   });
+
+  test('bad_request answers 400 with its description, even with afterEffect, and the call changes nothing', async () => {
+    const sim = createSimulator({ rateLimits: false });
+    const user = sim.user({ id: 1, first_name: 'A', hasStartedBot: true });
+    sim.injectFault({ method: 'sendMessage', kind: 'bad_request', description: 'Bad Request: PAYMENT_PROVIDER_INVALID', afterEffect: true });
+    assert.deepEqual(await call(sim, 'sendMessage', { chat_id: 1, text: 'refused' }), { ok: false, error_code: 400, description: 'Bad Request: PAYMENT_PROVIDER_INVALID' });
+    assert.equal(user.chat().messages.length, 0);
+    assert.equal((await call(sim, 'sendMessage', { chat_id: 1, text: 'next' })).ok, true);
+    await sim.close();
+  });
 });

@@ -1,11 +1,12 @@
 // Injected faults let tests and benchmarks see how the bot copes with a flaky Telegram:
-// 5xx answers, slow answers, and connections that die without any answer.
+// 5xx answers, slow answers, connections that die without any answer, and a 400 refusal
+// (Telegram saying no to a call that looked valid, e.g. an invoice its payment provider rejects).
 
 /** One fault to inject; it fires on the next `count` matching calls. */
 export interface FaultSpec {
   /** Only calls of this method (case-insensitive); all methods when omitted. */
   method?: string;
-  kind: 'server_error' | 'slow' | 'drop';
+  kind: 'server_error' | 'slow' | 'drop' | 'bad_request';
   /** How many calls it affects (default 1). */
   count?: number;
   /** For `slow`: how long to stall (default 2000 ms). */
@@ -14,6 +15,8 @@ export interface FaultSpec {
   status?: 500 | 502;
   /** For `server_error` and `drop`: whether the call still takes effect first (default false). */
   afterEffect?: boolean;
+  /** For `bad_request`: Telegram's description (default `Bad Request: rejected by an injected fault`). */
+  description?: string;
 }
 
 /** A queue of faults consulted on every call. */
@@ -30,7 +33,7 @@ export function createFaultInjector(): FaultInjector {
   let faults: Array<FaultSpec & { remaining: number }> = [];
   return {
     inject(fault) {
-      if (!['server_error', 'slow', 'drop'].includes(fault.kind)) throw new Error(`unknown fault kind ${String(fault.kind)}`);
+      if (!['server_error', 'slow', 'drop', 'bad_request'].includes(fault.kind)) throw new Error(`unknown fault kind ${String(fault.kind)}`);
       faults.push({ ...fault, remaining: Math.max(1, fault.count ?? 1) });
     },
     clear() {

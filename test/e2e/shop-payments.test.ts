@@ -113,10 +113,11 @@ describe('paying for shop orders through the simulator', () => {
 
   test('paying with Stars marks the order paid; the customer and staff are told, and /my_orders shows it paid', async () => {
     await press(customer, '⭐ Telegram Stars', { messageId: paid.next.message_id });
+    // The invoice goes out first, then the payment screen becomes the note that points at it.
+    const invoice = await customer.waitForMessage((message) => Boolean(message.invoice));
     const note = await waitText(customer, /^Invoice #\d+ for 349 ⭐ is below/);
     assert.equal(note.message_id, paid.next.message_id, 'the payment screen turns into the invoice note');
     paymentId = Number(/#(\d+)/.exec(textOf(note))?.[1]);
-    const invoice = await customer.waitForMessage((message) => Boolean(message.invoice));
     assert.deepEqual(invoice.invoice && { title: invoice.invoice.title, currency: invoice.invoice.currency, total: invoice.invoice.total_amount }, { title: `Order ${paid.number}`, currency: 'XTR', total: 349 });
     const result = await customer.payInvoice(invoice.message_id);
     assert.equal(result.status, 'paid');

@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard, InputFile, type Api } from 'grammy';
+import { Composer, GrammyError, HttpError, InlineKeyboard, InputFile, type Api } from 'grammy';
 import { effectiveHours } from '../../config/business-hours.ts';
 import type { BusinessConfig } from '../../config/business.ts';
 import { businessHoursLines } from '../../telegram/business-hours.ts';
@@ -133,12 +133,33 @@ export function createPaymentsComposer(deps: PaymentsComposerDeps): { composer: 
     const { payment, start } = opened;
     const amount = formatMoney(payment.amount_minor, payment.currency, ctx.locale);
     const back = new InlineKeyboard().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
+    /**
+     * Sends what the text will point at (the invoice, the QR code) before the text. When
+     * Telegram refuses it or cannot be reached, the payment is closed (nothing pending points
+     * at a message that is not there) and the method list comes back with what went wrong.
+     */
+    const sendFirst = async (send: () => Promise<unknown>, failedText: string): Promise<boolean> => {
+      try {
+        await send();
+        return true;
+      } catch (error) {
+        if (!(error instanceof GrammyError) && !(error instanceof HttpError)) throw error;
+        ctx.log.warn({ err: error, paymentId: payment.id }, 'could not send the means of payment; the payment is closed');
+        await payments.closeUnsent(payment.id);
+        const screen = await methodsScreen(ctx, purpose, ref, ctx.t(failedText));
+        await editOrReply(ctx, screen.text, { reply_markup: screen.keyboard });
+        return false;
+      }
+    };
     switch (start.type) {
       case 'telegram_invoice': {
         const minutes = Math.round(((payment.expires_at ?? 0) - payment.created_at) / 60_000);
-        await editOrReply(ctx, ctx.t('payments-invoice-sent', { id: String(payment.id), amount, minutes }), { reply_markup: back });
         const { invoice } = start;
-        await ctx.replyWithInvoice(invoice.title, invoice.description, invoice.payload, invoice.currency, invoice.prices, invoice.providerToken ? { provider_token: invoice.providerToken } : {});
+        const sent = await sendFirst(
+          () => ctx.replyWithInvoice(invoice.title, invoice.description, invoice.payload, invoice.currency, invoice.prices, invoice.providerToken ? { provider_token: invoice.providerToken } : {}),
+          'payments-invoice-failed',
+        );
+        if (sent) await editOrReply(ctx, ctx.t('payments-invoice-sent', { id: String(payment.id), amount, minutes }), { reply_markup: back });
         return;
       }
       case 'link': {
@@ -152,9 +173,13 @@ export function createPaymentsComposer(deps: PaymentsComposerDeps): { composer: 
         return;
       }
       case 'qr': {
+        const sent = await sendFirst(
+          () => ctx.replyWithPhoto(new InputFile(start.png, `payment-${payment.id}.png`), { caption: ctx.t('payments-qr-caption', { amount, reference: start.reference }) }),
+          'payments-qr-failed',
+        );
+        if (!sent) return;
         const text = ctx.t('payments-qr', { id: String(payment.id), amount, reference: start.reference });
         await editOrReply(ctx, start.receiver ? `${text}\n${ctx.t('payments-qr-receiver', { receiver: start.receiver })}` : text, { reply_markup: back });
-        await ctx.replyWithPhoto(new InputFile(start.png, `payment-${payment.id}.png`), { caption: ctx.t('payments-qr-caption', { amount, reference: start.reference }) });
         return;
       }
       case 'manual': {

@@ -575,6 +575,16 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       return closed;
     },
 
+    /**
+     * Closes, as failed, a payment whose invoice or QR code never reached the user (Telegram
+     * refused it or could not be reached): nothing stays pending that points at a message that
+     * is not there. False when it was no longer pending.
+     */
+    async closeUnsent(paymentId: number): Promise<boolean> {
+      const payment = await repository.findPayment(paymentId);
+      return payment ? closeStale(payment, 'failed') : false;
+    },
+
     /** Attaches the user's transfer receipt and asks the admins to decide. */
     async attachReceipt(paymentId: number, userId: number, fileId: string): Promise<PaymentRecord> {
       const payment = await repository.findPayment(paymentId);
