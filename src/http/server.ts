@@ -121,9 +121,13 @@ export function registerWebhook(app: FastifyInstance, options: WebhookOptions): 
   });
 }
 
-/** Fastify's `trustProxy` for `TRUST_PROXY`. Never `true`: that takes the leftmost X-Forwarded-For entry, which the client writes. */
-function trustProxyOption(setting: HttpServerDeps['trustProxy']): number | string[] | false {
-  if (typeof setting === 'number') return setting > 0 ? setting : false;
+/**
+ * Fastify's `trustProxy` for `TRUST_PROXY`. Never `true`: that takes the leftmost
+ * X-Forwarded-For entry, which the client writes. A hop count becomes a function of the hop
+ * index (0 is the socket peer), because Fastify reads a bare number as "trust nothing".
+ */
+function trustProxyOption(setting: HttpServerDeps['trustProxy']): ((address: string, hop: number) => boolean) | string[] | false {
+  if (typeof setting === 'number') return setting > 0 ? (_address, hop) => hop < setting : false;
   return setting && setting.length > 0 ? [...setting] : false;
 }
 

@@ -30,9 +30,9 @@ export interface FakeRequest {
   signatureValid: boolean;
 }
 
-/** PHP `json_encode($value, JSON_UNESCAPED_UNICODE)`: slashes escaped, other characters literal. */
+/** PHP `json_encode($value, JSON_UNESCAPED_UNICODE)`: slashes, U+2028 and U+2029 escaped, other characters literal. */
 function phpJson(value: unknown): string {
-  return JSON.stringify(value).replace(/\//g, '\\/');
+  return JSON.stringify(value).replace(/\//g, '\\/').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 function sign(body: string, apiKey: string): string {
@@ -57,8 +57,14 @@ export interface FakeHeleket {
   pay(uuid: string, options?: { status?: string; amount?: string; deliver?: boolean }): Promise<{ body: string; response?: Response }>;
   /** The signed webhook body Heleket would post for an invoice, with field overrides. */
   webhookBody(uuid: string, overrides?: Record<string, unknown>, options?: { apiKey?: string }): string;
-  /** Posts a webhook body to a URL, as Heleket does. */
-  deliver(url: string, body: string): Promise<Response>;
+  /**
+   * A webhook body from the exact text PHP's `json_encode($data, JSON_UNESCAPED_UNICODE)` wrote
+   * for the data (floats such as `1.0`, `\/`, `\u2028` as PHP writes them): `sign` is that
+   * text's signature, appended as PHP appends `$data['sign']`.
+   */
+  signPhpJson(phpJsonText: string, options?: { apiKey?: string }): string;
+  /** Posts a webhook body to a URL, as Heleket does, optionally with extra headers. */
+  deliver(url: string, body: string, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -173,7 +179,12 @@ export async function startFakeHeleket(options: FakeHeleketOptions): Promise<Fak
     return JSON.stringify({ ...data, sign: sign(phpJson(data), signing.apiKey ?? options.apiKey) }).replace(/\//g, '\\/');
   };
 
-  const deliver = (url: string, body: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const deliver = (url: string, body: string, headers: Record<string, string> = {}) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+  const signPhpJson = (phpJsonText: string, signing: { apiKey?: string } = {}) => {
+    if (!/^\{.+\}$/s.test(phpJsonText)) throw new Error('expected the JSON text of an object with fields');
+    return `${phpJsonText.slice(0, -1)},"sign":"${sign(phpJsonText, signing.apiKey ?? options.apiKey)}"}`;
+  };
 
   return {
     url: base,
@@ -186,13 +197,14 @@ export async function startFakeHeleket(options: FakeHeleketOptions): Promise<Fak
       const invoice = invoices.get(uuid);
       if (!invoice) throw new Error(`the fake has no invoice ${uuid}`);
       invoice.status = payOptions.status ?? 'paid';
-      invoice.is_final = ['paid', 'paid_over', 'wrong_amount', 'cancel', 'fail', 'system_fail'].includes(invoice.status);
+      invoice.is_final = ['paid', 'paid_over', 'wrong_amount', 'cancel', 'fail', 'system_fail', 'refund_paid', 'refund_fail'].includes(invoice.status);
       if (payOptions.amount) invoice.amount = payOptions.amount;
       const body = webhookBody(uuid);
       if (payOptions.deliver === false || !invoice.url_callback) return { body };
       return { body, response: await deliver(invoice.url_callback, body) };
     },
     webhookBody,
+    signPhpJson,
     deliver,
     async close() {
       for (const response of hanging) response.destroy();

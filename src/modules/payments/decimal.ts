@@ -15,6 +15,15 @@ export function decimalToMinor(text: string, currency: string): number | undefin
   return Number.isSafeInteger(minor) ? minor : undefined;
 }
 
+/**
+ * Whether `code` is an ISO 4217 currency this runtime knows (`RUB`, `USD`). Checked before any
+ * conversion: a gateway's unknown code (`USDT`, `usd1`) must be refused as bad input, not reach
+ * `Intl.NumberFormat`, which throws a RangeError on a malformed code.
+ */
+export function isKnownCurrency(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && Intl.supportedValuesOf('currency').includes(code);
+}
+
 /** Writes minor units as the decimal string gateways expect (`1550` RUB → `"15.50"`). */
 export function minorToDecimal(amountMinor: number, currency: string): string {
   const digits = minorDigits(currency);

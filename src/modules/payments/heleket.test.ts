@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
 import { addBillingUser, startBillingServices, type BillingServices } from '../../../test/support/billing.ts';
 import { startFakeHeleket, type FakeHeleket } from '../../../test/support/fake-heleket.ts';
 import { freePort } from '../../../test/support/harness.ts';
 import { testDialects, type TestDatabase } from '../../../test/support/services.ts';
+import { createHttpServer } from '../../http/server.ts';
 import { silentLogger } from '../../observability/logger.ts';
+import { createMetrics } from '../../observability/metrics.ts';
 import type { WalletService } from '../wallet/wallet.service.ts';
 import { isPaymentsError } from './payments.errors.ts';
 import type { PaymentsService } from './payments.service.ts';
@@ -36,6 +39,49 @@ describe('Heleket signatures', () => {
     assert.equal(verifyHeleketWebhook(signed, 'another-key').ok, false);
     assert.deepEqual(verifyHeleketWebhook(JSON.stringify(data), API_KEY), { ok: false, reason: 'sign is missing or malformed' });
     assert.equal(verifyHeleketWebhook('not json', API_KEY).ok, false);
+  });
+
+  test('a genuine webhook is verified against its number literals and PHP\'s escapes: a float 1.0, "\\/" and U+2028', () => {
+    // Exactly what PHP's json_encode($data, JSON_UNESCAPED_UNICODE) writes for this data, with
+    // serialize_precision -1: the float 1.0 keeps its ".0", "/" is "\/", U+2028 stays escaped.
+    const php = '{"type":"payment","uuid":"u-3","order_id":"lavka-3","amount":"15.00","payment_amount_usd":1.0,"commission":0.1,"merchant_amount":15,"from":"TX1payer\\/address","comment":"line\\u2028next Привет","currency":"USD","status":"paid"}';
+    const sign = createHash('md5').update(Buffer.from(php, 'utf8').toString('base64') + API_KEY).digest('hex');
+    const asSent = `${php.slice(0, -1)},"sign":"${sign}"}`;
+    assert.deepEqual(verifyHeleketWebhook(asSent, API_KEY), {
+      ok: true,
+      body: { type: 'payment', uuid: 'u-3', order_id: 'lavka-3', amount: '15.00', payment_amount_usd: 1, commission: 0.1, merchant_amount: 15, from: 'TX1payer/address', comment: 'line\u2028next Привет', currency: 'USD', status: 'paid' },
+    });
+    // The same data posted with non-ASCII escaped (json_encode's default) verifies too: the strings are equal.
+    assert.equal(verifyHeleketWebhook(asSent.replace('Привет', '\\u041f\\u0440\\u0438\\u0432\\u0435\\u0442'), API_KEY).ok, true);
+    // The literal is what was signed: 1.00 is another body, even though it is the same number.
+    assert.deepEqual(verifyHeleketWebhook(asSent.replace('1.0,', '1.00,'), API_KEY), { ok: false, reason: 'sign does not match' });
+    assert.equal(verifyHeleketWebhook(asSent.replace('line', 'lime'), API_KEY).ok, false);
+  });
+
+  test('a signed webhook with an unknown currency code or a malformed amount is refused as malformed, without throwing', () => {
+    const settings = paymentsSettingsSchema.parse({ heleket: { webhookIps: [] } });
+    const provider = createHeleketProvider({ merchantId: MERCHANT, apiKey: API_KEY, apiUrl: 'http://127.0.0.1:1', callbackUrl: undefined, settings: settings.heleket, gateway: settings.gateway, lifetimeSeconds: 3600, logger: silentLogger() });
+    const signed = (fields: Record<string, unknown>) => {
+      const data = { type: 'payment', uuid: 'u-4', order_id: 'lavka-4', amount: '15.00', currency: 'USD', status: 'paid', ...fields };
+      const json = JSON.stringify(data).replace(/\//g, '\\/');
+      return Buffer.from(`${json.slice(0, -1)},"sign":"${heleketSign(json, API_KEY)}"}`);
+    };
+    const verdictOf = (fields: Record<string, unknown>) => provider.verifyCallback?.({ rawBody: signed(fields), headers: {}, ip: '31.133.220.8' });
+    assert.equal(verdictOf({})?.ok, true);
+    for (const [fields, reason] of [
+      [{ currency: 'USDT' }, /unknown currency "USDT"/],
+      [{ currency: 'U$' }, /unknown currency/],
+      [{ currency: 'QQQ' }, /unknown currency "QQQ"/],
+      [{ amount: '15.5.5' }, /amount "15\.5\.5" is not a decimal amount of USD/],
+      [{ amount: '15.001' }, /not a decimal amount/],
+      [{ amount: 15 }, /missing/],
+      [{ uuid: undefined }, /missing/],
+    ] as const) {
+      const verdict = verdictOf(fields);
+      assert.ok(verdict && !verdict.ok, JSON.stringify(fields));
+      assert.equal(verdict.code, 'payments.malformed_callback');
+      assert.match(verdict.detail, reason);
+    }
   });
 
   test('a webhook from outside the documented address is refused before its signature is looked at', () => {
@@ -237,6 +283,142 @@ for (const dialect of await testDialects()) {
       const probe = await payments.start({ userId: 311, purpose: 'topup', ref: 'p100', method: 'heleket', locale: 'en' });
       assert.equal(probe.start.type, 'link');
       assert.equal(payments.gatewayStates().find((state) => state.name === 'heleket')?.state, 'closed');
+    });
+
+    const hook = () => `${baseUrl}/public/payments/webhooks/heleket`;
+    const ledgerOf = (userId: number) =>
+      billing.database.db.selectFrom('wallet_ledger').select(['kind', 'amount', 'idempotency_key']).where('user_id', '=', userId).orderBy('id').execute();
+    const staffAlerts = (pattern: string) =>
+      billing.database.db.selectFrom('outbox').select(['payload', 'dedupe_key']).where('dedupe_key', 'like', pattern).execute();
+
+    test('a genuine webhook written by PHP, with a float 1.0, "\\/" and U+2028, settles the payment', async () => {
+      const { payment } = await openCrypto(314);
+      const invoice = fake.invoices.get(payment.external_id as string)!;
+      invoice.status = 'paid';
+      const php = `{"type":"payment","uuid":"${invoice.uuid}","order_id":"${invoice.order_id}","amount":"${invoice.amount}","payment_amount":"${invoice.amount}","payment_amount_usd":1.0,"is_final":true,"status":"paid","from":"TX1payer\\/address","comment":"a\\u2028b","currency":"${invoice.currency}"}`;
+      const response = await fake.deliver(hook(), fake.signPhpJson(php));
+      assert.equal(response.status, 200);
+      assert.equal((await payments.get(payment.id))?.status, 'paid');
+      assert.equal(await wallet.balance(314), 100);
+    });
+
+    test('a signed webhook with an unknown currency or a malformed amount is answered 400 with its reason, logged, and changes nothing', async () => {
+      const { payment } = await openCrypto(315);
+      fake.invoices.get(payment.external_id as string)!.status = 'paid';
+      for (const [fields, reason] of [
+        [{ currency: 'USDT' }, /unknown currency "USDT"/],
+        [{ currency: 'QQQ' }, /unknown currency "QQQ"/],
+        [{ amount: '99.00.1' }, /not a decimal amount of RUB/],
+      ] as const) {
+        const response = await fake.deliver(hook(), fake.webhookBody(payment.external_id as string, fields));
+        assert.equal(response.status, 400, JSON.stringify(fields));
+        const answer = (await response.json()) as { ok: boolean; error: string; message: string };
+        assert.equal(answer.ok, false);
+        assert.equal(answer.error, 'payments.malformed_callback');
+        assert.match(answer.message, reason);
+      }
+      assert.equal((await payments.get(payment.id))?.status, 'pending');
+      assert.equal(await wallet.balance(315), 0);
+      const rejected = await payments.listEvents({ status: 'rejected', provider: 'heleket' }, 50);
+      assert.ok(rejected.some((event) => /malformed_callback: unknown currency "USDT"/.test(event.error ?? '') && event.payload.includes(payment.external_id as string)));
+      // The genuine webhook still settles it afterwards.
+      assert.equal((await fake.deliver(hook(), fake.webhookBody(payment.external_id as string))).status, 200);
+      assert.equal(await wallet.balance(315), 100);
+    });
+
+    test('a refund made in Heleket reaches the payment and the ledger once: in process moves nothing, paid back reverses the credit once however it is delivered', async () => {
+      const { payment } = await openCrypto(316);
+      await fake.pay(payment.external_id as string);
+      assert.equal(await wallet.balance(316), 100);
+      const uuid = payment.external_id as string;
+
+      const inProcess = await fake.deliver(hook(), fake.webhookBody(uuid, { status: 'refund_process', is_final: false }));
+      assert.equal(inProcess.status, 200);
+      assert.equal((await payments.get(payment.id))?.status, 'paid');
+      assert.equal(await wallet.balance(316), 100, 'nothing moves while Heleket is still returning the money');
+      const recorded = await payments.listEvents({ provider: 'heleket' }, 50);
+      assert.ok(recorded.some((event) => event.payment_id === payment.id && event.status === 'processed' && event.error === 'payments.refund_in_progress'));
+
+      const refundPaid = fake.webhookBody(uuid, { status: 'refund_paid' });
+      const answers = await Promise.all([fake.deliver(hook(), refundPaid), fake.deliver(hook(), refundPaid), fake.deliver(hook(), refundPaid)]);
+      assert.deepEqual(answers.map((answer) => answer.status), [200, 200, 200]);
+      assert.equal((await fake.deliver(hook(), refundPaid)).status, 200, 'a late repeat is acknowledged too');
+      const refunded = await payments.get(payment.id);
+      assert.equal(refunded?.status, 'refunded');
+      assert.ok(refunded?.refunded_at);
+      assert.equal(await wallet.balance(316), 0);
+      assert.deepEqual((await ledgerOf(316)).map((entry) => [entry.kind, Number(entry.amount)]), [['topup', 100], ['reversal', -100]]);
+      const notices = await billing.database.db.selectFrom('outbox').select('payload').where('dedupe_key', '=', `payment:${payment.id}:refunded`).execute();
+      assert.equal(notices.length, 1);
+      assert.match(notices[0]?.payload ?? '', new RegExp(`Payment #${payment.id} .* was refunded`));
+      // The refund an admin could still press in Lavka would return the money a second time: refused.
+      await assert.rejects(payments.refund(payment.id, { type: 'admin', id: 7000 }), (error: unknown) => isPaymentsError(error, 'payments.not_refundable'));
+    });
+
+    test('a refund that fails in Heleket leaves the payment paid and its credit in place, and alerts the admins', async () => {
+      const { payment } = await openCrypto(317);
+      await fake.pay(payment.external_id as string);
+      const response = await fake.deliver(hook(), fake.webhookBody(payment.external_id as string, { status: 'refund_fail' }));
+      assert.equal(response.status, 200);
+      assert.equal((await payments.get(payment.id))?.status, 'paid');
+      assert.equal(await wallet.balance(317), 100);
+      const events = await payments.listEvents({ provider: 'heleket' }, 50);
+      const failed = events.find((event) => event.payment_id === payment.id && event.error === 'payments.refund_failed');
+      assert.ok(failed, 'the failure is recorded against the payment');
+      const alerts = await staffAlerts(`payevent:${failed.id}:refund_failed:%`);
+      assert.equal(alerts.length, 1);
+      assert.match(alerts[0]?.payload ?? '', new RegExp(`heleket не смог вернуть платёж №${payment.id}`));
+      // Delivered again, nothing more happens.
+      await fake.deliver(hook(), fake.webhookBody(payment.external_id as string, { status: 'refund_fail' }));
+      assert.equal((await staffAlerts(`payevent:%:refund_failed:%`)).filter((alert) => alert.payload.includes(`№${payment.id} `)).length, 1);
+    });
+
+    test('a refund paid back after the tokens were spent is still recorded, the ledger is left whole, and the admins are told to settle it', async () => {
+      const { payment } = await openCrypto(318);
+      await fake.pay(payment.external_id as string);
+      await wallet.postNow({ userId: 318, kind: 'spend', amount: -60, reason: 'a generation', actor: { type: 'system' } });
+      const refundPaid = fake.webhookBody(payment.external_id as string, { status: 'refund_paid' });
+      const answers = await Promise.all([fake.deliver(hook(), refundPaid), fake.deliver(hook(), refundPaid)]);
+      assert.deepEqual(answers.map((answer) => answer.status), [200, 200]);
+      assert.equal((await payments.get(payment.id))?.status, 'refunded', 'the money went back, so the payment is refunded');
+      assert.equal(await wallet.balance(318), 40, 'no overdraft, no half-written reversal');
+      assert.deepEqual((await ledgerOf(318)).map((entry) => entry.kind), ['topup', 'spend']);
+      const alerts = (await staffAlerts('payevent:%:not_reversed:%')).filter((alert) => alert.payload.includes(`№${payment.id} `));
+      assert.equal(alerts.length, 1);
+      assert.match(alerts[0]?.payload ?? '', /wallet\.insufficient_funds/);
+    });
+
+    test('a refund paid back for a payment whose paid webhook never arrived closes it without crediting anything', async () => {
+      const { payment } = await openCrypto(319);
+      fake.invoices.get(payment.external_id as string)!.status = 'refund_paid';
+      assert.equal((await fake.deliver(hook(), fake.webhookBody(payment.external_id as string))).status, 200);
+      assert.equal((await payments.get(payment.id))?.status, 'refunded');
+      assert.equal(await wallet.balance(319), 0);
+      assert.deepEqual(await ledgerOf(319), []);
+    });
+
+    test('behind one trusted proxy hop, a replayed genuine webhook whose leftmost X-Forwarded-For names an allowed address is refused', async () => {
+      const { payment } = await openCrypto(320);
+      fake.invoices.get(payment.external_id as string)!.status = 'paid';
+      const webhooks = billing.modules.find((item) => item.name === 'payments')?.instance.publicRoutes;
+      assert.ok(webhooks);
+      const proxied = await createHttpServer({ logger: silentLogger(), metrics: createMetrics({ processMetrics: false }), readiness: [], trustProxy: 1, plugins: [{ prefix: '/public/payments', plugin: webhooks }] });
+      try {
+        const port = await freePort();
+        await proxied.listen({ port, host: '127.0.0.1' });
+        const url = `http://127.0.0.1:${port}/public/payments/webhooks/heleket`;
+        const body = fake.webhookBody(payment.external_id as string);
+        // The caller wrote the allowed address itself; the proxy (this socket) appended the caller's real one.
+        const forged = await fake.deliver(url, body, { 'x-forwarded-for': '127.0.0.1, 198.51.100.7' });
+        assert.equal(forged.status, 403);
+        assert.equal((await payments.get(payment.id))?.status, 'pending');
+        // The proxy appended the allowed address: it is the gateway.
+        const genuine = await fake.deliver(url, body, { 'x-forwarded-for': '198.51.100.7, 127.0.0.1' });
+        assert.equal(genuine.status, 200);
+        assert.equal(await wallet.balance(320), 100);
+      } finally {
+        await proxied.close();
+      }
     });
 
     test('a signed QR confirmation credits once; a stale, unsigned or tampered one credits nothing', async () => {

@@ -110,6 +110,9 @@ export const module: LavkaModule = {
     };
     const callbackUrl = env.PUBLIC_URL ? `${env.PUBLIC_URL.replace(/\/+$/, '')}/public/payments/webhooks/heleket` : undefined;
     if (!callbackUrl && env.HELEKET_API_KEY) deps.logger.warn('PUBLIC_URL is not set: Heleket cannot send webhooks; payments are confirmed by status polling only');
+    if (configured.heleket.trustForwardedFor && env.TRUST_PROXY === 0) {
+      deps.logger.warn('settings.payments.heleket.trustForwardedFor is no longer read: behind a reverse proxy set TRUST_PROXY (its hops or addresses), or Heleket webhooks are checked against the proxy\'s address');
+    }
     const heleket = createHeleketProvider({
       merchantId: env.HELEKET_MERCHANT_ID,
       apiKey: env.HELEKET_API_KEY,

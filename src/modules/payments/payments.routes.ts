@@ -206,7 +206,9 @@ export function createPaymentsWebhookRoutes(deps: { payments: PaymentsService })
         if (!params.success) return reply.code(404).send({ error: 'payments.unknown_webhook' });
         const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const result = await payments.handleCallback(params.data.provider, { rawBody, headers: request.headers, ip: request.ip });
-        return reply.code(result.httpStatus).send(result.httpStatus === 200 ? { ok: true, ...(result.code ? { note: result.code } : {}) } : { ok: false, error: result.code });
+        return reply
+          .code(result.httpStatus)
+          .send(result.httpStatus === 200 ? { ok: true, ...(result.code ? { note: result.code } : {}) } : { ok: false, error: result.code, ...(result.detail ? { message: result.detail } : {}) });
       });
     });
   };

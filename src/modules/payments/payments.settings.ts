@@ -56,7 +56,10 @@ export const paymentsSettingsSchema = z
         enabled: z.boolean().default(true),
         /** Addresses webhooks may come from; empty accepts any (the signature still decides). */
         webhookIps: z.array(z.string().min(1)).default(['31.133.220.8']),
-        /** Read the client address from X-Forwarded-For (only behind your own reverse proxy). */
+        /**
+         * No longer read: the client address comes from the server-wide `TRUST_PROXY` setting,
+         * which trusts only your own proxies. Kept so that older config files still load.
+         */
         trustForwardedFor: z.boolean().default(false),
         /** How often open invoices are checked, for webhooks that never arrived. */
         pollEverySeconds: z.number().int().min(1).max(3600).default(60),

@@ -45,7 +45,11 @@ export interface ProviderCreateInput {
 /** A confirmation from a provider, normalised. */
 export interface ProviderEvent {
   provider: ProviderId;
-  kind: 'paid' | 'expired' | 'failed' | 'wrong_amount';
+  /**
+   * `refund_pending`, `refund_failed` and `refunded` report a refund made at the gateway (the
+   * merchant returned the money in the gateway's dashboard or API), not one Lavka asked for.
+   */
+  kind: 'paid' | 'expired' | 'failed' | 'wrong_amount' | 'refund_pending' | 'refund_failed' | 'refunded';
   /** Our payment id when the event names it (invoice payload, order_id, admin confirmation). */
   paymentId?: number;
   /** The provider's charge or invoice id. */

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { GatewayRejectedError } from '../retry.ts';
 
 /** Heleket's production API. */
@@ -18,11 +19,13 @@ export function phpJsonEncode(value: unknown): string {
 }
 
 /**
- * JSON as `json_encode($data, JSON_UNESCAPED_UNICODE)`: slashes escaped, other characters
- * literal. Heleket signs webhook bodies this way (documented verification recipe).
+ * JSON as `json_encode($data, JSON_UNESCAPED_UNICODE)`: slashes escaped, U+2028 and U+2029
+ * escaped (PHP escapes them even with that flag), other characters literal. Heleket signs
+ * webhook bodies this way (documented verification recipe). Numbers kept as lossless-json's
+ * `LosslessNumber` are written exactly as they were received (`1.0` stays `1.0`).
  */
 export function phpJsonEncodeUnicode(value: unknown): string {
-  return JSON.stringify(value).replace(/\//g, '\\/');
+  return (stringifyLossless(value) ?? '').replace(/\//g, '\\/').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 /** Heleket's signature: `md5(base64(body) + apiKey)`, hex. Requests sign the exact body sent. */
@@ -40,20 +43,25 @@ export function signaturesEqual(expected: string, given: string): boolean {
 /**
  * Verifies a webhook body: the `sign` field is removed and the rest re-encoded the way
  * Heleket's PHP encodes it (key order kept as received, slashes escaped, Unicode literal), then
- * `md5(base64(json) + apiKey)` must equal it. Returns the parsed body without `sign`, or why not.
+ * `md5(base64(json) + apiKey)` must equal it. Numbers are re-encoded from their literals in the
+ * received body, never from JS numbers: PHP writes the float 1.0 as `1.0`, which a JS number
+ * would turn into `1`. Returns the parsed body without `sign` (plain JSON values), or why not.
  */
 export function verifyHeleketWebhook(rawBody: Buffer | string, apiKey: string): { ok: true; body: Record<string, unknown> } | { ok: false; reason: string } {
-  let parsed: unknown;
+  const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
+  let lossless: unknown;
   try {
-    parsed = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'));
+    lossless = parseLossless(text);
   } catch {
     return { ok: false, reason: 'body is not JSON' };
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false, reason: 'body is not a JSON object' };
-  const { sign, ...rest } = parsed as Record<string, unknown>;
+  if (!lossless || typeof lossless !== 'object' || Array.isArray(lossless)) return { ok: false, reason: 'body is not a JSON object' };
+  const { sign, ...signed } = lossless as Record<string, unknown>;
   if (typeof sign !== 'string' || !/^[0-9a-f]{32}$/i.test(sign)) return { ok: false, reason: 'sign is missing or malformed' };
-  if (!signaturesEqual(heleketSign(phpJsonEncodeUnicode(rest), apiKey), sign.toLowerCase())) return { ok: false, reason: 'sign does not match' };
-  return { ok: true, body: rest };
+  if (!signaturesEqual(heleketSign(phpJsonEncodeUnicode(signed), apiKey), sign.toLowerCase())) return { ok: false, reason: 'sign does not match' };
+  // The rest of Lavka reads plain values; numbers it needs (amounts) come as strings anyway.
+  const { sign: _sign, ...body } = JSON.parse(text) as Record<string, unknown>;
+  return { ok: true, body };
 }
 
 /** An invoice as Heleket returns it (the fields Lavka reads). */

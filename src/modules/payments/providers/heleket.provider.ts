@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { createCircuitBreaker, type CircuitBreaker } from '../circuit-breaker.ts';
-import { decimalToMinor, minorToDecimal } from '../decimal.ts';
+import { decimalToMinor, isKnownCurrency, minorToDecimal } from '../decimal.ts';
 import type { PaymentsSettings } from '../payments.settings.ts';
 import type { PaymentRecord } from '../payments.tables.ts';
-import type { CallbackRequest, CallbackVerdict, PaymentProvider, ProviderEvent } from '../payments.types.ts';
+import type { CallbackVerdict, PaymentProvider, ProviderEvent } from '../payments.types.ts';
 import { callWithRetry } from '../retry.ts';
 import {
   createHeleketClient,
@@ -11,7 +11,6 @@ import {
   HELEKET_PAID_STATUSES,
   verifyHeleketWebhook,
   type HeleketClient,
-  type HeleketInvoice,
 } from './heleket.client.ts';
 
 /** Our order_id for a payment: stable, so it doubles as the idempotency key of retries. */
@@ -40,21 +39,38 @@ export interface HeleketProviderDeps {
   fetch?: typeof fetch;
 }
 
-/** Turns an invoice (from a webhook or a status check) into our event, or nothing while it is open. */
-export function heleketEvent(invoice: Pick<HeleketInvoice, 'uuid' | 'order_id' | 'amount' | 'currency'> & { status?: unknown; payment_status?: unknown }, raw: unknown): ProviderEvent | undefined {
+/** Heleket's statuses of a refund the merchant made (dashboard or API), as our event kinds. */
+const HELEKET_REFUND_KINDS: Readonly<Record<string, ProviderEvent['kind']>> = {
+  refund_process: 'refund_pending',
+  refund_fail: 'refund_failed',
+  refund_paid: 'refunded',
+};
+
+/** An invoice's fields as {@link heleketEvent} reads them. */
+export type HeleketInvoiceFields = { uuid?: unknown; order_id?: unknown; amount?: unknown; currency?: unknown; status?: unknown; payment_status?: unknown };
+
+/**
+ * Turns an invoice (from a webhook or a status check) into our event, or none while it is
+ * open. Refuses an invoice whose fields are missing or malformed (an unknown currency code, an
+ * amount that is not a plain decimal of that currency) instead of guessing.
+ */
+export function heleketEvent(invoice: HeleketInvoiceFields, raw: unknown): { ok: true; event?: ProviderEvent } | { ok: false; detail: string } {
+  const { uuid, order_id: orderId, amount } = invoice;
+  if (typeof uuid !== 'string' || uuid.length === 0 || uuid.length > 100 || typeof orderId !== 'string' || typeof amount !== 'string' || typeof invoice.currency !== 'string') {
+    return { ok: false, detail: 'uuid, order_id, amount or currency missing' };
+  }
+  const currency = invoice.currency.toUpperCase();
+  if (!isKnownCurrency(currency)) return { ok: false, detail: `unknown currency ${JSON.stringify(invoice.currency.slice(0, 16))}` };
+  const amountMinor = decimalToMinor(amount, currency);
+  if (amountMinor === undefined) return { ok: false, detail: `amount ${JSON.stringify(amount.slice(0, 32))} is not a decimal amount of ${currency}` };
   const status = String(invoice.status ?? invoice.payment_status ?? '');
-  const base = {
-    provider: 'heleket' as const,
-    externalId: String(invoice.uuid),
-    paymentId: paymentIdFromOrderId(invoice.order_id),
-    currency: String(invoice.currency ?? '').toUpperCase(),
-    amountMinor: decimalToMinor(String(invoice.amount ?? ''), String(invoice.currency ?? 'USD').toUpperCase() || 'USD'),
-    raw,
-  };
-  if (HELEKET_PAID_STATUSES.has(status)) return { ...base, kind: 'paid' };
-  if (status === 'wrong_amount') return { ...base, kind: 'wrong_amount' };
-  if (HELEKET_CLOSED_STATUSES.has(status)) return { ...base, kind: status === 'cancel' ? 'expired' : 'failed' };
-  return undefined;
+  const base = { provider: 'heleket' as const, externalId: uuid, paymentId: paymentIdFromOrderId(orderId), currency, amountMinor, raw };
+  if (HELEKET_PAID_STATUSES.has(status)) return { ok: true, event: { ...base, kind: 'paid' } };
+  if (status === 'wrong_amount') return { ok: true, event: { ...base, kind: 'wrong_amount' } };
+  if (HELEKET_CLOSED_STATUSES.has(status)) return { ok: true, event: { ...base, kind: status === 'cancel' ? 'expired' : 'failed' } };
+  const refund = HELEKET_REFUND_KINDS[status];
+  if (refund) return { ok: true, event: { ...base, kind: refund } };
+  return { ok: true };
 }
 
 /**
@@ -81,12 +97,6 @@ export function createHeleketProvider(deps: HeleketProviderDeps): PaymentProvide
   };
 
   const trusted = new Set(deps.settings.webhookIps);
-  const sourceOf = (request: CallbackRequest): string => {
-    if (!deps.settings.trustForwardedFor) return request.ip;
-    const header = request.headers['x-forwarded-for'];
-    const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
-    return first || request.ip;
-  };
 
   return {
     id: 'heleket',
@@ -121,11 +131,15 @@ export function createHeleketProvider(deps: HeleketProviderDeps): PaymentProvide
     async checkStatus(payment: PaymentRecord) {
       if (!payment.external_id) return undefined;
       const invoice = await guarded((api, signal) => api.invoiceInfo(payment.external_id as string, signal));
-      return heleketEvent(invoice, { source: 'status_check', invoice });
+      const read = heleketEvent(invoice, { source: 'status_check', invoice });
+      if (!read.ok) throw new Error(`Heleket answered a malformed invoice for payment ${payment.id}: ${read.detail}`);
+      return read.event;
     },
 
     verifyCallback(request): CallbackVerdict {
-      const source = sourceOf(request);
+      // The peer as the server's TRUST_PROXY setting resolves it: the socket address, or the
+      // address the nearest trusted proxy saw. Never a header the caller wrote itself.
+      const source = request.ip;
       if (trusted.size > 0 && !trusted.has(source)) {
         return { ok: false, code: 'payments.untrusted_source', detail: `webhook from ${source}, expected ${[...trusted].join(', ')}` };
       }
@@ -136,11 +150,10 @@ export function createHeleketProvider(deps: HeleketProviderDeps): PaymentProvide
       if (body.type !== undefined && body.type !== 'payment') {
         return { ok: false, code: 'payments.malformed_callback', detail: `webhook type ${String(body.type)} is not a payment` };
       }
-      if (typeof body.uuid !== 'string' || typeof body.order_id !== 'string' || typeof body.amount !== 'string' || typeof body.currency !== 'string') {
-        return { ok: false, code: 'payments.malformed_callback', detail: 'uuid, order_id, amount or currency missing' };
-      }
+      const read = heleketEvent(body, { source: 'webhook', body });
+      if (!read.ok) return { ok: false, code: 'payments.malformed_callback', detail: read.detail };
       // An authentic in-between status (check, process, confirm_check) is acknowledged and needs nothing.
-      return { ok: true, event: heleketEvent(body as unknown as HeleketInvoice, { source: 'webhook', body }) };
+      return { ok: true, event: read.event };
     },
   };
 }
