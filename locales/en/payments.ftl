@@ -88,6 +88,8 @@ payments-staff-unknown-charge = ⚠️ A { $provider } payment { $charge } arriv
 payments-staff-paid-after-decline = ⚠️ Payment #{ $id } was confirmed by the provider after it had been declined. Nothing was credited; please check.
 payments-staff-event-failed = ⚠️ Payment event #{ $id } could not be processed after { $attempts } attempts: { $error }
 payments-staff-wrong-amount = ⚠️ Payment #{ $id } ({ $provider }) was paid with a wrong amount. Nothing was credited; contact the customer.
+payments-staff-refund-failed = ⚠️ { $provider } could not return payment #{ $id } ({ $amount }): the money is still in your { $provider } account. Check the refund there.
+payments-staff-refund-not-reversed = ⚠️ Payment #{ $id } ({ $amount }) was returned through { $provider }, but what it paid for could not be taken back: { $reason }. Settle it with the customer.
 
 payments-error-unexpected = Something went wrong. Please try again.
 payments-error-not_found = This payment or request was not found.

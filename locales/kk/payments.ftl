@@ -88,6 +88,8 @@ payments-staff-unknown-charge = ⚠️ Ешбір тапсырысқа сәйк�
 payments-staff-paid-after-decline = ⚠️ Провайдер №{ $id } төлемді өтінім қабылданбағаннан кейін растады. Ештеңе есептелмеді, тексеріңіз.
 payments-staff-event-failed = ⚠️ №{ $id } төлем оқиғасы { $attempts } әрекеттен кейін де өңделмеді: { $error }
 payments-staff-wrong-amount = ⚠️ №{ $id } төлем ({ $provider }) қате сомамен төленді. Ештеңе есептелмеді — клиентпен байланысыңыз.
+payments-staff-refund-failed = ⚠️ { $provider } №{ $id } төлемді ({ $amount }) қайтара алмады: ақша { $provider } шотында қалды. Қайтаруды сол жерден тексеріңіз.
+payments-staff-refund-not-reversed = ⚠️ №{ $id } төлем ({ $amount }) { $provider } арқылы қайтарылды, бірақ төленген нәрсені болдырмау мүмкін болмады: { $reason }. Клиентпен реттеңіз.
 
 payments-error-unexpected = Бірдеңе дұрыс болмады. Қайталап көріңіз.
 payments-error-not_found = Төлем немесе өтінім табылмады.

@@ -88,6 +88,8 @@ payments-staff-unknown-charge = ⚠️ Пришёл платёж { $provider } {
 payments-staff-paid-after-decline = ⚠️ Провайдер подтвердил платёж №{ $id } после того, как заявка была отклонена. Ничего не зачислено, проверьте.
 payments-staff-event-failed = ⚠️ Событие платежа №{ $id } не удалось обработать за { $attempts } попыток: { $error }
 payments-staff-wrong-amount = ⚠️ Платёж №{ $id } ({ $provider }) оплачен на неверную сумму. Ничего не зачислено — свяжитесь с клиентом.
+payments-staff-refund-failed = ⚠️ { $provider } не смог вернуть платёж №{ $id } ({ $amount }): деньги остались на счёте { $provider }. Проверьте возврат там.
+payments-staff-refund-not-reversed = ⚠️ Платёж №{ $id } ({ $amount }) возвращён через { $provider }, но оплаченное отменить не удалось: { $reason }. Урегулируйте с клиентом.
 
 payments-error-unexpected = Что-то пошло не так. Попробуйте ещё раз.
 payments-error-not_found = Платёж или заявка не найдены.

@@ -38,7 +38,8 @@ export interface MethodOption {
 
 /** What processing a provider event did. */
 export interface ProcessOutcome {
-  status: 'credited' | 'duplicate' | 'rejected' | 'closed' | 'deferred';
+  /** `refunded`: a gateway's refund reached the payment; `recorded`: a refund event moved nothing (in process, failed). */
+  status: 'credited' | 'duplicate' | 'rejected' | 'closed' | 'deferred' | 'refunded' | 'recorded';
   payment?: PaymentRecord;
   notice?: PurposeNotice;
   code?: string;
@@ -114,6 +115,17 @@ export function manualLabelOf(payment: Pick<PaymentRecord, 'details' | 'variant'
 /** The key a provider event is stored under: a replay of the same confirmation is the same row. */
 export function eventKey(event: Pick<ProviderEvent, 'provider' | 'externalId' | 'kind'>): string {
   return `${event.provider}:${event.externalId}:${event.kind}`.slice(0, 200);
+}
+
+/** Thrown out of an event's transaction when a purpose refuses to undo what a gateway refund paid back. */
+class RefundNotReversedError extends Error {
+  readonly paymentId: number;
+  readonly reason: string;
+  constructor(paymentId: number, reason: string) {
+    super(`payment ${paymentId}: the refund could not be undone (${reason})`);
+    this.paymentId = paymentId;
+    this.reason = reason;
+  }
 }
 
 const AWAITING_ADMIN_PROVIDERS: ReadonlySet<ProviderId> = new Set(['manual', 'qr']);
@@ -231,6 +243,10 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
           return reject('payments.reference_mismatch', `payment ${payment.id} is ${payment.external_id}, event names ${event.externalId}`, payment);
         }
 
+        if (event.kind === 'refund_pending' || event.kind === 'refund_failed' || event.kind === 'refunded') {
+          return await applyGatewayRefund(trx, eventId, event, payment, nowMs);
+        }
+
         if (event.kind === 'paid') {
           if (event.amountMinor !== payment.amount_minor || event.currency !== payment.currency) {
             const locale = deps.staffLocale;
@@ -287,6 +303,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
         return { status: 'closed', payment };
       });
     } catch (error) {
+      if (error instanceof RefundNotReversedError) return recordRefundNotReversed(eventId, error);
       const attempts = await repository.countAttempt(eventId, (error as Error).message ?? String(error)).catch(() => 0);
       logger.error({ err: error, eventId, attempts }, 'payment event processing failed; recovery will retry');
       if (attempts >= MAX_EVENT_ATTEMPTS) {
@@ -337,6 +354,104 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
     if (!provider) throw new PaymentsError('payments.method_unavailable', `provider ${id} is not set up`);
     return provider;
   };
+
+  /**
+   * A refund made at the gateway (Heleket's `refund_process`, `refund_fail`, `refund_paid`),
+   * inside the event's transaction. In process: recorded, nothing moves. Failed: recorded and
+   * staff alerted, the payment stays as it was. Paid back: the payment becomes `refunded` and
+   * the purpose undoes its delivery (wallet reversal, order refunded), as for a Stars refund;
+   * the status guard and the event's UNIQUE key make a repeated delivery change nothing.
+   */
+  async function applyGatewayRefund(trx: DbExecutor, eventId: number, event: ProviderEvent, payment: PaymentRecord, nowMs: number): Promise<ProcessOutcome> {
+    const scoped = createPaymentsRepository(trx);
+    const locale = deps.staffLocale;
+    const amount = money(payment.amount_minor, payment.currency, locale);
+    const audit = (action: string, details: Record<string, unknown> = {}) =>
+      deps.audit?.record({ actor: { type: 'system' }, action, subject: { type: 'payment', id: payment.id }, details: { provider: payment.provider, ...details } }, trx);
+    const ignore = async (note: string): Promise<ProcessOutcome> => {
+      await scoped.markEvent(eventId, 'ignored', note, payment.id, nowMs);
+      return { status: 'duplicate', payment };
+    };
+    // A payment Lavka never settled (its `paid` webhook was lost): nothing was delivered, so
+    // nothing is undone; the payment is closed so that polls and expiry stop asking about it.
+    const open = payment.status === 'pending';
+
+    if (event.kind === 'refund_pending') {
+      if (payment.status !== 'paid') return ignore(`payments.refund_in_progress: payment is ${payment.status}`);
+      await scoped.markEvent(eventId, 'processed', 'payments.refund_in_progress', payment.id, nowMs);
+      await audit('payments.refund_in_progress');
+      return { status: 'recorded', payment, code: 'payments.refund_in_progress' };
+    }
+
+    if (event.kind === 'refund_failed') {
+      if (open) {
+        if (!(await scoped.transition(payment.id, ['pending'], { status: 'failed', updated_at: nowMs }))) return ignore('payments.refund_failed: payment changed meanwhile');
+        await purposeOf(payment.purpose).onClosed?.(trx, { ...payment, status: 'failed' }, 'failed');
+      } else if (payment.status !== 'paid' && payment.status !== 'refunded') {
+        return ignore(`payments.refund_failed: payment is ${payment.status}`);
+      }
+      await scoped.markEvent(eventId, 'processed', 'payments.refund_failed', payment.id, nowMs);
+      await audit('payments.refund_failed');
+      await enqueueOutbox(trx, staffMessages(i18n.t(locale, 'payments-staff-refund-failed', { id: String(payment.id), amount, provider: payment.provider }), `payevent:${eventId}:refund_failed`), nowMs);
+      return { status: 'recorded', payment: open ? { ...payment, status: 'failed' } : payment, code: 'payments.refund_failed' };
+    }
+
+    // Paid back. A refund an admin already recorded in Lavka has been undone once: never again.
+    if (payment.status !== 'paid' && !open) return ignore(`payments.already_refunded: payment is ${payment.status}`);
+    const patch = { status: 'refunded' as const, refunded_at: nowMs, updated_at: nowMs };
+    if (!(await scoped.transition(payment.id, [payment.status], patch))) return ignore('payments.already_refunded: payment changed meanwhile');
+    const refunded = { ...payment, ...patch };
+    if (open) {
+      await purposeOf(payment.purpose).onClosed?.(trx, refunded, 'failed');
+    } else {
+      try {
+        await purposes.get(payment.purpose)?.onRefunded?.(trx, refunded, { type: 'system' });
+      } catch (error) {
+        // The money is already back with the payer, so the refund stands; the purpose's refusal
+        // (tokens spent, Stars delivered) is rolled back and settled by staff instead.
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === 'string' && /^[a-z_]+\.[a-z_]+$/.test(code)) throw new RefundNotReversedError(payment.id, `${code}: ${(error as Error).message}`);
+        throw error;
+      }
+    }
+    await scoped.markEvent(eventId, 'processed', null, payment.id, nowMs);
+    await audit('payments.refunded', { via: 'gateway' });
+    await enqueueOutbox(trx, refundNotice(payment), nowMs);
+    return { status: 'refunded', payment: refunded };
+  }
+
+  /**
+   * A gateway refund whose purpose refused to undo its delivery: the payment is still marked
+   * refunded (the money is gone), without the reversal, and staff are told to settle it.
+   */
+  async function recordRefundNotReversed(eventId: number, refusal: RefundNotReversedError): Promise<ProcessOutcome> {
+    return db.transaction().execute(async (trx) => {
+      const scoped = createPaymentsRepository(trx);
+      const nowMs = deps.now();
+      if (!(await scoped.claimEvent(eventId, nowMs))) return { status: 'duplicate' as const };
+      const payment = (await scoped.findPayment(refusal.paymentId)) as PaymentRecord;
+      const patch = { status: 'refunded' as const, refunded_at: nowMs, updated_at: nowMs };
+      if (!(await scoped.transition(payment.id, ['paid'], patch))) {
+        await scoped.markEvent(eventId, 'ignored', `payments.already_refunded: payment is ${payment.status}`, payment.id, nowMs);
+        return { status: 'duplicate' as const, payment };
+      }
+      const note = `payments.refund_not_reversed: ${refusal.reason}`.slice(0, 500);
+      await scoped.markEvent(eventId, 'processed', note, payment.id, nowMs);
+      logger.warn({ eventId, paymentId: payment.id, reason: refusal.reason }, 'gateway refund recorded; its purpose refused to undo the delivery');
+      if (deps.audit) {
+        await deps.audit.record({ actor: { type: 'system' }, action: 'payments.refunded', subject: { type: 'payment', id: payment.id }, details: { provider: payment.provider, via: 'gateway', notReversed: refusal.reason } }, trx);
+      }
+      const locale = deps.staffLocale;
+      await enqueueOutbox(trx, [
+        refundNotice(payment),
+        ...staffMessages(
+          i18n.t(locale, 'payments-staff-refund-not-reversed', { id: String(payment.id), amount: money(payment.amount_minor, payment.currency, locale), provider: payment.provider, reason: refusal.reason.slice(0, 200) }),
+          `payevent:${eventId}:not_reversed`,
+        ),
+      ], nowMs);
+      return { status: 'refunded' as const, payment: { ...payment, ...patch }, code: 'payments.refund_not_reversed' };
+    });
+  }
 
   async function closeStale(payment: PaymentRecord, outcome: 'expired' | 'failed'): Promise<boolean> {
     return db.transaction().execute(async (trx) => {
@@ -483,7 +598,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
      * Handles a gateway's HTTP callback: verifies it (signature, source, freshness), stores
      * it, settles it. Forged or broken callbacks are recorded as rejected and credit nothing.
      */
-    async handleCallback(providerId: ProviderId, request: CallbackRequest): Promise<{ httpStatus: number; outcome?: ProcessOutcome; code?: string }> {
+    async handleCallback(providerId: ProviderId, request: CallbackRequest): Promise<{ httpStatus: number; outcome?: ProcessOutcome; code?: string; detail?: string }> {
       const provider = providers.get(providerId);
       if (!provider?.configured || !provider.verifyCallback) {
         await recordRejectedCallback(providerId, 'payments.method_unavailable', 'provider not configured', request);
@@ -492,7 +607,9 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       const verdict = provider.verifyCallback(request);
       if (!verdict.ok) {
         await recordRejectedCallback(providerId, verdict.code, verdict.detail, request);
-        return { httpStatus: verdict.code === 'payments.untrusted_source' ? 403 : verdict.code === 'payments.malformed_callback' ? 400 : 401, code: verdict.code };
+        // A malformed body is told what is wrong with it; a forged one learns nothing.
+        if (verdict.code === 'payments.malformed_callback') return { httpStatus: 400, code: verdict.code, detail: verdict.detail };
+        return { httpStatus: verdict.code === 'payments.untrusted_source' ? 403 : 401, code: verdict.code };
       }
       if (!verdict.event) return { httpStatus: 200 };
       const stored = await ingest(verdict.event);
