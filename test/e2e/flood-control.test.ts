@@ -50,7 +50,7 @@ describe('flood control', () => {
   test('a user who sends more than the limit gets exactly one "slow down", is ignored until the mute ends, and is answered again after it', async () => {
     // The bot's clock runs with real time; the test moves it forward past the mute.
     const offset = { ms: 0 };
-    const lavka = await startTestLavka({ env: { LAVKA_CONFIG: floodConfig({ updates: 3, perSeconds: 10, muteSeconds: 30 }) }, now: () => Date.now() + offset.ms });
+    const lavka = await startTestLavka({ floodControl: true, env: { LAVKA_CONFIG: floodConfig({ updates: 3, perSeconds: 10, muteSeconds: 30 }) }, now: () => Date.now() + offset.ms });
     try {
       const user = lavka.sim.user({ id: 5101, first_name: 'Fast', language_code: 'en' });
       for (let index = 0; index < 3; index++) {
@@ -83,7 +83,7 @@ describe('flood control', () => {
   });
 
   test('a button press over the limit gets the "slow down" as a toast, not as a message', async () => {
-    const lavka = await startTestLavka({ env: { LAVKA_CONFIG: floodConfig({ updates: 3, perSeconds: 60, muteSeconds: 45 }) } });
+    const lavka = await startTestLavka({ floodControl: true, env: { LAVKA_CONFIG: floodConfig({ updates: 3, perSeconds: 60, muteSeconds: 45 }) } });
     try {
       const user = lavka.sim.user({ id: 5102, first_name: 'Tapper', language_code: 'en' });
       await user.send('/start');
@@ -105,7 +105,7 @@ describe('flood control', () => {
   });
 
   test('staff sending as fast are never limited', async () => {
-    const lavka = await startTestLavka({ adminIds: [ADMIN], env: { LAVKA_CONFIG: floodConfig({ updates: 3, perSeconds: 60, muteSeconds: 60 }) } });
+    const lavka = await startTestLavka({ floodControl: true, adminIds: [ADMIN], env: { LAVKA_CONFIG: floodConfig({ updates: 3, perSeconds: 60, muteSeconds: 60 }) } });
     try {
       const owner = lavka.sim.user({ id: ADMIN, first_name: 'Owner', language_code: 'en' });
       for (let index = 0; index < 8; index++) await owner.send('/help');
@@ -118,7 +118,7 @@ describe('flood control', () => {
   });
 
   test('a muted user’s payment check is still answered: money is never dropped', async () => {
-    const lavka = await startTestLavka({ extraModules: [probeModule], env: { LAVKA_CONFIG: floodConfig({ updates: 3, perSeconds: 60, muteSeconds: 60 }) } });
+    const lavka = await startTestLavka({ floodControl: true, extraModules: [probeModule], env: { LAVKA_CONFIG: floodConfig({ updates: 3, perSeconds: 60, muteSeconds: 60 }) } });
     try {
       const user = lavka.sim.user({ id: 5103, first_name: 'Payer', language_code: 'en' });
       await user.send('/orphan_invoice');
@@ -140,8 +140,8 @@ const redisAvailable = await hasRedis();
 describe('flood control across instances', { skip: redisAvailable ? false : 'Redis is not reachable' }, () => {
   test('two Lavka instances sharing one Redis count a user’s updates together', async () => {
     const config = floodConfig({ updates: 3, perSeconds: 60, muteSeconds: 60 });
-    const first = await startTestLavka({ env: { LAVKA_CONFIG: config, REDIS_URL } });
-    const second = await startTestLavka({ env: { LAVKA_CONFIG: config, REDIS_URL } });
+    const first = await startTestLavka({ floodControl: true, env: { LAVKA_CONFIG: config, REDIS_URL } });
+    const second = await startTestLavka({ floodControl: true, env: { LAVKA_CONFIG: config, REDIS_URL } });
     try {
       // A fresh id: counts in a shared Redis outlive the test.
       const id = 6_000_000 + Math.floor(Math.random() * 1_000_000);

@@ -21,6 +21,11 @@ export interface TestLavkaOptions {
   now?: () => number;
   /** Modules defined in the test itself (always enabled). */
   extraModules?: readonly LavkaModule[];
+  /**
+   * Flood control as the config says: off by default, since simulated users send far faster
+   * than people and functional tests would be muted.
+   */
+  floodControl?: boolean;
 }
 
 /** Lavka running against the Telegram simulator over real HTTP, as in production. */
@@ -59,7 +64,7 @@ export async function startTestLavka(options: TestLavkaOptions = {}): Promise<Te
   // LAVKA_TEST_LOG=debug shows the app's logs while debugging a test.
   const logLevel = process.env.LAVKA_TEST_LOG as 'debug' | 'info' | 'error' | undefined;
   const logger = logLevel ? createLogger({ level: logLevel, pretty: true }) : silentLogger();
-  const start = () => startLavka({ env, logger, now: options.now, extraModules: options.extraModules });
+  const start = () => startLavka({ env, logger, now: options.now, extraModules: options.extraModules, ...(options.floodControl ? {} : { floodControl: false as const }) });
   const handle: TestLavka = {
     app: await start(),
     sim,
