@@ -43,6 +43,8 @@ export interface StartOptions {
   extraModules?: readonly LavkaModule[];
   /** Settings for the simulator the sandbox runs (no token configured). */
   sandbox?: { rateLimits?: false };
+  /** `false` turns flood control off whatever the config says (tests whose simulated users type faster than people). */
+  floodControl?: false;
 }
 
 /** A running Lavka. */
@@ -91,6 +93,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
 
   try {
     const config = await loadBusinessConfig({ preset: env.LAVKA_PRESET, configFile: env.LAVKA_CONFIG, presetsDir: options.presetsDir });
+    if (options.floodControl === false) config.floodControl = { ...config.floodControl, enabled: false };
     const i18n = createTranslator({ defaultLocale: config.business.defaultLocale, overrides: config.texts });
     const extraModules = options.extraModules ?? [];
     const allModules = [...(await discoverModules()), ...extraModules];
