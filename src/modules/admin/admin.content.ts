@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { businessHoursSchema, type BusinessHours } from '../../config/business-hours.ts';
 import { SUPPORTED_LOCALES, timeZoneSchema, type BusinessConfig, type Locale } from '../../config/business.ts';
+import { countryCodeSchema, type CountryCode } from '../../config/phone.ts';
 import { LOCALES_DIR, type Translator } from '../../telegram/i18n.ts';
 import type { LiveSettingsSection } from '../module.ts';
 import { AdminError } from './admin.errors.ts';
@@ -114,10 +115,14 @@ function writeBusinessSettings(config: BusinessConfig, settings: BusinessSetting
 /** The time zone section's value. */
 export const timeZoneSettingsSchema = z.object({ timeZone: timeZoneSchema });
 
+/** The phone country section's value; null when typed numbers must carry their country code. */
+export const phoneCountrySettingsSchema = z.object({ defaultCountry: countryCodeSchema.nullable() });
+
 /**
- * The business's own live settings: name and contacts, opening hours, time zone. Each is
- * written into `config.business` in place, where every module reads it at use time. The
- * config file's values are copied first: they are what a reset goes back to.
+ * The business's own live settings: name and contacts, opening hours, time zone, the country
+ * of customers' phone numbers. Each is written into `config.business` in place, where every
+ * module reads it at use time. The config file's values are copied first: they are what a
+ * reset goes back to.
  */
 export function businessSections(config: BusinessConfig): LiveSettingsSection[] {
   const original = structuredClone(config.business);
@@ -146,7 +151,17 @@ export function businessSections(config: BusinessConfig): LiveSettingsSection[] 
       config.business.timeZone = value.timeZone;
     },
   };
-  return [business, hours, timeZone];
+  const phoneCountry: LiveSettingsSection<{ defaultCountry: CountryCode | null }> = {
+    key: 'phone-country',
+    summary: 'the country whose phone numbers customers may type without the country code (ISO 3166 alpha-2, or null)',
+    schema: phoneCountrySettingsSchema,
+    fallback: () => ({ defaultCountry: original.defaultCountry ?? null }),
+    apply: (value) => {
+      if (value.defaultCountry) config.business.defaultCountry = value.defaultCountry;
+      else delete config.business.defaultCountry;
+    },
+  };
+  return [business, hours, timeZone, phoneCountry];
 }
 
 /** Bot texts and business settings the owner edits in the panel. */

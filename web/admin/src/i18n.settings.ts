@@ -21,6 +21,10 @@ export const enSettings = {
   'settings.timeZoneField': 'Time zone (type to search)',
   'settings.timeZoneNow': 'Now there: {time}',
   'settings.timeZoneUnknown': 'Pick a time zone from the list, such as Asia/Almaty.',
+  'settings.phoneCountryTitle': 'Phone numbers',
+  'settings.phoneCountryHint': 'Customers may type a number of this country without its code (8 701 … in Kazakhstan); the bot checks it against the country’s numbering plan and keeps it in international form. Numbers of other countries are typed with + and their code.',
+  'settings.phoneCountryField': 'Country',
+  'settings.phoneCountryNone': 'None: every number with its country code',
 
   'settings.hoursTitle': 'Business hours',
   'settings.hoursHint': 'Customers see them with your contacts, with “open now” or when you open next, in {zone} time. Whoever writes outside them is told when you will answer.',
@@ -110,6 +114,10 @@ export const ruSettings: SettingsDictionary = {
   'settings.timeZoneField': 'Часовой пояс (начните вводить для поиска)',
   'settings.timeZoneNow': 'Сейчас там: {time}',
   'settings.timeZoneUnknown': 'Выберите часовой пояс из списка, например Asia/Almaty.',
+  'settings.phoneCountryTitle': 'Номера телефонов',
+  'settings.phoneCountryHint': 'Номер этой страны клиенты могут писать без кода (8 701 … в Казахстане); бот проверяет его по плану нумерации страны и хранит в международном виде. Номера других стран пишут с + и кодом страны.',
+  'settings.phoneCountryField': 'Страна',
+  'settings.phoneCountryNone': 'Нет: каждый номер с кодом страны',
 
   'settings.hoursTitle': 'Часы работы',
   'settings.hoursHint': 'Клиенты видят их рядом с контактами — с пометкой «открыто сейчас» или когда вы откроетесь, по времени {zone}. Кто пишет в нерабочее время, узнаёт, когда получит ответ.',
@@ -197,6 +205,10 @@ export const kkSettings: SettingsDictionary = {
   'settings.timeZoneField': 'Уақыт белдеуі (іздеу үшін тере бастаңыз)',
   'settings.timeZoneNow': 'Ондағы уақыт: {time}',
   'settings.timeZoneUnknown': 'Тізімнен уақыт белдеуін таңдаңыз, мысалы Asia/Almaty.',
+  'settings.phoneCountryTitle': 'Телефон нөмірлері',
+  'settings.phoneCountryHint': 'Клиенттер осы елдің нөмірін кодсыз жаза алады (Қазақстанда 8 701 …); бот оны елдің нөмірлеу жоспары бойынша тексеріп, халықаралық түрде сақтайды. Басқа елдердің нөмірлері + және ел кодымен жазылады.',
+  'settings.phoneCountryField': 'Ел',
+  'settings.phoneCountryNone': 'Жоқ: әр нөмір ел кодымен',
 
   'settings.hoursTitle': 'Жұмыс уақыты',
   'settings.hoursHint': 'Клиенттер оны байланыс деректерінің жанынан көреді — «қазір ашық» белгісімен немесе қашан ашылатыныңызбен, {zone} уақыты бойынша. Жұмыстан тыс уақытта жазғандарға қашан жауап алатыны айтылады.',

@@ -68,6 +68,7 @@ interface SettingsPage {
     business: SectionView<BusinessValue>;
     hours: SectionView<HoursValue>;
     'time-zone': SectionView<{ timeZone: string }>;
+    'phone-country': SectionView<{ defaultCountry: string | null }>;
     gate?: SectionView<{ channels: Channel[] }>;
     payments?: SectionView<PaymentsValue>;
   };
@@ -89,6 +90,7 @@ function SettingsSections(props: { data: SettingsPage; onSaved(): void }) {
       <div className="grid-2">
         <BusinessSection key={keyOf(sections.business)} view={sections.business} onSaved={props.onSaved} />
         <TimeZoneSection key={keyOf(sections['time-zone'])} view={sections['time-zone']} onSaved={props.onSaved} />
+        <PhoneCountrySection key={keyOf(sections['phone-country'])} view={sections['phone-country']} onSaved={props.onSaved} />
       </div>
       <HoursSection key={keyOf(sections.hours)} view={sections.hours} legacyNote={props.data.business.support.hours} timeZone={props.data.business.timeZone} onSaved={props.onSaved} />
       <ChannelsSection key={keyOf(sections.gate)} view={sections.gate} onSaved={props.onSaved} />
@@ -250,6 +252,52 @@ function TimeZoneSection(props: { view: SectionView<{ timeZone: string }>; onSav
           <option key={name} value={name} />
         ))}
       </datalist>
+    </SectionCard>
+  );
+}
+
+/** Every region the browser can name, by its name in the panel's language (the server checks the code). */
+function countryNames(locale: string): { code: string; name: string }[] {
+  const names = new Intl.DisplayNames([locale], { type: 'region', fallback: 'none' });
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const countries: { code: string; name: string }[] = [];
+  for (const first of letters) {
+    for (const second of letters) {
+      const code = first + second;
+      const name = names.of(code);
+      if (name) countries.push({ code, name });
+    }
+  }
+  return countries.sort((a, b) => a.name.localeCompare(b.name, locale));
+}
+
+function PhoneCountrySection(props: { view?: SectionView<{ defaultCountry: string | null }>; onSaved(): void }) {
+  const t = useT();
+  const { locale } = useI18n();
+  const countries = useMemo(() => countryNames(locale), [locale]);
+  const section = useSection('phone-country', props.onSaved);
+  const [country, setCountry] = useState(props.view?.value.defaultCountry ?? '');
+  if (!props.view) return null;
+  return (
+    <SectionCard
+      id="phone-country"
+      title={t('settings.phoneCountryTitle')}
+      hint={t('settings.phoneCountryHint')}
+      view={props.view}
+      busy={section.busy}
+      onSave={() => void section.save({ defaultCountry: country || null })}
+      onReset={() => void section.reset()}
+    >
+      <Field label={t('settings.phoneCountryField')}>
+        <select value={country} onChange={(event) => setCountry(event.target.value)}>
+          <option value="">{t('settings.phoneCountryNone')}</option>
+          {countries.map((item) => (
+            <option key={item.code} value={item.code}>
+              {item.name} ({item.code})
+            </option>
+          ))}
+        </select>
+      </Field>
     </SectionCard>
   );
 }
