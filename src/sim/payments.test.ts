@@ -94,3 +94,30 @@ describe('payments in Telegram Stars', () => {
     await rejects(sim, 'sendInvoice', { chat_id: 42, ...starInvoice, provider_token: 'tok' }, 400, 'Bad Request: PAYMENT_PROVIDER_INVALID');
   });
 });
+
+describe('payments in money through a test payment provider', () => {
+  const cardInvoice = { title: 'T-shirt', description: 'A Lavka T-shirt, size M', payload: 'pay:7', currency: 'KZT', prices: [{ label: 'T-shirt', amount: 699_000 }] };
+
+  test('an invoice with a test provider token is paid like Telegram’s test providers do: pre-checkout, then a charge with the provider’s own id, and no Stars', async () => {
+    const user = sim.user({ id: 44, first_name: 'Dana', hasStartedBot: true });
+    const invoice = await ok<ApiMessage>(sim, 'sendInvoice', { chat_id: 44, ...cardInvoice, provider_token: '1877036958:TEST:lavka-sandbox-card' });
+    assert.deepEqual(invoice.invoice, { title: 'T-shirt', description: 'A Lavka T-shirt, size M', start_parameter: '', currency: 'KZT', total_amount: 699_000 });
+    const [payment, query] = await Promise.all([user.payInvoice(invoice.message_id), answerNextPreCheckout({ ok: true })]);
+    assert.deepEqual([query.invoice_payload, query.total_amount], ['pay:7', 699_000]);
+    assert.equal(payment.status, 'paid');
+    if (payment.status !== 'paid') return;
+    const paid = payment.message.successful_payment as { currency: string; total_amount: number; telegram_payment_charge_id: string; provider_payment_charge_id: string };
+    assert.deepEqual([paid.currency, paid.total_amount, paid.telegram_payment_charge_id], ['KZT', 699_000, payment.chargeId]);
+    assert.match(paid.provider_payment_charge_id, /^sim_provider_\d+$/);
+    assert.deepEqual(await ok(sim, 'getMyStarBalance', {}), { amount: 0 }, 'money is not Stars');
+    await rejects(sim, 'refundStarPayment', { user_id: 44, telegram_payment_charge_id: payment.chargeId }, 400, 'Bad Request: CHARGE_NOT_FOUND');
+  });
+
+  test('an invoice in money without a test provider token is PAYMENT_PROVIDER_INVALID', async () => {
+    sim.user({ id: 44, first_name: 'Dana', hasStartedBot: true });
+    await rejects(sim, 'sendInvoice', { chat_id: 44, ...cardInvoice }, 400, 'Bad Request: PAYMENT_PROVIDER_INVALID');
+    await rejects(sim, 'sendInvoice', { chat_id: 44, ...cardInvoice, provider_token: 'not-a-token' }, 400, 'Bad Request: PAYMENT_PROVIDER_INVALID');
+    await rejects(sim, 'sendInvoice', { chat_id: 44, ...cardInvoice, provider_token: '1877036958:LIVE:real-money' }, 400, 'Bad Request: PAYMENT_PROVIDER_INVALID');
+    await rejects(sim, 'createInvoiceLink', { ...cardInvoice, provider_token: 'tok' }, 400, 'Bad Request: PAYMENT_PROVIDER_INVALID');
+  });
+});

@@ -310,7 +310,13 @@ describe('the clinic through the simulator', () => {
 
       test('pays for the visit by QR, confirmed by the acquirer’s signed callback', async () => {
         await press(patient, T.pay);
-        await patient.waitForMessage((message) => buttonsOf(message).some((button) => button.text === T.qr), { timeoutMs: 5000 });
+        const methods = await patient.waitForMessage((message) => buttonsOf(message).some((button) => button.text === T.qr), { timeoutMs: 5000 });
+        // A visit is a physical service: Telegram's payment rules allow no Stars for it.
+        assert.ok(!buttonsOf(methods).some((button) => button.text.includes('Telegram Stars') || /:stars$/.test(button.callback_data ?? '')), buttonsOf(methods).map((button) => button.text).join(', '));
+        const forged = await patient.pressCallback(methods.message_id, `pay:go:visit:${appointmentId}:stars`);
+        assert.ok(forged, 'a forged Stars button is answered');
+        assert.equal((await db().selectFrom('payments').select('id').where('purpose', '=', 'visit').where('purpose_ref', '=', String(appointmentId)).execute()).length, 0, 'and opens no payment');
+        await patient.waitForMessage((message) => buttonsOf(message).some((button) => button.text === T.qr) && textOf(message).includes('Telegram Stars'), { timeoutMs: 5000 });
         await press(patient, T.qr);
         const qr = await patient.waitForMessage((message) => Boolean(message.photo), { timeoutMs: 8000 });
         const payment = await db().selectFrom('payments').selectAll().where('purpose', '=', 'visit').where('purpose_ref', '=', String(appointmentId)).executeTakeFirstOrThrow();

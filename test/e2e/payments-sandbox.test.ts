@@ -85,3 +85,64 @@ describe('the billing and stars presets in the sandbox', () => {
     }
   });
 });
+
+describe('physical goods in the sandbox: a simulated card provider instead of Telegram Stars', () => {
+  test('shop: the checkout offers a bank card and no Stars, and the card pays the order end to end through the simulator’s test provider', async () => {
+    const sandbox = await startSandbox('shop');
+    try {
+      const sim = sandbox.app.sandbox!;
+      const user = sim.user({ id: 555_003, first_name: 'Sandy', language_code: 'en', phone_number: '+77011234567' });
+      const product = (await sandbox.app.services.catalog!.search('Lavka mug', 1, 'en')).products[0];
+      assert.ok(product);
+      await user.send(`/start p_${product.id}`);
+      await user.waitForMessage((message) => Boolean(message.photo) && textOf(message).startsWith('Lavka mug'), { timeoutMs: 5000 });
+      await press(user, '🛒 Add to cart');
+      await user.send('/cart');
+      await user.waitForMessage((message) => textOf(message).includes('🧺 Your cart'), { timeoutMs: 5000 });
+      await press(user, '✅ Checkout');
+      await user.waitForMessage((message) => textOf(message).includes('How would you like to get your order?'), { timeoutMs: 5000 });
+      await user.pressReplyButton('🏪 Pickup');
+      await user.waitForMessage((message) => textOf(message).includes('Choose a pickup point'), { timeoutMs: 5000 });
+      await user.pressReplyButton('Алматы, пр. Абая 10');
+      await user.waitForMessage((message) => textOf(message).includes('Share your phone number'), { timeoutMs: 5000 });
+      await user.pressReplyButton('📱 Share my phone number');
+      await user.waitForMessage((message) => textOf(message).includes('Any comment for the order?'), { timeoutMs: 5000 });
+      await user.pressReplyButton('Skip');
+      await user.waitForMessage((message) => textOf(message).includes('Please check your order:'), { timeoutMs: 5000 });
+      await user.pressReplyButton('✅ Confirm the order');
+      const screen = await user.waitForMessage((message) => labels(message).includes('📦 My orders') && textOf(message).includes('How would you like to pay?'), { timeoutMs: 8000 });
+      assert.deepEqual(labels(screen), ['💳 Bank card', '🤝 Pay on delivery', '📦 My orders', '« Main menu'], 'no Telegram Stars for a mug');
+
+      await press(user, '💳 Bank card');
+      const invoice = await user.waitForMessage((message) => Boolean(message.invoice), { timeoutMs: 5000 });
+      assert.deepEqual([invoice.invoice?.currency, invoice.invoice?.total_amount], ['KZT', 349_000], 'tenge in tiyn, not Stars');
+      const paid = await user.payInvoice(invoice.message_id);
+      assert.equal(paid.status, 'paid');
+      const successful = paid.status === 'paid' ? (paid.message.successful_payment as { provider_payment_charge_id?: string; currency?: string }) : {};
+      assert.ok(successful.provider_payment_charge_id, 'the simulated provider names its charge');
+      await user.waitForMessage((message) => /^✅ Payment received: ₸3,490 for order A-\d+/.test(textOf(message)), { timeoutMs: 8000 });
+      const [payment] = await sandbox.app.services.payments!.listForUser(555_003, 5);
+      assert.deepEqual([payment?.provider, payment?.status, payment?.amount_minor, payment?.currency], ['telegram_card', 'paid', 349_000, 'KZT']);
+      const order = await sandbox.app.services.orders!.get(Number(payment?.purpose_ref));
+      assert.deepEqual([order?.status, order?.payment_method], ['paid', 'card']);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  test('clinic and print3d offer no Telegram Stars in the sandbox: their visits and printed parts are physical', async () => {
+    for (const [preset, purpose] of [['clinic', 'visit'], ['print3d', 'print']] as const) {
+      const sandbox = await startSandbox(preset);
+      try {
+        const payments = sandbox.app.services.payments!;
+        assert.ok(payments.hasPurpose(purpose));
+        assert.equal(payments.starsNotice(), undefined, `${preset}: its preset does not turn Stars on`);
+        const facts = payments.methodsStatus();
+        assert.equal(facts.find((method) => method.provider === 'telegram_card')?.configured, true, `${preset}: the simulated card provider is ready`);
+        assert.equal(facts.find((method) => method.provider === 'telegram_stars')?.configured, false, `${preset}: Stars are not offered`);
+      } finally {
+        await sandbox.stop();
+      }
+    }
+  });
+});

@@ -27,10 +27,13 @@ async function eventually(what: string, timeoutMs: number, check: () => boolean 
   }
 }
 
+/** A test payment provider's token, as @BotFather gives one; the simulator charges no real card for it. */
+const CARD_TOKEN = '381764678:TEST:lavka-print3d-card';
+
 describe('print3d: custom orders from 3D models through the simulator', () => {
   let lavka: TestLavka;
   before(async () => {
-    lavka = await startTestLavka({ preset: 'print3d', adminIds: [ADMIN] });
+    lavka = await startTestLavka({ preset: 'print3d', adminIds: [ADMIN], env: { PAYMENTS_PROVIDER_TOKEN: CARD_TOKEN } });
     lavka.sim.user({ id: ADMIN, first_name: 'Marat', language_code: 'ru', hasStartedBot: true });
   });
   after(async () => {
@@ -118,25 +121,26 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     assert.match(caption, /32\.7 g — material ₸818\.40, machine 164 min ₸818\.40; per copy ₸1,636\.80/);
     assert.match(caption, /Quantity discount 5 %: −₸409\.20/);
     assert.match(caption, /Setup fee: ₸1,500/);
-    assert.match(caption, /Total: ₸9,274\.80 \(928 ⭐\)/);
+    assert.match(caption, /Total: ₸9,274\.80$/m);
+    assert.ok(!caption.includes('⭐ ') && !/\d ⭐/.test(caption), 'a printed part has no price in Stars');
     assert.match(caption, /Comment: Matte finish, please/);
     const photo = summary.photo?.at(-1);
     assert.deepEqual([photo?.width, photo?.height], [320, 320]);
 
     await customer.pressButton('✅ Confirm and pay');
-    // The payments module's methods, right under the placed order: Stars in this preset.
-    const placed = await customer.waitForMessage(has(/Order P-1001 is placed\.\nPrice: ₸9,274\.80 \(928 ⭐\)\. How would you like to pay\?/));
-    assert.deepEqual(placed.reply_markup?.inline_keyboard.flat().map((button) => button.text), ['⭐ Telegram Stars', 'Open the order']);
-    await customer.pressButton('⭐ Telegram Stars', { messageId: placed.message_id });
+    // The payments module's methods, right under the placed order: a card, never Stars, for a physical good.
+    const placed = await customer.waitForMessage(has(/Order P-1001 is placed\.\nPrice: ₸9,274\.80\. How would you like to pay\?/));
+    assert.deepEqual(placed.reply_markup?.inline_keyboard.flat().map((button) => button.text), ['💳 Bank card', 'Open the order']);
+    await customer.pressButton('💳 Bank card', { messageId: placed.message_id });
     const invoice = await customer.waitForMessage((message) => Boolean(message.invoice));
-    assert.equal(invoice.invoice?.currency, 'XTR');
-    assert.equal(invoice.invoice?.total_amount, 928);
+    assert.equal(invoice.invoice?.currency, 'KZT');
+    assert.equal(invoice.invoice?.total_amount, 927_480);
 
     // Staff get the preview, the card with buttons and the file itself.
     const card = await admin.waitForMessage(has(/Новый заказ печати\n\nЗаказ P-1001 — Ожидает оплаты/), { timeoutMs: 10_000 });
     assert.match(textOf(card), /Клиент: Alice Walker \(id 3001\)/);
     assert.match(textOf(card), /50 × 40 × 30 мм · 60,00 см³/);
-    assert.match(textOf(card), /Цена: 9\s274,80\s₸ \(928 ⭐\)/);
+    assert.match(textOf(card), /Цена: 9\s274,80\s₸$/m);
     await eventually('the staff copy of the model file', 5000, () =>
       lavka.sim.chat(ADMIN).messages.some((message) => message.document?.file_name === 'bracket.stl'),
     );
@@ -153,7 +157,7 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     assert.equal(paid.status, 'paid');
     await customer.waitForMessage(has(/Payment received, thank you! Order P-1001 goes to print/));
 
-    const paidAlert = await admin.waitForMessage(has(/Заказ P-1001 оплачен: 928/), { timeoutMs: 10_000 });
+    const paidAlert = await admin.waitForMessage(has(/Заказ P-1001 оплачен: 9\s274,80\s₸/), { timeoutMs: 10_000 });
     await admin.pressButton('🖨 В печать', { messageId: paidAlert.message_id });
     await admin.waitForMessage((message) => message.edited && /Заказ P-1001 — Печатается/.test(textOf(message)));
     await admin.pressButton('📦 Готов', { messageId: paidAlert.message_id });
@@ -171,8 +175,8 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     );
     assert.equal(detail?.history.find((change) => change.to_status === 'printing')?.actor_id, String(ADMIN));
     assert.equal(detail?.payments.length, 1);
-    assert.deepEqual([detail?.payments[0]?.amount_minor, detail?.payments[0]?.currency, detail?.payments[0]?.purpose, detail?.payments[0]?.purpose_ref], [928, 'XTR', 'print', '1_1']);
-    assert.deepEqual([detail?.payment_id, detail?.payment_method], [detail?.payments[0]?.id, 'stars']);
+    assert.deepEqual([detail?.payments[0]?.amount_minor, detail?.payments[0]?.currency, detail?.payments[0]?.purpose, detail?.payments[0]?.purpose_ref], [927_480, 'KZT', 'print', '1_1']);
+    assert.deepEqual([detail?.payment_id, detail?.payment_method], [detail?.payments[0]?.id, 'card']);
     assert.equal(detail?.total_minor, 927_480);
     assert.equal(detail?.comment, 'Matte finish, please');
     // The job is an order: one line with the copies at their price, the quote's total.
@@ -182,7 +186,7 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
 
     // The same charge arriving again (a re-delivered update) records nothing new.
     const paymentId = detail?.payments[0]?.id ?? 0;
-    const again = await payments().recordTelegramPayment({ userId: 3001, payload: invoicePayload(paymentId), currency: 'XTR', totalAmount: 928, chargeId: paid.status === 'paid' ? paid.chargeId : '' });
+    const again = await payments().recordTelegramPayment({ userId: 3001, payload: invoicePayload(paymentId), currency: 'KZT', totalAmount: 927_480, chargeId: paid.status === 'paid' ? paid.chargeId : '' });
     assert.equal(again.status, 'duplicate');
     const after = await service().detail(1);
     assert.equal(after?.payments.length, 1);
@@ -282,13 +286,13 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     await admin.waitForMessage(has(new RegExp(`Заказ ${number}: цена 15\\s000\\s₸ отправлена клиенту`)));
 
     const offer = await customer.waitForMessage(has(new RegExp(`The studio set the price of order ${number}`)), { timeoutMs: 10_000 });
-    assert.match(textOf(offer), /Price: ₸15,000 \(1,500 ⭐\)/);
+    assert.match(textOf(offer), /Price: ₸15,000$/m);
     assert.match(textOf(offer), /Note from the studio: split into two halves/);
     await customer.pressButton('✅ Accept the price', { messageId: offer.message_id });
     const payFirst = await customer.waitForMessage(has(new RegExp(`Price of order ${number} accepted\\.`)));
-    await customer.pressButton('⭐ Telegram Stars', { messageId: payFirst.message_id });
+    await customer.pressButton('💳 Bank card', { messageId: payFirst.message_id });
     const invoice = await customer.waitForMessage((message) => Boolean(message.invoice));
-    assert.equal(invoice.invoice?.total_amount, 1500);
+    assert.equal(invoice.invoice?.total_amount, 1_500_000);
 
     // Staff change the price again before the customer pays: the old invoice is refused at pre-checkout.
     await service().adjustQuote(orderId, 1_200_000, { role: 'staff', id: ADMIN });
@@ -296,10 +300,10 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     assert.equal(declined.status, 'declined');
     assert.equal(declined.status === 'declined' ? declined.errorMessage : '', 'The price has changed. Please open the invoice again.');
 
-    const second = await customer.waitForMessage(has(/Price: ₸12,000 \(1,200 ⭐\)/), { timeoutMs: 10_000 });
+    const second = await customer.waitForMessage(has(/Price: ₸12,000$/m), { timeoutMs: 10_000 });
     await customer.pressButton('✅ Accept the price', { messageId: second.message_id });
     const paySecond = await customer.waitForMessage((message) => message.message_id > payFirst.message_id && /accepted\./.test(textOf(message)));
-    await customer.pressButton('⭐ Telegram Stars', { messageId: paySecond.message_id });
+    await customer.pressButton('💳 Bank card', { messageId: paySecond.message_id });
     const newInvoice = await customer.waitForMessage((message) => Boolean(message.invoice) && message.message_id > invoice.message_id);
     assert.equal((await customer.payInvoice(newInvoice.message_id)).status, 'paid');
     await customer.waitForMessage(has(/Payment received/));
@@ -312,8 +316,8 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     ]);
     // The invoice for the older price was opened but never charged; the newer one paid the order.
     assert.deepEqual(detail?.payments.map((payment) => [payment.purpose_ref, payment.amount_minor, payment.status]), [
-      [`${orderId}_2`, 1500, 'pending'],
-      [`${orderId}_3`, 1200, 'paid'],
+      [`${orderId}_2`, 1_500_000, 'pending'],
+      [`${orderId}_3`, 1_200_000, 'paid'],
     ]);
     assert.deepEqual(detail?.lines.map((line) => [line.unit_price_minor, line.quantity]), [[600_000, 2]], 'the line follows the price');
   });
@@ -325,7 +329,7 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     const stats = await admin.waitForMessage(has(/Заказы печати/));
     assert.match(textOf(stats), /Отправлен: 1/);
     assert.match(textOf(stats), /Оплачен: 1/);
-    assert.match(textOf(stats), /Заказов: 2, оплачено: 2, выручка: 21\s274,80\s₸, получено: 2\s128/);
+    assert.match(textOf(stats), /Заказов: 2, оплачено: 2, выручка: 21\s274,80\s₸, получено: 21\s274,80\s₸/);
 
     const customer = lavka.sim.getUser(3001);
     assert.ok(customer);
@@ -383,14 +387,14 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
 describe('print3d: staff cancel a paid job and its payment goes back', () => {
   let lavka: TestLavka;
   before(async () => {
-    lavka = await startTestLavka({ preset: 'print3d', adminIds: [ADMIN] });
+    lavka = await startTestLavka({ preset: 'print3d', adminIds: [ADMIN], env: { PAYMENTS_PROVIDER_TOKEN: CARD_TOKEN } });
     lavka.sim.user({ id: ADMIN, first_name: 'Marat', language_code: 'ru', hasStartedBot: true });
   });
   after(async () => {
     await lavka?.stop();
   });
 
-  test('the Stars are refunded once through Telegram, however often cancel is pressed, and the customer is told in Kazakh', async () => {
+  test("the card payment is refunded once (recorded; the money goes back in the provider's dashboard), however often cancel is pressed, and the customer is told in Kazakh", async () => {
     const service = lavka.app.services['custom-orders'];
     const payments = lavka.app.services.payments;
     assert.ok(service && payments);
@@ -410,8 +414,9 @@ describe('print3d: staff cancel a paid job and its payment goes back', () => {
       await customer.send(`/track_order ${placed.number}`);
       const card = await customer.waitForMessage(has(new RegExp(`${placed.number}`)));
       await customer.pressButton('💳 Төлеу', { messageId: card.message_id });
-      await customer.waitForMessage((message) => message.edited && (message.reply_markup?.inline_keyboard.flat().some((button) => button.text === '⭐ Telegram Stars') ?? false));
-      await customer.pressButton('⭐ Telegram Stars', { messageId: card.message_id });
+      const methods = await customer.waitForMessage((message) => message.edited && (message.reply_markup?.inline_keyboard.flat().some((button) => button.text === '💳 Банк картасы') ?? false));
+      assert.ok(!methods.reply_markup?.inline_keyboard.flat().some((button) => button.text.includes('Telegram Stars')), 'no Stars for a printed part');
+      await customer.pressButton('💳 Банк картасы', { messageId: card.message_id });
       const invoice = await customer.waitForMessage((message) => Boolean(message.invoice));
       const paid = await customer.payInvoice(invoice.message_id);
       assert.equal(paid.status, 'paid');
@@ -431,10 +436,14 @@ describe('print3d: staff cancel a paid job and its payment goes back', () => {
       assert.ok(racing.every((outcome) => outcome.status === 'rejected'));
 
       const payment = (await service.detail(placed.id))?.payments[0];
-      const notice = await customer.waitForMessage(has(new RegExp(`^↩️ Студия ${placed.number} тапсырысынан бас тартты және 2\\s236,56\\s₸ төлеміңізді қайтарды\\.$`)), { timeoutMs: 10_000 });
-      assert.deepEqual(notice.reply_markup?.inline_keyboard.flat().map((button) => button.callback_data), [`co:o:${placed.id}:1`]);
-      await customer.waitForMessage(has(new RegExp(`№${payment?.id} төлем \\(${payment?.amount_minor} ⭐\\) қайтарылды`)), { timeoutMs: 10_000 });
-      assert.deepEqual(refunds, [paid.status === 'paid' ? paid.chargeId : ''], 'Telegram refunded the charge exactly once');
+      // A card refund is recorded at once: both notices come from its transaction, in either order.
+      const orderNotice = has(new RegExp(`^↩️ Студия ${placed.number} тапсырысынан бас тартты және 2\\s236,56\\s₸ төлеміңізді қайтарды\\.$`));
+      const paymentNotice = has(new RegExp(`№${payment?.id} төлем \\(2\\s236,56\\s₸\\) қайтарылды`));
+      await eventually('both refund notices', 10_000, () => customer.chat().messages.some(orderNotice) && customer.chat().messages.some(paymentNotice));
+      const notice = customer.chat().messages.find(orderNotice);
+      assert.deepEqual(notice?.reply_markup?.inline_keyboard.flat().map((button) => button.callback_data), [`co:o:${placed.id}:1`]);
+      assert.deepEqual([payment?.amount_minor, payment?.currency], [223_656, 'KZT']);
+      assert.deepEqual(refunds, [], 'Telegram has no refund call for card payments: the refund is recorded once');
 
       const detail = await service.detail(placed.id);
       assert.equal(detail?.status, 'refunded');
