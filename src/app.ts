@@ -22,6 +22,7 @@ import { createRedisChatLock } from './telegram/chat-lock.ts';
 import { BASE_COMMANDS, publishCommands } from './telegram/commands.ts';
 import type { BotContext } from './telegram/context.ts';
 import { pruneProcessedUpdates } from './telegram/dedupe.ts';
+import { POLLING_RETRY, pollingOutageLog } from './telegram/polling.ts';
 import { createTranslator, type Translator } from './telegram/i18n.ts';
 
 /** Where the sandbox mounts the simulator's Bot API on Lavka's own port. */
@@ -264,7 +265,8 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
         logger.info({ url: webhookUrl.origin + webhookUrl.pathname }, 'webhook set');
       } else {
         await bot.api.deleteWebhook();
-        runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
+        bot.api.config.use(pollingOutageLog(logger));
+        runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, ...POLLING_RETRY } });
         const handle = runner;
         cleanups.push(async () => {
           if (handle.isRunning()) await handle.stop();

@@ -24,6 +24,11 @@ export interface RetryOutcome {
   error: string | null;
   /** False for a 429: the message was refused before any attempt, so it does not count. */
   countsAsAttempt: boolean;
+  /**
+   * The message's chat, when its later waiting messages must wait for this retry too (a
+   * transient failure): they keep their order instead of overtaking it.
+   */
+  holdChatId?: number;
 }
 
 /** Rows by status and reason, for progress reports. */
@@ -150,6 +155,18 @@ function outboxStatements(db: DbExecutor, dialect: SqlDialectName) {
           }))
           .where('id', '=', item.id)
           .execute();
+        if (item.holdChatId !== undefined) {
+          await db
+            .updateTable('outbox')
+            .set({ not_before: item.notBeforeMs, updated_at: nowMs })
+            .where('chat_id', '=', item.holdChatId)
+            .where('status', '=', 'pending')
+            .where('id', '>', item.id)
+            .where('not_before', '<', item.notBeforeMs)
+            // Rows another sender holds are its to order; free and expired claims are not.
+            .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', nowMs)]))
+            .execute();
+        }
       }
     },
 

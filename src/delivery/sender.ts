@@ -31,8 +31,13 @@ export interface SenderOptions {
   /** Honour `allow_paid_broadcast` in payloads (the owner pays Stars for it); otherwise it is removed. */
   paidBroadcast?: boolean;
   uncertainResend?: UncertainResendPolicy;
-  /** Attempts before a transiently failing message is given up (default 6). */
+  /**
+   * A message that keeps failing transiently (Telegram unreachable, 5xx) is given up once it
+   * has had `maxAttempts` attempts (default 6) and is older than `retryWindowMs` (default
+   * 24 h): an outage of minutes or hours delays messages but loses none.
+   */
   maxAttempts?: number;
+  retryWindowMs?: number;
   /** Real milliseconds between ticks while busy (default 10). */
   tickMs?: number;
   /** How long a graceful stop waits for calls in flight (default 10 s). */
@@ -111,6 +116,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   /** Real milliseconds between ticks while sending: outcomes and the next group share a commit. */
   const tickMs = options.tickMs ?? 10;
   const maxAttempts = options.maxAttempts ?? 6;
+  const retryWindowMs = options.retryWindowMs ?? 24 * 3600_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   const policy = options.uncertainResend ?? 'transactional';
   const resendPriorities = policy === 'all' ? [0, 1, 2] : policy === 'transactional' ? [PRIORITY_HIGH, PRIORITY_NORMAL] : [];
@@ -131,6 +137,9 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   // and the refused rows, still ours, to send again to the new id.
   const migratedNow = new Map<number, number>();
   const requeued: { id: number; chatId: number }[] = [];
+  // Chats whose earliest waiting message failed transiently: their later messages wait for
+  // its retry (chat id → retry time), so a chat still gets its messages in order.
+  const heldChats = new Map<number, number>();
   let nextClaimMs = 0;
   // Set by a 429 seen here: calls not yet started wait it out even if they took their places in the windows.
   let pausedUntilMs = 0;
@@ -227,12 +236,14 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
 
   const retryOrGiveUp = (row: OutboxRow, description: string, nowMs: number) => {
     const attempts = row.attempts + 1;
-    if (attempts >= maxAttempts) {
+    if (attempts >= maxAttempts && nowMs - row.created_at >= retryWindowMs) {
       failed.push({ id: row.id, status: 'failed', code: 'transient', error: `gave up after ${attempts} attempts: ${description}` });
       stats.failed += 1;
       return;
     }
-    retries.push({ id: row.id, notBeforeMs: nowMs + backoffMs(attempts), error: description, countsAsAttempt: true });
+    const notBeforeMs = nowMs + backoffMs(attempts);
+    retries.push({ id: row.id, notBeforeMs, error: description, countsAsAttempt: true, holdChatId: row.chat_id });
+    heldChats.set(row.chat_id, Math.max(heldChats.get(row.chat_id) ?? 0, notBeforeMs));
     stats.retried += 1;
   };
 
@@ -367,6 +378,19 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     for (const row of buffer) {
       if (inFlight.size + chosen.length >= maxInFlight) break;
       if (taken.has(row.id) || busyChats.has(row.chat_id) || chosenChats.has(row.chat_id)) continue;
+      const heldUntilMs = heldChats.get(row.chat_id);
+      if (heldUntilMs !== undefined && heldUntilMs <= nowMs) heldChats.delete(row.chat_id);
+      if (heldUntilMs !== undefined && heldUntilMs > nowMs && row.not_before < heldUntilMs) {
+        // An earlier message of this chat waits for its retry: this one waits with it.
+        for (const other of buffer) {
+          if (other.chat_id === row.chat_id && !taken.has(other.id)) {
+            deferred.push({ id: other.id, notBeforeMs: heldUntilMs });
+            taken.add(other.id);
+          }
+        }
+        chosenChats.add(row.chat_id);
+        continue;
+      }
       const budget = budgetOf(row);
       if (exhausted.has(budget)) continue;
       const permit = await deps.limiter.tryAcquire({ chatId: row.chat_id, paid: budget === 'paid' });

@@ -20,7 +20,7 @@ export interface SenderFixture {
   call: ApiCall;
   /** Creates users who have started the bot (the bot may write to them first). */
   addUsers(ids: readonly number[]): void;
-  sender(options?: { limiter?: SendRateLimiter; limits?: Partial<RateLimits>; options?: SenderOptions } & Partial<Pick<SenderDeps, 'onBlocked' | 'blockedChats' | 'call'>>): OutboxSender;
+  sender(options?: { limiter?: SendRateLimiter; limits?: Partial<RateLimits>; options?: SenderOptions } & Partial<Pick<SenderDeps, 'onBlocked' | 'blockedChats' | 'call' | 'clock'>>): OutboxSender;
   /** Rows by status (and error code for failures). */
   statusCounts(): Promise<Record<string, number>>;
   /** Resolves once no row is pending, held or sending, or rejects after `timeoutMs`. */
@@ -65,6 +65,7 @@ export async function startSenderFixture(
         logger: silentLogger(),
         onBlocked: overrides.onBlocked,
         blockedChats: overrides.blockedChats,
+        clock: overrides.clock,
         options: { pollIntervalMs: 50, ...overrides.options },
       });
       senders.push(sender);
