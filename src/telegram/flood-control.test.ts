@@ -53,9 +53,11 @@ const redisAvailable = await hasRedis();
 describe('flood control in Redis', { skip: redisAvailable ? false : 'Redis is not reachable' }, () => {
   let redis: Redis;
   let other: Redis;
-  before(() => {
+  before(async () => {
     redis = new Redis(REDIS_URL);
     other = new Redis(REDIS_URL);
+    // Flood control lets updates through while its Redis is not connected; these tests start connected.
+    await Promise.all([redis.ping(), other.ping()]);
   });
   after(() => {
     redis.disconnect();
@@ -71,6 +73,13 @@ describe('flood control in Redis', { skip: redisAvailable ? false : 'Redis is no
     const a = createRedisFloodStore(redis, settings, { prefix: shared, clock: () => clock.ms });
     const b = createRedisFloodStore(other, settings, { prefix: shared, clock: () => clock.ms });
     assert.deepEqual([await a.hit(9), await b.hit(9), await a.hit(9), await b.hit(9), await a.hit(9)], ['pass', 'pass', 'pass', 'warn', 'drop']);
+  });
+
+  test('while its Redis is not connected, flood control lets every update through rather than hold it up', async () => {
+    const offline = new Redis(REDIS_URL, { lazyConnect: true });
+    const store = createRedisFloodStore(offline, { enabled: true, updates: 1, perSeconds: 60, muteSeconds: 60 }, { prefix: prefix() });
+    assert.deepEqual([await store.hit(11), await store.hit(11), await store.hit(11)], ['pass', 'pass', 'pass']);
+    offline.disconnect();
   });
 
   test('without a clock the window and the mute run on Redis time', async () => {

@@ -119,6 +119,8 @@ export function createRedisFloodStore(redis: Redis, settings: FloodControlSettin
   const verdicts: readonly FloodVerdict[] = ['pass', 'warn', 'drop'];
   return {
     async hit(userId) {
+      // While Redis is away, updates are not held up waiting for it: flood control fails open.
+      if (redis.status !== 'ready') return 'pass';
       // The user id in braces keeps both keys of a user in one Redis Cluster slot.
       const key = `${prefix}{${userId}}`;
       const now = options.clock ? String(Math.floor(options.clock())) : '';
