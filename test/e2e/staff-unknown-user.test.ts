@@ -1,6 +1,6 @@
 // Staff actions aimed at a user id that never wrote to the bot: the admin API answers 404
-// `users.not_found` and nothing is written, neither an account nor a ledger row, a tag or a
-// queued message. The same refusal reaches staff using /adjust in the bot.
+// `users.not_found` and nothing is written, neither an account nor a ledger row, a payment, a
+// tag or a queued message. The same refusal reaches staff using /adjust in the bot.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -65,6 +65,15 @@ describe('staff actions on a user id that is nobody (billing)', () => {
     assert.equal(response.status, 201, JSON.stringify(response.json));
     assert.equal(response.json.entry?.balance_after, 50);
     assert.deepEqual(await walletRows(CUSTOMER), { accounts: 1, ledger: 1 });
+  });
+
+  test('a payment opened through the staff API for an unknown user id is 404 and stores no payment', async () => {
+    const response = await call('manager', 'POST', '/api/payments', { userId: NOBODY, purpose: 'topup', ref: 'p100', method: 'stars', locale: 'en' });
+    assert.equal(response.status, 404, JSON.stringify(response.json));
+    assert.equal(response.json.error, 'users.not_found');
+    assert.equal((await db().selectFrom('payments').select('id').where('user_id', '=', NOBODY).execute()).length, 0);
+    const known = await call('manager', 'POST', '/api/payments', { userId: CUSTOMER, purpose: 'topup', ref: 'p100', method: 'stars', locale: 'en' });
+    assert.equal(known.status, 201, JSON.stringify(known.json));
   });
 
   test('tags and messages for an unknown user id are 404 and store nothing', async () => {

@@ -56,6 +56,7 @@ for (const dialect of await testDialects()) {
         staffChatIds: () => [7100],
         staffLocale: 'en',
         telegram: () => undefined,
+        users: billing.services.users,
       });
       for (const purpose of [parcel, ebook, order]) payments.registerPurpose(purpose);
     });
@@ -122,6 +123,7 @@ for (const dialect of await testDialects()) {
         staffChatIds: () => [],
         staffLocale: 'en',
         telegram: () => undefined,
+        users: billing.services.users,
       });
       physicalOnly.registerPurpose(pricedPurpose('parcel', 'physical'));
       assert.match(physicalOnly.starsNotice() ?? '', /Telegram allows Stars only for digital goods and services.*\(parcel\)|\(parcel\).*Telegram allows Stars only for digital goods/s);

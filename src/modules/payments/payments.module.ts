@@ -96,6 +96,8 @@ export const module: LavkaModule = {
     },
   ],
   setup(deps) {
+    const { users } = deps.services;
+    if (!users) throw new Error('the payments module needs the users module');
     const configured = paymentsSettingsSchema.parse(deps.config.settings.payments);
     // The owner changes the offered methods and requisites in the panel; everything reads them here.
     let live = configured;
@@ -162,6 +164,7 @@ export const module: LavkaModule = {
       staffLocale: deps.config.business.defaultLocale,
       audit: deps.services.audit,
       telegram,
+      users,
     });
     let starsNoticeLogged: string | undefined;
     const { composer, flows } = createPaymentsComposer({

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SUPPORTED_LOCALES } from '../../config/business.ts';
+import { isUsersError } from '../users/users.errors.ts';
 import { isPaymentsError } from './payments.errors.ts';
 import type { PaymentsService } from './payments.service.ts';
 import { ReceiptUnavailableError, type ReceiptFiles } from './payments.receipts.ts';
@@ -70,6 +71,7 @@ function view(payment: PaymentRecord) {
 }
 
 function fail(reply: FastifyReply, error: unknown) {
+  if (isUsersError(error)) return reply.code(404).send({ error: error.code, message: error.message });
   if (isPaymentsError(error)) {
     const status = error.code === 'payments.not_found' ? 404 : error.code === 'payments.gateway_unavailable' ? 503 : 409;
     return reply.code(status).send({ error: error.code, message: error.message, details: error.details });

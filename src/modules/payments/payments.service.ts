@@ -6,6 +6,7 @@ import type { Db, DbExecutor } from '../../db/database.ts';
 import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
 import type { Translator } from '../../telegram/i18n.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { UsersService } from '../users/users.service.ts';
 import { CircuitOpenError, type CircuitSnapshot } from './circuit-breaker.ts';
 import { PaymentsError } from './payments.errors.ts';
 import { createPaymentsRepository, type PaymentFilter } from './payments.repository.ts';
@@ -66,6 +67,8 @@ export interface PaymentsServiceDeps {
   audit?: AuditService;
   /** The Bot API for calls made outside a handler; undefined until the bot is connected. */
   telegram(): TelegramPaymentsApi | undefined;
+  /** Who the users are: a payment is opened only for a user of the bot. */
+  users: Pick<UsersService, 'require'>;
 }
 
 /** Method id → provider (and manual variant). */
@@ -482,8 +485,10 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
      * Opens a payment for `ref` of `purpose` with `method` and returns what to show the user.
      * A gateway that fails (or whose circuit is open) raises `payments.gateway_unavailable`
      * with the other methods in `details.alternatives`; the payment is then marked failed.
+     * A user id that is nobody (the staff API takes one) is refused with `users.not_found`.
      */
     async start(input: { userId: number; purpose: string; ref: string; method: string; locale: Locale }): Promise<{ payment: PaymentRecord; start: PaymentStart }> {
+      await deps.users.require(input.userId);
       const purpose = purposeOf(input.purpose);
       const quote = await purpose.quote(input.ref, input.userId, input.locale);
       if (!quote) throw new PaymentsError('payments.not_payable', 'this can no longer be paid for', { purpose: input.purpose, ref: input.ref });

@@ -95,6 +95,7 @@ for (const dialect of await testDialects()) {
         staffChatIds: () => [7000],
         staffLocale: 'en',
         telegram: () => undefined,
+        users: billing.services.users,
       });
       const freshWallet = createWalletService({ db: billing.database.db, now: Date.now, users: billing.services.users });
       restarted.registerPurpose(createTopupPurpose({ wallet: freshWallet, settings: resolveWalletSettings(billing.config.settings.wallet, {}, 'RUB'), i18n: billing.i18n, businessName: 'Test' }));
