@@ -115,7 +115,10 @@ function wrap(db: DatabaseSync, cacheSize: number): SqliteHandle {
         lostTo = undefined;
         return noChanges as T;
       }
-      throw new SqliteTransactionLostError(lostTo);
+      // A new transaction starts clean; anything else belongs to the one SQLite ended.
+      if (verb !== 'begin') throw new SqliteTransactionLostError(lostTo);
+      inTransaction = false;
+      lostTo = undefined;
     }
     let result: T;
     try {
