@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { Api, type Bot } from 'grammy';
 import type { Redis } from 'ioredis';
@@ -11,6 +12,7 @@ import { connectRedis, redisReady } from './db/redis.ts';
 import { createDelivery, type Delivery } from './delivery/delivery.ts';
 import { startJobs, type JobRunner } from './delivery/jobs.ts';
 import { createAdminHttp } from './http/admin.ts';
+import { goLive } from './modules/admin/admin.go-live.ts';
 import { sandboxAdminIds, sandboxPageRoutes } from './http/sandbox.routes.ts';
 import { createHttpServer, registerWebhook, type ReadinessCheck } from './http/server.ts';
 import type { CommandSpec, JobSpec, LavkaModule, ModuleServices } from './modules/module.ts';
@@ -19,7 +21,7 @@ import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createSimulator, registerSimulatorRoutes, type TelegramSimulator } from './sim/index.ts';
 import { createBot } from './telegram/bot.ts';
 import { createRedisChatLock } from './telegram/chat-lock.ts';
-import { BASE_COMMANDS, publishCommands } from './telegram/commands.ts';
+import { BASE_COMMANDS, publishCommands, publishProfile } from './telegram/commands.ts';
 import type { BotContext } from './telegram/context.ts';
 import { pruneProcessedUpdates } from './telegram/dedupe.ts';
 import { POLLING_RETRY, pollingOutageLog } from './telegram/polling.ts';
@@ -44,6 +46,11 @@ export interface StartOptions {
   extraModules?: readonly LavkaModule[];
   /** Settings for the simulator the sandbox runs (no token configured). */
   sandbox?: { rateLimits?: false };
+  /**
+   * Restarts Lavka with a freshly read environment (the supervisor in main.ts). Without it
+   * the panel cannot take the sandbox live by itself.
+   */
+  requestRestart?: () => void;
   /** `false` turns flood control off whatever the config says (tests whose simulated users type faster than people). */
   floodControl?: false;
 }
@@ -147,7 +154,33 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     // Module staff routes are mounted only behind the admin panel's gate (session, role, CSRF, audit).
     // The panel's settings checks ask Telegram through the bot, which is created further down.
     const botRef: { api?: Api } = {};
-    const adminHttp = createAdminHttp({ env, config, database, logger, i18n, metrics, modules: active, services, readiness, mode, now, telegram: () => botRef.api });
+    const requestRestart = options.requestRestart;
+    const goLiveDeps =
+      mode === 'sandbox' && requestRestart
+        ? {
+            env,
+            envFile: env.LAVKA_ENV_FILE,
+            db: database.db as unknown as Kysely<unknown>,
+            migrations: migrationGroups(allModules),
+            keep: active.flatMap((item) => item.definition.goLive?.keep ?? []),
+            requestRestart,
+          }
+        : undefined;
+    const adminHttp = createAdminHttp({
+      env,
+      config,
+      database,
+      logger,
+      i18n,
+      metrics,
+      modules: active,
+      services,
+      readiness,
+      mode,
+      now,
+      telegram: () => botRef.api,
+      ...(goLiveDeps ? { goLive: (token: string) => goLive(goLiveDeps, token) } : {}),
+    });
     const http = await createHttpServer({
       logger,
       metrics,
@@ -256,6 +289,9 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     let jobs: JobRunner | undefined;
     if (start) {
       await bot.init();
+      await publishProfile({ api: bot.api, i18n, business: config.business.name }).catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not publish the bot description and menu button'),
+      );
       await publishCommands({ api: bot.api, i18n, commands, adminIds: env.ADMIN_IDS, logger }).catch((error: unknown) =>
         logger.warn({ err: error }, 'could not publish the command list'),
       );

@@ -1,19 +1,26 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
-import { startLavka } from './app.ts';
-import { ConfigError, parseEnv } from './config/env.ts';
+import { parseEnv as parseDotenv } from 'node:util';
+import type { LavkaApp } from './app.ts';
+import { ConfigError, parseEnv, type Env } from './config/env.ts';
 import { DatabaseLockedError } from './db/sqlite.ts';
 import { sandboxBanner } from './http/sandbox.routes.ts';
 import { createLogger } from './observability/logger.ts';
+import { superviseLavka } from './supervisor.ts';
 
-// Start-up: .env → validated env → logger → Lavka; then wait for SIGINT/SIGTERM.
+// Start-up: env file → validated env → logger → Lavka (restartable); then wait for SIGINT/SIGTERM.
 // Node keeps compiled code between starts (in the OS temp folder): restarts come up faster.
 enableCompileCache();
-if (existsSync('.env')) process.loadEnvFile('.env');
 
-let env;
+// The real environment wins over the file, as with process.loadEnvFile; the file is read
+// again at each restart, since the panel's "Go live" writes the bot token into it.
+const bootEnv = { ...process.env };
+const envFile = bootEnv.LAVKA_ENV_FILE || '.env';
+const readEnv = (): Env => parseEnv({ ...(existsSync(envFile) ? parseDotenv(readFileSync(envFile, 'utf8')) : {}), ...bootEnv });
+
+let env: Env;
 try {
-  env = parseEnv();
+  env = readEnv();
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);
@@ -25,10 +32,10 @@ try {
 const pretty = process.argv.includes('--dev') || (process.stdout.isTTY && process.env.NODE_ENV !== 'production');
 const logger = createLogger({ level: env.LOG_LEVEL, pretty, file: env.LOG_FILE });
 
-try {
-  const app = await startLavka({ env, logger });
+/** Says where to look, after the first start and after each restart. */
+function announce(app: LavkaApp): void {
   if (app.mode === 'sandbox') {
-    const facts = { url: `${app.url}/sandbox`, admin: `${app.url}/admin/`, preset: env.LAVKA_PRESET, database: app.database.location };
+    const facts = { url: `${app.url}/sandbox`, admin: `${app.url}/admin/`, preset: app.env.LAVKA_PRESET, database: app.database.location };
     // A person at a terminal gets a short banner; a service manager or a container gets one
     // JSON line it can parse.
     if (process.stdout.isTTY) process.stdout.write(sandboxBanner(facts));
@@ -36,6 +43,10 @@ try {
   } else {
     logger.info({ mode: app.mode, bot: app.bot.botInfo.username, url: app.url }, `Lavka is running as @${app.bot.botInfo.username}`);
   }
+}
+
+try {
+  const supervisor = await superviseLavka({ readEnv, logger, onStarted: announce });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -47,7 +58,7 @@ try {
       process.exit(1);
     }, 15_000);
     force.unref();
-    await app.stop();
+    await supervisor.stop();
     logger.info('stopped');
     logger.flush();
     process.exitCode = 0;

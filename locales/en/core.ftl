@@ -24,3 +24,5 @@ flood-slow-down = Please slow down: you are sending messages faster than I can a
     [one] second
    *[other] seconds
     }.
+bot-description = { $business } in Telegram: browse, order, pay and follow your orders here. Press Start to begin.
+bot-short-description = { $business }: orders, payments and support in Telegram.

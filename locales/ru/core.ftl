@@ -25,3 +25,5 @@ flood-slow-down = Пожалуйста, помедленнее: вы отпра�
     [few] секунды
    *[other] секунд
     }.
+bot-description = { $business } в Telegram: выбирайте, заказывайте, оплачивайте и следите за заказами прямо здесь. Нажмите «Начать».
+bot-short-description = { $business }: заказы, оплата и поддержка в Telegram.

@@ -83,6 +83,9 @@ export const envSchema = z
     LOG_FILE: z.string().optional(),
     LAVKA_PRESET: z.string().regex(/^[a-z0-9-]+$/, 'expected a preset name such as shop').default('shop'),
     LAVKA_CONFIG: z.string().optional(),
+    // Read at start-up (before this file is parsed) and written by the panel's "Go live";
+    // unset means .env, and naming it says that Lavka may write it wherever it runs.
+    LAVKA_ENV_FILE: z.string().min(1).optional(),
     LAVKA_DEMO_DATA: z
       .enum(['auto', 'on', 'off'])
       .default('auto')

@@ -13,6 +13,7 @@ import type { Env } from '../config/env.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { createContentService } from '../modules/admin/admin.content.ts';
 import { createAdminGate } from '../modules/admin/admin.gate.ts';
+import type { GoLiveOutcome } from '../modules/admin/admin.go-live.ts';
 import { createAdminApi, type SystemCheck } from '../modules/admin/admin.routes.ts';
 import type { ModuleServices, StaffRole } from '../modules/module.ts';
 import type { ActiveModule } from '../modules/registry.ts';
@@ -44,6 +45,8 @@ export interface AdminHttpDeps {
   pageDir?: string;
   /** The bot's Bot API client once the bot exists, for settings checks with Telegram. */
   telegram?(): Api | undefined;
+  /** Present in the sandbox when Lavka can restart its runtime: the panel's "Go live". */
+  goLive?(token: string): Promise<GoLiveOutcome>;
 }
 
 /** A route of the server as the inventory saw it being added. */
@@ -97,6 +100,7 @@ export function createAdminHttp(deps: AdminHttpDeps): AdminHttp {
     i18n: deps.i18n,
     now: deps.now,
     startedAtMs: deps.now(),
+    ...(deps.goLive ? { goLive: deps.goLive } : {}),
   });
 
   // Registered in the root context (skip-override, as fastify-plugin does) so that it sees

@@ -167,5 +167,19 @@ export interface LavkaModule {
   /** True for modules every deployment runs (users, audit), whatever the preset says. */
   core?: boolean;
   migrations?: readonly Migration[];
+  /**
+   * What this module carries over when the sandbox goes live (the panel's "Go live"): its
+   * tables of business data, parents before children, and columns to empty on the way (ids
+   * that only the simulated Telegram knows). Every other table holds the sandbox's simulated
+   * people — users, chats, carts, orders, payments — and stays behind.
+   */
+  goLive?: { keep: readonly GoLiveTable[] };
   setup?(deps: ModuleDeps): ModuleInstance | Promise<ModuleInstance>;
+}
+
+/** A table of business data carried from the sandbox to the real bot's database. */
+export interface GoLiveTable {
+  table: string;
+  /** Columns set to NULL in the copy, e.g. a Telegram file_id of the simulated Telegram. */
+  clear?: readonly string[];
 }

@@ -55,3 +55,25 @@ export async function publishChatCommands(options: {
     scope: { type: 'chat', chat_id: options.chatId },
   });
 }
+
+/**
+ * Publishes what Telegram shows before a user's first message, in each language: the
+ * description ("What can this bot do?"), the short description (profile and shared links),
+ * and the menu button opening the command list.
+ */
+export async function publishProfile(options: { api: Api; i18n: Translator; business: string }): Promise<void> {
+  const { api, i18n, business } = options;
+  const texts = (locale: Locale) => ({
+    description: i18n.t(locale, 'bot-description', { business }).slice(0, 512),
+    short: i18n.t(locale, 'bot-short-description', { business }).slice(0, 120),
+  });
+  const fallback = texts(i18n.defaultLocale);
+  await api.setMyDescription(fallback.description);
+  await api.setMyShortDescription(fallback.short);
+  for (const locale of i18n.locales) {
+    const localised = texts(locale);
+    await api.setMyDescription(localised.description, { language_code: locale });
+    await api.setMyShortDescription(localised.short, { language_code: locale });
+  }
+  await api.setChatMenuButton({ menu_button: { type: 'commands' } });
+}

@@ -17,7 +17,10 @@ export type AdminErrorCode =
   | 'admin.conflict'
   | 'admin.last_owner'
   | 'admin.module_disabled'
-  | 'admin.setting_refused';
+  | 'admin.setting_refused'
+  | 'admin.token_refused'
+  | 'admin.telegram_unreachable'
+  | 'admin.go_live_unavailable';
 
 /** The HTTP status each refusal is answered with. */
 export const ADMIN_ERROR_STATUS: Record<AdminErrorCode, number> = {
@@ -39,6 +42,9 @@ export const ADMIN_ERROR_STATUS: Record<AdminErrorCode, number> = {
   'admin.last_owner': 409,
   'admin.module_disabled': 404,
   'admin.setting_refused': 400,
+  'admin.token_refused': 400,
+  'admin.telegram_unreachable': 502,
+  'admin.go_live_unavailable': 409,
 };
 
 /** A refusal that changed nothing; its message is written for the person at the panel. */

@@ -29,6 +29,9 @@ export const module: LavkaModule = {
   core: true,
   dependsOn: ['users', 'audit'],
   migrations: adminMigrations,
+  // Staff accounts (and their open sessions: the owner who goes live stays logged in), the
+  // owner's settings and edited texts.
+  goLive: { keep: [{ table: 'admin_staff' }, { table: 'admin_sessions' }, { table: 'admin_settings' }, { table: 'admin_text_overrides' }] },
   async setup(deps) {
     const admin = createAdminService({
       db: deps.database.db,

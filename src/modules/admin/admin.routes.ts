@@ -14,6 +14,7 @@ import { buildOpenApi, registerApiRoutes, route, type AnyApiRoute } from './admi
 import type { ContentService } from './admin.content.ts';
 import { clearedSessionCookie } from './admin.cookies.ts';
 import { AdminError } from './admin.errors.ts';
+import type { GoLiveOutcome } from './admin.go-live.ts';
 import { auditSummary, noteAudit } from './admin.gate.ts';
 import { isSecureRequest } from './admin.login.routes.ts';
 import { STAFF_ROLES, type AdminService } from './admin.service.ts';
@@ -55,6 +56,8 @@ export interface AdminApiDeps {
   i18n: Translator;
   now(): number;
   startedAtMs: number;
+  /** Present in the sandbox: takes it live with a bot token (see admin.go-live.ts). */
+  goLive?(token: string): Promise<GoLiveOutcome>;
 }
 
 /** The panel's pages, the module each needs (if any) and the roles that see it. */
@@ -621,6 +624,20 @@ export function createAdminApi(deps: AdminApiDeps): { routes: AnyApiRoute[]; plu
       }),
     ]),
 
+    route({
+      method: 'POST',
+      url: '/go-live',
+      tag: 'settings',
+      summary: 'Takes the sandbox live with a token from @BotFather: checks it with getMe, carries the catalogue, settings, texts and staff over to the real bot’s database, writes the token to the environment file and restarts the bot runtime; or says what to set by hand',
+      staffRoles: OWNER_ONLY,
+      body: z.object({ token: z.string().trim().min(1).max(200) }),
+      handler: async ({ body, request }) => {
+        if (!deps.goLive) throw new AdminError('admin.go_live_unavailable', deps.mode === 'sandbox' ? 'Going live is not available in this process.' : 'This bot is live already.');
+        const outcome = await deps.goLive(body.token);
+        noteAudit(request, { subject: { type: 'bot', id: outcome.bot.username }, summary: { mode: outcome.mode } });
+        return outcome;
+      },
+    }),
     route({
       method: 'GET',
       url: '/staff',

@@ -10,6 +10,8 @@ declare module '../module.ts' {
 /** The audit log: who changed what and when, for every module. */
 export const module: LavkaModule = {
   name: 'audit',
+  // What the owner and staff changed in the sandbox stays on record.
+  goLive: { keep: [{ table: 'audit_log' }] },
   core: true,
   migrations: [
     {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { LavkaModule } from '../module.ts';
-import { staffChatLocales } from '../users/users.staff.ts';
+import { staffChatLocales } from '../users/users.locales.ts';
 import { createBookingComposer } from './booking.bot.ts';
 import { createBookingMessages } from './booking.messages.ts';
 import { createVisitPurpose } from './booking.purpose.ts';
@@ -22,6 +22,17 @@ declare module '../module.ts' {
  */
 export const module: LavkaModule = {
   name: 'booking',
+  // The clinic's directory and schedules; appointments are the simulated patients'.
+  goLive: {
+    keep: [
+      { table: 'booking_branches' },
+      { table: 'booking_services' },
+      { table: 'booking_doctors' },
+      { table: 'booking_doctor_services' },
+      { table: 'booking_schedule_rules' },
+      { table: 'booking_exceptions' },
+    ],
+  },
   dependsOn: ['users', 'patients', 'payments'],
   migrations: [
     {

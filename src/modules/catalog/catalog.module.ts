@@ -13,6 +13,8 @@ declare module '../module.ts' {
 /** The catalogue: a category tree, products with variants, photos, stock and search. */
 export const module: LavkaModule = {
   name: 'catalog',
+  // The catalogue; photo file ids belong to the simulated Telegram (the bytes are kept and sent again).
+  goLive: { keep: [{ table: 'catalog_categories' }, { table: 'catalog_products' }, { table: 'catalog_variants' }, { table: 'catalog_photos', clear: ['file_id'] }] },
   migrations: [
     {
       name: '0001_catalog',

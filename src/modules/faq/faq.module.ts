@@ -12,6 +12,7 @@ declare module '../module.ts' {
 /** FAQ: questions and answers per language, browsable in the bot and readable over HTTP. */
 export const module: LavkaModule = {
   name: 'faq',
+  goLive: { keep: [{ table: 'faq_entries' }] },
   migrations: [
     {
       name: '0001_faq_entries',
