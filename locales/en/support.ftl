@@ -1,6 +1,6 @@
 # Contact and support.
 menu-support = 💬 Contact us
-command-support = Contact the shop
+command-support = Contact us
 support-title = 💬 How to reach us:
 support-telegram = Telegram: { $username }
 support-phone = Phone: { $phone }

@@ -38,6 +38,18 @@ wallet-segment-balance = Balance at least N tokens
 
 wallet-adjust-usage = Usage: /adjust <user id> <±amount> <reason>, e.g. /adjust 123456789 +50 compensation
 wallet-adjusted = Balance of { $user } changed by { $amount }. New balance: { $balance }.
+wallet-adjusted-credit = ➕ { $amount } { $amount ->
+        [one] token was
+       *[other] tokens were
+    } added to your balance.
+    Reason: { $reason }
+    Balance: { $balance }.
+wallet-adjusted-debit = ➖ { $amount } { $amount ->
+        [one] token was
+       *[other] tokens were
+    } taken from your balance.
+    Reason: { $reason }
+    Balance: { $balance }.
 wallet-staff-users-title = Wallets: { $count }. Choose a user:
 wallet-staff-users-empty = Nobody has a wallet yet.
 wallet-staff-user-button = { $name } — { $balance }

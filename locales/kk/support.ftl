@@ -1,6 +1,6 @@
 # Байланыс және қолдау.
 menu-support = 💬 Бізбен байланыс
-command-support = Дүкенмен байланысу
+command-support = Бізбен байланысу
 support-title = 💬 Бізбен қалай байланысуға болады:
 support-telegram = Telegram: { $username }
 support-phone = Телефон: { $phone }

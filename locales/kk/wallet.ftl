@@ -38,6 +38,12 @@ wallet-segment-balance = Балансы кемінде N токен
 
 wallet-adjust-usage = Қолданылуы: /adjust <пайдаланушы id> <±сома> <себеп>, мысалы /adjust 123456789 +50 өтемақы
 wallet-adjusted = { $user } балансы { $amount } өзгерді. Жаңа баланс: { $balance }.
+wallet-adjusted-credit = ➕ Сізге { $amount } токен есептелді.
+    Себебі: { $reason }
+    Баланс: { $balance }.
+wallet-adjusted-debit = ➖ Балансыңыздан { $amount } токен шегерілді.
+    Себебі: { $reason }
+    Баланс: { $balance }.
 wallet-staff-users-title = Әмияндар: { $count }. Пайдаланушыны таңдаңыз:
 wallet-staff-users-empty = Әзірге ешкімде әмиян жоқ.
 wallet-staff-user-button = { $name } — { $balance }

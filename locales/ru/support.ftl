@@ -1,6 +1,6 @@
 # Контакты и поддержка.
 menu-support = 💬 Связаться с нами
-command-support = Связаться с магазином
+command-support = Связаться с нами
 support-title = 💬 Как с нами связаться:
 support-telegram = Telegram: { $username }
 support-phone = Телефон: { $phone }

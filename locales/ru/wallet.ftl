@@ -38,6 +38,12 @@ wallet-segment-balance = Баланс не меньше N токенов
 
 wallet-adjust-usage = Использование: /adjust <id пользователя> <±сумма> <причина>, например /adjust 123456789 +50 компенсация
 wallet-adjusted = Баланс { $user } изменён на { $amount }. Новый баланс: { $balance }.
+wallet-adjusted-credit = ➕ Вам начислено токенов: { $amount }.
+    Причина: { $reason }
+    Баланс: { $balance }.
+wallet-adjusted-debit = ➖ С вашего баланса списано токенов: { $amount }.
+    Причина: { $reason }
+    Баланс: { $balance }.
 wallet-staff-users-title = Кошельков: { $count }. Выберите пользователя:
 wallet-staff-users-empty = Кошельков пока нет.
 wallet-staff-user-button = { $name } — { $balance }

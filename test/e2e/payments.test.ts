@@ -54,8 +54,8 @@ describe('payments and the wallet through the simulator (billing preset)', () =>
   const balance = () => lavka.app.services.wallet!.balance(CUSTOMER);
 
   before(async () => {
-    // A fast demo task so the progress test does not wait 4 s.
-    config = writeConfig('settings:\n  generate:\n    stepMs: 40\n');
+    // A fast demo task (1 s, progress shown every quarter second) so the progress test does not wait 4 s.
+    config = writeConfig('settings:\n  generate:\n    stepMs: 100\n    progressEveryMs: 250\n');
     lavka = await startTestLavka({ preset: 'billing', adminIds: [ADMIN, SECOND_ADMIN], env: { LAVKA_CONFIG: config.file, PAYMENTS_PROVIDER_TOKEN: '381764678:TEST:lavka-card-token' } });
     admin = lavka.sim.user({ id: ADMIN, first_name: 'Staff', language_code: 'en', hasStartedBot: true });
     secondAdmin = lavka.sim.user({ id: SECOND_ADMIN, first_name: 'Staff 2', language_code: 'en', hasStartedBot: true });
@@ -198,10 +198,10 @@ describe('payments and the wallet through the simulator (billing preset)', () =>
     assert.equal(await balance(), 600);
   });
 
-  test('spending tokens on /generate edits one progress message from 0 to 100 %', async () => {
+  test('spending tokens on /generate edits one progress message from queued to done and sends the picture', async () => {
     const seen: string[] = [];
     await customer.send('/generate a red fox');
-    const started = await waitText(customer, /^⏳ Generating… \(10 tokens spent, balance 590\)/);
+    const started = await waitText(customer, /^🕐 Queued \(10 tokens spent, balance 590\)/);
     seen.push(textOf(started));
     let last = started;
     while (!textOf(last).startsWith('✅ Done')) {
@@ -212,15 +212,22 @@ describe('payments and the wallet through the simulator (billing preset)', () =>
     assert.equal(percents[0], 0, `progress seen: ${seen.join(' | ')}`);
     assert.ok(percents.some((value) => value > 0 && value < 100), `an intermediate step was shown: ${percents.join(', ')}`);
     assert.deepEqual([...percents].sort((a, b) => a - b), percents, 'the bar only moves forward');
-    assert.ok(seen.some((text) => /▓+░+ \d+%/.test(text)), 'a drawn progress bar');
-    assert.match(textOf(last), /✅ Done: «a red fox»/);
-    assert.equal(customer.chat().messages.filter((message) => textOf(message).includes('Generating')).length, 0, 'the progress message became the result, no extra messages');
+    assert.ok(seen.some((text) => /^⏳ Generating…\n▓+░+ \d+%$/.test(text)), 'a drawn progress bar');
+    assert.equal(textOf(last), '✅ Done — the picture is below.\n(10 tokens spent)');
+    // The picture is sent before the progress message turns into "done".
+    const picture = customer.chat().messages.findLast((message) => Boolean(message.photo));
+    assert.ok(picture, 'the picture was sent');
+    assert.equal(textOf(picture), '🎨 “a red fox”\n10 tokens spent.');
+    const file = lavka.sim.file(picture.photo?.at(-1)?.file_id ?? '');
+    assert.equal(file?.data?.subarray(0, 4).toString('latin1'), '\x89PNG', 'the photo is a PNG');
+    assert.deepEqual(buttonsOf(picture).map((button) => button.callback_data), ['generate:start', 'wallet:balance', 'core:menu']);
+    assert.equal(customer.chat().messages.filter((message) => /Queued|Generating/.test(textOf(message))).length, 0, 'the progress message became the result, no extra messages');
     assert.equal(await balance(), 590);
   });
 
   test('a failing /generate refunds its tokens in the same message; without tokens it is refused clearly', async () => {
     await customer.send('/generate #fail a blue whale');
-    const started = await waitText(customer, /^⏳ Generating…/);
+    const started = await waitText(customer, /^🕐 Queued/);
     const failed = await customer.waitForMessage((message) => message.message_id === started.message_id && textOf(message).startsWith('❌'), { timeoutMs: 5000 });
     assert.equal(textOf(failed), '❌ The task failed. 10 tokens were returned. Balance: 590.');
     assert.equal(await balance(), 590);

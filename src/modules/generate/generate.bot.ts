@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard, type Api } from 'grammy';
+import { Composer, InlineKeyboard, InputFile, type Api } from 'grammy';
 import type { Logger } from 'pino';
 import type { BotContext } from '../../telegram/context.ts';
 import { defineFlow, startFlow, type FlowDefinition } from '../../telegram/flow.ts';
@@ -9,45 +9,24 @@ import { progressBar, type GenerateService } from './generate.service.ts';
 /** The flow that asks for a prompt when the task is started from the menu. */
 export const PROMPT_FLOW = { name: 'generate-prompt', version: 1 } as const;
 
-/** Edits at most this often: Telegram limits edits per chat, and a bar needs no more. */
-const MIN_EDIT_INTERVAL_MS = 300;
-
 /**
- * `/generate <prompt>`: debits the task's cost, shows one progress message and edits it in
- * place from 0 to 100 %, then the result; a failed task refunds and says so in the same message.
- * The work runs detached from the update, so the chat stays responsive meanwhile.
+ * `/generate <prompt>`: debits the task's cost and answers with one progress message, which the
+ * job edits (through the outbox) from "queued" through its progress to the result; a picture
+ * comes as a photo with the prompt as its caption. A failed task refunds and says so in the same
+ * message. The work runs detached from the update, so the chat stays responsive meanwhile.
  */
 export function createGenerateComposer(deps: { generate: GenerateService; logger: Logger }): { composer: Composer<BotContext>; flows: FlowDefinition[]; running: Set<Promise<void>> } {
   const { generate } = deps;
   const composer = new Composer<BotContext>();
   const running = new Set<Promise<void>>();
 
-  const run = async (api: Api, chatId: number, messageId: number, jobId: number, t: BotContext['t']) => {
-    const job = await generate.get(jobId);
-    if (!job) return;
-    let lastEditMs = 0;
-    const edit = async (text: string, markup?: InlineKeyboard) => {
-      try {
-        await api.editMessageText(chatId, messageId, text, markup ? { reply_markup: markup } : {});
-      } catch (error) {
-        if (!/message is not modified/.test((error as Error).message)) deps.logger.warn({ err: error, jobId }, 'could not edit the progress message');
-      }
-    };
-    try {
-      const result = await generate.runDemo(job, async (percent) => {
-        await generate.reportProgress(jobId, percent);
-        if (percent < 100 && Date.now() - lastEditMs < MIN_EDIT_INTERVAL_MS) return;
-        lastEditMs = Date.now();
-        await edit(t('generate-progress', { bar: progressBar(percent) }));
-      });
-      if (await generate.complete(jobId, result)) {
-        await edit(t('generate-done', { result, cost: job.cost }), new InlineKeyboard().text(t('wallet-balance-button'), 'wallet:balance').text(t('menu-back-to-main'), MAIN_MENU_ACTION));
-      }
-    } catch (error) {
-      deps.logger.info({ jobId, reason: (error as Error).message }, 'generate job failed; refunding');
-      const refunded = await generate.fail(jobId, (error as Error).message ?? 'failed');
-      if (refunded) await edit(t('generate-failed', { cost: job.cost, balance: refunded.balance }));
-    }
+  const run = async (api: Api, jobId: number, t: BotContext['t']) => {
+    const status = await generate.run(jobId, async (job, picture) => {
+      const caption = t('generate-picture-caption', { prompt: job.prompt.slice(0, 900), cost: job.cost });
+      const keyboard = new InlineKeyboard().text(t('generate-again-button'), 'generate:start').text(t('wallet-balance-button'), 'wallet:balance').row().text(t('menu-back-to-main'), MAIN_MENU_ACTION);
+      await api.sendPhoto(job.chat_id, new InputFile(picture.png, `lavka-${job.id}.png`), { caption, reply_markup: keyboard });
+    });
+    if (status === 'failed') deps.logger.info({ jobId }, 'generate job failed; refunded');
   };
 
   const begin = async (ctx: BotContext, prompt: string) => {
@@ -69,7 +48,7 @@ export function createGenerateComposer(deps: { generate: GenerateService; logger
     }
     const message = await ctx.reply(ctx.t('generate-started', { cost: started.job.cost, balance: started.balance, bar: progressBar(0) }));
     await generate.attachMessage(started.job.id, message.message_id);
-    const work = run(ctx.api, ctx.chat.id, message.message_id, started.job.id, ctx.t).catch((error: unknown) => deps.logger.error({ err: error }, 'generate runner crashed'));
+    const work = run(ctx.api, started.job.id, ctx.t).catch((error: unknown) => deps.logger.error({ err: error }, 'generate runner crashed'));
     running.add(work);
     void work.finally(() => running.delete(work));
   };

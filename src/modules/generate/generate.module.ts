@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LavkaModule } from '../module.ts';
 import { createGenerateComposer } from './generate.bot.ts';
+import { createDemoGenerator } from './generate.demo.ts';
 import { createGenerateService, type GenerateService } from './generate.service.ts';
 
 declare module '../module.ts' {
@@ -16,10 +17,11 @@ export const generateSettingsSchema = z
     steps: z.number().int().min(1).max(100).default(10),
     stepMs: z.number().int().min(0).max(60_000).default(500),
     failMarker: z.string().max(32).default('#fail'),
+    progressEveryMs: z.number().int().min(0).max(60_000).default(1000),
   })
   .prefault({});
 
-/** A paid long-running task (a demo generator) that spends wallet tokens and refunds on failure. */
+/** A paid long-running task (a generator; the demo one draws a picture) that spends wallet tokens and refunds on failure. */
 export const module: LavkaModule = {
   name: 'generate',
   dependsOn: ['wallet'],
@@ -50,7 +52,10 @@ export const module: LavkaModule = {
     const wallet = deps.services.wallet;
     if (!wallet) throw new Error('the generate module needs the wallet module');
     const settings = generateSettingsSchema.parse(deps.config.settings.generate);
-    const generate = createGenerateService({ db: deps.database.db, now: deps.now, wallet, i18n: deps.i18n, settings });
+    // The demo generator draws a picture from the prompt; a real one implements the same
+    // `Generator` interface and is chosen here (see the module's README).
+    const generator = createDemoGenerator(settings);
+    const generate = createGenerateService({ db: deps.database.db, now: deps.now, wallet, i18n: deps.i18n, settings, generator });
     const { composer, flows } = createGenerateComposer({ generate, logger: deps.logger });
     // A job untouched for this long lost its runner (the process stopped); it is refunded.
     const staleMs = Math.max(60_000, settings.stepMs * 5);

@@ -1,9 +1,11 @@
 import type { Locale } from '../../config/business.ts';
-import type { Db } from '../../db/database.ts';
+import type { Db, DbExecutor } from '../../db/database.ts';
 import { enqueueOutbox } from '../../delivery/outbox.ts';
+import { hasWaitingOutbox, supersedeWaitingOutbox } from '../../delivery/outbox.edits.ts';
 import type { Translator } from '../../telegram/i18n.ts';
 import type { WalletService } from '../wallet/wallet.service.ts';
 import { createGenerateRepository } from './generate.repository.ts';
+import type { GeneratedResult, Generator } from './generate.generator.ts';
 import type { GenerateJob } from './generate.tables.ts';
 
 /** Settings under `settings.generate`. */
@@ -13,6 +15,11 @@ export interface GenerateSettings {
   stepMs: number;
   /** A prompt containing this marker makes the demo job fail half-way (to see the refund). */
   failMarker: string;
+  /**
+   * The progress message is edited at most this often: Telegram allows about one message a
+   * second in a private chat, and edits queued faster would only lag behind the work.
+   */
+  progressEveryMs: number;
 }
 
 /** A progress bar of ten cells: `▓▓▓░░░░░░░ 30%`. */
@@ -22,26 +29,48 @@ export function progressBar(percent: number): string {
   return `${'▓'.repeat(filled)}${'░'.repeat(10 - filled)} ${clamped}%`;
 }
 
-/** Raised by the demo job when the prompt asks it to fail. */
-export class GenerateJobFailed extends Error {
-  readonly code = 'generate.job_failed';
-  constructor(message: string) {
-    super(message);
-    this.name = 'GenerateJobFailed';
-  }
+/** How a picture result reaches the customer (the bot sends it as a photo). */
+export type DeliverPicture = (job: GenerateJob, picture: Extract<GeneratedResult, { kind: 'image' }>) => Promise<void>;
+
+/** Dependencies of the generate service. */
+export interface GenerateServiceDeps {
+  db: Db;
+  now(): number;
+  wallet: WalletService;
+  i18n: Translator;
+  settings: GenerateSettings;
+  generator: Generator;
 }
 
+/** How often a running job says it is alive, so that a long step is not taken for a dead runner. */
+const HEARTBEAT_MS = 10_000;
+
 /**
- * The paid task, as the seed of token spending: starting it debits its cost in the same
- * transaction that records the job; a failure (or a crash, found later) refunds it exactly once.
+ * The paid task: starting it debits its cost in the same transaction that records the job; the
+ * generator's progress edits one message through the outbox; a failure (or a crash, found
+ * later) refunds the cost exactly once.
  */
-export function createGenerateService(deps: { db: Db; now(): number; wallet: WalletService; i18n: Translator; settings: GenerateSettings }) {
+export function createGenerateService(deps: GenerateServiceDeps) {
   const { db, wallet, settings } = deps;
   const repository = createGenerateRepository(db);
   const debitKey = (id: number) => `generate:${id}:debit`;
   const refundKey = (id: number) => `generate:${id}:refund`;
+  // Every progress edit a job can have (one per percent): the final edit drops those still waiting.
+  const progressKeys = (id: number) => Array.from({ length: 101 }, (_, percent) => `generate:${id}:progress:${percent}`);
+  const localeOf = (job: GenerateJob): Locale => (['ru', 'en', 'kk'].includes(job.locale) ? job.locale : 'en') as Locale;
 
-  async function refund(job: GenerateJob, error: string): Promise<{ job: GenerateJob; balance: number } | undefined> {
+  /** Edits the job's progress message (or sends one when it has none) through the outbox. */
+  const enqueueEdit = (executor: DbExecutor, job: GenerateJob, step: string, payload: Record<string, unknown>, nowMs: number) =>
+    enqueueOutbox(
+      executor,
+      job.message_id
+        ? { chatId: job.chat_id, method: 'editMessageText', payload: { message_id: job.message_id, ...payload }, priority: 'high', dedupeKey: `generate:${job.id}:${step}` }
+        : { chatId: job.chat_id, method: 'sendMessage', payload, priority: 'high', dedupeKey: `generate:${job.id}:${step}` },
+      nowMs,
+    );
+
+  /** Closes a running job as failed, refunds it and says so; false when it was already closed. */
+  async function refund(job: GenerateJob, error: string, step: 'failed' | 'recovered'): Promise<{ job: GenerateJob; balance: number } | undefined> {
     return db.transaction().execute(async (trx) => {
       const scoped = createGenerateRepository(trx);
       const nowMs = deps.now();
@@ -50,11 +79,41 @@ export function createGenerateService(deps: { db: Db; now(): number; wallet: Wal
         userId: job.user_id,
         kind: 'refund',
         amount: job.cost,
-        reason: `generate #${job.id} failed`,
+        reason: step === 'recovered' ? `generate #${job.id} interrupted` : `generate #${job.id} failed`,
         actor: { type: 'system' },
         idempotencyKey: refundKey(job.id),
       });
+      const text = deps.i18n.t(localeOf(job), 'generate-failed', { cost: job.cost, balance: entry.balance_after });
+      await supersedeWaitingOutbox(trx, progressKeys(job.id), nowMs);
+      await enqueueEdit(trx, job, step, { text }, nowMs);
       return { job: { ...job, status: 'failed' as const, error, updated_at: nowMs }, balance: entry.balance_after };
+    });
+  }
+
+  /** Records progress and edits the job's message to show it (one edit per percent at most). */
+  async function reportProgress(jobId: number, percent: number): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      const scoped = createGenerateRepository(trx);
+      const nowMs = deps.now();
+      const job = await scoped.find(jobId);
+      if (!job || !(await scoped.transition(jobId, 'running', { progress_percent: percent, updated_at: nowMs }))) return;
+      await enqueueEdit(trx, job, `progress:${percent}`, { text: deps.i18n.t(localeOf(job), 'generate-progress', { bar: progressBar(percent) }) }, nowMs);
+    });
+  }
+
+  /** Marks the job done and edits its message into the result; false when it was already closed. */
+  async function complete(job: GenerateJob, result: GeneratedResult): Promise<boolean> {
+    return db.transaction().execute(async (trx) => {
+      const nowMs = deps.now();
+      const summary = result.kind === 'text' ? result.text.slice(0, 3000) : `image ${result.widthPx}×${result.heightPx}`;
+      if (!(await createGenerateRepository(trx).transition(job.id, 'running', { status: 'done', progress_percent: 100, result: summary, updated_at: nowMs }))) return false;
+      const t = (id: string, args?: Record<string, string | number>) => deps.i18n.t(localeOf(job), id, args);
+      const text = result.kind === 'text' ? t('generate-done', { result: summary, cost: job.cost }) : t('generate-done-picture', { cost: job.cost });
+      const keyboard = { inline_keyboard: [[{ text: t('generate-again-button'), callback_data: 'generate:start' }, { text: t('wallet-balance-button'), callback_data: 'wallet:balance' }]] };
+      // A picture carries the buttons itself; a text result keeps them in this message.
+      await supersedeWaitingOutbox(trx, progressKeys(job.id), nowMs);
+      await enqueueEdit(trx, job, 'done', result.kind === 'text' ? { text, reply_markup: keyboard } : { text }, nowMs);
+      return true;
     });
   }
 
@@ -95,33 +154,42 @@ export function createGenerateService(deps: { db: Db; now(): number; wallet: Wal
       await repository.transition(jobId, 'running', { message_id: messageId, updated_at: deps.now() });
     },
 
-    async reportProgress(jobId: number, percent: number): Promise<void> {
-      await repository.transition(jobId, 'running', { progress_percent: percent, updated_at: deps.now() });
-    },
-
-    /** Marks the job done; false when it was already closed (e.g. refunded as stale). */
-    async complete(jobId: number, result: string): Promise<boolean> {
-      return repository.transition(jobId, 'running', { status: 'done', progress_percent: 100, result, updated_at: deps.now() });
-    },
+    reportProgress,
 
     /** Fails the job and refunds its cost once; undefined when it was already closed. */
     async fail(jobId: number, error: string): Promise<{ job: GenerateJob; balance: number } | undefined> {
       const job = await repository.find(jobId);
-      return job ? refund(job, error) : undefined;
+      return job ? refund(job, error, 'failed') : undefined;
     },
 
     /**
-     * The demo work: `steps` steps of `stepMs`, reporting progress after each; fails half-way
-     * when the prompt carries the fail marker.
+     * Runs a started job with the generator: progress is shown at most every
+     * `progressEveryMs`, a picture is handed to `deliverPicture` (the bot sends it as a photo)
+     * and the progress message becomes the result; any error refunds. Returns the final status.
      */
-    async runDemo(job: GenerateJob, onProgress: (percent: number) => Promise<void>, sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))): Promise<string> {
-      for (let step = 1; step <= settings.steps; step += 1) {
-        await sleep(settings.stepMs);
-        const percent = Math.round((step / settings.steps) * 100);
-        if (settings.failMarker && job.prompt.includes(settings.failMarker) && percent >= 50) throw new GenerateJobFailed('the demo job was asked to fail');
-        await onProgress(percent);
+    async run(jobId: number, deliverPicture: DeliverPicture, signal: AbortSignal = new AbortController().signal): Promise<'done' | 'failed' | 'closed'> {
+      const job = await repository.find(jobId);
+      if (!job || job.status !== 'running') return 'closed';
+      let lastShownMs = deps.now();
+      // A generator may think for long between reports; the heartbeat keeps recoverStale away.
+      const heartbeat = setInterval(() => void repository.transition(jobId, 'running', { updated_at: deps.now() }).catch(() => undefined), HEARTBEAT_MS);
+      try {
+        const result = await deps.generator.run({ jobId, prompt: job.prompt, locale: localeOf(job), signal }, async (percent) => {
+          if (percent >= 100 || deps.now() - lastShownMs < settings.progressEveryMs) return;
+          // While an earlier edit still waits for the chat's send budget, a newer one would only queue behind it.
+          if (await hasWaitingOutbox(db, progressKeys(jobId))) return;
+          lastShownMs = deps.now();
+          await reportProgress(jobId, Math.max(0, Math.round(percent)));
+        });
+        // Progress still waiting is stale now: the picture must not arrive above a half-full bar.
+        await supersedeWaitingOutbox(db, progressKeys(jobId), deps.now());
+        if (result.kind === 'image') await deliverPicture(job, result);
+        return (await complete(job, result)) ? 'done' : 'closed';
+      } catch (error) {
+        return (await refund(job, (error as Error).message || 'failed', 'failed')) ? 'failed' : 'closed';
+      } finally {
+        clearInterval(heartbeat);
       }
-      return `«${job.prompt.replaceAll(settings.failMarker, '').trim() || '…'}» — ${job.prompt.length * 7 + 42} ✨`;
     },
 
     /**
@@ -131,23 +199,7 @@ export function createGenerateService(deps: { db: Db; now(): number; wallet: Wal
     async recoverStale(staleMs: number): Promise<number> {
       let recovered = 0;
       for (const job of await repository.listStale(deps.now() - staleMs, 50)) {
-        const outcome = await db.transaction().execute(async (trx) => {
-          const scoped = createGenerateRepository(trx);
-          const nowMs = deps.now();
-          if (!(await scoped.transition(job.id, 'running', { status: 'failed', error: 'interrupted by a restart', updated_at: nowMs }))) return false;
-          const { entry } = await wallet.post(trx, { userId: job.user_id, kind: 'refund', amount: job.cost, reason: `generate #${job.id} interrupted`, actor: { type: 'system' }, idempotencyKey: refundKey(job.id) });
-          const locale = (['ru', 'en', 'kk'].includes(job.locale) ? job.locale : 'en') as Locale;
-          const text = deps.i18n.t(locale, 'generate-failed', { cost: job.cost, balance: entry.balance_after });
-          await enqueueOutbox(
-            trx,
-            job.message_id
-              ? { chatId: job.chat_id, method: 'editMessageText', payload: { message_id: job.message_id, text }, priority: 'high', dedupeKey: `generate:${job.id}:recovered` }
-              : { chatId: job.chat_id, method: 'sendMessage', payload: { text }, priority: 'high', dedupeKey: `generate:${job.id}:recovered` },
-            nowMs,
-          );
-          return true;
-        });
-        if (outcome) recovered += 1;
+        if (await refund(job, 'interrupted by a restart', 'recovered')) recovered += 1;
       }
       return recovered;
     },

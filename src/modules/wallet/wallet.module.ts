@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { LavkaModule } from '../module.ts';
 import { createWalletComposer } from './wallet.bot.ts';
 import { staffActor } from '../payments/payments.module.ts';
+import { enqueueOutbox } from '../../delivery/outbox.ts';
 import { createTopupPurpose } from './wallet.purpose.ts';
 import { createWalletRoutes } from './wallet.routes.ts';
 import { createWalletService, type WalletService } from './wallet.service.ts';
@@ -66,7 +67,22 @@ export const module: LavkaModule = {
     const { users, payments, audit } = deps.services;
     if (!users || !payments) throw new Error('the wallet module needs the users and payments modules');
     const settings = resolveWalletSettings(deps.config.settings.wallet, deps.env, deps.config.business.currency);
-    const wallet = createWalletService({ db: deps.database.db, now: deps.now, audit, users });
+    const wallet = createWalletService({
+      db: deps.database.db,
+      now: deps.now,
+      audit,
+      users,
+      notifyAdjustment: (trx, user, entry) => {
+        const locale = users.localeOf(user, deps.config.business.defaultLocale);
+        const text = deps.i18n.t(locale, entry.amount > 0 ? 'wallet-adjusted-credit' : 'wallet-adjusted-debit', {
+          amount: Math.abs(entry.amount),
+          reason: entry.reason,
+          balance: entry.balance_after,
+        });
+        // A staff action, not a reply to the user: it goes through the outbox, once per ledger row.
+        return enqueueOutbox(trx, { chatId: user.id, method: 'sendMessage', payload: { text }, priority: 'high', dedupeKey: `wallet:adjustment:${entry.id}` }, deps.now()).then(() => undefined);
+      },
+    });
     payments.registerPurpose(createTopupPurpose({ wallet, settings, i18n: deps.i18n, businessName: deps.config.business.name }));
     const { composer, flows } = createWalletComposer({ wallet, payments, users, settings, config: deps.config, i18n: deps.i18n, now: deps.now });
     return {

@@ -3,6 +3,7 @@ import { isUniqueViolation } from '../../db/database.ts';
 import { pageWindow, type PageWindow } from '../../telegram/paginator.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { UsersService } from '../users/users.service.ts';
+import type { UserRecord } from '../users/users.tables.ts';
 import { buildCsv } from '../../export/csv.ts';
 import { WalletError } from './wallet.errors.ts';
 import { createWalletRepository, type LedgerFilter } from './wallet.repository.ts';
@@ -43,6 +44,11 @@ export interface WalletServiceDeps {
   audit?: AuditService;
   /** Who the users are: a staff adjustment is refused for an id that is nobody. */
   users: Pick<UsersService, 'require'>;
+  /**
+   * Tells the user about a staff adjustment, inside the adjustment's transaction (so the
+   * notice goes out exactly when the change commits): the wallet module enqueues it in the outbox.
+   */
+  notifyAdjustment?(trx: DbExecutor, user: UserRecord, entry: LedgerEntry): Promise<void>;
 }
 
 const MAX_POSTING = 1_000_000_000;
@@ -133,11 +139,15 @@ export function createWalletService(deps: WalletServiceDeps) {
     /**
      * A staff correction of a user's balance (`adjustment`, audited). An id that is not a user
      * of the bot is refused with `users.not_found` before anything is written: a typo must not
-     * open an account for nobody.
+     * open an account for nobody. The user is told what changed and the new balance.
      */
     async adjust(input: { userId: number; amount: number; reason: string; actor: LedgerActor }): Promise<PostingResult> {
-      await deps.users.require(input.userId);
-      return postNow({ ...input, kind: 'adjustment' });
+      const user = await deps.users.require(input.userId);
+      return deps.db.transaction().execute(async (trx) => {
+        const result = await post(trx, { ...input, kind: 'adjustment' });
+        await deps.notifyAdjustment?.(trx, user, result.entry);
+        return result;
+      });
     },
 
     /**
