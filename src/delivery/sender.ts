@@ -443,6 +443,8 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   const maintenance = async (nowMs: number) => {
     // Often enough that rows abandoned by a dead sender are settled soon after their lease ends.
     nextMaintenanceMs = nowMs + Math.min(5000, leaseMs / 2);
+    // Holds of chats whose retry time passed and that had nothing more to send.
+    for (const [chatId, untilMs] of heldChats) if (untilMs <= nowMs) heldChats.delete(chatId);
     const recovered = await deps.repository.recoverAbandoned(nowMs, resendPriorities);
     if (recovered.resent + recovered.unknown > 0) {
       log.warn(recovered, 'recovered messages a stopped sender left mid-call');
