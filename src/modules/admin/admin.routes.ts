@@ -61,7 +61,7 @@ export interface AdminApiDeps {
 }
 
 /** The panel's pages, the module each needs (if any) and the roles that see it. */
-export const PANEL_PAGES: readonly { id: string; modules?: readonly string[]; roles?: readonly StaffRole[] }[] = [
+export const PANEL_PAGES: readonly { id: string; modules?: readonly string[]; roles?: readonly StaffRole[]; sandboxOnly?: boolean }[] = [
   { id: 'dashboard', roles: ['manager', 'accountant'] },
   { id: 'orders', modules: ['orders'] },
   { id: 'catalog', modules: ['catalog'] },
@@ -75,6 +75,8 @@ export const PANEL_PAGES: readonly { id: string; modules?: readonly string[]; ro
   { id: 'staff', roles: [] },
   { id: 'audit', roles: [] },
   { id: 'system', roles: [] },
+  // From the sandbox to a real bot; gone once the bot is live.
+  { id: 'go-live', roles: [], sandboxOnly: true },
 ];
 
 const ANY_ROLE: readonly StaffRole[] = STAFF_ROLES;
@@ -149,6 +151,7 @@ export function createAdminApi(deps: AdminApiDeps): { routes: AnyApiRoute[]; plu
 
   const pagesFor = (role: StaffRole): string[] =>
     PANEL_PAGES.filter((page) => {
+      if (page.sandboxOnly && deps.mode !== 'sandbox') return false;
       if (page.modules) {
         const found = deps.modules.filter((item) => page.modules?.includes(item.name) && item.hasRoutes);
         return found.length > 0 && (role === 'owner' || found.some((item) => (item.staffRoles ?? ['manager']).includes(role)));

@@ -14,6 +14,7 @@ import { ContentPage } from './pages/Content.tsx';
 import { CustomOrdersPage } from './pages/CustomOrders.tsx';
 import { CustomersPage } from './pages/Customers.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
+import { GoLivePage } from './pages/GoLive.tsx';
 import { LinkLoginPage, LoginPage } from './pages/Login.tsx';
 import { OrdersPage } from './pages/Orders.tsx';
 import { PaymentsPage } from './pages/Payments.tsx';
@@ -39,6 +40,7 @@ const PAGES: Record<string, (props: { path: string[] }) => ReactNode> = {
   staff: () => <StaffPage />,
   audit: () => <AuditPage />,
   system: () => <SystemPage />,
+  'go-live': () => <GoLivePage />,
 };
 
 /** The app with its providers. */

@@ -3,6 +3,7 @@
 // Intl.PluralRules; numbers are formatted for the language.
 
 import { createContext, createElement, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { enGoLive, kkGoLive, ruGoLive } from './i18n.golive.ts';
 import { enPages, kkPages, ruPages } from './i18n.pages.ts';
 import { enSettings, kkSettings, ruSettings } from './i18n.settings.ts';
 
@@ -443,6 +444,7 @@ const en = {
   'system.modules': 'Modules',
   ...enPages,
   ...enSettings,
+  ...enGoLive,
 } satisfies Record<string, Text>;
 
 /** An id of a panel text. */
@@ -452,6 +454,7 @@ type Dictionary = Record<MessageKey, Text>;
 const ru: Dictionary = {
   ...ruPages,
   ...ruSettings,
+  ...ruGoLive,
   'common.loading': 'Загрузка…',
   'common.retry': 'Повторить',
   'common.total': { one: 'всего {n}', few: 'всего {n}', many: 'всего {n}', other: 'всего {n}' },
@@ -888,6 +891,7 @@ const ru: Dictionary = {
 const kk: Dictionary = {
   ...kkPages,
   ...kkSettings,
+  ...kkGoLive,
   'common.loading': 'Жүктелуде…',
   'common.retry': 'Қайталау',
   'common.total': 'барлығы {n}',

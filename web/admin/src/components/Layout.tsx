@@ -31,6 +31,7 @@ const NAV: readonly { group: MessageKey; items: readonly { id: string; label: Me
       { id: 'staff', label: 'nav.staff', icon: 'key' },
       { id: 'audit', label: 'nav.audit', icon: 'list' },
       { id: 'system', label: 'nav.system', icon: 'pulse' },
+      { id: 'go-live', label: 'nav.goLive', icon: 'send' },
     ],
   },
 ];
