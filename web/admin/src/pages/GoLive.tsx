@@ -3,7 +3,7 @@
 // that bot, or says what to set by hand where it may not write its own environment.
 
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api.ts';
+import { api, type ApiError } from '../api.ts';
 import { Icon } from '../components/icons.tsx';
 import { Button, Card, Field, PageHeader, useErrorText } from '../components/ui.tsx';
 import { useT } from '../i18n.ts';
@@ -58,8 +58,7 @@ export function GoLivePage() {
     return () => {
       active = false;
     };
-    // Started once per restart: the bot does not change while waiting.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Started once per restart (keyed on the stage's kind): the bot does not change while waiting.
   }, [stage.kind]);
 
   const submit = async (event: FormEvent) => {
