@@ -140,6 +140,35 @@ describe('the Stars reseller through the simulator (stars preset, crypto gateway
     assert.equal((await lavka.app.services.payments!.get(payment.id))?.status, 'expired');
   });
 
+  test('a crypto payment refunded in Heleket refunds the order in Lavka; one refunded after delivery is recorded and staff settle it', async () => {
+    const stars = lavka.app.services.stars!;
+    const payments = lavka.app.services.payments!;
+    const order = await stars.createOrder({ userId: CUSTOMER, stars: 100, recipient: 'arman_k', locale: 'en' });
+    const { payment } = await payments.start({ userId: CUSTOMER, purpose: 'stars', ref: String(order.id), method: 'heleket', locale: 'en' });
+    const uuid = payment.external_id as string;
+    await fake.pay(uuid);
+    await waitText(customer, `✅ Order #${order.id} is paid.`);
+    const inProcess = await fake.pay(uuid, { status: 'refund_process' });
+    assert.equal(inProcess.response?.status, 200);
+    assert.notEqual((await stars.get(order.id))?.status, 'refunded', 'nothing moves while the refund is in process');
+    await fake.pay(uuid, { status: 'refund_paid' });
+    await waitText(customer, `↩️ Order #${order.id} was refunded.`);
+    assert.equal((await stars.get(order.id))?.status, 'refunded');
+    assert.equal((await payments.get(payment.id))?.status, 'refunded');
+
+    // Delivered first, then refunded in Heleket: the Stars cannot be taken back, so staff are told.
+    const delivered = await stars.createOrder({ userId: CUSTOMER, stars: 100, recipient: 'arman_k', locale: 'en' });
+    const second = await payments.start({ userId: CUSTOMER, purpose: 'stars', ref: String(delivered.id), method: 'heleket', locale: 'en' });
+    await fake.pay(second.payment.external_id as string);
+    await waitText(admin, `Доставьте заказ №${delivered.id}`);
+    await press(admin, (button) => button.callback_data === `stars:ok:${delivered.id}`);
+    await waitText(customer, `🎉 Order #${delivered.id}`);
+    await fake.pay(second.payment.external_id as string, { status: 'refund_paid' });
+    await waitText(admin, new RegExp(`Платёж №${second.payment.id} .*возвращён через heleket, но оплаченное отменить не удалось: stars\\.already_delivered`));
+    assert.equal((await stars.get(delivered.id))?.status, 'delivered');
+    assert.equal((await payments.get(second.payment.id))?.status, 'refunded');
+  });
+
   test('readiness reports the gateway\'s circuit', async () => {
     const response = await fetch(`${lavka.app.url}/health/ready`);
     const body = (await response.json()) as { checks: { name: string; ok: boolean; detail?: string }[] };
