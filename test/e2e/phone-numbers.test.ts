@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { phoneExample } from '../../src/config/phone.ts';
 import type { ApiInlineButton, SimUser, ViewMessage } from '../../src/sim/index.ts';
 import type { StaffSession } from '../support/admin-gate.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
@@ -9,8 +10,8 @@ const buttonsOf = (message: ViewMessage | undefined) => message?.reply_markup?.i
 /** A Kazakhstan IIN: twelve digits, a phone's length, typed where the phone was asked. */
 const IIN_WITH_PLUS = '+900101312308';
 const IIN = '900101312308';
-/** The mobile number libphonenumber gives as Kazakhstan's example, which the hints show. */
-const KZ_EXAMPLE = '+7 771 000 9998';
+/** The mobile number libphonenumber gives as Kazakhstan's example (`+7 771 000 9998`), which the hints show. */
+const KZ_EXAMPLE = phoneExample('KZ');
 const OWNER = 900;
 
 /** Presses an inline button and waits for the bot's answer to that press. */
@@ -103,7 +104,7 @@ describe('phone numbers at the shop checkout', () => {
 
     try {
       const customer = lavka.sim.user({ id: 8303, first_name: 'Olga', language_code: 'en' });
-      await toPhoneStep(customer, '+7 912 345 67 89');
+      await toPhoneStep(customer, phoneExample('RU'));
       await customer.send('8 912 345-67-89');
       await waitText(customer, 'Any comment for the order?');
       assert.equal((await lavka.app.services.users?.get(8303))?.phone, '+79123456789');
