@@ -40,11 +40,11 @@ export interface HeleketProviderDeps {
 }
 
 /** Heleket's statuses of a refund the merchant made (dashboard or API), as our event kinds. */
-const HELEKET_REFUND_KINDS: Readonly<Record<string, ProviderEvent['kind']>> = {
-  refund_process: 'refund_pending',
-  refund_fail: 'refund_failed',
-  refund_paid: 'refunded',
-};
+const HELEKET_REFUND_KINDS: ReadonlyMap<string, ProviderEvent['kind']> = new Map([
+  ['refund_process', 'refund_pending'],
+  ['refund_fail', 'refund_failed'],
+  ['refund_paid', 'refunded'],
+]);
 
 /** An invoice's fields as {@link heleketEvent} reads them. */
 export type HeleketInvoiceFields = { uuid?: unknown; order_id?: unknown; amount?: unknown; currency?: unknown; status?: unknown; payment_status?: unknown };
@@ -68,7 +68,7 @@ export function heleketEvent(invoice: HeleketInvoiceFields, raw: unknown): { ok:
   if (HELEKET_PAID_STATUSES.has(status)) return { ok: true, event: { ...base, kind: 'paid' } };
   if (status === 'wrong_amount') return { ok: true, event: { ...base, kind: 'wrong_amount' } };
   if (HELEKET_CLOSED_STATUSES.has(status)) return { ok: true, event: { ...base, kind: status === 'cancel' ? 'expired' : 'failed' } };
-  const refund = HELEKET_REFUND_KINDS[status];
+  const refund = HELEKET_REFUND_KINDS.get(status);
   if (refund) return { ok: true, event: { ...base, kind: refund } };
   return { ok: true };
 }
