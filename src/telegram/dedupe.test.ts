@@ -17,7 +17,7 @@ function recordingLogger(): { logger: pino.Logger; lines: { level: number; msg: 
 /** Runs the middleware for one delivery of an update; `handler` is what the bot would do. */
 function deliver(middleware: MiddlewareFn<BotContext>, updateId: number, handler: () => Promise<void> | void, logger = pino({ level: 'silent' })): Promise<void> {
   const ctx = { update: { update_id: updateId }, log: logger } as unknown as BotContext;
-  return Promise.resolve(middleware(ctx, async () => void (await handler())));
+  return Promise.resolve(middleware(ctx, async () => void (await handler()))).then(() => undefined);
 }
 
 for (const dialect of await testDialects()) {

@@ -22,8 +22,8 @@ export function updateCorpus(userIds: readonly number[]): { kind: string; payloa
   return userIds.flatMap((id, index) => {
     const from = { id, is_bot: false, first_name: `Fuzz${index}`, username: `fuzz_${id}`, language_code: ['ru', 'en', 'kk'][index % 3] as string };
     const chat = { id, type: 'private', first_name: `Fuzz${index}` };
-    const message = (extra: Record<string, Json>) => ({ message_id: 1000 + index, date, chat, from, ...extra });
-    return [
+    const message = (extra: Record<string, Json>): Json => ({ message_id: 1000 + index, date, chat, from, ...extra });
+    const items: { kind: string; payload: Json }[] = [
       { kind: 'message', payload: message({ text: '/start', entities: [{ type: 'bot_command', offset: 0, length: 6 }] }) },
       { kind: 'message', payload: message({ text: '/start p_1', entities: [{ type: 'bot_command', offset: 0, length: 6 }] }) },
       { kind: 'message', payload: message({ text: 'Hello there' }) },
@@ -54,6 +54,7 @@ export function updateCorpus(userIds: readonly number[]): { kind: string; payloa
       },
       { kind: 'inline_query', payload: { id: `iq${id}`, from, query: 'shirt', offset: '' } },
     ];
+    return items;
   });
 }
 
