@@ -57,8 +57,9 @@ export function chatKey(ctx: { chat?: { id: number }; from?: { id: number } }): 
 
 /**
  * Creates the grammY bot: error boundary, metrics and logging first, then the check that
- * the update fits the Bot API, per-chat ordering, de-duplication, the user and their language, flood control, the session, the base commands, the
- * active flow, the modules' handlers in order, and the fallback last.
+ * the update fits the Bot API, per-chat ordering, de-duplication, the user and their
+ * language, flood control, the session, the base commands, the active flow, the modules'
+ * handlers in order, and the fallback last.
  */
 export function createBot(deps: CreateBotDeps): Bot<BotContext> {
   const now = deps.now ?? Date.now;
