@@ -1,5 +1,5 @@
 import type { LavkaModule } from '../module.ts';
-import { staffChatLocales } from '../users/users.staff.ts';
+import { staffChatLocales } from '../users/users.locales.ts';
 import { createDocumentsComposer } from './documents.bot.ts';
 import { createDocumentsRoutes } from './documents.routes.ts';
 import { createDocumentsService, documentsSettingsSchema, type DocumentsService } from './documents.service.ts';

@@ -1,5 +1,5 @@
 import type { LavkaModule } from '../module.ts';
-import { staffChatLocales } from '../users/users.staff.ts';
+import { staffChatLocales } from '../users/users.locales.ts';
 import { createFeedbackComposer } from './feedback.bot.ts';
 import { createFeedbackRoutes } from './feedback.routes.ts';
 import { createFeedbackService, feedbackSettingsSchema, type FeedbackService } from './feedback.service.ts';

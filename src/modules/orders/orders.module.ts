@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { DbExecutor } from '../../db/database.ts';
 import type { LavkaModule } from '../module.ts';
-import { staffChatLocales } from '../users/users.staff.ts';
+import { staffChatLocales } from '../users/users.locales.ts';
 import { createOrdersComposer, type OrderKindScreens } from './orders.bot.ts';
 import { createOrderMessages } from './orders.messages.ts';
 import { formatMoney } from '../../config/money.ts';

@@ -21,3 +21,13 @@ export async function staffChatLocales(executor: DbExecutor, chatIds: readonly n
     return { chatId, locale: localeOr(person?.locale ?? person?.language_code?.slice(0, 2), fallback) };
   });
 }
+
+/**
+ * The language a user reads in now: the one they chose in the bot, else their Telegram
+ * language, else `fallback` (say, the language they ordered in). Reads through `executor`, so
+ * a notification enqueued inside a transaction follows a language switched since the order.
+ */
+export async function readerLocale(executor: DbExecutor, userId: number, fallback: Locale): Promise<Locale> {
+  const [person] = await createUsersRepository(executor).languagesOf([userId]);
+  return localeOr(person?.locale ?? person?.language_code?.slice(0, 2), fallback);
+}
