@@ -1,3 +1,4 @@
+import { formatDate } from '../../config/dates.ts';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { Locale } from '../../config/business.ts';
 import type { BotContext } from '../../telegram/context.ts';
@@ -33,7 +34,7 @@ export function createDocumentsComposer(deps: DocumentsComposerDeps): { composer
   const listScreen = async (ctx: BotContext) => {
     const list = await documents.listForPatient(ctx.from?.id ?? 0);
     const keyboard = new InlineKeyboard();
-    const date = new Intl.DateTimeFormat(ctx.locale, { timeZone: deps.timeZone(), day: '2-digit', month: '2-digit', year: 'numeric' });
+    const date = { format: (epochMs: number) => formatDate(epochMs, ctx.locale, deps.timeZone()) };
     for (const document of list) keyboard.text(`${KIND_ICON[document.kind] ?? '📎'} ${document.title} · ${date.format(document.created_at)}`, `doc:g:${document.token}`).row();
     keyboard.text(ctx.t('documents-button-request'), 'documents:req').row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
     return { text: list.length > 0 ? ctx.t('documents-title') : ctx.t('documents-empty'), keyboard };

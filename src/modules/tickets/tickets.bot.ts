@@ -1,3 +1,4 @@
+import { dateFormat } from '../../config/dates.ts';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BusinessConfig } from '../../config/business.ts';
 import { afterHoursText, businessHoursLines } from '../../telegram/business-hours.ts';
@@ -43,7 +44,7 @@ export function createTicketsComposer(deps: TicketsComposerDeps): { composer: Co
 
   const threadScreen = async (ctx: BotContext, ticket: TicketRecord) => {
     const messages = await tickets.thread(ticket.id, 10);
-    const time = new Intl.DateTimeFormat(ctx.locale, { timeZone: deps.business.timeZone, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const time = dateFormat(ctx.locale, { timeZone: deps.business.timeZone, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     const lines = [ctx.t('tickets-thread-title', { id: ticket.id, status: ctx.t(`tickets-status-${ticket.status}`) })];
     for (const message of messages) {
       lines.push(`${message.author === 'staff' ? ctx.t('tickets-author-staff') : ctx.t('tickets-author-you')} · ${time.format(message.created_at)}\n${message.text}`);

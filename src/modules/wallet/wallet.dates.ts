@@ -1,3 +1,4 @@
+import { dateFormat } from '../../config/dates.ts';
 import { zonedParts, zonedToEpochMs } from '../../delivery/zoned-time.ts';
 
 /** Midnight of the day containing `epochMs` in `timeZone`. */
@@ -24,7 +25,7 @@ export function endOfLocalDate(text: string, timeZone: string): number | undefin
   return startOfLocalDay(start + 36 * 3600_000, timeZone);
 }
 
-/** A short local date and time for ledger lines: `12.03 14:05` (ru) or `03/12 2:05 PM` (en). */
+/** A short local date and time for ledger lines, day before month on a 24-hour clock: `12.03, 14:05` (ru), `12/03, 14:05` (en). */
 export function formatShortDateTime(epochMs: number, timeZone: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(epochMs));
+  return dateFormat(locale, { timeZone, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(epochMs);
 }
