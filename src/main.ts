@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import './config/node-version.ts';
 import { enableCompileCache } from 'node:module';
-import { parseEnv as parseDotenv } from 'node:util';
 import type { LavkaApp } from './app.ts';
 import { ConfigError, parseEnv, type Env } from './config/env.ts';
+import { environmentWithFile } from './config/env-file.ts';
 import { DatabaseLockedError } from './db/sqlite.ts';
 import { sandboxBanner } from './http/sandbox.routes.ts';
 import { createLogger } from './observability/logger.ts';
@@ -12,11 +12,9 @@ import { superviseLavka } from './supervisor.ts';
 // Node keeps compiled code between starts (in the OS temp folder): restarts come up faster.
 enableCompileCache();
 
-// The real environment wins over the file, as with process.loadEnvFile; the file is read
-// again at each restart, since the panel's "Go live" writes the bot token into it.
+// The file is read again at each restart: the panel's "Go live" writes the bot token into it.
 const bootEnv = { ...process.env };
-const envFile = bootEnv.LAVKA_ENV_FILE || '.env';
-const readEnv = (): Env => parseEnv({ ...(existsSync(envFile) ? parseDotenv(readFileSync(envFile, 'utf8')) : {}), ...bootEnv });
+const readEnv = (): Env => parseEnv(environmentWithFile(bootEnv));
 
 let env: Env;
 try {

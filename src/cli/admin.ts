@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import '../config/node-version.ts';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, localUrl, parseEnv } from '../config/env.ts';
+import { environmentWithFile } from '../config/env-file.ts';
 import { createDatabase } from '../db/database.ts';
 import { DatabaseLockedError } from '../db/sqlite.ts';
 import { migrate } from '../db/migrator.ts';
@@ -73,8 +74,8 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
   });
 
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const env = parseEnv();
+  const environment = environmentWithFile();
+  const env = parseEnv(environment);
   const database = await createDatabase({ url: env.DATABASE_URL });
   try {
     await migrate(database, migrationGroups(await discoverModules()));
@@ -84,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'create-owner': {
         const login = values.login ?? (await ask('Login: '));
-        let password = values.password ?? process.env.LAVKA_ADMIN_PASSWORD;
+        let password = values.password ?? environment.LAVKA_ADMIN_PASSWORD;
         if (!password) {
           password = await ask('Password (at least 10 characters): ', { hidden: true });
           const again = await ask('Repeat the password: ', { hidden: true });

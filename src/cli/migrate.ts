@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs';
+import '../config/node-version.ts';
 import { ConfigError, parseEnv } from '../config/env.ts';
+import { environmentWithFile } from '../config/env-file.ts';
 import { createDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrator.ts';
 import { discoverModules, migrationGroups } from '../modules/registry.ts';
 
 // `npm run migrate`: applies pending migrations to DATABASE_URL and prints what it did.
-if (existsSync('.env')) process.loadEnvFile('.env');
 try {
-  const env = parseEnv();
+  const env = parseEnv(environmentWithFile());
   const database = await createDatabase({ url: env.DATABASE_URL });
   try {
     const report = await migrate(database, migrationGroups(await discoverModules()));

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { startLavka } from '../../src/app.ts';
@@ -83,6 +85,23 @@ describe('the first hour with the sandbox', () => {
       assert.doesNotMatch(parsed.msg, /\n/);
     } finally {
       await database.drop();
+    }
+  });
+
+  test('started by an older Node.js, each entry point says in one line which npm command to run', async () => {
+    // A stand-in for an older Node.js that can run TypeScript: the version it reports.
+    const olderNode = path.join(mkdtempSync(path.join(tmpdir(), 'lavka-node-')), 'older-node.mjs');
+    writeFileSync(olderNode, "Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '22.18.0' } });\n");
+    for (const [file, command] of [
+      ['src/main.ts', 'npm start'],
+      ['src/cli/admin.ts', 'npm run admin -- <command>'],
+      ['src/cli/migrate.ts', 'npm run migrate'],
+    ] as const) {
+      const result = await run(process.execPath, ['--import', olderNode, path.join(ROOT, file), 'list'], {});
+      assert.equal(result.code, 1, file);
+      const lines = result.output.trim().split('\n');
+      assert.equal(lines.length, 1, result.output);
+      assert.match(lines[0]!, new RegExp(`needs Node\\.js 24 \\(this is 22\\.18\\.0\\): run \`${command.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}\``));
     }
   });
 
