@@ -18,6 +18,14 @@ async function readiness(lavka: TestLavka): Promise<{ code: number; body: Readin
   return { code: response.status, body: (await response.json()) as Readiness };
 }
 
+async function eventually(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function check(body: Readiness, name: string) {
   return body.checks.find((item) => item.name === name);
 }
@@ -53,6 +61,18 @@ describe('Lavka on PostgreSQL when the server restarts or stops', { skip: unavai
     for (const user of users) {
       await user.send('/help');
       await user.waitForMessage((message) => message.text?.startsWith('Here is what I can do') === true, { timeoutMs: 15_000 });
+    }
+    // Every message sent under load got an answer: the help, or a request to try again (an
+    // apology may come after the next message's answer: it is sent once the update is done).
+    const answersOf = (user: (typeof users)[number]) =>
+      user
+        .chat()
+        .messages.filter((message) => message.from_bot && !message.text?.startsWith('Hello') && !message.text?.includes('main menu'))
+        .map((message) => message.text ?? '');
+    for (const user of users) {
+      await eventually(() => answersOf(user).length >= 6, 10_000, `six answers to user ${user.id}: ${answersOf(user).join(' | ')}`);
+      const texts = answersOf(user);
+      assert.ok(texts.every((text) => text.startsWith('Here is what I can do') || /try again/i.test(text)), texts.join(' | '));
     }
     const ready = await readiness(lavka);
     assert.equal(ready.code, 200, JSON.stringify(ready.body));
