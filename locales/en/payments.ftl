@@ -78,6 +78,7 @@ payments-refund-refused = Refund refused: { $reason }
 payments-refund-retrying = Telegram has not confirmed the refund of payment #{ $id } yet; Lavka will keep trying.
 payments-not-found = Payment #{ $id } was not found.
 
+payments-staff-receipt-card = 🧾 Transfer request #{ $id }: approve it once the money has arrived.
 payments-staff-receipt = 🧾 Transfer request #{ $id }
     User: { $user }
     Amount: { $amount }

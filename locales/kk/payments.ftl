@@ -78,6 +78,7 @@ payments-refund-refused = Қайтару мүмкін емес: { $reason }
 payments-refund-retrying = Telegram №{ $id } төлемнің қайтарымын әлі растаған жоқ; Лавка әрекетті жалғастырады.
 payments-not-found = №{ $id } төлем табылмады.
 
+payments-staff-receipt-card = 🧾 №{ $id } аударым өтінімі: ақша түскенде растаңыз.
 payments-staff-receipt = 🧾 №{ $id } аударым өтінімі
     Пайдаланушы: { $user }
     Сомасы: { $amount }

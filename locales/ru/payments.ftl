@@ -78,6 +78,7 @@ payments-refund-refused = Возврат невозможен: { $reason }
 payments-refund-retrying = Telegram пока не подтвердил возврат платежа №{ $id }; Лавка продолжит попытки.
 payments-not-found = Платёж №{ $id } не найден.
 
+payments-staff-receipt-card = 🧾 Заявка на перевод №{ $id }: подтвердите, когда деньги поступят.
 payments-staff-receipt = 🧾 Заявка на перевод №{ $id }
     Пользователь: { $user }
     Сумма: { $amount }

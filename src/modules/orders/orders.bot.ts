@@ -31,6 +31,8 @@ export interface OrderKindScreens {
   track(ctx: BotContext, order: Order): Promise<void>;
   /** Lines the kind adds to `/stats`, in the reader's language. */
   stats?(locale: Locale): Promise<string[]>;
+  /** Commands the kind's module used to have for its own list (`my_stars`): they open `/my_orders` now. */
+  listCommands?: readonly string[];
 }
 
 /** Dependencies of the orders composer. */
@@ -144,11 +146,14 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
     return order && order.user_id === ctx.from?.id && !orders.managedBy(order.kind) ? order : undefined;
   };
 
-  composer.command('my_orders', async (ctx) => {
+  const myOrders = async (ctx: BotContext) => {
     if (!ctx.from) return;
     const screen = await listScreen(ctx, ctx.from.id, 1);
     await ctx.reply(screen.text, { reply_markup: screen.keyboard });
-  });
+  };
+  composer.command('my_orders', myOrders);
+  // A kind's old command for its own list leads to the one list; kinds register after this composer is built.
+  composer.filter((ctx) => [...deps.screens.values()].some((screens) => (screens.listCommands ?? []).some((command) => ctx.hasCommand(command))), myOrders);
 
   composer.callbackQuery(/^orders:my:(\d{1,4})$/, async (ctx, next) => {
     const page = parsePage(ctx.match[1]);

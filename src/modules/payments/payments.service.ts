@@ -115,6 +115,16 @@ export function manualLabelOf(payment: Pick<PaymentRecord, 'details' | 'variant'
   return variant ? pickText(variant.label, locale) : undefined;
 }
 
+/**
+ * A payment's method as people read it, the same on every screen: a transfer by its variant's
+ * label (`🪙 USDT transfer`), any other method by the payments module's name for it.
+ */
+export function paymentMethodLabel(i18n: Translator, payment: Pick<PaymentRecord, 'provider' | 'variant' | 'details'>, settings: PaymentsSettings, locale: Locale): string {
+  if (payment.provider === 'manual') return manualLabelOf(payment, settings, locale) ?? i18n.t(locale, 'payments-method-manual');
+  const method = Object.entries(PROVIDER_OF_METHOD).find(([, provider]) => provider === payment.provider)?.[0] ?? 'manual';
+  return i18n.t(locale, `payments-method-${method}`);
+}
+
 /** The key a provider event is stored under: a replay of the same confirmation is the same row. */
 export function eventKey(event: Pick<ProviderEvent, 'provider' | 'externalId' | 'kind'>): string {
   return `${event.provider}:${event.externalId}:${event.kind}`.slice(0, 200);
@@ -712,21 +722,26 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       const payment = await repository.findPayment(paymentId);
       if (!payment || payment.user_id !== userId || payment.provider !== 'manual') throw new PaymentsError('payments.not_found', 'no such transfer request', { paymentId });
       const staffLocale = deps.staffLocale;
-      const quote = await purposes.get(payment.purpose)?.quote(payment.purpose_ref, payment.user_id, staffLocale);
+      const purpose = purposes.get(payment.purpose);
+      const quote = await purpose?.quote(payment.purpose_ref, payment.user_id, staffLocale);
       const method = manualLabelOf(payment, deps.settings(), staffLocale) ?? payment.variant ?? '';
+      // A purpose with a card of its own (a Stars order) shows it: its number, the customer, the local time.
+      const card = await purpose?.staffCard?.(payment, staffLocale);
       return db.transaction().execute(async (trx) => {
         const scoped = createPaymentsRepository(trx);
         const nowMs = deps.now();
         if (!(await scoped.transition(payment.id, ['pending'], { receipt_file_id: fileId, updated_at: nowMs, expires_at: null }))) {
           throw new PaymentsError('payments.already_handled', 'this request is already decided', { paymentId });
         }
-        const caption = i18n.t(staffLocale, 'payments-staff-receipt', {
-          id: String(payment.id),
-          user: String(payment.user_id),
-          amount: money(payment.amount_minor, payment.currency, staffLocale),
-          method,
-          title: quote?.title ?? payment.purpose,
-        });
+        const caption = card
+          ? `${i18n.t(staffLocale, 'payments-staff-receipt-card', { id: String(payment.id) })}\n\n${card}`
+          : i18n.t(staffLocale, 'payments-staff-receipt', {
+              id: String(payment.id),
+              user: String(payment.user_id),
+              amount: money(payment.amount_minor, payment.currency, staffLocale),
+              method,
+              title: quote?.title ?? payment.purpose,
+            });
         const keyboard = {
           inline_keyboard: [[
             { text: i18n.t(staffLocale, 'payments-approve'), callback_data: `pay:ap:${payment.id}` },
@@ -738,7 +753,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
           deps.staffChatIds().map((chatId) => ({
             chatId,
             method: 'sendPhoto' as const,
-            payload: { photo: fileId, caption, reply_markup: keyboard },
+            payload: { photo: fileId, caption, ...(card ? { parse_mode: 'HTML' } : {}), reply_markup: keyboard },
             priority: 'high' as const,
             dedupeKey: `payment:${payment.id}:receipt:${fileId.slice(-40)}:${chatId}`,
           })),
@@ -852,6 +867,8 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
     },
 
     get: repository.findPayment,
+    /** How `payment`'s method reads in `locale` (see {@link paymentMethodLabel}). */
+    methodLabel: (payment: Pick<PaymentRecord, 'provider' | 'variant' | 'details'>, locale: Locale): string => paymentMethodLabel(i18n, payment, deps.settings(), locale),
     listForUser: repository.listForUser,
     /** Payments matching staff filters, newest first, one page (`offset`/`limit`), with the total. */
     async search(filter: PaymentFilter, limit: number, offset: number): Promise<{ payments: PaymentRecord[]; total: number }> {

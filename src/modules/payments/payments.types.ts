@@ -157,6 +157,12 @@ export interface PaymentPurpose {
   onRefunded?(trx: DbExecutor, payment: PaymentRecord, actor: { type: 'admin' | 'system'; id?: string | number }): Promise<void>;
   /** A provider refund was refused for good after `onRefunded` ran: restore the delivery. Same transaction. */
   onRefundCancelled?(trx: DbExecutor, payment: PaymentRecord): Promise<void>;
+  /**
+   * The purpose's own card of what `payment` pays for, for staff deciding on a transfer (HTML:
+   * the order's number, the customer as a link, the amount, the method, when it was placed).
+   * Without it the request shows the invoice title. Called outside any transaction.
+   */
+  staffCard?(payment: PaymentRecord, locale: Locale): Promise<string | undefined>;
   /** The payment will never complete (expired, declined, failed). Same transaction. */
   onClosed?(trx: DbExecutor, payment: PaymentRecord, outcome: 'expired' | 'declined' | 'failed'): Promise<void>;
 }

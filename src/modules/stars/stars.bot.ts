@@ -1,20 +1,37 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import type { Locale } from '../../config/business.ts';
+import { formatDateTime } from '../../config/dates.ts';
 import { formatMoney } from '../../config/money.ts';
 import type { BotContext } from '../../telegram/context.ts';
 import { defineFlow, startFlow, type FlowDefinition } from '../../telegram/flow.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
+import { parsePage } from '../../telegram/paginator.ts';
+import { staffReader, type OrderKindScreens } from '../orders/orders.bot.ts';
+import type { Order } from '../orders/orders.service.ts';
 import { paymentMethodsData } from '../payments/payments.callbacks.ts';
+import { starsOrderNumber } from './stars.messages.ts';
 import { STARS_PURPOSE, StarsError, type StarsService } from './stars.service.ts';
 import type { StarsOrder } from './stars.tables.ts';
 
 /** Asks for a custom amount, then for the recipient. */
 export const ORDER_FLOW = { name: 'stars-order', version: 1 } as const;
 
+/** The orders module's list of the customer's orders, first page. */
+const MY_ORDERS_ACTION = 'orders:my:1';
+
+/** Days the Stars section of `/stats` covers. */
+const STATS_DAYS = 30;
+
 /**
  * The reseller in the bot: `/stars` (packages, a custom amount, the recipient, then payment),
- * `/my_stars`; for staff the delivery buttons and `/stars_orders`.
+ * each order's card opened from `/my_orders` (`/my_stars` opens that list too); for staff the
+ * delivery buttons, `/stars_orders` and the Stars section of `/stats`.
  */
-export function createStarsComposer(deps: { stars: StarsService; currency: string }): { composer: Composer<BotContext>; flows: FlowDefinition[] } {
+export function createStarsComposer(deps: { stars: StarsService; currency: string; timeZone(): string; now(): number }): {
+  composer: Composer<BotContext>;
+  flows: FlowDefinition[];
+  screens: OrderKindScreens;
+} {
   const { stars } = deps;
   const composer = new Composer<BotContext>();
   const price = (ctx: BotContext, amount: number) => formatMoney(stars.priceOf(amount), deps.currency, ctx.locale);
@@ -27,12 +44,12 @@ export function createStarsComposer(deps: { stars: StarsService; currency: strin
     });
     keyboard.row();
     if (stars.settings.custom) keyboard.text(ctx.t('stars-custom-button'), 'stars:custom').row();
-    keyboard.text(ctx.t('stars-my-button'), 'stars:my').row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
+    keyboard.text(ctx.t('stars-my-button'), MY_ORDERS_ACTION).row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
     return { text: ctx.t('stars-home', { price: formatMoney(stars.priceOf(100), deps.currency, ctx.locale) }), keyboard };
   };
 
   const orderLine = (ctx: BotContext, order: StarsOrder) =>
-    ctx.t('stars-order-line', { id: String(order.id), stars: order.stars, recipient: `@${order.recipient}`, status: ctx.t(`stars-state-${order.status.replace('_', '-')}`), amount: formatMoney(order.price_minor, order.currency, ctx.locale) });
+    ctx.t('stars-order-line', { id: starsOrderNumber(order), stars: order.stars, recipient: `@${order.recipient}`, status: ctx.t(`stars-state-${order.status.replace('_', '-')}`), amount: formatMoney(order.price_minor, order.currency, ctx.locale) });
 
   const askRecipient = async (ctx: BotContext, amount: number) => {
     await startFlow(ctx, ORDER_FLOW, 'recipient', { stars: amount });
@@ -45,7 +62,7 @@ export function createStarsComposer(deps: { stars: StarsService; currency: strin
     try {
       const order = await stars.createOrder({ userId: ctx.from?.id as number, stars: amount, recipient, locale: ctx.locale });
       const keyboard = new InlineKeyboard().text(ctx.t('stars-pay-button', { amount: formatMoney(order.price_minor, order.currency, ctx.locale) }), paymentMethodsData(STARS_PURPOSE, String(order.id))).row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
-      await ctx.reply(ctx.t('stars-order-created', { id: String(order.id), stars: order.stars, recipient: `@${order.recipient}`, amount: formatMoney(order.price_minor, order.currency, ctx.locale), minutes: stars.settings.orderTtlMinutes }), { reply_markup: keyboard });
+      await ctx.reply(ctx.t('stars-order-created', { id: starsOrderNumber(order), stars: order.stars, recipient: `@${order.recipient}`, amount: formatMoney(order.price_minor, order.currency, ctx.locale), minutes: stars.settings.orderTtlMinutes }), { reply_markup: keyboard });
       return true;
     } catch (error) {
       if (!(error instanceof StarsError)) throw error;
@@ -84,17 +101,7 @@ export function createStarsComposer(deps: { stars: StarsService; currency: strin
     await createOrder(ctx, amount, ctx.from.username);
   });
 
-  const myOrders = async (ctx: BotContext) => {
-    const orders = await stars.listForUser(ctx.from?.id as number, 10);
-    return orders.length === 0 ? ctx.t('stars-my-empty') : [ctx.t('stars-my-title'), '', ...orders.map((order) => orderLine(ctx, order))].join('\n');
-  };
-  composer.command('my_stars', async (ctx) => {
-    await ctx.reply(await myOrders(ctx));
-  });
-  composer.callbackQuery('stars:my', async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await editOrReply(ctx, await myOrders(ctx), { reply_markup: new InlineKeyboard().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION) });
-  });
+  // The customer's orders are the orders module's one list (`/my_orders`, where `/my_stars` leads too).
 
   const orderFlow = defineFlow<{ stars?: number }>({
     ...ORDER_FLOW,
@@ -138,7 +145,8 @@ export function createStarsComposer(deps: { stars: StarsService; currency: strin
       await ctx.editMessageReplyMarkup({ reply_markup: order.status === 'failed' ? new InlineKeyboard().text(ctx.t('stars-staff-retry'), `stars:retry:${order.id}`) : undefined }).catch(() => undefined);
     } catch (error) {
       if (!(error instanceof StarsError)) throw error;
-      await ctx.answerCallbackQuery({ text: ctx.t('stars-staff-already', { id: String(orderId) }), show_alert: true });
+      const current = await stars.get(orderId);
+      await ctx.answerCallbackQuery({ text: ctx.t('stars-staff-already', { id: current ? starsOrderNumber(current) : `#${orderId}` }), show_alert: true });
     }
   });
 
@@ -153,5 +161,68 @@ export function createStarsComposer(deps: { stars: StarsService; currency: strin
     await ctx.reply(orders.length === 0 ? ctx.t('stars-my-empty') : [ctx.t('stars-staff-orders'), '', ...orders.map((order) => orderLine(ctx, order))].join('\n'), { reply_markup: keyboard });
   });
 
-  return { composer, flows: [orderFlow] };
+  // One order among the customer's orders (`/my_orders`): what was bought, for whom, where it stands.
+  const customerCard = (ctx: BotContext, order: StarsOrder, page: number) => {
+    const keyboard = new InlineKeyboard();
+    if (order.status === 'awaiting_payment') keyboard.text(ctx.t('stars-pay-button', { amount: formatMoney(order.price_minor, order.currency, ctx.locale) }), paymentMethodsData(STARS_PURPOSE, String(order.id))).row();
+    keyboard.text(ctx.t('stars-back-to-orders'), `orders:my:${page}`).text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
+    const text = ctx.t('stars-detail', {
+      number: starsOrderNumber(order),
+      status: stars.messages.statusLabel(order.status, ctx.locale),
+      stars: order.stars,
+      recipient: `@${order.recipient}`,
+      amount: formatMoney(order.price_minor, order.currency, ctx.locale),
+      at: formatDateTime(order.created_at, ctx.locale, deps.timeZone()),
+    });
+    return { text, keyboard };
+  };
+
+  composer.callbackQuery(/^stars:o:(\d{1,12}):(\d{1,4})$/, async (ctx, next) => {
+    const order = await stars.findByOrderId(Number(ctx.match[1]));
+    const page = parsePage(ctx.match[2]);
+    // Someone else's order (tampered data) or a gone one: the fallback refreshes the menu.
+    if (!order || order.user_id !== ctx.from.id || page === undefined) return next();
+    await ctx.answerCallbackQuery();
+    const card = customerCard(ctx, order, page);
+    await editOrReply(ctx, card.text, { reply_markup: card.keyboard });
+  });
+
+  const staffButtons = (ctx: BotContext, order: StarsOrder) => {
+    if (order.status === 'delivering') return new InlineKeyboard().text(ctx.t('stars-staff-delivered'), `stars:ok:${order.id}`).text(ctx.t('stars-staff-failed'), `stars:fail:${order.id}`);
+    if (order.status === 'failed') return new InlineKeyboard().text(ctx.t('stars-staff-retry'), `stars:retry:${order.id}`);
+    return undefined;
+  };
+
+  const statsLines = async (locale: Locale): Promise<string[]> => {
+    const figures = await stars.figures(deps.now() - STATS_DAYS * 24 * 3600_000);
+    const t = (key: string, args?: Record<string, string | number>) => stars.messages.t(locale, key, args);
+    const revenue = figures.revenue.length === 0 ? formatMoney(0, deps.currency, locale) : figures.revenue.map((item) => formatMoney(item.totalMinor, item.currency, locale)).join(' + ');
+    return [
+      t('stars-stats-title', { days: STATS_DAYS }),
+      t('stars-stats-sold', { stars: figures.starsSold, orders: figures.deliveredOrders }),
+      t('stars-stats-revenue', { revenue }),
+      ...figures.byStatus.map((item) => t('stars-stats-status', { status: stars.messages.statusLabel(item.status, locale), count: item.orders })),
+    ];
+  };
+
+  /** How Stars orders look on the orders module's screens (`/my_orders`, `/track_order`, `/stats`). */
+  const screens: OrderKindScreens = {
+    statusLabel: (status, locale) => stars.messages.statusLabel(status as StarsOrder['status'], locale),
+    customerCardData: (orderId, page) => `stars:o:${orderId}:${page}`,
+    async track(ctx: BotContext, found: Order) {
+      const order = await stars.findByOrderId(found.id);
+      if (!order) return;
+      if (ctx.isAdmin && order.user_id !== ctx.from?.id) {
+        const locale = staffReader(ctx) ?? ctx.locale;
+        await ctx.reply(await stars.staffCard(order, locale), { parse_mode: 'HTML', reply_markup: staffButtons(ctx, order) });
+        return;
+      }
+      const card = customerCard(ctx, order, 1);
+      await ctx.reply(card.text, { reply_markup: card.keyboard });
+    },
+    stats: statsLines,
+    listCommands: ['my_stars'],
+  };
+
+  return { composer, flows: [orderFlow], screens };
 }

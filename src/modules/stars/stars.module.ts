@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { LavkaModule } from '../module.ts';
+import { staffChatLocales } from '../users/users.locales.ts';
 import { createStarsComposer } from './stars.bot.ts';
 import { createStarsService, FULFIL_JOB, type StarsService } from './stars.service.ts';
+import { STARS_NUMBER_PREFIX, STARS_STATUS_MACHINE } from './stars.status.ts';
+import type { KindNotifications } from '../orders/orders.service.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -39,7 +42,8 @@ export const starsSettingsSchema = z
  */
 export const module: LavkaModule = {
   name: 'stars',
-  dependsOn: ['users', 'payments'],
+  // Orders: each purchase is an order of kind `stars` there (one list, one number, the panel, /stats, /export).
+  dependsOn: ['users', 'payments', 'orders'],
   migrations: [
     {
       name: '0001_stars_orders',
@@ -77,10 +81,19 @@ export const module: LavkaModule = {
         await db.schema.createIndex('stars_order_history_order_idx').on('stars_order_history').columns(['order_id', 'id']).execute();
       },
     },
+    {
+      name: '0002_stars_order_link',
+      async up(db) {
+        // The order of the orders module each purchase is, and its number, for purchases from now on.
+        await db.schema.alterTable('stars_orders').addColumn('order_id', 'bigint').execute();
+        await db.schema.alterTable('stars_orders').addColumn('order_number', 'varchar(32)').execute();
+        await db.schema.createIndex('stars_orders_order_idx').on('stars_orders').column('order_id').execute();
+      },
+    },
   ],
   setup(deps) {
-    const payments = deps.services.payments;
-    if (!payments) throw new Error('the stars module needs the payments module');
+    const { payments, orders, users } = deps.services;
+    if (!payments || !orders || !users) throw new Error('the stars module needs the users, payments and orders modules');
     const settings = starsSettingsSchema.parse(deps.config.settings.stars);
     const stars = createStarsService({
       db: deps.database.db,
@@ -89,19 +102,52 @@ export const module: LavkaModule = {
       i18n: deps.i18n,
       settings,
       currency: deps.config.business.currency,
-      staffChatIds: () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS),
+      // Each staff member reads alerts in their own language; a staff group in the business's.
+      staffChats: (executor) =>
+        staffChatLocales(executor, deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS, deps.config.business.defaultLocale),
       staffLocale: deps.config.business.defaultLocale,
       hookSecret: deps.env.STARS_FULFILMENT_SECRET,
+      orders,
+      async customer(userId) {
+        const user = await users.get(userId);
+        return { id: userId, name: user ? [user.first_name, user.last_name].filter(Boolean).join(' ') : String(userId), username: user?.username ?? null };
+      },
+      async paymentMethod(paymentId) {
+        const payment = await payments.get(paymentId);
+        return payment ? (locale) => payments.methodLabel(payment, locale) : undefined;
+      },
+      // Read at use time: the owner may change the time zone while Lavka runs.
+      timeZone: () => deps.config.business.timeZone,
+    });
+    // The reseller tells customers and staff about each step itself: the order's moves are recorded silently.
+    const silent = async () => [];
+    const notifications: KindNotifications = {
+      staffNewOrder: silent,
+      customerStatusChanged: async (_executor, order, locale) => ({ method: 'sendMessage', payload: { text: deps.i18n.t(locale, 'orders-notify-status', { number: order.number, status: stars.messages.statusLabel(order.status as never, locale) }) } }),
+      staffStatusChanged: silent,
+      staffOrderPaid: silent,
+      staffExtraPayment: silent,
+      staffRefundRefused: silent,
+    };
+    orders.registerKind({
+      machine: STARS_STATUS_MACHINE,
+      numberPrefix: STARS_NUMBER_PREFIX,
+      notifications,
+      notifiesCustomer: async () => false,
+      // Deliveries, retries and refunds are the reseller's: its buttons move the order.
+      managedBy: 'stars',
     });
     payments.registerPurpose(stars.purpose);
-    const { composer, flows } = createStarsComposer({ stars, currency: deps.config.business.currency });
+    const timeZone = () => deps.config.business.timeZone;
+    const { composer, flows, screens } = createStarsComposer({ stars, currency: deps.config.business.currency, timeZone, now: deps.now });
+    orders.registerScreens(STARS_STATUS_MACHINE.kind, screens);
     return {
       service: stars,
       composer,
       flows,
       commands: [
         { command: 'stars', description: 'command-stars' },
-        { command: 'my_stars', description: 'command-my-stars' },
+        // `/my_orders` (the orders module's) lists Stars orders; `/my_stars` still leads there.
         { command: 'stars_orders', description: 'command-stars-orders', audience: 'admin' },
       ],
       jobHandlers: {

@@ -30,6 +30,20 @@ export function createStarsRepository(db: DbExecutor) {
       if (statuses) query = query.where('status', 'in', statuses);
       return query.orderBy('id', 'desc').limit(limit).execute();
     },
+    /** The purchase that order `orderId` of the orders module is. */
+    findByOrderId(orderId: number): Promise<StarsOrder | undefined> {
+      return db.selectFrom('stars_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+    },
+    /** Orders placed since `sinceMs` per status, with their Stars and prices summed. */
+    async totalsByStatus(sinceMs: number): Promise<{ status: StarsOrderStatus; currency: string; orders: number; stars: number; priceMinor: number }[]> {
+      const rows = await db
+        .selectFrom('stars_orders')
+        .select((eb) => ['status', 'currency', eb.fn.countAll<string | number>().as('orders'), eb.fn.sum<string | number>('stars').as('stars'), eb.fn.sum<string | number>('price_minor').as('price')])
+        .where('created_at', '>=', sinceMs)
+        .groupBy(['status', 'currency'])
+        .execute();
+      return rows.map((row) => ({ status: row.status, currency: row.currency, orders: Number(row.orders), stars: Number(row.stars ?? 0), priceMinor: Number(row.price ?? 0) }));
+    },
     listExpired(nowMs: number, limit: number): Promise<StarsOrder[]> {
       return db.selectFrom('stars_orders').selectAll().where('status', '=', 'awaiting_payment').where('expires_at', '<', nowMs).orderBy('id').limit(limit).execute();
     },

@@ -12,6 +12,13 @@ export type StarsOrderStatus = (typeof STARS_ORDER_STATUSES)[number];
 /** A customer's purchase of a Telegram Stars package for a recipient. */
 export interface StarsOrdersTable {
   id: Generated<number>;
+  /**
+   * The order of the orders module (kind `stars`) this purchase is: its number (`S-1001`) is
+   * the one customers and staff read, and it lists the purchase with every other order.
+   * Null for purchases made before Stars orders became orders.
+   */
+  order_id: number | null;
+  order_number: string | null;
   user_id: number;
   /** The Telegram username that receives the Stars, without `@`. */
   recipient: string;

@@ -91,10 +91,49 @@ for (const dialect of await testDialects()) {
       assert.equal(call?.signature, hookSignature(HOOK_SECRET, call?.body ?? ''));
       const notices = await billing.database.db.selectFrom('outbox').select('payload').where('chat_id', '=', 401).orderBy('id').execute();
       const texts = notices.map((row) => (JSON.parse(row.payload) as { text: string }).text);
-      assert.ok(texts.some((text) => text.startsWith(`✅ Order #${order.id} is paid.`)), texts.join(' | '));
-      assert.ok(texts.some((text) => text.startsWith(`🚚 Order #${order.id}: sending 250 ⭐`)));
-      assert.ok(texts.some((text) => text.startsWith(`🎉 Order #${order.id}: 250 ⭐ delivered`)));
+      assert.ok(texts.some((text) => text.startsWith(`✅ Order ${order.order_number} is paid.`)), texts.join(' | '));
+      assert.ok(texts.some((text) => text.startsWith(`🚚 Order ${order.order_number}: sending 250 ⭐`)));
+      assert.ok(texts.some((text) => text.startsWith(`🎉 Order ${order.order_number}: 250 ⭐ delivered`)));
       await assert.rejects(billing.services.payments.refund(payment.id, { type: 'admin', id: 7000 }), (error: unknown) => error instanceof StarsError && error.code === 'stars.already_delivered');
+    });
+
+    test('each purchase is an order of the orders module, numbered S-…, that follows the purchase and records its payment', async () => {
+      const { order, payment } = await payOrder(404, 500);
+      const orders = billing.services.orders;
+      assert.ok(orders, 'the stars preset runs the orders module');
+      assert.match(order.order_number ?? '', /^S-\d{4}$/);
+      const placed = await orders.detail(order.order_id as number);
+      assert.equal(placed?.kind, 'stars');
+      assert.equal(placed?.number, order.order_number);
+      assert.equal(placed?.user_id, 404);
+      assert.equal(placed?.contact_name, 'User 404');
+      assert.equal(placed?.total_minor, 900);
+      assert.equal(placed?.currency, 'USD');
+      assert.equal(placed?.status, 'paid');
+      assert.equal(placed?.payment_id, payment.id);
+      assert.equal(placed?.payment_method, 'manual.crypto');
+      assert.deepEqual(placed?.lines.map((line) => [line.title, line.quantity, line.total_minor]), [['500 ⭐ → @friend_user', 1, 900]]);
+      assert.equal((await stars.fulfil(order.id))?.status, 'delivered');
+      const delivered = await orders.detail(order.order_id as number);
+      assert.equal(delivered?.status, 'delivered');
+      assert.deepEqual(delivered?.history.map((row) => row.to_status), ['awaiting_payment', 'paid', 'delivering', 'delivered']);
+      // The reseller tells the customer itself: the mirrored moves add no notice of the orders module.
+      const notices = await billing.database.db.selectFrom('outbox').select('payload').where('chat_id', '=', 404).execute();
+      assert.ok(notices.every((row) => !row.payload.includes('orders:o:')), notices.map((row) => row.payload).join(' | '));
+    });
+
+    test('a customer who ordered in Russian and switched the bot to Kazakh hears about the delivery in Kazakh', async () => {
+      await addBillingUser(billing, 402, 'ru');
+      const order = await stars.createOrder({ userId: 402, stars: 100, recipient: '@friend_user', locale: 'ru' });
+      const { payment } = await billing.services.payments.start({ userId: 402, purpose: 'stars', ref: String(order.id), method: 'manual.crypto', locale: 'ru' });
+      await billing.services.payments.confirm(payment.id, { type: 'admin', id: 7000 });
+      await billing.services.users.setLocale(402, 'kk');
+      assert.equal((await stars.fulfil(order.id))?.status, 'delivered');
+      const notices = await billing.database.db.selectFrom('outbox').select('payload').where('chat_id', '=', 402).orderBy('id').execute();
+      const texts = notices.map((row) => (JSON.parse(row.payload) as { text: string }).text);
+      assert.ok(texts.some((text) => text.startsWith(`🚚 ${order.order_number} тапсырыс:`)), texts.join(' | '));
+      assert.ok(texts.some((text) => text.startsWith(`🎉 ${order.order_number} тапсырыс:`)), texts.join(' | '));
+      assert.ok(!texts.some((text) => text.startsWith(`🚚 Заказ ${order.order_number}`) || text.startsWith(`🎉 Заказ ${order.order_number}`)), texts.join(' | '));
     });
 
     test('a hook that is down makes the delivery job throw for the scheduler to retry, and one that says "failed" fails the order for staff to decide', async () => {
@@ -122,7 +161,7 @@ for (const dialect of await testDialects()) {
       assert.equal((await stars.get(order.id))?.status, 'expired');
       assert.equal(await billing.services.payments.offer('stars', String(order.id), 403, 'en'), undefined, 'an expired order cannot be paid any more');
       const notice = await billing.database.db.selectFrom('outbox').select('payload').where('chat_id', '=', 403).executeTakeFirst();
-      assert.match(notice?.payload ?? '', new RegExp(`Order #${order.id} was not paid in time`));
+      assert.match(notice?.payload ?? '', new RegExp(`Order ${order.order_number} was not paid in time`));
     });
   });
 }
