@@ -344,7 +344,7 @@ describe('the clinic through the simulator', () => {
         const sent = await patient.waitForMessage((message) => Boolean(message.document), { timeoutMs: 8000 });
         assert.equal(sent.document?.mime_type, 'application/pdf');
         const file = lavka.sim.file(sent.document!.file_id);
-        const text = readPdf(new Uint8Array(file!.data as Buffer)).pages[0]!.join('\n');
+        const text = (await readPdf(new Uint8Array(file!.data as Buffer))).pages[0]!.join('\n');
         assert.match(text, T.pdfTitle);
         assert.ok(text.includes(T.name), text);
         assert.ok(text.includes(identity.iin));

@@ -1,4 +1,5 @@
-import { A4, createPdf } from './pdf.ts';
+import PDFDocument from 'pdfkit';
+import { lavkaFontBytes, printableText } from './font.ts';
 
 /** Everything printed on an appointment confirmation, already in the reader's language. */
 export interface ConfirmationContent {
@@ -14,38 +15,67 @@ export interface ConfirmationContent {
   createdAt: Date;
 }
 
+/** A4 in PDF points (1/72 inch). */
+const A4 = { widthPt: 595.28, heightPt: 841.89 } as const;
 const MARGIN_PT = 56;
 const LABEL_WIDTH_PT = 150;
 
-/** Lays out a one-page appointment confirmation: header, a label/value table, notes, footer. */
-export function renderConfirmationPdf(content: ConfirmationContent): Uint8Array {
-  const pdf = createPdf({ title: content.title, createdAt: content.createdAt });
-  const page = pdf.addPage();
-  const right = A4.widthPt - MARGIN_PT;
-  let y = A4.heightPt - MARGIN_PT;
-  page.text(content.business, { x: MARGIN_PT, y, sizePt: 11, grey: 0.35 });
-  y -= 30;
-  for (const line of pdf.wrap(content.title, 18, right - MARGIN_PT)) {
-    page.text(line, { x: MARGIN_PT, y, sizePt: 18 });
-    y -= 24;
-  }
-  page.line(MARGIN_PT, y + 8, right, y + 8, 0.8);
-  y -= 14;
+/**
+ * Lays out a one-page appointment confirmation: header, a label/value table, notes, footer.
+ * The shipped font is embedded as a subset of the glyphs the page uses, with a ToUnicode map
+ * so the text can be copied and searched; the same content and `createdAt` give the same bytes.
+ */
+export function renderConfirmationPdf(content: ConfirmationContent): Promise<Uint8Array> {
+  const doc = new PDFDocument({
+    size: [A4.widthPt, A4.heightPt],
+    // Lavka places every line itself; pdfkit's margins would only push text onto a new page.
+    margin: 0,
+    pdfVersion: '1.4',
+    info: { Title: printableText(content.title), Producer: 'Lavka', Creator: 'Lavka', CreationDate: content.createdAt },
+  });
+  const bytes = collect(doc);
+  doc.registerFont('lavka', lavkaFontBytes());
+  doc.font('lavka');
+
+  /** Writes `text` wrapped to `widthPt` with its first baseline `top` points below the page's top edge; returns the number of lines. */
+  const write = (text: string, x: number, top: number, style: { sizePt: number; leadingPt: number; grey: number; widthPt: number }) => {
+    const shade = Math.round(style.grey * 255);
+    doc.fontSize(style.sizePt).fillColor([shade, shade, shade]);
+    const options = { width: style.widthPt, lineGap: style.leadingPt - doc.currentLineHeight(true), baseline: 'alphabetic' as const };
+    const printable = printableText(text);
+    doc.text(printable, x, top, options);
+    return Math.max(1, Math.round(doc.heightOfString(printable, options) / style.leadingPt));
+  };
+  const rule = (top: number, widthPt: number) => {
+    doc.moveTo(MARGIN_PT, top).lineTo(A4.widthPt - MARGIN_PT, top).lineWidth(widthPt).stroke();
+  };
+
+  const textWidth = A4.widthPt - 2 * MARGIN_PT;
+  let top = MARGIN_PT;
+  write(content.business, MARGIN_PT, top, { sizePt: 11, leadingPt: 15, grey: 0.35, widthPt: textWidth });
+  top += 30;
+  top += write(content.title, MARGIN_PT, top, { sizePt: 18, leadingPt: 24, grey: 0, widthPt: textWidth }) * 24;
+  rule(top - 8, 0.8);
+  top += 14;
   for (const row of content.rows) {
-    const lines = pdf.wrap(row.value, 11, right - MARGIN_PT - LABEL_WIDTH_PT);
-    page.text(row.label, { x: MARGIN_PT, y, sizePt: 10, grey: 0.4 });
-    for (const [index, line] of lines.entries()) page.text(line, { x: MARGIN_PT + LABEL_WIDTH_PT, y: y - index * 15, sizePt: 11 });
-    y -= Math.max(1, lines.length) * 15 + 8;
+    const labelLines = write(row.label, MARGIN_PT, top, { sizePt: 10, leadingPt: 15, grey: 0.4, widthPt: LABEL_WIDTH_PT - 8 });
+    const valueLines = write(row.value, MARGIN_PT + LABEL_WIDTH_PT, top, { sizePt: 11, leadingPt: 15, grey: 0, widthPt: textWidth - LABEL_WIDTH_PT });
+    top += Math.max(labelLines, valueLines) * 15 + 8;
   }
-  page.line(MARGIN_PT, y + 4, right, y + 4, 0.4);
-  y -= 18;
-  for (const note of content.notes) {
-    for (const line of pdf.wrap(note, 10, right - MARGIN_PT)) {
-      page.text(line, { x: MARGIN_PT, y, sizePt: 10, grey: 0.25 });
-      y -= 14;
-    }
-    y -= 4;
-  }
-  page.text(content.issued, { x: MARGIN_PT, y: MARGIN_PT, sizePt: 9, grey: 0.5 });
-  return pdf.toBytes();
+  rule(top - 4, 0.4);
+  top += 18;
+  for (const note of content.notes) top += write(note, MARGIN_PT, top, { sizePt: 10, leadingPt: 14, grey: 0.25, widthPt: textWidth }) * 14 + 4;
+  write(content.issued, MARGIN_PT, A4.heightPt - MARGIN_PT, { sizePt: 9, leadingPt: 12, grey: 0.5, widthPt: textWidth });
+  doc.end();
+  return bytes;
+}
+
+/** The bytes pdfkit streams out, once the document is ended. */
+function collect(doc: PDFKit.PDFDocument): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    doc.on('error', reject);
+  });
 }

@@ -39,7 +39,7 @@ for (const dialect of await testDialects()) {
       assert.match(confirmation?.token ?? '', /^[A-Za-z0-9_-]{22}$/);
       const file = await clinic.services.documents.download(confirmation!.token, OWNER, 'kk');
       assert.ok('bytes' in file);
-      const text = readPdf(file.bytes).pages[0]!.join('\n');
+      const text = (await readPdf(file.bytes)).pages[0]!.join('\n');
       assert.match(text, /Қабылдауға жазылуды растау №\d+/);
       assert.match(text, /Нұрланова Әлия/);
       assert.match(text, /Терапевт кеңесі/);

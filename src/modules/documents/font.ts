@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseTrueType, type TrueTypeFont } from './truetype.ts';
 
 /** The font Lavka ships for PDFs: DejaVu Sans cut down to Latin and Cyrillic (see assets/fonts/README.md). */
 export const LAVKA_FONT_FILE = path.resolve(import.meta.dirname, '../../../assets/fonts/DejaVuSans-LavkaSubset.ttf');
@@ -23,13 +22,21 @@ const ranges: [number, number][] = [
 /** Every character the shipped font is cut to; others print as `?`. */
 export const LAVKA_FONT_CODE_POINTS: readonly number[] = ranges.flatMap(([start, end]) => Array.from({ length: end - start + 1 }, (_, index) => start + index));
 
-let cached: { bytes: Uint8Array; font: TrueTypeFont } | undefined;
+const printable = new Set(LAVKA_FONT_CODE_POINTS);
 
-/** The shipped font, read once. */
-export function lavkaFont(): { bytes: Uint8Array; font: TrueTypeFont } {
-  if (!cached) {
-    const bytes = new Uint8Array(readFileSync(LAVKA_FONT_FILE));
-    cached = { bytes, font: parseTrueType(bytes) };
-  }
+/**
+ * Text as the shipped font can print it: tabs and carriage returns become spaces (a line feed
+ * stays a line break), and characters the font lacks become `?`, so a viewer never shows an
+ * empty box.
+ */
+export function printableText(text: string): string {
+  return [...text.replace(/[\t\r]/g, ' ')].map((char) => (char === '\n' || printable.has(char.codePointAt(0) as number) ? char : '?')).join('');
+}
+
+let cached: Buffer | undefined;
+
+/** The shipped font's bytes, read once. */
+export function lavkaFontBytes(): Buffer {
+  cached ??= readFileSync(LAVKA_FONT_FILE);
   return cached;
 }
