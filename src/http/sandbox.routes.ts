@@ -70,7 +70,8 @@ export function defaultSandboxUsers(config: BusinessConfig, adminIds: readonly n
 export function sandboxPageRoutes(options: SandboxPageOptions): FastifyPluginAsync {
   return async (scope) => {
     const users = defaultSandboxUsers(options.config, options.adminIds);
-    for (const user of users) options.sim.user(user);
+    // The simulated admin has pressed Start already, so staff notifications reach them at once.
+    for (const user of users) options.sim.user(user.id === users[1]?.id ? { ...user, hasStartedBot: true } : user);
     const presets = await listPresets().catch(() => [options.preset]);
     const pageDir = options.pageDir ?? SANDBOX_PAGE_DIR;
     const indexFile = path.join(pageDir, 'index.html');

@@ -26,6 +26,8 @@ export function createChatMethods(state: SimState): MethodTable {
     getChat({ params }) {
       const chat = requireChat(state, params.chat_id);
       if (chat.chat.type === 'channel' && !chat.botIsAdmin && !chat.chat.username) throw badRequest('chat not found');
+      // Telegram knows no private chat with a user who never pressed Start.
+      if (chat.chat.type === 'private' && !chat.started) throw badRequest('chat not found');
       return {
         ...structuredClone(chat.chat),
         accent_color_id: 0,
