@@ -50,6 +50,11 @@ export interface Delivery {
   start(): Promise<void>;
   /** Schedules the daily report's next run in the business's current time zone. */
   scheduleDailyReport(): Promise<void>;
+  /**
+   * The user of this private chat pressed Start: messages kept because they had not (see
+   * `unreachableKeepMs` of the sender) go out now.
+   */
+  chatStarted(chatId: number): Promise<void>;
   /** Stops both gracefully: calls in flight finish and are recorded. Call before the database closes. */
   stop(): Promise<void>;
   /** Tests only: stops the sender as a killed process would (see {@link OutboxSender.stopAbruptly}). */
@@ -109,8 +114,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     }
   };
 
+  const outbox = createOutboxRepository(database.db, database.dialect);
   const sender = createOutboxSender({
-    repository: createOutboxRepository(database.db, database.dialect),
+    repository: outbox,
     limiter,
     call,
     logger,
@@ -175,6 +181,12 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     sender,
     scheduler,
     scheduleDailyReport,
+    async chatStarted(chatId) {
+      const released = await outbox.releaseUnreachable(chatId, now());
+      if (released === 0) return;
+      logger.info({ chatId, released }, 'the user pressed Start: the messages kept for them go now');
+      sender.chatReachable(chatId);
+    },
     async start() {
       // Staff chats named in the config by an id Telegram has since replaced.
       await followUpgrades();

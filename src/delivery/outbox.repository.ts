@@ -29,6 +29,11 @@ export interface RetryOutcome {
    * transient failure): they keep their order instead of overtaking it.
    */
   holdChatId?: number;
+  /**
+   * The chat cannot be written to until the user presses Start: the row, and those held
+   * behind it, are marked `unreachable` so that {@link OutboxStatements.releaseUnreachable} finds them.
+   */
+  unreachable?: boolean;
 }
 
 /** Rows by status and reason, for progress reports. */
@@ -118,7 +123,7 @@ function outboxStatements(db: DbExecutor, dialect: SqlDialectName) {
         )} else null end`;
         await db
           .updateTable('outbox')
-          .set({ status: 'sent', sent_message_id: messageIds, claimed_until: null, last_error: null, updated_at: nowMs })
+          .set({ status: 'sent', sent_message_id: messageIds, claimed_until: null, last_error: null, error_code: null, updated_at: nowMs })
           .where(
             'id',
             'in',
@@ -151,6 +156,7 @@ function outboxStatements(db: DbExecutor, dialect: SqlDialectName) {
             claimed_until: null,
             last_error: item.error === null ? eb.ref('last_error') : item.error.slice(0, 1000),
             attempts: item.countsAsAttempt ? eb.ref('attempts') : eb('attempts', '-', 1),
+            ...(item.unreachable ? { error_code: 'unreachable' as const } : {}),
             updated_at: nowMs,
           }))
           .where('id', '=', item.id)
@@ -158,7 +164,7 @@ function outboxStatements(db: DbExecutor, dialect: SqlDialectName) {
         if (item.holdChatId !== undefined) {
           await db
             .updateTable('outbox')
-            .set({ not_before: item.notBeforeMs, updated_at: nowMs })
+            .set({ not_before: item.notBeforeMs, ...(item.unreachable ? { error_code: 'unreachable' as const } : {}), updated_at: nowMs })
             .where('chat_id', '=', item.holdChatId)
             .where('status', '=', 'pending')
             .where('id', '>', item.id)
@@ -170,12 +176,21 @@ function outboxStatements(db: DbExecutor, dialect: SqlDialectName) {
       }
     },
 
-    /** Sets claimed rows aside until `notBeforeMs` without an attempt (their chat's budget is spent). */
-    async defer(input: { workerId: string; rows: readonly { id: number; notBeforeMs: number }[]; nowMs: number }): Promise<void> {
+    /**
+     * Sets claimed rows aside until `notBeforeMs` without an attempt (their chat's budget is
+     * spent, or an earlier message of the chat waits); `unreachable` marks them as waiting for the user's Start.
+     */
+    async defer(input: { workerId: string; rows: readonly { id: number; notBeforeMs: number; unreachable?: boolean }[]; nowMs: number }): Promise<void> {
       for (const item of input.rows) {
         await db
           .updateTable('outbox')
-          .set({ not_before: item.notBeforeMs, claimed_by: null, claimed_until: null, updated_at: input.nowMs })
+          .set({
+            not_before: item.notBeforeMs,
+            ...(item.unreachable ? { error_code: 'unreachable' as const } : {}),
+            claimed_by: null,
+            claimed_until: null,
+            updated_at: input.nowMs,
+          })
           .where('id', '=', item.id)
           .where('status', '=', 'pending')
           .where('claimed_by', '=', input.workerId)
@@ -235,6 +250,22 @@ function outboxStatements(db: DbExecutor, dialect: SqlDialectName) {
         .set({ chat_id: toChatId, updated_at: nowMs })
         .where('chat_id', '=', fromChatId)
         .where('status', 'in', ['pending', 'held'])
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    /**
+     * Makes the messages kept for a private chat that could not be written to (`unreachable`)
+     * due now: its user has just pressed Start. Returns how many there were.
+     */
+    async releaseUnreachable(chatId: number, nowMs: number): Promise<number> {
+      const result = await db
+        .updateTable('outbox')
+        .set({ not_before: nowMs, updated_at: nowMs })
+        .where('chat_id', '=', chatId)
+        .where('status', '=', 'pending')
+        .where('error_code', '=', 'unreachable')
+        .where('not_before', '>', nowMs)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },

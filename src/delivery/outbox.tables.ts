@@ -11,8 +11,13 @@ export type OutboxPriority = 'high' | 'normal' | 'bulk';
  */
 export type OutboxStatus = 'pending' | 'held' | 'sending' | 'sent' | 'failed' | 'skipped';
 
-/** Why a row ended up `failed` or `skipped`, in a form reports can count. */
+/**
+ * Why a row ended up `failed` or `skipped`, in a form reports can count. On a `pending` row,
+ * `unreachable` says why it waits: its private chat could not be written to yet (the user
+ * never pressed Start), and the row goes out as soon as they do.
+ */
 export type OutboxErrorCode =
+  | 'unreachable'
   | 'blocked'
   | 'forbidden'
   | 'bad_request'

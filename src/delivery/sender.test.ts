@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startSenderFixture, type SenderFixture } from '../../test/support/delivery.ts';
+import { createOutboxRepository } from './outbox.repository.ts';
 import { enqueueOutbox, type OutboxMessage } from './outbox.ts';
 
 const text = (chatId: number, extra: Partial<OutboxMessage> = {}): OutboxMessage => ({
@@ -98,7 +99,8 @@ describe('the outbox sender against the simulator', () => {
 
   test('a permanent error fails the message with Telegram\'s reason stored, and it is not retried', () =>
     withFixture({ rateLimits: false }, async (fixture) => {
-      await enqueueOutbox(fixture.database.db, [text(31), text(-1009999)]);
+      // A broadcast: a notification to a user who never started the bot is kept instead (below).
+      await enqueueOutbox(fixture.database.db, [text(31, { priority: 'bulk' }), text(-1009999)]);
       fixture.sender().start();
       await fixture.drained(5000);
       const rows = await fixture.database.db.selectFrom('outbox').select(['status', 'error_code', 'last_error', 'attempts']).execute();
@@ -237,5 +239,60 @@ describe('the outbox sender against the simulator', () => {
       assert.deepEqual(await fixture.statusCounts(), { sent: 1 });
       // The slow first call still arrived: at-least-once means the customer sees it twice.
       assert.equal(fixture.server.sim.stats().messagesSentByChat['81'], 2);
+    }));
+});
+
+describe('messages to a user who has not pressed Start', () => {
+  /** Polls the outbox until `done` holds for its rows, or fails after `timeoutMs`. */
+  async function until(fixture: SenderFixture, done: (rows: { id: number; status: string; error_code: string | null; attempts: number; last_error: string | null }[]) => boolean, timeoutMs = 5000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = await fixture.database.db.selectFrom('outbox').select(['id', 'status', 'error_code', 'attempts', 'last_error']).orderBy('id').execute();
+      if (done(rows)) return rows;
+      if (Date.now() > deadline) throw new Error(`outbox never reached the expected state: ${JSON.stringify(rows)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  test('a notification is kept without counting an attempt, the chat\'s next one waits behind it, and both arrive in order once the user starts', () =>
+    withFixture({ rateLimits: false }, async (fixture) => {
+      const user = fixture.server.sim.user({ id: 51, first_name: 'Staff' });
+      await enqueueOutbox(fixture.database.db, [text(51, { payload: { text: 'first' } }), text(51, { payload: { text: 'second' } })]);
+      const sender = fixture.sender({ options: { unreachableRetryMs: 600_000 } });
+      sender.start();
+      const kept = await until(fixture, (rows) => rows.length === 2 && rows.every((row) => row.status === 'pending' && row.error_code === 'unreachable'));
+      assert.deepEqual(kept.map((row) => row.attempts), [0, 0], 'a refusal for a chat not started is not an attempt');
+      assert.match(kept[0]?.last_error ?? '', /can't initiate conversation/);
+      assert.equal(fixture.server.sim.stats().calls.sendMessage, 1, 'the second message waited behind the first instead of meeting the same refusal');
+      assert.equal(sender.stats().kept, 1);
+
+      await user.send('/start');
+      assert.equal(await createOutboxRepository(fixture.database.db, fixture.database.dialect).releaseUnreachable(51, Date.now()), 2);
+      sender.chatReachable(51);
+      await fixture.drained(5000);
+      assert.deepEqual(await fixture.statusCounts(), { sent: 2 });
+      const texts = user.chat().messages.filter((message) => message.from_bot).map((message) => message.text);
+      assert.deepEqual(texts, ['first', 'second']);
+    }));
+
+  test('a kept message fails with Telegram\'s reason once it is older than the bound, while a younger one of the same chat keeps waiting', () =>
+    withFixture({ rateLimits: false }, async (fixture) => {
+      // 52 is a user Telegram has never seen: "chat not found".
+      await enqueueOutbox(fixture.database.db, text(52, { payload: { text: 'old' } }), Date.now() - 10_000);
+      await enqueueOutbox(fixture.database.db, text(52, { payload: { text: 'new' } }));
+      fixture.sender({ options: { unreachableKeepMs: 5000, unreachableRetryMs: 600_000 } }).start();
+      const rows = await until(fixture, (list) => list[0]?.status === 'failed' && list[1]?.error_code === 'unreachable');
+      assert.equal(rows[0]?.error_code, 'bad_request');
+      assert.match(rows[0]?.last_error ?? '', /^400: .*chat not found/);
+      assert.equal(rows[1]?.status, 'pending');
+    }));
+
+  test('a broadcast to a user who never started the bot is not kept: it fails as before', () =>
+    withFixture({ rateLimits: false }, async (fixture) => {
+      fixture.server.sim.user({ id: 53, first_name: 'Reader' });
+      await enqueueOutbox(fixture.database.db, text(53, { priority: 'bulk' }));
+      fixture.sender().start();
+      await fixture.drained(5000);
+      assert.deepEqual(await fixture.statusCounts(), { 'failed/forbidden': 1 });
     }));
 });

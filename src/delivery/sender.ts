@@ -38,6 +38,15 @@ export interface SenderOptions {
    */
   maxAttempts?: number;
   retryWindowMs?: number;
+  /**
+   * A notification or staff alert (not a broadcast) to a private chat Telegram will not write
+   * to yet — the user never pressed Start — is kept and tried again every
+   * `unreachableRetryMs` (default 15 min) until it is `unreachableKeepMs` old (default
+   * {@link DEFAULT_UNREACHABLE_KEEP_MS}); then it fails with Telegram's reason. When the user
+   * presses Start it goes at once (see {@link OutboxSender.chatReachable}).
+   */
+  unreachableKeepMs?: number;
+  unreachableRetryMs?: number;
   /** Real milliseconds between ticks while busy (default 10). */
   tickMs?: number;
   /** How long a graceful stop waits for calls in flight (default 10 s). */
@@ -71,6 +80,8 @@ export interface SenderStats {
   retried: number;
   tooManyRequests: number;
   deferred: number;
+  /** Refusals of a chat whose user has not pressed Start, kept for a later try. */
+  kept: number;
 }
 
 /** The running sender. */
@@ -87,11 +98,29 @@ export interface OutboxSender {
   stopAbruptly(): void;
   /** Makes an idle sender look for rows now. */
   wake(): void;
+  /**
+   * The user of this private chat just pressed Start: forgets the chat's wait here (its
+   * kept rows were made due in the table by the caller) and looks for rows now.
+   */
+  chatReachable(chatId: number): void;
   stats(): SenderStats;
 }
 
 const PRIORITY_HIGH = 0;
 const PRIORITY_NORMAL = 1;
+const PRIORITY_BULK = 2;
+
+/** How long a message to a user who has not pressed Start is kept by default: 3 days. */
+export const DEFAULT_UNREACHABLE_KEEP_MS = 3 * 86_400_000;
+
+/**
+ * Telegram's answers to a send to a user who never started the bot: 400 "chat not found"
+ * (most often) or 403 "bot can't initiate conversation with a user".
+ */
+function isNotStartedRefusal(error: GrammyError): boolean {
+  if (error.error_code === 403) return /can't initiate conversation/i.test(error.description);
+  return error.error_code === 400 && /chat not found/i.test(error.description);
+}
 
 /**
  * Creates the outbox sender: claims due rows in small batches (highest priority first),
@@ -117,6 +146,8 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   const tickMs = options.tickMs ?? 10;
   const maxAttempts = options.maxAttempts ?? 6;
   const retryWindowMs = options.retryWindowMs ?? 24 * 3600_000;
+  const unreachableKeepMs = options.unreachableKeepMs ?? DEFAULT_UNREACHABLE_KEEP_MS;
+  const unreachableRetryMs = options.unreachableRetryMs ?? 15 * 60_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   const policy = options.uncertainResend ?? 'transactional';
   const resendPriorities = policy === 'all' ? [0, 1, 2] : policy === 'transactional' ? [PRIORITY_HIGH, PRIORITY_NORMAL] : [];
@@ -140,12 +171,14 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   // Chats whose earliest waiting message failed transiently: their later messages wait for
   // its retry (chat id → retry time), so a chat still gets its messages in order.
   const heldChats = new Map<number, number>();
+  // Of the held chats, those held because their user has not pressed Start yet.
+  const unreachableChats = new Set<number>();
   let nextClaimMs = 0;
   // Set by a 429 seen here: calls not yet started wait it out even if they took their places in the windows.
   let pausedUntilMs = 0;
   let nextMaintenanceMs = 0;
   let nextHeartbeatMs = 0;
-  const stats: SenderStats = { sent: 0, failed: 0, blocked: 0, retried: 0, tooManyRequests: 0, deferred: 0 };
+  const stats: SenderStats = { sent: 0, failed: 0, blocked: 0, retried: 0, tooManyRequests: 0, deferred: 0, kept: 0 };
 
   const unflushed = () => sent.length + failed.length + retries.length + blockedNow.size + migratedNow.size + requeued.length;
   const wake = () => wakeController.abort();
@@ -173,6 +206,18 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   const record = (row: OutboxRow, error: unknown, nowMs: number): void => {
     if (error instanceof GrammyError) {
       const description = `${error.error_code}: ${error.description}`;
+      // A staff member or customer who has not pressed Start yet: not the message's fault,
+      // and broadcasts aside, worth keeping until they do (within a bound).
+      if (isNotStartedRefusal(error) && !isGroupChat(row.chat_id) && row.priority !== PRIORITY_BULK) {
+        if (nowMs - row.created_at < unreachableKeepMs) {
+          keepForStart(row, description, nowMs);
+          return;
+        }
+        // Kept long enough: this one fails with its reason; the chat's younger messages keep their own time.
+        failed.push({ id: row.id, status: 'failed', code: error.error_code === 403 ? 'forbidden' : 'bad_request', error: description });
+        stats.failed += 1;
+        return;
+      }
       if (error.error_code === 429) {
         const retryAfterMs = Math.max(1, error.parameters.retry_after ?? 1) * 1000;
         stats.tooManyRequests += 1;
@@ -234,6 +279,26 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     stats.failed += 1;
   };
 
+  /**
+   * Tries the row again after `unreachableRetryMs` (never past its bound) without counting an
+   * attempt; the chat's later messages wait behind it, so the chat still gets them in order.
+   */
+  const keepForStart = (row: OutboxRow, description: string, nowMs: number) => {
+    const notBeforeMs = Math.max(nowMs + 1, Math.min(nowMs + unreachableRetryMs, row.created_at + unreachableKeepMs));
+    retries.push({
+      id: row.id,
+      notBeforeMs,
+      error: `delivery.chat_unreachable: ${description}`,
+      countsAsAttempt: false,
+      holdChatId: row.chat_id,
+      unreachable: true,
+    });
+    heldChats.set(row.chat_id, Math.max(heldChats.get(row.chat_id) ?? 0, notBeforeMs));
+    unreachableChats.add(row.chat_id);
+    stats.kept += 1;
+    log.info({ chatId: row.chat_id, retryAtMs: notBeforeMs }, 'the user has not started the bot: the message is kept until they do');
+  };
+
   const retryOrGiveUp = (row: OutboxRow, description: string, nowMs: number) => {
     const attempts = row.attempts + 1;
     if (attempts >= maxAttempts && nowMs - row.created_at >= retryWindowMs) {
@@ -290,7 +355,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
    * last tick, the rows set aside for their chat's budget, and `sending` for the rows about
    * to be called; returns the ids of those still ours. Then marks users who blocked the bot.
    */
-  const commit = async (nowMs: number, group: readonly OutboxRow[], deferred: readonly { id: number; notBeforeMs: number }[]): Promise<Set<number>> => {
+  const commit = async (nowMs: number, group: readonly OutboxRow[], deferred: readonly { id: number; notBeforeMs: number; unreachable?: boolean }[]): Promise<Set<number>> => {
     if (state === 'aborted') return new Set();
     const doneSent = sent.splice(0);
     const doneFailed = failed.splice(0);
@@ -371,7 +436,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     // The windows' places the chosen rows took; each is given back when its call is answered.
     const slots = new Map<number, SendSlot>();
     const chosenChats = new Set<number>();
-    const deferred: { id: number; notBeforeMs: number }[] = [];
+    const deferred: { id: number; notBeforeMs: number; unreachable?: boolean }[] = [];
     const exhausted = new Set<SendBudget>();
     let waitMs = Number.POSITIVE_INFINITY;
     const taken = new Set<number>();
@@ -379,12 +444,16 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       if (inFlight.size + chosen.length >= maxInFlight) break;
       if (taken.has(row.id) || busyChats.has(row.chat_id) || chosenChats.has(row.chat_id)) continue;
       const heldUntilMs = heldChats.get(row.chat_id);
-      if (heldUntilMs !== undefined && heldUntilMs <= nowMs) heldChats.delete(row.chat_id);
+      if (heldUntilMs !== undefined && heldUntilMs <= nowMs) {
+        heldChats.delete(row.chat_id);
+        unreachableChats.delete(row.chat_id);
+      }
       if (heldUntilMs !== undefined && heldUntilMs > nowMs && row.not_before < heldUntilMs) {
         // An earlier message of this chat waits for its retry: this one waits with it.
+        const unreachable = unreachableChats.has(row.chat_id);
         for (const other of buffer) {
           if (other.chat_id === row.chat_id && !taken.has(other.id)) {
-            deferred.push({ id: other.id, notBeforeMs: heldUntilMs });
+            deferred.push({ id: other.id, notBeforeMs: heldUntilMs, ...(unreachable ? { unreachable } : {}) });
             taken.add(other.id);
           }
         }
@@ -444,7 +513,11 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     // Often enough that rows abandoned by a dead sender are settled soon after their lease ends.
     nextMaintenanceMs = nowMs + Math.min(5000, leaseMs / 2);
     // Holds of chats whose retry time passed and that had nothing more to send.
-    for (const [chatId, untilMs] of heldChats) if (untilMs <= nowMs) heldChats.delete(chatId);
+    for (const [chatId, untilMs] of heldChats) {
+      if (untilMs > nowMs) continue;
+      heldChats.delete(chatId);
+      unreachableChats.delete(chatId);
+    }
     const recovered = await deps.repository.recoverAbandoned(nowMs, resendPriorities);
     if (recovered.resent + recovered.unknown > 0) {
       log.warn(recovered, 'recovered messages a stopped sender left mid-call');
@@ -517,6 +590,10 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       buffer.length = 0;
     },
     wake,
+    chatReachable(chatId) {
+      if (unreachableChats.delete(chatId)) heldChats.delete(chatId);
+      wake();
+    },
     stats: () => ({ ...stats }),
   };
 }

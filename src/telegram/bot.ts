@@ -47,6 +47,8 @@ export interface CreateBotDeps {
   dedupeTiming?: Partial<DedupeTiming>;
   /** Present when REDIS_URL is set: flood-control counts are then shared by every instance. */
   redis?: Redis;
+  /** A user pressed Start in their private chat: messages kept until they could be reached go now. */
+  onPrivateStart?(chatId: number): Promise<void>;
 }
 
 /** The key updates are serialised and sessions stored by: the chat, else the sender. */
@@ -136,6 +138,14 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
     };
     await next();
   });
+  const onPrivateStart = deps.onPrivateStart;
+  if (onPrivateStart) {
+    // Only /start pays for this: a user who never pressed Start cannot have written anything else.
+    root.chatType('private').command('start', async (ctx, next) => {
+      await onPrivateStart(ctx.chat.id).catch((error: unknown) => ctx.log.error({ err: error }, 'could not release the messages kept for this user'));
+      await next();
+    });
+  }
   root.use(
     floodControl({
       settings: deps.config.floodControl,

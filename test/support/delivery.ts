@@ -76,7 +76,8 @@ export async function startSenderFixture(
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const counts = await statusCounts();
-        if (!counts.pending && !counts.held && !counts.sending) return;
+        // Waiting rows may carry why they wait (`pending/unreachable`).
+        if (!Object.keys(counts).some((key) => /^(pending|held|sending)\b/.test(key))) return;
         if (Date.now() > deadline) throw new Error(`outbox not drained within ${timeoutMs} ms: ${JSON.stringify(counts)}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
