@@ -31,7 +31,7 @@ export function renderConfirmationPdf(content: ConfirmationContent): Promise<Uin
     // Lavka places every line itself; pdfkit's margins would only push text onto a new page.
     margin: 0,
     pdfVersion: '1.4',
-    info: { Title: printableText(content.title), Producer: 'Lavka', Creator: 'Lavka', CreationDate: content.createdAt },
+    info: { Title: content.title, Producer: 'Lavka', Creator: 'Lavka', CreationDate: content.createdAt },
   });
   const bytes = collect(doc);
   doc.registerFont('lavka', lavkaFontBytes());
