@@ -51,6 +51,24 @@ export function dependencyOutage(error: unknown): DependencyName | undefined {
   return undefined;
 }
 
+/**
+ * True when `error` shows a lost or refused connection to a server (PostgreSQL going away or
+ * starting, a socket refused or reset) — an outage that ends by itself, typically in seconds —
+ * as opposed to a full disk or a bug. Follows `cause` chains.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth += 1) {
+    if (typeof current !== 'object') return false;
+    const { code } = current as { code?: unknown };
+    const message = (current as { message?: unknown }).message;
+    if (typeof code === 'string' && (PG_OUTAGE_STATES.test(code) || NETWORK_CODES.has(code))) return true;
+    if (typeof message === 'string' && PG_MESSAGES.test(message)) return true;
+    const errors = (current as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.some((item) => isConnectionLoss(item))) return true;
+  }
+  return false;
+}
+
 /** The message id the user is shown for a failed update: "try again in a minute" for an outage. */
 export function apologyKey(error: unknown): 'error-unavailable' | 'error-generic' {
   return dependencyOutage(error) ? 'error-unavailable' : 'error-generic';

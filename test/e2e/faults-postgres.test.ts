@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Bot } from 'grammy';
+import { sql } from 'kysely';
+import { createDatabase } from '../../src/db/database.ts';
 import { enqueueOutbox } from '../../src/delivery/outbox.ts';
+import { startSimulatorServer } from '../../src/sim/index.ts';
+import type { BotContext } from '../../src/telegram/context.ts';
+import { holdWhileDatabaseDown } from '../../src/telegram/database-wait.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.ts';
 
@@ -114,5 +120,42 @@ describe('Lavka on PostgreSQL when the server restarts or stops', { skip: unavai
     const texts = ann.chat().messages.filter((message) => message.from_bot).map((message) => message.text);
     assert.equal(texts.filter((text) => text === 'Your order is packed').length, 1);
     assert.equal(texts.filter((text) => text === 'Your order is on its way').length, 1);
+  });
+
+  test('with updates held while the database is away, a restart of a few seconds costs only the update it interrupted', async () => {
+    const database = await createDatabase({ url: postgres.url });
+    const server = await startSimulatorServer({ simulator: { rateLimits: false } });
+    try {
+      server.sim.user({ id: 5301, first_name: 'Held', hasStartedBot: true });
+      const bot = new Bot<BotContext>(server.sim.token, { client: { apiRoot: server.apiRoot }, botInfo: server.sim.botInfo });
+      const failures: unknown[] = [];
+      const root = bot.errorBoundary((error) => void failures.push(error.error));
+      root.use(holdWhileDatabaseDown({ health: database.health, pollMs: 100, maxWaitMs: 20_000 }));
+      root.on('message:text', async (ctx) => {
+        await sql`select 1`.execute(database.db);
+        await ctx.reply(`stored ${ctx.message.text}`);
+      });
+      let updateId = 0;
+      const message = (text: string) =>
+        bot.handleUpdate({
+          update_id: (updateId += 1),
+          message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: 5301, type: 'private', first_name: 'Held' }, from: { id: 5301, is_bot: false, first_name: 'Held' }, text },
+        });
+
+      await message('one');
+      await postgres.stop('fast');
+      await message('two');
+      assert.equal(failures.length, 1);
+      const restarted = new Promise((resolve) => setTimeout(resolve, 1000)).then(() => postgres.start());
+      // Arrives while the server is still down: held until it is back, then handled.
+      await message('three');
+      await restarted;
+      assert.equal(failures.length, 1);
+      const texts = server.sim.chat(5301).messages.map((item) => item.text);
+      assert.deepEqual(texts, ['stored one', 'stored three']);
+    } finally {
+      await server.close();
+      await database.close();
+    }
   });
 });
