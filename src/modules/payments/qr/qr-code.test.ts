@@ -1,142 +1,140 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { inflateSync } from 'node:zlib';
-import {
-  addErrorCorrection,
-  blockLayout,
-  byteCapacity,
-  dataModuleOrder,
-  encodeQr,
-  formatBitPositions,
-  formatBits,
-  maskBit,
-  reedSolomonRemainder,
-  versionBits,
-  type QrCode,
-} from './qr-code.ts';
-import { PNG_SIGNATURE } from '../../../media/png.ts';
+import { decode as decodePng } from 'fast-png';
+import jsqr from 'jsqr';
+import { createQrProvider, qrReference } from '../providers/qr.provider.ts';
+import { encodeQr } from './qr-code.ts';
 import { qrToPng } from './qr-png.ts';
 
-/** Which modules are function patterns, rebuilt from the symbol's geometry for reading it back. */
-function functionMap(qr: QrCode): boolean[][] {
-  const { size, version } = qr;
-  const map = Array.from({ length: size }, () => new Array<boolean>(size).fill(false));
-  const mark = (x: number, y: number) => {
-    if (x >= 0 && y >= 0 && x < size && y < size) (map[y] as boolean[])[x] = true;
-  };
-  for (let i = 0; i < size; i += 1) {
-    mark(6, i);
-    mark(i, 6);
-  }
-  for (const [cx, cy] of [[3, 3], [size - 4, 3], [3, size - 4]] as const) {
-    for (let dy = -4; dy <= 4; dy += 1) for (let dx = -4; dx <= 4; dx += 1) mark(cx + dx, cy + dy);
-  }
-  const centres = version === 1 ? [] : alignmentCentres(version);
-  const last = centres.length - 1;
-  centres.forEach((cy, i) =>
-    centres.forEach((cx, j) => {
-      if ((i === 0 && j === 0) || (i === 0 && j === last) || (i === last && j === 0)) return;
-      for (let dy = -2; dy <= 2; dy += 1) for (let dx = -2; dx <= 2; dx += 1) mark(cx + dx, cy + dy);
-    }),
-  );
-  const { first, second } = formatBitPositions(size);
-  for (const [x, y] of [...first, ...second]) mark(x, y);
-  mark(8, size - 8);
-  if (version >= 7) {
-    for (let i = 0; i < 18; i += 1) {
-      mark(size - 11 + (i % 3), Math.floor(i / 3));
-      mark(Math.floor(i / 3), size - 11 + (i % 3));
+// jsqr is a CommonJS package whose function is its `default` export.
+const jsQR = jsqr.default;
+
+/** A decoded greyscale picture: `grey(x, y)` is 0 (black) … 255 (white). */
+interface Picture {
+  widthPx: number;
+  heightPx: number;
+  channels: number;
+  grey: (x: number, y: number) => number;
+}
+
+/** Reads a PNG back with a PNG decoder, as any image viewer would. */
+function readPicture(png: Buffer): Picture {
+  const image = decodePng(png);
+  const data = image.data as Uint8Array;
+  return { widthPx: image.width, heightPx: image.height, channels: image.channels, grey: (x, y) => data[(y * image.width + x) * image.channels] as number };
+}
+
+/** Scans a PNG with a QR reader the way a phone's camera app does, from its pixels alone. */
+function scan(png: Buffer): ReturnType<typeof jsQR> {
+  const picture = readPicture(png);
+  const rgba = new Uint8ClampedArray(picture.widthPx * picture.heightPx * 4);
+  for (let y = 0; y < picture.heightPx; y += 1) {
+    for (let x = 0; x < picture.widthPx; x += 1) {
+      const offset = (y * picture.widthPx + x) * 4;
+      rgba.fill(picture.grey(x, y), offset, offset + 3);
+      rgba[offset + 3] = 0xff;
     }
   }
-  return map;
+  return jsQR(rgba, picture.widthPx, picture.heightPx);
 }
 
-function alignmentCentres(version: number): number[] {
-  return [[], [6, 18], [6, 22], [6, 26], [6, 30], [6, 34], [6, 22, 38], [6, 24, 42], [6, 26, 46], [6, 28, 50]][version - 1] as number[];
-}
+/** Bytes each version 1–10 holds in byte mode at level M (ISO/IEC 18004, table 7). */
+const BYTE_CAPACITY_M = [14, 26, 42, 62, 84, 106, 122, 152, 180, 213];
 
-/** Reads the byte-mode payload back out of a symbol: unmask, de-interleave, check every block's EC. */
-function readBack(qr: QrCode): string {
-  const map = functionMap(qr);
-  const bits = dataModuleOrder(map).map(([x, y]) => ((qr.modules[y] as boolean[])[x] as boolean) !== maskBit(qr.mask, x, y));
-  const codewords: number[] = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) codewords.push(bits.slice(i, i + 8).reduce((acc, bit) => (acc << 1) | (bit ? 1 : 0), 0));
-  const { dataSizes, ecPerBlock } = blockLayout(qr.version);
-  const blocks = dataSizes.map(() => ({ data: [] as number[], ec: [] as number[] }));
-  let index = 0;
-  for (let i = 0; i < Math.max(...dataSizes); i += 1) {
-    dataSizes.forEach((size, b) => {
-      if (i < size) (blocks[b] as { data: number[] }).data.push(codewords[index++] as number);
-    });
-  }
-  for (let i = 0; i < ecPerBlock; i += 1) for (const block of blocks) block.ec.push(codewords[index++] as number);
-  for (const block of blocks) assert.deepEqual(reedSolomonRemainder(block.data, ecPerBlock), block.ec, 'every block carries its own Reed–Solomon codewords');
-  const data = blocks.flatMap((block) => block.data);
-  const stream = data.flatMap((byte) => [7, 6, 5, 4, 3, 2, 1, 0].map((shift) => (byte >>> shift) & 1));
-  const read = (from: number, length: number) => stream.slice(from, from + length).reduce((acc, bit) => (acc << 1) | bit, 0);
-  assert.equal(read(0, 4), 0b0100, 'byte mode indicator');
-  const countBits = qr.version < 10 ? 8 : 16;
-  const length = read(4, countBits);
-  const bytes = Array.from({ length }, (_, i) => read(4 + countBits + i * 8, 8));
-  return Buffer.from(bytes).toString('utf8');
-}
-
-describe('QR encoder', () => {
-  test('Reed–Solomon codewords match the worked "HELLO WORLD" 1-M example', () => {
-    const data = [32, 91, 11, 120, 209, 114, 220, 77, 67, 64, 236, 17, 236, 17, 236, 17];
-    assert.deepEqual(addErrorCorrection(data, 1).slice(16), [196, 35, 39, 119, 235, 215, 231, 226, 93, 23]);
+/**
+ * Reads both copies of the symbol's 15 format bits from the picture's pixels and returns the
+ * error correction level they name (ISO/IEC 18004 §7.9: the top two bits after unmasking with 0x5412).
+ */
+function errorCorrectionLevel(picture: Picture, sizeModules: number, moduleSizePx: number, quietZoneModules: number): string[] {
+  const dark = (x: number, y: number) => picture.grey(Math.floor((quietZoneModules + x + 0.5) * moduleSizePx), Math.floor((quietZoneModules + y + 0.5) * moduleSizePx)) < 0x80;
+  const first: [number, number][] = [];
+  for (let i = 0; i <= 5; i += 1) first.push([8, i]);
+  first.push([8, 7], [8, 8], [7, 8]);
+  for (let i = 9; i < 15; i += 1) first.push([14 - i, 8]);
+  const second: [number, number][] = [];
+  for (let i = 0; i < 8; i += 1) second.push([sizeModules - 1 - i, 8]);
+  for (let i = 8; i < 15; i += 1) second.push([8, sizeModules - 15 + i]);
+  const levels = ['M', 'L', 'H', 'Q'];
+  return [first, second].map((positions) => {
+    const word = positions.reduce((acc, [x, y], bit) => acc | ((dark(x, y) ? 1 : 0) << bit), 0) ^ 0x5412;
+    return levels[(word >>> 13) & 0b11] as string;
   });
+}
 
-  test('format and version bits match the published tables', () => {
-    assert.equal(formatBits(0), 0b101010000010010);
-    assert.equal(formatBits(5), 0b100000011001110);
-    assert.equal(versionBits(7), 0b000111110010010100);
-    assert.equal(versionBits(10), 0b001010010011010011);
-  });
+const kaspiPayload = `https://pay.kaspi.kz/pay/lavka?amount=12990&ref=${qrReference(42)}`;
+const payloads = [
+  'LV-42',
+  kaspiPayload,
+  'Оплата заказа №42 — Қазақстан, төлем ұсынысы ✅',
+  'Ж'.repeat(60),
+  `https://shop.example.kz/pay/checkout?order=LV-000420-7&amount=12990.50&currency=KZT&return=${'https%3A%2F%2Ft.me%2Flavka_bot%3Fstart%3Dpaid'.repeat(2)}`,
+  'x'.repeat(213),
+];
 
-  for (const text of ['LV-42', 'https://pay.kaspi.kz/pay/lavka?amount=12990&ref=LV00042-7', 'Ж'.repeat(60), 'x'.repeat(213)]) {
-    test(`a ${Buffer.byteLength(text)}-byte payload gets the right size, finder patterns and readable data`, () => {
+describe('QR codes', () => {
+  for (const text of payloads) {
+    test(`a ${Buffer.byteLength(text)}-byte payload is scanned back exactly, from the smallest symbol that holds it`, () => {
+      const bytes = Buffer.from(text, 'utf8');
       const qr = encodeQr(text);
-      assert.ok(byteCapacity(qr.version) >= Buffer.byteLength(text));
-      assert.ok(qr.version === 1 || byteCapacity(qr.version - 1) < Buffer.byteLength(text), 'the smallest version that fits');
       assert.equal(qr.size, qr.version * 4 + 17);
       assert.equal(qr.modules.length, qr.size);
-      for (const [ox, oy] of [[0, 0], [qr.size - 7, 0], [0, qr.size - 7]] as const) {
-        for (let y = 0; y < 7; y += 1) {
-          for (let x = 0; x < 7; x += 1) {
-            const ring = Math.max(Math.abs(x - 3), Math.abs(y - 3));
-            assert.equal((qr.modules[oy + y] as boolean[])[ox + x], ring !== 2, `finder module (${ox + x}, ${oy + y})`);
-          }
-        }
-      }
-      for (let i = 8; i < qr.size - 8; i += 1) assert.equal((qr.modules[6] as boolean[])[i], i % 2 === 0, 'timing pattern');
-      const { first, second } = formatBitPositions(qr.size);
-      const readBits = (positions: [number, number][]) => positions.reduce((acc, [x, y], i) => acc | (((qr.modules[y] as boolean[])[x] ? 1 : 0) << i), 0);
-      assert.equal(readBits(first), formatBits(qr.mask), 'first copy of the format bits');
-      assert.equal(readBits(second), formatBits(qr.mask), 'second copy of the format bits');
-      assert.equal((qr.modules[qr.size - 8] as boolean[])[8], true, 'the dark module');
-      assert.equal(readBack(qr), text);
+      const capacity = BYTE_CAPACITY_M[qr.version - 1] as number;
+      assert.ok(capacity >= bytes.length, 'the symbol holds the payload');
+      assert.ok(qr.version === 1 || (BYTE_CAPACITY_M[qr.version - 2] as number) < bytes.length, 'no smaller version would hold it');
+
+      const scanned = scan(qrToPng(qr));
+      assert.ok(scanned, 'a QR reader finds the code');
+      assert.equal(scanned.version, qr.version);
+      assert.deepEqual(scanned.binaryData, [...bytes], 'the same UTF-8 bytes');
+      assert.equal(scanned.data, text);
     });
   }
+
+  test('the symbol uses error correction level M and a four-module white quiet zone, with modules 8 pixels wide', () => {
+    const qr = encodeQr(kaspiPayload);
+    const moduleSizePx = 8;
+    const png = qrToPng(qr);
+    const picture = readPicture(png);
+    const sizePx = (qr.size + 8) * moduleSizePx;
+    assert.deepEqual([picture.widthPx, picture.heightPx], [sizePx, sizePx]);
+    assert.deepEqual(errorCorrectionLevel(picture, qr.size, moduleSizePx, 4), ['M', 'M'], 'both copies of the format information say M');
+    const quietZonePx = 4 * moduleSizePx;
+    for (let y = 0; y < sizePx; y += 1) {
+      for (let x = 0; x < sizePx; x += 1) {
+        const inQuietZone = x < quietZonePx || y < quietZonePx || x >= sizePx - quietZonePx || y >= sizePx - quietZonePx;
+        if (inQuietZone) assert.equal(picture.grey(x, y), 0xff, `quiet zone pixel (${x}, ${y}) is white`);
+      }
+    }
+    assert.equal(picture.grey(quietZonePx, quietZonePx), 0x00, 'the top-left finder pattern starts right after the quiet zone');
+    const finder = scan(png)?.location.topLeftFinderPattern;
+    assert.ok(finder, 'a QR reader finds the top-left finder pattern');
+    // The finder's centre is 3.5 modules into the symbol.
+    assert.ok(Math.abs(finder.x - (quietZonePx + 3.5 * moduleSizePx)) < moduleSizePx / 2 && Math.abs(finder.y - (quietZonePx + 3.5 * moduleSizePx)) < moduleSizePx / 2);
+  });
 
   test('a payload longer than version 10 holds is refused with a clear code', () => {
     assert.throws(() => encodeQr('x'.repeat(214)), /qr\.too_long/);
+    assert.throws(() => encodeQr('x'.repeat(3000)), (error: unknown) => error instanceof RangeError && /qr\.too_long/.test(error.message), 'past what any QR version holds, still a RangeError with the code');
   });
 
-  test('the PNG is a valid greyscale image with a four-module quiet zone', () => {
-    const qr = encodeQr('LV-42', { mask: 3 });
-    const png = qrToPng(qr, 4);
-    assert.deepEqual(png.subarray(0, 8), PNG_SIGNATURE);
-    assert.equal(png.subarray(12, 16).toString('ascii'), 'IHDR');
+  test('the PNG is a valid 8-bit greyscale image with a four-module quiet zone', () => {
+    const qr = encodeQr('LV-42');
+    const picture = readPicture(qrToPng(qr, 4));
     const sizePx = (qr.size + 8) * 4;
-    assert.equal(png.readUInt32BE(16), sizePx);
-    assert.equal(png.readUInt32BE(20), sizePx);
-    const idatLength = png.readUInt32BE(33);
-    assert.equal(png.subarray(37, 41).toString('ascii'), 'IDAT');
-    const raw = inflateSync(png.subarray(41, 41 + idatLength));
-    assert.equal(raw.length, (sizePx + 1) * sizePx);
-    const pixel = (x: number, y: number) => raw[y * (sizePx + 1) + 1 + x];
-    assert.equal(pixel(0, 0), 0xff, 'quiet zone is white');
-    assert.equal(pixel(16, 16), 0x00, 'the top-left finder starts after 4 modules');
+    assert.deepEqual([picture.widthPx, picture.heightPx, picture.channels], [sizePx, sizePx, 1]);
+    assert.equal(picture.grey(0, 0), 0xff, 'quiet zone is white');
+    assert.equal(picture.grey(16, 16), 0x00, 'the top-left finder starts after 4 modules');
+    assert.equal(scan(qrToPng(qr, 4))?.data, 'LV-42', 'small modules still scan');
+  });
+
+  test('the QR image a customer is sent scans to the Kaspi payment link with the amount and reference', async () => {
+    const provider = createQrProvider({
+      settings: () => ({ enabled: true, payloadTemplate: 'https://pay.kaspi.kz/pay/lavka?amount={amount}&ref={reference}', receiver: 'Lavka LLP, Kaspi' }),
+      webhookSecret: undefined,
+    });
+    const created = await provider.create({ paymentId: 4217, userId: 1, amountMinor: 1299050, currency: 'KZT', title: 'Order', description: 'Order #42', locale: 'kk' });
+    assert.equal(created.start.type, 'qr');
+    if (created.start.type !== 'qr') return;
+    assert.equal(scan(created.start.png)?.data, `https://pay.kaspi.kz/pay/lavka?amount=12990.50&ref=${qrReference(4217)}`);
   });
 });
