@@ -31,7 +31,7 @@ describe('holding updates while the database is away', () => {
       pollMs: 20,
       maxWaitMs: 5000,
     });
-    await assert.rejects(
+    await assert.rejects(async () =>
       hold(ctx, async () => {
         throw refused;
       }),
@@ -52,7 +52,7 @@ describe('holding updates while the database is away', () => {
   test('an update waits at most the set time, then runs anyway', async () => {
     const refused = await connectionRefused();
     const hold = holdWhileDatabaseDown({ health: async () => ({ ok: false }), pollMs: 10, maxWaitMs: 100 });
-    await assert.rejects(
+    await assert.rejects(async () =>
       hold(ctx, async () => {
         throw refused;
       }),
@@ -72,7 +72,7 @@ describe('holding updates while the database is away', () => {
         return { ok: false };
       },
     });
-    await assert.rejects(
+    await assert.rejects(async () =>
       hold(ctx, async () => {
         throw new TypeError("Cannot read properties of undefined (reading 'id')");
       }),
