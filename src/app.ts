@@ -11,6 +11,8 @@ import { migrate } from './db/migrator.ts';
 import { connectRedis, redisReady } from './db/redis.ts';
 import { createDelivery, type Delivery } from './delivery/delivery.ts';
 import { startJobs, type JobRunner } from './delivery/jobs.ts';
+import { DEFAULT_UNREACHABLE_KEEP_MS } from './delivery/sender.ts';
+import { createStaffChatsCheck, staffChatIds } from './delivery/staff-chats.ts';
 import { createAdminHttp } from './http/admin.ts';
 import { goLive } from './modules/admin/admin.go-live.ts';
 import { sandboxAdminIds, sandboxPageRoutes } from './http/sandbox.routes.ts';
@@ -243,6 +245,10 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       redis,
       botInfo: sandbox?.botInfo,
       now,
+      onPrivateStart: (chatId) => {
+        staffChats.chatStarted(chatId);
+        return delivery.chatStarted(chatId);
+      },
     });
     botRef.api = bot.api;
     // Readiness asks Telegram through a bare client: the bot's own retries would hide an outage.
@@ -254,6 +260,15 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
         return { ok: true };
       },
     });
+    // Staff chats the bot cannot write to are named, with the fix; they never make the instance "not ready".
+    const staffChats = createStaffChatsCheck({
+      api: probeApi,
+      chatIds: () => staffChatIds(config, env.ADMIN_IDS),
+      me: async () => (bot.isInited() ? bot.botInfo : probeApi.getMe()),
+      logger,
+      keptForMs: DEFAULT_UNREACHABLE_KEEP_MS,
+    });
+    readiness.push(staffChats.readiness());
 
     const delivery = createDelivery({
       env,
@@ -289,6 +304,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     let jobs: JobRunner | undefined;
     if (start) {
       await bot.init();
+      await staffChats.warnUnreachable();
       await publishProfile({ api: bot.api, i18n, business: config.business.name }).catch((error: unknown) =>
         logger.warn({ err: error }, 'could not publish the bot description and menu button'),
       );

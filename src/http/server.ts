@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
@@ -10,6 +11,12 @@ import type { BotContext } from '../telegram/context.ts';
 export interface ReadinessCheck {
   name: string;
   check(): Promise<{ ok: boolean; detail?: string }>;
+  /**
+   * False for a check whose failure needs the operator but does not stop this instance from
+   * serving (a staff chat the bot cannot write to): it is listed with its detail and in
+   * `warnings`, and the instance stays ready. Default true.
+   */
+  critical?: boolean;
 }
 
 /** Everything the HTTP server needs. */
@@ -49,6 +56,8 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     return503OnClosing: true,
     trustProxy: trustProxyOption(deps.trustProxy),
   });
+  // One cookie parser and writer for every route (`request.cookies`, `reply.setCookie`).
+  await app.register(fastifyCookie);
 
   app.get('/health', async () => ({ status: 'ok' }));
 
@@ -57,14 +66,16 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
       deps.readiness.map(async (item) => {
         try {
           const result = await withTimeout(item.check(), 3000);
-          return { name: item.name, ...result };
+          return { name: item.name, ...result, ...(item.critical === false ? { critical: false } : {}) };
         } catch (error) {
-          return { name: item.name, ok: false, detail: (error as Error).message };
+          return { name: item.name, ok: false, detail: (error as Error).message, ...(item.critical === false ? { critical: false } : {}) };
         }
       }),
     );
-    const ok = results.every((item) => item.ok);
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks: results });
+    // A load balancer takes a "not ready" instance out: only critical checks decide that.
+    const ok = results.every((item) => item.ok || item.critical === false);
+    const warnings = results.filter((item) => !item.ok && item.critical === false).map((item) => `${item.name}: ${item.detail ?? 'failing'}`);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks: results, ...(warnings.length > 0 ? { warnings } : {}) });
   });
 
   app.get('/metrics', async (_request, reply) => {

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { parseEnv, type Env } from '../../src/config/env.ts';
 import { startLavka, type LavkaApp } from '../../src/app.ts';
 import type { LavkaModule } from '../../src/modules/module.ts';
@@ -26,6 +27,8 @@ export interface TestLavkaOptions {
    * than people and functional tests would be muted.
    */
   floodControl?: boolean;
+  /** Where the app logs (tests that check what is logged); silent by default. */
+  logger?: Logger;
 }
 
 /** Lavka running against the Telegram simulator over real HTTP, as in production. */
@@ -63,7 +66,7 @@ export async function startTestLavka(options: TestLavkaOptions = {}): Promise<Te
   });
   // LAVKA_TEST_LOG=debug shows the app's logs while debugging a test.
   const logLevel = process.env.LAVKA_TEST_LOG as 'debug' | 'info' | 'error' | undefined;
-  const logger = logLevel ? createLogger({ level: logLevel, pretty: true }) : silentLogger();
+  const logger = options.logger ?? (logLevel ? createLogger({ level: logLevel, pretty: true }) : silentLogger());
   const start = () => startLavka({ env, logger, now: options.now, extraModules: options.extraModules, ...(options.floodControl ? {} : { floodControl: false as const }) });
   const handle: TestLavka = {
     app: await start(),

@@ -12,7 +12,7 @@ import { buildOrderExport } from '../orders/orders.export.ts';
 import type { UserRecord } from '../users/users.tables.ts';
 import { buildOpenApi, registerApiRoutes, route, type AnyApiRoute } from './admin.api.ts';
 import type { ContentService } from './admin.content.ts';
-import { clearedSessionCookie } from './admin.cookies.ts';
+import { clearSessionCookie } from './admin.cookies.ts';
 import { AdminError } from './admin.errors.ts';
 import type { GoLiveOutcome } from './admin.go-live.ts';
 import { auditSummary, noteAudit } from './admin.gate.ts';
@@ -24,6 +24,8 @@ import type { LiveSettings } from './admin.settings.ts';
 export interface SystemCheck {
   name: string;
   check(): Promise<{ ok: boolean; detail?: string }>;
+  /** False: a failure is a warning (the bot keeps working), shown as such on the page. */
+  critical?: boolean;
 }
 
 /** An enabled module as the panel needs to know it. */
@@ -185,9 +187,9 @@ export function createAdminApi(deps: AdminApiDeps): { routes: AnyApiRoute[]; plu
             item.check(),
             new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3000).unref()),
           ]);
-          return { name: item.name, ok: result.ok, detail: result.detail ?? null, ms: Math.round(performance.now() - started) };
+          return { name: item.name, ok: result.ok, critical: item.critical !== false, detail: result.detail ?? null, ms: Math.round(performance.now() - started) };
         } catch (error) {
-          return { name: item.name, ok: false, detail: (error as Error).message, ms: Math.round(performance.now() - started) };
+          return { name: item.name, ok: false, critical: item.critical !== false, detail: (error as Error).message, ms: Math.round(performance.now() - started) };
         }
       }),
     );
@@ -225,7 +227,7 @@ export function createAdminApi(deps: AdminApiDeps): { routes: AnyApiRoute[]; plu
       staffRoles: ANY_ROLE,
       handler: async ({ auth, request, reply }) => {
         await deps.admin.endSession(auth.sessionId);
-        reply.header('set-cookie', clearedSessionCookie(isSecureRequest(request, deps.publicUrl)));
+        clearSessionCookie(reply, isSecureRequest(request, deps.publicUrl));
         return { ok: true };
       },
     }),
@@ -711,7 +713,7 @@ export function createAdminApi(deps: AdminApiDeps): { routes: AnyApiRoute[]; plu
         if (!services.orders) throw new AdminError('admin.module_disabled', 'The orders module is not enabled.');
         const orders = await services.orders.exportOrders({ kind: query.kind, statuses: query.status?.split(','), userId: query.userId, fromMs: query.fromMs, toMs: query.toMs });
         const locale: Locale = query.locale ?? deps.config.business.defaultLocale;
-        const built = buildOrderExport(orders, { t: (key) => deps.i18n.t(locale, key), locale, timeZone: deps.config.business.timeZone });
+        const built = await buildOrderExport(orders, { t: (key) => deps.i18n.t(locale, key), locale, timeZone: deps.config.business.timeZone });
         const stamp = new Date(deps.now()).toISOString().slice(0, 10);
         noteAudit(request, { summary: { rows: built.rows } });
         reply.header('content-disposition', `attachment; filename="orders-${stamp}.${query.format}"`);
