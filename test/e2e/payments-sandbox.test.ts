@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
+import pino from 'pino';
 import { startLavka } from '../../src/app.ts';
 import { parseEnv } from '../../src/config/env.ts';
 import { SANDBOX_ADMIN_ID } from '../../src/http/sandbox.routes.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import type { SimUser, ViewMessage } from '../../src/sim/index.ts';
+import { testIdentity } from '../support/clinic.ts';
 import { sqliteTestDatabase } from '../support/services.ts';
 
 const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
@@ -103,7 +109,7 @@ describe('physical goods in the sandbox: a simulated card provider instead of Te
       await user.waitForMessage((message) => textOf(message).includes('How would you like to get your order?'), { timeoutMs: 5000 });
       await user.pressReplyButton('🏪 Pickup');
       await user.waitForMessage((message) => textOf(message).includes('Choose a pickup point'), { timeoutMs: 5000 });
-      await user.pressReplyButton('Алматы, пр. Абая 10');
+      await user.pressReplyButton('10 Abay Ave, Almaty');
       await user.waitForMessage((message) => textOf(message).includes('Share your phone number'), { timeoutMs: 5000 });
       await user.pressReplyButton('📱 Share my phone number');
       await user.waitForMessage((message) => textOf(message).includes('Any comment for the order?'), { timeoutMs: 5000 });
@@ -143,6 +149,57 @@ describe('physical goods in the sandbox: a simulated card provider instead of Te
       } finally {
         await sandbox.stop();
       }
+    }
+  });
+});
+
+describe('a configuration asking for Stars for something physical', () => {
+  test('starts with warnings that explain Telegram’s rule, and the clinic still offers no Stars', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-stars-rule-'));
+    const configFile = path.join(dir, 'config.yaml');
+    // An older clinic config: Stars listed for visits, with a Stars price per visit.
+    writeFileSync(configFile, 'settings:\n  booking:\n    minorPerStar: 1000\n  payments:\n    methods: [qr, stars, card]\n');
+    const warnings: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+          const entry = JSON.parse(line) as { level: number; msg: string };
+          if (entry.level === 40) warnings.push(entry.msg);
+        }
+        done();
+      },
+    });
+    const database = sqliteTestDatabase();
+    const env = parseEnv({ LAVKA_PRESET: 'clinic', LAVKA_CONFIG: configFile, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
+    const app = await startLavka({ env, logger: pino({ level: 'warn' }, sink), sandbox: { rateLimits: false } });
+    try {
+      assert.ok(warnings.some((text) => text.startsWith('settings.booking.minorPerStar is ignored: a visit is a physical service')), warnings.join('\n'));
+      assert.ok(warnings.some((text) => /offers Telegram Stars, but everything this bot sells is physical \(visit\).*Telegram allows Stars only for digital goods and services/.test(text)), warnings.join('\n'));
+      const payments = app.services.payments!;
+      assert.match(payments.starsNotice() ?? '', /\(visit\)/);
+      assert.equal(payments.methodsStatus().find((method) => method.provider === 'telegram_stars')?.configured, true, 'Stars are turned on by the config');
+      // …yet a visit is never offered them, nor can a Stars payment be opened for one.
+      const patient = app.sandbox!.user({ id: 555_010, first_name: 'Aru', language_code: 'en' });
+      await patient.send('/start');
+      await patient.waitForMessage((message) => labels(message).length > 0, { timeoutMs: 5000 });
+      await app.services.patients!.register(555_010, { fullName: 'Тестова Ару', phone: '+77015550010', ...testIdentity(555_010) });
+      const booking = app.services.booking!;
+      const [branch] = await booking.listBranches();
+      const service = (await booking.listServices()).find((item) => item.price_minor > 0);
+      assert.ok(branch && service);
+      const from = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const to = new Date(Date.now() + 15 * 86_400_000).toISOString().slice(0, 10);
+      const [slot] = await booking.freeSlots({ branchId: branch.id, serviceId: service.id, fromDate: from, toDate: to });
+      assert.ok(slot, 'the demo clinic has a free slot within two weeks');
+      const visit = await booking.book({ patientId: 555_010, branchId: branch.id, serviceId: service.id, startMs: slot.startMs, locale: 'en' });
+      const offer = await payments.offer('visit', String(visit.id), 555_010, 'en');
+      assert.deepEqual(offer?.methods.map((method) => method.id), ['qr', 'card'], 'QR and the (simulated) card, no Stars');
+      await assert.rejects(payments.start({ userId: 555_010, purpose: 'visit', ref: String(visit.id), method: 'stars', locale: 'en' }), { code: 'payments.stars_not_allowed' });
+      assert.deepEqual(await payments.listForPurpose('visit', String(visit.id)), [], 'nothing was written');
+    } finally {
+      await app.stop();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
