@@ -250,7 +250,8 @@ function WeekView(props: { days: CalendarDay[]; onOpen(appointment: Appointment)
   if (doctors.length === 0) return <Card><Empty title={t('bookings.noDoctors')} /></Card>;
   return (
     <Card padded={false}>
-      <div className="table-wrap">
+      {/* Seven days do not fit a phone: the week scrolls inside the card, the doctors' column stays. */}
+      <div className="table-wrap table-scroll">
         <table className="table week-table">
           <thead>
             <tr>
@@ -372,7 +373,7 @@ function DirectoryTab() {
               rows={data.branches}
               rowKey={(row) => row.id}
               columns={[
-                { key: 'title', header: t('bookings.name'), cell: (row) => pickText(texts(row.title), locale) },
+                { key: 'title', header: t('bookings.name'), className: 'wrap', cell: (row) => pickText(texts(row.title), locale) },
                 { key: 'address', header: t('bookings.address'), className: 'hide-sm muted', cell: (row) => pickText(texts(row.address), locale) },
                 { key: 'phone', header: t('orders.phone'), className: 'hide-sm', cell: (row) => row.phone ?? '—' },
                 { key: 'active', header: t('bookings.state'), cell: (row) => active(row.is_active) },
@@ -392,6 +393,7 @@ function DirectoryTab() {
                 {
                   key: 'title',
                   header: t('bookings.name'),
+                  className: 'wrap',
                   cell: (row) => (
                     <>
                       {pickText(texts(row.title), locale)}
@@ -418,6 +420,7 @@ function DirectoryTab() {
                 {
                   key: 'name',
                   header: t('bookings.name'),
+                  className: 'wrap',
                   cell: (row) => (
                     <>
                       {pickText(texts(row.name), locale)}

@@ -202,8 +202,8 @@ function CatalogList() {
                       </span>
                     ),
                   },
-                  { key: 'category', header: t('catalog.category'), className: 'hide-sm muted', cell: (product) => categoryTitle(product.categoryId) },
-                  { key: 'variants', header: t('catalog.variants'), className: 'hide-sm muted', cell: (product) => product.variants.length || '—' },
+                  { key: 'category', header: t('catalog.category'), className: 'hide-sm hide-narrower muted', cell: (product) => categoryTitle(product.categoryId) },
+                  { key: 'variants', header: t('catalog.variants'), className: 'hide-sm hide-narrow muted', cell: (product) => product.variants.length || '—' },
                   {
                     key: 'stock',
                     header: t('catalog.stock'),

@@ -280,6 +280,7 @@ function OrderView(props: { id: number }) {
                       {
                         key: 'item',
                         header: t('orders.item'),
+                        className: 'wrap',
                         cell: (line) => (
                           <>
                             {line.title}
@@ -287,13 +288,16 @@ function OrderView(props: { id: number }) {
                           </>
                         ),
                       },
-                      { key: 'price', header: t('orders.price'), className: 'num', cell: (line) => money(line.unit_price_minor, order.currency, locale) },
+                      // The unit price is the first to go on a phone: the quantity and the sum say enough.
+                      { key: 'price', header: t('orders.price'), className: 'num hide-narrower', cell: (line) => money(line.unit_price_minor, order.currency, locale) },
                       { key: 'quantity', header: t('orders.quantity'), className: 'num', cell: (line) => line.quantity },
                       { key: 'sum', header: t('orders.sum'), className: 'num', cell: (line) => money(line.total_minor, order.currency, locale) },
                     ]}
                     footer={
                       <tr>
-                        <td colSpan={3}>{t('orders.total')}</td>
+                        <td>{t('orders.total')}</td>
+                        <td className="hide-narrower" />
+                        <td />
                         <td className="num">
                           <strong>{money(order.total_minor, order.currency, locale)}</strong>
                         </td>
