@@ -142,3 +142,30 @@ booking-segment-branch = Patients of a branch (its number or name)
 booking-segment-service = Patients of a service (its number or name)
 booking-segment-not-visited = Patients who have not visited for N months
 booking-report-day = Visits: { $booked } booked, { $completed } completed, { $noShow } missed
+
+# Staff /stats and /export.
+booking-stats-title = 🩺 Appointments from { $since } on, upcoming ones included:
+booking-stats-total = • in total: { $count }
+booking-stats-status = • { $status }: { $count }
+booking-stats-no-shows = • no-shows: { $count } of { $finished } past visits ({ $rate })
+booking-stats-new-patients = • new patients: { $count }
+booking-stats-revenue-title = Paid for visits, by doctor:
+booking-stats-revenue-doctor = • { $doctor }: { $amount } ({ $count ->
+    [one] { $count } visit
+   *[other] { $count } visits
+  })
+booking-stats-revenue-none = • nothing yet
+booking-export-sheet = Appointments
+booking-export-caption = Appointments: { $count } (period: { $period }, status: { $status })
+booking-export-col-id = No.
+booking-export-col-visit = Visit
+booking-export-col-status = Status
+booking-export-col-patient = Patient
+booking-export-col-user_id = Telegram ID
+booking-export-col-phone = Phone
+booking-export-col-doctor = Doctor
+booking-export-col-service = Service
+booking-export-col-branch = Branch
+booking-export-col-price = Price
+booking-export-col-paid = Paid
+booking-export-col-currency = Currency

@@ -142,3 +142,27 @@ booking-segment-branch = Филиал пациенттері (нөмірі не�
 booking-segment-service = Қызмет пациенттері (нөмірі немесе атауы)
 booking-segment-not-visited = N ай бойы келмеген пациенттер
 booking-report-day = Қабылдаулар: { $booked } жазылған, { $completed } өтті, { $noShow } келмеді
+
+# Қызметкерлерге арналған /stats және /export.
+booking-stats-title = 🩺 { $since } бастап қабылдаулар, алдағылары да бар:
+booking-stats-total = • барлығы: { $count }
+booking-stats-status = • { $status }: { $count }
+booking-stats-no-shows = • келмегендер: өткен { $finished } қабылдаудың { $count } ({ $rate })
+booking-stats-new-patients = • жаңа пациенттер: { $count }
+booking-stats-revenue-title = Қабылдаулар үшін төленгені, дәрігерлер бойынша:
+booking-stats-revenue-doctor = • { $doctor }: { $amount } ({ $count } қабылдау)
+booking-stats-revenue-none = • әзірге ештеңе жоқ
+booking-export-sheet = Қабылдаулар
+booking-export-caption = Қабылдаулар: { $count } (кезең: { $period }, күйі: { $status })
+booking-export-col-id = №
+booking-export-col-visit = Қабылдау
+booking-export-col-status = Күйі
+booking-export-col-patient = Пациент
+booking-export-col-user_id = Telegram ID
+booking-export-col-phone = Телефон
+booking-export-col-doctor = Дәрігер
+booking-export-col-service = Қызмет
+booking-export-col-branch = Филиал
+booking-export-col-price = Бағасы
+booking-export-col-paid = Төленді
+booking-export-col-currency = Валюта

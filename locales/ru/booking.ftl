@@ -142,3 +142,31 @@ booking-segment-branch = Пациенты филиала (номер или на
 booking-segment-service = Пациенты услуги (номер или название)
 booking-segment-not-visited = Пациенты, не приходившие N месяцев
 booking-report-day = Приёмы: записано { $booked }, состоялось { $completed }, неявок { $noShow }
+
+# /stats и /export для персонала.
+booking-stats-title = 🩺 Приёмы с { $since }, включая предстоящие:
+booking-stats-total = • всего: { $count }
+booking-stats-status = • { $status }: { $count }
+booking-stats-no-shows = • неявки: { $count } из { $finished } прошедших приёмов ({ $rate })
+booking-stats-new-patients = • новых пациентов: { $count }
+booking-stats-revenue-title = Оплачено за приёмы, по врачам:
+booking-stats-revenue-doctor = • { $doctor }: { $amount } ({ $count ->
+    [one] { $count } приём
+    [few] { $count } приёма
+   *[other] { $count } приёмов
+  })
+booking-stats-revenue-none = • пока ничего
+booking-export-sheet = Приёмы
+booking-export-caption = Приёмов: { $count } (период: { $period }, статус: { $status })
+booking-export-col-id = №
+booking-export-col-visit = Приём
+booking-export-col-status = Статус
+booking-export-col-patient = Пациент
+booking-export-col-user_id = Telegram ID
+booking-export-col-phone = Телефон
+booking-export-col-doctor = Врач
+booking-export-col-service = Услуга
+booking-export-col-branch = Филиал
+booking-export-col-price = Цена
+booking-export-col-paid = Оплачено
+booking-export-col-currency = Валюта

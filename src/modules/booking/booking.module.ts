@@ -3,6 +3,7 @@ import type { LavkaModule } from '../module.ts';
 import { staffChatLocales } from '../users/users.locales.ts';
 import { createBookingComposer } from './booking.bot.ts';
 import { createBookingMessages } from './booking.messages.ts';
+import { createBookingReport } from './booking.report.ts';
 import { createVisitPurpose } from './booking.purpose.ts';
 import { createBookingRoutes } from './booking.routes.ts';
 import { REMINDER_JOB, createBookingService, type BookingService } from './booking.service.ts';
@@ -161,6 +162,8 @@ export const module: LavkaModule = {
       messages: createBookingMessages({ i18n: deps.i18n, timeZone: () => business.timeZone }),
     });
     payments?.registerPurpose(createVisitPurpose({ booking, i18n: deps.i18n, settings, timeZone: () => business.timeZone }));
+    // The clinic's figures and appointments in the staff commands `/stats` and `/export`.
+    deps.services.reports?.register(createBookingReport({ booking, patients, timeZone: () => business.timeZone, now: deps.now }));
 
     const matchId = async (parameter: string | number | undefined, list: () => Promise<{ id: number; title: string }[]>): Promise<number | undefined> => {
       const text = String(parameter ?? '').trim().toLowerCase();

@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { Locale } from '../../config/business.ts';
 import { formatMoney } from '../../config/money.ts';
@@ -8,7 +8,8 @@ import { addPagerRow, parsePage } from '../../telegram/paginator.ts';
 import type { Translator } from '../../telegram/i18n.ts';
 import { addPaymentMethodRows, explainError } from '../payments/payments.bot.ts';
 import { isPaymentsError } from '../payments/payments.errors.ts';
-import { EXPORT_PERIODS, buildOrderExport, exportOrderFilter, parseExportArgs, type ExportFilter } from './orders.export.ts';
+import type { ReportSource } from '../reports/reports.types.ts';
+import { buildOrderExport, exportOrderFilter } from './orders.export.ts';
 import { lineNameIn } from './orders.lines.ts';
 import { customerOrderData, type OrderMessages } from './orders.messages.ts';
 import { ORDER_PURPOSE, type OrderPayments } from './orders.payments.ts';
@@ -306,75 +307,61 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
     }
   });
 
-  composer.command('stats', async (ctx) => {
-    if (await refuseNonAdmin(ctx)) return;
-    // Every kind the business sells; kinds with their own figures add them below.
-    const dashboard = await orders.dashboard();
-    const sections: string[][] = [];
-    for (const screens of deps.screens.values()) if (screens.stats) sections.push(await screens.stats(ctx.locale));
-    const money = (list: { currency: string; totalMinor: number }[]) =>
-      list.length === 0 ? formatMoney(0, deps.currency, ctx.locale) : list.map((item) => formatMoney(item.totalMinor, item.currency, ctx.locale)).join(' + ');
-    const lines = [ctx.t('orders-stats-title'), ctx.t('orders-stats-users-total', { count: dashboard.usersTotal }), ''];
-    for (const period of dashboard.periods) {
-      lines.push(ctx.t(`orders-stats-period-${period.key}`));
-      lines.push(ctx.t('orders-stats-new-users', { count: period.newUsers }));
-      lines.push(ctx.t('orders-stats-orders', { count: period.orders, revenue: money(period.revenue) }));
-      for (const step of period.funnel) {
-        const rate = step.users === 0 ? '—' : `${Math.round((period.customers / step.users) * 1000) / 10}%`;
-        lines.push(ctx.t('orders-stats-conversion', { step: ctx.t(`orders-stats-funnel-${step.name}`), users: step.users, customers: period.customers, rate }));
-      }
-      lines.push('');
-    }
-    // Best sellers are catalogue products: a business whose orders are all of other kinds skips an always empty list.
-    if (dashboard.topProducts.length > 0 || sections.length === 0) {
-      lines.push(ctx.t('orders-stats-top'));
-      if (dashboard.topProducts.length === 0) lines.push(ctx.t('orders-stats-top-none'));
-      dashboard.topProducts.forEach((product, index) => {
-        lines.push(`${index + 1}. ${lineNameIn({ title: product.title, variant_title: null, titles: product.titles }, ctx.locale).title} — ${product.quantity} · ${formatMoney(product.revenueMinor, product.currency, ctx.locale)}`);
-      });
-    }
-    for (const section of sections) {
-      if (lines.at(-1) !== '') lines.push('');
-      lines.push(...section);
-    }
-    await ctx.reply(lines.join('\n').trim());
-  });
-
-  const sendExport = async (ctx: BotContext, filter: ExportFilter) => {
-    // Orders of every kind: a business selling through several modules exports them together.
-    const list = await orders.exportOrders(exportOrderFilter(filter));
-    const files = buildOrderExport(list, { t: (key) => ctx.t(key), locale: ctx.locale, timeZone: deps.timeZone(), statusText: (order) => statusOf(order, ctx.locale) });
-    const stamp = new Date(deps.now()).toISOString().slice(0, 10);
-    const name = `orders-${filter.periodLabel.replace(/[^0-9a-z.-]/gi, '_')}${filter.status ? `-${filter.status}` : ''}-${stamp}`;
-    const caption = ctx.t('orders-export-caption', { count: files.rows, period: filter.periodLabel, status: filter.status ?? '—' });
-    await ctx.replyWithDocument(new InputFile(files.csv, `${name}.csv`), { caption });
-    await ctx.replyWithDocument(new InputFile(Buffer.from(files.xlsx), `${name}.xlsx`));
-  };
-
-  composer.command('export', async (ctx) => {
-    if (await refuseNonAdmin(ctx)) return;
-    const raw = typeof ctx.match === 'string' ? ctx.match.trim() : '';
-    if (!raw) {
-      const keyboard = new InlineKeyboard();
-      for (const period of EXPORT_PERIODS) keyboard.text(ctx.t(`orders-export-period-${period}`), `orders:exp:${period}`);
-      await ctx.reply(ctx.t('orders-export-choose'), { reply_markup: keyboard });
-      return;
-    }
-    const parsed = parseExportArgs(raw, { nowMs: deps.now(), timeZone: deps.timeZone(), statuses: orders.statuses() });
-    if ('error' in parsed) {
-      await ctx.reply(ctx.t('orders-export-usage'));
-      return;
-    }
-    await sendExport(ctx, parsed);
-  });
-
-  composer.callbackQuery(/^orders:exp:([a-z0-9]{1,8})$/, async (ctx, next) => {
-    const parsed = parseExportArgs(ctx.match[1] as string, { nowMs: deps.now(), timeZone: deps.timeZone(), statuses: [] });
-    if ('error' in parsed) return next();
-    if (await refuseNonAdmin(ctx)) return;
-    await ctx.answerCallbackQuery();
-    await sendExport(ctx, parsed);
-  });
-
   return composer;
+}
+
+/**
+ * The orders module's part of the staff commands `/stats` and `/export` (see the reports
+ * module): users, orders, revenue and conversion for today, 7 and 30 days with the best
+ * sellers and each kind's own figures (print jobs, Stars); and the orders of every kind as a
+ * CSV and an XLSX.
+ */
+export function createOrdersReport(deps: Pick<OrdersComposerDeps, 'orders' | 'messages' | 'screens' | 'timeZone' | 'now' | 'currency'>): ReportSource {
+  const { orders, messages } = deps;
+  const statusOf = (order: Order, locale: Locale) => deps.screens.get(order.kind)?.statusLabel(order.status, locale) ?? messages.statusLabel(order.status, locale);
+  return {
+    name: 'orders',
+    async stats(reader) {
+      // Every kind the business sells; kinds with their own figures add them below.
+      const dashboard = await orders.dashboard();
+      const sections: string[][] = [];
+      for (const screens of deps.screens.values()) if (screens.stats) sections.push(await screens.stats(reader.locale));
+      const money = (list: { currency: string; totalMinor: number }[]) =>
+        list.length === 0 ? formatMoney(0, deps.currency, reader.locale) : list.map((item) => formatMoney(item.totalMinor, item.currency, reader.locale)).join(' + ');
+      const lines = [reader.t('orders-stats-users-total', { count: dashboard.usersTotal }), ''];
+      for (const period of dashboard.periods) {
+        lines.push(reader.t(`orders-stats-period-${period.key}`));
+        lines.push(reader.t('orders-stats-new-users', { count: period.newUsers }));
+        lines.push(reader.t('orders-stats-orders', { count: period.orders, revenue: money(period.revenue) }));
+        for (const step of period.funnel) {
+          const rate = step.users === 0 ? '—' : `${Math.round((period.customers / step.users) * 1000) / 10}%`;
+          lines.push(reader.t('orders-stats-conversion', { step: reader.t(`orders-stats-funnel-${step.name}`), users: step.users, customers: period.customers, rate }));
+        }
+        lines.push('');
+      }
+      // Best sellers are catalogue products: a business whose orders are all of other kinds skips an always empty list.
+      if (dashboard.topProducts.length > 0 || sections.length === 0) {
+        lines.push(reader.t('orders-stats-top'));
+        if (dashboard.topProducts.length === 0) lines.push(reader.t('orders-stats-top-none'));
+        dashboard.topProducts.forEach((product, index) => {
+          lines.push(`${index + 1}. ${lineNameIn({ title: product.title, variant_title: null, titles: product.titles }, reader.locale).title} — ${product.quantity} · ${formatMoney(product.revenueMinor, product.currency, reader.locale)}`);
+        });
+      }
+      for (const section of sections) {
+        if (lines.at(-1) !== '') lines.push('');
+        lines.push(...section);
+      }
+      return lines;
+    },
+    exportStatuses: () => orders.statuses(),
+    async exportFiles(filter, reader) {
+      // Orders of every kind: a business selling through several modules exports them together.
+      const list = await orders.exportOrders(exportOrderFilter(filter));
+      const files = await buildOrderExport(list, { t: (key) => reader.t(key), locale: reader.locale, timeZone: deps.timeZone(), statusText: (order) => statusOf(order, reader.locale) });
+      const stamp = new Date(deps.now()).toISOString().slice(0, 10);
+      const name = `orders-${filter.periodLabel.replace(/[^0-9a-z.-]/gi, '_')}${filter.status ? `-${filter.status}` : ''}-${stamp}`;
+      const caption = reader.t('orders-export-caption', { count: files.rows, period: filter.periodLabel, status: filter.status ?? '—' });
+      return { name, csv: files.csv, xlsx: files.xlsx, rows: files.rows, caption };
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DbExecutor } from '../../db/database.ts';
 import type { LavkaModule } from '../module.ts';
 import { staffChatLocales } from '../users/users.locales.ts';
-import { createOrdersComposer, type OrderKindScreens } from './orders.bot.ts';
+import { createOrdersComposer, createOrdersReport, type OrderKindScreens } from './orders.bot.ts';
 import { createOrderMessages } from './orders.messages.ts';
 import { formatMoney } from '../../config/money.ts';
 import { createOrdersRoutes } from './orders.routes.ts';
@@ -177,14 +177,14 @@ export const module: LavkaModule = {
         screens.set(kind, kindScreens);
       },
     };
+    // `/stats` and `/export` are the reports module's: the orders of every kind are its part.
+    deps.services.reports?.register(createOrdersReport({ orders, messages, screens, timeZone, now: deps.now, currency: business.currency }));
     return {
       service,
       composer: createOrdersComposer({ orders, messages, payments, i18n: deps.i18n, timeZone, now: deps.now, kind: 'shop', currency: business.currency, screens }),
       commands: [
         { command: 'my_orders', description: 'command-my-orders' },
         { command: 'track_order', description: 'command-track-order' },
-        { command: 'stats', description: 'command-stats', audience: 'admin' },
-        { command: 'export', description: 'command-export', audience: 'admin' },
       ],
       routes: createOrdersRoutes({ orders, payments }),
       segments: [

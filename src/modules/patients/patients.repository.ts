@@ -12,6 +12,12 @@ export function createPatientsRepository(db: DbExecutor) {
       return db.selectFrom('patients').selectAll().where('iin', '=', iin).executeTakeFirst();
     },
 
+    /** How many patients registered since `sinceMs`. */
+    async countSince(sinceMs: number): Promise<number> {
+      const row = await db.selectFrom('patients').select((eb) => eb.fn.countAll<string | number>().as('count')).where('created_at', '>=', sinceMs).executeTakeFirst();
+      return Number(row?.count ?? 0);
+    },
+
     findMany(userIds: readonly number[]): Promise<PatientRecord[]> {
       if (userIds.length === 0) return Promise.resolve([]);
       return db.selectFrom('patients').selectAll().where('user_id', 'in', userIds).execute();

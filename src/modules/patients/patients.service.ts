@@ -71,6 +71,8 @@ export function createPatientsService(deps: PatientsServiceDeps) {
     get: repository.findByUser,
     getMany: repository.findMany,
     search: repository.search,
+    /** Patients registered since `sinceMs` (the clinic's new patients). */
+    countSince: repository.countSince,
 
     /** A full name of at least two words of letters (hyphens and apostrophes allowed). */
     checkName(raw: string): string {
