@@ -10,7 +10,7 @@ import { freePort, startTestLavka, type TestLavka } from '../support/harness.ts'
 
 const ADMIN = 9201;
 const CUSTOMER = 8201;
-const PICKUP_POINT = 'Алматы, пр. Абая 10';
+const PICKUP_POINT = '10 Abay Ave, Almaty';
 /** A test payment provider's token, as @BotFather gives one; the simulator charges no real card for it. */
 const CARD_TOKEN = '381764678:TEST:lavka-shop-card';
 /**

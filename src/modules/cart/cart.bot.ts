@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard, Keyboard } from 'grammy';
+import { SUPPORTED_LOCALES } from '../../config/business.ts';
 import { formatMoney } from '../../config/money.ts';
 import type { BotContext } from '../../telegram/context.ts';
 import { defineFlow, leaveFlow, startFlow, type FlowControl, type FlowDefinition } from '../../telegram/flow.ts';
@@ -8,7 +9,7 @@ import { orderPaymentScreen } from '../orders/orders.bot.ts';
 import type { OrderPayments } from '../orders/orders.payments.ts';
 import type { Order } from '../orders/orders.service.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { CartError, type CartIssue, type CartService, type CheckoutQuote, type DeliveryChoice } from './cart.service.ts';
+import { CartError, pickupPointName, type CartIssue, type CartService, type CheckoutQuote, type DeliveryChoice } from './cart.service.ts';
 
 /** What the checkout keeps between steps (in the session, so a restart loses nothing). */
 interface CheckoutData extends Record<string, unknown> {
@@ -47,6 +48,12 @@ export function createCartComposer(deps: CartComposerDeps): { composer: Composer
   const composer = new Composer<BotContext>();
   const { cart } = deps;
   const settings = cart.settings;
+  const { defaultLocale } = cart;
+  /** A pickup point, kept by its name in the business's language, named in the customer's. */
+  const pointName = (ctx: BotContext, key: string | undefined): string => {
+    const point = settings.pickupPoints.find((candidate) => pickupPointName(candidate, defaultLocale, defaultLocale) === key);
+    return point ? pickupPointName(point, ctx.locale, defaultLocale) : (key ?? '');
+  };
 
   const methods = (): ('pickup' | 'courier')[] => [
     ...(settings.pickupPoints.length > 0 ? (['pickup'] as const) : []),
@@ -207,7 +214,7 @@ export function createCartComposer(deps: CartComposerDeps): { composer: Composer
       lines.push(quote.deliveryFeeMinor > 0 ? ctx.t('cart-summary-fee', { fee: money(ctx, quote.deliveryFeeMinor, view.currency) }) : ctx.t('cart-summary-fee-free'));
     }
     lines.push(ctx.t('cart-summary-total', { total: money(ctx, quote.totalMinor, view.currency) }), '');
-    lines.push(data.method === 'pickup' ? ctx.t('cart-summary-pickup', { point: data.pickupPoint ?? '' }) : ctx.t('cart-summary-courier', { address: data.address ?? '' }));
+    lines.push(data.method === 'pickup' ? ctx.t('cart-summary-pickup', { point: pointName(ctx, data.pickupPoint) }) : ctx.t('cart-summary-courier', { address: data.address ?? '' }));
     lines.push(ctx.t('cart-summary-phone', { phone: data.phone ?? '' }));
     if (data.comment) lines.push(ctx.t('cart-summary-comment', { comment: data.comment }));
     lines.push(ctx.t(paymentSummaryKey()));
@@ -228,7 +235,7 @@ export function createCartComposer(deps: CartComposerDeps): { composer: Composer
 
   const askPickupPoint = async (ctx: BotContext) => {
     const keyboard = new Keyboard();
-    for (const point of settings.pickupPoints) keyboard.text(point).row();
+    for (const point of settings.pickupPoints) keyboard.text(pickupPointName(point, ctx.locale, defaultLocale)).row();
     await ctx.reply(ctx.t('cart-ask-pickup-point'), { reply_markup: keyboard.resized() });
   };
 
@@ -286,9 +293,10 @@ export function createCartComposer(deps: CartComposerDeps): { composer: Composer
       },
       pickup_point: {
         async onMessage(ctx, flow) {
-          const point = settings.pickupPoints.find((candidate) => candidate === text(ctx));
+          // Pressed in the customer's language; kept by its name in the business's, as orders keep it.
+          const point = settings.pickupPoints.find((candidate) => SUPPORTED_LOCALES.some((locale) => pickupPointName(candidate, locale, defaultLocale) === text(ctx)));
           if (!point) return askPickupPoint(ctx);
-          flow.go('phone', { pickupPoint: point });
+          flow.go('phone', { pickupPoint: pickupPointName(point, defaultLocale, defaultLocale) });
           return askPhone(ctx);
         },
       },

@@ -21,6 +21,28 @@ export class CartError extends Error {
   }
 }
 
+/** A pickup point: one name, or its name per language (`{ ru: …, kk: …, en: … }`). */
+const pickupPointSchema = z.union([
+  z.string().trim().min(1).max(60),
+  z
+    .partialRecord(z.enum(SUPPORTED_LOCALES), z.string().trim().min(1).max(60))
+    .refine((names) => Object.values(names).some(Boolean), 'name the pickup point in at least one language'),
+]);
+
+/** A pickup point as configured: one name for every language, or a name per language. */
+export type PickupPoint = z.infer<typeof pickupPointSchema>;
+
+/** A pickup point's name in `locale`: its own, else the business's language's, else any. */
+export function pickupPointName(point: PickupPoint, locale: Locale, defaultLocale: Locale): string {
+  if (typeof point === 'string') return point;
+  return point[locale] ?? point[defaultLocale] ?? (SUPPORTED_LOCALES.map((code) => point[code]).find(Boolean) as string);
+}
+
+/** A pickup point's name in every language (what an order keeps, so each reader sees their own). */
+export function pickupPointNames(point: PickupPoint, defaultLocale: Locale): Record<Locale, string> {
+  return Object.fromEntries(SUPPORTED_LOCALES.map((locale) => [locale, pickupPointName(point, locale, defaultLocale)])) as Record<Locale, string>;
+}
+
 /** Settings under `settings.cart` in the business config. Fees are in major units (tenge). */
 export const cartSettingsSchema = z
   .object({
@@ -30,8 +52,8 @@ export const cartSettingsSchema = z
     maxLines: z.number().int().min(1).max(100).default(30),
     /** Lines per page of the cart screen. */
     pageSize: z.number().int().min(1).max(10).default(5),
-    /** Where customers can collect orders; empty turns pickup off. */
-    pickupPoints: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
+    /** Where customers can collect orders, named in one language or per language; empty turns pickup off. */
+    pickupPoints: z.array(pickupPointSchema).max(20).default([]),
     courier: z
       .object({
         enabled: z.boolean().default(true),
@@ -78,6 +100,7 @@ export type CartIssue =
 /** How the order reaches the customer. */
 export interface DeliveryChoice {
   method: 'pickup' | 'courier';
+  /** The pickup point's name in the business's language (how the order and staff name it). */
   pickupPoint?: string | null;
   address?: string | null;
 }
@@ -178,6 +201,13 @@ export function createCartService(deps: CartServiceDeps) {
     return toMinor(settings.courier.fee, deps.currency);
   };
 
+  /** An order's `details` naming its pickup point per language; null for a courier or a point no longer configured. */
+  const pickupDetails = (delivery: DeliveryChoice): { pickupPointNames: Record<Locale, string> } | null => {
+    if (delivery.method !== 'pickup' || !delivery.pickupPoint) return null;
+    const point = settings.pickupPoints.find((candidate) => pickupPointName(candidate, deps.defaultLocale, deps.defaultLocale) === delivery.pickupPoint);
+    return point ? { pickupPointNames: pickupPointNames(point, deps.defaultLocale) } : null;
+  };
+
   const quoteOf = (view: CartView, delivery: DeliveryChoice | undefined): CheckoutQuote => {
     const fee = deliveryFee(view.totalMinor, delivery);
     const total = view.totalMinor + fee;
@@ -187,6 +217,8 @@ export function createCartService(deps: CartServiceDeps) {
 
   const service = {
     settings,
+    /** The business's language: pickup points and order lines are kept by their names in it. */
+    defaultLocale: deps.defaultLocale,
 
     /** The cart with today's names and prices; lines no longer sellable are left out. */
     async view(userId: number, locale: Locale): Promise<CartView> {
@@ -333,6 +365,8 @@ export function createCartService(deps: CartServiceDeps) {
             contactName: input.contactName,
             contactPhone: input.contactPhone,
             delivery: { method: input.delivery.method, address: input.delivery.address ?? null, pickupPoint: input.delivery.pickupPoint ?? null },
+            // The point's name in every language goes with the order, for each reader's order card.
+            details: pickupDetails(input.delivery),
             comment: input.comment,
             // Paying online is offered once the order exists; until then it is paid on delivery.
             paymentMethod: deps.initialPaymentMethod?.() ?? 'on_delivery',

@@ -2,7 +2,7 @@ import type { Locale } from '../../config/business.ts';
 import { toMajor } from '../../config/money.ts';
 import { buildCsv, type CsvCell } from '../../export/csv.ts';
 import { lineLabel } from './orders.lines.ts';
-import { paymentMethodKey } from './orders.messages.ts';
+import { paymentMethodKey, pickupPointIn } from './orders.messages.ts';
 import type { OrderFilter } from './orders.repository.ts';
 import { startOfDayMs, zonedMidnightMs, type Order } from './orders.service.ts';
 import { buildXlsx, type XlsxCell } from '../../export/xlsx.ts';
@@ -136,7 +136,7 @@ function toRecord(order: Order, deps: ExportDeps): ExportRecord {
     userId: order.user_id,
     phone: order.contact_phone ?? '',
     delivery: order.delivery_method ? t(`orders-export-delivery-${order.delivery_method}`) : '',
-    address: order.delivery_method === 'pickup' ? (order.pickup_point ?? '') : (order.delivery_address ?? ''),
+    address: order.delivery_method === 'pickup' ? (pickupPointIn(order, deps.locale) ?? '') : (order.delivery_address ?? ''),
     items,
     quantity: order.lines.filter((line) => line.line_kind !== 'fee').reduce((sum, line) => sum + line.quantity, 0),
     total: toMajor(order.total_minor, order.currency),

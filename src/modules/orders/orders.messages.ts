@@ -24,6 +24,21 @@ export function paymentMethodKey(method: string): string {
   return `orders-payment-${method.startsWith('manual.') ? 'manual' : method}`;
 }
 
+/**
+ * The pickup point of an order in `locale`: the name kept per language when it was placed
+ * (`details.pickupPointNames`), else the one stored (the business's language).
+ */
+export function pickupPointIn(order: Pick<Order, 'pickup_point' | 'details'>, locale: Locale): string | null {
+  try {
+    const names = (JSON.parse(order.details ?? 'null') as { pickupPointNames?: Partial<Record<Locale, unknown>> } | null)?.pickupPointNames;
+    const name = names?.[locale];
+    if (typeof name === 'string' && name) return name;
+  } catch {
+    // Details that are not JSON name no point: the stored name stands.
+  }
+  return order.pickup_point;
+}
+
 /** Texts about orders, shared by the bot (direct replies) and the outbox (notifications). */
 export function createOrderMessages(deps: {
   i18n: Translator;
@@ -69,7 +84,7 @@ export function createOrderMessages(deps: {
 
     /** How the order reaches the customer, one line. */
     deliveryText(order: Order, locale: Locale): string | undefined {
-      if (order.delivery_method === 'pickup') return i18n.t(locale, 'orders-delivery-pickup', { point: order.pickup_point ?? '—' });
+      if (order.delivery_method === 'pickup') return i18n.t(locale, 'orders-delivery-pickup', { point: pickupPointIn(order, locale) ?? '—' });
       if (order.delivery_method === 'courier') return i18n.t(locale, 'orders-delivery-courier', { address: order.delivery_address ?? '—' });
       return undefined;
     },
