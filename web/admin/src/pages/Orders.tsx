@@ -62,7 +62,12 @@ const STATUS_TONE: Record<string, Tone> = {
 };
 
 /** Kinds of order the list can be narrowed to, with the panel page each is managed on. */
-const KINDS = ['shop', 'print3d'] as const;
+const KINDS = ['shop', 'print3d', 'stars'] as const;
+/** Statuses of Telegram Stars purchases (the stars module moves them: delivery, retries, refunds). */
+const STARS_STATUSES = ['awaiting_payment', 'paid', 'delivering', 'delivered', 'failed', 'refunded', 'expired'] as const;
+const STARS_TONE: Record<string, Tone> = { awaiting_payment: 'warn', paid: 'info', delivering: 'info', delivered: 'ok', failed: 'danger', refunded: 'neutral', expired: 'neutral' };
+/** The message prefix of each kind's status labels. */
+const STATUS_PREFIX: Record<string, string> = { print3d: 'custom.status', stars: 'stars.status' };
 /** Kinds whose orders have a page of their own (files, prices, refunds). */
 const KIND_PAGES: Record<string, string> = { print3d: 'custom-orders' };
 
@@ -73,6 +78,7 @@ export function OrderStatusBadge(props: { status: string }) {
 
 /** An order's status in its kind's own words. */
 function KindStatusBadge(props: { kind: string; status: string }) {
+  if (props.kind === 'stars') return <StatusBadge status={props.status} prefix="stars.status" tones={STARS_TONE} />;
   return props.kind === 'print3d' ? <CustomStatus status={props.status} /> : <OrderStatusBadge status={props.status} />;
 }
 
@@ -123,10 +129,11 @@ function OrderList() {
   const { me } = useSession();
   const { search } = useRoute();
   const status = search.get('status') ?? '';
-  // With print jobs in the business, the list can be narrowed to one kind (statuses follow it).
-  const kinds = me.pages.includes('custom-orders');
-  const kind = kinds && (KINDS as readonly string[]).includes(search.get('kind') ?? '') ? (search.get('kind') as string) : '';
-  const statuses: readonly string[] = kind === 'print3d' ? PRINT_STATUSES : ORDER_STATUSES;
+  // With print jobs or Stars in the business, the list can be narrowed to one kind (statuses follow it).
+  const kindOptions = KINDS.filter((value) => value === 'shop' || (value === 'print3d' ? me.pages.includes('custom-orders') : me.modules.includes(value)));
+  const kinds = kindOptions.length > 1;
+  const kind = kinds && (kindOptions as readonly string[]).includes(search.get('kind') ?? '') ? (search.get('kind') as string) : '';
+  const statuses: readonly string[] = kind === 'print3d' ? PRINT_STATUSES : kind === 'stars' ? STARS_STATUSES : ORDER_STATUSES;
   /** Where a row opens: the page of its kind when it has one the staff member may see. */
   const pathOf = (order: Order) => {
     const page = KIND_PAGES[order.kind];
@@ -174,14 +181,14 @@ function OrderList() {
       <FilterBar filtered={filtered} onReset={() => navigate('/orders', { replace: true })}>
         <SearchField value={q} placeholder={t('orders.searchHint')} onChange={(value) => setQuery({ q: value, page: undefined })} />
         {kinds ? (
-          <SelectField label={t('orders.kind')} value={kind} allLabel={t('orders.allKinds')} options={KINDS} labelOf={(value) => t(`orders.kind.${value}` as MessageKey)} onChange={(value) => setQuery({ kind: value, status: undefined, page: undefined })} />
+          <SelectField label={t('orders.kind')} value={kind} allLabel={t('orders.allKinds')} options={kindOptions} labelOf={(value) => t(`orders.kind.${value}` as MessageKey)} onChange={(value) => setQuery({ kind: value, status: undefined, page: undefined })} />
         ) : null}
         <SelectField
           label={t('orders.status')}
           value={status}
           allLabel={t('orders.allStatuses')}
           options={statuses}
-          labelOf={(value) => t(`${kind === 'print3d' ? 'custom.status' : 'status'}.${value}` as MessageKey)}
+          labelOf={(value) => t(`${STATUS_PREFIX[kind] ?? 'status'}.${value}` as MessageKey)}
           onChange={(value) => setQuery({ status: value, page: undefined })}
         />
         <DateRangeFields from={from} to={to} />
