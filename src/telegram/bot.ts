@@ -1,5 +1,6 @@
 import { Bot, enhanceStorage, lazySession } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
+import { sql } from 'kysely';
 import { sequentialize } from '@grammyjs/runner';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -11,6 +12,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { createBaseComposer, createFallbackComposer } from './base.bot.ts';
 import type { ChatLock } from './chat-lock.ts';
 import type { BotContext, SessionData } from './context.ts';
+import { holdWhileDatabaseDown } from './database-wait.ts';
 import { dedupeUpdates, type DedupeTiming } from './dedupe.ts';
 import { guardCallbackCalls } from './callback-calls.ts';
 import { errorHandler, updateType } from './error-boundary.ts';
@@ -78,7 +80,7 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
 
   // One error boundary around everything, the same in polling and webhook mode: no handler
   // error ever leaves the bot (grammY's webhook path would rethrow it into the HTTP route).
-  const root = bot.errorBoundary(errorHandler(deps.logger, deps.metrics));
+  const root = bot.errorBoundary(errorHandler(deps.logger, deps.metrics, deps.i18n));
 
   root.use(async (ctx, next) => {
     const type = updateType(ctx.update);
@@ -109,6 +111,8 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
       return key === undefined ? next() : lock.withLock(key, next);
     });
   }
+  // A short database outage (a PostgreSQL restart) holds the next updates instead of failing them.
+  root.use(holdWhileDatabaseDown({ health: () => sql`select 1`.execute(deps.db).then(() => ({ ok: true })) }));
   root.use(dedupeUpdates({ db: deps.db, now, timing: deps.dedupeTiming, logger: deps.logger }));
 
   // Blocked / unblocked: Telegram tells the bot through my_chat_member in private chats.
@@ -190,7 +194,7 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
   root.use(createFallbackComposer({ config: deps.config, enabledModules }));
 
   // A last resort for what the boundary itself could not handle (the runner calls it).
-  bot.catch(errorHandler(deps.logger, deps.metrics));
+  bot.catch(errorHandler(deps.logger, deps.metrics, deps.i18n));
   return bot;
 }
 

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.ts';
 import { callbackAnswered } from './callback-calls.ts';
 import type { BotContext } from './context.ts';
+import { apologyText } from './dependency-errors.ts';
+import type { Translator } from './i18n.ts';
 
 /** The kind of update an update is (`message`, `callback_query`, …), for logs and metrics. */
 export function updateType(update: object): string {
@@ -16,7 +18,7 @@ export function updateType(update: object): string {
  * calls Telegram accepts), and the log says whether Telegram refused a call or the network
  * failed, which need different fixes.
  */
-export async function handleBotError(error: BotError<BotContext>, logger: Logger, metrics: Metrics): Promise<void> {
+export async function handleBotError(error: BotError<BotContext>, logger: Logger, metrics: Metrics, i18n: Translator): Promise<void> {
   const ctx = error.ctx;
   const cause = error.error;
   const log = ctx.log ?? logger;
@@ -28,10 +30,12 @@ export async function handleBotError(error: BotError<BotContext>, logger: Logger
   } else {
     log.error({ err: cause }, 'update handler failed');
   }
-  // Translation itself may be what failed; English is better than nothing.
+  // An outage of a dependency gets "try again in a minute", in the user's language even when
+  // the database could not say what it is. Translation itself may be what failed; English is
+  // better than nothing.
   let text = 'Something went wrong on our side. Please try again in a moment.';
   try {
-    if (ctx.t) text = ctx.t('error-generic');
+    text = apologyText(ctx, cause, i18n);
   } catch {
     // keep the English text
   }
@@ -45,6 +49,6 @@ export async function handleBotError(error: BotError<BotContext>, logger: Logger
 }
 
 /** Wraps {@link handleBotError} for grammY's `errorBoundary` and `bot.catch`. */
-export function errorHandler(logger: Logger, metrics: Metrics): (error: BotError<BotContext>) => Promise<void> {
-  return (error) => handleBotError(error, logger, metrics);
+export function errorHandler(logger: Logger, metrics: Metrics, i18n: Translator): (error: BotError<BotContext>) => Promise<void> {
+  return (error) => handleBotError(error, logger, metrics, i18n);
 }
