@@ -1,34 +1,31 @@
+import type { CookieSerializeOptions } from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from './admin.service.ts';
 
-/** The value of one cookie in a `Cookie` header, or undefined. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const index = part.indexOf('=');
-    if (index < 0) continue;
-    if (part.slice(0, index).trim() === name) {
-      const value = part.slice(index + 1).trim();
-      try {
-        return decodeURIComponent(value);
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
+/*
+ * Cookies are parsed and written by `@fastify/cookie`, registered once on the HTTP server
+ * (`src/http/server.ts`); this file only decides the session cookie's name and attributes.
+ */
 
 /**
- * The session cookie: HttpOnly (scripts never see it), SameSite=Strict (other sites cannot
- * make the browser send it), scoped to `/api` where it is needed, Secure behind https.
+ * HttpOnly (scripts never see it), SameSite=Strict (other sites cannot make the browser send
+ * it), scoped to `/api` where it is needed, Secure behind https.
  */
-export function sessionCookie(token: string, options: { maxAgeSeconds: number; secure: boolean }): string {
-  const parts = [`${SESSION_COOKIE}=${encodeURIComponent(token)}`, 'Path=/api', 'HttpOnly', 'SameSite=Strict', `Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`];
-  if (options.secure) parts.push('Secure');
-  return parts.join('; ');
+function sessionCookieAttributes(secure: boolean): CookieSerializeOptions {
+  return { path: '/api', httpOnly: true, sameSite: 'strict', secure };
 }
 
-/** A `Set-Cookie` value that removes the session cookie. */
-export function clearedSessionCookie(secure: boolean): string {
-  return sessionCookie('', { maxAgeSeconds: 0, secure });
+/** The session token the browser sent in its `Cookie` header, or undefined. */
+export function sessionTokenOf(request: FastifyRequest): string | undefined {
+  return request.cookies[SESSION_COOKIE] || undefined;
+}
+
+/** Sets the session cookie on the answer, to expire after `maxAgeSeconds`. */
+export function setSessionCookie(reply: FastifyReply, token: string, options: { maxAgeSeconds: number; secure: boolean }): void {
+  reply.setCookie(SESSION_COOKIE, token, { ...sessionCookieAttributes(options.secure), maxAge: Math.max(0, Math.floor(options.maxAgeSeconds)) });
+}
+
+/** Tells the browser to drop the session cookie (Max-Age=0 with the same path and flags). */
+export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
+  reply.clearCookie(SESSION_COOKIE, sessionCookieAttributes(secure));
 }

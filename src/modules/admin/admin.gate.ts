@@ -2,10 +2,10 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { StaffRole } from '../module.ts';
-import { readCookie } from './admin.cookies.ts';
+import { sessionTokenOf } from './admin.cookies.ts';
 import { AdminError, isAdminError } from './admin.errors.ts';
 import { checkSameOrigin, sendAdminError } from './admin.login.routes.ts';
-import { CSRF_HEADER, SESSION_COOKIE, roleAllows, sameSecret, type AdminService, type Authenticated } from './admin.service.ts';
+import { CSRF_HEADER, roleAllows, sameSecret, type AdminService, type Authenticated } from './admin.service.ts';
 
 /** Methods that change nothing: no CSRF token needed, no audit entry written. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -97,7 +97,7 @@ export function createAdminGate(deps: AdminGateDeps) {
         for (const method of [options.method].flat()) covered.set(`${method} ${options.url}`, ['owner', ...roles.filter((role) => role !== 'owner')]);
       });
       app.addHook('onRequest', async (request, reply) => {
-        const token = readCookie(request.headers.cookie, SESSION_COOKIE);
+        const token = sessionTokenOf(request);
         if (!token) return deny(reply, new AdminError('admin.unauthenticated', 'Log in to the admin panel first.'));
         const auth = await deps.admin.authenticate(token);
         if (!auth) return deny(reply, new AdminError('admin.session_invalid', 'Your session has ended. Log in again.'));

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuditService } from '../audit/audit.service.ts';
-import { sessionCookie } from './admin.cookies.ts';
+import { setSessionCookie } from './admin.cookies.ts';
 import { AdminError, isAdminError } from './admin.errors.ts';
 import type { AdminService, StartedSession } from './admin.service.ts';
 
@@ -49,7 +49,7 @@ export function createAdminLoginRoutes(deps: { admin: AdminService; publicUrl?: 
   const started = (request: FastifyRequest, reply: FastifyReply, session: StartedSession) => {
     // The cookie may outlive an idle session; the server decides whether it is still valid.
     const maxAgeSeconds = deps.admin.limits.sessionMaxMs / 1000;
-    reply.header('set-cookie', sessionCookie(session.token, { maxAgeSeconds, secure: isSecureRequest(request, deps.publicUrl) }));
+    setSessionCookie(reply, session.token, { maxAgeSeconds, secure: isSecureRequest(request, deps.publicUrl) });
     reply.header('cache-control', 'no-store');
     return { staff: session.staff, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
   };
