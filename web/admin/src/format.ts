@@ -15,7 +15,8 @@ export function money(minor: number, currency: string, locale: string, options: 
       style: 'currency',
       currency,
       currencyDisplay: 'narrowSymbol',
-      ...(options.compact ? { notation: 'compact', maximumFractionDigits: 1 } : { maximumFractionDigits: Number.isInteger(major) ? 0 : digits, minimumFractionDigits: 0 }),
+      // A fraction is written in full ($4.50, not $4.5); whole amounts without one (7 490 ₸).
+      ...(options.compact ? { notation: 'compact', maximumFractionDigits: 1 } : { maximumFractionDigits: Number.isInteger(major) ? 0 : digits, minimumFractionDigits: Number.isInteger(major) ? 0 : digits }),
     }).format(major);
   } catch {
     return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(major)} ${currency}`;
