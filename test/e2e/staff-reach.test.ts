@@ -12,6 +12,7 @@ import { SANDBOX_ADMIN_ID } from '../../src/http/sandbox.routes.ts';
 import type { PlaceOrderInput } from '../../src/modules/orders/orders.service.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import type { ViewMessage } from '../../src/sim/index.ts';
+import { staffSessions } from '../support/admin-gate.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 import { sqliteTestDatabase } from '../support/services.ts';
 
@@ -82,6 +83,22 @@ describe('a staff member who has not pressed Start', () => {
     assert.match(check?.detail ?? '', new RegExp(`Staff chat ${ADMIN} cannot be reached: this Telegram user has not started the bot`));
     assert.equal(body.warnings?.length, 1);
     assert.match(body.warnings?.[0] ?? '', /^staff-chats: Staff chat 9101 cannot be reached/);
+  });
+
+  test('the admin panel\'s system page lists it as a warning, not a failure', async () => {
+    const session = (await staffSessions(lavka, ADMIN)).get('owner')!;
+    const response = await lavka.app.http.inject({ method: 'GET', url: '/api/admin/system', headers: { cookie: session.cookie } });
+    assert.equal(response.statusCode, 200, response.body);
+    const { checks } = response.json() as { checks: { name: string; ok: boolean; critical: boolean; detail: string | null }[] };
+    assert.deepEqual(
+      checks.map((check) => [check.name, check.ok, check.critical]),
+      [
+        ['database', true, true],
+        ['telegram', true, true],
+        ['staff-chats', false, false],
+      ],
+    );
+    assert.match(checks.find((check) => check.name === 'staff-chats')?.detail ?? '', /Ask them to open t\.me\//);
   });
 
   test('a new order\'s notification to them is kept, and arrives once after they press Start', async () => {

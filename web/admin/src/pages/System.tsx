@@ -16,7 +16,8 @@ interface SystemData {
   uptimeSeconds: number;
   memoryMb: number;
   modules: { name: string; hasRoutes: boolean; staffRoles: string[] }[];
-  checks: { name: string; ok: boolean; detail: string | null; ms: number }[];
+  /** `critical: false`: a failure is a warning (the bot keeps working, someone should act). */
+  checks: { name: string; ok: boolean; critical?: boolean; detail: string | null; ms: number }[];
   metrics: { updates: number; updateErrors: number; apiCalls: number; apiErrors: number; tooManyRequests: number; outbox: Record<string, number> };
 }
 
@@ -44,12 +45,15 @@ export function SystemPage() {
       />
       <Async resource={resource} rows={8}>
         {(data) => {
-          const allOk = data.checks.every((check) => check.ok);
+          const isWarning = (check: SystemData['checks'][number]) => !check.ok && check.critical === false;
+          const failing = data.checks.some((check) => !check.ok && !isWarning(check));
+          const warning = data.checks.some(isWarning);
+          const banner = failing ? 'danger' : warning ? 'warn' : 'ok';
           return (
             <div className="stack">
-              <div className={`status-banner ${allOk ? 'ok' : 'danger'}`} role="status">
-                <Icon name={allOk ? 'check' : 'alert'} />
-                <strong>{allOk ? t('system.allOk') : t('system.problems')}</strong>
+              <div className={`status-banner ${banner}`} role="status">
+                <Icon name={banner === 'ok' ? 'check' : 'alert'} />
+                <strong>{failing ? t('system.problems') : warning ? t('system.warnings') : t('system.allOk')}</strong>
               </div>
               <div className="grid-2">
                 <Card title={t('system.health')} padded={false}>
@@ -61,7 +65,9 @@ export function SystemPage() {
                           {check.detail ? <span className="muted small">{check.detail}</span> : null}
                         </span>
                         <span className="muted small">{check.ms} ms</span>
-                        <Badge tone={check.ok ? 'ok' : 'danger'}>{check.ok ? t('system.ok') : t('system.down')}</Badge>
+                        <Badge tone={check.ok ? 'ok' : isWarning(check) ? 'warn' : 'danger'}>
+                          {check.ok ? t('system.ok') : isWarning(check) ? t('system.warning') : t('system.down')}
+                        </Badge>
                       </li>
                     ))}
                   </ul>
