@@ -1,117 +1,57 @@
-import { strFromU8, unzipSync } from 'fflate';
+// Reads back what Lavka's writers produce, with readers that are not the writers: SheetJS
+// for XLSX and csv-parse for CSV. Tests assert the cells a spreadsheet program would show.
 
-/** A cell as read back: text, a number, or null for an empty cell. */
+import { read, utils, type CellObject } from '@e965/xlsx';
+import { parse } from 'csv-parse/sync';
+
+/** A cell as read back: text, a number (dates are Excel serial numbers), or null for an empty cell. */
 export type ReadCell = string | number | null;
 
 /** A workbook as read back for assertions. */
 export interface ReadWorkbook {
-  /** Every part in the package, by path. */
-  parts: string[];
   sheetNames: string[];
-  /** Rows of each sheet by name; cells placed by their column letters. */
+  /** Rows of each sheet by name; cells placed by their column letters, trailing empty cells left out. */
   sheets: Record<string, ReadCell[][]>;
+  /** The number format of each formatted cell of each sheet, by address (`C2`): how dates are shown. */
+  formats: Record<string, Record<string, string>>;
 }
 
-function decodeXml(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
-    .replace(/&amp;/g, '&');
+function cellValue(cell: CellObject | undefined): ReadCell {
+  if (!cell || cell.v === undefined || cell.t === 'z') return null;
+  if (cell.t === 'n') return cell.v as number;
+  return String(cell.v);
 }
 
-function columnIndex(ref: string): number {
-  const letters = /^[A-Z]+/.exec(ref)?.[0] ?? 'A';
-  let index = 0;
-  for (const letter of letters) index = index * 26 + (letter.charCodeAt(0) - 64);
-  return index - 1;
-}
-
-/**
- * Reads an XLSX the way a spreadsheet program would start to: unzips the package, follows
- * the workbook relationships to each sheet, and parses its cells (inline strings, shared
- * strings and numbers). Enough to check what a writer produced, not a general reader.
- */
+/** Reads an XLSX the way a spreadsheet program does (SheetJS), with dates left as serial numbers. */
 export function readXlsx(bytes: Uint8Array): ReadWorkbook {
-  const files = unzipSync(bytes);
-  const text = (name: string) => {
-    const file = files[name];
-    if (!file) throw new Error(`the workbook has no ${name}`);
-    return strFromU8(file);
-  };
-  text('[Content_Types].xml');
-  text('_rels/.rels');
-  const shared = files['xl/sharedStrings.xml']
-    ? [...text('xl/sharedStrings.xml').matchAll(/<si>([\s\S]*?)<\/si>/g)].map((match) =>
-        decodeXml([...(match[1] ?? '').matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((part) => part[1] ?? '').join('')),
-      )
-    : [];
-  const rels = new Map(
-    [...text('xl/_rels/workbook.xml.rels').matchAll(/<Relationship [^>]*Id="([^"]+)"[^>]*Target="([^"]+)"/g)].map((match) => [match[1], match[2]]),
-  );
-  const sheetNames: string[] = [];
+  const book = read(bytes, { type: 'buffer', cellDates: false, cellNF: true });
   const sheets: Record<string, ReadCell[][]> = {};
-  for (const match of text('xl/workbook.xml').matchAll(/<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"/g)) {
-    const name = decodeXml(match[1] ?? '');
-    const target = rels.get(match[2] ?? '');
-    if (!target) throw new Error(`sheet ${name} has no relationship`);
-    const xml = text(`xl/${target.replace(/^\/?xl\//, '')}`);
+  const formats: Record<string, Record<string, string>> = {};
+  for (const name of book.SheetNames) {
+    const sheet = book.Sheets[name];
     const rows: ReadCell[][] = [];
-    for (const row of xml.matchAll(/<row [^>]*>([\s\S]*?)<\/row>/g)) {
-      const cells: ReadCell[] = [];
-      for (const cell of (row[1] ?? '').matchAll(/<c r="([A-Z]+)\d+"([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
-        const index = columnIndex(cell[1] ?? 'A');
-        const attributes = cell[2] ?? '';
-        const body = cell[3] ?? '';
-        const type = /t="([^"]+)"/.exec(attributes)?.[1];
-        let value: ReadCell = null;
-        if (type === 'inlineStr') value = decodeXml(/<t[^>]*>([\s\S]*?)<\/t>/.exec(body)?.[1] ?? '');
-        else if (type === 's') value = shared[Number(/<v>([^<]*)<\/v>/.exec(body)?.[1])] ?? null;
-        else if (/<v>/.test(body)) value = Number(/<v>([^<]*)<\/v>/.exec(body)?.[1]);
-        while (cells.length < index) cells.push(null);
-        cells[index] = value;
+    const sheetFormats: Record<string, string> = {};
+    if (sheet?.['!ref']) {
+      const range = utils.decode_range(sheet['!ref']);
+      for (let r = 0; r <= range.e.r; r += 1) {
+        const cells: ReadCell[] = [];
+        for (let c = 0; c <= range.e.c; c += 1) {
+          const address = utils.encode_cell({ r, c });
+          const cell = sheet[address] as CellObject | undefined;
+          cells.push(cellValue(cell));
+          if (cell?.z !== undefined && cell.z !== 'General') sheetFormats[address] = String(cell.z);
+        }
+        while (cells.length > 0 && cells[cells.length - 1] === null) cells.pop();
+        rows.push(cells);
       }
-      rows.push(cells);
     }
-    sheetNames.push(name);
     sheets[name] = rows;
+    formats[name] = sheetFormats;
   }
-  return { parts: Object.keys(files).sort(), sheetNames, sheets };
+  return { sheetNames: book.SheetNames, sheets, formats };
 }
 
-/** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF); strips a UTF-8 BOM. */
+/** Parses a CSV as Lavka writes it (RFC 4180, CRLF between rows, UTF-8 with a BOM) with csv-parse. */
 export function readCsv(bytes: Uint8Array): string[][] {
-  let text = Buffer.from(bytes).toString('utf8');
-  if (text.startsWith('\ufeff')) text = text.slice(1);
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i] as string;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i += 1;
-    } else field += char;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  return parse(Buffer.from(bytes).toString('utf8'), { bom: true, record_delimiter: '\r\n', relax_column_count: true }) as string[][];
 }

@@ -46,6 +46,14 @@ describe('the catalogue CSV format', () => {
     assert.deepEqual(parseCsv('a,"b\nc'), { error: 'import.unclosed_quote', row: 1 });
   });
 
+  test('rows may end in CRLF, LF or CR, a stray quote inside a field stays text, and an unclosed quote names the line its row starts on', () => {
+    const parsed = parseCsv('type,title_ru\rproduct,Кружка 5"\nproduct,"Две\nстроки"\r\n\r\nvariant,M');
+    assert.ok(!('error' in parsed));
+    assert.equal(parsed.delimiter, ',');
+    assert.deepEqual(parsed.rows, [['type', 'title_ru'], ['product', 'Кружка 5"'], ['product', 'Две\nстроки'], [''], ['variant', 'M']]);
+    assert.deepEqual(parseCsv('type,title_ru\nproduct,"Две\nстроки"\nproduct,"Кружка\nvariant,M'), { error: 'import.unclosed_quote', row: 4 });
+  });
+
   test('prices are read exactly in minor units and written back as people write them', () => {
     assert.equal(parsePriceMinor('7490', 'KZT'), 749_000);
     assert.equal(parsePriceMinor('7 490,5', 'KZT'), 749_050);

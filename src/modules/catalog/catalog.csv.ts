@@ -4,6 +4,7 @@
 
 import type { Locale } from '../../config/business.ts';
 import { minorDigits } from '../../config/money.ts';
+import { CsvError, parse } from 'csv-parse/sync';
 import { buildCsv, type CsvCell } from '../../export/csv.ts';
 
 /** The columns of the catalogue CSV, in the order the export writes them. */
@@ -109,58 +110,38 @@ export interface ImportPlan {
   variants: PlannedVariant[];
 }
 
+/** Row ends as spreadsheets save them: Windows, Unix, and old Mac files all import. */
+const RECORD_DELIMITERS = ['\r\n', '\n', '\r'];
+
 /**
- * Splits CSV text into rows of fields (RFC 4180: quoted fields may hold the delimiter,
- * quotes and line breaks). Comma or semicolon, whichever the header uses: spreadsheets in
- * Russian and Kazakh save with semicolons. A UTF-8 BOM is dropped.
+ * Splits CSV text into rows of fields with csv-parse (RFC 4180: quoted fields may hold the
+ * delimiter, quotes and line breaks). Comma or semicolon, whichever the header uses:
+ * spreadsheets in Russian and Kazakh save with semicolons. A UTF-8 BOM is dropped. A quote
+ * inside an unquoted field is kept as text, as spreadsheets write it; a quoted field that is
+ * never closed is reported with the line its row starts on.
  */
 export function parseCsv(text: string): { rows: string[][]; delimiter: ',' | ';' } | { error: 'import.unclosed_quote'; row: number } {
   const source = text.startsWith('\ufeff') ? text.slice(1) : text;
   const firstLine = source.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let rowStart = 1;
-  let line = 1;
-  for (let index = 0; index < source.length; index += 1) {
-    const char = source[index] as string;
-    if (quoted) {
-      if (char === '"' && source[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') {
-        quoted = false;
-      } else {
-        if (char === '\n') line += 1;
-        field += char;
-      }
-      continue;
-    }
-    if (char === '"' && field === '') {
-      quoted = true;
-    } else if (char === delimiter) {
-      row.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && source[index + 1] === '\n') index += 1;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      line += 1;
-      rowStart = line;
-    } else {
-      field += char;
-    }
+  // The line the last complete row ended on: an unclosed quote starts on the next one.
+  let lastRowLine = 0;
+  try {
+    const rows = parse(source, {
+      delimiter,
+      record_delimiter: RECORD_DELIMITERS,
+      relax_column_count: true,
+      relax_quotes: true,
+      on_record: (record: string[], context) => {
+        lastRowLine = context.lines;
+        return record;
+      },
+    }) as string[][];
+    return { rows, delimiter };
+  } catch (error) {
+    if (error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED') return { error: 'import.unclosed_quote', row: lastRowLine + 1 };
+    throw error;
   }
-  if (quoted) return { error: 'import.unclosed_quote', row: rowStart };
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return { rows, delimiter };
 }
 
 /** Undoes the `'` the export puts before text a spreadsheet would run as a formula. */

@@ -155,7 +155,7 @@ function isoLocal(wallMs: number): string {
  * headers in the reader's language, dates in the business's time zone, totals as numbers
  * in major units.
  */
-export function buildOrderExport(orders: readonly Order[], deps: ExportDeps): { csv: Buffer; xlsx: Uint8Array; rows: number } {
+export async function buildOrderExport(orders: readonly Order[], deps: ExportDeps): Promise<{ csv: Buffer; xlsx: Uint8Array; rows: number }> {
   const headers = EXPORT_COLUMNS.map((column) => deps.t(`orders-export-col-${column}`));
   const records = orders.map((order) => toRecord(order, deps));
   const csvRows: CsvCell[][] = [
@@ -166,7 +166,7 @@ export function buildOrderExport(orders: readonly Order[], deps: ExportDeps): { 
     headers,
     ...records.map((r) => [r.number, { wallClockMs: r.createdWallMs }, r.status, r.customer, r.userId, r.phone, r.delivery, r.address, r.items, r.quantity, r.total, r.currency, r.payment, r.comment]),
   ];
-  const xlsx = buildXlsx([
+  const xlsx = await buildXlsx([
     {
       name: deps.t('orders-export-sheet'),
       rows: xlsxRows,
