@@ -1,5 +1,6 @@
 import type { Locale } from '../../config/business.ts';
 import { formatDateTime } from '../../config/dates.ts';
+import { formatDurationMinutes } from '../../config/duration.ts';
 import { formatMoney } from '../../config/money.ts';
 import type { DbExecutor } from '../../db/database.ts';
 import type { TranslateVariables, Translator } from '../../telegram/i18n.ts';
@@ -159,8 +160,7 @@ export function createCustomOrderMessages(deps: {
       lines.push(
         i18n.t(locale, 'co-quote-total', { total: money(quote.totalMinor, quote.currency, locale) }),
       );
-      const hours = Math.floor(quote.totalMachineMinutes / 60);
-      lines.push(i18n.t(locale, 'co-quote-estimate', { mass: number(quote.totalMassG, locale, 1), hours, minutes: quote.totalMachineMinutes % 60 }));
+      lines.push(i18n.t(locale, 'co-quote-estimate', { mass: number(quote.totalMassG, locale, 1), time: formatDurationMinutes(quote.totalMachineMinutes, locale) }));
       return lines.join('\n');
     },
 
