@@ -14,6 +14,8 @@ export interface ReadWorkbook {
   sheets: Record<string, ReadCell[][]>;
   /** The number format of each formatted cell of each sheet, by address (`C2`): how dates are shown. */
   formats: Record<string, Record<string, string>>;
+  /** The column widths each sheet sets, in characters (undefined for a column left at the default). */
+  columnWidths: Record<string, (number | undefined)[]>;
 }
 
 function cellValue(cell: CellObject | undefined): ReadCell {
@@ -24,9 +26,10 @@ function cellValue(cell: CellObject | undefined): ReadCell {
 
 /** Reads an XLSX the way a spreadsheet program does (SheetJS), with dates left as serial numbers. */
 export function readXlsx(bytes: Uint8Array): ReadWorkbook {
-  const book = read(bytes, { type: 'buffer', cellDates: false, cellNF: true });
+  const book = read(bytes, { type: 'buffer', cellDates: false, cellNF: true, cellStyles: true });
   const sheets: Record<string, ReadCell[][]> = {};
   const formats: Record<string, Record<string, string>> = {};
+  const columnWidths: Record<string, (number | undefined)[]> = {};
   for (const name of book.SheetNames) {
     const sheet = book.Sheets[name];
     const rows: ReadCell[][] = [];
@@ -47,8 +50,9 @@ export function readXlsx(bytes: Uint8Array): ReadWorkbook {
     }
     sheets[name] = rows;
     formats[name] = sheetFormats;
+    columnWidths[name] = (sheet?.['!cols'] ?? []).map((column) => column?.width);
   }
-  return { sheetNames: book.SheetNames, sheets, formats };
+  return { sheetNames: book.SheetNames, sheets, formats, columnWidths };
 }
 
 /** Parses a CSV as Lavka writes it (RFC 4180, CRLF between rows, UTF-8 with a BOM) with csv-parse. */

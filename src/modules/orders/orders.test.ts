@@ -97,6 +97,7 @@ describe('CSV and XLSX writers', () => {
     assert.equal(rows?.[1]?.[2], 46_092.5);
     assert.equal(book.formats['Orders  <march>']?.C2, 'dd.mm.yyyy hh:mm', 'the date cell is shown as a date, day before month');
     assert.deepEqual(rows?.[2], [null, 7], 'empty cells and numbers that are not finite stay empty');
+    assert.deepEqual(book.columnWidths['Orders  <march>'], [20, 10, 18]);
     await assert.rejects(buildXlsx([]), RangeError);
   });
 });
