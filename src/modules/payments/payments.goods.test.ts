@@ -112,6 +112,14 @@ for (const dialect of await testDialects()) {
       assert.deepEqual(flipping.paid, []);
     });
 
+    test("the panel's payment facts say Stars are for digital goods only, and that cards go through the sandbox's test provider", () => {
+      const section = billing.modules.find((item) => item.name === 'payments')?.instance.settings?.find((item) => item.key === 'payments');
+      const methods = (section?.describe?.() as { methods: { id: string; ready: boolean; note?: string }[] } | undefined)?.methods ?? [];
+      assert.deepEqual(methods.find((method) => method.id === 'stars'), { id: 'stars', ready: true, note: 'digital_only' });
+      // startBillingServices runs without a bot token: the sandbox's simulated card provider is ready.
+      assert.deepEqual(methods.find((method) => method.id === 'card'), { id: 'card', ready: true, note: 'sandbox_test_provider' });
+    });
+
     test('the service explains why Stars turned on are never offered when everything sold is physical', async () => {
       const physicalOnly = createPaymentsService({
         db: billing.database.db,

@@ -148,6 +148,9 @@ export const module: LavkaModule = {
             : { ready: false, reason: 'needs_gateway_keys', message: 'Crypto payments need HELEKET_MERCHANT_ID and HELEKET_API_KEY in the environment, and a restart.' };
         case 'qr':
           return env.QR_WEBHOOK_SECRET ? { ready: true } : { ready: true, note: 'confirmed_by_staff' };
+        case 'stars':
+          // Telegram's rule: whatever the setting, Stars are offered for digital goods and services only.
+          return { ready: true, note: 'digital_only' };
         default:
           return { ready: true };
       }

@@ -556,6 +556,7 @@ function PaymentsSection(props: { view?: SectionView<PaymentsValue>; onSaved(): 
                 {fact?.ready === false && fact.reason ? <span className="muted small">{t.has(`settings.reason.${fact.reason}`) ? t(`settings.reason.${fact.reason}` as MessageKey) : fact.reason}</span> : null}
                 {fact?.note === 'confirmed_by_staff' ? <span className="muted small">{t('settings.qrByStaff')}</span> : null}
                 {fact?.note === 'sandbox_test_provider' ? <span className="muted small">{t('settings.cardSandbox')}</span> : null}
+                {fact?.note === 'digital_only' ? <span className="muted small">{t('settings.starsDigitalOnly')}</span> : null}
                 <span className="row-tools">
                   <button type="button" className="icon-button icon-button-sm" disabled={index === 0} onClick={() => setMethods(moved(methods, index, -1))} aria-label={t('settings.moveUp', { name })} title={t('settings.moveUp', { name })}>
                     ↑
