@@ -261,7 +261,7 @@ describe('payment methods and requisites changed in the panel (billing)', () => 
   });
 
   test('a transfer opened before the change keeps its requisites; turning transfers off removes them from the bot’s choice', async () => {
-    assert.deepEqual(await methodsOffered(), ['⭐ Telegram Stars', '📱 QR payment', '🏦 Transfer to a Russian card', '💳 International card', '🪙 Crypto (USDT)', '« Main menu']);
+    assert.deepEqual(await methodsOffered(), ['⭐ Telegram Stars', '📱 QR payment', '🏦 Transfer to a Russian card', '🏢 Bank transfer', '🪙 Crypto (USDT)', '« Main menu']);
     await press(customer, '🏦 Transfer to a Russian card');
     const opened = await waitText(customer, /^Transfer request #(\d+):/);
     assert.match(textOf(opened), /Card: 2200 0000 0000 0000/);

@@ -77,7 +77,7 @@ describe('payments and the wallet through the simulator (billing preset)', () =>
     const methods = await waitText(customer, 'Choose how to pay:');
     assert.equal(methods.message_id, packs.message_id, 'the same message moves through the steps');
     const offered = buttonsOf(methods).map((button) => button.text);
-    assert.deepEqual(offered, ['⭐ Telegram Stars', '💳 Bank card', '📱 QR payment', '🏦 Transfer to a Russian card', '💳 International card', '🪙 Crypto (USDT)', '« Main menu'], 'Heleket is not offered without its credentials');
+    assert.deepEqual(offered, ['⭐ Telegram Stars', '💳 Bank card', '📱 QR payment', '🏦 Transfer to a Russian card', '🏢 Bank transfer', '🪙 Crypto (USDT)', '« Main menu'], 'Heleket is not offered without its credentials');
     await press(customer, '⭐ Telegram Stars');
     // The invoice goes out first, then the method list becomes the note that points at it.
     const invoice = await customer.waitForMessage((message) => Boolean(message.invoice));

@@ -167,7 +167,7 @@ for (const dialect of await testDialects()) {
 
     test('refunding a transfer records a reversal; a refund is refused once the tokens are spent', async () => {
       await addBillingUser(billing, 210);
-      const { payment } = await payments.start({ userId: 210, purpose: 'topup', ref: 'p100', method: 'manual.card_intl', locale: 'en' });
+      const { payment } = await payments.start({ userId: 210, purpose: 'topup', ref: 'p100', method: 'manual.bank_transfer', locale: 'en' });
       await payments.confirm(payment.id, { type: 'admin', id: 7000 });
       await wallet.postNow({ userId: 210, kind: 'spend', amount: -60, reason: 'task', actor: { type: 'user', id: 210 } });
       await assert.rejects(payments.refund(payment.id, { type: 'admin', id: 7000 }), /balance 40 is less than 100/);
