@@ -17,7 +17,7 @@ export interface QrCode {
  * Highest version Lavka sends (57×57 modules, 213 bytes at level M). Payment links are far
  * shorter; a bigger symbol in a recompressed Telegram photo gets hard for a phone to read.
  */
-export const MAX_QR_VERSION = 10;
+const MAX_QR_VERSION = 10;
 
 /**
  * Error correction level M restores 15% of the symbol: enough for a photo of a screen, while
