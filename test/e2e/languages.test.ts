@@ -218,6 +218,19 @@ describe('every text in the reader’s language: a clinic whose default language
     assert.doesNotMatch(textOf(notice), /Жаңа жазылу|Терапевт кеңесі|Айгүл/);
   });
 
+  test('a question the Kazakh patient writes reaches the registrar in Russian, with a Russian close button', async () => {
+    await patient.send('/ticket');
+    await waitText(patient, '💬 Қолдау қызметі.');
+    await press(patient, '✍️ Клиникаға жазу');
+    await waitText(patient, 'Сұрағыңызды бір хабарламамен жазыңыз');
+    await patient.send('Талдау нәтижесін қашан алуға болады?');
+    const copy = await waitText(registrar, 'Талдау нәтижесін қашан алуға болады?', 15_000);
+    assert.match(textOf(copy), /Новое обращение от /);
+    assert.match(textOf(copy), /Ответьте на это сообщение/);
+    assert.doesNotMatch(textOf(copy), /жаңа өтініш жіберді/);
+    assert.deepEqual(labelsOf(copy), [t('ru', 'tickets-staff-button-close')]);
+  });
+
   test('the Kazakh welcome puts no case ending on the business name', async () => {
     await patient.send('/start');
     const welcome = await waitText(patient, 'қош келдіңіз');

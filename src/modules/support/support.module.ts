@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { LavkaModule } from '../module.ts';
+import { staffChatLocales } from '../users/users.locales.ts';
 import { createSupportComposer } from './support.bot.ts';
 import { createSupportRoutes } from './support.routes.ts';
 import { createSupportService, escapeHtml, type SupportService } from './support.service.ts';
@@ -65,9 +66,11 @@ export const module: LavkaModule = {
       now: deps.now,
       contacts: deps.config.business.support,
       staffChatIds: () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS),
+      // Each staff member reads the header in their own language; a staff group in the business's.
+      staffLocales: (executor, chatIds) => staffChatLocales(executor, chatIds, staffLocale),
       texts: {
-        header: (input) =>
-          deps.i18n.t(staffLocale, 'support-staff-header', {
+        header: (input, locale = staffLocale) =>
+          deps.i18n.t(locale, 'support-staff-header', {
             name: `<a href="tg://user?id=${input.userId}">${escapeHtml(input.name)}</a>`,
             username: input.username ? `@${input.username}` : '—',
             id: String(input.userId),

@@ -1,5 +1,5 @@
 import type { BusinessConfig, Locale } from '../../config/business.ts';
-import type { Db } from '../../db/database.ts';
+import type { Db, DbExecutor } from '../../db/database.ts';
 import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
 import { createSupportRepository } from './support.repository.ts';
 import { pageWindow, type PageWindow } from '../../telegram/paginator.ts';
@@ -22,8 +22,8 @@ export interface SupportMessageInput {
 
 /** Builds the texts; supplied by the module, which knows the translations. */
 export interface SupportTexts {
-  /** The header line naming the sender, as HTML. */
-  header(input: SupportMessageInput): string;
+  /** The header line naming the sender, as HTML, in `locale` (the staff chat's) when given. */
+  header(input: SupportMessageInput, locale?: Locale): string;
   /** A staff answer from the admin panel as the customer reads it (plain text). */
   reply?(locale: Locale, text: string): string;
   /** Tells the customer the staff closed the conversation. */
@@ -82,6 +82,8 @@ export function createSupportService(deps: {
   now(): number;
   contacts: SupportContacts;
   staffChatIds(): readonly number[];
+  /** The language each staff chat reads in, through `executor` (the forward's transaction); without it, the header's default. */
+  staffLocales?(executor: DbExecutor, chatIds: readonly number[]): Promise<readonly { chatId: number; locale: Locale }[]>;
   texts: SupportTexts;
   /** The customer's language, for answers from the panel. Never called inside a transaction. */
   localeOf?(userId: number): Promise<Locale>;
@@ -130,29 +132,33 @@ export function createSupportService(deps: {
           text,
           created_at: nowMs,
         });
-        const header = deps.texts.header(input);
-        const messages: OutboxMessage[] = deps.staffChatIds().map((chatId) =>
-          input.kind === 'text'
-            ? {
-                chatId,
-                method: 'sendMessage',
-                payload: { text: `${header}\n\n${escapeHtml(text ?? '')}`, parse_mode: 'HTML' },
-                priority: 'high',
-                dedupeKey: `support:${row.id}:staff:${chatId}`,
-              }
-            : {
-                chatId,
-                method: 'copyMessage',
-                payload: {
-                  from_chat_id: input.chatId,
-                  message_id: input.messageId,
-                  caption: text ? `${header}\n\n${escapeHtml(text.slice(0, 800))}` : header,
-                  parse_mode: 'HTML',
-                },
-                priority: 'high',
-                dedupeKey: `support:${row.id}:staff:${chatId}`,
-              },
-        );
+        const chatIds = deps.staffChatIds();
+        // Each staff chat reads the header (who wrote) in its own language.
+        const locales = new Map((await deps.staffLocales?.(trx, chatIds))?.map((chat) => [chat.chatId, chat.locale]));
+        const messages = chatIds.map((chatId): OutboxMessage => {
+          const header = deps.texts.header(input, locales.get(chatId));
+          if (input.kind === 'text') {
+            return {
+              chatId,
+              method: 'sendMessage',
+              payload: { text: `${header}\n\n${escapeHtml(text ?? '')}`, parse_mode: 'HTML' },
+              priority: 'high',
+              dedupeKey: `support:${row.id}:staff:${chatId}`,
+            };
+          }
+          return {
+            chatId,
+            method: 'copyMessage',
+            payload: {
+              from_chat_id: input.chatId,
+              message_id: input.messageId,
+              caption: text ? `${header}\n\n${escapeHtml(text.slice(0, 800))}` : header,
+              parse_mode: 'HTML',
+            },
+            priority: 'high',
+            dedupeKey: `support:${row.id}:staff:${chatId}`,
+          };
+        });
         await enqueueOutbox(trx, messages, nowMs);
         return row;
       });

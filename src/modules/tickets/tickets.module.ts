@@ -1,4 +1,5 @@
 import type { LavkaModule } from '../module.ts';
+import { staffChatLocales } from '../users/users.locales.ts';
 import { createTicketsComposer } from './tickets.bot.ts';
 import { createTicketsRoutes } from './tickets.routes.ts';
 import { createTicketsService, ticketsSettingsSchema, type TicketsService } from './tickets.service.ts';
@@ -59,8 +60,8 @@ export const module: LavkaModule = {
         return user ? [user.first_name, user.last_name, user.username ? `@${user.username}` : undefined].filter(Boolean).join(' ') : `#${userId}`;
       },
       localeOf: async (userId) => users.localeOf(await users.get(userId), business.defaultLocale),
-      staffChatIds,
-      staffLocale: business.defaultLocale,
+      // Each staff member reads alerts in their own language; a staff group in the business's.
+      staffChats: (executor) => staffChatLocales(executor, staffChatIds(), business.defaultLocale),
     });
     const bot = createTicketsComposer({ tickets, staffChatIds, faq: deps.config.modules.includes('faq'), business, now: deps.now });
     return {

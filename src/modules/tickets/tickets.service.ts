@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Locale } from '../../config/business.ts';
-import type { Db } from '../../db/database.ts';
+import type { Db, DbExecutor } from '../../db/database.ts';
 import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
 import type { Translator } from '../../telegram/i18n.ts';
 import { createTicketsRepository } from './tickets.repository.ts';
@@ -48,8 +48,8 @@ export interface TicketsServiceDeps {
   describeUser(userId: number): Promise<string>;
   /** The patient's language. Never called inside a transaction. */
   localeOf(userId: number): Promise<Locale>;
-  staffChatIds(): readonly number[];
-  staffLocale: Locale;
+  /** Chats that receive staff alerts, each with the language it reads in, read through `executor` (the change's transaction). */
+  staffChats(executor: DbExecutor): Promise<readonly { chatId: number; locale: Locale }[]>;
 }
 
 /**
@@ -69,13 +69,14 @@ export function createTicketsService(deps: TicketsServiceDeps) {
     return text;
   };
 
-  const staffMessages = (ticketId: number, text: string, key: string, withClose: boolean): OutboxMessage[] =>
-    deps.staffChatIds().map((chatId) => ({
+  /** A notice for every staff chat, written by `render` in each chat's language, keyed so that it goes out once. */
+  const staffMessages = async (executor: DbExecutor, ticketId: number, render: (locale: Locale) => string, key: string, withClose: boolean): Promise<OutboxMessage[]> =>
+    (await deps.staffChats(executor)).map(({ chatId, locale }) => ({
       chatId,
       method: 'sendMessage',
       payload: {
-        text,
-        ...(withClose ? { reply_markup: { inline_keyboard: [[{ text: i18n.t(deps.staffLocale, 'tickets-staff-button-close'), callback_data: `tk:sc:${ticketId}` }]] } } : {}),
+        text: `${ticketMarker(ticketId)} ${render(locale)}`,
+        ...(withClose ? { reply_markup: { inline_keyboard: [[{ text: i18n.t(locale, 'tickets-staff-button-close'), callback_data: `tk:sc:${ticketId}` }]] } } : {}),
       },
       priority: 'high',
       dedupeKey: `${key}:staff:${chatId}`,
@@ -104,8 +105,8 @@ export function createTicketsService(deps: TicketsServiceDeps) {
         const nowMs = deps.now();
         const ticket = await scoped.insert({ user_id: userId, status: 'open', subject: text.split('\n')[0]!.slice(0, 80), created_at: nowMs, updated_at: nowMs, closed_at: null });
         const message = await scoped.addMessage({ ticket_id: ticket.id, author: 'patient', author_id: String(userId), text, created_at: nowMs });
-        const notice = `${ticketMarker(ticket.id)} ${i18n.t(deps.staffLocale, 'tickets-staff-new', { who, text })}`;
-        await enqueueOutbox(trx, staffMessages(ticket.id, notice, `tickets:${ticket.id}:msg:${message.id}`, true), nowMs);
+        const notice = (locale: Locale) => i18n.t(locale, 'tickets-staff-new', { who, text });
+        await enqueueOutbox(trx, await staffMessages(trx, ticket.id, notice, `tickets:${ticket.id}:msg:${message.id}`, true), nowMs);
         return ticket;
       });
     },
@@ -123,8 +124,8 @@ export function createTicketsService(deps: TicketsServiceDeps) {
         const updated = await scoped.setStatus(ticketId, ['open', 'answered'], 'open', nowMs);
         if (!updated) throw new TicketsError('tickets.closed', 'the ticket is closed');
         const message = await scoped.addMessage({ ticket_id: ticketId, author: 'patient', author_id: String(userId), text, created_at: nowMs });
-        const notice = `${ticketMarker(ticketId)} ${i18n.t(deps.staffLocale, 'tickets-staff-more', { who, text })}`;
-        await enqueueOutbox(trx, staffMessages(ticketId, notice, `tickets:${ticketId}:msg:${message.id}`, true), nowMs);
+        const notice = (locale: Locale) => i18n.t(locale, 'tickets-staff-more', { who, text });
+        await enqueueOutbox(trx, await staffMessages(trx, ticketId, notice, `tickets:${ticketId}:msg:${message.id}`, true), nowMs);
         return updated;
       });
     },
@@ -184,8 +185,8 @@ export function createTicketsService(deps: TicketsServiceDeps) {
             nowMs,
           );
         } else {
-          const notice = `${ticketMarker(ticketId)} ${i18n.t(deps.staffLocale, 'tickets-staff-closed', { who })}`;
-          await enqueueOutbox(trx, staffMessages(ticketId, notice, `tickets:${ticketId}:closed`, false), nowMs);
+          const notice = (locale: Locale) => i18n.t(locale, 'tickets-staff-closed', { who });
+          await enqueueOutbox(trx, await staffMessages(trx, ticketId, notice, `tickets:${ticketId}:closed`, false), nowMs);
         }
         return closed;
       });
