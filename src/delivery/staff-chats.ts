@@ -101,7 +101,7 @@ export function createStaffChatsCheck(deps: StaffChatsDeps): StaffChatsCheck {
           ? member.status === 'creator' || (member.status === 'administrator' && member.can_post_messages !== false)
           : member.status === 'creator' ||
             member.status === 'administrator' ||
-            (member.status === 'restricted' ? member.can_send_messages !== false : chat.permissions?.can_send_messages !== false);
+            (member.status === 'restricted' ? member.can_send_messages === true : chat.permissions?.can_send_messages !== false);
       if (!canPost) {
         return { chatId, state: 'unreachable', reason: `Staff chat ${chatId} cannot be reached: the bot may not post in this ${chat.type}. To fix it, ${fix}` };
       }
