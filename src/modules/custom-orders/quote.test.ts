@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { customOrdersSettingsSchema, resolveChoice } from './custom-orders.settings.ts';
-import { computeQuote, fillFactor, fitsVolume, starsForAmount } from './quote.ts';
+import { computeQuote, fillFactor, fitsVolume } from './quote.ts';
 
 const settings = customOrdersSettingsSchema.parse({
   setupFee: 1500,
@@ -10,7 +10,6 @@ const settings = customOrdersSettingsSchema.parse({
     { from: 5, percent: 5 },
     { from: 10, percent: 10 },
   ],
-  stars: { unitsPerStar: 10 },
   technologies: [
     {
       id: 'fdm',
@@ -59,8 +58,6 @@ describe('quote', () => {
     assert.equal(quote.totalMinor, 927_480);
     assert.equal(quote.totalMachineMinutes, 820);
     assert.equal(quote.fitsBuildVolume, true);
-    // 9 274.80 ₸ at 10 ₸ per Star is 927.48 Stars, rounded up.
-    assert.equal(starsForAmount(quote.totalMinor, 'KZT', 10), 928);
   });
 
   test('a small resin part is solid and is raised to the minimum order', () => {

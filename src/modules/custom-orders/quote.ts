@@ -134,12 +134,3 @@ export function computeQuote(input: {
     fitsBuildVolume: lines.every((line) => line.fitsBuildVolume),
   };
 }
-
-/**
- * The price in Telegram Stars of an amount in the business currency: one Star is worth
- * `unitsPerStar` whole units; rounded up, so the studio never receives less than quoted.
- */
-export function starsForAmount(amountMinor: number, currency: string, unitsPerStar: number): number {
-  if (currency === 'XTR') return amountMinor;
-  return Math.max(1, Math.ceil(amountMinor / (unitsPerStar * 10 ** minorDigits(currency)) - 1e-9));
-}
