@@ -4,19 +4,16 @@
 // Screenshots land in test-artifacts/go-live/.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parseEnv as parseDotenv } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
-import { parseEnv } from '../../src/config/env.ts';
 import { ADMIN_PAGE_DIR } from '../../src/http/admin.ts';
 import { SANDBOX_ADMIN_ID } from '../../src/http/sandbox.routes.ts';
-import { silentLogger } from '../../src/observability/logger.ts';
-import { createSimulator, startSimulatorServer } from '../../src/sim/index.ts';
-import { superviseLavka, type Supervisor } from '../../src/supervisor.ts';
+import type { TelegramSimulator } from '../../src/sim/index.ts';
+import type { Supervisor } from '../../src/supervisor.ts';
 import { TEST_BOT_TOKEN } from '../support/harness.ts';
+import { startSupervisedSandbox, type SupervisedSandbox } from '../support/supervised-sandbox.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'go-live');
@@ -26,30 +23,21 @@ const missing = !existsSync(CHROMIUM) ? `Chromium is not installed at ${CHROMIUM
 if (missing && process.env.CI) throw new Error(missing);
 
 describe('going live from the panel in a browser', { skip: missing }, () => {
-  const workDir = mkdtempSync(path.join(tmpdir(), 'lavka-go-live-browser-'));
-  const envFile = path.join(workDir, '.env');
-  const telegram = createSimulator({ token: TEST_BOT_TOKEN, rateLimits: false });
-  const startDir = process.cwd();
-  let telegramServer: Awaited<ReturnType<typeof startSimulatorServer>>;
+  let sandbox: SupervisedSandbox;
   let supervisor: Supervisor;
+  let telegram: TelegramSimulator;
   let browser: Browser;
 
   before(async () => {
-    process.chdir(workDir);
     mkdirSync(ARTIFACTS, { recursive: true });
-    telegramServer = await startSimulatorServer({ sim: telegram });
-    writeFileSync(envFile, 'LAVKA_PRESET=shop\n');
-    const boot = { PORT: '0', HOST: '127.0.0.1', TELEGRAM_API_ROOT: telegramServer.apiRoot, LOG_LEVEL: 'silent', LAVKA_ENV_FILE: envFile };
-    supervisor = await superviseLavka({ readEnv: () => parseEnv({ ...parseDotenv(readFileSync(envFile, 'utf8')), ...boot }), logger: silentLogger(), startOptions: { sandbox: { rateLimits: false } } });
+    sandbox = await startSupervisedSandbox('LAVKA_PRESET=shop\n');
+    ({ supervisor, telegram } = sandbox);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
     await browser?.close();
-    await supervisor?.stop();
-    await telegramServer?.close();
-    process.chdir(startDir);
-    rmSync(workDir, { recursive: true, force: true });
+    await sandbox?.stop();
   });
 
   test('a wrong token is refused on the page; the right one brings the panel back as the live bot', async () => {

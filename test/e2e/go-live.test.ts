@@ -1,27 +1,24 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parseEnv as parseDotenv } from 'node:util';
-import { parseEnv } from '../../src/config/env.ts';
-import { silentLogger } from '../../src/observability/logger.ts';
-import { createSimulator, startSimulatorServer } from '../../src/sim/index.ts';
-import { superviseLavka, type Supervisor } from '../../src/supervisor.ts';
+import type { TelegramSimulator } from '../../src/sim/index.ts';
+import type { Supervisor } from '../../src/supervisor.ts';
 import { TEST_BOT_TOKEN } from '../support/harness.ts';
+import { startSupervisedSandbox, type SupervisedSandbox } from '../support/supervised-sandbox.ts';
 
 // From the sandbox to a real bot from the admin panel: the owner pastes the token, Lavka
 // checks it with Telegram (here a simulator standing in for it), carries the business over,
 // leaves the simulated customers behind, writes the token to the env file and restarts.
 
 describe('going live from the sandbox', () => {
-  const workDir = mkdtempSync(path.join(tmpdir(), 'lavka-go-live-'));
-  const envFile = path.join(workDir, '.env');
-  const telegram = createSimulator({ token: TEST_BOT_TOKEN, rateLimits: false });
-  let telegramServer: Awaited<ReturnType<typeof startSimulatorServer>>;
+  const ENV_FILE = '# Lavka settings\nLAVKA_PRESET=shop\nTELEGRAM_BOT_TOKEN=\n';
+  let sandbox: SupervisedSandbox;
   let supervisor: Supervisor;
+  let telegram: TelegramSimulator;
+  let envFile: string;
+  let workDir: string;
   let session: { cookie: string; csrf: string };
-  const startDir = process.cwd();
 
   const api = async (method: string, url: string, body?: unknown) => {
     const response = await fetch(`${supervisor.app().url}${url}`, {
@@ -33,16 +30,8 @@ describe('going live from the sandbox', () => {
   };
 
   before(async () => {
-    // The sandbox's default database lives under ./data of the working folder.
-    process.chdir(workDir);
-    telegramServer = await startSimulatorServer({ sim: telegram });
-    writeFileSync(envFile, '# Lavka settings\nLAVKA_PRESET=shop\nTELEGRAM_BOT_TOKEN=\n');
-    const boot = { PORT: '0', HOST: '127.0.0.1', TELEGRAM_API_ROOT: telegramServer.apiRoot, LOG_LEVEL: 'silent', LAVKA_ENV_FILE: envFile };
-    supervisor = await superviseLavka({
-      readEnv: () => parseEnv({ ...parseDotenv(readFileSync(envFile, 'utf8')), ...boot }),
-      logger: silentLogger(),
-      startOptions: { sandbox: { rateLimits: false } },
-    });
+    sandbox = await startSupervisedSandbox(ENV_FILE);
+    ({ supervisor, telegram, envFile, workDir } = sandbox);
     const admin = supervisor.app().services.admin!;
     const owner = await admin.createOwner({ login: 'owner', password: 'a-long-password-1' });
     const started = await admin.startSession(owner.staff.id, { ip: '127.0.0.1' });
@@ -50,10 +39,7 @@ describe('going live from the sandbox', () => {
   });
 
   after(async () => {
-    await supervisor?.stop();
-    await telegramServer?.close();
-    process.chdir(startDir);
-    rmSync(workDir, { recursive: true, force: true });
+    await sandbox?.stop();
   });
 
   test('a wrong token is refused in Telegram’s own words and nothing is written', async () => {
@@ -64,7 +50,7 @@ describe('going live from the sandbox', () => {
     assert.match(String(wrong.body.message), /Unauthorized/);
     const garbage = await api('POST', '/api/admin/go-live', { token: 'not a token' });
     assert.equal(garbage.status, 400);
-    assert.equal(readFileSync(envFile, 'utf8'), '# Lavka settings\nLAVKA_PRESET=shop\nTELEGRAM_BOT_TOKEN=\n');
+    assert.equal(readFileSync(envFile, 'utf8'), ENV_FILE);
     assert.equal(existsSync(path.join(workDir, 'data/lavka.db')), false);
     assert.equal(supervisor.app(), sandbox, 'still the same sandbox');
   });
