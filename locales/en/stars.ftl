@@ -47,6 +47,7 @@ stars-staff-orders = Recent orders:
 stars-error-already_delivered = The Stars have already been delivered; this order cannot be refunded.
 
 # Stars orders among the orders: the order line, the customer's card, the staff card, /stats.
+stars-payment-subject = Order { $number } · { $stars } ⭐ → { $recipient }
 stars-order-line-title = { $stars } ⭐ → { $recipient }
 stars-detail = ⭐ Order { $number } — { $status }
     { $stars } ⭐ → { $recipient }

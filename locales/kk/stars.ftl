@@ -47,6 +47,7 @@ stars-staff-orders = Соңғы тапсырыстар:
 stars-error-already_delivered = Жұлдыздар жеткізіліп қойған — бұл тапсырысты қайтаруға болмайды.
 
 # Жұлдыз тапсырыстары тапсырыстар арасында: тапсырыс жолы, клиент картасы, қызметкер картасы, /stats.
+stars-payment-subject = { $number } тапсырыс · { $stars } ⭐ → { $recipient }
 stars-order-line-title = { $stars } ⭐ → { $recipient }
 stars-detail = ⭐ { $number } тапсырыс — { $status }
     { $stars } ⭐ → { $recipient }

@@ -47,6 +47,7 @@ stars-staff-orders = Последние заказы:
 stars-error-already_delivered = Звёзды уже доставлены — этот заказ нельзя вернуть.
 
 # Заказы звёзд среди заказов: строка заказа, карточка клиента, карточка для персонала, /stats.
+stars-payment-subject = Заказ { $number } · { $stars } ⭐ → { $recipient }
 stars-order-line-title = { $stars } ⭐ → { $recipient }
 stars-detail = ⭐ Заказ { $number } — { $status }
     { $stars } ⭐ → { $recipient }

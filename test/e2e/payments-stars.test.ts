@@ -232,6 +232,10 @@ describe('the Stars reseller through the simulator (stars preset, crypto gateway
     );
     const mention = (receipt.caption_entities ?? []).find((entity) => entity.type === 'text_mention');
     assert.equal(mention?.user?.id, CUSTOMER, 'the customer\'s name opens their profile');
+    // The panel's list of requests names the order and the method as the bot does, not "Top-up" and a variant id.
+    const requests = await lavka.app.http.inject({ method: 'GET', url: '/api/payments?status=pending&provider=manual&locale=en', headers: { cookie: owner.cookie } });
+    const request = (requests.json() as { payments: { id: number; subject: string | null; methodLabel: string }[] }).payments.find((item) => item.id === paymentId);
+    assert.deepEqual(request && [request.subject, request.methodLabel], [`Order ${number} · 100 ⭐ → @friend_user`, '🪙 USDT transfer']);
     await press(admin, (button) => button.callback_data === `pay:ap:${paymentId}`);
     await waitText(customer, `✅ Order ${number} is paid.`);
     const paid = await lavka.app.http.inject({ method: 'GET', url: `/api/orders/${purchase.order_id}`, headers: { cookie: owner.cookie } });

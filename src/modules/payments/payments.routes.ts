@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { SUPPORTED_LOCALES } from '../../config/business.ts';
+import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
 import { isUsersError } from '../users/users.errors.ts';
 import { isPaymentsError } from './payments.errors.ts';
 import type { PaymentsService } from './payments.service.ts';
@@ -19,6 +19,8 @@ const listQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   /** Pages of `limit` rows; takes the place of `offset` when given. */
   page: z.coerce.number().int().min(1).max(100_000).optional(),
+  /** The panel's language: method labels and what each payment is for are written in it. */
+  locale: z.enum(SUPPORTED_LOCALES).optional(),
 });
 const eventsQuery = z.object({
   status: z.enum(['received', 'processed', 'rejected', 'ignored', 'failed']).optional(),
@@ -92,14 +94,24 @@ export type StaffActorOf = (request: FastifyRequest) => { type: 'admin'; id: str
  */
 export function createPaymentsRoutes(deps: { payments: PaymentsService; actorOf: StaffActorOf; receipts?: ReceiptFiles }): FastifyPluginAsync {
   const { payments } = deps;
+  /**
+   * A payment as the panel's list shows it: also its method as the bot names it, and what it
+   * pays for in the purpose's own words (a Stars order's number and Stars), in `locale`.
+   */
+  const describedView = async (payment: PaymentRecord, locale: Locale | undefined) => ({
+    ...view(payment),
+    methodLabel: payments.methodLabel(payment, locale ?? payments.staffLocale),
+    subject: (await payments.staffSubject(payment, locale ?? payments.staffLocale)) ?? null,
+  });
   return async (app) => {
     app.get('/', async (request, reply) => {
       const query = listQuery.safeParse(request.query);
       if (!query.success) return reply.code(400).send({ error: 'payments.invalid_query', issues: query.error.issues });
-      const { status, provider, userId, fromMs, toMs, limit, page } = query.data;
+      const { status, provider, userId, fromMs, toMs, limit, page, locale } = query.data;
       const offset = page === undefined ? query.data.offset : (page - 1) * limit;
       const found = await payments.search({ status, provider, userId, fromMs, toMs }, limit, offset);
-      return { payments: found.payments.map(view), total: found.total, page: Math.floor(offset / limit) + 1, pages: Math.max(1, Math.ceil(found.total / limit)) };
+      const described = await Promise.all(found.payments.map((payment) => describedView(payment, locale)));
+      return { payments: described, total: found.total, page: Math.floor(offset / limit) + 1, pages: Math.max(1, Math.ceil(found.total / limit)) };
     });
 
     app.get('/events', async (request, reply) => {

@@ -867,6 +867,10 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
     },
 
     get: repository.findPayment,
+    /** The business's language, the staff's when nothing else is known. */
+    staffLocale: deps.staffLocale,
+    /** What `payment` pays for in its purpose's words, when the purpose says (see `PaymentPurpose.staffSubject`). */
+    staffSubject: async (payment: PaymentRecord, locale: Locale): Promise<string | undefined> => purposes.get(payment.purpose)?.staffSubject?.(payment, locale),
     /** How `payment`'s method reads in `locale` (see {@link paymentMethodLabel}). */
     methodLabel: (payment: Pick<PaymentRecord, 'provider' | 'variant' | 'details'>, locale: Locale): string => paymentMethodLabel(i18n, payment, deps.settings(), locale),
     listForUser: repository.listForUser,

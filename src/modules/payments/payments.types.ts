@@ -163,6 +163,8 @@ export interface PaymentPurpose {
    * Without it the request shows the invoice title. Called outside any transaction.
    */
   staffCard?(payment: PaymentRecord, locale: Locale): Promise<string | undefined>;
+  /** What `payment` pays for in a few words (`Order S-1001 · 250 ⭐ → @friend`), for the panel's lists. */
+  staffSubject?(payment: PaymentRecord, locale: Locale): Promise<string | undefined>;
   /** The payment will never complete (expired, declined, failed). Same transaction. */
   onClosed?(trx: DbExecutor, payment: PaymentRecord, outcome: 'expired' | 'declined' | 'failed'): Promise<void>;
 }

@@ -209,6 +209,10 @@ export function createStarsService(deps: StarsServiceDeps) {
       const order = /^\d{1,12}$/.test(payment.purpose_ref) ? await repository.find(Number(payment.purpose_ref)) : undefined;
       return order ? (await staffCardOf(order, payment.id))(locale) : undefined;
     },
+    async staffSubject(payment, locale) {
+      const order = /^\d{1,12}$/.test(payment.purpose_ref) ? await repository.find(Number(payment.purpose_ref)) : undefined;
+      return order ? i18n.t(locale, 'stars-payment-subject', { number: starsOrderNumber(order), stars: order.stars, recipient: `@${order.recipient}` }) : undefined;
+    },
     async onPaid(trx, payment) {
       const order = await createStarsRepository(trx).find(Number(payment.purpose_ref));
       if (!order) throw new StarsError('stars.not_found', `order ${payment.purpose_ref} is gone`);

@@ -23,6 +23,10 @@ interface Payment {
   amountMinor: number;
   currency: string;
   units: number | null;
+  /** The method as the bot names it (`🪙 USDT transfer`), in the panel's language. */
+  methodLabel?: string;
+  /** What it pays for in its purpose's words (`Order S-1001 · 250 ⭐ → @friend`); null for a top-up. */
+  subject?: string | null;
   hasReceipt: boolean;
   declineReason: string | null;
   decidedBy: string | null;
@@ -176,9 +180,9 @@ function PaymentsTab() {
   const page = usePageParam();
   const tz = me.business.timeZone;
   const resource = useResource<{ payments: Payment[]; page: number; pages: number; total: number }>(
-    `/api/payments${query({ status: status === 'all' ? undefined : status, provider, userId: /^\d+$/.test(userId) ? userId : undefined, fromMs: dateInputToMs(from), toMs: dateInputToMs(to, true), limit: 25, page })}`,
+    `/api/payments${query({ status: status === 'all' ? undefined : status, provider, userId: /^\d+$/.test(userId) ? userId : undefined, fromMs: dateInputToMs(from), toMs: dateInputToMs(to, true), limit: 25, page, locale })}`,
   );
-  const waiting = useResource<{ payments: Payment[] }>(`/api/payments${query({ status: 'pending', provider: 'manual', limit: 50 })}`);
+  const waiting = useResource<{ payments: Payment[] }>(`/api/payments${query({ status: 'pending', provider: 'manual', limit: 50, locale })}`);
   const reload = () => {
     resource.reload();
     waiting.reload();
@@ -195,7 +199,7 @@ function PaymentsTab() {
           <h2 className="section-title">{t('payments.awaiting')}</h2>
           <div className="decision-grid">
             {decisions.map((payment) => (
-              <Card key={payment.id} className="decision-card" title={t('payments.topupBy', { id: payment.id })}>
+              <Card key={payment.id} className="decision-card" title={payment.subject ?? t('payments.topupBy', { id: payment.id })}>
                 <Receipt payment={payment} />
                 <dl className="facts">
                   <dt>{t('payments.customer')}</dt>
@@ -203,10 +207,10 @@ function PaymentsTab() {
                   <dt>{t('payments.amount')}</dt>
                   <dd>
                     <strong>{money(payment.amountMinor, payment.currency, locale)}</strong>
-                    {payment.units !== null ? <span className="muted"> · {t('payments.units', { n: payment.units })}</span> : null}
+                    {payment.units !== null && !payment.subject ? <span className="muted"> · {t('payments.units', { n: payment.units })}</span> : null}
                   </dd>
                   <dt>{t('payments.method')}</dt>
-                  <dd>{payment.variant ?? payment.provider}</dd>
+                  <dd>{payment.methodLabel ?? payment.variant ?? payment.provider}</dd>
                   <dt>{t('payments.created')}</dt>
                   <dd>{dateTime(payment.createdAt, locale, tz)}</dd>
                 </dl>
@@ -265,7 +269,7 @@ function PaymentsTab() {
                 className: 'hide-sm',
                 cell: (payment) => (
                   <>
-                    {payment.variant ?? '—'}
+                    {payment.methodLabel ?? payment.variant ?? '—'}
                     {payment.hasReceipt ? (
                       <>
                         {' '}
@@ -295,7 +299,7 @@ function PaymentsTab() {
                 cell: (payment) => (
                   <>
                     {money(payment.amountMinor, payment.currency, locale)}
-                    {payment.units !== null ? <span className="muted block small">{t('payments.units', { n: payment.units })}</span> : null}
+                    {payment.subject ? <span className="muted block small">{payment.subject}</span> : payment.units !== null ? <span className="muted block small">{t('payments.units', { n: payment.units })}</span> : null}
                   </>
                 ),
               },
