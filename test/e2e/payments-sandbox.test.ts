@@ -85,7 +85,7 @@ describe('the billing and stars presets in the sandbox', () => {
       await user.waitForMessage((message) => textOf(message).startsWith('Receipt received.'), { timeoutMs: 5000 });
       const [request] = await sandbox.app.services.payments!.awaitingAdmin(5);
       await sandbox.app.services.payments!.confirm(request!.id, { type: 'admin', id: SANDBOX_ADMIN_ID });
-      await user.waitForMessage((message) => /Order #\d+ is paid/.test(textOf(message)), { timeoutMs: 8000 });
+      await user.waitForMessage((message) => /Order S-\d+ is paid/.test(textOf(message)), { timeoutMs: 8000 });
     } finally {
       await sandbox.stop();
     }
