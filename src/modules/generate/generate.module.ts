@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { LavkaModule } from '../module.ts';
 import { createGenerateComposer } from './generate.bot.ts';
 import { createDemoGenerator } from './generate.demo.ts';
+import { createHttpGenerator } from './generate.http.ts';
 import { createGenerateService, type GenerateService } from './generate.service.ts';
 
 declare module '../module.ts' {
@@ -18,6 +19,13 @@ export const generateSettingsSchema = z
     stepMs: z.number().int().min(0).max(60_000).default(500),
     failMarker: z.string().max(32).default('#fail'),
     progressEveryMs: z.number().int().min(0).max(60_000).default(1000),
+    /** An outside generator; without it the demo generator draws a picture from the prompt. */
+    http: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }),
+        timeoutMs: z.number().int().min(1000).max(600_000).default(120_000),
+      })
+      .optional(),
   })
   .prefault({});
 
@@ -54,7 +62,7 @@ export const module: LavkaModule = {
     const settings = generateSettingsSchema.parse(deps.config.settings.generate);
     // The demo generator draws a picture from the prompt; a real one implements the same
     // `Generator` interface and is chosen here (see the module's README).
-    const generator = createDemoGenerator(settings);
+    const generator = settings.http ? createHttpGenerator(settings.http) : createDemoGenerator(settings);
     const generate = createGenerateService({ db: deps.database.db, now: deps.now, wallet, i18n: deps.i18n, settings, generator });
     const { composer, flows } = createGenerateComposer({ generate, logger: deps.logger });
     // A job untouched for this long lost its runner (the process stopped); it is refunded.
