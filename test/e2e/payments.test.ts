@@ -124,7 +124,15 @@ describe('payments and the wallet through the simulator (billing preset)', () =>
     const before = (await lavka.app.services.payments!.listForUser(CUSTOMER, 100)).length;
     await customer.pressCallback(packs.message_id, 'pay:m:nosuch:p100');
     await waitText(customer, 'This can no longer be paid for. Please start again from the menu.');
-    await customer.pressCallback(packs.message_id, 'pay:go:topup:p999:stars');
+    // The same refusal again on the same screen: it says so already, and the bot makes no edit
+    // that would change nothing (Telegram would refuse it).
+    const refusedBefore = lavka.sim.stats().errors['400'] ?? 0;
+    const again = await customer.pressCallback(packs.message_id, 'pay:go:topup:p999:stars');
+    assert.ok(again, 'the button is answered');
+    assert.equal(lavka.sim.stats().errors['400'] ?? 0, refusedBefore, 'no call Telegram refuses');
+    await customer.send('/buy');
+    const fresh = await waitText(customer, 'Choose a token pack:');
+    await customer.pressCallback(fresh.message_id, 'pay:go:topup:p999:stars');
     await waitText(customer, 'This can no longer be paid for.');
     await customer.pressCallback(packs.message_id, 'pay:go:topup:p100:heleket');
     await waitText(customer, /^🪙 Crypto \(Heleket\) is temporarily unavailable\. Please choose another method\.\n\n/);
