@@ -193,16 +193,18 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SendRateLim
   const clock = options.clock ?? Date.now;
   const sleep = options.sleep ?? sleepMs;
   const startedMs = clock();
-  // A process restarted right after a crash does not know what its predecessor just sent, and
-  // a full window on top of that could trip Telegram's limit. So the bot-wide windows start as
-  // if the outbox had sent its full share evenly through the second before: the first message
-  // goes after 1/rate of a second, and the first second sends at the rate, never in a burst.
+  // A process restarted right after a crash does not know what its predecessor just sent: it
+  // may have sent its full share in the last instant before it died, and calls it had in
+  // flight still reach Telegram after that. So the bot-wide windows start full, as if the
+  // whole share had been sent right at the start: the outbox sends its first message one
+  // window after the start (direct replies never wait), and no window ever holds more than the
+  // budget, whatever the predecessor did.
   const startBudget = (paid: boolean) => {
     const { limit, windowMs } = budgetWindow(limits, paid);
     const reserveFloor = paid ? 0 : limits.replyReserve;
     const share = Math.max(1, limit - replyReserveOf(reserveFloor, 0, limit));
     const window = newWindow();
-    window.leaving = Array.from({ length: share }, (_, index) => startedMs + ((index + 1) * windowMs) / share);
+    window.leaving = Array.from({ length: share }, () => startedMs + windowMs);
     return { window, replies: [] as number[], limit, windowMs, reserveFloor };
   };
   const budgets: Record<SendBudget, ReturnType<typeof startBudget>> = { global: startBudget(false), paid: startBudget(true) };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startSenderFixture, type SenderFixture } from '../../test/support/delivery.ts';
 import { createOutboxRepository } from './outbox.repository.ts';
+import { createRateLimiter } from './rate-limiter.ts';
 import { enqueueOutbox, type OutboxMessage } from './outbox.ts';
 
 const text = (chatId: number, extra: Partial<OutboxMessage> = {}): OutboxMessage => ({
@@ -229,8 +230,11 @@ describe('the outbox sender against the simulator', () => {
     withFixture({ rateLimits: false }, async (fixture) => {
       fixture.addUsers([81]);
       fixture.server.sim.injectFault({ method: 'sendMessage', kind: 'slow', delayMs: 300, count: 1 });
+      // A process that has been up for a while: a new limiter holds its first second full.
+      const upForASecond = createRateLimiter();
+      await new Promise((resolve) => setTimeout(resolve, 1050));
       await enqueueOutbox(fixture.database.db, text(81, { priority: 'high', payload: { text: 'Your order is paid' } }));
-      const first = fixture.sender({ options: { leaseMs: 500 } });
+      const first = fixture.sender({ limiter: upForASecond, options: { leaseMs: 500 } });
       first.start();
       await new Promise((resolve) => setTimeout(resolve, 150));
       first.stopAbruptly();
