@@ -2,8 +2,6 @@
 menu-my-orders = 📦 My orders
 command-my-orders = My orders
 command-track-order = Track an order by its number
-command-stats = Shop statistics (staff)
-command-export = Export orders as CSV and XLSX (staff)
 
 order-status-new = 🆕 New
 order-status-confirmed = ✅ Confirmed

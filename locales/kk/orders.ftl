@@ -2,8 +2,6 @@
 menu-my-orders = 📦 Менің тапсырыстарым
 command-my-orders = Менің тапсырыстарым
 command-track-order = Тапсырысты нөмірі бойынша бақылау
-command-stats = Дүкен статистикасы (қызметкерлер)
-command-export = Тапсырыстарды CSV және XLSX-ке экспорттау (қызметкерлер)
 
 order-status-new = 🆕 Жаңа
 order-status-confirmed = ✅ Расталды

@@ -2,8 +2,6 @@
 menu-my-orders = 📦 Мои заказы
 command-my-orders = Мои заказы
 command-track-order = Отследить заказ по номеру
-command-stats = Статистика магазина (персонал)
-command-export = Выгрузить заказы в CSV и XLSX (персонал)
 
 order-status-new = 🆕 Новый
 order-status-confirmed = ✅ Подтверждён
