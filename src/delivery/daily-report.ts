@@ -6,6 +6,7 @@ import type { Translator } from '../telegram/i18n.ts';
 import { enqueueOutbox } from './outbox.ts';
 import type { JobHandler } from './scheduler.ts';
 import { formatLocalDateTime, zonedParts } from './zoned-time.ts';
+import { staffChatIds } from './staff-chats.ts';
 
 /** The scheduled job kind of the daily report. */
 export const DAILY_REPORT_JOB = 'core.daily_report';
@@ -33,7 +34,7 @@ export function createDailyReportHandler(deps: DailyReportDeps): JobHandler {
     const sinceMs = untilMs - 86_400_000;
     const defaultLocale = deps.config.business.defaultLocale;
     const timeZone = deps.config.business.timeZone;
-    const recipients = deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.adminIds;
+    const recipients = staffChatIds(deps.config, deps.adminIds);
     if (recipients.length === 0) return;
 
     const outbox = await deps.db

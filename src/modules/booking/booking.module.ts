@@ -8,6 +8,7 @@ import { createVisitPurpose } from './booking.purpose.ts';
 import { createBookingRoutes } from './booking.routes.ts';
 import { REMINDER_JOB, createBookingService, type BookingService } from './booking.service.ts';
 import { bookingSettingsSchema, pickLocalised } from './booking.settings.ts';
+import { staffChatIds } from '../../delivery/staff-chats.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -158,7 +159,7 @@ export const module: LavkaModule = {
       patientName: async (userId) => (await patients.get(userId))?.full_name,
       localeOf: async (userId) => users.localeOf(await users.get(userId), business.defaultLocale),
       // Each staff member reads alerts in their own language; a staff group in the clinic's.
-      staffChats: (executor) => staffChatLocales(executor, deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS, business.defaultLocale),
+      staffChats: (executor) => staffChatLocales(executor, staffChatIds(deps.config, deps.env.ADMIN_IDS), business.defaultLocale),
       messages: createBookingMessages({ i18n: deps.i18n, timeZone: () => business.timeZone }),
     });
     payments?.registerPurpose(createVisitPurpose({ booking, i18n: deps.i18n, settings, timeZone: () => business.timeZone }));

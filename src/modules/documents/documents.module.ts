@@ -3,6 +3,7 @@ import { staffChatLocales } from '../users/users.locales.ts';
 import { createDocumentsComposer } from './documents.bot.ts';
 import { createDocumentsRoutes } from './documents.routes.ts';
 import { createDocumentsService, documentsSettingsSchema, type DocumentsService } from './documents.service.ts';
+import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -59,7 +60,7 @@ export const module: LavkaModule = {
     if (!users || !patients || !booking) throw new Error('the documents module needs the users, patients and booking modules');
     const settings = documentsSettingsSchema.parse(deps.config.settings.documents);
     const { business } = deps.config;
-    const staffChatIds = () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS);
+    const staffChatIds = () => configuredStaffChats(deps.config, deps.env.ADMIN_IDS);
     const documents = createDocumentsService({
       db: deps.database.db,
       now: deps.now,

@@ -3,6 +3,7 @@ import { staffChatLocales } from '../users/users.locales.ts';
 import { createFeedbackComposer } from './feedback.bot.ts';
 import { createFeedbackRoutes } from './feedback.routes.ts';
 import { createFeedbackService, feedbackSettingsSchema, type FeedbackService } from './feedback.service.ts';
+import { staffChatIds } from '../../delivery/staff-chats.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -45,7 +46,7 @@ export const module: LavkaModule = {
       patientName: async (userId) => (await patients.get(userId))?.full_name,
       // Each staff member reads alerts in their own language; a staff group in the clinic's.
       staffChats: () =>
-        staffChatLocales(deps.database.db, deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS, deps.config.business.defaultLocale),
+        staffChatLocales(deps.database.db, staffChatIds(deps.config, deps.env.ADMIN_IDS), deps.config.business.defaultLocale),
     });
     booking.onAppointmentChange(async (trx, change) => {
       if (change.event === 'completed') await feedback.askAfterVisit(trx, change.appointment, change.locale);

@@ -9,6 +9,7 @@ import { formatMoney } from '../../config/money.ts';
 import { createOrdersRoutes } from './orders.routes.ts';
 import { createOrderPayments, orderPaymentSettingsSchema, type OrderPayments } from './orders.payments.ts';
 import { createOrdersService, type OrdersService } from './orders.service.ts';
+import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
 
 /**
  * The orders module's service: the orders themselves, paying for them online, and the
@@ -136,7 +137,7 @@ export const module: LavkaModule = {
     const { business } = deps.config;
     // Read at use time: the owner may change the time zone while Lavka runs.
     const timeZone = () => deps.config.business.timeZone;
-    const staffChatIds = () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS);
+    const staffChatIds = () => configuredStaffChats(deps.config, deps.env.ADMIN_IDS);
     // Each staff member reads alerts in their own language; a staff group in the business's.
     const staffChats = (executor: DbExecutor) => staffChatLocales(executor, staffChatIds(), business.defaultLocale);
     // The service and its texts refer to each other: texts need the machines, the service

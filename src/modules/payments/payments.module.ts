@@ -13,6 +13,7 @@ import { createManualProvider } from './providers/manual.provider.ts';
 import { createQrProvider } from './providers/qr.provider.ts';
 import { SANDBOX_PROVIDER_TOKEN, createTelegramCardProvider } from './providers/telegram-card.provider.ts';
 import { createTelegramStarsProvider } from './providers/telegram-stars.provider.ts';
+import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -155,7 +156,7 @@ export const module: LavkaModule = {
           return { ready: true };
       }
     };
-    const staffChatIds = () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : env.ADMIN_IDS);
+    const staffChatIds = () => configuredStaffChats(deps.config, env.ADMIN_IDS);
     const payments = createPaymentsService({
       db: deps.database.db,
       now: deps.now,

@@ -5,6 +5,7 @@ import { createStarsComposer } from './stars.bot.ts';
 import { createStarsService, FULFIL_JOB, type StarsService } from './stars.service.ts';
 import { STARS_NUMBER_PREFIX, STARS_STATUS_MACHINE } from './stars.status.ts';
 import type { KindNotifications } from '../orders/orders.service.ts';
+import { staffChatIds } from '../../delivery/staff-chats.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -104,7 +105,7 @@ export const module: LavkaModule = {
       currency: deps.config.business.currency,
       // Each staff member reads alerts in their own language; a staff group in the business's.
       staffChats: (executor) =>
-        staffChatLocales(executor, deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS, deps.config.business.defaultLocale),
+        staffChatLocales(executor, staffChatIds(deps.config, deps.env.ADMIN_IDS), deps.config.business.defaultLocale),
       staffLocale: deps.config.business.defaultLocale,
       hookSecret: deps.env.STARS_FULFILMENT_SECRET,
       orders,

@@ -4,6 +4,7 @@ import { staffChatLocales } from '../users/users.locales.ts';
 import { createSupportComposer } from './support.bot.ts';
 import { createSupportRoutes } from './support.routes.ts';
 import { createSupportService, escapeHtml, type SupportService } from './support.service.ts';
+import { staffChatIds } from '../../delivery/staff-chats.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -65,7 +66,7 @@ export const module: LavkaModule = {
       db: deps.database.db,
       now: deps.now,
       contacts: deps.config.business.support,
-      staffChatIds: () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS),
+      staffChatIds: () => staffChatIds(deps.config, deps.env.ADMIN_IDS),
       // Each staff member reads the header in their own language; a staff group in the business's.
       staffLocales: (executor, chatIds) => staffChatLocales(executor, chatIds, staffLocale),
       texts: {

@@ -3,6 +3,7 @@ import { staffChatLocales } from '../users/users.locales.ts';
 import { createTicketsComposer } from './tickets.bot.ts';
 import { createTicketsRoutes } from './tickets.routes.ts';
 import { createTicketsService, ticketsSettingsSchema, type TicketsService } from './tickets.service.ts';
+import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -46,7 +47,7 @@ export const module: LavkaModule = {
     if (!users) throw new Error('the tickets module needs the users module');
     const settings = ticketsSettingsSchema.parse(deps.config.settings.tickets);
     const { business } = deps.config;
-    const staffChatIds = () => (deps.config.adminChatIds.length > 0 ? deps.config.adminChatIds : deps.env.ADMIN_IDS);
+    const staffChatIds = () => configuredStaffChats(deps.config, deps.env.ADMIN_IDS);
     const tickets = createTicketsService({
       db: deps.database.db,
       now: deps.now,
