@@ -1,6 +1,7 @@
 import { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Locale } from '../../config/business.ts';
+import { startOfDayMs, zonedMidnightMs as zonedMidnight } from '../../config/dates.ts';
 import type { Db, DbExecutor } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { enqueueOutbox, type OutboxMessage, type OutboxMethod } from '../../delivery/outbox.ts';
@@ -252,25 +253,14 @@ export interface OrdersServiceDeps {
 /** First number of every prefix: `A-1001` reads better than `A-1`. */
 export const FIRST_ORDER_NUMBER = 1001;
 
-/**
- * Start of the calendar day containing `nowMs` in `timeZone`. Computed from the wall clock,
- * so a DST jump on that very day shifts "today" by an hour, which statistics can live with.
- */
-export function startOfDayMs(nowMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(nowMs);
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  return nowMs - (((get('hour') * 60 + get('minute')) * 60 + get('second')) * 1000 + (nowMs % 1000));
-}
+// The day arithmetic lives with the other clock helpers; callers here keep importing it from the service.
+export { startOfDayMs };
 
 /** Midnight of `date` (YYYY-MM-DD) in `timeZone`, as epoch ms. */
 export function zonedMidnightMs(date: string, timeZone: string): number {
-  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
-  if (Number.isNaN(utcMidnight)) throw new OrdersError('orders.invalid_date', `not a date: ${date}`);
-  // The zone's offset at that moment: how far its wall clock is from UTC.
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(utcMidnight);
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
-  return utcMidnight - (wall - utcMidnight);
+  const midnight = zonedMidnight(date, timeZone);
+  if (Number.isNaN(midnight)) throw new OrdersError('orders.invalid_date', `not a date: ${date}`);
+  return midnight;
 }
 
 /**

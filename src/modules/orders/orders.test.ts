@@ -5,7 +5,9 @@ import { addUser, startShopServices, testClock, type ShopServices } from '../../
 import { testDialects, type TestDatabase } from '../../../test/support/services.ts';
 import { readCsv, readXlsx } from '../../../test/support/xlsx-reader.ts';
 import { buildCsv } from '../../export/csv.ts';
-import { buildOrderExport, parseExportArgs, wallClockMs } from './orders.export.ts';
+import { wallClockMs } from '../../config/dates.ts';
+import { parseExportArgs } from '../../export/period.ts';
+import { buildOrderExport } from './orders.export.ts';
 import { OrdersError, startOfDayMs, zonedMidnightMs, type PlaceOrderInput } from './orders.service.ts';
 import { SHOP_STATUS_MACHINE, canTransition, validateMachine } from './orders.status.ts';
 import { buildXlsx } from '../../export/xlsx.ts';

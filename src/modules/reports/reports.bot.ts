@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../telegram/context.ts';
-import { EXPORT_PERIODS, parseExportArgs, type ExportFilter } from '../orders/orders.export.ts';
+import { EXPORT_PERIODS, parseExportArgs, type ExportFilter } from '../../export/period.ts';
 import type { ReportReader, ReportSource } from './reports.types.ts';
 
 /** Dependencies of the staff reports composer. */

@@ -1,5 +1,5 @@
 import type { Locale } from '../../config/business.ts';
-import type { ExportFilter } from '../orders/orders.export.ts';
+import type { ExportFilter } from '../../export/period.ts';
 
 /** Who reads a report: their language and its messages. */
 export interface ReportReader {
