@@ -133,7 +133,7 @@ describe('the Stars reseller through the simulator (stars preset, crypto gateway
     const paymentId = Number(/#(\d+)/.exec(textOf(requisites))?.[1]);
     await customer.sendPhoto(qrToPng(encodeQr('tx'), 3));
     await waitText(customer, 'Receipt received.');
-    await admin.waitForMessage((message) => textOf(message).includes(`Заявка на перевод №${paymentId}`));
+    await admin.waitForMessage((message) => textOf(message).includes(`Transfer request #${paymentId}`));
     await press(admin, (button) => button.callback_data === `pay:ap:${paymentId}`);
     await waitText(customer, `✅ Order ${number} is paid.`);
     await waitText(admin, new RegExp(`(Доставьте заказ|Deliver order) ${number}`));
@@ -178,7 +178,7 @@ describe('the Stars reseller through the simulator (stars preset, crypto gateway
     await press(admin, (button) => button.callback_data === `stars:ok:${delivered.id}`);
     await waitText(customer, `🎉 Order ${delivered.order_number}`);
     await fake.pay(second.payment.external_id as string, { status: 'refund_paid' });
-    await waitText(admin, new RegExp(`Платёж №${second.payment.id} .*возвращён через heleket, но оплаченное отменить не удалось: stars\\.already_delivered`));
+    await waitText(admin, new RegExp(`Payment #${second.payment.id} .*was returned through heleket, but what it paid for could not be taken back: stars\\.already_delivered`));
     assert.equal((await stars.get(delivered.id))?.status, 'delivered');
     assert.equal((await payments.get(second.payment.id))?.status, 'refunded');
   });
@@ -223,12 +223,13 @@ describe('the Stars reseller through the simulator (stars preset, crypto gateway
     const paymentId = Number(/#(\d+)/.exec(textOf(requisites))?.[1]);
     await customer.sendPhoto(qrToPng(encodeQr('tx-2'), 3));
     await waitText(customer, 'Receipt received.');
-    const receipt = await admin.waitForMessage((message) => textOf(message).includes(`Заявка на перевод №${paymentId}`), { timeoutMs: 8000 });
-    const placedAt = formatDateTime(purchase.created_at, 'ru', 'Asia/Almaty');
-    assert.notEqual(placedAt, formatDateTime(purchase.created_at, 'ru', 'UTC'));
+    // The admin reads English: the request and the order's card come in English.
+    const receipt = await admin.waitForMessage((message) => textOf(message).includes(`Transfer request #${paymentId}`), { timeoutMs: 8000 });
+    const placedAt = formatDateTime(purchase.created_at, 'en', 'Asia/Almaty');
+    assert.notEqual(placedAt, formatDateTime(purchase.created_at, 'en', 'UTC'));
     assert.equal(
       textOf(receipt),
-      [`🧾 Заявка на перевод №${paymentId}: подтвердите, когда деньги поступят.`, '', `⭐ Заказ ${number} — ждёт оплаты`, 'Клиент: Arman (@arman_k)', '100 ⭐ → @friend_user', `Сумма: ${formatMoney(180, 'USD', 'ru')}`, 'Оплата: 🪙 USDT transfer', `Оформлен: ${placedAt}`].join('\n'),
+      [`🧾 Transfer request #${paymentId}: approve it once the money has arrived.`, '', `⭐ Order ${number} — awaiting payment`, 'Customer: Arman (@arman_k)', '100 ⭐ → @friend_user', `Amount: ${formatMoney(180, 'USD', 'en')}`, 'Payment: 🪙 USDT transfer', `Placed: ${placedAt}`].join('\n'),
     );
     const mention = (receipt.caption_entities ?? []).find((entity) => entity.type === 'text_mention');
     assert.equal(mention?.user?.id, CUSTOMER, 'the customer\'s name opens their profile');

@@ -157,6 +157,8 @@ describe('payments and the wallet through the simulator (billing preset)', () =>
   });
 
   test('a customer requests a manual top-up with a receipt and an admin approves it', async () => {
+    await admin.send('/help');
+    await waitText(admin, 'Here is what I can do');
     await customer.send('/buy');
     await waitText(customer, 'Choose a token pack:');
     await press(customer, (button) => button.text.startsWith('500 tokens'));
@@ -169,8 +171,10 @@ describe('payments and the wallet through the simulator (billing preset)', () =>
     await waitText(customer, 'Please send a photo of the receipt (or /cancel).');
     await customer.sendPhoto(receiptPng);
     await waitText(customer, `Receipt received. Request #${requestId} is waiting for an administrator`);
-    // Staff get the receipt photo with decision buttons, in the business language (ru).
-    const staffPhoto = await admin.waitForMessage((message) => Boolean(message.photo) && textOf(message).includes(`Заявка на перевод №${requestId}`), { timeoutMs: 8000 });
+    // Staff get the receipt photo with decision buttons, each in their own language: the admin
+    // who reads English in English; one the bot does not know yet in the business's (ru).
+    const staffPhoto = await admin.waitForMessage((message) => Boolean(message.photo) && textOf(message).includes(`Transfer request #${requestId}`), { timeoutMs: 8000 });
+    assert.deepEqual(buttonsOf(staffPhoto).map((button) => button.text), ['✅ Approve', '❌ Decline']);
     assert.deepEqual(buttonsOf(staffPhoto).map((button) => button.callback_data), [`pay:ap:${requestId}`, `pay:dc:${requestId}`]);
     await admin.send('/pending');
     const pending = await waitText(admin, 'Requests waiting for a decision: 1');
@@ -196,7 +200,7 @@ describe('payments and the wallet through the simulator (billing preset)', () =>
     const requestId = Number(/#(\d+)/.exec(textOf(requisites))?.[1]);
     await customer.sendPhoto(receiptPng, 'paid');
     await waitText(customer, 'Receipt received.');
-    await admin.waitForMessage((message) => textOf(message).includes(`№${requestId}`), { timeoutMs: 8000 });
+    await admin.waitForMessage((message) => textOf(message).includes(`Transfer request #${requestId}`), { timeoutMs: 8000 });
     await press(admin, (button) => button.callback_data === `pay:dc:${requestId}`);
     await waitText(admin, `Why is request #${requestId} declined?`);
     await admin.send('The transfer has not arrived');

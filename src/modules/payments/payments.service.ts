@@ -6,6 +6,7 @@ import type { Db, DbExecutor } from '../../db/database.ts';
 import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
 import type { Translator } from '../../telegram/i18n.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import { staffChatLocales } from '../users/users.locales.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { CircuitOpenError, type CircuitSnapshot } from './circuit-breaker.ts';
 import { PaymentsError } from './payments.errors.ts';
@@ -163,11 +164,14 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
   const money = (amountMinor: number, currency: string, locale: string) => formatMoney(amountMinor, currency, locale);
   const localeOf = (payment: Pick<PaymentRecord, 'locale'>): Locale => localeOr(payment.locale, deps.staffLocale);
 
-  const staffMessages = (text: string, dedupeKey: string, extra: Partial<OutboxMessage> = {}): OutboxMessage[] =>
-    deps.staffChatIds().map((chatId) => ({
+  /** Each staff chat with the language it reads: an admin's own, a staff group the business's. */
+  const staffChats = (executor: DbExecutor) => staffChatLocales(executor, deps.staffChatIds(), deps.staffLocale);
+  /** One alert per staff chat, each written in that chat's language. */
+  const staffMessages = async (executor: DbExecutor, render: (locale: Locale) => string, dedupeKey: string, extra: Partial<OutboxMessage> = {}): Promise<OutboxMessage[]> =>
+    (await staffChats(executor)).map(({ chatId, locale }) => ({
       chatId,
       method: 'sendMessage',
-      payload: { text },
+      payload: { text: render(locale) },
       priority: 'high',
       dedupeKey: `${dedupeKey}:${chatId}`,
       ...extra,
@@ -235,10 +239,10 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
         }
         const row = (await scoped.findEvent(eventId)) as PaymentEventRecord;
         const event = JSON.parse(row.payload) as ProviderEvent;
-        const reject = async (code: string, detail: string, payment?: PaymentRecord, alert?: string): Promise<ProcessOutcome> => {
+        const reject = async (code: string, detail: string, payment?: PaymentRecord, alert?: (locale: Locale) => string): Promise<ProcessOutcome> => {
           await scoped.markEvent(eventId, 'rejected', `${code}: ${detail}`, payment?.id ?? null, nowMs);
           logger.warn({ eventId, provider: event.provider, externalId: event.externalId, code, detail }, 'payment event rejected: nothing credited');
-          if (alert) await enqueueOutbox(trx, staffMessages(alert, `payevent:${eventId}:alert`), nowMs);
+          if (alert) await enqueueOutbox(trx, await staffMessages(trx, alert, `payevent:${eventId}:alert`), nowMs);
           return { status: 'rejected', code, payment };
         };
 
@@ -247,7 +251,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
         if (!payment) {
           return reject('payments.unknown_payment', `no payment for ${event.provider} ${event.externalId}`, undefined,
             event.kind === 'paid' && event.provider.startsWith('telegram')
-              ? i18n.t(deps.staffLocale, 'payments-staff-unknown-charge', { provider: event.provider, charge: event.externalId })
+              ? (locale: Locale) => i18n.t(locale, 'payments-staff-unknown-charge', { provider: event.provider, charge: event.externalId })
               : undefined);
         }
         if (payment.provider !== event.provider) return reject('payments.provider_mismatch', `payment ${payment.id} is ${payment.provider}`, payment);
@@ -262,10 +266,10 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
 
         if (event.kind === 'paid') {
           if (event.amountMinor !== payment.amount_minor || event.currency !== payment.currency) {
-            const locale = deps.staffLocale;
-            const received = event.amountMinor === undefined || !event.currency ? '?' : money(event.amountMinor, event.currency, locale);
-            return reject('payments.amount_mismatch', `received ${event.amountMinor} ${event.currency}, expected ${payment.amount_minor} ${payment.currency}`, payment,
-              i18n.t(locale, 'payments-staff-amount-mismatch', { id: String(payment.id), provider: payment.provider, received, expected: money(payment.amount_minor, payment.currency, locale) }));
+            const expected = payment;
+            const received = (locale: Locale) => (event.amountMinor === undefined || !event.currency ? '?' : money(event.amountMinor, event.currency, locale));
+            return reject('payments.amount_mismatch', `received ${event.amountMinor} ${event.currency}, expected ${payment.amount_minor} ${payment.currency}`, payment, (locale) =>
+              i18n.t(locale, 'payments-staff-amount-mismatch', { id: String(expected.id), provider: expected.provider, received: received(locale), expected: money(expected.amount_minor, expected.currency, locale) }));
           }
           const actor: PaymentsActor = event.confirmedBy ? { type: 'admin', id: event.confirmedBy } : { type: 'system' };
           if (isTelegram && payment.external_id && payment.external_id !== event.externalId) {
@@ -284,8 +288,9 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
             if (!(await scoped.transition(payment.id, ['pending', 'expired', 'failed'], patch))) {
               const current = (await scoped.findPayment(payment.id)) as PaymentRecord;
               if (current.status === 'declined') {
-                return reject('payments.paid_after_decline', `payment ${payment.id} was declined before this confirmation`, current,
-                  i18n.t(deps.staffLocale, 'payments-staff-paid-after-decline', { id: String(payment.id) }));
+                const declinedId = String(payment.id);
+                return reject('payments.paid_after_decline', `payment ${payment.id} was declined before this confirmation`, current, (locale) =>
+                  i18n.t(locale, 'payments-staff-paid-after-decline', { id: declinedId }));
               }
               await scoped.markEvent(eventId, 'ignored', 'payments.already_paid', payment.id, nowMs);
               return { status: 'duplicate', payment: current };
@@ -307,9 +312,10 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
         await purposeOf(payment.purpose).onClosed?.(trx, payment, outcome);
         if (event.kind === 'wrong_amount') {
           const locale = localeOf(payment);
+          const closed = payment;
           await enqueueOutbox(trx, [
             { chatId: payment.user_id, method: 'sendMessage', payload: { text: i18n.t(locale, 'payments-wrong-amount', { id: String(payment.id) }) }, priority: 'high', dedupeKey: `payment:${payment.id}:wrong_amount` },
-            ...staffMessages(i18n.t(deps.staffLocale, 'payments-staff-wrong-amount', { id: String(payment.id), provider: payment.provider }), `payment:${payment.id}:wrong_amount:staff`),
+            ...(await staffMessages(trx, (staff) => i18n.t(staff, 'payments-staff-wrong-amount', { id: String(closed.id), provider: closed.provider }), `payment:${payment.id}:wrong_amount:staff`)),
           ], nowMs);
           return { status: 'closed', payment, code: 'payments.wrong_amount' };
         }
@@ -323,7 +329,8 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
         const nowMs = deps.now();
         await db.transaction().execute(async (trx) => {
           await createPaymentsRepository(trx).markEvent(eventId, 'failed', (error as Error).message ?? 'failed', null, nowMs);
-          await enqueueOutbox(trx, staffMessages(i18n.t(deps.staffLocale, 'payments-staff-event-failed', { id: String(eventId), attempts, error: String((error as Error).message).slice(0, 200) }), `payevent:${eventId}:failed`), nowMs);
+          const reason = String((error as Error).message).slice(0, 200);
+          await enqueueOutbox(trx, await staffMessages(trx, (locale) => i18n.t(locale, 'payments-staff-event-failed', { id: String(eventId), attempts, error: reason }), `payevent:${eventId}:failed`), nowMs);
         });
       }
       return { status: 'deferred' };
@@ -377,8 +384,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
    */
   async function applyGatewayRefund(trx: DbExecutor, eventId: number, event: ProviderEvent, payment: PaymentRecord, nowMs: number): Promise<ProcessOutcome> {
     const scoped = createPaymentsRepository(trx);
-    const locale = deps.staffLocale;
-    const amount = money(payment.amount_minor, payment.currency, locale);
+    const amount = (locale: Locale) => money(payment.amount_minor, payment.currency, locale);
     const audit = (action: string, details: Record<string, unknown> = {}) =>
       deps.audit?.record({ actor: { type: 'system' }, action, subject: { type: 'payment', id: payment.id }, details: { provider: payment.provider, ...details } }, trx);
     const ignore = async (note: string): Promise<ProcessOutcome> => {
@@ -405,7 +411,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       }
       await scoped.markEvent(eventId, 'processed', 'payments.refund_failed', payment.id, nowMs);
       await audit('payments.refund_failed');
-      await enqueueOutbox(trx, staffMessages(i18n.t(locale, 'payments-staff-refund-failed', { id: String(payment.id), amount, provider: payment.provider }), `payevent:${eventId}:refund_failed`), nowMs);
+      await enqueueOutbox(trx, await staffMessages(trx, (locale) => i18n.t(locale, 'payments-staff-refund-failed', { id: String(payment.id), amount: amount(locale), provider: payment.provider }), `payevent:${eventId}:refund_failed`), nowMs);
       return { status: 'recorded', payment: open ? { ...payment, status: 'failed' } : payment, code: 'payments.refund_failed' };
     }
 
@@ -454,13 +460,13 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       if (deps.audit) {
         await deps.audit.record({ actor: { type: 'system' }, action: 'payments.refunded', subject: { type: 'payment', id: payment.id }, details: { provider: payment.provider, via: 'gateway', notReversed: refusal.reason } }, trx);
       }
-      const locale = deps.staffLocale;
       await enqueueOutbox(trx, [
         refundNotice(payment),
-        ...staffMessages(
-          i18n.t(locale, 'payments-staff-refund-not-reversed', { id: String(payment.id), amount: money(payment.amount_minor, payment.currency, locale), provider: payment.provider, reason: refusal.reason.slice(0, 200) }),
+        ...(await staffMessages(
+          trx,
+          (locale) => i18n.t(locale, 'payments-staff-refund-not-reversed', { id: String(payment.id), amount: money(payment.amount_minor, payment.currency, locale), provider: payment.provider, reason: refusal.reason.slice(0, 200) }),
           `payevent:${eventId}:not_reversed`,
-        ),
+        )),
       ], nowMs);
       return { status: 'refunded' as const, payment: { ...payment, ...patch }, code: 'payments.refund_not_reversed' };
     });
@@ -721,42 +727,52 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
     async attachReceipt(paymentId: number, userId: number, fileId: string): Promise<PaymentRecord> {
       const payment = await repository.findPayment(paymentId);
       if (!payment || payment.user_id !== userId || payment.provider !== 'manual') throw new PaymentsError('payments.not_found', 'no such transfer request', { paymentId });
-      const staffLocale = deps.staffLocale;
       const purpose = purposes.get(payment.purpose);
-      const quote = await purpose?.quote(payment.purpose_ref, payment.user_id, staffLocale);
-      const method = manualLabelOf(payment, deps.settings(), staffLocale) ?? payment.variant ?? '';
-      // A purpose with a card of its own (a Stars order) shows it: its number, the customer, the local time.
-      const card = await purpose?.staffCard?.(payment, staffLocale);
+      // Each staff chat reads the request in its own language.
+      const chats = await staffChats(db);
+      const captions = new Map<Locale, { caption: string; card: boolean }>();
+      for (const locale of new Set(chats.map((chat) => chat.locale))) {
+        const quote = await purpose?.quote(payment.purpose_ref, payment.user_id, locale);
+        const method = manualLabelOf(payment, deps.settings(), locale) ?? payment.variant ?? '';
+        // A purpose with a card of its own (a Stars order) shows it: its number, the customer, the local time.
+        const card = await purpose?.staffCard?.(payment, locale);
+        captions.set(locale, {
+          card: Boolean(card),
+          caption: card
+            ? `${i18n.t(locale, 'payments-staff-receipt-card', { id: String(payment.id) })}\n\n${card}`
+            : i18n.t(locale, 'payments-staff-receipt', {
+                id: String(payment.id),
+                user: String(payment.user_id),
+                amount: money(payment.amount_minor, payment.currency, locale),
+                method,
+                title: quote?.title ?? payment.purpose,
+              }),
+        });
+      }
       return db.transaction().execute(async (trx) => {
         const scoped = createPaymentsRepository(trx);
         const nowMs = deps.now();
         if (!(await scoped.transition(payment.id, ['pending'], { receipt_file_id: fileId, updated_at: nowMs, expires_at: null }))) {
           throw new PaymentsError('payments.already_handled', 'this request is already decided', { paymentId });
         }
-        const caption = card
-          ? `${i18n.t(staffLocale, 'payments-staff-receipt-card', { id: String(payment.id) })}\n\n${card}`
-          : i18n.t(staffLocale, 'payments-staff-receipt', {
-              id: String(payment.id),
-              user: String(payment.user_id),
-              amount: money(payment.amount_minor, payment.currency, staffLocale),
-              method,
-              title: quote?.title ?? payment.purpose,
-            });
-        const keyboard = {
-          inline_keyboard: [[
-            { text: i18n.t(staffLocale, 'payments-approve'), callback_data: `pay:ap:${payment.id}` },
-            { text: i18n.t(staffLocale, 'payments-decline'), callback_data: `pay:dc:${payment.id}` },
-          ]],
-        };
         await enqueueOutbox(
           trx,
-          deps.staffChatIds().map((chatId) => ({
-            chatId,
-            method: 'sendPhoto' as const,
-            payload: { photo: fileId, caption, ...(card ? { parse_mode: 'HTML' } : {}), reply_markup: keyboard },
-            priority: 'high' as const,
-            dedupeKey: `payment:${payment.id}:receipt:${fileId.slice(-40)}:${chatId}`,
-          })),
+          chats.map(({ chatId, locale }) => {
+            const { caption, card } = captions.get(locale) as { caption: string; card: boolean };
+            const keyboard = {
+              inline_keyboard: [[
+                { text: i18n.t(locale, 'payments-approve'), callback_data: `pay:ap:${payment.id}` },
+                { text: i18n.t(locale, 'payments-decline'), callback_data: `pay:dc:${payment.id}` },
+              ]],
+            };
+            return {
+              chatId,
+              method: 'sendPhoto' as const,
+              payload: { photo: fileId, caption, ...(card ? { parse_mode: 'HTML' } : {}), reply_markup: keyboard },
+              priority: 'high' as const,
+              dedupeKey: `payment:${payment.id}:receipt:${fileId.slice(-40)}:${chatId}`,
+            };
+          }),
           nowMs,
         );
         if (deps.audit) await deps.audit.record({ actor: { type: 'user', id: userId }, action: 'payments.receipt_attached', subject: { type: 'payment', id: payment.id } }, trx);
