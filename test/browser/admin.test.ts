@@ -338,6 +338,8 @@ describe('the admin panel in a browser (shop)', { skip: skipReason }, () => {
     await dialog.getByLabel('Категория').selectOption({ label: '\u00a0\u00a0\u00a0Термосы' });
     await dialog.getByLabel('Цена, KZT').fill('8 990');
     await dialog.getByLabel('Остаток').fill('12');
+    // A thermos is a physical good: the "digital" box (Stars may pay) stays unticked.
+    assert.equal(await dialog.getByLabel(/Цифровой товар или услуга/).isChecked(), false);
     await shot(page, '19-catalog-new-product');
     await dialog.getByRole('button', { name: 'Создать' }).click();
     await page.getByRole('heading', { name: /Термос «Степной»/ }).waitFor();

@@ -375,6 +375,7 @@ function NewProductDialog(props: { categories: readonly Node[]; initialCategory:
   const currency = me.business.currency;
   const [titles, setTitles] = useState<Texts>({});
   const [categoryId, setCategoryId] = useState<number | null>(props.initialCategory);
+  const [digital, setDigital] = useState(false);
   const amounts = usePriceStock(currency);
   const { busy, run } = useAction();
   const { texts, any } = cleanTexts(titles);
@@ -382,7 +383,7 @@ function NewProductDialog(props: { categories: readonly Node[]; initialCategory:
   const create = async () => {
     let created: number | undefined;
     const ok = await run(async () => {
-      created = (await api<{ product: Product }>('POST', '/api/catalog/products', { title: texts, categoryId, priceMinor: amounts.minor, stock: amounts.count })).product.id;
+      created = (await api<{ product: Product }>('POST', '/api/catalog/products', { title: texts, categoryId, priceMinor: amounts.minor, stock: amounts.count, digital })).product.id;
     }, t('catalog.created'));
     if (ok && created) navigate(`/catalog/${created}`);
   };
@@ -392,6 +393,10 @@ function NewProductDialog(props: { categories: readonly Node[]; initialCategory:
         <TextsField label={t('catalog.productName')} value={titles} onChange={setTitles} maxLength={120} hint={t('catalog.textsHint')} />
         <CategorySelect label={t('catalog.category')} value={categoryId} categories={props.categories} onChange={setCategoryId} noneLabel={t('catalog.noCategory')} />
         <PriceStockFields value={amounts} />
+        <label className="checkbox">
+          <input type="checkbox" checked={digital} onChange={(event) => setDigital(event.target.checked)} />
+          {t('catalog.digital')}
+        </label>
       </div>
     </ConfirmDialog>
   );
