@@ -1,3 +1,5 @@
+import { zonedParts, zonedToEpochMs } from '../delivery/zoned-time.ts';
+
 /**
  * Dates and times for people: one formatter for every screen, notification and document, so
  * each language reads dates the way its speakers write them, in the business's time zone.
@@ -54,34 +56,19 @@ export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions):
  * so a DST jump on that very day shifts "today" by an hour, which statistics can live with.
  */
 export function startOfDayMs(nowMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(nowMs);
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  return nowMs - (((get('hour') * 60 + get('minute')) * 60 + get('second')) * 1000 + (nowMs % 1000));
+  const wall = zonedParts(nowMs, timeZone);
+  return nowMs - (((wall.hour * 60 + wall.minute) * 60 + wall.second) * 1000 + (nowMs % 1000));
 }
 
 /** Midnight of `date` (YYYY-MM-DD) in `timeZone`, as epoch ms; NaN when `date` is not a date. */
 export function zonedMidnightMs(date: string, timeZone: string): number {
-  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
-  if (Number.isNaN(utcMidnight)) return Number.NaN;
-  // The zone's offset at that moment: how far its wall clock is from UTC.
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(utcMidnight);
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
-  return utcMidnight - (wall - utcMidnight);
+  if (Number.isNaN(Date.parse(`${date}T00:00:00Z`))) return Number.NaN;
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return zonedToEpochMs({ year, month, day, hour: 0, minute: 0 }, timeZone);
 }
 
 /** The instant `ms` as the wall clock of `timeZone` shows it, expressed as if it were UTC. */
 export function wallClockMs(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(ms);
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const wall = zonedParts(ms, timeZone);
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
 }
