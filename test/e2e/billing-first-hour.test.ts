@@ -3,22 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { SimUser, ViewMessage } from '../../src/sim/index.ts';
+import type { SimUser } from '../../src/sim/index.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 import { readPngChunks } from '../support/png.ts';
+import { buttonsOf, textOf, waitText } from '../support/chat.ts';
 
 const ADMIN = 9301;
 const CUSTOMER_RU = 8301;
 const CUSTOMER_EN = 8302;
 const CUSTOMER_KK = 8303;
 
-const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
-const buttonsOf = (message: ViewMessage | undefined) => message?.reply_markup?.inline_keyboard.flat() ?? [];
-
-function waitText(user: SimUser, match: RegExp | string, timeoutMs = 5000) {
-  const matches = (value: string) => (typeof match === 'string' ? value.includes(match) : match.test(value));
-  return user.waitForMessage((message) => matches(textOf(message)), { timeoutMs });
-}
 
 describe('the billing preset in its first hour: support, staff adjustments, the generator', () => {
   let lavka: TestLavka;

@@ -4,22 +4,17 @@ import { formatMoney } from '../../src/config/money.ts';
 import { pickLocalised } from '../../src/modules/booking/booking.settings.ts';
 import type { AppointmentRecord } from '../../src/modules/booking/booking.tables.ts';
 import { localDateOf } from '../../src/modules/booking/slots.ts';
-import type { SimUser, ViewMessage } from '../../src/sim/index.ts';
+import type { SimUser } from '../../src/sim/index.ts';
 import { clinicClock, testIdentity } from '../support/clinic.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 import { readCsv, readXlsx } from '../support/xlsx-reader.ts';
+import { textOf, waitText } from '../support/chat.ts';
 
 const ADMIN = 9150;
 const PATIENTS = [8151, 8152, 8153] as const;
 const ALMATY = 'Asia/Almaty';
 const DAY_MS = 24 * 3600_000;
 
-const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
-
-function waitText(user: SimUser, match: RegExp | string, timeoutMs = 8000) {
-  const matches = (value: string) => (typeof match === 'string' ? value.includes(match) : match.test(value));
-  return user.waitForMessage((message) => matches(textOf(message)), { timeoutMs });
-}
 
 describe('clinic staff /stats and /export (clinic preset)', () => {
   const clock = clinicClock();

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locale } from '../../src/config/business.ts';
-import type { ApiInlineButton, SimUser, ViewMessage } from '../../src/sim/index.ts';
+import type { SimUser, ViewMessage } from '../../src/sim/index.ts';
 import { testIdentity } from '../support/clinic.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 import { readXlsx } from '../support/xlsx-reader.ts';
+import { press, textOf, waitText } from '../support/chat.ts';
 
 // The shop preset's default language is Russian; these people read English and Kazakh.
 const ENGLISH_ADMIN = 9501;
@@ -15,21 +16,7 @@ const RUSSIAN_REGISTRAR = 9502;
 const KAZAKH_PATIENT = 8503;
 const ADDRESS = 'Abay avenue 10, flat 5';
 
-const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
 const labelsOf = (message: ViewMessage | undefined) => message?.reply_markup?.inline_keyboard.flat().map((button) => button.text) ?? [];
-
-/** Presses a button and waits for the bot's answer to that press. */
-async function press(user: SimUser, label: string | ((button: ApiInlineButton) => boolean), options: { messageId?: number } = {}) {
-  const result = await user.pressButton(label, options);
-  if (result.type !== 'callback') throw new Error(`not a callback button: ${String(label)}`);
-  return user.waitForCallbackAnswer(result.callbackQueryId, { timeoutMs: 5000 });
-}
-
-/** Waits for a bot message or edit whose text or caption contains or matches `match`. */
-function waitText(user: SimUser, match: RegExp | string, timeoutMs = 5000) {
-  const matches = (value: string) => (typeof match === 'string' ? value.includes(match) : match.test(value));
-  return user.waitForMessage((message) => matches(textOf(message)), { timeoutMs });
-}
 
 /** Russian or Kazakh letters: none may reach an English reader. */
 const CYRILLIC = /[\u0400-\u04FF]/;

@@ -4,23 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { ApiInlineButton, SimUser, ViewMessage } from '../../src/sim/index.ts';
+import type { SimUser, ViewMessage } from '../../src/sim/index.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
+import { buttonsOf, press, textOf, waitText } from '../support/chat.ts';
 
 const CUSTOMER = 8501;
-const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
-const buttonsOf = (message: ViewMessage | undefined) => message?.reply_markup?.inline_keyboard.flat() ?? [];
-
-async function press(user: SimUser, label: string | ((button: ApiInlineButton) => boolean), options: { messageId?: number } = {}) {
-  const result = await user.pressButton(label, options);
-  if (result.type !== 'callback') throw new Error(`not a callback button: ${String(label)}`);
-  return user.waitForCallbackAnswer(result.callbackQueryId, { timeoutMs: 5000 });
-}
-
-function waitText(user: SimUser, match: RegExp | string, timeoutMs = 8000) {
-  const matches = (value: string) => (typeof match === 'string' ? value.includes(match) : match.test(value));
-  return user.waitForMessage((message) => matches(textOf(message)), { timeoutMs });
-}
 
 describe('an invoice or QR code Telegram refuses to send (billing preset)', () => {
   let lavka: TestLavka;

@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { phoneExample } from '../../src/config/phone.ts';
-import type { ApiInlineButton, SimUser, ViewMessage } from '../../src/sim/index.ts';
+import type { SimUser, ViewMessage } from '../../src/sim/index.ts';
 import type { StaffSession } from '../support/admin-gate.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
+import { buttonsOf, press, textOf } from '../support/chat.ts';
 
-const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
-const buttonsOf = (message: ViewMessage | undefined) => message?.reply_markup?.inline_keyboard.flat() ?? [];
 /** A Kazakhstan IIN: twelve digits, a phone's length, typed where the phone was asked. */
 const IIN_WITH_PLUS = '+900101312308';
 const IIN = '900101312308';
 /** The mobile number libphonenumber gives as Kazakhstan's example (`+7 771 000 9998`), which the hints show. */
 const KZ_EXAMPLE = phoneExample('KZ');
 const OWNER = 900;
-
-/** Presses an inline button and waits for the bot's answer to that press. */
-async function press(user: SimUser, label: string | ((button: ApiInlineButton) => boolean)) {
-  const result = await user.pressButton(label);
-  if (result.type !== 'callback') throw new Error(`not a callback button: ${String(label)}`);
-  return user.waitForCallbackAnswer(result.callbackQueryId, { timeoutMs: 5000 });
-}
 
 /** Waits for a bot message whose text or caption contains `match`. */
 function waitText(user: SimUser, match: string) {

@@ -11,16 +11,15 @@ import { enqueueOutbox } from '../../src/delivery/outbox.ts';
 import { SANDBOX_ADMIN_ID } from '../../src/http/sandbox.routes.ts';
 import type { PlaceOrderInput } from '../../src/modules/orders/orders.service.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
-import type { ViewMessage } from '../../src/sim/index.ts';
 import { staffSessions } from '../support/admin-gate.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 import { sqliteTestDatabase } from '../support/services.ts';
+import { textOf } from '../support/chat.ts';
 
 const ADMIN = 9101;
 const CUSTOMER = 8101;
 const STRANGER = 8102;
 
-const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
 
 const orderFor = (userId: number): PlaceOrderInput => ({
   kind: 'shop',

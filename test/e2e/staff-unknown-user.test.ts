@@ -5,15 +5,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { StaffRole } from '../../src/modules/module.ts';
-import type { SimUser, ViewMessage } from '../../src/sim/index.ts';
+import type { SimUser } from '../../src/sim/index.ts';
 import { staffSessions, type StaffSession } from '../support/admin-gate.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
+import { textOf } from '../support/chat.ts';
 
 const OWNER = 900;
 const CUSTOMER = 7301;
 const NOBODY = 99_999;
 
-const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
 
 describe('staff actions on a user id that is nobody (billing)', () => {
   let lavka: TestLavka;
