@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { Api, type Bot } from 'grammy';
 import type { Redis } from 'ioredis';
@@ -13,12 +12,14 @@ import { createDelivery, type Delivery } from './delivery/delivery.ts';
 import { startJobs, type JobRunner } from './delivery/jobs.ts';
 import { DEFAULT_UNREACHABLE_KEEP_MS } from './delivery/sender.ts';
 import { createStaffChatsCheck, staffChatIds } from './delivery/staff-chats.ts';
-import { createAdminHttp } from './http/admin.ts';
-import { goLive } from './modules/admin/admin.go-live.ts';
+import { LAVKA_VERSION } from './config/version.ts';
+import { ADMIN_PAGE_DIR, adminPageRoutes } from './http/admin.ts';
+import { apiDocument, apiPlugins } from './http/api.ts';
+import { createAccessGuard } from './platform/access.ts';
 import { sandboxAdminIds, sandboxPageRoutes } from './http/sandbox.routes.ts';
 import { createHttpServer, registerWebhook, type ReadinessCheck } from './http/server.ts';
-import type { CommandSpec, JobSpec, LavkaModule, ModuleServices } from './modules/module.ts';
-import { discoverModules, migrationGroups, selectModules, setupModules, type ActiveModule } from './modules/registry.ts';
+import type { CommandSpec, JobSpec, LavkaModule, ModuleServices, Runtime } from './modules/module.ts';
+import { coreServices, discoverModules, migrationGroups, moduleFacts, selectModules, setupModules, type ActiveModule } from './modules/registry.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createSimulator, registerSimulatorRoutes, type TelegramSimulator } from './sim/index.ts';
 import { createBot } from './telegram/bot.ts';
@@ -121,29 +122,45 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       cleanups.push(() => void client.disconnect());
     }
 
-    const { active, services } = await setupModules(selected, { env, config, database, logger, i18n, now });
+    const metrics = createMetrics();
+    const mode: LavkaApp['mode'] = env.TELEGRAM_BOT_TOKEN ? env.BOT_MODE : 'sandbox';
+    // Filled as the app starts; the modules read them at use time (the panel's system page).
+    const readiness: ReadinessCheck[] = [{ name: 'database', check: () => database.health() }];
+    const botRef: { api?: Api } = {};
+    let active: ActiveModule[] = [];
+    let document: Record<string, unknown> | undefined;
+    const requestRestart = options.requestRestart;
+    const runtime: Runtime = {
+      mode,
+      version: LAVKA_VERSION,
+      startedAtMs: now(),
+      metrics,
+      readiness: () => readiness,
+      telegram: () => botRef.api,
+      modules: () => moduleFacts(active),
+      apiDocument: () => (document ??= apiDocument(active, LAVKA_VERSION)),
+      ...(mode === 'sandbox' && requestRestart
+        ? { goLive: { migrations: migrationGroups(allModules), keep: selected.flatMap((item) => item.goLive?.keep ?? []), requestRestart } }
+        : {}),
+    };
+
+    const setUp = await setupModules(selected, { env, config, database, logger, i18n, now, runtime });
+    active = setUp.active;
+    const services = setUp.services;
+    const { admin, users, audit } = coreServices(services, ['admin', 'users', 'audit']);
     // Parts of the modules' configuration the owner changes in the panel: what the panel
     // stored is applied before the bot takes its first update.
-    const admin = services.admin;
-    if (!admin) throw new Error('the admin module is missing');
     for (const item of active) {
       if (item.instance.settings?.length) await admin.settings.register(item.instance.settings, item.name);
     }
     // Broadcasts offer the audience segments the other modules contribute (orders, wallet…).
     services.broadcasts?.useSegments(active.flatMap((item) => item.instance.segments ?? []));
-    const users = services.users;
-    if (!users) throw new Error('the users module is missing');
 
-    const metrics = createMetrics();
-    const mode: LavkaApp['mode'] = env.TELEGRAM_BOT_TOKEN ? env.BOT_MODE : 'sandbox';
     // The simulated Telegram continues the update numbering past what this database handled:
     // otherwise, after a restart, every message would be dropped as already handled.
     const sandbox = mode === 'sandbox' ? createSimulator({ rateLimits: options.sandbox?.rateLimits, firstUpdateId: (await lastUpdateId(database.db)) + 1 }) : undefined;
     if (sandbox) cleanups.push(() => sandbox.close());
 
-    const readiness: ReadinessCheck[] = [
-      { name: 'database', check: () => database.health() },
-    ];
     if (redis) {
       const client = redis;
       readiness.push({
@@ -153,43 +170,16 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     }
     for (const item of active) readiness.push(...(item.instance.health ?? []));
 
-    // Module staff routes are mounted only behind the admin panel's gate (session, role, CSRF, audit).
-    // The panel's settings checks ask Telegram through the bot, which is created further down.
-    const botRef: { api?: Api } = {};
-    const requestRestart = options.requestRestart;
-    const goLiveDeps =
-      mode === 'sandbox' && requestRestart
-        ? {
-            env,
-            envFile: env.LAVKA_ENV_FILE,
-            db: database.db as unknown as Kysely<unknown>,
-            migrations: migrationGroups(allModules),
-            keep: active.flatMap((item) => item.definition.goLive?.keep ?? []),
-            requestRestart,
-          }
-        : undefined;
-    const adminHttp = createAdminHttp({
-      env,
-      config,
-      database,
-      logger,
-      i18n,
-      metrics,
-      modules: active,
-      services,
-      readiness,
-      mode,
-      now,
-      telegram: () => botRef.api,
-      ...(goLiveDeps ? { goLive: (token: string) => goLive(goLiveDeps, token) } : {}),
-    });
+    // Module staff routes are mounted only behind the access check (session, role, CSRF, audit).
+    const guard = createAccessGuard({ sessions: admin.sessions, audit, logger: logger.child({ component: 'access' }) });
     const http = await createHttpServer({
       logger,
       metrics,
       readiness,
       trustProxy: env.TRUST_PROXY,
       plugins: [
-        ...adminHttp.plugins,
+        ...apiPlugins(active, guard),
+        { prefix: '/admin', plugin: adminPageRoutes(ADMIN_PAGE_DIR) },
         ...active
           .filter((item) => item.instance.publicRoutes)
           .map((item) => ({ prefix: `/public/${item.name}`, plugin: item.instance.publicRoutes! })),
@@ -222,7 +212,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : env.PORT;
       url = localUrl({ HOST: env.HOST, PORT: port });
-      adminHttp.listening(url);
+      admin.setListeningUrl(url);
     }
 
     const token = sandbox ? sandbox.token : (env.TELEGRAM_BOT_TOKEN as string);
@@ -238,7 +228,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       users,
       modules: active.map((item) => ({ name: item.name, instance: item.instance })),
       commands,
-      staff: services.admin,
+      staff: admin,
       chatLock: redis
         ? createRedisChatLock(redis, { onUnavailable: (error) => logger.debug({ err: error }, 'Redis unreachable: the update runs without the cross-instance chat lock') })
         : undefined,

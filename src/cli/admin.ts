@@ -7,8 +7,9 @@ import { createDatabase } from '../db/database.ts';
 import { DatabaseLockedError } from '../db/sqlite.ts';
 import { migrate } from '../db/migrator.ts';
 import { isAdminError } from '../modules/admin/admin.errors.ts';
-import { STAFF_ROLES, createAdminService } from '../modules/admin/admin.service.ts';
-import type { StaffRole } from '../modules/module.ts';
+import { createAdminService } from '../modules/admin/admin.service.ts';
+import { STAFF_ROLES } from '../platform/roles.ts';
+import type { StaffRole } from '../platform/roles.ts';
 import { discoverModules, migrationGroups } from '../modules/registry.ts';
 import { silentLogger } from '../observability/logger.ts';
 

@@ -5,11 +5,14 @@ import type { z } from 'zod';
 import type { BusinessConfig, Locale } from '../config/business.ts';
 import type { Env } from '../config/env.ts';
 import type { DatabaseHandle } from '../db/database.ts';
-import type { Migration } from '../db/migrator.ts';
+import type { Migration, MigrationGroup } from '../db/migrator.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { BotContext } from '../telegram/context.ts';
 import type { JobHandler } from '../delivery/scheduler.ts';
 import type { Translator } from '../telegram/i18n.ts';
 import type { FlowDefinition } from '../telegram/flow.ts';
+import type { AnyApiRoute } from '../platform/route.ts';
+import type { StaffRole } from '../platform/roles.ts';
 
 /**
  * Services that modules expose to each other. A module adds its entry by augmenting this
@@ -19,8 +22,15 @@ import type { FlowDefinition } from '../telegram/flow.ts';
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
 export interface ModuleServices {}
 
-/** Roles of the people who run the business in the admin panel. */
-export type StaffRole = 'owner' | 'manager' | 'support' | 'accountant';
+/** The name of a module that offers a service. */
+export type ServiceName = keyof ModuleServices;
+
+/**
+ * What a module receives as `deps.services`: exactly the services it requires, present, and
+ * the ones it may use when their module is enabled, possibly absent.
+ */
+export type ServicesOf<Required extends string, Optional extends string> = Pick<ModuleServices, Extract<Required, ServiceName>> &
+  Partial<Pick<ModuleServices, Extract<Optional, ServiceName>>>;
 
 /** A command a module publishes with setMyCommands. */
 export interface CommandSpec {
@@ -57,6 +67,47 @@ export interface AudienceSegment {
 export interface HealthCheck {
   name: string;
   check(): Promise<{ ok: boolean; detail?: string }>;
+  /**
+   * False for a check whose failure needs the operator but does not stop this instance from
+   * serving (a staff chat the bot cannot write to): it is listed with its detail and in
+   * `warnings`, and the instance stays ready. Default true.
+   */
+  critical?: boolean;
+}
+
+/** An enabled module as the admin panel and the API document know it. */
+export interface ModuleFacts {
+  name: string;
+  panel: readonly PanelPage[];
+  routes: readonly AnyApiRoute[];
+  /** Roles its routes allow unless a route says otherwise; the owner always is. */
+  staffRoles: readonly StaffRole[];
+}
+
+/**
+ * What the running Lavka tells the modules that look after it (the admin module's system
+ * page, its navigation, its "Go live"). Read at use time: parts are complete only once every
+ * module is set up and the bot exists.
+ */
+export interface Runtime {
+  mode: 'sandbox' | 'polling' | 'webhook';
+  version: string;
+  startedAtMs: number;
+  metrics: Metrics;
+  /** The checks `/health/ready` runs. */
+  readiness(): readonly HealthCheck[];
+  /** The bot's Bot API client; undefined until the bot exists. */
+  telegram(): Api | undefined;
+  /** Every enabled module. */
+  modules(): readonly ModuleFacts[];
+  /** The OpenAPI document of every module's staff API. */
+  apiDocument(): Record<string, unknown>;
+  /** Present in the sandbox when Lavka can restart itself: what taking it live needs. */
+  goLive?: {
+    migrations: readonly MigrationGroup[];
+    keep: readonly GoLiveTable[];
+    requestRestart(): void;
+  };
 }
 
 /** Why a settings change was refused, for the person at the panel. */
@@ -96,16 +147,18 @@ export interface LiveSettingsSection<T = unknown> {
 }
 
 /** What every module's `setup` receives: explicit dependencies, no singletons. */
-export interface ModuleDeps {
+export interface ModuleDeps<Required extends string = never, Optional extends string = never> {
   env: Env;
   config: BusinessConfig;
   database: DatabaseHandle;
   logger: Logger;
   i18n: Translator;
-  /** Services of the modules set up before this one (see `dependsOn`). */
-  services: Partial<ModuleServices>;
+  /** The services the module declared: `dependsOn` present, `after` when enabled. */
+  services: ServicesOf<Required, Optional>;
   /** Milliseconds since the epoch; replaced in tests. */
   now(): number;
+  /** The running Lavka: mode, version, readiness, the other modules. */
+  runtime: Runtime;
 }
 
 /** What a module contributes once set up. Every part is optional. */
@@ -125,13 +178,16 @@ export interface ModuleInstance {
   /** `/start <prefix><arg>` deep links, e.g. `{ p_: openProduct }` for `t.me/bot?start=p_12`. */
   deepLinks?: Readonly<Record<string, (ctx: BotContext, argument: string) => Promise<void>>>;
   /**
-   * The module's back-office API for the admin panel, mounted under `/api/<module>`. These
-   * routes sit behind the admin login: a staff session, its role (`staffRoles`) and CSRF are
-   * checked before any handler runs.
+   * The module's back-office API for the admin panel, mounted under `/api/<module>` and
+   * described in the OpenAPI document. These routes sit behind the access check: a staff
+   * session, its role (`staffRoles`, or the route's own) and CSRF are checked before any
+   * handler runs. Declared with `route()` from `src/platform/route.ts`.
    */
-  routes?: FastifyPluginAsync;
+  routes?: readonly AnyApiRoute[];
   /** Staff roles allowed to use `routes`; the owner always is. Default: manager. */
   staffRoles?: readonly StaffRole[];
+  /** The code of the answer to input no route schema accepts. Default: `<module>.invalid_request`. */
+  invalidInputCode?: string;
   /**
    * Routes anyone may call, mounted under `/public/<module>`: payment gateway webhooks, a
    * public FAQ for a website. They authenticate their callers themselves (signatures).
@@ -154,16 +210,42 @@ export interface ModuleInstance {
   seedDemo?(data: unknown): Promise<void>;
 }
 
+/**
+ * A page of the admin panel a module brings. The panel's navigation and the pages a staff
+ * member may open are built from these, in `order`, for the modules a deployment runs.
+ */
+export interface PanelPage {
+  /** The page's path in the panel: `orders` is `/admin/orders`. Two modules may bring the same page. */
+  id: string;
+  /** The panel's message id of its label, e.g. `nav.orders`. */
+  label: string;
+  /** The panel's icon name. */
+  icon: string;
+  /** The navigation group: the business's daily work, or the settings. */
+  group: 'business' | 'settings';
+  /** Position within the navigation, smaller first. */
+  order: number;
+  /** Roles that see the page; the owner always does. Default: the roles of the module's routes. */
+  roles?: readonly StaffRole[];
+  /** Shown only while Lavka runs the sandbox (taking it live). */
+  sandboxOnly?: boolean;
+}
+
 /** A feature module: `src/modules/<name>/<name>.module.ts` exports one as `module`. */
-export interface LavkaModule {
+export interface LavkaModule<Required extends string = string, Optional extends string = string> {
   name: string;
-  /** Modules whose services this one needs; enabling this module enables them, set up first. */
-  dependsOn?: readonly string[];
+  /**
+   * Modules whose services this one requires; enabling this module enables them, set up
+   * first, and `setup` receives their services, never absent.
+   */
+  dependsOn?: readonly Required[];
   /**
    * Modules this one uses when they are enabled, without enabling them: they are set up
    * first if present (the shop's orders sell through payments, or are paid on delivery).
    */
-  after?: readonly string[];
+  after?: readonly Optional[];
+  /** Pages of the admin panel this module brings. */
+  panel?: readonly PanelPage[];
   /** True for modules every deployment runs (users, audit), whatever the preset says. */
   core?: boolean;
   migrations?: readonly Migration[];
@@ -174,7 +256,18 @@ export interface LavkaModule {
    * people — users, chats, carts, orders, payments — and stays behind.
    */
   goLive?: { keep: readonly GoLiveTable[] };
-  setup?(deps: ModuleDeps): ModuleInstance | Promise<ModuleInstance>;
+  setup?(deps: ModuleDeps<Required, Optional>): ModuleInstance | Promise<ModuleInstance>;
+}
+
+/**
+ * Declares a module with its dependencies typed: `setup` sees exactly the services named in
+ * `dependsOn` (present) and `after` (possibly absent), so the compiler refuses a module that
+ * uses a service it did not declare.
+ */
+export function defineModule<const Required extends string = never, const Optional extends string = never>(
+  definition: LavkaModule<Required, Optional>,
+): LavkaModule<Required, Optional> {
+  return definition;
 }
 
 /** A table of business data carried from the sandbox to the real bot's database. */

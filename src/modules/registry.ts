@@ -5,7 +5,10 @@ import type { BusinessConfig } from '../config/business.ts';
 import { ConfigError } from '../config/env.ts';
 import type { MigrationGroup } from '../db/migrator.ts';
 import { coreMigrations } from '../db/migrations/index.ts';
-import type { LavkaModule, ModuleDeps, ModuleInstance, ModuleServices } from './module.ts';
+import { LAVKA_VERSION } from '../config/version.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import { DEFAULT_STAFF_ROLES } from '../platform/roles.ts';
+import type { LavkaModule, ModuleDeps, ModuleFacts, ModuleInstance, ModuleServices, Runtime, ServiceName } from './module.ts';
 
 /** Where modules live: each folder holds `<name>.module.ts` exporting `module`. */
 export const MODULES_DIR = import.meta.dirname;
@@ -102,17 +105,64 @@ export interface ActiveModule {
   instance: ModuleInstance;
 }
 
-/** Sets modules up in order; each sees the services of those before it. */
+/** Sets modules up in order; each receives the services it declared, set up before it. */
 export async function setupModules(
   modules: readonly LavkaModule[],
-  deps: Omit<ModuleDeps, 'services'>,
+  options: Omit<ModuleDeps, 'services' | 'runtime'> & { runtime?: Runtime },
 ): Promise<{ active: ActiveModule[]; services: Partial<ModuleServices> }> {
   const services: Partial<ModuleServices> = {};
   const active: ActiveModule[] = [];
+  const deps = { ...options, runtime: options.runtime ?? standaloneRuntime(() => active, options.now) };
   for (const definition of modules) {
-    const instance = (await definition.setup?.({ ...deps, services, logger: deps.logger.child({ module: definition.name }) })) ?? {};
+    const missing = (definition.dependsOn ?? []).filter((name) => (services as Record<string, unknown>)[name] === undefined);
+    if (missing.length > 0) {
+      throw new ConfigError(`Lavka cannot start: the ${definition.name} module requires ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not set up.`, [
+        `${definition.name}: enable ${missing.join(', ')} in the preset, or take ${definition.name} out of it`,
+      ]);
+    }
+    const instance = (await definition.setup?.({ ...deps, services: services as never, logger: deps.logger.child({ module: definition.name }) })) ?? {};
     if (instance.service !== undefined) (services as Record<string, unknown>)[definition.name] = instance.service;
     active.push({ name: definition.name, definition, instance });
   }
   return { active, services };
+}
+
+/** The services every deployment has (the core modules'), present or a clear start-up error. */
+export function coreServices<Name extends ServiceName>(services: Partial<ModuleServices>, names: readonly Name[]): Pick<ModuleServices, Name> {
+  for (const name of names) {
+    if (services[name] === undefined) throw new ConfigError(`Lavka cannot start: the ${name} module is not set up.`, [`modules: ${name} is a core module; check that src/modules/${name} exists`]);
+  }
+  return services as Pick<ModuleServices, Name>;
+}
+
+/** The code a module's routes answer input no schema accepts with: `orders.invalid_request`. */
+export function invalidInputCode(item: ActiveModule): string {
+  return item.instance.invalidInputCode ?? `${item.name.replaceAll('-', '_')}.invalid_request`;
+}
+
+/** The enabled modules as the panel and the API document know them. */
+export function moduleFacts(active: readonly ActiveModule[]): ModuleFacts[] {
+  return active.map((item) => ({
+    name: item.name,
+    panel: item.definition.panel ?? [],
+    routes: item.instance.routes ?? [],
+    staffRoles: item.instance.staffRoles ?? DEFAULT_STAFF_ROLES,
+  }));
+}
+
+/**
+ * The runtime of modules set up outside a running Lavka (tests, command-line tools): no bot,
+ * no readiness checks, no HTTP server; the modules are the ones set up.
+ */
+export function standaloneRuntime(active: () => readonly ActiveModule[], now: () => number): Runtime {
+  return {
+    mode: 'sandbox',
+    version: LAVKA_VERSION,
+    startedAtMs: now(),
+    metrics: createMetrics({ processMetrics: false }),
+    readiness: () => [],
+    telegram: () => undefined,
+    modules: () => moduleFacts(active()),
+    apiDocument: () => ({}),
+  };
 }

@@ -1,7 +1,7 @@
 import type { Context, LazySessionFlavor } from 'grammy';
 import type { Logger } from 'pino';
 import type { Locale } from '../config/business.ts';
-import type { StaffRole } from '../modules/module.ts';
+import type { StaffRole } from '../platform/roles.ts';
 import type { UserRecord } from '../modules/users/users.tables.ts';
 import type { FlowState } from './flow.ts';
 import type { TranslateVariables } from './i18n.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { registeredRoutes, type RouteEntry } from '../../src/http/admin.ts';
-import type { StaffRole } from '../../src/modules/module.ts';
+import { registeredRoutes, type RouteEntry } from '../../src/http/api.ts';
+import type { StaffRole } from '../../src/platform/roles.ts';
 import { concrete, ROLES, SAFE_METHODS, staffSessions, type StaffSession } from '../support/admin-gate.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 

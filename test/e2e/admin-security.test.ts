@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { registeredRoutes, type RouteEntry } from '../../src/http/admin.ts';
-import type { LavkaModule, StaffRole } from '../../src/modules/module.ts';
+import { registeredRoutes, type RouteEntry } from '../../src/http/api.ts';
+import type { LavkaModule } from '../../src/modules/module.ts';
+import { route } from '../../src/platform/route.ts';
+import type { StaffRole } from '../../src/platform/roles.ts';
 import { concrete, ROLES, SAFE_METHODS as SAFE, staffSessions, type StaffSession as Session } from '../support/admin-gate.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 
@@ -11,11 +13,11 @@ const probeModule: LavkaModule = {
   name: 'admin_probe',
   setup: () => ({
     staffRoles: ['accountant'],
-    routes: async (app) => {
-      app.get('/ping', async () => ({ pong: true }));
-      app.post('/count', { config: { audit: false } }, async () => ({ count: 3 }));
-      app.post('/change', async () => ({ changed: true }));
-    },
+    routes: [
+      route({ method: 'GET', url: '/ping', summary: 'Answers pong', handler: async () => ({ pong: true }) }),
+      route({ method: 'POST', url: '/count', summary: 'Counts without changing anything', audit: false, handler: async () => ({ count: 3 }) }),
+      route({ method: 'POST', url: '/change', summary: 'Changes something', handler: async () => ({ changed: true }) }),
+    ],
   }),
 };
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DAILY_REPORT_JOB } from '../../src/delivery/daily-report.ts';
 import { zonedToEpochMs } from '../../src/delivery/zoned-time.ts';
-import type { StaffRole } from '../../src/modules/module.ts';
+import type { StaffRole } from '../../src/platform/roles.ts';
 import type { ApiInlineButton, SimUser, ViewMessage } from '../../src/sim/index.ts';
 import { staffSessions, type StaffSession } from '../support/admin-gate.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';

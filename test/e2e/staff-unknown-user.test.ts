@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { StaffRole } from '../../src/modules/module.ts';
+import type { StaffRole } from '../../src/platform/roles.ts';
 import type { SimUser } from '../../src/sim/index.ts';
 import { staffSessions, type StaffSession } from '../support/admin-gate.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';

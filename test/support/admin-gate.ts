@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { StaffRole } from '../../src/modules/module.ts';
+import type { StaffRole } from '../../src/platform/roles.ts';
 import type { TestLavka } from './harness.ts';
 
 /** Every staff role, the owner first. */

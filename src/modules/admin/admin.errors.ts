@@ -1,3 +1,5 @@
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+
 /** Dotted codes of the admin panel's refusals. */
 export type AdminErrorCode =
   | 'admin.unauthenticated'
@@ -22,45 +24,36 @@ export type AdminErrorCode =
   | 'admin.telegram_unreachable'
   | 'admin.go_live_unavailable';
 
-/** The HTTP status each refusal is answered with. */
-export const ADMIN_ERROR_STATUS: Record<AdminErrorCode, number> = {
-  'admin.unauthenticated': 401,
-  'admin.session_invalid': 401,
-  'admin.forbidden': 403,
-  'admin.csrf_invalid': 403,
-  'admin.origin_invalid': 403,
-  'admin.not_staff': 403,
-  'admin.staff_disabled': 403,
-  'admin.link_invalid': 400,
-  'admin.link_expired': 410,
-  'admin.link_used': 410,
-  'admin.rate_limited': 429,
-  'admin.bad_credentials': 401,
-  'admin.invalid_input': 400,
-  'admin.not_found': 404,
-  'admin.conflict': 409,
-  'admin.last_owner': 409,
-  'admin.module_disabled': 404,
-  'admin.setting_refused': 400,
-  'admin.token_refused': 400,
-  'admin.telegram_unreachable': 502,
-  'admin.go_live_unavailable': 409,
+/** The kind of each refusal; the platform turns kinds into HTTP statuses. */
+const KINDS: Readonly<Record<AdminErrorCode, ErrorKind>> = {
+  'admin.unauthenticated': 'unauthenticated',
+  'admin.session_invalid': 'unauthenticated',
+  'admin.forbidden': 'forbidden',
+  'admin.csrf_invalid': 'forbidden',
+  'admin.origin_invalid': 'forbidden',
+  'admin.not_staff': 'forbidden',
+  'admin.staff_disabled': 'forbidden',
+  'admin.link_invalid': 'invalid',
+  'admin.link_expired': 'gone',
+  'admin.link_used': 'gone',
+  'admin.rate_limited': 'too_many',
+  'admin.bad_credentials': 'unauthenticated',
+  'admin.invalid_input': 'invalid',
+  'admin.not_found': 'not_found',
+  'admin.conflict': 'conflict',
+  'admin.last_owner': 'conflict',
+  'admin.module_disabled': 'not_found',
+  'admin.setting_refused': 'invalid',
+  'admin.token_refused': 'invalid',
+  'admin.telegram_unreachable': 'upstream',
+  'admin.go_live_unavailable': 'conflict',
 };
 
 /** A refusal that changed nothing; its message is written for the person at the panel. */
-export class AdminError extends Error {
-  readonly code: AdminErrorCode;
-  readonly details: Record<string, unknown>;
-  constructor(code: AdminErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = 'AdminError';
-    this.code = code;
-    this.details = details;
-  }
-
-  /** The HTTP status for this refusal. */
-  get status(): number {
-    return ADMIN_ERROR_STATUS[this.code];
+export class AdminError extends LavkaError<AdminErrorCode> {
+  override readonly name = 'AdminError';
+  get kind(): ErrorKind {
+    return KINDS[this.code];
   }
 }
 

@@ -2,6 +2,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuditService } from '../audit/audit.service.ts';
 import { setSessionCookie } from './admin.cookies.ts';
+import { checkSameOrigin } from '../../platform/access.ts';
+import { isLavkaError, sendError } from '../../platform/errors.ts';
 import { AdminError, isAdminError } from './admin.errors.ts';
 import type { AdminService, StartedSession } from './admin.service.ts';
 
@@ -11,33 +13,6 @@ const linkBody = z.object({ token: z.string().min(1).max(200) });
 /** True when the request came over https, directly or as PUBLIC_URL says. */
 export function isSecureRequest(request: FastifyRequest, publicUrl: string | undefined): boolean {
   return request.protocol === 'https' || Boolean(publicUrl?.startsWith('https:'));
-}
-
-/**
- * Refuses requests another site made the browser send: a login form on an attacker's page
- * could otherwise log the victim into the attacker's account (login CSRF). Browsers always
- * send `Origin` on cross-site POSTs; JSON bodies also force a CORS preflight.
- */
-export function checkSameOrigin(request: FastifyRequest): void {
-  const origin = request.headers.origin;
-  if (origin === undefined) return;
-  let host: string;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    throw new AdminError('admin.origin_invalid', 'This request came from another website and was refused.');
-  }
-  if (host !== request.headers.host) throw new AdminError('admin.origin_invalid', 'This request came from another website and was refused.');
-}
-
-/** Answers an admin refusal as JSON with its status (and Retry-After for rate limits). */
-export function sendAdminError(reply: FastifyReply, error: AdminError) {
-  if (error.code === 'admin.rate_limited' && typeof error.details.retryAfterSeconds === 'number') {
-    reply.header('retry-after', String(error.details.retryAfterSeconds));
-  }
-  // A refusal with a reason code (a settings check) lets the panel explain it in the owner's language.
-  const reason = typeof error.details.reason === 'string' ? { reason: error.details.reason } : {};
-  return reply.code(error.status).send({ error: error.code, message: error.message, ...reason });
 }
 
 /**
@@ -68,7 +43,7 @@ export function createAdminLoginRoutes(deps: { admin: AdminService; publicUrl?: 
       try {
         checkSameOrigin(request);
       } catch (error) {
-        if (isAdminError(error)) return sendAdminError(reply, error);
+        if (isLavkaError(error)) return sendError(reply, error);
         throw error;
       }
     });
@@ -83,7 +58,7 @@ export function createAdminLoginRoutes(deps: { admin: AdminService; publicUrl?: 
       } catch (error) {
         if (!isAdminError(error)) throw error;
         await record('admin.login_refused', { method: 'password', ip: request.ip, login: body.data.login.slice(0, 64), reason: error.code });
-        return sendAdminError(reply, error);
+        return sendError(reply, error);
       }
     });
 
@@ -97,7 +72,7 @@ export function createAdminLoginRoutes(deps: { admin: AdminService; publicUrl?: 
       } catch (error) {
         if (!isAdminError(error)) throw error;
         await record('admin.login_refused', { method: 'link', ip: request.ip, reason: error.code });
-        return sendAdminError(reply, error);
+        return sendError(reply, error);
       }
     });
   };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DbExecutor } from '../../db/database.ts';
-import type { StaffRole } from '../module.ts';
+import type { StaffRole } from '../../platform/roles.ts';
 import type { LoginLinkRecord, SessionRecord, StaffRecord } from './admin.tables.ts';
 
 /** Fields of a new staff member. */

@@ -6,7 +6,8 @@ import { migrate } from '../../db/migrator.ts';
 import { silentLogger } from '../../observability/logger.ts';
 import { discoverModules, migrationGroups } from '../registry.ts';
 import { isAdminError } from './admin.errors.ts';
-import { createAdminService, roleAllows, type AdminService } from './admin.service.ts';
+import { roleAllows } from '../../platform/roles.ts';
+import { createAdminService, type AdminService } from './admin.service.ts';
 
 const CLIENT = { ip: '203.0.113.7', userAgent: 'test' };
 const OWNER_TG = 900;

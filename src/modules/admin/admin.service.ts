@@ -1,22 +1,18 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DbExecutor } from '../../db/database.ts';
-import type { StaffRole } from '../module.ts';
+import type { StaffMember, StaffPrincipal } from '../../platform/principal.ts';
+import type { StaffRole } from '../../platform/roles.ts';
 import { AdminError } from './admin.errors.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './admin.password.ts';
 import { createAdminRepository, type SessionWithStaff } from './admin.repository.ts';
 import type { StaffRecord } from './admin.tables.ts';
-
-/** Every staff role, most powerful first. */
-export const STAFF_ROLES: readonly StaffRole[] = ['owner', 'manager', 'support', 'accountant'];
 
 /** How long the bot trusts a looked-up staff role before reading it again. */
 export const STAFF_ROLE_CACHE_MS = 10_000;
 
 /** The name of the session cookie. */
 export const SESSION_COOKIE = 'lavka_admin';
-/** The header that carries the session's CSRF token on state-changing requests. */
-export const CSRF_HEADER = 'x-csrf-token';
 
 /** How long the panel's security measures last; tests shorten them. */
 export interface AdminLimits {
@@ -66,17 +62,7 @@ export interface ClientInfo {
 }
 
 /** A staff member as the panel shows them (no hashes). */
-export interface StaffView {
-  id: number;
-  telegramId: number | null;
-  login: string | null;
-  displayName: string;
-  role: StaffRole;
-  disabled: boolean;
-  hasPassword: boolean;
-  createdAt: number;
-  lastLoginAt: number | null;
-}
+export type StaffView = StaffMember;
 
 /** A started session: the cookie's token is only ever returned here. */
 export interface StartedSession {
@@ -86,13 +72,8 @@ export interface StartedSession {
   staff: StaffView;
 }
 
-/** A request's authenticated staff member. */
-export interface Authenticated {
-  sessionId: number;
-  csrfToken: string;
-  expiresAt: number;
-  staff: StaffView;
-}
+/** A request's authenticated staff member: a staff principal without its type. */
+export type Authenticated = Omit<StaffPrincipal, 'type'>;
 
 const LOGIN_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 
@@ -104,18 +85,6 @@ export function hashToken(token: string): string {
 /** A fresh random token, URL-safe, 256 bits. */
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
-}
-
-/** Compares two secrets in constant time. */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** True when `role` may use something open to `allowed`; the owner may use everything. */
-export function roleAllows(role: StaffRole, allowed: readonly StaffRole[]): boolean {
-  return role === 'owner' || allowed.includes(role);
 }
 
 /** A staff row as the panel may see it. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { describeIssues } from './admin.api.ts';
+import { describeIssues } from '../../platform/route.ts';
 import { AdminError } from './admin.errors.ts';
 import type { LiveSettingsSection, SettingsCheckTools } from '../module.ts';
 

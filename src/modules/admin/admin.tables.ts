@@ -1,6 +1,6 @@
 import type { Generated, Selectable } from 'kysely';
 import type { EpochMs, Flag } from '../../db/schema.ts';
-import type { StaffRole } from '../module.ts';
+import type { StaffRole } from '../../platform/roles.ts';
 
 /**
  * A person who runs the business in the admin panel. Found by Telegram id (link login) or

@@ -1,4 +1,4 @@
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { createAuditService, type AuditService } from './audit.service.ts';
 
 declare module '../module.ts' {
@@ -8,7 +8,7 @@ declare module '../module.ts' {
 }
 
 /** The audit log: who changed what and when, for every module. */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'audit',
   // What the owner and staff changed in the sandbox stays on record.
   goLive: { keep: [{ table: 'audit_log' }] },
@@ -37,4 +37,4 @@ export const module: LavkaModule = {
     },
   ],
   setup: (deps) => ({ service: createAuditService({ db: deps.database.db, now: deps.now }) }),
-};
+});

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { staffChatLocales } from '../users/users.locales.ts';
 import { createBookingComposer } from './booking.bot.ts';
 import { createBookingMessages } from './booking.messages.ts';
@@ -22,7 +22,7 @@ declare module '../module.ts' {
  * time zone, booking with the database refusing double bookings, reschedule and cancel within
  * a cut-off, reminders with "I'll come" / "Cancel", visit payments, and the staff calendar.
  */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'booking',
   // The clinic's directory and schedules; appointments are the simulated patients'.
   goLive: {
@@ -35,7 +35,7 @@ export const module: LavkaModule = {
       { table: 'booking_exceptions' },
     ],
   },
-  dependsOn: ['users', 'patients', 'payments'],
+  dependsOn: ['users', 'patients', 'payments', 'reports'],
   migrations: [
     {
       name: '0001_booking',
@@ -230,4 +230,4 @@ export const module: LavkaModule = {
       seedDemo: async (data) => void (await booking.seed(data)),
     };
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { createBroadcastsBot } from './broadcasts.bot.ts';
 import { createBroadcastsRoutes } from './broadcasts.routes.ts';
 import { START_BROADCAST_JOB, createBroadcastsService, type BroadcastsService } from './broadcasts.service.ts';
@@ -13,7 +13,7 @@ declare module '../module.ts' {
  * Broadcasts: an admin composes a message (text, photo, buttons), picks an audience, sees a
  * preview and sends it now or at a time; recipients go through the outbox at Telegram's pace.
  */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'broadcasts',
   // Every business bot talks to its customers; the command is visible to admins only.
   core: true,
@@ -98,4 +98,4 @@ export const module: LavkaModule = {
       },
     };
   },
-};
+});

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { createCartComposer } from './cart.bot.ts';
 import { cartSettingsSchema, createCartService, type CartService } from './cart.service.ts';
 
@@ -13,7 +13,7 @@ declare module '../module.ts' {
  * The cart and checkout: lines in the database, +/−, re-checks of price and stock before
  * ordering, and the checkout flow that turns the cart into a shop order.
  */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'cart',
   dependsOn: ['users', 'catalog', 'orders'],
   migrations: [
@@ -96,4 +96,4 @@ export const module: LavkaModule = {
       ],
     };
   },
-};
+});

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { createCatalogComposer } from './catalog.bot.ts';
 import { createCatalogRoutes } from './catalog.routes.ts';
 import { catalogSettingsSchema, createCatalogService, type CatalogService } from './catalog.service.ts';
@@ -11,7 +11,7 @@ declare module '../module.ts' {
 }
 
 /** The catalogue: a category tree, products with variants, photos, stock and search. */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'catalog',
   // The catalogue; photo file ids belong to the simulated Telegram (the bytes are kept and sent again).
   goLive: { keep: [{ table: 'catalog_categories' }, { table: 'catalog_products' }, { table: 'catalog_variants' }, { table: 'catalog_photos', clear: ['file_id'] }] },
@@ -117,4 +117,4 @@ export const module: LavkaModule = {
       seedDemo: async (data) => void (await catalog.seed(data)),
     };
   },
-};
+});

@@ -2,8 +2,8 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z, ZodError } from 'zod';
 import { SUPPORTED_LOCALES } from '../../config/business.ts';
-import { describeIssues } from '../admin/admin.api.ts';
-import { noteAudit } from '../admin/admin.gate.ts';
+import { describeIssues } from '../../platform/route.ts';
+import { noteAudit } from '../../platform/audit.ts';
 import {
   CatalogError,
   MAX_PHOTO_BYTES,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { ConfigError } from '../../config/env.ts';
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { staffActor } from '../payments/payments.module.ts';
 import { createCustomOrdersBot } from './custom-orders.bot.ts';
 import { createCustomOrderMessages } from './custom-orders.messages.ts';
@@ -37,11 +37,11 @@ function readSettings(raw: unknown) {
  * beside it. Staff get each order with its files and move it along, adjust prices, refund
  * and write to the customer.
  */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'custom-orders',
   // Orders first: their tables are referenced here, their service runs the jobs' statuses.
   // Payments: a job is paid before it is printed, so there is no offline fallback.
-  dependsOn: ['users', 'orders', 'payments'],
+  dependsOn: ['users', 'orders', 'payments', 'broadcasts'],
   migrations: [
     {
       name: '0001_custom_orders',
@@ -178,4 +178,4 @@ export const module: LavkaModule = {
       ],
     };
   },
-};
+});

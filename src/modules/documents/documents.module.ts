@@ -1,4 +1,4 @@
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { staffChatLocales } from '../users/users.locales.ts';
 import { createDocumentsComposer } from './documents.bot.ts';
 import { createDocumentsRoutes } from './documents.routes.ts';
@@ -16,7 +16,7 @@ declare module '../module.ts' {
  * an embedded font), certificates and lab results uploaded by staff, certificate requests.
  * Documents are reached by unguessable tokens and every download checks the owner.
  */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'documents',
   dependsOn: ['users', 'patients', 'booking'],
   migrations: [
@@ -95,4 +95,4 @@ export const module: LavkaModule = {
       staffRoles: ['manager', 'support'],
     };
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { createFaqComposer } from './faq.bot.ts';
 import { createFaqRoutes } from './faq.routes.ts';
 import { createFaqService, type FaqService } from './faq.service.ts';
@@ -10,7 +10,7 @@ declare module '../module.ts' {
 }
 
 /** FAQ: questions and answers per language, browsable in the bot and readable over HTTP. */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'faq',
   goLive: { keep: [{ table: 'faq_entries' }] },
   migrations: [
@@ -41,4 +41,4 @@ export const module: LavkaModule = {
       seedDemo: async (data) => void (await faq.seed(data)),
     };
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { staffChatLocales } from '../users/users.locales.ts';
 import { createFeedbackComposer } from './feedback.bot.ts';
 import { createFeedbackRoutes } from './feedback.routes.ts';
@@ -12,7 +12,7 @@ declare module '../module.ts' {
 }
 
 /** Feedback after a completed visit: an NPS question (0–10), an optional comment, alerts on low scores. */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'feedback',
   dependsOn: ['patients', 'booking'],
   migrations: [
@@ -64,4 +64,4 @@ export const module: LavkaModule = {
       },
     };
   },
-};
+});

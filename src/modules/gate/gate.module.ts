@@ -1,4 +1,4 @@
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { createGateGuard } from './gate.bot.ts';
 import { createGateService, gateSettingsSchema, type GateService } from './gate.service.ts';
 import { gateSettingsSection } from './gate.settings.ts';
@@ -10,7 +10,7 @@ declare module '../module.ts' {
 }
 
 /** Channel subscription gate: users must join the business's channels before using the bot. */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'gate',
   setup(deps) {
     const settings = gateSettingsSchema.parse(deps.config.settings.gate ?? undefined);
@@ -27,4 +27,4 @@ export const module: LavkaModule = {
       settings: [gateSettingsSection({ gate, configured: settings.channels })],
     };
   },
-};
+});

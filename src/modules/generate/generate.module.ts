@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { createGenerateComposer } from './generate.bot.ts';
 import { createDemoGenerator } from './generate.demo.ts';
 import { createHttpGenerator } from './generate.http.ts';
@@ -30,7 +30,7 @@ export const generateSettingsSchema = z
   .prefault({});
 
 /** A paid long-running task (a generator; the demo one draws a picture) that spends wallet tokens and refunds on failure. */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'generate',
   dependsOn: ['wallet'],
   migrations: [
@@ -75,4 +75,4 @@ export const module: LavkaModule = {
       jobs: [{ name: 'generate.recover', everyMs: 15_000, run: async () => void (await generate.recoverStale(staleMs)) }],
     };
   },
-};
+});

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { DbExecutor } from '../../db/database.ts';
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { staffChatLocales } from '../users/users.locales.ts';
 import { createOrdersComposer, createOrdersReport, type OrderKindScreens } from './orders.bot.ts';
 import { createOrderMessages } from './orders.messages.ts';
@@ -44,9 +44,9 @@ export const ordersSettingsSchema = z
  * Orders of any kind (shop orders, custom jobs, clinic payments): readable numbers, a status
  * machine per kind with history and notifications, `/my_orders`, staff buttons, `/stats`, `/export`.
  */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'orders',
-  dependsOn: ['users'],
+  dependsOn: ['users', 'reports'],
   after: ['payments'],
   migrations: [
     {
@@ -209,4 +209,4 @@ export const module: LavkaModule = {
       },
     };
   },
-};
+});

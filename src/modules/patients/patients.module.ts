@@ -1,4 +1,4 @@
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { createPatientsComposer } from './patients.bot.ts';
 import { createPatientsRoutes } from './patients.routes.ts';
 import { createPatientsService, patientsSettingsSchema, type PatientsService } from './patients.service.ts';
@@ -10,7 +10,7 @@ declare module '../module.ts' {
 }
 
 /** Patients: registration with the Kazakhstan IIN, profile view and edit. */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'patients',
   dependsOn: ['users'],
   migrations: [
@@ -51,4 +51,4 @@ export const module: LavkaModule = {
       staffRoles: ['manager', 'support'],
     };
   },
-};
+});

@@ -1,8 +1,8 @@
 import { Api } from 'grammy';
 import { sql } from 'kysely';
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { createPaymentsComposer } from './payments.bot.ts';
-import { staffOf } from '../admin/admin.gate.ts';
+import { staffOf } from '../../platform/principal.ts';
 import { createReceiptFiles } from './payments.receipts.ts';
 import { createPaymentsRoutes, createPaymentsWebhookRoutes } from './payments.routes.ts';
 import { createPaymentsService, type PaymentsService } from './payments.service.ts';
@@ -41,7 +41,7 @@ export function staffActor(request: Parameters<typeof staffOf>[0]): { type: 'adm
  * Heleket crypto gateway, QR payments and manual transfers; each external charge settles once
  * (UNIQUE per provider charge id) in the same transaction as what it pays for.
  */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'payments',
   dependsOn: ['users', 'audit'],
   migrations: [
@@ -226,4 +226,4 @@ export const module: LavkaModule = {
         })),
     };
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { CommandSpec, LavkaModule } from '../module.ts';
+import { defineModule, type CommandSpec } from '../module.ts';
 import { createReportsComposer } from './reports.bot.ts';
 import type { ReportSource } from './reports.types.ts';
 
@@ -19,7 +19,7 @@ declare module '../module.ts' {
  * revenue of the shop, print jobs and Stars through the orders module, the clinic's
  * appointments), so every preset with staff has them without one module knowing another.
  */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'reports',
   core: true,
   setup(deps) {
@@ -42,4 +42,4 @@ export const module: LavkaModule = {
       },
     };
   },
-};
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { staffChatLocales } from '../users/users.locales.ts';
 import { createStarsComposer } from './stars.bot.ts';
 import { createStarsService, FULFIL_JOB, type StarsService } from './stars.service.ts';
@@ -41,7 +41,7 @@ export const starsSettingsSchema = z
  * username, pay through the payments module (the crypto gateway), and the order is delivered
  * by an admin or an external service behind a documented hook (see README.md here).
  */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'stars',
   // Orders: each purchase is an order of kind `stars` there (one list, one number, the panel, /stats, /export).
   dependsOn: ['users', 'payments', 'orders'],
@@ -160,4 +160,4 @@ export const module: LavkaModule = {
       jobs: [{ name: 'stars.expire', everyMs: 60_000, run: async () => void (await stars.expireStale()) }],
     };
   },
-};
+});

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { staffChatLocales } from '../users/users.locales.ts';
 import { createSupportComposer } from './support.bot.ts';
 import { createSupportRoutes } from './support.routes.ts';
@@ -13,8 +13,9 @@ declare module '../module.ts' {
 }
 
 /** Contact and support: the business's contacts and "Write to us" to the staff chat. */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'support',
+  dependsOn: ['users'],
   migrations: [
     {
       name: '0001_support_messages',
@@ -99,4 +100,4 @@ export const module: LavkaModule = {
       staffRoles: ['manager', 'support'],
     };
   },
-};
+});

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { describeIssues } from '../admin/admin.api.ts';
-import { noteAudit, staffOf } from '../admin/admin.gate.ts';
+import { describeIssues } from '../../platform/route.ts';
+import { noteAudit } from '../../platform/audit.ts';
+import { staffOf } from '../../platform/principal.ts';
 import { MAX_SUPPORT_TEXT, SupportError, type SupportService } from './support.service.ts';
 
 const STATUSES = ['open', 'answered', 'closed'] as const;

@@ -1,4 +1,4 @@
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { staffChatLocales } from '../users/users.locales.ts';
 import { createTicketsComposer } from './tickets.bot.ts';
 import { createTicketsRoutes } from './tickets.routes.ts';
@@ -12,9 +12,11 @@ declare module '../module.ts' {
 }
 
 /** Support tickets: patient requests to the staff chat or the admin inbox, staff replies in the bot, statuses. */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'tickets',
   dependsOn: ['users'],
+  // A patient's card beside their ticket, when the clinic's modules run.
+  after: ['patients'],
   migrations: [
     {
       name: '0001_tickets',
@@ -74,4 +76,4 @@ export const module: LavkaModule = {
       staffRoles: ['manager', 'support'],
     };
   },
-};
+});

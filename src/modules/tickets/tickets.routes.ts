@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { staffOf } from '../admin/admin.gate.ts';
+import { staffOf } from '../../platform/principal.ts';
 import { TicketsError, type TicketsService } from './tickets.service.ts';
 
 const STATUSES = ['open', 'answered', 'closed'] as const;

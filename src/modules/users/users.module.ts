@@ -1,4 +1,4 @@
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { createUsersService, type UsersService } from './users.service.ts';
 
 declare module '../module.ts' {
@@ -8,7 +8,7 @@ declare module '../module.ts' {
 }
 
 /** Users: registration on first contact, profile, language, phone, tags, blocked flag. */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'users',
   core: true,
   migrations: [
@@ -45,4 +45,4 @@ export const module: LavkaModule = {
   setup: (deps) => ({
     service: createUsersService({ db: deps.database.db, now: deps.now, adminIds: deps.env.ADMIN_IDS, defaultCountry: () => deps.config.business.defaultCountry }),
   }),
-};
+});

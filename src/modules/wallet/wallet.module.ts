@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { LavkaModule } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { createWalletComposer } from './wallet.bot.ts';
 import { staffActor } from '../payments/payments.module.ts';
 import { enqueueOutbox } from '../../delivery/outbox.ts';
@@ -18,7 +18,7 @@ declare module '../module.ts' {
  * The token wallet: an append-only ledger and a balance the database keeps non-negative,
  * token packs sold through payments, and the staff tools (adjustments, export, health).
  */
-export const module: LavkaModule = {
+export const module = defineModule({
   name: 'wallet',
   dependsOn: ['users', 'audit', 'payments'],
   migrations: [
@@ -111,4 +111,4 @@ export const module: LavkaModule = {
       ],
     };
   },
-};
+});

@@ -1,0 +1,64 @@
+import type { FastifyRequest } from 'fastify';
+import { AccessError } from './access.errors.ts';
+import type { StaffRole } from './roles.ts';
+
+/** A staff member as the panel shows them (no hashes, no secrets). */
+export interface StaffMember {
+  id: number;
+  telegramId: number | null;
+  login: string | null;
+  displayName: string;
+  role: StaffRole;
+  disabled: boolean;
+  hasPassword: boolean;
+  createdAt: number;
+  lastLoginAt: number | null;
+}
+
+/** A person logged in to the admin panel: their session and who they are. */
+export interface StaffPrincipal {
+  type: 'staff';
+  sessionId: number;
+  /** Sent back in `x-csrf-token` with every request that changes something. */
+  csrfToken: string;
+  expiresAt: number;
+  staff: StaffMember;
+}
+
+/**
+ * Who is behind a request that passed the access check. Staff sessions today; API keys
+ * (the integration API) add their own principal type here.
+ */
+export type Principal = StaffPrincipal;
+
+/** What the access check needs to know a staff session: the admin module provides it. */
+export interface StaffSessions {
+  /** The session token the request carries (the panel's cookie), or undefined. */
+  tokenOf(request: FastifyRequest): string | undefined;
+  /** The session behind a token, or undefined when it is unknown, expired or its staff member disabled. */
+  authenticate(token: string): Promise<Omit<StaffPrincipal, 'type'> | undefined>;
+}
+
+const principals = new WeakMap<FastifyRequest, Principal>();
+
+/** Records who is behind a request (the access check does this once it let the request in). */
+export function setPrincipal(request: FastifyRequest, principal: Principal): void {
+  principals.set(request, principal);
+}
+
+/** Who is behind a request, or undefined outside the access check. */
+export function principalOf(request: FastifyRequest): Principal | undefined {
+  return principals.get(request);
+}
+
+/** The staff member behind a request that passed the access check; a refusal otherwise. */
+export function staffOf(request: FastifyRequest): StaffPrincipal {
+  const principal = principals.get(request);
+  if (principal?.type !== 'staff') throw new AccessError('admin.unauthenticated', 'Log in to the admin panel first.');
+  return principal;
+}
+
+/** How a principal is written into the audit log and into records of who acted. */
+export function actorOf(principal: Principal): { type: 'admin'; id: number; name: string; role: StaffRole } {
+  return { type: 'admin', id: principal.staff.id, name: principal.staff.displayName, role: principal.staff.role };
+}
