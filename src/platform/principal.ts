@@ -58,7 +58,11 @@ export function staffOf(request: FastifyRequest): StaffPrincipal {
   return principal;
 }
 
-/** How a principal is written into the audit log and into records of who acted. */
-export function actorOf(principal: Principal): { type: 'admin'; id: number; name: string; role: StaffRole } {
-  return { type: 'admin', id: principal.staff.id, name: principal.staff.displayName, role: principal.staff.role };
+/**
+ * A staff principal as records of who acted name them (a payment decided, a ledger entry, a
+ * print job moved): their Telegram id when their account is linked to one, so that the bot and
+ * the panel name the same person alike, else their panel account (`staff:<id>`).
+ */
+export function staffActorOf(principal: StaffPrincipal): { type: 'admin'; id: string | number } {
+  return { type: 'admin', id: principal.staff.telegramId ?? `staff:${principal.staff.id}` };
 }

@@ -3,7 +3,6 @@ import { formatMoney } from '../../config/money.ts';
 import type { BotContext } from '../../telegram/context.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
 import { paymentMethodsData } from '../payments/payments.callbacks.ts';
-import { registerThenData } from '../patients/patients.bot.ts';
 import { calendarKeyboard, shiftMonth } from './booking.calendar.ts';
 import { formatClockTime, formatVisitTime, visitVariables } from './booking.messages.ts';
 import { VISIT_PURPOSE } from './booking.purpose.ts';
@@ -16,6 +15,8 @@ import { addDays, localDateOf } from './slots.ts';
 export interface BookingComposerDeps {
   booking: BookingService;
   isRegistered(userId: number): Promise<boolean>;
+  /** The patients module's callback data that sends a user to register, then to `then`. */
+  registrationData(then: string): string;
   /** The business time zone now (the owner may change it while Lavka runs). */
   timeZone(): string;
   /** Whether visits can be paid in the bot (the payments module is running). */
@@ -53,7 +54,7 @@ export function createBookingComposer(deps: BookingComposerDeps): Composer<BotCo
 
   const needRegistration = async (ctx: BotContext, then: string): Promise<boolean> => {
     if (await deps.isRegistered(ctx.from?.id ?? 0)) return false;
-    const keyboard = new InlineKeyboard().text(ctx.t('patients-register-button'), registerThenData(then)).row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
+    const keyboard = new InlineKeyboard().text(ctx.t('patients-register-button'), deps.registrationData(then)).row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
     await editOrReply(ctx, ctx.t('booking-need-registration'), { reply_markup: keyboard });
     return true;
   };

@@ -178,6 +178,7 @@ export const module = defineModule({
       composer: createBookingComposer({
         booking,
         isRegistered: async (userId) => (await patients.get(userId)) !== undefined,
+        registrationData: patients.registrationData,
         timeZone: () => business.timeZone,
         payments: payments !== undefined,
         now: deps.now,

@@ -5,7 +5,7 @@ import type { BotContext } from '../../telegram/context.ts';
 import { defineFlow, leaveFlow, startFlow, type FlowControl, type FlowDefinition } from '../../telegram/flow.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
 import { addPagerRow, paginate, parsePage } from '../../telegram/paginator.ts';
-import { orderPaymentScreen } from '../orders/orders.bot.ts';
+import type { OrdersModuleService } from '../orders/orders.module.ts';
 import type { OrderPayments } from '../orders/orders.payments.ts';
 import type { Order } from '../orders/orders.service.ts';
 import type { UsersService } from '../users/users.service.ts';
@@ -33,6 +33,8 @@ export interface CartComposerDeps {
   users: UsersService;
   /** Paying for the placed order: online methods when payments is enabled, else on delivery. */
   payments: OrderPayments;
+  /** The orders module's screen asking to pay for an order. */
+  paymentScreen: OrdersModuleService['paymentScreen'];
 }
 
 /** Callback data that opens page `page` of the cart. */
@@ -194,7 +196,7 @@ export function createCartComposer(deps: CartComposerDeps): { composer: Composer
       { text: ctx.t('menu-my-orders'), data: 'orders:my:1' },
       { text: ctx.t('menu-back-to-main'), data: MAIN_MENU_ACTION },
     ];
-    const screen = await orderPaymentScreen(ctx, order, deps.payments, next);
+    const screen = await deps.paymentScreen(ctx, order, next);
     if (screen) {
       await ctx.reply(screen.text, { reply_markup: screen.keyboard });
       return;

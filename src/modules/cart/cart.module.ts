@@ -80,7 +80,7 @@ export const module = defineModule({
       await catalog.releaseStock(trx, lines);
     });
 
-    const bot = createCartComposer({ cart, users, payments: orders.payments });
+    const bot = createCartComposer({ cart, users, payments: orders.payments, paymentScreen: orders.paymentScreen });
     return {
       service: cart,
       composer: bot.composer,

@@ -7,11 +7,11 @@ import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
 import { parsePage } from '../../telegram/paginator.ts';
 import { DownloadError, TELEGRAM_DOWNLOAD_LIMIT_BYTES, downloadTelegramFile } from './custom-orders.files.ts';
 import { parseDeadline, parsePriceInput, parseQuantity } from './custom-orders.input.ts';
-import { staffReader, type OrderKindScreens } from '../orders/orders.bot.ts';
+import { staffReader } from '../../telegram/refusals.ts';
+import type { OrderKindScreens } from '../orders/orders.screens.ts';
 import type { Order } from '../orders/orders.service.ts';
-import { addPaymentMethodRows } from '../payments/payments.bot.ts';
 import { paymentMethodsData } from '../payments/payments.callbacks.ts';
-import type { PaymentsService } from '../payments/payments.service.ts';
+import type { PaymentsModuleService } from '../payments/payments.module.ts';
 import { CAPTION_LIMIT, callbackData, clip, type CustomOrderMessages, type Keyboard } from './custom-orders.messages.ts';
 import { PRINT_PURPOSE } from './custom-orders.purpose.ts';
 import { CustomOrdersError, printRef, type CustomOrder, type CustomOrdersService } from './custom-orders.service.ts';
@@ -31,7 +31,7 @@ export interface CustomOrdersBotDeps {
   settings: CustomOrdersSettings;
   config: BusinessConfig;
   /** The methods that can pay a job now, for the "how to pay" buttons. */
-  payments: Pick<PaymentsService, 'offer'>;
+  payments: Pick<PaymentsModuleService, 'offer' | 'screens'>;
   now(): number;
   /** Brings a user back into broadcasts (the broadcasts module's `/subscribe` did that alone). */
   resubscribeToNews?: (userId: number) => Promise<void>;
@@ -296,7 +296,7 @@ export function createCustomOrdersBot(deps: CustomOrdersBotDeps): {
     if (!ctx.from || order.status !== 'awaiting_payment') return undefined;
     const offer = await deps.payments.offer(PRINT_PURPOSE, printRef(order), ctx.from.id, ctx.locale);
     if (!offer || offer.methods.length === 0) return undefined;
-    return addPaymentMethodRows(new InlineKeyboard(), ctx, PRINT_PURPOSE, printRef(order), offer.methods).text(ctx.t('co-open-order'), callbackData.open(order.id));
+    return deps.payments.screens.methodRows(new InlineKeyboard(), ctx, PRINT_PURPOSE, printRef(order), offer.methods).text(ctx.t('co-open-order'), callbackData.open(order.id));
   };
 
   /** Asks the customer to pay for a job now awaiting payment, in a new message. */

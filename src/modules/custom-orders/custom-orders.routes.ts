@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { orderPaymentView } from '../payments/payments.routes.ts';
+import type { PaymentScreens } from '../payments/payments.module.ts';
 import { toMinor } from '../../config/money.ts';
 import { CustomOrdersError, type CustomOrdersService } from './custom-orders.service.ts';
 import { isPaidStatus } from './custom-orders.status.ts';
@@ -66,6 +66,8 @@ function attachment(fileName: string): string {
 export interface CustomOrdersRoutesDeps {
   service: CustomOrdersService;
   currency: string;
+  /** The payments module's view of a payment on an order's page. */
+  paymentView: PaymentScreens['paymentView'];
   /**
    * Who is acting, from the staff session (their Telegram id, or the panel account). Behind
    * the admin gate it is always given; a body's `actorId` is only used without one.
@@ -116,7 +118,7 @@ export function createCustomOrdersRoutes(deps: CustomOrdersRoutesDeps): FastifyP
         },
         next: deps.service.nextStatuses(order, 'staff'),
         // Read through the payments module's service: this module never reads its tables.
-        payments: payments.map(orderPaymentView),
+        payments: payments.map(deps.paymentView),
       };
     });
 

@@ -6,7 +6,9 @@ import type { BotContext } from '../../telegram/context.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
 import { addPagerRow, parsePage } from '../../telegram/paginator.ts';
 import type { Translator } from '../../telegram/i18n.ts';
-import { addPaymentMethodRows, explainError } from '../payments/payments.bot.ts';
+import { explainRefusal, staffReader } from '../../telegram/refusals.ts';
+import type { PaymentScreens } from '../payments/payments.module.ts';
+import type { OrderKindScreens } from './orders.screens.ts';
 import { isPaymentsError } from '../payments/payments.errors.ts';
 import type { ReportSource } from '../reports/reports.types.ts';
 import { buildOrderExport, exportOrderFilter } from './orders.export.ts';
@@ -18,23 +20,6 @@ import { OrdersError, type Order, type OrdersService } from './orders.service.ts
 /** Orders per page of `/my_orders`. */
 const MY_ORDERS_PAGE_SIZE = 5;
 
-/**
- * How a module that brings its own kind of order (custom print jobs) shows it on the orders
- * screens: the customer keeps one list of everything they ordered, and each order opens the
- * card of the module that knows it (files, quotes, its own buttons).
- */
-export interface OrderKindScreens {
-  /** A status of this kind in the reader's language. */
-  statusLabel(status: string, locale: Locale): string;
-  /** Callback data opening the kind's own card of order `orderId` for its customer, from page `page` of their list. */
-  customerCardData(orderId: number, page: number): string;
-  /** Answers `/track_order` with the kind's card: the customer's own, or the staff card for staff. */
-  track(ctx: BotContext, order: Order): Promise<void>;
-  /** Lines the kind adds to `/stats`, in the reader's language. */
-  stats?(locale: Locale): Promise<string[]>;
-  /** Commands the kind's module used to have for its own list (`my_stars`): they open `/my_orders` now. */
-  listCommands?: readonly string[];
-}
 
 /** Dependencies of the orders composer. */
 export interface OrdersComposerDeps {
@@ -52,6 +37,8 @@ export interface OrdersComposerDeps {
   screens: ReadonlyMap<string, OrderKindScreens>;
   /** The business currency, for zero amounts. */
   currency: string;
+  /** The payments module's payment-method buttons; absent while it is off. */
+  methodRows?: PaymentScreens['methodRows'];
 }
 
 /** Callback data that opens the payment screen of order `orderId` (from page `page` of the customer's list). */
@@ -70,21 +57,14 @@ export async function orderPaymentScreen(
   order: Order,
   payments: OrderPayments,
   extra: readonly { text: string; data: string }[],
+  methodRows: PaymentScreens['methodRows'] | undefined,
 ): Promise<{ text: string; keyboard: InlineKeyboard } | undefined> {
   const methods = ctx.from ? await payments.methods(order, ctx.from.id, ctx.locale) : undefined;
-  if (!methods || methods.length === 0) return undefined;
-  const keyboard = addPaymentMethodRows(new InlineKeyboard(), ctx, ORDER_PURPOSE, String(order.id), methods);
+  if (!methods || methods.length === 0 || !methodRows) return undefined;
+  const keyboard = methodRows(new InlineKeyboard(), ctx, ORDER_PURPOSE, String(order.id), methods);
   if (payments.offersOnDelivery()) keyboard.text(ctx.t('orders-pay-on-delivery'), `orders:pod:${order.id}`).row();
   for (const button of extra) keyboard.text(button.text, button.data);
   return { text: `${payments.summary(order, ctx.locale)}\n\n${ctx.t('orders-pay-choose')}`, keyboard };
-}
-
-/**
- * The language of a staff card drawn in this chat: the staff member's own in their private
- * chat; undefined in a staff group, which many read, so the card takes the business's.
- */
-export function staffReader(ctx: BotContext): Locale | undefined {
-  return ctx.chat?.type === 'private' ? ctx.locale : undefined;
 }
 
 function toKeyboard(markup: { inline_keyboard: { text: string; callback_data: string }[][] } | undefined): InlineKeyboard {
@@ -215,7 +195,7 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
     if (!order || page === undefined || !deps.payments.isOnline()) return next();
     await ctx.answerCallbackQuery();
     const back = [{ text: ctx.t('orders-pay-back'), data: customerOrderData(order.id, page) }];
-    const screen = await orderPaymentScreen(ctx, order, deps.payments, back);
+    const screen = await orderPaymentScreen(ctx, order, deps.payments, back, deps.methodRows);
     if (screen) {
       await editOrReply(ctx, screen.text, { reply_markup: screen.keyboard });
       return;
@@ -289,7 +269,7 @@ export function createOrdersComposer(deps: OrdersComposerDeps): Composer<BotCont
         if (!isPaymentsError(error) && !(error instanceof OrdersError)) throw error;
         const current = (await orders.get(orderId)) ?? order;
         const retrying = isPaymentsError(error, 'payments.refund_failed') && error.details.retrying === true;
-        await redraw(current, retrying ? ctx.t('orders-refund-retrying', { number: order.number }) : explainError(deps.i18n, ctx, error));
+        await redraw(current, retrying ? ctx.t('orders-refund-retrying', { number: order.number }) : explainRefusal(deps.i18n, ctx, error, 'payments-error-unexpected'));
         return;
       }
       const moved = (await orders.get(orderId)) ?? order;

@@ -3,12 +3,15 @@ import { z } from 'zod';
 import type { DbExecutor } from '../../db/database.ts';
 import { defineModule } from '../module.ts';
 import { staffChatLocales } from '../users/users.locales.ts';
-import { createOrdersComposer, createOrdersReport, type OrderKindScreens } from './orders.bot.ts';
+import type { InlineKeyboard } from 'grammy';
+import type { BotContext } from '../../telegram/context.ts';
+import { createOrdersComposer, createOrdersReport, orderPaymentScreen } from './orders.bot.ts';
+import type { OrderKindScreens } from './orders.screens.ts';
 import { createOrderMessages } from './orders.messages.ts';
 import { formatMoney } from '../../config/money.ts';
 import { createOrdersRoutes } from './orders.routes.ts';
 import { createOrderPayments, orderPaymentSettingsSchema, type OrderPayments } from './orders.payments.ts';
-import { createOrdersService, type OrdersService } from './orders.service.ts';
+import { createOrdersService, type Order, type OrdersService } from './orders.service.ts';
 import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
 
 /**
@@ -18,6 +21,11 @@ import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats
  */
 export type OrdersModuleService = OrdersService & {
   payments: OrderPayments;
+  /**
+   * The screen asking a customer to pay for their order (payment methods, pay on delivery),
+   * with `extra` buttons at the end; undefined when it cannot be paid online.
+   */
+  paymentScreen(ctx: BotContext, order: Order, extra: readonly { text: string; data: string }[]): Promise<{ text: string; keyboard: InlineKeyboard } | undefined>;
   /** Shows another module's kind of order in `/my_orders`, `/track_order` and `/stats` through that module's screens. */
   registerScreens(kind: string, screens: OrderKindScreens): void;
 };
@@ -169,9 +177,11 @@ export const module = defineModule({
     });
     if (deps.services.payments) payments.connect(deps.services.payments);
     const screens = new Map<string, OrderKindScreens>();
+    const methodRows = deps.services.payments?.screens.methodRows;
     const service: OrdersModuleService = {
       ...orders,
       payments,
+      paymentScreen: (ctx, order, extra) => orderPaymentScreen(ctx, order, payments, extra, methodRows),
       registerScreens(kind, kindScreens) {
         // An unregistered kind is a wiring mistake: it fails at start-up, not on a customer's screen.
         orders.machineOf(kind);
@@ -182,12 +192,12 @@ export const module = defineModule({
     deps.services.reports?.register(createOrdersReport({ orders, messages, screens, timeZone, now: deps.now, currency: business.currency }));
     return {
       service,
-      composer: createOrdersComposer({ orders, messages, payments, i18n: deps.i18n, timeZone, now: deps.now, kind: 'shop', currency: business.currency, screens }),
+      composer: createOrdersComposer({ orders, messages, payments, i18n: deps.i18n, timeZone, now: deps.now, kind: 'shop', currency: business.currency, screens, methodRows }),
       commands: [
         { command: 'my_orders', description: 'command-my-orders' },
         { command: 'track_order', description: 'command-track-order' },
       ],
-      routes: createOrdersRoutes({ orders, payments }),
+      routes: createOrdersRoutes({ orders, payments, paymentView: deps.services.payments?.screens.paymentView }),
       segments: [
         {
           name: 'orders.ordered_within_days',

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { orderPaymentView } from '../payments/payments.routes.ts';
+import type { PaymentScreens } from '../payments/payments.module.ts';
 import { isPaymentsError } from '../payments/payments.errors.ts';
 import type { OrderPayments } from './orders.payments.ts';
 import { OrdersError, type OrdersService } from './orders.service.ts';
@@ -48,7 +48,7 @@ const STATUS_CODES: Record<string, number> = {
  * changes. // admin-only: mounted under /api/orders, which the admin panel's auth wraps;
  * nothing here may be exposed publicly.
  */
-export function createOrdersRoutes(deps: { orders: OrdersService; payments?: OrderPayments }): FastifyPluginAsync {
+export function createOrdersRoutes(deps: { orders: OrdersService; payments?: OrderPayments; paymentView?: PaymentScreens['paymentView'] }): FastifyPluginAsync {
   return async (app) => {
     app.get('/', async (request, reply) => {
       const parsed = listQuery.safeParse(request.query);
@@ -85,7 +85,7 @@ export function createOrdersRoutes(deps: { orders: OrdersService; payments?: Ord
         // Orders another module manages are moved on that module's page.
         next: managedBy ? [] : deps.orders.nextStatuses(order, 'staff'),
         managedBy: managedBy ?? null,
-        payments: payments.map(orderPaymentView),
+        payments: deps.paymentView ? payments.map(deps.paymentView) : [],
       };
     });
 

@@ -3,13 +3,10 @@ import type { BotContext } from '../../telegram/context.ts';
 import { defineFlow, startFlow, type FlowControl, type FlowDefinition } from '../../telegram/flow.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
 import { formatIsoDate } from './iin.ts';
+import { registerThenData } from './patients.callbacks.ts';
 import { PatientsError, type PatientsErrorCode, type PatientsService } from './patients.service.ts';
 import type { PatientRecord } from './patients.tables.ts';
 
-/** Callback data other modules use to send an unregistered user through registration and back: `patients:reg:<then>`. */
-export function registerThenData(then: string): string {
-  return `patients:reg:${then}`;
-}
 
 /** Where a finished registration may lead: another module's callback, short and harmless. */
 const CONTINUATION = /^[a-z_]{2,16}:[a-z0-9_:]{1,40}$/;

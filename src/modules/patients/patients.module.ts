@@ -1,11 +1,18 @@
 import { defineModule } from '../module.ts';
+import { registerThenData } from './patients.callbacks.ts';
 import { createPatientsComposer } from './patients.bot.ts';
 import { createPatientsRoutes } from './patients.routes.ts';
 import { createPatientsService, patientsSettingsSchema, type PatientsService } from './patients.service.ts';
 
+/** The patients module's service: patient cards, and the way other modules send a user to register. */
+export type PatientsModuleService = PatientsService & {
+  /** Callback data that sends an unregistered user through registration and back to `then`. */
+  registrationData(then: string): string;
+};
+
 declare module '../module.ts' {
   interface ModuleServices {
-    patients: PatientsService;
+    patients: PatientsModuleService;
   }
 }
 
@@ -43,7 +50,7 @@ export const module = defineModule({
     });
     const bot = createPatientsComposer({ patients });
     return {
-      service: patients,
+      service: Object.assign(patients, { registrationData: registerThenData }),
       composer: bot.composer,
       flows: bot.flows,
       commands: [{ command: 'profile', description: 'patients-command-profile' }],

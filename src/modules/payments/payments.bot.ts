@@ -6,6 +6,7 @@ import { formatMoney } from '../../config/money.ts';
 import type { BotContext } from '../../telegram/context.ts';
 import { defineFlow, startFlow, type FlowDefinition } from '../../telegram/flow.ts';
 import type { Translator } from '../../telegram/i18n.ts';
+import { explainRefusal } from '../../telegram/refusals.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
 import { addPagerRow, pageWindow, parsePage } from '../../telegram/paginator.ts';
 import { METHODS_PATTERN, START_PATTERN, UNAVAILABLE_PATTERN, startPaymentData } from './payments.callbacks.ts';
@@ -37,18 +38,9 @@ export interface PaymentsComposerDeps {
   now(): number;
 }
 
-/**
- * Turns a refusal from any module (`wallet.insufficient_funds`, `payments.already_handled`)
- * into the user's language: the message `<module>-error-<reason>` when it exists.
- */
+/** A payments refusal in the user's language (see {@link explainRefusal}). */
 export function explainError(i18n: Translator, ctx: BotContext, error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  const details = ((error as { details?: unknown }).details ?? {}) as Record<string, string | number>;
-  if (typeof code === 'string' && /^[a-z_]+\.[a-z_]+$/.test(code)) {
-    const key = code.replace('.', '-error-');
-    if (i18n.has(ctx.locale, key)) return ctx.t(key, details);
-  }
-  return ctx.t('payments-error-unexpected');
+  return explainRefusal(i18n, ctx, error, 'payments-error-unexpected');
 }
 
 /**

@@ -1,8 +1,9 @@
 import { Api } from 'grammy';
 import { sql } from 'kysely';
 import { defineModule } from '../module.ts';
-import { createPaymentsComposer } from './payments.bot.ts';
-import { staffOf } from '../../platform/principal.ts';
+import { addPaymentMethodRows, createPaymentsComposer } from './payments.bot.ts';
+import { orderPaymentView } from './payments.views.ts';
+import { staffActorOf, staffOf } from '../../platform/principal.ts';
 import { createReceiptFiles } from './payments.receipts.ts';
 import { createPaymentsRoutes, createPaymentsWebhookRoutes } from './payments.routes.ts';
 import { createPaymentsService, type PaymentsService } from './payments.service.ts';
@@ -15,9 +16,20 @@ import { SANDBOX_PROVIDER_TOKEN, createTelegramCardProvider } from './providers/
 import { createTelegramStarsProvider } from './providers/telegram-stars.provider.ts';
 import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
 
+/** Pieces of the payments screens other modules show with their own (an order's payment methods). */
+export interface PaymentScreens {
+  /** Adds a row per payment method of `ref` to a keyboard; a paused method explains itself. */
+  methodRows: typeof addPaymentMethodRows;
+  /** A payment as an order's page in the panel shows it. */
+  paymentView: typeof orderPaymentView;
+}
+
+/** The payments module's service: payments, and the screen pieces other modules show. */
+export type PaymentsModuleService = PaymentsService & { screens: PaymentScreens };
+
 declare module '../module.ts' {
   interface ModuleServices {
-    payments: PaymentsService;
+    payments: PaymentsModuleService;
   }
 }
 
@@ -30,10 +42,9 @@ function telegramPaymentsApi(api: Api): TelegramPaymentsApi {
   };
 }
 
-/** The acting staff member of a gated request: their Telegram id when linked, else the panel account. */
+/** The acting staff member of a request that passed the access check. */
 export function staffActor(request: Parameters<typeof staffOf>[0]): { type: 'admin'; id: string | number } {
-  const { staff } = staffOf(request);
-  return { type: 'admin', id: staff.telegramId ?? `staff:${staff.id}` };
+  return staffActorOf(staffOf(request));
 }
 
 /**
@@ -182,7 +193,7 @@ export const module = defineModule({
       now: deps.now,
     });
     return {
-      service: payments,
+      service: Object.assign(payments, { screens: { methodRows: addPaymentMethodRows, paymentView: orderPaymentView } }),
       composer,
       flows,
       commands: [

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
 import { isUsersError } from '../users/users.errors.ts';
 import { isPaymentsError } from './payments.errors.ts';
+import { orderPaymentView } from './payments.views.ts';
 import type { PaymentsService } from './payments.service.ts';
 import { ReceiptUnavailableError, type ReceiptFiles } from './payments.receipts.ts';
 import { PROVIDER_IDS, type PaymentRecord } from './payments.tables.ts';
@@ -36,25 +37,6 @@ const createBody = z.object({
 });
 const declineBody = z.object({ reason: z.string().trim().min(1).max(400) });
 const webhookParams = z.object({ provider: z.enum(['heleket', 'qr']) });
-
-/**
- * A payment as an order's page shows it (orders, custom orders): what, how much and how it
- * ended, without the gateway's ids and links that only the payments pages need.
- */
-export function orderPaymentView(payment: PaymentRecord) {
-  return {
-    id: payment.id,
-    provider: payment.provider,
-    variant: payment.variant,
-    status: payment.status,
-    amountMinor: payment.amount_minor,
-    currency: payment.currency,
-    declineReason: payment.decline_reason,
-    createdAt: payment.created_at,
-    paidAt: payment.paid_at,
-    refundedAt: payment.refunded_at,
-  };
-}
 
 /** A payment as the API shows it (receipt file ids and details are internal). */
 function view(payment: PaymentRecord) {

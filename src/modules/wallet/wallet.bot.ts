@@ -6,7 +6,7 @@ import { defineFlow, startFlow, type FlowDefinition } from '../../telegram/flow.
 import type { Translator } from '../../telegram/i18n.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
 import { addPagerRow, parsePage } from '../../telegram/paginator.ts';
-import { explainError } from '../payments/payments.bot.ts';
+import { explainRefusal } from '../../telegram/refusals.ts';
 import { isUsersError } from '../users/users.errors.ts';
 import { paymentMethodsData } from '../payments/payments.callbacks.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
@@ -158,7 +158,7 @@ export function createWalletComposer(deps: WalletComposerDeps): { composer: Comp
       await ctx.reply(ctx.t('wallet-adjusted', { user: String(userId), amount: signed(amount), balance: entry.balance_after }));
     } catch (error) {
       if (!isWalletError(error) && !isUsersError(error)) throw error;
-      await ctx.reply(explainError(i18n, ctx, error));
+      await ctx.reply(explainRefusal(i18n, ctx, error, 'payments-error-unexpected'));
     }
   });
 
@@ -217,7 +217,7 @@ export function createWalletComposer(deps: WalletComposerDeps): { composer: Comp
       await ctx.answerCallbackQuery({ text: ctx.t('wallet-adjusted', { user: String(userId), amount: signed(amount), balance: entry.balance_after }) });
     } catch (error) {
       if (!isWalletError(error) && !isUsersError(error)) throw error;
-      await ctx.answerCallbackQuery({ text: explainError(i18n, ctx, error), show_alert: true });
+      await ctx.answerCallbackQuery({ text: explainRefusal(i18n, ctx, error, 'payments-error-unexpected'), show_alert: true });
       return;
     }
     const card = await userCard(ctx, userId, 1);
@@ -250,7 +250,7 @@ export function createWalletComposer(deps: WalletComposerDeps): { composer: Comp
             await ctx.reply(ctx.t('wallet-adjusted', { user: String(flow.data.userId), amount: signed(Number(match[1])), balance: entry.balance_after }));
           } catch (error) {
             if (!isWalletError(error) && !isUsersError(error)) throw error;
-            await ctx.reply(explainError(i18n, ctx, error));
+            await ctx.reply(explainRefusal(i18n, ctx, error, 'payments-error-unexpected'));
           }
         },
       },

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { defineModule } from '../module.ts';
 import { createWalletComposer } from './wallet.bot.ts';
-import { staffActor } from '../payments/payments.module.ts';
+import { staffActorOf, staffOf } from '../../platform/principal.ts';
 import { enqueueOutbox } from '../../delivery/outbox.ts';
 import { createTopupPurpose } from './wallet.purpose.ts';
 import { createWalletRoutes } from './wallet.routes.ts';
@@ -99,7 +99,7 @@ export const module = defineModule({
         { command: 'transactions', description: 'command-transactions', audience: 'admin' },
         { command: 'health', description: 'command-health', audience: 'admin' },
       ],
-      routes: createWalletRoutes({ wallet, timeZone: () => deps.config.business.timeZone, actorOf: staffActor }),
+      routes: createWalletRoutes({ wallet, timeZone: () => deps.config.business.timeZone, actorOf: (request) => staffActorOf(staffOf(request)) }),
       staffRoles: ['manager', 'accountant'],
       segments: [
         {
