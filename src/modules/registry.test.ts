@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { businessConfigSchema } from '../config/business.ts';
-import { ConfigError } from '../config/env.ts';
+import pino from 'pino';
+import { ConfigError, parseEnv } from '../config/env.ts';
 import type { LavkaModule } from './module.ts';
-import { orderModules, selectModules } from './registry.ts';
+import { coreServices, orderModules, selectModules, setupModules } from './registry.ts';
 
 const mod = (name: string, extra: Partial<LavkaModule> = {}): LavkaModule => ({ name, ...extra });
 const config = (modules: string[]) => businessConfigSchema.parse({ modules });
@@ -34,5 +35,42 @@ describe('the module registry', () => {
       () => selectModules([mod('faq')], config(['faq', 'bakery'])),
       (error: unknown) => error instanceof ConfigError && /modules: bakery \(known: faq\)/.test(error.message),
     );
+  });
+});
+
+describe('setting modules up', () => {
+  const deps = () => ({
+    env: parseEnv({ LOG_LEVEL: 'silent' }),
+    config: config(['users']),
+    database: undefined as never,
+    logger: pino({ level: 'silent' }),
+    i18n: undefined as never,
+    now: () => 0,
+  });
+
+  test('a module receives exactly the services it declared, required and optional', async () => {
+    const seen: string[][] = [];
+    const modules = [
+      mod('users', { setup: () => ({ service: { name: 'users' } }) }),
+      mod('audit', { setup: () => ({ service: { name: 'audit' } }) }),
+      mod('orders', { dependsOn: ['users'], after: ['payments'], setup: (moduleDeps) => (seen.push(Object.keys(moduleDeps.services).sort()), {}) }),
+    ];
+    await setupModules(modules, deps());
+    assert.deepEqual(seen, [['users']]);
+  });
+
+  test('a required module that offers no service stops start-up with one clear line', async () => {
+    const modules = [mod('patients'), mod('booking', { dependsOn: ['patients'], setup: () => ({}) })];
+    await assert.rejects(setupModules(modules, deps()), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.message.split('\n')[0], 'Lavka cannot start: the booking module requires patients, which is not set up.');
+      return true;
+    });
+  });
+
+  test('core services are present or Lavka says which one is missing', () => {
+    assert.throws(() => coreServices({}, ['admin']), /the admin module is not set up/);
+    const users = { name: 'users' } as never;
+    assert.equal(coreServices({ users }, ['users']).users, users);
   });
 });

@@ -120,7 +120,10 @@ export async function setupModules(
         `${definition.name}: enable ${missing.join(', ')} in the preset, or take ${definition.name} out of it`,
       ]);
     }
-    const instance = (await definition.setup?.({ ...deps, services: services as never, logger: deps.logger.child({ module: definition.name }) })) ?? {};
+    // Exactly what the module declared: the compiler holds it to that, and so does the run.
+    const declared = [...(definition.dependsOn ?? []), ...(definition.after ?? [])];
+    const visible = Object.fromEntries(declared.filter((name) => name in services).map((name) => [name, (services as Record<string, unknown>)[name]]));
+    const instance = (await definition.setup?.({ ...deps, services: visible as never, logger: deps.logger.child({ module: definition.name }) })) ?? {};
     if (instance.service !== undefined) (services as Record<string, unknown>)[definition.name] = instance.service;
     active.push({ name: definition.name, definition, instance });
   }

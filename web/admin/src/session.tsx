@@ -5,12 +5,23 @@ import { createContext, useContext } from 'react';
 /** A staff role. */
 export type Role = 'owner' | 'manager' | 'support' | 'accountant';
 
+/** A navigation entry as the server declares it (from each module's descriptor). */
+export interface NavEntry {
+  id: string;
+  /** The panel's message id of the label, e.g. `nav.orders`. */
+  label: string;
+  icon: string;
+  group: 'business' | 'settings';
+}
+
 /** What `/api/admin/auth/me` answers. */
 export interface Me {
   staff: { id: number; displayName: string; role: Role; telegramId: number | null; login: string | null };
   csrfToken: string;
   expiresAt: number;
   pages: string[];
+  /** The navigation: the pages the enabled modules bring and the role may open, in order. */
+  nav: NavEntry[];
   modules: string[];
   business: { name: string; currency: string; timeZone: string; defaultLocale: string; locales: string[] };
   version: string;

@@ -1,39 +1,17 @@
 // The frame around every page: navigation (a sidebar on wide screens, a drawer on phones)
-// showing only the pages the role and the enabled modules allow, and the account menu.
+// built from the pages the enabled modules declare and the role may open, and the account menu.
 
 import { useEffect, useState, type ReactNode } from 'react';
 import { LANGUAGES, useI18n, useT, type MessageKey } from '../i18n.ts';
 import { Link, useRoute } from '../router.tsx';
-import { useSession } from '../session.tsx';
+import { useSession, type NavEntry } from '../session.tsx';
 import type { Theme } from '../../../shared/theme.ts';
-import { Icon, type IconName } from './icons.tsx';
+import { Icon, isIconName, type IconName } from './icons.tsx';
 
-/** Navigation entries: page id, label and icon, grouped. */
-const NAV: readonly { group: MessageKey; items: readonly { id: string; label: MessageKey; icon: IconName }[] }[] = [
-  {
-    group: 'nav.groupBusiness',
-    items: [
-      { id: 'dashboard', label: 'nav.dashboard', icon: 'chart' },
-      { id: 'orders', label: 'nav.orders', icon: 'bag' },
-      { id: 'custom-orders', label: 'nav.customOrders', icon: 'printer' },
-      { id: 'bookings', label: 'nav.bookings', icon: 'calendar' },
-      { id: 'catalog', label: 'nav.catalog', icon: 'box' },
-      { id: 'customers', label: 'nav.customers', icon: 'users' },
-      { id: 'support', label: 'nav.support', icon: 'chat' },
-      { id: 'payments', label: 'nav.payments', icon: 'wallet' },
-      { id: 'broadcasts', label: 'nav.broadcasts', icon: 'megaphone' },
-    ],
-  },
-  {
-    group: 'nav.groupSettings',
-    items: [
-      { id: 'content', label: 'nav.content', icon: 'text' },
-      { id: 'staff', label: 'nav.staff', icon: 'key' },
-      { id: 'audit', label: 'nav.audit', icon: 'list' },
-      { id: 'system', label: 'nav.system', icon: 'pulse' },
-      { id: 'go-live', label: 'nav.goLive', icon: 'send' },
-    ],
-  },
+/** The navigation groups, in order; their entries come from the server (each module declares its pages). */
+const GROUPS: readonly { id: NavEntry['group']; title: MessageKey }[] = [
+  { id: 'business', title: 'nav.groupBusiness' },
+  { id: 'settings', title: 'nav.groupSettings' },
 ];
 
 /** The logged-in frame. */
@@ -45,8 +23,11 @@ export function Layout(props: { current: string; theme: { theme: Theme; toggleTh
   const route = useRoute();
   useEffect(() => setOpen(false), [route.path]);
 
-  const groups = NAV.map((group) => ({ ...group, items: group.items.filter((item) => me.pages.includes(item.id)) })).filter((group) => group.items.length > 0);
-  const currentLabel = NAV.flatMap((group) => group.items).find((item) => item.id === props.current)?.label;
+  // A label or icon the panel does not know (a newer module) shows its page id and a plain icon.
+  const labelOf = (entry: NavEntry) => (t.has(entry.label) ? t(entry.label) : entry.id);
+  const iconOf = (entry: NavEntry): IconName => (isIconName(entry.icon) ? entry.icon : 'list');
+  const groups = GROUPS.map((group) => ({ group: group.title, items: me.nav.filter((entry) => entry.group === group.id) })).filter((group) => group.items.length > 0);
+  const current = me.nav.find((entry) => entry.id === props.current);
 
   return (
     <div className={`layout ${open ? 'nav-open' : ''}`}>
@@ -57,7 +38,7 @@ export function Layout(props: { current: string; theme: { theme: Theme; toggleTh
         <button className="icon-button menu-button" onClick={() => setOpen((value) => !value)} aria-expanded={open} aria-controls="sidebar" aria-label={t('nav.menu')}>
           <Icon name="menu" />
         </button>
-        <span className="topbar-title">{currentLabel ? t(currentLabel) : me.business.name}</span>
+        <span className="topbar-title">{current ? labelOf(current) : me.business.name}</span>
       </header>
       <aside className="sidebar" id="sidebar" aria-label={t('nav.menu')}>
         <div className="brand">
@@ -77,8 +58,8 @@ export function Layout(props: { current: string; theme: { theme: Theme; toggleTh
                 {group.items.map((item) => (
                   <li key={item.id}>
                     <Link to={`/${item.id}`} className={`nav-link ${props.current === item.id ? 'active' : ''}`} aria-current={props.current === item.id ? 'page' : undefined}>
-                      <Icon name={item.icon} />
-                      <span>{t(item.label)}</span>
+                      <Icon name={iconOf(item)} />
+                      <span>{labelOf(item)}</span>
                     </Link>
                   </li>
                 ))}

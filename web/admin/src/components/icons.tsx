@@ -84,3 +84,8 @@ export function Icon(props: { name: IconName; label?: string; size?: number }) {
     </svg>
   );
 }
+
+/** True when `name` is one of the panel's icons (navigation entries come from the server). */
+export function isIconName(name: string): name is IconName {
+  return Object.hasOwn(PATHS, name);
+}
