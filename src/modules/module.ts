@@ -217,7 +217,10 @@ export interface ModuleInstance {
 export interface PanelPage {
   /** The page's path in the panel: `orders` is `/admin/orders`. Two modules may bring the same page. */
   id: string;
-  /** The panel's message id of its label, e.g. `nav.orders`. */
+  /**
+   * Its label: a message id of the panel's own (`nav.orders`) for the pages the panel ships, or
+   * of the module's locale files (`notes-panel-title`), sent to the panel in ru, en and kk.
+   */
   label: string;
   /** The panel's icon name. */
   icon: string;
@@ -229,6 +232,30 @@ export interface PanelPage {
   roles?: readonly StaffRole[];
   /** Shown only while Lavka runs the sandbox (taking it live). */
   sandboxOnly?: boolean;
+  /**
+   * For a module that ships no page of its own in the panel: a table the panel draws from one
+   * of the module's GET routes, so a module needs no front-end code to be seen by the staff.
+   */
+  table?: PanelTable;
+}
+
+/** A table page the panel draws from a module's route. */
+export interface PanelTable {
+  /** The GET route under the module's API, e.g. `/` for `GET /api/<module>/`. */
+  source: string;
+  /** The field of the answer that holds the rows, e.g. `notes` in `{ notes: [...] }`. */
+  rows: string;
+  columns: readonly PanelColumn[];
+}
+
+/** A column of a panel table. */
+export interface PanelColumn {
+  /** The field of a row it shows. */
+  key: string;
+  /** A message id of the module's locale files. */
+  label: string;
+  /** How the value is shown; `money` reads `<key>` as minor units and the row's `currency`. */
+  format?: 'text' | 'number' | 'date' | 'money';
 }
 
 /** A feature module: `src/modules/<name>/<name>.module.ts` exports one as `module`. */

@@ -1,34 +1,9 @@
 import { z } from 'zod';
 import { route, type AnyApiRoute } from '../../platform/route.ts';
-import { roleAllows, type StaffRole } from '../../platform/roles.ts';
-import type { PanelPage } from '../module.ts';
 import { ANY_ROLE, staffViewSchema, type AdminApiDeps } from './admin.api.ts';
 import { clearSessionCookie } from './admin.cookies.ts';
+import { navigationFor } from './admin.navigation.ts';
 import { isSecureRequest } from './admin.login.routes.ts';
-
-/** A navigation entry of the panel: a page some enabled module brings. */
-export interface NavEntry {
-  id: string;
-  label: string;
-  icon: string;
-  group: PanelPage['group'];
-}
-
-/**
- * The pages a role may open, in navigation order, from the enabled modules' descriptors. A
- * page two modules bring (payments and the wallet) is shown when either allows the role.
- */
-export function navigationFor(deps: Pick<AdminApiDeps, 'runtime'>, role: StaffRole): NavEntry[] {
-  const seen = new Map<string, NavEntry & { order: number }>();
-  for (const item of deps.runtime.modules()) {
-    for (const page of item.panel) {
-      if (page.sandboxOnly && deps.runtime.mode !== 'sandbox') continue;
-      if (!roleAllows(role, page.roles ?? item.staffRoles) || seen.has(page.id)) continue;
-      seen.set(page.id, { id: page.id, label: page.label, icon: page.icon, group: page.group, order: page.order });
-    }
-  }
-  return [...seen.values()].sort((a, b) => a.order - b.order).map(({ order: _order, ...entry }) => entry);
-}
 
 /** Who is logged in and what they may open, logging out, and the API document. */
 export function sessionRoutes(deps: AdminApiDeps): AnyApiRoute[] {
@@ -39,7 +14,7 @@ export function sessionRoutes(deps: AdminApiDeps): AnyApiRoute[] {
       tag: 'auth',
       summary: 'Who is logged in, their CSRF token and the pages their role may open',
       staffRoles: ANY_ROLE,
-      response: z.object({ staff: staffViewSchema, csrfToken: z.string(), expiresAt: z.number(), pages: z.array(z.string()), modules: z.array(z.string()), nav: z.array(z.object({ id: z.string(), label: z.string(), icon: z.string(), group: z.enum(['business', 'settings']) })) }),
+      response: z.object({ staff: staffViewSchema, csrfToken: z.string(), expiresAt: z.number(), pages: z.array(z.string()), modules: z.array(z.string()), nav: z.array(z.object({ id: z.string(), label: z.string(), icon: z.string(), group: z.enum(['business', 'settings']) }).loose()) }),
       handler: async ({ principal }) => {
         const nav = navigationFor(deps, principal.staff.role);
         return {

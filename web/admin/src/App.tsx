@@ -16,6 +16,7 @@ import { CustomersPage } from './pages/Customers.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
 import { GoLivePage } from './pages/GoLive.tsx';
 import { LinkLoginPage, LoginPage } from './pages/Login.tsx';
+import { ModuleTablePage } from './pages/ModuleTable.tsx';
 import { OrdersPage } from './pages/Orders.tsx';
 import { PaymentsPage } from './pages/Payments.tsx';
 import { StaffPage } from './pages/Staff.tsx';
@@ -127,7 +128,9 @@ function Shell(props: { theme: ReturnType<typeof useTheme> }) {
   const [first = '', ...rest] = route.path.split('/').filter(Boolean);
   const home = me.pages.find((page) => PAGES[page]) ?? 'dashboard';
   const pageId = first === '' || first === 'login' ? home : first;
-  const render = PAGES[pageId];
+  // A module without a page of its own in the panel declares a table the panel draws.
+  const table = me.nav.find((entry) => entry.id === pageId)?.table;
+  const render = PAGES[pageId] ?? (table ? () => <ModuleTablePage key={pageId} title={pageId} table={table} /> : undefined);
   const allowed = me.pages.includes(pageId);
 
   return (

@@ -13,6 +13,7 @@ type Text = string | Plural;
 const en = {
   'common.loading': 'Loading…',
   'common.retry': 'Try again',
+  'common.nothingYet': 'Nothing here yet',
   'common.total': { one: '{n} in total', other: '{n} in total' },
   'common.pages': 'Pages',
   'common.previous': 'Previous',
@@ -467,6 +468,7 @@ const ru: Dictionary = {
   ...ruGoLive,
   'common.loading': 'Загрузка…',
   'common.retry': 'Повторить',
+  'common.nothingYet': 'Здесь пока ничего нет',
   'common.total': { one: 'всего {n}', few: 'всего {n}', many: 'всего {n}', other: 'всего {n}' },
   'common.pages': 'Страницы',
   'common.previous': 'Назад',
@@ -914,6 +916,7 @@ const kk: Dictionary = {
   ...kkGoLive,
   'common.loading': 'Жүктелуде…',
   'common.retry': 'Қайталау',
+  'common.nothingYet': 'Мұнда әзірге ештеңе жоқ',
   'common.total': 'барлығы {n}',
   'common.pages': 'Беттер',
   'common.previous': 'Артқа',

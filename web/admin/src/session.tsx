@@ -10,8 +10,21 @@ export interface NavEntry {
   id: string;
   /** The panel's message id of the label, e.g. `nav.orders`. */
   label: string;
+  /** The label in each language, for a module's own page (its texts come from the module). */
+  titles?: Record<string, string>;
   icon: string;
   group: 'business' | 'settings';
+  /** A page the panel draws as a table from the module's route. */
+  table?: PanelTable;
+}
+
+/** A module's table page: where its rows come from and which columns it shows. */
+export interface PanelTable {
+  /** The API path, e.g. `/api/notes`. */
+  source: string;
+  /** The field of the answer that holds the rows. */
+  rows: string;
+  columns: { key: string; titles: Record<string, string>; format: 'text' | 'number' | 'date' | 'money' }[];
 }
 
 /** What `/api/admin/auth/me` answers. */

@@ -24,7 +24,7 @@ export function Layout(props: { current: string; theme: { theme: Theme; toggleTh
   useEffect(() => setOpen(false), [route.path]);
 
   // A label or icon the panel does not know (a newer module) shows its page id and a plain icon.
-  const labelOf = (entry: NavEntry) => (t.has(entry.label) ? t(entry.label) : entry.id);
+  const labelOf = (entry: NavEntry) => entry.titles?.[locale] ?? (t.has(entry.label) ? t(entry.label) : entry.id);
   const iconOf = (entry: NavEntry): IconName => (isIconName(entry.icon) ? entry.icon : 'list');
   const groups = GROUPS.map((group) => ({ group: group.title, items: me.nav.filter((entry) => entry.group === group.id) })).filter((group) => group.items.length > 0);
   const current = me.nav.find((entry) => entry.id === props.current);
