@@ -27,7 +27,7 @@ export function registeredRoutes(http: FastifyInstance): readonly RouteEntry[] {
 /** The OpenAPI document of every enabled module's staff API. */
 export function apiDocument(active: readonly ActiveModule[], version: string): Record<string, unknown> {
   const apis = moduleFacts(active)
-    .filter((item) => Array.isArray(item.routes) && item.routes.length > 0)
+    .filter((item) => item.routes.length > 0)
     .map((item) => ({ prefix: `/api/${item.name}`, module: item.name, staffRoles: item.staffRoles, routes: item.routes }));
   return buildOpenApi(apis, { version, title: 'Lavka staff API' });
 }
@@ -57,13 +57,13 @@ export function apiPlugins(active: readonly ActiveModule[], guard: AccessGuard):
   return [
     { prefix: '', plugin: inventory },
     ...active
-      .filter((item) => (item.instance.routes?.length ?? 0) > 0)
+      .filter((item) => typeof item.instance.routes === 'function' || (item.instance.routes?.length ?? 0) > 0)
       .map((item) => {
         const routes = item.instance.routes ?? [];
         const plugin: FastifyPluginAsync = async (app) => {
-          // TRANSITION: modules not yet moved to route() still hand over a Fastify plugin.
-          if (typeof routes === 'function') return (routes as FastifyPluginAsync)(app, {});
-          registerRoutes(app, routes, { invalidInput: invalidInputCode(item) });
+          if (Array.isArray(routes)) registerRoutes(app, routes, { invalidInput: invalidInputCode(item) });
+          // The older plugin form (see `ModuleInstance.routes`): behind the same access check.
+          else await (routes as FastifyPluginAsync)(app, {});
         };
         return { prefix: `/api/${item.name}`, plugin: guard({ module: item.name, staffRoles: item.instance.staffRoles }, plugin) };
       }),

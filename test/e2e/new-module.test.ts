@@ -56,7 +56,8 @@ const notesModule = defineModule({
       }));
     const add = async (userId: number, text: string) => void (await sql`insert into notes (user_id, text, created_at) values (${userId}, ${text}, ${deps.now()})`.execute(db));
     // `/note <text>`: a customer leaves a note for the staff.
-    const composer = new Composer<BotContext>().command('note', async (ctx) => {
+    const composer = new Composer<BotContext>();
+    composer.command('note', async (ctx) => {
       const text = (ctx.message?.text ?? '').replace(/^\/note(@\w+)?/, '').trim();
       if (!ctx.from || text === '') return;
       await add(ctx.from.id, text.slice(0, 500));

@@ -13,6 +13,7 @@ import { invoicePayload } from '../../src/modules/payments/providers/telegram-st
 import type { ViewMessage } from '../../src/sim/index.ts';
 import { asciiStl, binaryStl, box, boxQuads, jpegBytes, objFile, tetrahedron, threeMfFile } from '../support/mesh-fixtures.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
+import { orderPaymentView } from '../../src/modules/payments/payments.views.ts';
 
 const ADMIN = 900;
 const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
@@ -351,7 +352,7 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     assert.equal(gated.statusCode, 401);
     // The routes themselves, as the admin panel reaches them once logged in.
     const api = Fastify();
-    await api.register(createCustomOrdersRoutes({ service: service(), currency: 'KZT' }));
+    await api.register(createCustomOrdersRoutes({ service: service(), currency: 'KZT', paymentView: orderPaymentView }));
     t.after(() => api.close());
 
     const list = await api.inject({ method: 'GET', url: '/?status=shipped' });

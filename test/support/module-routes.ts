@@ -24,6 +24,7 @@ export const TEST_OWNER: StaffMember = {
 export function moduleRoutes(item: ActiveModule | undefined, staff: StaffMember = TEST_OWNER): FastifyPluginAsync {
   if (!item?.instance.routes) throw new Error(`the module ${item?.name ?? '(missing)'} has no staff routes`);
   const routes = item.instance.routes;
+  if (!Array.isArray(routes)) return routes as FastifyPluginAsync;
   return async (app) => {
     app.addHook('onRequest', async (request) => {
       setPrincipal(request, { type: 'staff', sessionId: 0, csrfToken: '', expiresAt: Number.MAX_SAFE_INTEGER, staff });

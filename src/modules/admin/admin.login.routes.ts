@@ -4,7 +4,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import { setSessionCookie } from './admin.cookies.ts';
 import { checkSameOrigin } from '../../platform/access.ts';
 import { isLavkaError, sendError } from '../../platform/errors.ts';
-import { AdminError, isAdminError } from './admin.errors.ts';
+import { isAdminError } from './admin.errors.ts';
 import type { AdminService, StartedSession } from './admin.service.ts';
 
 const passwordBody = z.object({ login: z.string().min(1).max(64), password: z.string().min(1).max(1024) });

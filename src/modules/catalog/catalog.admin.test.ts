@@ -11,6 +11,7 @@ import { jpegBytes } from '../../../test/support/mesh-fixtures.ts';
 import { encodePng } from '../../media/png.ts';
 import { formatPriceMajor, parseCsv, parsePriceMinor, readCatalogCsv } from './catalog.csv.ts';
 import type { StaffCategoryView, StaffProductView } from './catalog.service.ts';
+import { moduleRoutes } from '../../../test/support/module-routes.ts';
 
 /** A multipart/form-data body with one file, as a browser sends it. */
 function multipartBody(bytes: Uint8Array, filename: string, type: string): { payload: Buffer; headers: Record<string, string> } {
@@ -102,7 +103,7 @@ for (const dialect of await testDialects()) {
       const routes = shop.modules.find((item) => item.name === 'catalog')?.instance.routes;
       assert.ok(routes);
       app = Fastify();
-      await app.register(routes, { prefix: '/api/catalog' });
+      await app.register(moduleRoutes(shop.modules.find((item) => item.name === 'catalog')), { prefix: '/api/catalog' });
     });
     after(async () => {
       await app?.close();

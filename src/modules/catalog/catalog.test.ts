@@ -11,6 +11,7 @@ import { CatalogError, type ProductView, type StaffProductView } from './catalog
 import { readPngChunks } from '../../../test/support/png.ts';
 import { PNG_SIGNATURE } from '../../media/png.ts';
 import { renderTilePng } from './tile-image.ts';
+import { moduleRoutes } from '../../../test/support/module-routes.ts';
 
 describe('generated product pictures', () => {
   test('a tile is a square PNG of the requested size with the colour in its corner', () => {
@@ -215,7 +216,7 @@ for (const dialect of await testDialects()) {
       const routes = shop.modules.find((item) => item.name === 'catalog')?.instance.routes;
       assert.ok(routes);
       const app = Fastify();
-      await app.register(routes, { prefix: '/api/catalog' });
+      await app.register(moduleRoutes(shop.modules.find((item) => item.name === 'catalog')), { prefix: '/api/catalog' });
       try {
         const search = await app.inject({ method: 'GET', url: `/api/catalog/products?q=${encodeURIComponent('худи')}&locale=ru` });
         assert.equal(search.statusCode, 200);

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { addUser, startShopServices, type ShopServices } from '../../../test/support/shop.ts';
 import { testDialects, type TestDatabase } from '../../../test/support/services.ts';
 import type { Order } from './orders.service.ts';
+import { moduleRoutes } from '../../../test/support/module-routes.ts';
 
 const PAYMENT_SETTINGS = {
   payments: {
@@ -49,7 +50,7 @@ for (const dialect of await testDialects()) {
       const routes = shop.modules.find((item) => item.name === 'orders')?.instance.routes;
       assert.ok(routes);
       app = Fastify();
-      await app.register(routes, { prefix: '/api/orders' });
+      await app.register(moduleRoutes(shop.modules.find((item) => item.name === 'orders')), { prefix: '/api/orders' });
     });
     after(async () => {
       await app?.close();

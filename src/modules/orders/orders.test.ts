@@ -11,6 +11,7 @@ import { buildOrderExport } from './orders.export.ts';
 import { OrdersError, startOfDayMs, zonedMidnightMs, type PlaceOrderInput } from './orders.service.ts';
 import { SHOP_STATUS_MACHINE, canTransition, validateMachine } from './orders.status.ts';
 import { buildXlsx } from '../../export/xlsx.ts';
+import { moduleRoutes } from '../../../test/support/module-routes.ts';
 
 const ALMATY = 'Asia/Almaty';
 
@@ -302,7 +303,7 @@ for (const dialect of await testDialects()) {
       const routes = shop.modules.find((item) => item.name === 'orders')?.instance.routes;
       assert.ok(routes);
       const app = Fastify();
-      await app.register(routes, { prefix: '/api/orders' });
+      await app.register(moduleRoutes(shop.modules.find((item) => item.name === 'orders')), { prefix: '/api/orders' });
       try {
         const order = await shop.services.orders.place(input(CUSTOMER));
         const list = await app.inject({ method: 'GET', url: `/api/orders?status=new&userId=${CUSTOMER}&pageSize=2` });

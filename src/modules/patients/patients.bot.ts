@@ -3,7 +3,6 @@ import type { BotContext } from '../../telegram/context.ts';
 import { defineFlow, startFlow, type FlowControl, type FlowDefinition } from '../../telegram/flow.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
 import { formatIsoDate } from './iin.ts';
-import { registerThenData } from './patients.callbacks.ts';
 import { PatientsError, type PatientsErrorCode, type PatientsService } from './patients.service.ts';
 import type { PatientRecord } from './patients.tables.ts';
 
@@ -44,7 +43,7 @@ export function profileText(ctx: BotContext, patient: PatientRecord): string {
 /**
  * Registration (full name → phone via the share-contact button → date of birth → IIN, each
  * checked with its own message), the profile screen and editing. Other modules send an
- * unregistered user here with {@link registerThenData} and get them back afterwards.
+ * unregistered user here with the patients service's `registrationData` and get them back afterwards.
  */
 export function createPatientsComposer(deps: { patients: PatientsService }): { composer: Composer<BotContext>; flows: FlowDefinition[] } {
   const { patients } = deps;

@@ -8,6 +8,7 @@ import { addBillingUser, startBillingServices, type BillingServices } from '../.
 import { testDialects, type TestDatabase } from '../../../test/support/services.ts';
 import type { WalletService } from './wallet.service.ts';
 import type { LedgerEntry } from './wallet.tables.ts';
+import { moduleRoutes } from '../../../test/support/module-routes.ts';
 
 for (const dialect of await testDialects()) {
   describe(`the wallet ledger API on ${dialect.name}`, () => {
@@ -23,7 +24,7 @@ for (const dialect of await testDialects()) {
       const routes = billing.modules.find((item) => item.name === 'wallet')?.instance.routes;
       assert.ok(routes);
       app = Fastify();
-      await app.register(routes, { prefix: '/api/wallet' });
+      await app.register(moduleRoutes(billing.modules.find((item) => item.name === 'wallet')), { prefix: '/api/wallet' });
       const wallet = billing.services.wallet as WalletService;
       for (const userId of [8301, 8302]) await addBillingUser(billing, userId, 'ru');
       await wallet.postNow({ userId: 8301, kind: 'topup', amount: 100, reason: 'top-up', actor: { type: 'system' } });
