@@ -5,7 +5,18 @@ import type { FastifyReply } from 'fastify';
  * of their codes; {@link HTTP_STATUS} is the one place that turns kinds into HTTP answers, so
  * every API (the panel's, the integration API) answers the same refusal the same way.
  */
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'gone' | 'too_many' | 'unsupported' | 'upstream' | 'unavailable';
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'gone'
+  | 'unsupported'
+  | 'unprocessable'
+  | 'too_many'
+  | 'upstream'
+  | 'unavailable';
 
 /** The HTTP status of each kind of refusal. */
 export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
@@ -16,6 +27,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
   conflict: 409,
   gone: 410,
   unsupported: 415,
+  unprocessable: 422,
   too_many: 429,
   upstream: 502,
   unavailable: 503,

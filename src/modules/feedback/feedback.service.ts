@@ -10,14 +10,23 @@ import type { BookingService } from '../booking/booking.service.ts';
 import type { AppointmentRecord } from '../booking/booking.tables.ts';
 import { createFeedbackRepository } from './feedback.repository.ts';
 import type { FeedbackRecord } from './feedback.tables.ts';
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
 
 /** A feedback rule was broken (`feedback.not_found`, `feedback.already_scored`, …). */
-export class FeedbackError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'FeedbackError';
-    this.code = code;
+/** Why an answer about a visit is refused. */
+export type FeedbackErrorCode = 'feedback.not_found' | 'feedback.not_completed' | 'feedback.invalid_score';
+
+const FEEDBACK_KINDS: Readonly<Record<FeedbackErrorCode, ErrorKind>> = {
+  'feedback.not_found': 'not_found',
+  'feedback.not_completed': 'conflict',
+  'feedback.invalid_score': 'invalid',
+};
+
+/** A refusal of the feedback module. */
+export class FeedbackError extends LavkaError<FeedbackErrorCode> {
+  override readonly name = 'FeedbackError';
+  get kind(): ErrorKind {
+    return FEEDBACK_KINDS[this.code];
   }
 }
 

@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { route, type AnyApiRoute } from '../../platform/route.ts';
 import { PatientsError, type PatientsService } from './patients.service.ts';
 
 const listQuery = z.object({
@@ -13,39 +13,34 @@ const patchBody = z
   .partial()
   .strict();
 
-/**
- * Patients for the admin panel: search by name, phone or IIN; one patient; corrections.
- * // admin-only: mounted under /api/patients, which the admin panel's auth wraps.
- */
-export function createPatientsRoutes(deps: { patients: PatientsService }): FastifyPluginAsync {
-  return async (app) => {
-    // admin-only
-    app.get('/', async (request, reply) => {
-      const parsed = listQuery.safeParse(request.query);
-      if (!parsed.success) return reply.code(400).send({ error: 'patients.invalid_query' });
-      const { q, page, pageSize } = parsed.data;
-      return { patients: await deps.patients.search(q, pageSize, (page - 1) * pageSize), page };
-    });
-
-    // admin-only
-    app.get('/:userId', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'patients.invalid_id' });
-      const patient = await deps.patients.get(params.data.userId);
-      return patient ? { patient } : reply.code(404).send({ error: 'patients.not_registered' });
-    });
-
-    // admin-only
-    app.patch('/:userId', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      const body = patchBody.safeParse(request.body);
-      if (!params.success || !body.success) return reply.code(400).send({ error: 'patients.invalid_request' });
-      try {
-        return { patient: await deps.patients.update(params.data.userId, body.data) };
-      } catch (error) {
-        if (error instanceof PatientsError) return reply.code(error.code === 'patients.not_registered' ? 404 : 422).send({ error: error.code, message: error.message });
-        throw error;
-      }
-    });
-  };
+/** Patients for the admin panel: search by name, phone or IIN; one patient; corrections. */
+export function createPatientsRoutes(deps: { patients: PatientsService }): AnyApiRoute[] {
+  return [
+    route({
+      method: 'GET',
+      url: '/',
+      summary: 'Patients matching a name, phone or IIN',
+      query: listQuery,
+      handler: async ({ query }) => ({ patients: await deps.patients.search(query.q, query.pageSize, (query.page - 1) * query.pageSize), page: query.page }),
+    }),
+    route({
+      method: 'GET',
+      url: '/:userId',
+      summary: 'One patient’s card',
+      params: idParams,
+      handler: async ({ params }) => {
+        const patient = await deps.patients.get(params.userId);
+        if (!patient) throw new PatientsError('patients.not_registered', 'This user has not registered as a patient.');
+        return { patient };
+      },
+    }),
+    route({
+      method: 'PATCH',
+      url: '/:userId',
+      summary: 'Corrects a patient’s name, phone, birth date or IIN (checked as at registration)',
+      params: idParams,
+      body: patchBody,
+      handler: async ({ params, body }) => ({ patient: await deps.patients.update(params.userId, body) }),
+    }),
+  ];
 }

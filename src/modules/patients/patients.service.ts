@@ -5,14 +5,14 @@ import { contactPhone, parsePhone, phoneExample, type CountryCode } from '../../
 import { parseBirthDate, validateIin, type IinErrorCode } from './iin.ts';
 import { createPatientsRepository } from './patients.repository.ts';
 import type { PatientRecord } from './patients.tables.ts';
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
 
 /** A patient rule was broken; `code` says which, and the bot has a message for each. */
-export class PatientsError extends Error {
-  readonly code: PatientsErrorCode;
-  constructor(code: PatientsErrorCode, message: string) {
-    super(message);
-    this.name = 'PatientsError';
-    this.code = code;
+export class PatientsError extends LavkaError<PatientsErrorCode> {
+  override readonly name = 'PatientsError';
+  /** A field the rules refuse is unprocessable; a user who never registered is not found. */
+  get kind(): ErrorKind {
+    return this.code === 'patients.not_registered' ? 'not_found' : 'unprocessable';
   }
 }
 

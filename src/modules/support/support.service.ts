@@ -4,6 +4,7 @@ import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
 import { createSupportRepository } from './support.repository.ts';
 import { pageWindow, type PageWindow } from '../../telegram/paginator.ts';
 import type { SupportMessageRecord, SupportThreadRecord, SupportThreadStatus } from './support.tables.ts';
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
 
 /** Longest text forwarded in one message (Telegram's limit minus the header). */
 export const MAX_SUPPORT_TEXT = 3500;
@@ -33,14 +34,23 @@ export interface SupportTexts {
 }
 
 /** A support rule was broken (`support.not_found`, `support.closed`, `support.empty`, `support.too_long`). */
-export class SupportError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'SupportError';
-    this.code = code;
+export class SupportError extends LavkaError<SupportErrorCode> {
+  override readonly name = 'SupportError';
+  get kind(): ErrorKind {
+    return SUPPORT_KINDS[this.code];
   }
 }
+
+/** Every reason a support action is refused. */
+export type SupportErrorCode = 'support.not_found' | 'support.closed' | 'support.empty' | 'support.too_long' | 'support.unavailable';
+
+const SUPPORT_KINDS: Readonly<Record<SupportErrorCode, ErrorKind>> = {
+  'support.not_found': 'not_found',
+  'support.closed': 'conflict',
+  'support.empty': 'invalid',
+  'support.too_long': 'invalid',
+  'support.unavailable': 'unavailable',
+};
 
 /** One entry of a conversation: a customer message or a staff answer. */
 export type ThreadEntry =
