@@ -1,13 +1,14 @@
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+
 /** Dotted codes of the users module's refusals. */
 export type UsersErrorCode = 'users.not_found';
 
 /** A refusal about a user; nothing was written. */
-export class UsersError extends Error {
-  readonly code: UsersErrorCode;
-  constructor(code: UsersErrorCode, message: string) {
-    super(message);
-    this.name = 'UsersError';
-    this.code = code;
+export class UsersError extends LavkaError<UsersErrorCode> {
+  override readonly name = 'UsersError';
+  /** An id that is nobody Lavka knows. */
+  get kind(): ErrorKind {
+    return 'not_found';
   }
 }
 

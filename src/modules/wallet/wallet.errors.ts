@@ -1,20 +1,20 @@
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+
 /** Dotted codes of the wallet's refusals. */
 export type WalletErrorCode =
   | 'wallet.insufficient_funds'
   | 'wallet.invalid_amount'
   | 'wallet.entry_not_found'
   | 'wallet.already_reversed'
-  | 'wallet.duplicate';
+  | 'wallet.duplicate'
+  | 'wallet.invalid_date';
 
 /** A refusal the user or admin can be told about; nothing was written. */
-export class WalletError extends Error {
-  readonly code: WalletErrorCode;
-  readonly details: Record<string, unknown>;
-  constructor(code: WalletErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = 'WalletError';
-    this.code = code;
-    this.details = details;
+export class WalletError extends LavkaError<WalletErrorCode> {
+  override readonly name = 'WalletError';
+  /** A posting the ledger refuses conflicts with its state; a date that is no calendar day is invalid input. */
+  get kind(): ErrorKind {
+    return this.code === 'wallet.invalid_date' ? 'invalid' : 'conflict';
   }
 }
 

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { defineModule } from '../module.ts';
 import { createWalletComposer } from './wallet.bot.ts';
-import { staffActorOf, staffOf } from '../../platform/principal.ts';
 import { enqueueOutbox } from '../../delivery/outbox.ts';
 import { createTopupPurpose } from './wallet.purpose.ts';
 import { createWalletRoutes } from './wallet.routes.ts';
@@ -99,7 +98,7 @@ export const module = defineModule({
         { command: 'transactions', description: 'command-transactions', audience: 'admin' },
         { command: 'health', description: 'command-health', audience: 'admin' },
       ],
-      routes: createWalletRoutes({ wallet, timeZone: () => deps.config.business.timeZone, actorOf: (request) => staffActorOf(staffOf(request)) }),
+      routes: createWalletRoutes({ wallet, timeZone: () => deps.config.business.timeZone }),
       staffRoles: ['manager', 'accountant'],
       segments: [
         {

@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { staffActorOf } from '../../platform/principal.ts';
+import { route, type AnyApiRoute } from '../../platform/route.ts';
 import { endOfLocalDate, parseLocalDate } from './wallet.dates.ts';
-import { isUsersError } from '../users/users.errors.ts';
-import { isWalletError } from './wallet.errors.ts';
+import { WalletError } from './wallet.errors.ts';
 import type { WalletService } from './wallet.service.ts';
 import { LEDGER_KINDS } from './wallet.tables.ts';
 
@@ -29,60 +29,68 @@ const adjustBody = z.object({
   reason: z.string().trim().min(3).max(300),
 });
 
-/** The wallet's staff API under `/api/wallet` (behind the admin gate): the ledger export, balances, history, adjustments. */
-export function createWalletRoutes(deps: { wallet: WalletService; timeZone(): string; actorOf(request: FastifyRequest): { type: 'admin'; id: string | number } }): FastifyPluginAsync {
+/** A day range in the business's time zone; a date that is no calendar day is refused. */
+function periodOf(query: { from?: string | undefined; to?: string | undefined }, timeZone: string): { fromMs?: number; toMs?: number } {
+  const fromMs = query.from ? parseLocalDate(query.from, timeZone) : undefined;
+  const toMs = query.to ? endOfLocalDate(query.to, timeZone) : undefined;
+  if ((query.from && fromMs === undefined) || (query.to && toMs === undefined)) throw new WalletError('wallet.invalid_date', 'A date is not a real calendar day.');
+  return { fromMs, toMs };
+}
+
+/** The wallet's staff API under `/api/wallet`: the ledger export, balances, history, adjustments. */
+export function createWalletRoutes(deps: { wallet: WalletService; timeZone(): string }): AnyApiRoute[] {
   const { wallet } = deps;
-  return async (app) => {
-    app.get('/transactions.csv', async (request, reply) => {
-      const query = ledgerQuery.safeParse(request.query);
-      if (!query.success) return reply.code(400).send({ error: 'wallet.invalid_query', issues: query.error.issues });
-      const fromMs = query.data.from ? parseLocalDate(query.data.from, deps.timeZone()) : undefined;
-      const toMs = query.data.to ? endOfLocalDate(query.data.to, deps.timeZone()) : undefined;
-      if ((query.data.from && fromMs === undefined) || (query.data.to && toMs === undefined)) return reply.code(400).send({ error: 'wallet.invalid_date' });
-      const { csv } = await wallet.exportCsv({ fromMs, toMs, userId: query.data.userId, kinds: query.data.kind });
-      return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="transactions.csv"').send(csv);
-    });
-
-    app.get('/ledger', async (request, reply) => {
-      const query = ledgerQuery.safeParse(request.query);
-      if (!query.success) return reply.code(400).send({ error: 'wallet.invalid_query', message: query.error.issues.map((issue) => `${issue.path.join('.') || 'query'}: ${issue.message}`).join('; ') });
-      const fromMs = query.data.from ? parseLocalDate(query.data.from, deps.timeZone()) : undefined;
-      const toMs = query.data.to ? endOfLocalDate(query.data.to, deps.timeZone()) : undefined;
-      if ((query.data.from && fromMs === undefined) || (query.data.to && toMs === undefined)) return reply.code(400).send({ error: 'wallet.invalid_date', message: 'A date is not a real calendar day.' });
-      const { window, entries } = await wallet.ledger({ userId: query.data.userId, fromMs, toMs, kinds: query.data.kind }, query.data.page, query.data.pageSize);
-      return { entries, page: window.page, pages: window.pages, total: window.total };
-    });
-
-    app.get('/balances/:userId', async (request, reply) => {
-      const params = userParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'wallet.invalid_user' });
-      return { userId: params.data.userId, balance: await wallet.balance(params.data.userId) };
-    });
-
-    app.get('/history/:userId', async (request, reply) => {
-      const params = userParams.safeParse(request.params);
-      const query = historyQuery.safeParse(request.query);
-      if (!params.success || !query.success) return reply.code(400).send({ error: 'wallet.invalid_query' });
-      const { window, entries } = await wallet.history(params.data.userId, query.data.page, query.data.pageSize);
-      return { page: window.page, pages: window.pages, total: window.total, entries };
-    });
-
-    app.post('/adjust', async (request, reply) => {
-      const body = adjustBody.safeParse(request.body);
-      if (!body.success) return reply.code(400).send({ error: 'wallet.invalid_input', issues: body.error.issues });
-      try {
-        const { entry } = await wallet.adjust({
-          userId: body.data.userId,
-          amount: body.data.amount,
-          reason: body.data.reason,
-          actor: deps.actorOf(request),
-        });
+  return [
+    route({
+      method: 'GET',
+      url: '/transactions.csv',
+      summary: 'The ledger as CSV for a period, a customer or kinds of entry',
+      produces: 'text/csv',
+      query: ledgerQuery,
+      handler: async ({ query, reply }) => {
+        const { fromMs, toMs } = periodOf(query, deps.timeZone());
+        const { csv } = await wallet.exportCsv({ fromMs, toMs, userId: query.userId, kinds: query.kind });
+        return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="transactions.csv"').send(csv);
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/ledger',
+      summary: 'Ledger entries, newest first',
+      query: ledgerQuery,
+      handler: async ({ query }) => {
+        const { fromMs, toMs } = periodOf(query, deps.timeZone());
+        const { window, entries } = await wallet.ledger({ userId: query.userId, fromMs, toMs, kinds: query.kind }, query.page, query.pageSize);
+        return { entries, page: window.page, pages: window.pages, total: window.total };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/balances/:userId',
+      summary: 'A customer’s balance',
+      params: userParams,
+      handler: async ({ params }) => ({ userId: params.userId, balance: await wallet.balance(params.userId) }),
+    }),
+    route({
+      method: 'GET',
+      url: '/history/:userId',
+      summary: 'A customer’s ledger entries, newest first',
+      params: userParams,
+      query: historyQuery,
+      handler: async ({ params, query }) => {
+        const { window, entries } = await wallet.history(params.userId, query.page, query.pageSize);
+        return { page: window.page, pages: window.pages, total: window.total, entries };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/adjust',
+      summary: 'Adds or takes tokens with a reason (written to the ledger and the audit log)',
+      body: adjustBody,
+      handler: async ({ body, principal, reply }) => {
+        const { entry } = await wallet.adjust({ userId: body.userId, amount: body.amount, reason: body.reason, actor: staffActorOf(principal) });
         return reply.code(201).send({ entry });
-      } catch (error) {
-        if (isUsersError(error)) return reply.code(404).send({ error: error.code, message: error.message });
-        if (isWalletError(error)) return reply.code(409).send({ error: error.code, message: error.message, details: error.details });
-        throw error;
-      }
-    });
-  };
+      },
+    }),
+  ];
 }
