@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'gone'
+  | 'too_large'
   | 'unsupported'
   | 'unprocessable'
   | 'too_many'
@@ -26,6 +27,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
   not_found: 404,
   conflict: 409,
   gone: 410,
+  too_large: 413,
   unsupported: 415,
   unprocessable: 422,
   too_many: 429,

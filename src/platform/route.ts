@@ -43,6 +43,8 @@ export interface ApiRoute<Q extends z.ZodType = z.ZodUndefined, P extends z.ZodT
   response?: z.ZodType;
   /** A non-JSON answer (a file download), described for the docs. */
   produces?: string;
+  /** The longest body this route accepts (an upload), instead of the server's default. */
+  bodyLimit?: number;
   handler(input: RouteInput<z.output<Q>, z.output<P>, z.output<B>>): Promise<unknown>;
 }
 
@@ -83,6 +85,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRout
       method: definition.method,
       url: definition.url,
       config,
+      ...(definition.bodyLimit ? { bodyLimit: definition.bodyLimit } : {}),
       handler: async (request, reply) => {
         const parts = [
           ['query', definition.query, request.query],

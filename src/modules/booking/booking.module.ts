@@ -24,6 +24,8 @@ declare module '../module.ts' {
  */
 export const module = defineModule({
   name: 'booking',
+  // Its page in the admin panel; staff see it when the module's routes allow their role.
+  panel: [{ id: 'bookings', label: 'nav.bookings', icon: 'calendar', group: 'business', order: 40 }],
   // The clinic's directory and schedules; appointments are the simulated patients'.
   goLive: {
     keep: [

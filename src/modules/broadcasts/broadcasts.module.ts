@@ -15,6 +15,8 @@ declare module '../module.ts' {
  */
 export const module = defineModule({
   name: 'broadcasts',
+  // Its page in the admin panel; staff see it when the module's routes allow their role.
+  panel: [{ id: 'broadcasts', label: 'nav.broadcasts', icon: 'megaphone', group: 'business', order: 90 }],
   // Every business bot talks to its customers; the command is visible to admins only.
   core: true,
   dependsOn: ['users'],

@@ -13,6 +13,8 @@ declare module '../module.ts' {
 /** The catalogue: a category tree, products with variants, photos, stock and search. */
 export const module = defineModule({
   name: 'catalog',
+  // Its page in the admin panel; staff see it when the module's routes allow their role.
+  panel: [{ id: 'catalog', label: 'nav.catalog', icon: 'box', group: 'business', order: 50 }],
   // The catalogue; photo file ids belong to the simulated Telegram (the bytes are kept and sent again).
   goLive: { keep: [{ table: 'catalog_categories' }, { table: 'catalog_products' }, { table: 'catalog_variants' }, { table: 'catalog_photos', clear: ['file_id'] }] },
   migrations: [

@@ -39,6 +39,8 @@ function readSettings(raw: unknown) {
  */
 export const module = defineModule({
   name: 'custom-orders',
+  // Its page in the admin panel; staff see it when the module's routes allow their role.
+  panel: [{ id: 'custom-orders', label: 'nav.customOrders', icon: 'printer', group: 'business', order: 30 }],
   // Orders first: their tables are referenced here, their service runs the jobs' statuses.
   // Payments: a job is paid before it is printed, so there is no offline fallback.
   dependsOn: ['users', 'orders', 'payments', 'broadcasts'],

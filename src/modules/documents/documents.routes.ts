@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { z, ZodError } from 'zod';
+import { z } from 'zod';
+import { route, type AnyApiRoute } from '../../platform/route.ts';
 import { DocumentsError, type DocumentsService } from './documents.service.ts';
 
 const listQuery = z.object({ patientId: z.coerce.number().int() });
@@ -16,76 +16,66 @@ const uploadBody = z.object({
 });
 const requestsQuery = z.object({ status: z.enum(['open', 'done', 'rejected']).optional() });
 
-const STATUS_CODES: Record<string, number> = {
-  'documents.not_found': 404,
-  'documents.unknown_patient': 404,
-  'documents.unknown_request': 404,
-  'documents.request_closed': 409,
-  'documents.too_large': 413,
-  'documents.wrong_type': 415,
-};
+const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 
 /**
  * Documents for the admin panel: a patient's list, uploads (certificates, lab results, with
  * the request they answer), the files themselves, and certificate requests.
- * // admin-only: mounted under /api/documents, which the admin panel's auth wraps.
  */
-export function createDocumentsRoutes(deps: { documents: DocumentsService; maxUploadMegabytes: number }): FastifyPluginAsync {
-  return async (app) => {
-    const fail = (reply: FastifyReply, error: unknown) => {
-      if (error instanceof ZodError) return reply.code(400).send({ error: 'documents.invalid_request', issues: error.issues.map((issue) => issue.message) });
-      if (error instanceof DocumentsError) return reply.code(STATUS_CODES[error.code] ?? 400).send({ error: error.code, message: error.message });
-      throw error;
-    };
-
-    // admin-only
-    app.get('/', async (request, reply) => {
-      const query = listQuery.safeParse(request.query);
-      if (!query.success) return reply.code(400).send({ error: 'documents.invalid_query' });
-      return { documents: await deps.documents.listForPatient(query.data.patientId, 200) };
-    });
-
-    // admin-only
-    app.post('/', { bodyLimit: Math.ceil(deps.maxUploadMegabytes * 1024 * 1024 * 1.4) + 4096 }, async (request, reply) => {
-      try {
-        const { contentBase64, ...body } = uploadBody.parse(request.body);
+export function createDocumentsRoutes(deps: { documents: DocumentsService; maxUploadMegabytes: number }): AnyApiRoute[] {
+  const notFound = (message = 'There is no such document.') => new DocumentsError('documents.not_found', message);
+  return [
+    route({
+      method: 'GET',
+      url: '/',
+      summary: 'A patient’s documents',
+      query: listQuery,
+      handler: async ({ query }) => ({ documents: await deps.documents.listForPatient(query.patientId, 200) }),
+    }),
+    route({
+      method: 'POST',
+      url: '/',
+      summary: 'Uploads a certificate, lab result or other file for a patient (base64), answering a request if given',
+      // Base64 makes a file a third larger; the limit is the owner's upload limit plus the JSON around it.
+      bodyLimit: Math.ceil(deps.maxUploadMegabytes * 1024 * 1024 * 1.4) + 4096,
+      body: uploadBody,
+      handler: async ({ body, reply }) => {
+        const { contentBase64, ...fields } = body;
         const content = Buffer.from(contentBase64, 'base64');
-        return reply.code(201).send({ document: await deps.documents.upload({ ...body, content }) });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    // admin-only
-    app.get('/file/:token', async (request, reply) => {
-      const params = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{22}$/) }).safeParse(request.params);
-      if (!params.success) return reply.code(404).send({ error: 'documents.not_found' });
-      const file = await deps.documents.fileForStaff(params.data.token);
-      if (!file) return reply.code(404).send({ error: 'documents.not_found' });
-      const { document, bytes } = file;
-      if (!bytes) return reply.code(404).send({ error: 'documents.not_found', message: 'the file is stored in Telegram only' });
-      return reply
-        .header('content-type', document.mime_type)
-        .header('content-disposition', `attachment; filename="${document.file_name.replace(/[^\w.-]/g, '_')}"`)
-        .send(Buffer.from(bytes));
-    });
-
-    // admin-only
-    app.get('/requests', async (request, reply) => {
-      const query = requestsQuery.safeParse(request.query);
-      if (!query.success) return reply.code(400).send({ error: 'documents.invalid_query' });
-      return { requests: await deps.documents.listRequests(query.data.status) };
-    });
-
-    // admin-only
-    app.post('/requests/:id/reject', async (request, reply) => {
-      const params = z.object({ id: z.coerce.number().int().positive() }).safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'documents.invalid_id' });
-      try {
-        return { request: await deps.documents.rejectRequest(params.data.id) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-  };
+        return reply.code(201).send({ document: await deps.documents.upload({ ...fields, content }) });
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/file/:token',
+      summary: 'The file of a document',
+      produces: 'application/octet-stream',
+      params: z.object({ token: z.string().max(64) }),
+      handler: async ({ params, reply }) => {
+        // A malformed token is as unknown as a wrong one.
+        const file = TOKEN.test(params.token) ? await deps.documents.fileForStaff(params.token) : undefined;
+        if (!file) throw notFound();
+        const { document, bytes } = file;
+        if (!bytes) throw notFound('the file is stored in Telegram only');
+        return reply
+          .header('content-type', document.mime_type)
+          .header('content-disposition', `attachment; filename="${document.file_name.replace(/[^\w.-]/g, '_')}"`)
+          .send(Buffer.from(bytes));
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/requests',
+      summary: 'Certificate requests by status',
+      query: requestsQuery,
+      handler: async ({ query }) => ({ requests: await deps.documents.listRequests(query.status) }),
+    }),
+    route({
+      method: 'POST',
+      url: '/requests/:id/reject',
+      summary: 'Rejects a certificate request',
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      handler: async ({ params }) => ({ request: await deps.documents.rejectRequest(params.id) }),
+    }),
+  ];
 }

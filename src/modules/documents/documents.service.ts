@@ -16,16 +16,35 @@ import type { PatientsService } from '../patients/patients.service.ts';
 import { renderConfirmationPdf } from './confirmation.pdf.ts';
 import { createDocumentsRepository } from './documents.repository.ts';
 import type { DocumentKind, DocumentRequestRecord, DocumentSummary } from './documents.tables.ts';
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
 
 /** A document rule was broken; `code` says which (`documents.not_found`, …). */
-export class DocumentsError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'DocumentsError';
-    this.code = code;
+export class DocumentsError extends LavkaError<DocumentsErrorCode> {
+  override readonly name = 'DocumentsError';
+  get kind(): ErrorKind {
+    return DOCUMENTS_KINDS[this.code];
   }
 }
+
+/** Every reason a document action is refused. */
+export type DocumentsErrorCode =
+  | 'documents.not_found'
+  | 'documents.unknown_patient'
+  | 'documents.unknown_request'
+  | 'documents.unknown_kind'
+  | 'documents.request_closed'
+  | 'documents.too_large'
+  | 'documents.wrong_type';
+
+const DOCUMENTS_KINDS: Readonly<Record<DocumentsErrorCode, ErrorKind>> = {
+  'documents.not_found': 'not_found',
+  'documents.unknown_patient': 'not_found',
+  'documents.unknown_request': 'not_found',
+  'documents.unknown_kind': 'invalid',
+  'documents.request_closed': 'conflict',
+  'documents.too_large': 'too_large',
+  'documents.wrong_type': 'unsupported',
+};
 
 /** Settings under `settings.documents`. */
 export const documentsSettingsSchema = z

@@ -54,6 +54,8 @@ export const ordersSettingsSchema = z
  */
 export const module = defineModule({
   name: 'orders',
+  // Its page in the admin panel; staff see it when the module's routes allow their role.
+  panel: [{ id: 'orders', label: 'nav.orders', icon: 'bag', group: 'business', order: 20 }],
   dependsOn: ['users', 'reports'],
   after: ['payments'],
   migrations: [

@@ -54,6 +54,8 @@ export function staffActor(request: Parameters<typeof staffOf>[0]): { type: 'adm
  */
 export const module = defineModule({
   name: 'payments',
+  // Its page in the admin panel; staff see it when the module's routes allow their role.
+  panel: [{ id: 'payments', label: 'nav.payments', icon: 'wallet', group: 'business', order: 80 }],
   dependsOn: ['users', 'audit'],
   migrations: [
     {

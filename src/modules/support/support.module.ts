@@ -15,6 +15,8 @@ declare module '../module.ts' {
 /** Contact and support: the business's contacts and "Write to us" to the staff chat. */
 export const module = defineModule({
   name: 'support',
+  // Its page in the admin panel; staff see it when the module's routes allow their role.
+  panel: [{ id: 'support', label: 'nav.support', icon: 'chat', group: 'business', order: 70 }],
   dependsOn: ['users'],
   migrations: [
     {

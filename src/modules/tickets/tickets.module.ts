@@ -14,6 +14,8 @@ declare module '../module.ts' {
 /** Support tickets: patient requests to the staff chat or the admin inbox, staff replies in the bot, statuses. */
 export const module = defineModule({
   name: 'tickets',
+  // Its page in the admin panel; staff see it when the module's routes allow their role.
+  panel: [{ id: 'support', label: 'nav.support', icon: 'chat', group: 'business', order: 70 }],
   dependsOn: ['users'],
   // A patient's card beside their ticket, when the clinic's modules run.
   after: ['patients'],

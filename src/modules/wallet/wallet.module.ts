@@ -19,6 +19,8 @@ declare module '../module.ts' {
  */
 export const module = defineModule({
   name: 'wallet',
+  // Its page in the admin panel; staff see it when the module's routes allow their role.
+  panel: [{ id: 'payments', label: 'nav.payments', icon: 'wallet', group: 'business', order: 80 }],
   dependsOn: ['users', 'audit', 'payments'],
   migrations: [
     {
