@@ -199,7 +199,7 @@ export const module = defineModule({
         { command: 'my_orders', description: 'command-my-orders' },
         { command: 'track_order', description: 'command-track-order' },
       ],
-      routes: createOrdersRoutes({ orders, payments, paymentView: deps.services.payments?.screens.paymentView }),
+      routes: createOrdersRoutes({ orders, payments, paymentView: deps.services.payments?.screens.paymentView, i18n: deps.i18n, config: deps.config, now: deps.now }),
       segments: [
         {
           name: 'orders.ordered_within_days',

@@ -1,9 +1,13 @@
-import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { SUPPORTED_LOCALES, type BusinessConfig, type Locale } from '../../config/business.ts';
+import { noteAudit } from '../../platform/audit.ts';
+import { route, type AnyApiRoute } from '../../platform/route.ts';
+import type { Translator } from '../../telegram/i18n.ts';
 import type { PaymentScreens } from '../payments/payments.module.ts';
-import { isPaymentsError } from '../payments/payments.errors.ts';
+import { buildOrderExport } from './orders.export.ts';
 import type { OrderPayments } from './orders.payments.ts';
 import { OrdersError, type OrdersService } from './orders.service.ts';
+import { changeStatusAsStaff } from './orders.staff-status.ts';
 
 const listQuery = z.object({
   kind: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/).optional(),
@@ -35,91 +39,106 @@ const statusBody = z.object({
   note: z.string().max(500).optional(),
 });
 
-const STATUS_CODES: Record<string, number> = {
-  'orders.not_found': 404,
-  'orders.transition_not_allowed': 409,
-  'orders.status_changed': 409,
-  'orders.unknown_kind': 400,
-  'orders.refund_not_allowed': 409,
-};
+const exportQuery = z.object({
+  format: z.enum(['csv', 'xlsx']).default('csv'),
+  /** One kind of order (`shop`, `print3d`); absent: every kind, as the orders table shows. */
+  kind: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/).optional(),
+  status: z.string().regex(/^[a-z_]{1,16}(,[a-z_]{1,16})*$/).optional(),
+  userId: z.coerce.number().int().positive().optional(),
+  fromMs: z.coerce.number().int().min(0).optional(),
+  toMs: z.coerce.number().int().min(0).optional(),
+  locale: z.enum(SUPPORTED_LOCALES).optional(),
+});
+
+/** What the orders routes need. */
+export interface OrdersRoutesDeps {
+  orders: OrdersService;
+  payments?: OrderPayments | undefined;
+  /** The payments module's view of a payment; absent while it is off. */
+  paymentView?: PaymentScreens['paymentView'] | undefined;
+  i18n: Translator;
+  config: BusinessConfig;
+  now(): number;
+}
 
 /**
  * Orders API for the admin panel: list with filters, one order with history, status
- * changes. // admin-only: mounted under /api/orders, which the admin panel's auth wraps;
- * nothing here may be exposed publicly.
+ * changes (a refund of an order paid online refunds its payment), and the export as CSV or
+ * XLSX in the reader's language.
  */
-export function createOrdersRoutes(deps: { orders: OrdersService; payments?: OrderPayments; paymentView?: PaymentScreens['paymentView'] }): FastifyPluginAsync {
-  return async (app) => {
-    app.get('/', async (request, reply) => {
-      const parsed = listQuery.safeParse(request.query);
-      if (!parsed.success) return reply.code(400).send({ error: 'orders.invalid_query', issues: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) });
-      const query = parsed.data;
-      const result = await deps.orders.list(
-        {
-          kind: query.kind,
-          userId: query.userId,
-          statuses: query.status?.split(','),
-          fromMs: query.fromMs,
-          toMs: query.toMs,
-          search: query.q || undefined,
-          minTotalMinor: query.minTotalMinor,
-          maxTotalMinor: query.maxTotalMinor,
-        },
-        query.page,
-        query.pageSize,
-        { by: query.sort, direction: query.direction },
-      );
-      return { orders: result.orders, page: result.window.page, pages: result.window.pages, total: result.window.total };
-    });
-
-    app.get('/:id', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'orders.invalid_id' });
-      const order = await deps.orders.detail(params.data.id);
-      if (!order) return reply.code(404).send({ error: 'orders.not_found' });
-      // Read through the payments module's service: orders never reads its tables.
-      const payments = deps.payments ? await deps.payments.paymentsOf(order.id) : [];
-      const managedBy = deps.orders.managedBy(order.kind);
-      return {
-        order,
-        // Orders another module manages are moved on that module's page.
-        next: managedBy ? [] : deps.orders.nextStatuses(order, 'staff'),
-        managedBy: managedBy ?? null,
-        payments: deps.paymentView ? payments.map(deps.paymentView) : [],
-      };
-    });
-
-    app.post('/:id/status', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      const body = statusBody.safeParse(request.body);
-      if (!params.success || !body.success) return reply.code(400).send({ error: 'orders.invalid_request' });
-      try {
-        const target = await deps.orders.get(params.data.id);
-        const managedBy = target ? deps.orders.managedBy(target.kind) : undefined;
-        if (managedBy) {
-          return reply.code(409).send({ error: 'orders.managed_elsewhere', message: `orders of this kind are moved through /api/${managedBy}`, details: { module: managedBy } });
-        }
-        const paid = body.data.to === 'refunded' && deps.payments?.isOnline() ? await deps.orders.get(params.data.id) : undefined;
-        if (deps.payments && paid && paid.payment_id !== null) {
-          if (body.data.expectedFrom !== undefined && body.data.expectedFrom !== paid.status) {
-            return reply.code(409).send({ error: 'orders.status_changed', message: 'the order has moved since', details: { orderId: paid.id, status: paid.status } });
-          }
-          // Paid online: refunding the payment returns the money, and its refund moves the order.
-          await deps.payments.refund(paid, body.data.actorId ?? 'panel');
-          return { order: await deps.orders.get(paid.id) };
-        }
-        const order = await deps.orders.changeStatus(
-          params.data.id,
-          body.data.to,
-          { role: 'staff', id: body.data.actorId },
-          { expectedFrom: body.data.expectedFrom, note: body.data.note },
+export function createOrdersRoutes(deps: OrdersRoutesDeps): AnyApiRoute[] {
+  return [
+    route({
+      method: 'GET',
+      url: '/',
+      summary: 'Orders matching the filters, a page at a time',
+      query: listQuery,
+      handler: async ({ query }) => {
+        const result = await deps.orders.list(
+          {
+            kind: query.kind,
+            userId: query.userId,
+            statuses: query.status?.split(','),
+            fromMs: query.fromMs,
+            toMs: query.toMs,
+            search: query.q || undefined,
+            minTotalMinor: query.minTotalMinor,
+            maxTotalMinor: query.maxTotalMinor,
+          },
+          query.page,
+          query.pageSize,
+          { by: query.sort, direction: query.direction },
         );
-        return { order };
-      } catch (error) {
-        if (error instanceof OrdersError) return reply.code(STATUS_CODES[error.code] ?? 400).send({ error: error.code, message: error.message, details: error.details });
-        if (isPaymentsError(error)) return reply.code(409).send({ error: error.code, message: error.message, details: error.details });
-        throw error;
-      }
-    });
-  };
+        return { orders: result.orders, page: result.window.page, pages: result.window.pages, total: result.window.total };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/export',
+      summary: 'Orders matching the filter as CSV or XLSX',
+      staffRoles: ['manager', 'accountant'],
+      produces: 'text/csv',
+      query: exportQuery,
+      handler: async ({ query, reply, request }) => {
+        const orders = await deps.orders.exportOrders({ kind: query.kind, statuses: query.status?.split(','), userId: query.userId, fromMs: query.fromMs, toMs: query.toMs });
+        const locale: Locale = query.locale ?? deps.config.business.defaultLocale;
+        const built = await buildOrderExport(orders, { t: (key) => deps.i18n.t(locale, key), locale, timeZone: deps.config.business.timeZone });
+        const stamp = new Date(deps.now()).toISOString().slice(0, 10);
+        noteAudit(request, { summary: { rows: built.rows } });
+        reply.header('content-disposition', `attachment; filename="orders-${stamp}.${query.format}"`);
+        if (query.format === 'xlsx') return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(Buffer.from(built.xlsx));
+        return reply.type('text/csv; charset=utf-8').send(built.csv);
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/:id',
+      summary: 'One order with its lines, history, payments and the statuses staff may move it to',
+      params: idParams,
+      handler: async ({ params }) => {
+        const order = await deps.orders.detail(params.id);
+        if (!order) throw new OrdersError('orders.not_found', 'There is no such order.');
+        // Read through the payments module's service: orders never reads its tables.
+        const payments = deps.payments && deps.paymentView ? (await deps.payments.paymentsOf(order.id)).map(deps.paymentView) : [];
+        const managedBy = deps.orders.managedBy(order.kind);
+        return {
+          order,
+          // Orders another module manages are moved on that module's page.
+          next: managedBy ? [] : deps.orders.nextStatuses(order, 'staff'),
+          managedBy: managedBy ?? null,
+          payments,
+        };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/:id/status',
+      summary: 'Moves an order to another status; “refunded” for an order paid online refunds its payment',
+      params: idParams,
+      body: statusBody,
+      handler: async ({ params, body }) => ({
+        order: await changeStatusAsStaff(deps, { orderId: params.id, to: body.to, expectedFrom: body.expectedFrom, actorId: body.actorId, note: body.note }),
+      }),
+    }),
+  ];
 }

@@ -10,18 +10,25 @@ import { lineTitlesSchema, titlesColumn } from './orders.lines.ts';
 import { createOrdersRepository, type OrderFilter, type ProductSales, type StatusPatch } from './orders.repository.ts';
 import { SHOP_STATUS_MACHINE, canTransition, nextStatuses, validateMachine, type OrderActorRole, type StatusMachine } from './orders.status.ts';
 import type { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from './orders.tables.ts';
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
 
 /** An order rule was broken; `code` says which (`orders.transition_not_allowed`, …). */
-export class OrdersError extends Error {
-  readonly code: string;
-  readonly details: Record<string, unknown>;
-  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = 'OrdersError';
-    this.code = code;
-    this.details = details;
+export class OrdersError extends LavkaError {
+  override readonly name = 'OrdersError';
+  get kind(): ErrorKind {
+    return ORDERS_KINDS[this.code] ?? 'invalid';
   }
 }
+
+/** The kind of each refusal of the orders module; codes not listed are invalid input. */
+const ORDERS_KINDS: Readonly<Record<string, ErrorKind>> = {
+  'orders.not_found': 'not_found',
+  'orders.transition_not_allowed': 'conflict',
+  'orders.status_changed': 'conflict',
+  'orders.refund_not_allowed': 'conflict',
+  'orders.managed_elsewhere': 'conflict',
+  'orders.unknown_kind': 'invalid',
+};
 
 /** Most lines one order may have. */
 export const MAX_ORDER_LINES = 100;

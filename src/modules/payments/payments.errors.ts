@@ -1,3 +1,5 @@
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+
 /** Dotted codes of the payments module's refusals. */
 export type PaymentsErrorCode =
   | 'payments.not_found'
@@ -12,14 +14,13 @@ export type PaymentsErrorCode =
   | 'payments.invalid_input';
 
 /** A refusal that changed nothing and can be explained to the user or admin. */
-export class PaymentsError extends Error {
-  readonly code: PaymentsErrorCode;
-  readonly details: Record<string, unknown>;
-  constructor(code: PaymentsErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = 'PaymentsError';
-    this.code = code;
-    this.details = details;
+export class PaymentsError extends LavkaError<PaymentsErrorCode> {
+  override readonly name = 'PaymentsError';
+  /** An unknown payment is not found, a gateway that is down is unavailable; any other refusal conflicts with the payment's state. */
+  get kind(): ErrorKind {
+    if (this.code === 'payments.not_found') return 'not_found';
+    if (this.code === 'payments.gateway_unavailable') return 'unavailable';
+    return 'conflict';
   }
 }
 

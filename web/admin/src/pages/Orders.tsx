@@ -160,7 +160,7 @@ function OrderList() {
     maxTotalMinor: inputToMinor(max, currency),
   };
   const resource = useResource<{ orders: Order[]; page: number; pages: number; total: number }>(`/api/orders${query({ ...filter, sort: by, direction, page, pageSize: 25 })}`);
-  const exportUrl = (format: 'csv' | 'xlsx') => `/api/admin/orders/export${query({ kind: filter.kind, status: filter.status, fromMs: filter.fromMs, toMs: filter.toMs, userId: filter.userId, format, locale })}`;
+  const exportUrl = (format: 'csv' | 'xlsx') => `/api/orders/export${query({ kind: filter.kind, status: filter.status, fromMs: filter.fromMs, toMs: filter.toMs, userId: filter.userId, format, locale })}`;
   const filtered = Boolean(kind || status || from || to || customer || q || min || max);
 
   return (
