@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { GuardedRouteConfig } from './access.ts';
 import { isLavkaError, sendError } from './errors.ts';
 import { staffOf, type StaffPrincipal } from './principal.ts';
@@ -87,6 +87,10 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRout
       config,
       ...(definition.bodyLimit ? { bodyLimit: definition.bodyLimit } : {}),
       handler: async (request, reply) => {
+        const invalid = (zodIssues: readonly z.core.$ZodIssue[]) => {
+          const issues = zodIssues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`);
+          return reply.code(400).send({ error: options.invalidInput, message: issues.join('; '), issues });
+        };
         const parts = [
           ['query', definition.query, request.query],
           ['params', definition.params, request.params],
@@ -96,16 +100,15 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRout
         for (const [name, schema, value] of parts) {
           if (!schema) continue;
           const parsed = schema.safeParse(value ?? (name === 'body' ? undefined : {}));
-          if (!parsed.success) {
-            const issues = parsed.error.issues.map((issue: z.core.$ZodIssue) => `${issue.path.join('.') || 'request'}: ${issue.message}`);
-            return reply.code(400).send({ error: options.invalidInput, message: issues.join('; '), issues });
-          }
+          if (!parsed.success) return invalid(parsed.error.issues);
           input[name] = parsed.data;
         }
         try {
           return await definition.handler({ query: input.query, params: input.params, body: input.body, principal: staffOf(request), request, reply });
         } catch (error) {
           if (isLavkaError(error)) return sendError(reply, error);
+          // A service that checks its own input (the clinic's directory) refuses it with zod.
+          if (error instanceof z.ZodError) return invalid(error.issues);
           throw error;
         }
       },

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { clinicClock, startClinicServices, type ClinicServices } from '../../../test/support/clinic.ts';
 import { sqliteTestDatabase } from '../../../test/support/services.ts';
-import { createBookingRoutes } from './booking.routes.ts';
+import { moduleRoutes } from '../../../test/support/module-routes.ts';
 import { localToEpochMs } from './slots.ts';
 
 describe('the booking admin API and audience segments', () => {
@@ -14,7 +14,7 @@ describe('the booking admin API and audience segments', () => {
   before(async () => {
     clinic = await startClinicServices(sqliteTestDatabase(), { now: clock.now, seed: false });
     app = Fastify();
-    await app.register(createBookingRoutes({ booking: clinic.services.booking }), { prefix: '/api/booking' });
+    await app.register(moduleRoutes(clinic.modules.find((item) => item.name === 'booking')), { prefix: '/api/booking' });
     await clinic.addPatient(600);
     await clinic.addPatient(601);
   });

@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { z, ZodError } from 'zod';
+import { z } from 'zod';
+import { route, type AnyApiRoute } from '../../platform/route.ts';
 import { SUPPORTED_LOCALES } from '../../config/business.ts';
 import { BookingError, type BookingService } from './booking.service.ts';
 import type { AppointmentStatus } from './booking.tables.ts';
@@ -38,190 +38,152 @@ const rangeQuery = z.object({ from: isoDate, to: isoDate });
 const actorBody = z.object({ actorId: z.union([z.string().max(64), z.number().int()]).optional() }).default({});
 const rescheduleBody = z.object({ startMs: z.number().int().positive(), actorId: z.union([z.string().max(64), z.number().int()]).optional() });
 
-const STATUS_CODES: Record<string, number> = {
-  'booking.not_found': 404,
-  'booking.unknown_branch': 404,
-  'booking.unknown_service': 404,
-  'booking.unknown_doctor': 404,
-  'booking.slot_taken': 409,
-  'booking.not_active': 409,
-  'booking.slot_unavailable': 422,
-  'booking.too_late': 422,
-  'booking.not_registered': 422,
-};
-
-function fail(reply: FastifyReply, error: unknown) {
-  if (error instanceof ZodError) {
-    const issues = error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`);
-    return reply.code(400).send({ error: 'booking.invalid_request', message: issues.join('; '), issues });
-  }
-  if (error instanceof BookingError) return reply.code(STATUS_CODES[error.code] ?? 400).send({ error: error.code, message: error.message, details: error.details });
-  throw error;
-}
+const ACTIONS = ['complete', 'no-show', 'cancel', 'reschedule'] as const;
 
 /**
  * The clinic's directory and calendar for the admin panel: branches, services, doctors with
  * their weekly schedules and one-off exceptions; a day/week calendar per branch and doctor;
- * marking visits completed or missed; cancelling and moving visits.
- * // admin-only: mounted under /api/booking, which the admin panel's auth wraps.
+ * marking visits completed or missed; cancelling and moving visits. The directory's bodies are
+ * checked by the booking service itself (the same rules as the config file's demo data).
  */
-export function createBookingRoutes(deps: { booking: BookingService }): FastifyPluginAsync {
+export function createBookingRoutes(deps: { booking: BookingService }): AnyApiRoute[] {
   const { booking } = deps;
-  return async (app) => {
-    // admin-only
-    app.get('/branches', async () => ({ branches: await booking.listBranches(false) }));
-    // admin-only
-    app.post('/branches', async (request, reply) => {
-      try {
-        return reply.code(201).send({ branch: await booking.createBranch(request.body) });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-    // admin-only
-    app.put('/branches/:id', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'booking.invalid_id' });
-      try {
-        const branch = await booking.updateBranch(params.data.id, request.body);
-        return branch ? { branch } : reply.code(404).send({ error: 'booking.unknown_branch' });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    // admin-only
-    app.get('/services', async () => ({ services: await booking.listServices(false) }));
-    // admin-only
-    app.post('/services', async (request, reply) => {
-      try {
-        return reply.code(201).send({ service: await booking.createService(request.body) });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-    // admin-only
-    app.put('/services/:id', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'booking.invalid_id' });
-      try {
-        const service = await booking.updateService(params.data.id, request.body);
-        return service ? { service } : reply.code(404).send({ error: 'booking.unknown_service' });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    // admin-only
-    app.get('/doctors', async (request, reply) => {
-      const query = z.object({ branchId: z.coerce.number().int().positive().optional() }).safeParse(request.query);
-      if (!query.success) return reply.code(400).send({ error: 'booking.invalid_query' });
-      return { doctors: await booking.listDoctors({ branchId: query.data.branchId, activeOnly: false }) };
-    });
-    // admin-only
-    app.get('/doctors/:id', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'booking.invalid_id' });
-      const doctor = await booking.getDoctor(params.data.id);
-      if (!doctor) return reply.code(404).send({ error: 'booking.unknown_doctor' });
-      return { doctor, serviceIds: await booking.serviceIdsOfDoctor(doctor.id), schedule: await booking.scheduleOf(doctor.id) };
-    });
-    // admin-only
-    app.post('/doctors', async (request, reply) => {
-      try {
-        return reply.code(201).send({ doctor: await booking.createDoctor(request.body) });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-    // admin-only
-    app.put('/doctors/:id', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'booking.invalid_id' });
-      try {
-        const doctor = await booking.updateDoctor(params.data.id, request.body);
-        return doctor ? { doctor } : reply.code(404).send({ error: 'booking.unknown_doctor' });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-    // admin-only
-    app.put('/doctors/:id/schedule', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'booking.invalid_id' });
-      try {
-        return { schedule: await booking.setSchedule(params.data.id, request.body) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-    // admin-only
-    app.get('/doctors/:id/exceptions', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      const query = rangeQuery.safeParse(request.query);
-      if (!params.success || !query.success) return reply.code(400).send({ error: 'booking.invalid_query' });
-      return { exceptions: await booking.exceptionsOf(params.data.id, query.data.from, query.data.to) };
-    });
-    // admin-only
-    app.post('/doctors/:id/exceptions', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'booking.invalid_id' });
-      try {
-        return reply.code(201).send({ exception: await booking.addException(params.data.id, request.body) });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-    // admin-only
-    app.delete('/exceptions/:id', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'booking.invalid_id' });
-      return (await booking.removeException(params.data.id)) ? { deleted: true } : reply.code(404).send({ error: 'booking.not_found' });
-    });
-
-    // admin-only
-    app.get('/calendar', async (request, reply) => {
-      const query = calendarQuery.safeParse(request.query);
-      if (!query.success) return reply.code(400).send({ error: 'booking.invalid_query', issues: query.error.issues.map((issue) => issue.message) });
-      return booking.calendar({ ...query.data, fromDate: query.data.from });
-    });
-
-    // admin-only
-    app.get('/slots', async (request, reply) => {
-      const query = slotsQuery.safeParse(request.query);
-      if (!query.success) return reply.code(400).send({ error: 'booking.invalid_query' });
-      try {
-        return { slots: await booking.freeSlots({ ...query.data, fromDate: query.data.from, toDate: query.data.to }) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    // admin-only
-    app.get('/appointments', async (request, reply) => {
-      const query = appointmentsQuery.safeParse(request.query);
-      if (!query.success) return reply.code(400).send({ error: 'booking.invalid_query' });
-      const { limit, status, ...filter } = query.data;
-      return { appointments: await booking.list({ ...filter, statuses: status as AppointmentStatus[] | undefined }, 'asc', limit) };
-    });
-
-    // admin-only
-    app.post('/appointments/:id/:action', async (request, reply) => {
-      const params = z.object({ id: z.coerce.number().int().positive(), action: z.enum(['complete', 'no-show', 'cancel', 'reschedule']) }).safeParse(request.params);
-      if (!params.success) return reply.code(404).send({ error: 'booking.unknown_action' });
-      try {
-        const { id, action } = params.data;
+  const found = <T>(value: T | undefined, code: 'booking.unknown_branch' | 'booking.unknown_service' | 'booking.unknown_doctor', what: string): T => {
+    if (value === undefined || value === null) throw new BookingError(code, `There is no such ${what}.`);
+    return value;
+  };
+  return [
+    route({ method: 'GET', url: '/branches', summary: 'Every branch, closed ones too', handler: async () => ({ branches: await booking.listBranches(false) }) }),
+    route({
+      method: 'POST',
+      url: '/branches',
+      summary: 'Adds a branch',
+      handler: async ({ request, reply }) => reply.code(201).send({ branch: await booking.createBranch(request.body) }),
+    }),
+    route({
+      method: 'PUT',
+      url: '/branches/:id',
+      summary: 'Changes a branch',
+      params: idParams,
+      handler: async ({ params, request }) => ({ branch: found(await booking.updateBranch(params.id, request.body), 'booking.unknown_branch', 'branch') }),
+    }),
+    route({ method: 'GET', url: '/services', summary: 'Every service, hidden ones too', handler: async () => ({ services: await booking.listServices(false) }) }),
+    route({
+      method: 'POST',
+      url: '/services',
+      summary: 'Adds a service',
+      handler: async ({ request, reply }) => reply.code(201).send({ service: await booking.createService(request.body) }),
+    }),
+    route({
+      method: 'PUT',
+      url: '/services/:id',
+      summary: 'Changes a service',
+      params: idParams,
+      handler: async ({ params, request }) => ({ service: found(await booking.updateService(params.id, request.body), 'booking.unknown_service', 'service') }),
+    }),
+    route({
+      method: 'GET',
+      url: '/doctors',
+      summary: 'Doctors, of one branch or all',
+      query: z.object({ branchId: z.coerce.number().int().positive().optional() }),
+      handler: async ({ query }) => ({ doctors: await booking.listDoctors({ branchId: query.branchId, activeOnly: false }) }),
+    }),
+    route({
+      method: 'GET',
+      url: '/doctors/:id',
+      summary: 'A doctor with their services and weekly schedule',
+      params: idParams,
+      handler: async ({ params }) => {
+        const doctor = found(await booking.getDoctor(params.id), 'booking.unknown_doctor', 'doctor');
+        return { doctor, serviceIds: await booking.serviceIdsOfDoctor(doctor.id), schedule: await booking.scheduleOf(doctor.id) };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/doctors',
+      summary: 'Adds a doctor',
+      handler: async ({ request, reply }) => reply.code(201).send({ doctor: await booking.createDoctor(request.body) }),
+    }),
+    route({
+      method: 'PUT',
+      url: '/doctors/:id',
+      summary: 'Changes a doctor',
+      params: idParams,
+      handler: async ({ params, request }) => ({ doctor: found(await booking.updateDoctor(params.id, request.body), 'booking.unknown_doctor', 'doctor') }),
+    }),
+    route({
+      method: 'PUT',
+      url: '/doctors/:id/schedule',
+      summary: 'Replaces a doctor’s weekly schedule',
+      params: idParams,
+      handler: async ({ params, request }) => ({ schedule: await booking.setSchedule(params.id, request.body) }),
+    }),
+    route({
+      method: 'GET',
+      url: '/doctors/:id/exceptions',
+      summary: 'A doctor’s one-off days off and extra hours in a date range',
+      params: idParams,
+      query: rangeQuery,
+      handler: async ({ params, query }) => ({ exceptions: await booking.exceptionsOf(params.id, query.from, query.to) }),
+    }),
+    route({
+      method: 'POST',
+      url: '/doctors/:id/exceptions',
+      summary: 'Adds a day off or extra hours for a doctor',
+      params: idParams,
+      handler: async ({ params, request, reply }) => reply.code(201).send({ exception: await booking.addException(params.id, request.body) }),
+    }),
+    route({
+      method: 'DELETE',
+      url: '/exceptions/:id',
+      summary: 'Removes a day off or extra hours',
+      params: idParams,
+      handler: async ({ params }) => {
+        if (!(await booking.removeException(params.id))) throw new BookingError('booking.not_found', 'There is no such exception.');
+        return { deleted: true };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/calendar',
+      summary: 'A day or a week of visits per branch and doctor',
+      query: calendarQuery,
+      handler: async ({ query }) => booking.calendar({ ...query, fromDate: query.from }),
+    }),
+    route({
+      method: 'GET',
+      url: '/slots',
+      summary: 'Free times for a service in a branch, of one doctor or any',
+      query: slotsQuery,
+      handler: async ({ query }) => ({ slots: await booking.freeSlots({ ...query, fromDate: query.from, toDate: query.to }) }),
+    }),
+    route({
+      method: 'GET',
+      url: '/appointments',
+      summary: 'Visits matching the filters, earliest first',
+      query: appointmentsQuery,
+      handler: async ({ query }) => {
+        const { limit, status, ...filter } = query;
+        return { appointments: await booking.list({ ...filter, statuses: status as AppointmentStatus[] | undefined }, 'asc', limit) };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/appointments/:id/:action',
+      summary: 'Marks a visit completed or missed, cancels it, or moves it (reschedule, with startMs)',
+      params: z.object({ id: z.coerce.number().int().positive(), action: z.string().max(32) }),
+      handler: async ({ params, request }) => {
+        const action = ACTIONS.find((item) => item === params.action);
+        if (!action) throw new BookingError('booking.unknown_action', `Visits can be: ${ACTIONS.join(', ')}.`);
         if (action === 'reschedule') {
           const body = rescheduleBody.parse(request.body);
-          return { appointment: await booking.reschedule(id, body.startMs, { type: 'staff', id: body.actorId }) };
+          return { appointment: await booking.reschedule(params.id, body.startMs, { type: 'staff', id: body.actorId }) };
         }
         const body = actorBody.parse(request.body ?? {});
         const actor = { type: 'staff' as const, id: body.actorId };
-        if (action === 'cancel') return { appointment: await booking.cancel(id, actor) };
-        return { appointment: await booking.markVisit(id, action === 'complete' ? 'completed' : 'no_show', actor) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-  };
+        if (action === 'cancel') return { appointment: await booking.cancel(params.id, actor) };
+        return { appointment: await booking.markVisit(params.id, action === 'complete' ? 'completed' : 'no_show', actor) };
+      },
+    }),
+  ];
 }

@@ -10,18 +10,41 @@ import { createBookingRepository, type AppointmentFilter } from './booking.repos
 import { encodeLocalised, localisedSchema, pickLocalised, type BookingSettings } from './booking.settings.ts';
 import type { AppointmentRecord, BranchRecord, DoctorRecord, ScheduleRuleRecord, ServiceRecord } from './booking.tables.ts';
 import { addDays, generateSlots, localDateOf, localToEpochMs, nearestSlots, parseClock, workingIntervals, type ScheduleException, type Slot, type WeeklyRule } from './slots.ts';
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
 
 /** A booking rule was broken; `code` says which (`booking.slot_taken`, …). */
-export class BookingError extends Error {
-  readonly code: string;
-  readonly details: Record<string, unknown>;
-  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = 'BookingError';
-    this.code = code;
-    this.details = details;
+export class BookingError extends LavkaError<BookingErrorCode> {
+  override readonly name = 'BookingError';
+  get kind(): ErrorKind {
+    return BOOKING_KINDS[this.code];
   }
 }
+
+/** Every reason a booking action is refused. */
+export type BookingErrorCode =
+  | 'booking.not_found'
+  | 'booking.unknown_branch'
+  | 'booking.unknown_service'
+  | 'booking.unknown_doctor'
+  | 'booking.unknown_action'
+  | 'booking.slot_taken'
+  | 'booking.not_active'
+  | 'booking.slot_unavailable'
+  | 'booking.too_late'
+  | 'booking.not_registered';
+
+const BOOKING_KINDS: Readonly<Record<BookingErrorCode, ErrorKind>> = {
+  'booking.not_found': 'not_found',
+  'booking.unknown_branch': 'not_found',
+  'booking.unknown_service': 'not_found',
+  'booking.unknown_doctor': 'not_found',
+  'booking.unknown_action': 'not_found',
+  'booking.slot_taken': 'conflict',
+  'booking.not_active': 'conflict',
+  'booking.slot_unavailable': 'unprocessable',
+  'booking.too_late': 'unprocessable',
+  'booking.not_registered': 'unprocessable',
+};
 
 /** The scheduled job kind of appointment reminders. */
 export const REMINDER_JOB = 'booking.reminder';
