@@ -90,6 +90,7 @@ export const module = defineModule({
       flows: [bot.flow],
       commands: [{ command: 'broadcast', description: 'command-broadcast', audience: 'admin' }],
       routes: createBroadcastsRoutes({ broadcasts, now: deps.now, i18n: deps.i18n, defaultLocale: deps.config.business.defaultLocale }),
+      invalidInputCode: 'broadcasts.invalid',
       jobs: [{ name: 'broadcasts-progress', everyMs: 2000, run: () => broadcasts.tick() }],
       jobHandlers: { [START_BROADCAST_JOB]: (payload) => broadcasts.startScheduled(payload) },
       dailyReport: async ({ sinceMs, locale }) => {

@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { route, type AnyApiRoute } from '../../platform/route.ts';
 import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
 import { parseLocalDateTime } from '../../delivery/zoned-time.ts';
 import type { Translator } from '../../telegram/i18n.ts';
@@ -15,15 +15,6 @@ const scheduleBody = z.object({
 const previewBody = z.object({ chatId: z.number().int() });
 const startBody = z.object({ progressChatId: z.number().int().optional() }).default({});
 const segmentsQuery = z.object({ locale: z.enum(SUPPORTED_LOCALES).optional() });
-
-const STATUS_OF: Record<string, number> = {
-  'broadcasts.not_found': 404,
-  'broadcasts.invalid': 400,
-  'broadcasts.unknown_segment': 400,
-  'broadcasts.past_time': 400,
-  'broadcasts.far_time': 400,
-  'broadcasts.wrong_status': 409,
-};
 
 /** A broadcast as the admin panel sees it. */
 function view(row: BroadcastRow) {
@@ -47,133 +38,114 @@ function view(row: BroadcastRow) {
 }
 
 /**
- * The admin API for broadcasts, under `/api/broadcasts`. Mounted as the module's `routes`,
- * so every route sits behind the admin login (staff session, role, CSRF).
+ * The admin API for broadcasts, under `/api/broadcasts`: drafts, their audience, a preview,
+ * sending now or at a time, pausing, resuming and cancelling, and progress. Input no schema
+ * accepts is `broadcasts.invalid` (the module's `invalidInputCode`).
  */
-export function createBroadcastsRoutes(deps: { broadcasts: BroadcastsService; now(): number; i18n?: Translator; defaultLocale?: Locale }): FastifyPluginAsync {
+export function createBroadcastsRoutes(deps: { broadcasts: BroadcastsService; now(): number; i18n?: Translator; defaultLocale?: Locale }): AnyApiRoute[] {
   const { broadcasts } = deps;
-  const fail = (reply: FastifyReply, error: unknown) => {
-    if (error instanceof BroadcastError) return reply.code(STATUS_OF[error.code] ?? 400).send({ error: error.code, message: error.message });
-    throw error;
-  };
-  const badRequest = (reply: FastifyReply, issues: z.core.$ZodIssue[]) =>
-    reply.code(400).send({ error: 'broadcasts.invalid', message: issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ') });
-
-  return async (app) => {
-    app.get('/', async () => ({ broadcasts: (await broadcasts.list()).map(view) }));
-
-    app.get('/segments', async (request, reply) => {
-      const query = segmentsQuery.safeParse(request.query);
-      if (!query.success) return badRequest(reply, query.error.issues);
-      // The composer shows a segment by its label, in the panel's language; all three come
-      // along so that switching languages needs no second request.
-      const titlesOf = (label: string) => Object.fromEntries(SUPPORTED_LOCALES.map((locale) => [locale, deps.i18n ? deps.i18n.t(locale, label) : label]));
-      return {
-        builtIn: ['everyone', 'language', 'tag', 'ids'],
-        modules: broadcasts.segments().map((segment) => {
-          const titles = titlesOf(segment.label);
-          return { ...segment, title: titles[query.data.locale ?? deps.defaultLocale ?? 'ru'] ?? segment.label, titles };
-        }),
-      };
-    });
-
-    // Counting an audience changes nothing: no audit entry for every recount while composing.
-    app.post('/audience-size', { config: { audit: false } }, async (request, reply) => {
-      try {
-        return { size: await broadcasts.countAudience((request.body as { audience?: unknown } | undefined)?.audience) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.post('/', async (request, reply) => {
-      try {
+  const actions = (['pause', 'resume', 'cancel'] as const).map((action) =>
+    route({
+      method: 'POST',
+      url: `/:id/${action}`,
+      summary: `${action[0]?.toUpperCase()}${action.slice(1)}s a broadcast`,
+      params: idParams,
+      handler: async ({ params }) => ({ broadcast: view(await broadcasts[action](params.id)) }),
+    }),
+  );
+  return [
+    route({ method: 'GET', url: '/', summary: 'Every broadcast, newest first', handler: async () => ({ broadcasts: (await broadcasts.list()).map(view) }) }),
+    route({
+      method: 'GET',
+      url: '/segments',
+      summary: 'The audiences a broadcast can have, with their labels in every panel language',
+      query: segmentsQuery,
+      handler: async ({ query }) => {
+        // The composer shows a segment by its label, in the panel's language; all three come
+        // along so that switching languages needs no second request.
+        const titlesOf = (label: string) => Object.fromEntries(SUPPORTED_LOCALES.map((locale) => [locale, deps.i18n ? deps.i18n.t(locale, label) : label]));
+        return {
+          builtIn: ['everyone', 'language', 'tag', 'ids'],
+          modules: broadcasts.segments().map((segment) => {
+            const titles = titlesOf(segment.label);
+            return { ...segment, title: titles[query.locale ?? deps.defaultLocale ?? 'ru'] ?? segment.label, titles };
+          }),
+        };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/audience-size',
+      summary: 'Counts an audience while the owner composes it',
+      // Counting changes nothing: no audit entry for every recount.
+      audit: false,
+      handler: async ({ request }) => ({ size: await broadcasts.countAudience((request.body as { audience?: unknown } | undefined)?.audience) }),
+    }),
+    route({
+      method: 'POST',
+      url: '/',
+      summary: 'Creates a draft (checked by the broadcasts service)',
+      handler: async ({ request, reply }) => {
         const row = await broadcasts.createDraft(request.body);
         return reply.code(201).send({ broadcast: view(row), audienceSize: await broadcasts.countAudience(JSON.parse(row.audience)) });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.get('/:id', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return badRequest(reply, params.error.issues);
-      const row = await broadcasts.get(params.data.id);
-      if (!row) return reply.code(404).send({ error: 'broadcasts.not_found', message: `broadcast ${params.data.id} does not exist` });
-      return { broadcast: view(row), analytics: await broadcasts.analytics(row.id) };
-    });
-
-    app.patch('/:id', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return badRequest(reply, params.error.issues);
-      try {
-        return { broadcast: view(await broadcasts.updateDraft(params.data.id, request.body)) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.post('/:id/preview', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      const body = previewBody.safeParse(request.body);
-      if (!params.success) return badRequest(reply, params.error.issues);
-      if (!body.success) return badRequest(reply, body.error.issues);
-      try {
-        await broadcasts.preview(params.data.id, body.data.chatId);
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/:id',
+      summary: 'A broadcast with its delivery analytics',
+      params: idParams,
+      handler: async ({ params }) => {
+        const row = await broadcasts.get(params.id);
+        if (!row) throw new BroadcastError('broadcasts.not_found', `broadcast ${params.id} does not exist`);
+        return { broadcast: view(row), analytics: await broadcasts.analytics(row.id) };
+      },
+    }),
+    route({
+      method: 'PATCH',
+      url: '/:id',
+      summary: 'Changes a draft',
+      params: idParams,
+      handler: async ({ params, request }) => ({ broadcast: view(await broadcasts.updateDraft(params.id, request.body)) }),
+    }),
+    route({
+      method: 'POST',
+      url: '/:id/preview',
+      summary: 'Sends the broadcast to one chat to look at it',
+      params: idParams,
+      body: previewBody,
+      handler: async ({ params, body, reply }) => {
+        await broadcasts.preview(params.id, body.chatId);
         return reply.code(202).send({ queued: true });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.post('/:id/send', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      const body = startBody.safeParse(request.body ?? {});
-      if (!params.success) return badRequest(reply, params.error.issues);
-      if (!body.success) return badRequest(reply, body.error.issues);
-      try {
-        return { broadcast: view(await broadcasts.start(params.data.id, body.data)) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.post('/:id/schedule', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      const body = scheduleBody.safeParse(request.body);
-      if (!params.success) return badRequest(reply, params.error.issues);
-      if (!body.success) return badRequest(reply, body.error.issues);
-      const at = /[zZ]|[+-]\d{2}:\d{2}$/.test(body.data.at) ? Date.parse(body.data.at) : parseLocalDateTime(body.data.at, broadcasts.timeZone, deps.now());
-      if (at === undefined || Number.isNaN(at)) {
-        return reply.code(400).send({ error: 'broadcasts.invalid', message: `at: expected an ISO time or YYYY-MM-DD HH:MM in ${broadcasts.timeZone}` });
-      }
-      try {
-        return { broadcast: view(await broadcasts.schedule(params.data.id, at, { progressChatId: body.data.progressChatId })) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    for (const action of ['pause', 'resume', 'cancel'] as const) {
-      app.post(`/:id/${action}`, async (request, reply) => {
-        const params = idParams.safeParse(request.params);
-        if (!params.success) return badRequest(reply, params.error.issues);
-        try {
-          return { broadcast: view(await broadcasts[action](params.data.id)) };
-        } catch (error) {
-          return fail(reply, error);
-        }
-      });
-    }
-
-    app.get('/:id/progress', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return badRequest(reply, params.error.issues);
-      try {
-        return { progress: await broadcasts.progress(params.data.id) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-  };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/:id/send',
+      summary: 'Starts sending now',
+      params: idParams,
+      body: startBody,
+      handler: async ({ params, body }) => ({ broadcast: view(await broadcasts.start(params.id, body)) }),
+    }),
+    route({
+      method: 'POST',
+      url: '/:id/schedule',
+      summary: 'Schedules sending at a time (ISO with offset, or local YYYY-MM-DD HH:MM)',
+      params: idParams,
+      body: scheduleBody,
+      handler: async ({ params, body }) => {
+        const at = /[zZ]|[+-]\d{2}:\d{2}$/.test(body.at) ? Date.parse(body.at) : parseLocalDateTime(body.at, broadcasts.timeZone, deps.now());
+        if (at === undefined || Number.isNaN(at)) throw new BroadcastError('broadcasts.invalid', `at: expected an ISO time or YYYY-MM-DD HH:MM in ${broadcasts.timeZone}`);
+        return { broadcast: view(await broadcasts.schedule(params.id, at, { progressChatId: body.progressChatId })) };
+      },
+    }),
+    ...actions,
+    route({
+      method: 'GET',
+      url: '/:id/progress',
+      summary: 'How far a broadcast is and how long it still needs',
+      params: idParams,
+      handler: async ({ params }) => ({ progress: await broadcasts.progress(params.id) }),
+    }),
+  ];
 }

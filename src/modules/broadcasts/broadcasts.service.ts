@@ -18,6 +18,7 @@ import type { AudienceSegment } from '../module.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { createBroadcastsRepository, type AudienceMember } from './broadcasts.repository.ts';
 import type { BroadcastButton, BroadcastRow, BroadcastStatus } from './broadcasts.tables.ts';
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
 
 /** The scheduled job that starts a scheduled broadcast. */
 export const START_BROADCAST_JOB = 'broadcasts.start';
@@ -72,14 +73,24 @@ export const broadcastInputSchema = z
 export type BroadcastInput = z.infer<typeof broadcastInputSchema>;
 
 /** A broadcast-module failure with a dotted code the HTTP API and the bot map to answers. */
-export class BroadcastError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'BroadcastError';
-    this.code = code;
+export class BroadcastError extends LavkaError<BroadcastErrorCode> {
+  override readonly name = 'BroadcastError';
+  get kind(): ErrorKind {
+    return BROADCAST_KINDS[this.code];
   }
 }
+
+/** Every reason a broadcast action is refused. */
+export type BroadcastErrorCode = 'broadcasts.not_found' | 'broadcasts.invalid' | 'broadcasts.unknown_segment' | 'broadcasts.past_time' | 'broadcasts.far_time' | 'broadcasts.wrong_status';
+
+const BROADCAST_KINDS: Readonly<Record<BroadcastErrorCode, ErrorKind>> = {
+  'broadcasts.not_found': 'not_found',
+  'broadcasts.invalid': 'invalid',
+  'broadcasts.unknown_segment': 'invalid',
+  'broadcasts.past_time': 'invalid',
+  'broadcasts.far_time': 'invalid',
+  'broadcasts.wrong_status': 'conflict',
+};
 
 /** Where a broadcast is and how long it still needs. */
 export interface BroadcastProgress {
