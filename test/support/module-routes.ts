@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ActiveModule } from '../../src/modules/registry.ts';
 import { invalidInputCode } from '../../src/modules/registry.ts';
 import { setPrincipal, type StaffMember } from '../../src/platform/principal.ts';
-import { registerRoutes } from '../../src/platform/route.ts';
+import { registerRoutes, type AnyApiRoute } from '../../src/platform/route.ts';
 
 /** The staff member behind requests to a module's routes mounted without the access check. */
 export const TEST_OWNER: StaffMember = {
@@ -25,10 +25,15 @@ export function moduleRoutes(item: ActiveModule | undefined, staff: StaffMember 
   if (!item?.instance.routes) throw new Error(`the module ${item?.name ?? '(missing)'} has no staff routes`);
   const routes = item.instance.routes;
   if (!Array.isArray(routes)) return routes as FastifyPluginAsync;
+  return staffRoutes(routes, invalidInputCode(item), staff);
+}
+
+/** Routes built in a test (with its own fakes) as a plugin, the same way as {@link moduleRoutes}. */
+export function staffRoutes(routes: readonly AnyApiRoute[], invalidInput: string, staff: StaffMember = TEST_OWNER): FastifyPluginAsync {
   return async (app) => {
     app.addHook('onRequest', async (request) => {
       setPrincipal(request, { type: 'staff', sessionId: 0, csrfToken: '', expiresAt: Number.MAX_SAFE_INTEGER, staff });
     });
-    registerRoutes(app, routes, { invalidInput: invalidInputCode(item) });
+    registerRoutes(app, routes, { invalidInput });
   };
 }

@@ -1,3 +1,5 @@
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+
 /** Where a breaker stands: calls flow, calls are refused, or one probe call is let through. */
 export type CircuitState = 'closed' | 'open' | 'half_open';
 
@@ -12,13 +14,17 @@ export interface CircuitBreakerOptions {
 }
 
 /** Raised instead of calling a gateway whose circuit is open. */
-export class CircuitOpenError extends Error {
-  readonly code = 'payments.gateway_unavailable';
+export class CircuitOpenError extends LavkaError<'payments.gateway_unavailable'> {
+  override readonly name = 'CircuitOpenError';
   readonly retryInMs: number;
   constructor(name: string, retryInMs: number) {
-    super(`${name} is unavailable (circuit open, next probe in ${Math.ceil(retryInMs / 1000)} s)`);
-    this.name = 'CircuitOpenError';
+    super('payments.gateway_unavailable', `${name} is unavailable (circuit open, next probe in ${Math.ceil(retryInMs / 1000)} s)`, { retryInMs });
     this.retryInMs = retryInMs;
+  }
+
+  /** The staff API has always answered a paused gateway as a conflict with the moment, not an outage of Lavka. */
+  get kind(): ErrorKind {
+    return 'conflict';
   }
 }
 

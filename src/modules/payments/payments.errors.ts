@@ -11,14 +11,15 @@ export type PaymentsErrorCode =
   | 'payments.not_refundable'
   | 'payments.refund_failed'
   | 'payments.unknown_purpose'
-  | 'payments.invalid_input';
+  | 'payments.invalid_input'
+  | 'payments.no_receipt';
 
 /** A refusal that changed nothing and can be explained to the user or admin. */
 export class PaymentsError extends LavkaError<PaymentsErrorCode> {
   override readonly name = 'PaymentsError';
   /** An unknown payment is not found, a gateway that is down is unavailable; any other refusal conflicts with the payment's state. */
   get kind(): ErrorKind {
-    if (this.code === 'payments.not_found') return 'not_found';
+    if (this.code === 'payments.not_found' || this.code === 'payments.no_receipt') return 'not_found';
     if (this.code === 'payments.gateway_unavailable') return 'unavailable';
     return 'conflict';
   }

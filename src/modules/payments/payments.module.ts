@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import { defineModule } from '../module.ts';
 import { addPaymentMethodRows, createPaymentsComposer } from './payments.bot.ts';
 import { orderPaymentView } from './payments.views.ts';
-import { staffActorOf, staffOf } from '../../platform/principal.ts';
 import { createReceiptFiles } from './payments.receipts.ts';
 import { createPaymentsRoutes, createPaymentsWebhookRoutes } from './payments.routes.ts';
 import { createPaymentsService, type PaymentsService } from './payments.service.ts';
@@ -42,10 +41,6 @@ function telegramPaymentsApi(api: Api): TelegramPaymentsApi {
   };
 }
 
-/** The acting staff member of a request that passed the access check. */
-export function staffActor(request: Parameters<typeof staffOf>[0]): { type: 'admin'; id: string | number } {
-  return staffActorOf(staffOf(request));
-}
 
 /**
  * Payments: one `PaymentProvider` interface over Telegram Stars, Telegram card payments, the
@@ -203,7 +198,7 @@ export const module = defineModule({
         { command: 'pending', description: 'command-pending', audience: 'admin' },
         { command: 'refund', description: 'command-refund', audience: 'admin' },
       ],
-      routes: createPaymentsRoutes({ payments, actorOf: staffActor, receipts: createReceiptFiles({ api: () => own ?? borrowed }) }),
+      routes: createPaymentsRoutes({ payments, receipts: createReceiptFiles({ api: () => own ?? borrowed }) }),
       staffRoles: ['manager', 'accountant'],
       settings: [
         paymentsSettingsSection({

@@ -4,6 +4,7 @@
 // same card is opened several times while someone decides, and the file never changes.
 
 import type { Api } from 'grammy';
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
 
 /** The largest receipt fetched: Telegram lets bots download up to 20 MB. */
 export const RECEIPT_MAX_BYTES = 20 * 1024 * 1024;
@@ -15,11 +16,16 @@ export interface ReceiptFile {
 }
 
 /** Why a receipt could not be shown: the bot cannot reach Telegram, or Telegram refused. */
-export class ReceiptUnavailableError extends Error {
-  readonly code = 'payments.receipt_unavailable';
+export class ReceiptUnavailableError extends LavkaError<'payments.receipt_unavailable'> {
+  override readonly name = 'ReceiptUnavailableError';
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ReceiptUnavailableError';
+    super('payments.receipt_unavailable', message);
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+
+  /** Telegram, where the receipt is kept, did not give it. */
+  get kind(): ErrorKind {
+    return 'upstream';
   }
 }
 

@@ -12,6 +12,7 @@ import { testDialects, type TestDatabase } from '../../../test/support/services.
 import { createSimulator, startSimulatorServer, type SimulatorServer, type TelegramSimulator } from '../../sim/index.ts';
 import { createReceiptFiles, receiptType } from './payments.receipts.ts';
 import { createPaymentsRoutes } from './payments.routes.ts';
+import { staffRoutes } from '../../../test/support/module-routes.ts';
 
 test('a receipt’s type is read from its bytes', () => {
   assert.equal(receiptType(jpegBytes(64)), 'image/jpeg');
@@ -41,7 +42,7 @@ for (const dialect of await testDialects()) {
       };
       const receipts = createReceiptFiles({ api: () => api, fetch: counting, cacheEntries: 2 });
       app = Fastify();
-      await app.register(createPaymentsRoutes({ payments: billing.services.payments, actorOf: () => ({ type: 'admin', id: 'staff:1' }), receipts }), { prefix: '/api/payments' });
+      await app.register(staffRoutes(createPaymentsRoutes({ payments: billing.services.payments, receipts }), 'payments.invalid_request'), { prefix: '/api/payments' });
       for (const userId of [8201, 8202]) await addBillingUser(billing, userId, 'ru');
     });
     after(async () => {

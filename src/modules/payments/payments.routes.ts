@@ -1,11 +1,12 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
-import { isUsersError } from '../users/users.errors.ts';
-import { isPaymentsError } from './payments.errors.ts';
+import { staffActorOf } from '../../platform/principal.ts';
+import { route, type AnyApiRoute } from '../../platform/route.ts';
+import { PaymentsError } from './payments.errors.ts';
 import { orderPaymentView } from './payments.views.ts';
 import type { PaymentsService } from './payments.service.ts';
-import { ReceiptUnavailableError, type ReceiptFiles } from './payments.receipts.ts';
+import type { ReceiptFiles } from './payments.receipts.ts';
 import { PROVIDER_IDS, type PaymentRecord } from './payments.tables.ts';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -54,27 +55,11 @@ function view(payment: PaymentRecord) {
   };
 }
 
-function fail(reply: FastifyReply, error: unknown) {
-  if (isUsersError(error)) return reply.code(404).send({ error: error.code, message: error.message });
-  if (isPaymentsError(error)) {
-    const status = error.code === 'payments.not_found' ? 404 : error.code === 'payments.gateway_unavailable' ? 503 : 409;
-    return reply.code(status).send({ error: error.code, message: error.message, details: error.details });
-  }
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && /^[a-z_]+\.[a-z_]+$/.test(code)) {
-    return reply.code(409).send({ error: code, message: (error as Error).message });
-  }
-  throw error;
-}
-
-/** Who is acting in a staff request (the admin gate's session). */
-export type StaffActorOf = (request: FastifyRequest) => { type: 'admin'; id: string | number };
-
 /**
- * The staff API under `/api/payments`, behind the admin gate: lists, the event log, opening a
- * payment for a user, approve, decline and refund. The acting staff member comes from the session.
+ * The staff API under `/api/payments`: lists, the event log, a receipt, opening a payment for
+ * a user, approve, decline and refund. The acting staff member comes from the principal.
  */
-export function createPaymentsRoutes(deps: { payments: PaymentsService; actorOf: StaffActorOf; receipts?: ReceiptFiles }): FastifyPluginAsync {
+export function createPaymentsRoutes(deps: { payments: PaymentsService; receipts?: ReceiptFiles | undefined }): AnyApiRoute[] {
   const { payments } = deps;
   /**
    * A payment as the panel's list shows it: also its method as the bot names it, and what it
@@ -85,40 +70,52 @@ export function createPaymentsRoutes(deps: { payments: PaymentsService; actorOf:
     methodLabel: payments.methodLabel(payment, locale ?? payments.staffLocale),
     subject: (await payments.staffSubject(payment, locale ?? payments.staffLocale)) ?? null,
   });
-  return async (app) => {
-    app.get('/', async (request, reply) => {
-      const query = listQuery.safeParse(request.query);
-      if (!query.success) return reply.code(400).send({ error: 'payments.invalid_query', issues: query.error.issues });
-      const { status, provider, userId, fromMs, toMs, limit, page, locale } = query.data;
-      const offset = page === undefined ? query.data.offset : (page - 1) * limit;
-      const found = await payments.search({ status, provider, userId, fromMs, toMs }, limit, offset);
-      const described = await Promise.all(found.payments.map((payment) => describedView(payment, locale)));
-      return { payments: described, total: found.total, page: Math.floor(offset / limit) + 1, pages: Math.max(1, Math.ceil(found.total / limit)) };
-    });
-
-    app.get('/events', async (request, reply) => {
-      const query = eventsQuery.safeParse(request.query);
-      if (!query.success) return reply.code(400).send({ error: 'payments.invalid_query', issues: query.error.issues });
-      const rows = await payments.listEvents({ status: query.data.status, provider: query.data.provider }, query.data.limit);
-      return { events: rows.map(({ payload: _payload, ...rest }) => rest) };
-    });
-
-    app.get('/:id', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'payments.invalid_id' });
-      const payment = await payments.get(params.data.id);
-      if (!payment) return reply.code(404).send({ error: 'payments.not_found' });
-      return { payment: view(payment) };
-    });
-
-    // The transfer receipt the customer sent, for the approval card (fetched from Telegram).
-    app.get('/:id/receipt', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'payments.invalid_id', message: 'The payment id is not a number.' });
-      const payment = await payments.get(params.data.id);
-      if (!payment?.receipt_file_id) return reply.code(404).send({ error: 'payments.no_receipt', message: 'This payment has no receipt.' });
-      if (!deps.receipts) return reply.code(503).send({ error: 'payments.receipt_unavailable', message: 'Receipts cannot be fetched here.' });
-      try {
+  const paymentOf = async (id: number) => {
+    const payment = await payments.get(id);
+    if (!payment) throw new PaymentsError('payments.not_found', 'There is no such payment.');
+    return payment;
+  };
+  return [
+    route({
+      method: 'GET',
+      url: '/',
+      summary: 'Payments matching the filters, newest first, with their method and what they pay for',
+      query: listQuery,
+      handler: async ({ query }) => {
+        const { status, provider, userId, fromMs, toMs, limit, page, locale } = query;
+        const offset = page === undefined ? query.offset : (page - 1) * limit;
+        const found = await payments.search({ status, provider, userId, fromMs, toMs }, limit, offset);
+        const described = await Promise.all(found.payments.map((payment) => describedView(payment, locale)));
+        return { payments: described, total: found.total, page: Math.floor(offset / limit) + 1, pages: Math.max(1, Math.ceil(found.total / limit)) };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/events',
+      summary: 'The gateways’ event log',
+      query: eventsQuery,
+      handler: async ({ query }) => {
+        const rows = await payments.listEvents({ status: query.status, provider: query.provider }, query.limit);
+        return { events: rows.map(({ payload: _payload, ...rest }) => rest) };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/:id',
+      summary: 'One payment',
+      params: idParams,
+      handler: async ({ params }) => ({ payment: view(await paymentOf(params.id)) }),
+    }),
+    route({
+      method: 'GET',
+      url: '/:id/receipt',
+      summary: 'The transfer receipt the customer sent, for the approval card (fetched from Telegram)',
+      produces: 'application/octet-stream',
+      params: idParams,
+      handler: async ({ params, reply }) => {
+        const payment = await payments.get(params.id);
+        if (!payment?.receipt_file_id) throw new PaymentsError('payments.no_receipt', 'This payment has no receipt.');
+        if (!deps.receipts) return reply.code(503).send({ error: 'payments.receipt_unavailable', message: 'Receipts cannot be fetched here.' });
         const receipt = await deps.receipts.get(payment.receipt_file_id);
         return reply
           .header('content-type', receipt.mimeType)
@@ -127,62 +124,52 @@ export function createPaymentsRoutes(deps: { payments: PaymentsService; actorOf:
           .header('content-security-policy', "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'")
           .header('content-disposition', `inline; filename="receipt-${payment.id}.${receipt.mimeType === 'application/pdf' ? 'pdf' : (receipt.mimeType.split('/')[1] ?? 'bin')}"`)
           .send(receipt.bytes);
-      } catch (error) {
-        if (error instanceof ReceiptUnavailableError) return reply.code(502).send({ error: error.code, message: error.message });
-        throw error;
-      }
-    });
-
-    // admin-only: server-to-server (a Mini App backend opens a payment for a user).
-    app.post('/', async (request, reply) => {
-      const body = createBody.safeParse(request.body);
-      if (!body.success) return reply.code(400).send({ error: 'payments.invalid_input', issues: body.error.issues });
-      try {
-        const { payment, start } = await payments.start(body.data);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/',
+      summary: 'Opens a payment for a user (a Mini App back end, server to server)',
+      body: createBody,
+      handler: async ({ body, reply }) => {
+        const { payment, start } = await payments.start(body);
         const answer: Record<string, unknown> = { payment: view(payment), type: start.type };
         if (start.type === 'telegram_invoice') answer.invoiceLink = await payments.invoiceLink(payment, start);
         if (start.type === 'link') answer.url = start.url;
         if (start.type === 'qr') Object.assign(answer, { reference: start.reference, qrContent: start.content, qrPngBase64: start.png.toString('base64') });
         if (start.type === 'manual') answer.requisites = start.requisites;
         return reply.code(201).send(answer);
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.post('/:id/approve', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'payments.invalid_input' });
-      try {
-        const outcome = await payments.confirm(params.data.id, deps.actorOf(request));
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/:id/approve',
+      summary: 'Confirms a transfer: the money is credited in the same transaction',
+      params: idParams,
+      handler: async ({ params, principal }) => {
+        const outcome = await payments.confirm(params.id, staffActorOf(principal));
         return { payment: outcome.payment ? view(outcome.payment) : undefined };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.post('/:id/decline', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      const body = declineBody.safeParse(request.body);
-      if (!params.success || !body.success) return reply.code(400).send({ error: 'payments.invalid_input' });
-      try {
-        return { payment: view(await payments.decline(params.data.id, deps.actorOf(request), body.data.reason)) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.post('/:id/refund', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return reply.code(400).send({ error: 'payments.invalid_input' });
-      try {
-        const result = await payments.refund(params.data.id, deps.actorOf(request));
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/:id/decline',
+      summary: 'Declines a transfer with a reason the customer is told',
+      params: idParams,
+      body: declineBody,
+      handler: async ({ params, body, principal }) => ({ payment: view(await payments.decline(params.id, staffActorOf(principal), body.reason)) }),
+    }),
+    route({
+      method: 'POST',
+      url: '/:id/refund',
+      summary: 'Refunds a payment (Stars back through Telegram, a gateway’s through the gateway)',
+      params: idParams,
+      handler: async ({ params, principal }) => {
+        const result = await payments.refund(params.id, staffActorOf(principal));
         return { payment: view(result.payment), viaProvider: result.viaProvider };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-  };
+      },
+    }),
+  ];
 }
 
 /**

@@ -1,3 +1,5 @@
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+
 /** Options of {@link callWithRetry}. */
 export interface RetryOptions {
   /** Attempts in total, the first included. */
@@ -12,13 +14,18 @@ export interface RetryOptions {
 }
 
 /** A gateway answered, but with an error that retrying will not fix (4xx, refused request). */
-export class GatewayRejectedError extends Error {
-  readonly code = 'payments.gateway_rejected';
-  readonly status: number;
-  constructor(message: string, status: number) {
-    super(message);
-    this.name = 'GatewayRejectedError';
-    this.status = status;
+export class GatewayRejectedError extends LavkaError<'payments.gateway_rejected'> {
+  override readonly name = 'GatewayRejectedError';
+  /** The gateway's HTTP status. */
+  readonly gatewayStatus: number;
+  constructor(message: string, gatewayStatus: number) {
+    super('payments.gateway_rejected', message, { gatewayStatus });
+    this.gatewayStatus = gatewayStatus;
+  }
+
+  /** The gateway refused this request as it stands: it conflicts with what the gateway accepts. */
+  get kind(): ErrorKind {
+    return 'conflict';
   }
 }
 
