@@ -14,6 +14,7 @@ import type { ViewMessage } from '../../src/sim/index.ts';
 import { asciiStl, binaryStl, box, boxQuads, jpegBytes, objFile, tetrahedron, threeMfFile } from '../support/mesh-fixtures.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 import { orderPaymentView } from '../../src/modules/payments/payments.views.ts';
+import { staffRoutes } from '../support/module-routes.ts';
 
 const ADMIN = 900;
 const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
@@ -352,7 +353,7 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     assert.equal(gated.statusCode, 401);
     // The routes themselves, as the admin panel reaches them once logged in.
     const api = Fastify();
-    await api.register(createCustomOrdersRoutes({ service: service(), currency: 'KZT', paymentView: orderPaymentView }));
+    await api.register(staffRoutes(createCustomOrdersRoutes({ service: service(), currency: 'KZT', paymentView: orderPaymentView }), 'custom_orders.invalid_request'));
     t.after(() => api.close());
 
     const list = await api.inject({ method: 'GET', url: '/?status=shipped' });

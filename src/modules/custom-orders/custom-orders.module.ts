@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { ConfigError } from '../../config/env.ts';
 import { defineModule } from '../module.ts';
-import { staffActorOf, staffOf } from '../../platform/principal.ts';
 import { createCustomOrdersBot } from './custom-orders.bot.ts';
 import { createCustomOrderMessages } from './custom-orders.messages.ts';
 import { PRINT_PURPOSE, createPrintPurpose } from './custom-orders.purpose.ts';
@@ -167,7 +166,7 @@ export const module = defineModule({
         { command: 'new_order', description: 'co-command-new-order' },
         { command: 'subscribe', description: 'co-command-subscribe' },
       ],
-      routes: createCustomOrdersRoutes({ service, currency: business.currency, paymentView: payments.screens.paymentView, actorOf: (request) => staffActorOf(staffOf(request)).id }),
+      routes: createCustomOrdersRoutes({ service, currency: business.currency, paymentView: payments.screens.paymentView }),
       jobs: [
         {
           name: 'custom-orders-purge-drafts',

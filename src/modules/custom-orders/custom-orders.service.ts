@@ -22,18 +22,27 @@ import type { CustomOrderFileRecord, CustomOrderQuoteRecord, PrintJobRecord } fr
 import type { ModelAnalyser } from './mesh/analyser.ts';
 import type { MeshMeasurements } from './mesh/measure.ts';
 import { computeQuote, type Quote } from './quote.ts';
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
 
 /** A custom-order rule was broken; `code` says which (`custom_orders.quote_outdated`, …). */
-export class CustomOrdersError extends Error {
-  readonly code: string;
-  readonly details: Record<string, unknown>;
-  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = 'CustomOrdersError';
-    this.code = code;
-    this.details = details;
+export class CustomOrdersError extends LavkaError {
+  override readonly name = 'CustomOrdersError';
+  get kind(): ErrorKind {
+    return CUSTOM_ORDERS_KINDS[this.code] ?? 'invalid';
   }
 }
+
+/** The kind of each refusal of a print job; codes not listed are invalid input. */
+const CUSTOM_ORDERS_KINDS: Readonly<Record<string, ErrorKind>> = {
+  'custom_orders.not_found': 'not_found',
+  'custom_orders.file_not_found': 'not_found',
+  'custom_orders.transition_not_allowed': 'conflict',
+  'custom_orders.status_changed': 'conflict',
+  'custom_orders.quote_outdated': 'conflict',
+  'custom_orders.refund_not_allowed': 'conflict',
+  // The payment provider refused the refund: staff were alerted to return the money by hand.
+  'custom_orders.refund_failed': 'upstream',
+};
 
 /** Someone acting on an order. */
 export type Actor = OrderActor;

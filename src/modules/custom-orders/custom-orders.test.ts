@@ -15,6 +15,7 @@ import { CustomOrdersError, DRAFT_TTL_MS } from './custom-orders.service.ts';
 import { CUSTOM_ORDER_STATUSES, PRINT_KIND, SUBSCRIBABLE_STATUSES, TRANSITIONS } from './custom-orders.status.ts';
 import { ModelError } from './mesh/errors.ts';
 import { orderPaymentView } from '../payments/payments.views.ts';
+import { staffRoutes } from '../../../test/support/module-routes.ts';
 
 const STAFF = 7000;
 const CUSTOMER = 5001;
@@ -333,7 +334,7 @@ for (const dialect of await testDialects()) {
         const paid = await lavka.payments.start({ userId: CUSTOMER + 1, purpose: PRINT_PURPOSE, ref: `${other}_1`, method: 'manual.kaspi', locale: 'en' });
         await lavka.payments.confirm(paid.payment.id, { type: 'admin', id: STAFF });
         const api = Fastify();
-        await api.register(createCustomOrdersRoutes({ service: lavka.customOrders, currency: 'KZT', paymentView: orderPaymentView, actorOf: () => 'staff:1' }));
+        await api.register(staffRoutes(createCustomOrdersRoutes({ service: lavka.customOrders, currency: 'KZT', paymentView: orderPaymentView }), 'custom_orders.invalid_request'));
         try {
           const detail = (await api.inject({ method: 'GET', url: `/${other}` })).json() as { order: { number: string; history: unknown[] }; next: string[]; payments: { status: string }[] };
           assert.deepEqual([detail.order.number, detail.next, detail.payments.map((payment) => payment.status), detail.order.history.length], ['P-1002', ['printing', 'refunded'], ['paid'], 4]);
