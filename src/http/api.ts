@@ -61,7 +61,7 @@ export function apiPlugins(active: readonly ActiveModule[], guard: AccessGuard):
       .map((item) => {
         const routes = item.instance.routes ?? [];
         const plugin: FastifyPluginAsync = async (app) => {
-          if (Array.isArray(routes)) registerRoutes(app, routes, { invalidInput: invalidInputCode(item) });
+          if (Array.isArray(routes)) await registerRoutes(app, routes, { invalidInput: invalidInputCode(item) });
           // The older plugin form (see `ModuleInstance.routes`): behind the same access check.
           else await (routes as FastifyPluginAsync)(app, {});
         };

@@ -53,7 +53,9 @@ function operationOf(api: DocumentedApi, definition: AnyApiRoute, path: string):
       '403': { description: 'Wrong role, or a missing CSRF token', content: { 'application/json': { schema: errorRef } } },
     },
   };
-  if (definition.body) {
+  if (definition.multipart) {
+    operation.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } } } };
+  } else if (definition.body) {
     operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(definition.body, 'input') } } };
   }
   return operation;

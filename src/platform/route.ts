@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { GuardedRouteConfig } from './access.ts';
@@ -45,6 +46,8 @@ export interface ApiRoute<Q extends z.ZodType = z.ZodUndefined, P extends z.ZodT
   produces?: string;
   /** The longest body this route accepts (an upload), instead of the server's default. */
   bodyLimit?: number;
+  /** Takes a file as multipart/form-data; the handler reads it with `request.file({ limits })`. */
+  multipart?: true;
   handler(input: RouteInput<z.output<Q>, z.output<P>, z.output<B>>): Promise<unknown>;
 }
 
@@ -75,7 +78,9 @@ export interface RouteSetOptions {
  * nothing), then the handler runs, and a module's refusal is answered through the one
  * error-to-HTTP map ({@link sendError}). Anything else is a fault, left to the server.
  */
-export function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRoute[], options: RouteSetOptions): void {
+export async function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRoute[], options: RouteSetOptions): Promise<void> {
+  // Uploads are parsed only in the scopes of modules that take them; each route sets its limits.
+  if (routes.some((definition) => definition.multipart)) await app.register(multipart);
   for (const definition of routes) {
     const config: GuardedRouteConfig = {
       ...(definition.staffRoles ? { staffRoles: definition.staffRoles } : {}),

@@ -34,6 +34,6 @@ export function staffRoutes(routes: readonly AnyApiRoute[], invalidInput: string
     app.addHook('onRequest', async (request) => {
       setPrincipal(request, { type: 'staff', sessionId: 0, csrfToken: '', expiresAt: Number.MAX_SAFE_INTEGER, staff });
     });
-    registerRoutes(app, routes, { invalidInput });
+    await registerRoutes(app, routes, { invalidInput });
   };
 }

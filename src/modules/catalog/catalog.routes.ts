@@ -1,9 +1,7 @@
-import multipart from '@fastify/multipart';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { z, ZodError } from 'zod';
+import { z } from 'zod';
 import { SUPPORTED_LOCALES } from '../../config/business.ts';
-import { describeIssues } from '../../platform/route.ts';
 import { noteAudit } from '../../platform/audit.ts';
+import { route, type AnyApiRoute } from '../../platform/route.ts';
 import {
   CatalogError,
   MAX_PHOTO_BYTES,
@@ -35,250 +33,226 @@ const orderBody = z.object({ parentId: z.number().int().positive().nullable(), i
 /** A CSV as text: the panel reads the file and sends it as JSON, like every other change. */
 const importBody = z.object({ csv: z.string().min(1).max(5_000_000) });
 
-const STATUS_CODES: Record<string, number> = {
-  'catalog.product_not_found': 404,
-  'catalog.category_not_found': 404,
-  'catalog.variant_not_found': 404,
-  'catalog.photo_not_found': 404,
-  'catalog.unknown_category': 400,
-  'catalog.category_cycle': 409,
-  'catalog.order_mismatch': 409,
-  'catalog.photo_too_large': 413,
-  'catalog.photo_type': 415,
-  'catalog.photo_missing': 400,
-  'catalog.import_invalid': 422,
-};
-
-/** A refusal with its dotted code and a sentence for the person at the panel. */
-function refuse(reply: FastifyReply, code: string, message: string, details?: Record<string, unknown>) {
-  return reply.code(STATUS_CODES[code] ?? 400).send({ error: code, message, ...(details ? { details } : {}) });
-}
-
-function invalid(reply: FastifyReply, error: ZodError) {
-  return reply.code(400).send({ error: 'catalog.invalid_request', message: describeIssues(error.issues) });
-}
-
-function fail(reply: FastifyReply, error: unknown) {
-  if (error instanceof CatalogError) return refuse(reply, error.code, error.message, error.details);
-  if (error instanceof ZodError) return invalid(reply, error);
-  throw error;
-}
+/** The category as the panel's tree needs it after a change. */
+const categoryView = (category: { id: number; parent_id: number | null; position: number; is_hidden: number }) => ({
+  id: category.id,
+  parentId: category.parent_id,
+  position: category.position,
+  hidden: category.is_hidden === 1,
+});
 
 /**
- * The catalogue's staff API under `/api/catalog` (behind the admin gate): the category tree
- * (create, rename per language, move, reorder, hide), products and their variants, photos
- * (multipart upload), and the whole catalogue as CSV out and in.
+ * The catalogue's staff API under `/api/catalog`: the category tree (create, rename per
+ * language, move, reorder, hide), products and their variants, photos (multipart upload), and
+ * the whole catalogue as CSV out and in.
  */
-export function createCatalogRoutes(deps: { catalog: CatalogService; defaultLocale: (typeof SUPPORTED_LOCALES)[number] }): FastifyPluginAsync {
+export function createCatalogRoutes(deps: { catalog: CatalogService; defaultLocale: (typeof SUPPORTED_LOCALES)[number] }): AnyApiRoute[] {
   const { catalog } = deps;
-  return async (app) => {
-    // Photos come as multipart/form-data; the limits make a larger file fail while streaming.
-    await app.register(multipart, { limits: { fileSize: MAX_PHOTO_BYTES, files: 1, fields: 2, parts: 3 } });
-
-    app.get('/products', async (request, reply) => {
-      const parsed = productListQuery.safeParse(request.query);
-      if (!parsed.success) return invalid(reply, parsed.error);
-      const query = parsed.data;
-      const result = await catalog.staffProducts(
-        {
-          query: query.q || undefined,
-          categoryId: query.categoryId,
-          inStockOnly: query.inStock === 'true',
-          minPriceMinor: query.minPriceMinor,
-          maxPriceMinor: query.maxPriceMinor,
-          visibility: query.visibility,
-          page: query.page,
-          pageSize: query.pageSize,
-        },
-        query.locale ?? deps.defaultLocale,
-      );
-      return { products: result.products, page: result.window.page, pages: result.window.pages, total: result.window.total };
-    });
-
-    app.post('/products', async (request, reply) => {
-      const body = staffProductCreateSchema.safeParse(request.body);
-      if (!body.success) return invalid(reply, body.error);
-      try {
-        const product = await catalog.createStaffProduct(body.data);
+  const productNotFound = (already = '') => new CatalogError('catalog.product_not_found', `This product does not exist or was archived${already}.`);
+  return [
+    route({
+      method: 'GET',
+      url: '/products',
+      summary: 'Products matching a search and filters, a page at a time',
+      query: productListQuery,
+      handler: async ({ query }) => {
+        const result = await catalog.staffProducts(
+          {
+            query: query.q || undefined,
+            categoryId: query.categoryId,
+            inStockOnly: query.inStock === 'true',
+            minPriceMinor: query.minPriceMinor,
+            maxPriceMinor: query.maxPriceMinor,
+            visibility: query.visibility,
+            page: query.page,
+            pageSize: query.pageSize,
+          },
+          query.locale ?? deps.defaultLocale,
+        );
+        return { products: result.products, page: result.window.page, pages: result.window.pages, total: result.window.total };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/products',
+      summary: 'Adds a product with its names in every language',
+      body: staffProductCreateSchema,
+      handler: async ({ body, request, reply }) => {
+        const product = await catalog.createStaffProduct(body);
         noteAudit(request, { subject: { type: 'product', id: product.id } });
         return reply.code(201).send({ product });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.get('/products/:id', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      const query = localeQuery.safeParse(request.query);
-      if (!params.success) return invalid(reply, params.error);
-      if (!query.success) return invalid(reply, query.error);
-      const product = await catalog.staffProduct(params.data.id, query.data.locale ?? deps.defaultLocale);
-      if (!product) return refuse(reply, 'catalog.product_not_found', 'This product does not exist or was archived.');
-      return { product };
-    });
-
-    app.patch('/products/:id', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      const body = staffProductPatchSchema.safeParse(request.body);
-      if (!params.success) return invalid(reply, params.error);
-      if (!body.success) return invalid(reply, body.error);
-      try {
-        return { product: await catalog.updateStaffProduct(params.data.id, body.data) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.post('/products/:id/archive', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return invalid(reply, params.error);
-      if (!(await catalog.archiveProduct(params.data.id))) return refuse(reply, 'catalog.product_not_found', 'This product does not exist or was archived already.');
-      return { archived: true };
-    });
-
-    app.post('/products/:id/variants', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      const body = staffVariantCreateSchema.safeParse(request.body);
-      if (!params.success) return invalid(reply, params.error);
-      if (!body.success) return invalid(reply, body.error);
-      try {
-        return reply.code(201).send({ product: await catalog.addVariant(params.data.id, body.data) });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.patch('/products/:id/variants/:variantId', async (request, reply) => {
-      const params = variantParams.safeParse(request.params);
-      const body = staffVariantPatchSchema.safeParse(request.body);
-      if (!params.success) return invalid(reply, params.error);
-      if (!body.success) return invalid(reply, body.error);
-      try {
-        return { product: await catalog.updateVariant(params.data.id, params.data.variantId, body.data) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.delete('/products/:id/variants/:variantId', async (request, reply) => {
-      const params = variantParams.safeParse(request.params);
-      if (!params.success) return invalid(reply, params.error);
-      try {
-        return { product: await catalog.removeVariant(params.data.id, params.data.variantId) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.put('/products/:id/photo', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return invalid(reply, params.error);
-      let bytes: Buffer;
-      try {
-        const file = request.isMultipart() ? await request.file() : undefined;
-        if (!file) return refuse(reply, 'catalog.photo_missing', 'Send the photo as a file (multipart/form-data).');
-        bytes = await file.toBuffer();
-      } catch (error) {
-        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return refuse(reply, 'catalog.photo_too_large', 'The photo is larger than 10 MB.');
-        throw error;
-      }
-      try {
-        const photo = await catalog.setPhoto(params.data.id, bytes);
-        noteAudit(request, { subject: { type: 'product', id: params.data.id }, summary: { photoId: photo.photoId, type: photo.mimeType, bytes: bytes.byteLength } });
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/products/:id',
+      summary: 'One product with its variants and photo',
+      params: idParams,
+      query: localeQuery,
+      handler: async ({ params, query }) => {
+        const product = await catalog.staffProduct(params.id, query.locale ?? deps.defaultLocale);
+        if (!product) throw productNotFound();
+        return { product };
+      },
+    }),
+    route({
+      method: 'PATCH',
+      url: '/products/:id',
+      summary: 'Changes a product',
+      params: idParams,
+      body: staffProductPatchSchema,
+      handler: async ({ params, body }) => ({ product: await catalog.updateStaffProduct(params.id, body) }),
+    }),
+    route({
+      method: 'POST',
+      url: '/products/:id/archive',
+      summary: 'Archives a product (its orders keep it)',
+      params: idParams,
+      handler: async ({ params }) => {
+        if (!(await catalog.archiveProduct(params.id))) throw productNotFound(' already');
+        return { archived: true };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/products/:id/variants',
+      summary: 'Adds a variant (size, colour) with its price and stock',
+      params: idParams,
+      body: staffVariantCreateSchema,
+      handler: async ({ params, body, reply }) => reply.code(201).send({ product: await catalog.addVariant(params.id, body) }),
+    }),
+    route({
+      method: 'PATCH',
+      url: '/products/:id/variants/:variantId',
+      summary: 'Changes a variant',
+      params: variantParams,
+      body: staffVariantPatchSchema,
+      handler: async ({ params, body }) => ({ product: await catalog.updateVariant(params.id, params.variantId, body) }),
+    }),
+    route({
+      method: 'DELETE',
+      url: '/products/:id/variants/:variantId',
+      summary: 'Removes a variant',
+      params: variantParams,
+      handler: async ({ params }) => ({ product: await catalog.removeVariant(params.id, params.variantId) }),
+    }),
+    route({
+      method: 'PUT',
+      url: '/products/:id/photo',
+      summary: 'Sets the product’s photo (JPEG, PNG or WebP up to 10 MB, as multipart/form-data)',
+      multipart: true,
+      params: idParams,
+      handler: async ({ params, request }) => {
+        let bytes: Buffer;
+        try {
+          // The limits make a larger file fail while streaming, before it is all in memory.
+          const file = request.isMultipart() ? await request.file({ limits: { fileSize: MAX_PHOTO_BYTES, files: 1, fields: 2, parts: 3 } }) : undefined;
+          if (!file) throw new CatalogError('catalog.photo_missing', 'Send the photo as a file (multipart/form-data).');
+          bytes = await file.toBuffer();
+        } catch (error) {
+          if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new CatalogError('catalog.photo_too_large', 'The photo is larger than 10 MB.');
+          throw error;
+        }
+        const photo = await catalog.setPhoto(params.id, bytes);
+        noteAudit(request, { subject: { type: 'product', id: params.id }, summary: { photoId: photo.photoId, type: photo.mimeType, bytes: bytes.byteLength } });
         return { photoId: photo.photoId };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.delete('/products/:id/photo', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return invalid(reply, params.error);
-      try {
-        return { removed: await catalog.removePhoto(params.data.id) };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.get('/photos/:id', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) return invalid(reply, params.error);
-      const photo = await catalog.photoBytes(params.data.id);
-      if (!photo?.bytes) return refuse(reply, 'catalog.photo_not_found', 'This photo no longer exists.');
-      return reply.header('content-type', photo.mime_type).header('x-content-type-options', 'nosniff').send(Buffer.from(photo.bytes));
-    });
-
-    app.get('/categories', async (request, reply) => {
-      const query = localeQuery.safeParse(request.query);
-      if (!query.success) return invalid(reply, query.error);
-      return { categories: await catalog.staffCategories(query.data.locale ?? deps.defaultLocale) };
-    });
-
-    app.post('/categories', async (request, reply) => {
-      const body = staffCategoryCreateSchema.safeParse(request.body);
-      if (!body.success) return invalid(reply, body.error);
-      try {
-        const category = await catalog.createStaffCategory(body.data);
+      },
+    }),
+    route({
+      method: 'DELETE',
+      url: '/products/:id/photo',
+      summary: 'Removes the product’s photo',
+      params: idParams,
+      handler: async ({ params }) => ({ removed: await catalog.removePhoto(params.id) }),
+    }),
+    route({
+      method: 'GET',
+      url: '/photos/:id',
+      summary: 'A product photo',
+      produces: 'image/*',
+      params: idParams,
+      handler: async ({ params, reply }) => {
+        const photo = await catalog.photoBytes(params.id);
+        if (!photo?.bytes) throw new CatalogError('catalog.photo_not_found', 'This photo no longer exists.');
+        return reply.header('content-type', photo.mime_type).header('x-content-type-options', 'nosniff').send(Buffer.from(photo.bytes));
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/categories',
+      summary: 'The category tree',
+      query: localeQuery,
+      handler: async ({ query }) => ({ categories: await catalog.staffCategories(query.locale ?? deps.defaultLocale) }),
+    }),
+    route({
+      method: 'POST',
+      url: '/categories',
+      summary: 'Adds a category with its names in every language',
+      body: staffCategoryCreateSchema,
+      handler: async ({ body, request, reply }) => {
+        const category = await catalog.createStaffCategory(body);
         noteAudit(request, { subject: { type: 'category', id: category.id } });
         return reply.code(201).send({ category: { id: category.id, parentId: category.parent_id } });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.patch('/categories/:id', async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      const body = staffCategoryPatchSchema.safeParse(request.body);
-      if (!params.success) return invalid(reply, params.error);
-      if (!body.success) return invalid(reply, body.error);
-      try {
-        const category = await catalog.updateStaffCategory(params.data.id, body.data);
+      },
+    }),
+    route({
+      method: 'PATCH',
+      url: '/categories/:id',
+      summary: 'Renames, moves or hides a category',
+      params: idParams,
+      body: staffCategoryPatchSchema,
+      handler: async ({ params, body, request }) => {
+        const category = await catalog.updateStaffCategory(params.id, body);
         noteAudit(request, { subject: { type: 'category', id: category.id } });
-        return { category: { id: category.id, parentId: category.parent_id, position: category.position, hidden: category.is_hidden === 1 } };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.put('/categories/order', async (request, reply) => {
-      const body = orderBody.safeParse(request.body);
-      if (!body.success) return invalid(reply, body.error);
-      try {
-        await catalog.reorderCategories(body.data.parentId, body.data.ids);
+        return { category: categoryView(category) };
+      },
+    }),
+    route({
+      method: 'PUT',
+      url: '/categories/order',
+      summary: 'Reorders the categories under one parent',
+      body: orderBody,
+      handler: async ({ body }) => {
+        await catalog.reorderCategories(body.parentId, body.ids);
         return { ok: true };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-
-    app.get('/export.csv', async (_request, reply) => {
-      const { csv } = await catalog.exportCsv();
-      return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="catalog.csv"').send(csv);
-    });
-
-    // Checking a file changes nothing, so it is not an audited change.
-    app.post('/import/check', { config: { audit: false } }, async (request, reply) => {
-      const body = importBody.safeParse(request.body);
-      if (!body.success) return invalid(reply, body.error);
-      const { plan, issues } = await catalog.checkImport(body.data.csv);
-      return {
-        issues,
-        products: { create: plan.products.filter((item) => item.productId === null).length, update: plan.products.filter((item) => item.productId !== null).length },
-        variants: { create: plan.variants.filter((item) => item.variantId === null).length, update: plan.variants.filter((item) => item.variantId !== null).length },
-      };
-    });
-
-    app.post('/import', async (request, reply) => {
-      const body = importBody.safeParse(request.body);
-      if (!body.success) return invalid(reply, body.error);
-      try {
-        const summary = await catalog.importCsv(body.data.csv);
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/export.csv',
+      summary: 'The whole catalogue as CSV',
+      produces: 'text/csv',
+      handler: async ({ reply }) => {
+        const { csv } = await catalog.exportCsv();
+        return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="catalog.csv"').send(csv);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/import/check',
+      summary: 'Checks a CSV and says what importing it would change',
+      // Checking a file changes nothing, so it is not an audited change.
+      audit: false,
+      body: importBody,
+      handler: async ({ body }) => {
+        const { plan, issues } = await catalog.checkImport(body.csv);
+        return {
+          issues,
+          products: { create: plan.products.filter((item) => item.productId === null).length, update: plan.products.filter((item) => item.productId !== null).length },
+          variants: { create: plan.variants.filter((item) => item.variantId === null).length, update: plan.variants.filter((item) => item.variantId !== null).length },
+        };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/import',
+      summary: 'Imports a CSV: products and variants created or updated in one transaction',
+      body: importBody,
+      handler: async ({ body, request }) => {
+        const summary = await catalog.importCsv(body.csv);
         noteAudit(request, { summary: { ...summary } });
         return { summary };
-      } catch (error) {
-        return fail(reply, error);
-      }
-    });
-  };
+      },
+    }),
+  ];
 }
