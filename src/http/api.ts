@@ -57,14 +57,10 @@ export function apiPlugins(active: readonly ActiveModule[], guard: AccessGuard):
   return [
     { prefix: '', plugin: inventory },
     ...active
-      .filter((item) => typeof item.instance.routes === 'function' || (item.instance.routes?.length ?? 0) > 0)
+      .filter((item) => (item.instance.routes?.length ?? 0) > 0)
       .map((item) => {
         const routes = item.instance.routes ?? [];
-        const plugin: FastifyPluginAsync = async (app) => {
-          if (Array.isArray(routes)) await registerRoutes(app, routes, { invalidInput: invalidInputCode(item) });
-          // The older plugin form (see `ModuleInstance.routes`): behind the same access check.
-          else await (routes as FastifyPluginAsync)(app, {});
-        };
+        const plugin: FastifyPluginAsync = (app) => registerRoutes(app, routes, { invalidInput: invalidInputCode(item) });
         return { prefix: `/api/${item.name}`, plugin: guard({ module: item.name, staffRoles: item.instance.staffRoles }, plugin) };
       }),
   ];

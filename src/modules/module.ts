@@ -182,12 +182,8 @@ export interface ModuleInstance {
    * described in the OpenAPI document. These routes sit behind the access check: a staff
    * session, its role (`staffRoles`, or the route's own) and CSRF are checked before any
    * handler runs. Declared with `route()` from `src/platform/route.ts`.
-   *
-   * The Fastify-plugin form is the older one, kept while the last modules move to `route()`:
-   * it sits behind the same access check but validates and answers refusals by itself and is
-   * missing from the OpenAPI document.
    */
-  routes?: readonly AnyApiRoute[] | FastifyPluginAsync;
+  routes?: readonly AnyApiRoute[];
   /** Staff roles allowed to use `routes`; the owner always is. Default: manager. */
   staffRoles?: readonly StaffRole[];
   /** The code of the answer to input no route schema accepts. Default: `<module>.invalid_request`. */

@@ -148,8 +148,7 @@ export function moduleFacts(active: readonly ActiveModule[]): ModuleFacts[] {
   return active.map((item) => ({
     name: item.name,
     panel: item.definition.panel ?? [],
-    // Routes in the older plugin form cannot be described; they are mounted all the same.
-    routes: Array.isArray(item.instance.routes) ? item.instance.routes : [],
+    routes: item.instance.routes ?? [],
     staffRoles: item.instance.staffRoles ?? DEFAULT_STAFF_ROLES,
   }));
 }
