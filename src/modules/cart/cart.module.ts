@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import { defineModule } from '../module.ts';
 import { createCartComposer } from './cart.bot.ts';
 import { cartSettingsSchema, createCartService, type CartService } from './cart.service.ts';
+import { cartMigrations } from './cart.migrations.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -16,32 +16,7 @@ declare module '../module.ts' {
 export const module = defineModule({
   name: 'cart',
   dependsOn: ['users', 'catalog', 'orders'],
-  migrations: [
-    {
-      name: '0001_cart',
-      async up(db, { col }) {
-        await col
-          .id(db.schema.createTable('cart_items'))
-          .addColumn('user_id', 'bigint', (c) => c.notNull())
-          .addColumn('product_id', 'bigint', (c) => c.notNull())
-          .addColumn('variant_id', 'bigint', (c) => c.notNull().defaultTo(0))
-          .addColumn('quantity', 'integer', (c) => c.notNull())
-          .addColumn('price_seen_minor', 'bigint', (c) => c.notNull())
-          .addColumn('added_at', 'bigint', (c) => c.notNull())
-          .addColumn('updated_at', 'bigint', (c) => c.notNull())
-          .addUniqueConstraint('cart_items_line_unique', ['user_id', 'product_id', 'variant_id'])
-          .addCheckConstraint('cart_items_quantity_range', sql`quantity between 1 and 999`)
-          .execute();
-        await col
-          .id(db.schema.createTable('cart_additions'))
-          .addColumn('user_id', 'bigint', (c) => c.notNull())
-          .addColumn('product_id', 'bigint', (c) => c.notNull())
-          .addColumn('at', 'bigint', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('cart_additions_at_idx').on('cart_additions').columns(['at', 'user_id']).execute();
-      },
-    },
-  ],
+  migrations: cartMigrations,
   setup(deps) {
     const { users, catalog, orders } = deps.services;
     if (!users || !catalog || !orders) throw new Error('the cart module needs the users, catalog and orders modules');

@@ -4,6 +4,7 @@ import { createDocumentsComposer } from './documents.bot.ts';
 import { createDocumentsRoutes } from './documents.routes.ts';
 import { createDocumentsService, documentsSettingsSchema, type DocumentsService } from './documents.service.ts';
 import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
+import { documentsMigrations } from './documents.migrations.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -19,42 +20,7 @@ declare module '../module.ts' {
 export const module = defineModule({
   name: 'documents',
   dependsOn: ['users', 'patients', 'booking'],
-  migrations: [
-    {
-      name: '0001_documents',
-      async up(db, { col, dialect }) {
-        await col
-          .id(db.schema.createTable('document_requests'))
-          .addColumn('patient_id', 'bigint', (c) => c.notNull())
-          .addColumn('kind', 'varchar(16)', (c) => c.notNull())
-          .addColumn('comment', 'varchar(500)')
-          .addColumn('status', 'varchar(16)', (c) => c.notNull())
-          .addColumn('document_id', 'bigint')
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('updated_at', 'bigint', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('document_requests_status_idx').on('document_requests').columns(['status', 'created_at']).execute();
-        await col
-          .id(db.schema.createTable('documents'))
-          .addColumn('token', 'varchar(32)', (c) => c.notNull().unique())
-          .addColumn('patient_id', 'bigint', (c) => c.notNull())
-          .addColumn('kind', 'varchar(16)', (c) => c.notNull())
-          .addColumn('title', 'varchar(200)', (c) => c.notNull())
-          .addColumn('appointment_id', 'bigint')
-          .addColumn('request_id', 'bigint')
-          .addColumn('file_name', 'varchar(120)', (c) => c.notNull())
-          .addColumn('mime_type', 'varchar(64)', (c) => c.notNull())
-          .addColumn('content', dialect === 'postgres' ? 'bytea' : 'blob')
-          .addColumn('size_bytes', 'bigint', (c) => c.notNull().defaultTo(0))
-          .addColumn('telegram_file_id', 'varchar(256)')
-          .addColumn('dedupe_key', 'varchar(64)', (c) => c.unique())
-          .addColumn('uploaded_by', 'varchar(64)')
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('documents_patient_idx').on('documents').columns(['patient_id', 'created_at']).execute();
-      },
-    },
-  ],
+  migrations: documentsMigrations,
   setup(deps) {
     const { users, patients, booking } = deps.services;
     if (!users || !patients || !booking) throw new Error('the documents module needs the users, patients and booking modules');

@@ -4,6 +4,7 @@ import { createFeedbackComposer } from './feedback.bot.ts';
 import { createFeedbackRoutes } from './feedback.routes.ts';
 import { createFeedbackService, feedbackSettingsSchema, type FeedbackService } from './feedback.service.ts';
 import { staffChatIds } from '../../delivery/staff-chats.ts';
+import { feedbackMigrations } from './feedback.migrations.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -15,23 +16,7 @@ declare module '../module.ts' {
 export const module = defineModule({
   name: 'feedback',
   dependsOn: ['patients', 'booking'],
-  migrations: [
-    {
-      name: '0001_feedback',
-      async up(db, { col }) {
-        await col
-          .id(db.schema.createTable('feedback'))
-          .addColumn('appointment_id', 'bigint', (c) => c.notNull().unique())
-          .addColumn('patient_id', 'bigint', (c) => c.notNull())
-          .addColumn('score', 'integer', (c) => c.notNull())
-          .addColumn('comment', 'text')
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('updated_at', 'bigint', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('feedback_created_idx').on('feedback').column('created_at').execute();
-      },
-    },
-  ],
+  migrations: feedbackMigrations,
   setup(deps) {
     const { patients, booking } = deps.services;
     if (!patients || !booking) throw new Error('the feedback module needs the patients and booking modules');

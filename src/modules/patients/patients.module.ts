@@ -3,6 +3,7 @@ import { registerThenData } from './patients.callbacks.ts';
 import { createPatientsComposer } from './patients.bot.ts';
 import { createPatientsRoutes } from './patients.routes.ts';
 import { createPatientsService, patientsSettingsSchema, type PatientsService } from './patients.service.ts';
+import { patientsMigrations } from './patients.migrations.ts';
 
 /** The patients module's service: patient cards, and the way other modules send a user to register. */
 export type PatientsModuleService = PatientsService & {
@@ -20,25 +21,7 @@ declare module '../module.ts' {
 export const module = defineModule({
   name: 'patients',
   dependsOn: ['users'],
-  migrations: [
-    {
-      name: '0001_patients',
-      async up(db) {
-        await db.schema
-          .createTable('patients')
-          .addColumn('user_id', 'bigint', (c) => c.primaryKey())
-          .addColumn('full_name', 'varchar(120)', (c) => c.notNull())
-          .addColumn('phone', 'varchar(32)', (c) => c.notNull())
-          .addColumn('birth_date', 'varchar(10)', (c) => c.notNull())
-          .addColumn('iin', 'varchar(12)', (c) => c.notNull().unique())
-          .addColumn('sex', 'varchar(8)', (c) => c.notNull())
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('updated_at', 'bigint', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('patients_created_idx').on('patients').column('created_at').execute();
-      },
-    },
-  ],
+  migrations: patientsMigrations,
   setup(deps) {
     const settings = patientsSettingsSchema.parse(deps.config.settings.patients);
     const patients = createPatientsService({

@@ -1,5 +1,4 @@
 import { Api } from 'grammy';
-import { sql } from 'kysely';
 import { defineModule } from '../module.ts';
 import { addPaymentMethodRows, createPaymentsComposer } from './payments.bot.ts';
 import { orderPaymentView } from './payments.views.ts';
@@ -14,6 +13,7 @@ import { createQrProvider } from './providers/qr.provider.ts';
 import { SANDBOX_PROVIDER_TOKEN, createTelegramCardProvider } from './providers/telegram-card.provider.ts';
 import { createTelegramStarsProvider } from './providers/telegram-stars.provider.ts';
 import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
+import { paymentsMigrations } from './payments.migrations.ts';
 
 /** Pieces of the payments screens other modules show with their own (an order's payment methods). */
 export interface PaymentScreens {
@@ -52,58 +52,7 @@ export const module = defineModule({
   // Its page in the admin panel; staff see it when the module's routes allow their role.
   panel: [{ id: 'payments', label: 'nav.payments', icon: 'wallet', group: 'business', order: 80 }],
   dependsOn: ['users', 'audit'],
-  migrations: [
-    {
-      name: '0001_payments',
-      async up(db, { col }) {
-        await col
-          .id(db.schema.createTable('payments'))
-          .addColumn('user_id', 'bigint', (c) => c.notNull())
-          .addColumn('provider', 'varchar(32)', (c) => c.notNull())
-          .addColumn('variant', 'varchar(32)')
-          .addColumn('purpose', 'varchar(16)', (c) => c.notNull())
-          .addColumn('purpose_ref', 'varchar(64)', (c) => c.notNull())
-          .addColumn('status', 'varchar(16)', (c) => c.notNull())
-          .addColumn('amount_minor', 'bigint', (c) => c.notNull())
-          .addColumn('currency', 'varchar(3)', (c) => c.notNull())
-          .addColumn('units', 'bigint')
-          .addColumn('external_id', 'varchar(200)')
-          .addColumn('locale', 'varchar(8)', (c) => c.notNull())
-          .addColumn('pay_url', 'text')
-          .addColumn('receipt_file_id', 'varchar(256)')
-          .addColumn('decline_reason', 'varchar(500)')
-          .addColumn('decided_by', 'varchar(64)')
-          .addColumn('details', col.json)
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('updated_at', 'bigint', (c) => c.notNull())
-          .addColumn('expires_at', 'bigint')
-          .addColumn('paid_at', 'bigint')
-          .addColumn('refunded_at', 'bigint')
-          .addCheckConstraint('payments_amount_positive', sql`amount_minor > 0`)
-          // A provider's charge is recorded once, whatever the number of deliveries.
-          .addUniqueConstraint('payments_provider_external_uq', ['provider', 'external_id'])
-          .execute();
-        await db.schema.createIndex('payments_user_idx').on('payments').columns(['user_id', 'created_at']).execute();
-        await db.schema.createIndex('payments_status_idx').on('payments').columns(['status', 'provider', 'created_at']).execute();
-        await db.schema.createIndex('payments_purpose_idx').on('payments').columns(['purpose', 'purpose_ref']).execute();
-        await db.schema.createIndex('payments_paid_idx').on('payments').column('paid_at').execute();
-
-        await col
-          .id(db.schema.createTable('payment_events'))
-          .addColumn('provider', 'varchar(32)', (c) => c.notNull())
-          .addColumn('event_key', 'varchar(200)', (c) => c.notNull().unique())
-          .addColumn('payment_id', 'bigint')
-          .addColumn('status', 'varchar(16)', (c) => c.notNull())
-          .addColumn('payload', 'text', (c) => c.notNull())
-          .addColumn('error', 'varchar(500)')
-          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-          .addColumn('received_at', 'bigint', (c) => c.notNull())
-          .addColumn('processed_at', 'bigint')
-          .execute();
-        await db.schema.createIndex('payment_events_status_idx').on('payment_events').columns(['status', 'received_at']).execute();
-      },
-    },
-  ],
+  migrations: paymentsMigrations,
   setup(deps) {
     const { users } = deps.services;
     if (!users) throw new Error('the payments module needs the users module');

@@ -4,6 +4,7 @@ import { createTicketsComposer } from './tickets.bot.ts';
 import { createTicketsRoutes } from './tickets.routes.ts';
 import { createTicketsService, ticketsSettingsSchema, type TicketsService } from './tickets.service.ts';
 import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
+import { ticketsMigrations } from './tickets.migrations.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -19,33 +20,7 @@ export const module = defineModule({
   dependsOn: ['users'],
   // A patient's card beside their ticket, when the clinic's modules run.
   after: ['patients'],
-  migrations: [
-    {
-      name: '0001_tickets',
-      async up(db, { col }) {
-        await col
-          .id(db.schema.createTable('tickets'))
-          .addColumn('user_id', 'bigint', (c) => c.notNull())
-          .addColumn('status', 'varchar(16)', (c) => c.notNull())
-          .addColumn('subject', 'varchar(120)', (c) => c.notNull())
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('updated_at', 'bigint', (c) => c.notNull())
-          .addColumn('closed_at', 'bigint')
-          .execute();
-        await db.schema.createIndex('tickets_user_idx').on('tickets').columns(['user_id', 'updated_at']).execute();
-        await db.schema.createIndex('tickets_status_idx').on('tickets').columns(['status', 'updated_at']).execute();
-        await col
-          .id(db.schema.createTable('ticket_messages'))
-          .addColumn('ticket_id', 'bigint', (c) => c.notNull().references('tickets.id').onDelete('cascade'))
-          .addColumn('author', 'varchar(16)', (c) => c.notNull())
-          .addColumn('author_id', 'varchar(64)')
-          .addColumn('text', 'text', (c) => c.notNull())
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('ticket_messages_ticket_idx').on('ticket_messages').columns(['ticket_id', 'created_at']).execute();
-      },
-    },
-  ],
+  migrations: ticketsMigrations,
   setup(deps) {
     const { users } = deps.services;
     if (!users) throw new Error('the tickets module needs the users module');

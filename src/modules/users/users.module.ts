@@ -1,5 +1,6 @@
 import { defineModule } from '../module.ts';
 import { createUsersService, type UsersService } from './users.service.ts';
+import { usersMigrations } from './users.migrations.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -11,37 +12,7 @@ declare module '../module.ts' {
 export const module = defineModule({
   name: 'users',
   core: true,
-  migrations: [
-    {
-      name: '0001_users',
-      async up(db) {
-        await db.schema
-          .createTable('users')
-          .addColumn('id', 'bigint', (c) => c.primaryKey())
-          .addColumn('username', 'varchar(64)')
-          .addColumn('first_name', 'varchar(128)', (c) => c.notNull())
-          .addColumn('last_name', 'varchar(128)')
-          .addColumn('language_code', 'varchar(16)')
-          .addColumn('locale', 'varchar(8)')
-          .addColumn('phone', 'varchar(32)')
-          .addColumn('is_blocked', 'integer', (c) => c.notNull().defaultTo(0))
-          .addColumn('blocked_at', 'bigint')
-          .addColumn('first_seen_at', 'bigint', (c) => c.notNull())
-          .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('users_first_seen_idx').on('users').column('first_seen_at').execute();
-        await db.schema.createIndex('users_last_seen_idx').on('users').column('last_seen_at').execute();
-        await db.schema
-          .createTable('user_tags')
-          .addColumn('user_id', 'bigint', (c) => c.notNull().references('users.id').onDelete('cascade'))
-          .addColumn('tag', 'varchar(64)', (c) => c.notNull())
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addPrimaryKeyConstraint('user_tags_pk', ['user_id', 'tag'])
-          .execute();
-        await db.schema.createIndex('user_tags_tag_idx').on('user_tags').column('tag').execute();
-      },
-    },
-  ],
+  migrations: usersMigrations,
   setup: (deps) => ({
     service: createUsersService({ db: deps.database.db, now: deps.now, adminIds: deps.env.ADMIN_IDS, defaultCountry: () => deps.config.business.defaultCountry }),
   }),
