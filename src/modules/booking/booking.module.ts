@@ -62,7 +62,7 @@ export const module = defineModule({
     });
     payments?.registerPurpose(createVisitPurpose({ booking, i18n: deps.i18n, settings, timeZone: () => business.timeZone }));
     // The clinic's figures and appointments in the staff commands `/stats` and `/export`.
-    deps.services.reports?.register(createBookingReport({ booking, patients, timeZone: () => business.timeZone, now: deps.now }));
+    deps.services.reports.register(createBookingReport({ booking, patients, timeZone: () => business.timeZone, now: deps.now }));
 
     const matchId = async (parameter: string | number | undefined, list: () => Promise<{ id: number; title: string }[]>): Promise<number | undefined> => {
       const text = String(parameter ?? '').trim().toLowerCase();

@@ -110,7 +110,7 @@ export const module = defineModule({
       },
     };
     // `/stats` and `/export` are the reports module's: the orders of every kind are its part.
-    deps.services.reports?.register(createOrdersReport({ orders, messages, screens, timeZone, now: deps.now, currency: business.currency }));
+    deps.services.reports.register(createOrdersReport({ orders, messages, screens, timeZone, now: deps.now, currency: business.currency }));
     return {
       service,
       composer: createOrdersComposer({ orders, messages, payments, i18n: deps.i18n, timeZone, now: deps.now, kind: 'shop', currency: business.currency, screens, methodRows }),
