@@ -8,6 +8,7 @@ import { addUser, startShopServices, type ShopServices } from '../../../test/sup
 import { testDialects, type TestDatabase } from '../../../test/support/services.ts';
 import type { Order } from './orders.service.ts';
 import { moduleRoutes } from '../../../test/support/module-routes.ts';
+import { readCsv, readXlsx } from '../../../test/support/xlsx-reader.ts';
 
 const PAYMENT_SETTINGS = {
   payments: {
@@ -102,6 +103,28 @@ for (const dialect of await testDialects()) {
       ]);
       const other = (await app.inject({ method: 'GET', url: `/api/orders/${placed[0]?.id}` })).json() as { payments: unknown[] };
       assert.deepEqual(other.payments, [], "another order's payments are not listed");
+    });
+
+    test('the export downloads the filtered orders as CSV and XLSX, in the language asked for', async () => {
+      const csv = await app.inject({ method: 'GET', url: '/api/orders/export?format=csv&locale=en' });
+      assert.equal(csv.statusCode, 200, csv.body);
+      assert.match(String(csv.headers['content-type']), /^text\/csv/);
+      assert.match(String(csv.headers['content-disposition']), /^attachment; filename="orders-\d{4}-\d{2}-\d{2}\.csv"$/);
+      const rows = readCsv(csv.rawPayload);
+      const numberColumn = rows[0]?.indexOf('Number') ?? -1;
+      assert.ok(numberColumn >= 0, JSON.stringify(rows[0]));
+      assert.deepEqual(new Set(rows.slice(1).map((row) => row[numberColumn])), new Set(placed.map((order) => order.number)));
+
+      const xlsx = await app.inject({ method: 'GET', url: `/api/orders/export?format=xlsx&status=confirmed&locale=ru` });
+      assert.equal(xlsx.statusCode, 200);
+      assert.match(String(xlsx.headers['content-type']), /spreadsheetml/);
+      const book = readXlsx(xlsx.rawPayload);
+      const sheet = book.sheets[book.sheetNames[0] as string] ?? [];
+      assert.deepEqual(sheet.slice(1).map((row) => row.find((cell) => typeof cell === 'string' && /^A-\d+$/.test(cell))), [numberOf(2)], 'only the confirmed order');
+
+      const bad = await app.inject({ method: 'GET', url: '/api/orders/export?format=pdf' });
+      assert.equal(bad.statusCode, 400);
+      assert.equal(bad.json().error, 'orders.invalid_request');
     });
   });
 }
