@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { addUser, startShopServices, testClock, type ShopServices } from '../../../test/support/shop.ts';
 import { testDialects, type TestDatabase } from '../../../test/support/services.ts';
-import type { ProductView } from '../catalog/catalog.service.ts';
+import type { ProductView } from '../catalog/catalog.views.ts';
 import { CartError, createCartService, type CheckoutInput, type DeliveryChoice } from './cart.service.ts';
 
 const PICKUP: DeliveryChoice = { method: 'pickup', pickupPoint: 'Алматы, пр. Абая 10' };

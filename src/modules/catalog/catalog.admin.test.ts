@@ -10,7 +10,7 @@ import { testDialects, type TestDatabase } from '../../../test/support/services.
 import { jpegBytes } from '../../../test/support/mesh-fixtures.ts';
 import { encodePng } from '../../media/png.ts';
 import { formatPriceMajor, parseCsv, parsePriceMinor, readCatalogCsv } from './catalog.csv.ts';
-import type { StaffCategoryView, StaffProductView } from './catalog.service.ts';
+import type { StaffCategoryView, StaffProductView } from './catalog.views.ts';
 import { moduleRoutes } from '../../../test/support/module-routes.ts';
 
 /** A multipart/form-data body with one file, as a browser sends it. */

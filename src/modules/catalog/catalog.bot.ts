@@ -4,7 +4,8 @@ import { formatMoney } from '../../config/money.ts';
 import type { BotContext } from '../../telegram/context.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
 import { addPagerRow, parsePage } from '../../telegram/paginator.ts';
-import type { CatalogService, CategoryPage, PhotoSource, ProductView, SearchPage, VariantView } from './catalog.service.ts';
+import type { CatalogService, CategoryPage, PhotoSource, SearchPage } from './catalog.service.ts';
+import type { ProductView, VariantView } from './catalog.views.ts';
 
 /** How long after the last catalogue screen plain text is read as a search query. */
 export const SEARCH_ARMED_MS = 30 * 60_000;

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { SUPPORTED_LOCALES } from '../../config/business.ts';
 import { noteAudit } from '../../platform/audit.ts';
 import { route, type AnyApiRoute } from '../../platform/route.ts';
+import { CatalogError } from './catalog.errors.ts';
 import {
-  CatalogError,
   MAX_PHOTO_BYTES,
   staffCategoryCreateSchema,
   staffCategoryPatchSchema,
@@ -11,8 +11,8 @@ import {
   staffProductPatchSchema,
   staffVariantCreateSchema,
   staffVariantPatchSchema,
-  type CatalogService,
-} from './catalog.service.ts';
+} from './catalog.editor.ts';
+import type { CatalogService } from './catalog.service.ts';
 
 const productListQuery = z.object({
   q: z.string().trim().max(64).optional(),

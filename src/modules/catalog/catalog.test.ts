@@ -7,7 +7,8 @@ import { startShopServices, type ShopServices } from '../../../test/support/shop
 import { testDialects, type TestDatabase } from '../../../test/support/services.ts';
 import { addPagerRow, pageWindow, paginate, parsePage } from '../../telegram/paginator.ts';
 import { InlineKeyboard } from 'grammy';
-import { CatalogError, type ProductView, type StaffProductView } from './catalog.service.ts';
+import { CatalogError } from './catalog.errors.ts';
+import type { ProductView, StaffProductView } from './catalog.views.ts';
 import { readPngChunks } from '../../../test/support/png.ts';
 import { PNG_SIGNATURE } from '../../media/png.ts';
 import { renderTilePng } from './tile-image.ts';

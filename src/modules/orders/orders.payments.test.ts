@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { addUser, startShopServices, testClock, type ShopServices } from '../../../test/support/shop.ts';
 import { testDialects, type TestDatabase } from '../../../test/support/services.ts';
-import type { ProductView } from '../catalog/catalog.service.ts';
+import type { ProductView } from '../catalog/catalog.views.ts';
 import type { DeliveryChoice } from '../cart/cart.service.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
 import { invoicePayload } from '../payments/providers/telegram-stars.provider.ts';

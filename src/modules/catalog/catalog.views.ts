@@ -1,0 +1,267 @@
+// How catalogue rows become what readers and staff see, and the helpers the catalogue's use
+// cases share (texts per language, search text, hidden branches of the tree).
+
+import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
+import type { DbExecutor } from '../../db/database.ts';
+import type { LocalizedTexts } from './catalog.csv.ts';
+import { CatalogError } from './catalog.errors.ts';
+import { createCatalogRepository, type CatalogRepository } from './catalog.repository.ts';
+import type { CategoryRecord, ProductRecord, VariantRecord } from './catalog.tables.ts';
+
+export type Translations = Partial<Record<Locale, { title?: string; description?: string }>>;
+
+export function parseTranslations(json: string | null): Translations {
+  if (!json) return {};
+  try {
+    return JSON.parse(json) as Translations;
+  } catch {
+    return {};
+  }
+}
+
+/** Lower-cases and folds `ё` so that search ignores case and that spelling difference. */
+export function normaliseSearchText(text: string): string {
+  return text.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
+}
+
+/** Escapes LIKE wildcards in user input; the repository uses `escape '\'`. */
+export function likePattern(query: string): string {
+  return `%${normaliseSearchText(query).replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/** Splits a list into chunks: SQLite limits the bound parameters of one statement. */
+export function chunks<T>(items: readonly T[], size = 500): T[][] {
+  const result: T[][] = [];
+  for (let index = 0; index < items.length; index += size) result.push(items.slice(index, index + size));
+  return result;
+}
+
+/** A category as shown to a reader. */
+export interface CategoryView {
+  id: number;
+  parentId: number | null;
+  title: string;
+}
+
+/** A variant as shown to a reader. */
+export interface VariantView {
+  id: number;
+  title: string;
+  options: Record<string, string>;
+  priceMinor: number;
+  stock: number;
+}
+
+/** A product as shown to a reader, in their language. */
+export interface ProductView {
+  id: number;
+  categoryId: number | null;
+  title: string;
+  description: string;
+  /** The product's own price; with variants, the lowest variant price. */
+  priceMinor: number;
+  /** True when variants have different prices ("from 5 000 ₸"). */
+  priceVaries: boolean;
+  currency: string;
+  /** Units that can be bought: the product's stock, or the variants' together. */
+  stock: number;
+  variants: VariantView[];
+}
+
+/** A category as staff see it: every language, position, hidden flag and how many products it holds. */
+export interface StaffCategoryView {
+  id: number;
+  parentId: number | null;
+  title: string;
+  titles: LocalizedTexts;
+  position: number;
+  hidden: boolean;
+  productCount: number;
+}
+
+/** A variant as staff edit it. */
+export interface StaffVariantView extends VariantView {
+  titles: LocalizedTexts;
+}
+
+/** A product as staff edit it: every language, its own price and stock, hidden flag, photo. */
+export interface StaffProductView {
+  id: number;
+  categoryId: number | null;
+  title: string;
+  titles: LocalizedTexts;
+  description: string;
+  descriptions: LocalizedTexts;
+  /** The product's own price and stock (used when it has no variants). */
+  priceMinor: number;
+  stock: number;
+  /** What customers see: the lowest variant price, and the stock of all variants together. */
+  fromPriceMinor: number;
+  priceVaries: boolean;
+  totalStock: number;
+  currency: string;
+  hidden: boolean;
+  /** A digital good or service, which Telegram Stars may pay for. */
+  digital: boolean;
+  photoId: number | null;
+  variants: StaffVariantView[];
+  updatedAt: number;
+}
+
+/** Dependencies of the catalogue service. */
+export interface CatalogServiceDeps {
+  db: DbExecutor;
+  now(): number;
+  currency: string;
+  defaultLocale: Locale;
+  pageSize: number;
+}
+
+/** The views and shared helpers of one catalogue, over its repository. */
+export function createCatalogViews(deps: CatalogServiceDeps) {
+  const repository = createCatalogRepository(deps.db);
+
+  /** Splits a localised input into the default-language text and the translations. */
+  const splitLocalized = (value: string | Partial<Record<Locale, string>> | undefined): { text: string; byLocale: Partial<Record<Locale, string>> } => {
+    if (value === undefined) return { text: '', byLocale: {} };
+    if (typeof value === 'string') return { text: value, byLocale: {} };
+    const text = value[deps.defaultLocale] ?? Object.values(value)[0] ?? '';
+    return { text, byLocale: value };
+  };
+
+  const translationsJson = (title: Partial<Record<Locale, string>>, description: Partial<Record<Locale, string>> = {}): string | null => {
+    const result: Translations = {};
+    for (const locale of SUPPORTED_LOCALES) {
+      const entry: { title?: string; description?: string } = {};
+      if (title[locale]) entry.title = title[locale];
+      if (description[locale]) entry.description = description[locale];
+      if (entry.title || entry.description) result[locale] = entry;
+    }
+    return Object.keys(result).length > 0 ? JSON.stringify(result) : null;
+  };
+
+  const categoryView = (row: CategoryRecord, locale: Locale): CategoryView => ({
+    id: row.id,
+    parentId: row.parent_id,
+    title: parseTranslations(row.translations)[locale]?.title ?? row.title,
+  });
+
+  const variantView = (row: VariantRecord, locale: Locale): VariantView => ({
+    id: row.id,
+    title: parseTranslations(row.translations)[locale]?.title ?? row.title,
+    options: row.options ? (JSON.parse(row.options) as Record<string, string>) : {},
+    priceMinor: row.price_minor,
+    stock: row.stock,
+  });
+
+  const productViews = async (rows: readonly ProductRecord[], locale: Locale): Promise<ProductView[]> => {
+    const variants = await repository.listVariants(rows.map((row) => row.id));
+    return rows.map((row) => {
+      const own = variants.filter((variant) => variant.product_id === row.id).map((variant) => variantView(variant, locale));
+      const translated = parseTranslations(row.translations)[locale];
+      const prices = own.map((variant) => variant.priceMinor);
+      return {
+        id: row.id,
+        categoryId: row.category_id,
+        title: translated?.title ?? row.title,
+        description: translated?.description ?? row.description,
+        priceMinor: own.length > 0 ? Math.min(...prices) : row.price_minor,
+        priceVaries: own.length > 0 && new Set(prices).size > 1,
+        currency: row.currency,
+        stock: own.length > 0 ? own.reduce((sum, variant) => sum + variant.stock, 0) : row.stock,
+        variants: own,
+      };
+    });
+  };
+
+  const searchTextOf = (parts: readonly (string | undefined)[]): string => normaliseSearchText(parts.filter(Boolean).join(' ')).slice(0, 4000);
+
+  /** A field's texts per language; the plain column counts as the default language when no translation says otherwise. */
+  const textsOf = (text: string, translations: string | null, field: 'title' | 'description'): LocalizedTexts => {
+    const parsed = parseTranslations(translations);
+    const result: LocalizedTexts = {};
+    for (const locale of SUPPORTED_LOCALES) {
+      const value = parsed[locale]?.[field];
+      if (value) result[locale] = value;
+    }
+    if (text && !result[deps.defaultLocale] && !Object.values(result).includes(text)) result[deps.defaultLocale] = text;
+    return result;
+  };
+
+  /** The plain column for texts per language: the default language's, else the first given. */
+  const plainText = (texts: LocalizedTexts): string => texts[deps.defaultLocale] ?? SUPPORTED_LOCALES.map((locale) => texts[locale]).find(Boolean) ?? '';
+
+  /** Recomputes a product's search text from its titles, description and live variants. */
+  const refreshSearchText = async (scoped: CatalogRepository, productId: number): Promise<void> => {
+    const product = await scoped.findProductForStaff(productId);
+    if (!product) return;
+    const variants = await scoped.listVariants([productId]);
+    const parts = [
+      ...Object.values(textsOf(product.title, product.translations, 'title')),
+      ...Object.values(textsOf(product.description, product.translations, 'description')),
+      ...variants.flatMap((variant) => Object.values(textsOf(variant.title, variant.translations, 'title'))),
+    ];
+    await scoped.updateProduct(productId, { search_text: searchTextOf(parts) }, deps.now());
+  };
+
+  /** Ids of hidden categories and everything below them: customers see none of it. */
+  const hiddenSubtrees = async (): Promise<number[]> => {
+    const categories = await repository.listCategories();
+    const byParent = Map.groupBy(categories, (row) => row.parent_id);
+    const hidden = new Set<number>();
+    // The visited set also ends a cycle someone wrote into the table by hand.
+    const walk = (row: CategoryRecord) => {
+      if (hidden.has(row.id)) return;
+      hidden.add(row.id);
+      for (const child of byParent.get(row.id) ?? []) walk(child);
+    };
+    for (const row of categories) if (row.is_hidden === 1) walk(row);
+    return [...hidden];
+  };
+
+  const staffProductViews = async (rows: readonly ProductRecord[], locale: Locale): Promise<StaffProductView[]> => {
+    const variants = await repository.listVariants(rows.map((row) => row.id));
+    const photos = await repository.firstPhotoIds(rows.map((row) => row.id));
+    return rows.map((row) => {
+      const own = variants.filter((variant) => variant.product_id === row.id);
+      const prices = own.map((variant) => variant.price_minor);
+      const translated = parseTranslations(row.translations)[locale];
+      return {
+        id: row.id,
+        categoryId: row.category_id,
+        title: translated?.title ?? row.title,
+        titles: textsOf(row.title, row.translations, 'title'),
+        description: translated?.description ?? row.description,
+        descriptions: textsOf(row.description, row.translations, 'description'),
+        priceMinor: row.price_minor,
+        stock: row.stock,
+        fromPriceMinor: own.length > 0 ? Math.min(...prices) : row.price_minor,
+        priceVaries: own.length > 0 && new Set(prices).size > 1,
+        totalStock: own.length > 0 ? own.reduce((sum, variant) => sum + variant.stock, 0) : row.stock,
+        currency: row.currency,
+        hidden: row.is_hidden === 1,
+        digital: row.is_digital === 1,
+        photoId: photos.get(row.id) ?? null,
+        variants: own.map((variant) => ({ ...variantView(variant, locale), titles: textsOf(variant.title, variant.translations, 'title') })),
+        updatedAt: row.updated_at,
+      };
+    });
+  };
+
+  const staffProductOrThrow = async (scoped: CatalogRepository, productId: number): Promise<ProductRecord> => {
+    const product = await scoped.findProductForStaff(productId);
+    if (!product) throw new CatalogError('catalog.product_not_found', 'This product does not exist or was archived.', { productId });
+    return product;
+  };
+
+  const categoryOrThrow = async (scoped: CatalogRepository, categoryId: number | null): Promise<void> => {
+    if (categoryId !== null && !(await scoped.findCategoryForStaff(categoryId))) {
+      throw new CatalogError('catalog.unknown_category', 'This category does not exist.', { categoryId });
+    }
+  };
+
+  return { deps, repository, splitLocalized, translationsJson, categoryView, variantView, productViews, searchTextOf, textsOf, plainText, refreshSearchText, hiddenSubtrees, staffProductViews, staffProductOrThrow, categoryOrThrow };
+}
+
+/** What the catalogue's use cases share. */
+export type CatalogViews = ReturnType<typeof createCatalogViews>;
