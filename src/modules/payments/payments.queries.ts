@@ -1,4 +1,4 @@
-import { type CircuitSnapshot } from './circuit-breaker.ts';
+import type { CircuitSnapshot } from './circuit-breaker.ts';
 import type { PaymentFilter } from './payments.repository.ts';
 import type { PaymentRecord, ProviderId } from './payments.tables.ts';
 import type { PaymentProvider } from './payments.types.ts';
