@@ -3,8 +3,21 @@ import type { Logger } from 'pino';
 import type { Locale } from '../config/business.ts';
 import type { StaffRole } from '../platform/roles.ts';
 import type { UserRecord } from '../modules/users/users.tables.ts';
-import type { FlowState } from './flow.ts';
 import type { TranslateVariables } from './i18n.ts';
+
+/**
+ * A multi-step flow in progress (checkout, registration, …), stored in the session so that
+ * a restart or a deploy does not lose it. `version` is the flow definition's version when
+ * the flow started: a deploy that changes a flow's steps bumps it, and a flow stored under
+ * an older version is closed politely instead of being misread.
+ */
+export interface FlowState {
+  name: string;
+  version: number;
+  step: string;
+  data: Record<string, unknown>;
+  startedAt: number;
+}
 
 /** What Lavka keeps per chat between updates. Stored in the database, versioned. */
 export interface SessionData {

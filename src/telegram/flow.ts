@@ -1,19 +1,6 @@
 import type { Composer, MiddlewareFn } from 'grammy';
-import type { BotContext } from './context.ts';
+import type { BotContext, FlowState } from './context.ts';
 
-/**
- * A multi-step flow in progress (checkout, registration, …), stored in the session so that
- * a restart or a deploy does not lose it. `version` is the flow definition's version when
- * the flow started: a deploy that changes a flow's steps bumps it, and a flow stored under
- * an older version is closed politely instead of being misread.
- */
-export interface FlowState {
-  name: string;
-  version: number;
-  step: string;
-  data: Record<string, unknown>;
-  startedAt: number;
-}
 
 /** Controls the current flow from inside a step handler. */
 export interface FlowControl<D extends Record<string, unknown> = Record<string, unknown>> {

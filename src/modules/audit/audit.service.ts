@@ -1,19 +1,8 @@
 import type { DbExecutor } from '../../db/database.ts';
+import type { AuditEntry } from '../../platform/audit.ts';
 
-/** Who did something: a Telegram user, a staff member of the admin panel, or Lavka itself. */
-export interface Actor {
-  type: 'user' | 'admin' | 'system';
-  id?: string | number;
-}
-
-/** One audit entry to write. */
-export interface AuditEntry {
-  actor: Actor;
-  /** Dotted action name, e.g. `order.status_changed`. */
-  action: string;
-  subject?: { type: string; id: string | number };
-  details?: Record<string, unknown>;
-}
+// The shape of an entry is the platform's (every module and the access check write them).
+export type { Actor, AuditEntry } from '../../platform/audit.ts';
 
 /** Writes the append-only audit log. */
 export function createAuditService(deps: { db: DbExecutor; now(): number }) {
