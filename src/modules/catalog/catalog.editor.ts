@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
 import { pageWindow, type PageWindow } from '../../telegram/paginator.ts';
 import type { LocalizedTexts } from './catalog.csv.ts';
-import { createCatalogRepository, type CatalogRepository, type ProductFilter } from './catalog.repository.ts';
+import { createCatalogRepository, type CatalogRepository } from './catalog.repository.ts';
 import { CatalogError } from './catalog.errors.ts';
 import type { CategoryRecord } from './catalog.tables.ts';
-import { likePattern, type CatalogViews, type StaffCategoryView, type StaffProductView } from './catalog.views.ts';
+import { productFilterOf, type CatalogViews, type StaffCategoryView, type StaffProductView } from './catalog.views.ts';
 
 const localeSchema = z.enum(SUPPORTED_LOCALES);
 
@@ -158,14 +158,7 @@ export function createCatalogEditor(views: CatalogViews) {
       },
       locale: Locale,
     ): Promise<{ products: StaffProductView[]; window: PageWindow }> {
-      const filter: ProductFilter = {
-        categoryId: options.categoryId,
-        searchPattern: options.query ? likePattern(options.query) : undefined,
-        inStockOnly: options.inStockOnly,
-        minPriceMinor: options.minPriceMinor,
-        maxPriceMinor: options.maxPriceMinor,
-        visibility: options.visibility ?? 'all',
-      };
+      const filter = productFilterOf({ ...options, visibility: options.visibility ?? 'all' });
       const window = pageWindow(await repository.countProducts(filter), options.page, options.pageSize);
       const rows = await repository.listProducts(filter, window.offset, window.limit);
       return { products: await staffProductViews(rows, locale), window };

@@ -8,7 +8,7 @@ import { TILE_SHAPES, renderTilePng } from './tile-image.ts';
 import { createCatalogEditor } from './catalog.editor.ts';
 import { CatalogError } from './catalog.errors.ts';
 import { createCatalogTransfer } from './catalog.transfer.ts';
-import { chunks, createCatalogViews, likePattern, parseTranslations, type CatalogServiceDeps, type CategoryView, type ProductView, type VariantView } from './catalog.views.ts';
+import { chunks, createCatalogViews, likePattern, parseTranslations, productFilterOf, type CatalogServiceDeps, type CategoryView, type ProductView, type VariantView } from './catalog.views.ts';
 
 /** Longest search query; longer text is not a product name. */
 export const MAX_QUERY_LENGTH = 64;
@@ -239,13 +239,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
       options: { query?: string; categoryId?: number; inStockOnly?: boolean; minPriceMinor?: number; maxPriceMinor?: number; page: number; pageSize: number },
       locale: Locale,
     ): Promise<{ products: ProductView[]; window: PageWindow }> {
-      const filter: ProductFilter = {
-        categoryId: options.categoryId,
-        searchPattern: options.query ? likePattern(options.query) : undefined,
-        inStockOnly: options.inStockOnly,
-        minPriceMinor: options.minPriceMinor,
-        maxPriceMinor: options.maxPriceMinor,
-      };
+      const filter = productFilterOf(options);
       const window = pageWindow(await repository.countProducts(filter), options.page, options.pageSize);
       const rows = await repository.listProducts(filter, window.offset, window.limit);
       return { products: await productViews(rows, locale), window };

@@ -5,7 +5,7 @@ import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
 import type { DbExecutor } from '../../db/database.ts';
 import type { LocalizedTexts } from './catalog.csv.ts';
 import { CatalogError } from './catalog.errors.ts';
-import { createCatalogRepository, type CatalogRepository } from './catalog.repository.ts';
+import { createCatalogRepository, type CatalogRepository, type ProductFilter } from './catalog.repository.ts';
 import type { CategoryRecord, ProductRecord, VariantRecord } from './catalog.tables.ts';
 
 export type Translations = Partial<Record<Locale, { title?: string; description?: string }>>;
@@ -265,3 +265,25 @@ export function createCatalogViews(deps: CatalogServiceDeps) {
 
 /** What the catalogue's use cases share. */
 export type CatalogViews = ReturnType<typeof createCatalogViews>;
+
+/** What staff and the admin API filter products by. */
+export interface ProductListOptions {
+  query?: string;
+  categoryId?: number;
+  inStockOnly?: boolean;
+  minPriceMinor?: number;
+  maxPriceMinor?: number;
+  visibility?: 'visible' | 'hidden' | 'all';
+}
+
+/** The repository's filter for a product listing: the query as a LIKE pattern, hidden products as asked. */
+export function productFilterOf(options: ProductListOptions): ProductFilter {
+  return {
+    categoryId: options.categoryId,
+    searchPattern: options.query ? likePattern(options.query) : undefined,
+    inStockOnly: options.inStockOnly,
+    minPriceMinor: options.minPriceMinor,
+    maxPriceMinor: options.maxPriceMinor,
+    ...(options.visibility ? { visibility: options.visibility } : {}),
+  };
+}
