@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { createBookingRepository } from './booking.repository.ts';
 import { encodeLocalised } from './booking.settings.ts';
 import type { BranchRecord, DoctorRecord, ServiceRecord } from './booking.tables.ts';
@@ -7,6 +8,22 @@ import { BookingError, branchInputSchema, serviceInputSchema, doctorInputSchema,
 /** The clinic's directory: branches, services, doctors, their weekly schedules and one-off exceptions. */
 export function createBookingDirectory(core: BookingCore) {
   const { deps, repository, rulesByDoctor } = core;
+  // The columns a branch or a service takes from the panel's form, the same on create and update.
+  const branchRow = (data: z.output<typeof branchInputSchema>) => ({
+    title: encodeLocalised(data.title),
+    address: encodeLocalised(data.address),
+    phone: data.phone ?? null,
+    is_active: data.active ? 1 : 0,
+    position: data.position,
+  });
+  const serviceRow = (data: z.output<typeof serviceInputSchema>) => ({
+    title: encodeLocalised(data.title),
+    duration_minutes: data.durationMinutes,
+    price_minor: data.priceMinor,
+    currency: data.currency ?? deps.currency,
+    is_active: data.active ? 1 : 0,
+    position: data.position,
+  });
   const directory = {
     listBranches: (activeOnly = true) => repository.listBranches(activeOnly),
     getBranch: repository.findBranch,
@@ -27,11 +44,7 @@ export function createBookingDirectory(core: BookingCore) {
       const data = branchInputSchema.parse(input);
       const nowMs = deps.now();
       return repository.insertBranch({
-        title: encodeLocalised(data.title),
-        address: encodeLocalised(data.address),
-        phone: data.phone ?? null,
-        is_active: data.active ? 1 : 0,
-        position: data.position,
+        ...branchRow(data),
         created_at: nowMs,
         updated_at: nowMs,
       });
@@ -40,11 +53,7 @@ export function createBookingDirectory(core: BookingCore) {
     async updateBranch(id: number, input: unknown): Promise<BranchRecord | undefined> {
       const data = branchInputSchema.parse(input);
       return repository.updateBranch(id, {
-        title: encodeLocalised(data.title),
-        address: encodeLocalised(data.address),
-        phone: data.phone ?? null,
-        is_active: data.active ? 1 : 0,
-        position: data.position,
+        ...branchRow(data),
         updated_at: deps.now(),
       });
     },
@@ -53,12 +62,7 @@ export function createBookingDirectory(core: BookingCore) {
       const data = serviceInputSchema.parse(input);
       const nowMs = deps.now();
       return repository.insertService({
-        title: encodeLocalised(data.title),
-        duration_minutes: data.durationMinutes,
-        price_minor: data.priceMinor,
-        currency: data.currency ?? deps.currency,
-        is_active: data.active ? 1 : 0,
-        position: data.position,
+        ...serviceRow(data),
         created_at: nowMs,
         updated_at: nowMs,
       });
@@ -67,12 +71,7 @@ export function createBookingDirectory(core: BookingCore) {
     async updateService(id: number, input: unknown): Promise<ServiceRecord | undefined> {
       const data = serviceInputSchema.parse(input);
       return repository.updateService(id, {
-        title: encodeLocalised(data.title),
-        duration_minutes: data.durationMinutes,
-        price_minor: data.priceMinor,
-        currency: data.currency ?? deps.currency,
-        is_active: data.active ? 1 : 0,
-        position: data.position,
+        ...serviceRow(data),
         updated_at: deps.now(),
       });
     },
