@@ -27,8 +27,10 @@ describe('the billing preset in its first hour: support, staff adjustments, the 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'lavka-billing-first-hour-'));
     const config = path.join(dir, 'config.yaml');
-    // A one-second demo job with progress shown every quarter second keeps the test short.
-    writeFileSync(config, 'settings:\n  generate:\n    stepMs: 100\n    progressEveryMs: 250\n');
+    // A demo job of two and a half seconds with progress every quarter second: short, yet longer
+    // than the one second a chat waits between two messages, so a progress edit is always
+    // delivered before the result supersedes the ones still waiting (even on a loaded machine).
+    writeFileSync(config, 'settings:\n  generate:\n    stepMs: 250\n    progressEveryMs: 250\n');
     lavka = await startTestLavka({ preset: 'billing', adminIds: [ADMIN], env: { LAVKA_CONFIG: config } });
     admin = lavka.sim.user({ id: ADMIN, first_name: 'Staff', language_code: 'en', hasStartedBot: true });
     russian = lavka.sim.user({ id: CUSTOMER_RU, first_name: 'Дана', language_code: 'ru' });
