@@ -16,6 +16,8 @@ import { LAVKA_VERSION } from './config/version.ts';
 import { ADMIN_PAGE_DIR, adminPageRoutes } from './http/admin.ts';
 import { apiDocument, apiPlugins } from './http/api.ts';
 import { createAccessGuard } from './platform/access.ts';
+import { createIntegrationGuard } from './platform/integration-access.ts';
+import { createMemoryRequestLimiter, createRedisRequestLimiter } from './platform/rate-limit.ts';
 import { sandboxAdminIds, sandboxPageRoutes } from './http/sandbox.routes.ts';
 import { createHttpServer, registerWebhook, type ReadinessCheck } from './http/server.ts';
 import type { CommandSpec, JobSpec, LavkaModule, ModuleServices, Runtime } from './modules/module.ts';
@@ -147,7 +149,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     const setUp = await setupModules(selected, { env, config, database, logger, i18n, now, runtime });
     active = setUp.active;
     const services = setUp.services;
-    const { admin, users, audit } = coreServices(services, ['admin', 'users', 'audit']);
+    const { admin, users, audit, integrations } = coreServices(services, ['admin', 'users', 'audit', 'integrations']);
     // Parts of the modules' configuration the owner changes in the panel: what the panel
     // stored is applied before the bot takes its first update.
     for (const item of active) {
@@ -172,13 +174,25 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
 
     // Module staff routes are mounted only behind the access check (session, role, CSRF, audit).
     const guard = createAccessGuard({ sessions: admin.sessions, audit, logger: logger.child({ component: 'access' }) });
+    // The integration API: API keys, their scopes and rate (shared through Redis when there is one).
+    const localLimiter = createMemoryRequestLimiter(now);
+    const integrationGuard = createIntegrationGuard({
+      keys: integrations.authenticator,
+      idempotency: integrations.idempotency,
+      limiter: redis
+        ? createRedisRequestLimiter(redis, { now, fallback: localLimiter, onUnavailable: (error) => logger.debug({ err: error }, 'Redis unreachable: API rate counted by this instance alone') })
+        : localLimiter,
+      requestsPerSecond: () => integrations.settings.requestsPerSecond,
+      audit,
+      logger: logger.child({ component: 'integration-api' }),
+    });
     const http = await createHttpServer({
       logger,
       metrics,
       readiness,
       trustProxy: env.TRUST_PROXY,
       plugins: [
-        ...apiPlugins(active, guard),
+        ...apiPlugins(active, { staff: guard, integration: integrationGuard }, LAVKA_VERSION),
         { prefix: '/admin', plugin: adminPageRoutes(ADMIN_PAGE_DIR) },
         ...active
           .filter((item) => item.instance.publicRoutes)

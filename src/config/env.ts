@@ -113,6 +113,9 @@ export const envSchema = z
     PRICE_BUY_RUB: z.coerce.number().positive().max(1_000_000).optional(),
     PRICE_SELL_RUB: z.coerce.number().positive().max(1_000_000).optional(),
     STARS_FULFILMENT_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+    // The integration API (src/modules/integrations): the secret API keys are hashed with.
+    // Unset, Lavka generates one and keeps it in the database (every instance shares it).
+    API_KEYS_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   });
 
 /** Validated environment; DATABASE_URL is always resolved (see {@link defaultDatabaseUrl}). */

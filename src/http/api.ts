@@ -1,13 +1,21 @@
-// The staff APIs' mount: every module's routes under /api/<module>, each behind the access
-// check (session, role, CSRF, audit), and the inventory that proves no /api route escapes it.
-// The routes, their schemas and their refusals are the modules'; how they are mounted is here.
+// The APIs' mount: every module's staff routes under /api/<module>, each behind the access
+// check (session, role, CSRF, audit); every module's integration routes under /api/v1 behind
+// the API key check (scope, rate, idempotency, audit); and the inventory that proves no /api
+// route escapes them. The routes, their schemas and their refusals are the modules'; how
+// they are mounted is here.
 
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { invalidInputCode, moduleFacts, type ActiveModule } from '../modules/registry.ts';
 import type { AccessGuard } from '../platform/access.ts';
+import type { IntegrationGuard } from '../platform/integration-access.ts';
 import { buildOpenApi } from '../platform/openapi.ts';
 import type { StaffRole } from '../platform/roles.ts';
 import { registerRoutes } from '../platform/route.ts';
+import type { ApiScope } from '../platform/scopes.ts';
+import { apiDocsRoutes } from './api-docs.ts';
+
+/** Where the integration API is mounted. */
+export const INTEGRATION_PREFIX = '/api/v1';
 
 /** A route of the server as the inventory saw it being added. */
 export interface RouteEntry {
@@ -15,6 +23,10 @@ export interface RouteEntry {
   url: string;
   /** Roles the access check allows on it; undefined for routes outside it. */
   staffRoles?: readonly StaffRole[];
+  /** The scope the API key check requires on it; undefined for routes outside it. */
+  scope?: ApiScope;
+  /** A route meant for anyone (the integration API's document and its page). */
+  public?: true;
 }
 
 const inventories = new WeakMap<FastifyInstance, RouteEntry[]>();
@@ -32,27 +44,52 @@ export function apiDocument(active: readonly ActiveModule[], version: string): R
   return buildOpenApi(apis, { version, title: 'Lavka staff API' });
 }
 
+/** The OpenAPI document of the integration API: every enabled module's resources under /api/v1. */
+export function integrationDocument(active: readonly ActiveModule[], version: string): Record<string, unknown> {
+  const apis = moduleFacts(active)
+    .filter((item) => item.integrationRoutes.length > 0)
+    .map((item) => ({ prefix: INTEGRATION_PREFIX, module: item.name, routes: item.integrationRoutes }));
+  return buildOpenApi(apis, { version, title: 'Lavka API', audience: 'integration' });
+}
+
+/** The checks the APIs are mounted behind. */
+export interface ApiGuards {
+  staff: AccessGuard;
+  integration: IntegrationGuard;
+}
+
 /**
- * The plugins that mount every module's routes behind `guard`. The inventory is registered
- * in the root context (skip-override, as fastify-plugin does) so that it sees every route of
- * every scope; at ready time an /api route outside the access check stops start-up.
+ * The plugins that mount every module's routes behind their guards. The inventory is
+ * registered in the root context (skip-override, as fastify-plugin does) so that it sees
+ * every route of every scope; at ready time an /api route outside both checks stops start-up.
  */
-export function apiPlugins(active: readonly ActiveModule[], guard: AccessGuard): { prefix: string; plugin: FastifyPluginAsync }[] {
+export function apiPlugins(active: readonly ActiveModule[], guards: ApiGuards, version: string): { prefix: string; plugin: FastifyPluginAsync }[] {
   const inventory: FastifyPluginAsync = async (root) => {
     const routes: RouteEntry[] = [];
     inventories.set(root, routes);
     root.addHook('onRoute', (options) => {
-      for (const method of [options.method].flat()) routes.push({ method, url: options.url });
+      const isPublic = (options.config as { public?: boolean } | undefined)?.public === true;
+      for (const method of [options.method].flat()) routes.push({ method, url: options.url, ...(isPublic ? { public: true as const } : {}) });
     });
     root.addHook('onReady', async () => {
-      for (const entry of routes) entry.staffRoles = guard.rolesOf(entry.method, entry.url);
-      const open = routes.filter((entry) => /^\/api(\/|$)/.test(entry.url) && entry.staffRoles === undefined);
+      for (const entry of routes) {
+        const staffRoles = guards.staff.rolesOf(entry.method, entry.url);
+        const scope = guards.integration.scopeOf(entry.method, entry.url);
+        if (staffRoles) entry.staffRoles = staffRoles;
+        if (scope) entry.scope = scope;
+      }
+      const open = routes.filter((entry) => /^\/api(\/|$)/.test(entry.url) && entry.staffRoles === undefined && entry.scope === undefined && !entry.public);
       if (open.length > 0) {
         throw new Error(`Routes under /api must be module routes behind the access check; these are not: ${open.map((entry) => `${entry.method} ${entry.url}`).join(', ')}`);
       }
     });
   };
   (inventory as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+
+  // One scope for every module's resources: one not-found answer, one error shape, one rate.
+  const integrationRoutes = active.flatMap((item) => item.instance.integrationRoutes ?? []);
+  const integration: FastifyPluginAsync = (app) => registerRoutes(app, integrationRoutes, { invalidInput: 'api.invalid_request', audience: 'integration' });
+  let document: Record<string, unknown> | undefined;
 
   return [
     { prefix: '', plugin: inventory },
@@ -61,7 +98,9 @@ export function apiPlugins(active: readonly ActiveModule[], guard: AccessGuard):
       .map((item) => {
         const routes = item.instance.routes ?? [];
         const plugin: FastifyPluginAsync = (app) => registerRoutes(app, routes, { invalidInput: invalidInputCode(item) });
-        return { prefix: `/api/${item.name}`, plugin: guard({ module: item.name, staffRoles: item.instance.staffRoles }, plugin) };
+        return { prefix: `/api/${item.name}`, plugin: guards.staff({ module: item.name, staffRoles: item.instance.staffRoles }, plugin) };
       }),
+    { prefix: INTEGRATION_PREFIX, plugin: apiDocsRoutes(() => (document ??= integrationDocument(active, version))) },
+    { prefix: INTEGRATION_PREFIX, plugin: guards.integration(integration) },
   ];
 }

@@ -82,6 +82,8 @@ export interface ModuleFacts {
   routes: readonly AnyApiRoute[];
   /** Roles its routes allow unless a route says otherwise; the owner always is. */
   staffRoles: readonly StaffRole[];
+  /** Its resources in the integration API (`/api/v1`). */
+  integrationRoutes: readonly AnyApiRoute[];
 }
 
 /**
@@ -188,6 +190,13 @@ export interface ModuleInstance {
   staffRoles?: readonly StaffRole[];
   /** The code of the answer to input no route schema accepts. Default: `<module>.invalid_request`. */
   invalidInputCode?: string;
+  /**
+   * The module's resources in the integration API, which the business's other systems call
+   * with an API key: mounted under `/api/v1` (urls from there, e.g. `/orders/:id`), behind the
+   * key check (scope, rate, idempotency, audit), described in `/api/v1/openapi.json`.
+   * Declared with `integrationRoute()`, each naming the scope it needs.
+   */
+  integrationRoutes?: readonly AnyApiRoute[];
   /**
    * Routes anyone may call, mounted under `/public/<module>`: payment gateway webhooks, a
    * public FAQ for a website. They authenticate their callers themselves (signatures).

@@ -150,6 +150,7 @@ export function moduleFacts(active: readonly ActiveModule[]): ModuleFacts[] {
     panel: item.definition.panel ?? [],
     routes: item.instance.routes ?? [],
     staffRoles: item.instance.staffRoles ?? DEFAULT_STAFF_ROLES,
+    integrationRoutes: item.instance.integrationRoutes ?? [],
   }));
 }
 

@@ -111,7 +111,7 @@ export function createAccessGuard(deps: AccessDeps) {
       app.addHook('preHandler', async (request) => {
         const principal = principalOf(request);
         const body = request.body;
-        if (!principal || SAFE_METHODS.has(request.method) || !body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) return;
+        if (principal?.type !== 'staff' || SAFE_METHODS.has(request.method) || !body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) return;
         for (const key of ['actorId', 'adminId'] as const) {
           if (key in body) (body as Record<string, unknown>)[key] = `staff:${principal.staff.id}`;
         }
@@ -119,7 +119,7 @@ export function createAccessGuard(deps: AccessDeps) {
 
       app.addHook('onSend', async (request, reply, payload) => {
         const principal = principalOf(request);
-        if (!principal || SAFE_METHODS.has(request.method) || reply.statusCode >= 400 || !deps.audit) return payload;
+        if (principal?.type !== 'staff' || SAFE_METHODS.has(request.method) || reply.statusCode >= 400 || !deps.audit) return payload;
         if ((request.routeOptions.config as GuardedRouteConfig | undefined)?.audit === false) return payload;
         const route = request.routeOptions.url ?? request.url.split('?', 1)[0] ?? '';
         const note = auditNoteOf(request);

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { DbExecutor } from '../db/database.ts';
 
-/** Who did something: a Telegram user, a staff member of the admin panel, or Lavka itself. */
+/** Who did something: a Telegram user, a staff member of the admin panel, a program with an API key, or Lavka itself. */
 export interface Actor {
-  type: 'user' | 'admin' | 'system';
+  type: 'user' | 'admin' | 'api_key' | 'system';
   id?: string | number;
 }
 

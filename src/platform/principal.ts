@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AccessError } from './access.errors.ts';
 import type { StaffRole } from './roles.ts';
+import type { ApiScope } from './scopes.ts';
 
 /** A staff member as the panel shows them (no hashes, no secrets). */
 export interface StaffMember {
@@ -25,11 +26,28 @@ export interface StaffPrincipal {
   staff: StaffMember;
 }
 
-/**
- * Who is behind a request that passed the access check. Staff sessions today; API keys
- * (the integration API) add their own principal type here.
- */
-export type Principal = StaffPrincipal;
+/** A program of the business (an ERP, a site, a CRM) calling the integration API with a key. */
+export interface ApiKeyPrincipal {
+  type: 'api_key';
+  keyId: number;
+  /** The name the owner gave the key ("1C warehouse"). */
+  name: string;
+  /** The key's public prefix (`lvk_live_ab12cd`), safe to show and log. */
+  prefix: string;
+  scopes: readonly ApiScope[];
+}
+
+/** Who is behind a request that passed an access check: a staff session or an API key. */
+export type Principal = StaffPrincipal | ApiKeyPrincipal;
+
+/** Why a key was refused, for the caller (never which part of a secret was wrong). */
+export type ApiKeyRefusal = 'unknown' | 'revoked' | 'expired';
+
+/** What the integration access check needs to know an API key: the integrations module provides it. */
+export interface ApiKeyAuthenticator {
+  /** The key behind a secret, or why it is refused; `ip` is recorded as where it was last used. */
+  authenticate(secret: string, seen: { ip: string }): Promise<ApiKeyPrincipal | ApiKeyRefusal>;
+}
 
 /** What the access check needs to know a staff session: the admin module provides it. */
 export interface StaffSessions {
@@ -56,6 +74,18 @@ export function staffOf(request: FastifyRequest): StaffPrincipal {
   const principal = principals.get(request);
   if (principal?.type !== 'staff') throw new AccessError('admin.unauthenticated', 'Log in to the admin panel first.');
   return principal;
+}
+
+/** The API key behind a request that passed the integration access check; a refusal otherwise. */
+export function apiKeyOf(request: FastifyRequest): ApiKeyPrincipal {
+  const principal = principals.get(request);
+  if (principal?.type !== 'api_key') throw new AccessError('admin.unauthenticated', 'Send an API key in the Authorization header.');
+  return principal;
+}
+
+/** How records of who acted name an API key: `api_key:<id>`, findable in the panel's list of keys. */
+export function apiKeyActorId(principal: ApiKeyPrincipal): string {
+  return `api_key:${principal.keyId}`;
 }
 
 /**

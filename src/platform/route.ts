@@ -3,18 +3,21 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { GuardedRouteConfig } from './access.ts';
 import { isLavkaError, sendError } from './errors.ts';
-import { staffOf, type StaffPrincipal } from './principal.ts';
+import type { IntegrationRouteConfig } from './integration-access.ts';
+import { sendApiError, sendIntegrationError } from './integration.errors.ts';
+import { apiKeyOf, staffOf, type ApiKeyPrincipal, type Principal, type StaffPrincipal } from './principal.ts';
 import type { StaffRole } from './roles.ts';
+import type { ApiScope } from './scopes.ts';
 
 /** HTTP methods of Lavka's APIs. */
 export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What a handler receives: validated input and who asked. */
-export interface RouteInput<Q, P, B> {
+export interface RouteInput<Q, P, B, Who extends Principal = StaffPrincipal> {
   query: Q;
   params: P;
   body: B;
-  principal: StaffPrincipal;
+  principal: Who;
   request: FastifyRequest;
   reply: FastifyReply;
 }
@@ -25,7 +28,7 @@ export interface RouteInput<Q, P, B> {
  * returns its answer or throws a module's refusal (a {@link LavkaError}); the route helper
  * turns either into HTTP.
  */
-export interface ApiRoute<Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined> {
+export interface ApiRoute<Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, Who extends Principal = StaffPrincipal> {
   method: ApiMethod;
   /** Fastify path under the module's prefix, e.g. `/:id/status`. */
   url: string;
@@ -35,6 +38,8 @@ export interface ApiRoute<Q extends z.ZodType = z.ZodUndefined, P extends z.ZodT
   tag?: string;
   /** Roles allowed instead of the module's; the owner always is. */
   staffRoles?: readonly StaffRole[];
+  /** The scope an API key needs (integration routes only; each one names it). */
+  scope?: ApiScope;
   /** `false` for a POST that changes nothing (a preview, a count): no audit entry. */
   audit?: false;
   query?: Q;
@@ -48,16 +53,28 @@ export interface ApiRoute<Q extends z.ZodType = z.ZodUndefined, P extends z.ZodT
   bodyLimit?: number;
   /** Takes a file as multipart/form-data; the handler reads it with `request.file({ limits })`. */
   multipart?: true;
-  handler(input: RouteInput<z.output<Q>, z.output<P>, z.output<B>>): Promise<unknown>;
+  /** HTTP status of a successful answer (201 for a created record); default 200. */
+  status?: number;
+  handler(input: RouteInput<z.output<Q>, z.output<P>, z.output<B>, Who>): Promise<unknown>;
 }
 
 /** Any route, for lists; each one was type-checked by {@link route}. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a heterogeneous list of routes checked one by one in route()
-export type AnyApiRoute = ApiRoute<any, any, any>;
+export type AnyApiRoute = ApiRoute<any, any, any, any>;
 
-/** Declares a route with its handler typed from its schemas. */
+/** Declares a staff route (the admin panel's API) with its handler typed from its schemas. */
 export function route<Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(
   definition: ApiRoute<Q, P, B>,
+): AnyApiRoute {
+  return definition as AnyApiRoute;
+}
+
+/**
+ * Declares a route of the integration API (`/api/v1`), called by the business's other systems
+ * with an API key: it names the scope the key needs, and its handler gets the key.
+ */
+export function integrationRoute<Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(
+  definition: ApiRoute<Q, P, B, ApiKeyPrincipal> & { scope: ApiScope },
 ): AnyApiRoute {
   return definition as AnyApiRoute;
 }
@@ -71,6 +88,11 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 export interface RouteSetOptions {
   /** The code of the answer to input that does not match a schema, e.g. `orders.invalid_request`. */
   invalidInput: string;
+  /**
+   * Who calls them: staff (the panel's API: `{ error, message }`, the principal a staff session)
+   * or integrations (`/api/v1`: `{ error: { code, message } }`, the principal an API key).
+   */
+  audience?: 'staff' | 'integration';
 }
 
 /**
@@ -81,9 +103,13 @@ export interface RouteSetOptions {
 export async function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRoute[], options: RouteSetOptions): Promise<void> {
   // Uploads are parsed only in the scopes of modules that take them; each route sets its limits.
   if (routes.some((definition) => definition.multipart)) await app.register(multipart);
+  const integration = options.audience === 'integration';
+  const principalOf: (request: FastifyRequest) => Principal = integration ? apiKeyOf : staffOf;
+  const refuse = integration ? sendIntegrationError : sendError;
   for (const definition of routes) {
-    const config: GuardedRouteConfig = {
+    const config: GuardedRouteConfig & IntegrationRouteConfig = {
       ...(definition.staffRoles ? { staffRoles: definition.staffRoles } : {}),
+      ...(definition.scope ? { scope: definition.scope } : {}),
       ...(definition.audit === false ? { audit: false } : {}),
     };
     app.route({
@@ -94,6 +120,7 @@ export async function registerRoutes(app: FastifyInstance, routes: readonly AnyA
       handler: async (request, reply) => {
         const invalid = (zodIssues: readonly z.core.$ZodIssue[]) => {
           const issues = zodIssues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`);
+          if (integration) return sendApiError(reply, 400, { code: options.invalidInput, message: issues.join('; '), details: { issues } });
           return reply.code(400).send({ error: options.invalidInput, message: issues.join('; '), issues });
         };
         const parts = [
@@ -109,9 +136,11 @@ export async function registerRoutes(app: FastifyInstance, routes: readonly AnyA
           input[name] = parsed.data;
         }
         try {
-          return await definition.handler({ query: input.query, params: input.params, body: input.body, principal: staffOf(request), request, reply });
+          const answer = await definition.handler({ query: input.query, params: input.params, body: input.body, principal: principalOf(request), request, reply });
+          if (definition.status && !reply.sent) reply.code(definition.status);
+          return answer;
         } catch (error) {
-          if (isLavkaError(error)) return sendError(reply, error);
+          if (isLavkaError(error)) return refuse(reply, error);
           // A service that checks its own input (the clinic's directory) refuses it with zod.
           if (error instanceof z.ZodError) return invalid(error.issues);
           throw error;

@@ -5,7 +5,7 @@ import type { EpochMs } from '../../db/schema.ts';
 export interface AuditLogTable {
   id: Generated<number>;
   at: EpochMs;
-  actor_type: 'user' | 'admin' | 'system';
+  actor_type: 'user' | 'admin' | 'api_key' | 'system';
   actor_id: string | null;
   action: string;
   subject_type: string | null;

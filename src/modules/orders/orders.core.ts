@@ -27,6 +27,8 @@ export const ORDERS_KINDS: Readonly<Record<string, ErrorKind>> = {
   'orders.refund_not_allowed': 'conflict',
   'orders.managed_elsewhere': 'conflict',
   'orders.unknown_kind': 'invalid',
+  'orders.external_id_taken': 'conflict',
+  'orders.note_empty': 'invalid',
 };
 
 /** Most lines one order may have. */

@@ -83,4 +83,24 @@ export const ordersMigrations: readonly Migration[] = [
       await db.schema.alterTable('order_lines').addColumn('titles', col.json).execute();
     },
   },
+  {
+    name: '0004_order_external_ids_and_notes',
+    async up(db, { col }) {
+      // The business's own id of an order (its ERP's), set through the integration API: one
+      // order per id. NULLs do not collide, so orders without one are unaffected.
+      await db.schema.alterTable('orders').addColumn('external_id', 'varchar(64)').execute();
+      await db.schema.createIndex('orders_external_id_uq').on('orders').column('external_id').unique().execute();
+      // Staff notes on an order (from the panel or another system): never shown to the customer.
+      await col
+        .id(db.schema.createTable('order_notes'))
+        .addColumn('order_id', 'bigint', (c) => c.notNull().references('orders.id').onDelete('cascade'))
+        .addColumn('author_type', 'varchar(16)', (c) => c.notNull())
+        .addColumn('author_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('author_name', 'varchar(80)', (c) => c.notNull())
+        .addColumn('text', 'varchar(2000)', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('order_notes_order_idx').on('order_notes').columns(['order_id', 'at']).execute();
+    },
+  },
 ];

@@ -8,6 +8,7 @@ import { createOrdersComposer, createOrdersReport, orderPaymentScreen } from './
 import type { OrderKindScreens } from './orders.screens.ts';
 import { createOrderMessages } from './orders.messages.ts';
 import { formatMoney } from '../../config/money.ts';
+import { createOrdersApi } from './orders.api.ts';
 import { createOrdersRoutes } from './orders.routes.ts';
 import { createOrderPayments, orderPaymentSettingsSchema, type OrderPayments } from './orders.payments.ts';
 import { createOrdersService, type Order, type OrdersService } from './orders.service.ts';
@@ -119,6 +120,7 @@ export const module = defineModule({
         { command: 'track_order', description: 'command-track-order' },
       ],
       routes: createOrdersRoutes({ orders, payments, paymentView: deps.services.payments?.screens.paymentView, i18n: deps.i18n, config: deps.config, now: deps.now }),
+      integrationRoutes: createOrdersApi({ orders, payments }),
       segments: [
         {
           name: 'orders.ordered_within_days',

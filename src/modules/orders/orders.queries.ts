@@ -40,6 +40,18 @@ export function createOrdersQueries(core: OrdersCore) {
       return { orders: rows.map((row) => ({ ...row, lines: lines.filter((line) => line.order_id === row.id) })), window };
     },
 
+    /**
+     * Orders matching a filter, newest first, `limit` at a time from before the order
+     * `startingAfter` (a cursor, as the integration API pages): a page does not shift when
+     * orders come in meanwhile.
+     */
+    async page(filter: OrderFilter, cursor: { limit: number; startingAfter?: number | undefined }): Promise<{ orders: Order[]; hasMore: boolean }> {
+      const rows = await repository.listBefore(filter, cursor.startingAfter, cursor.limit + 1);
+      const shown = rows.slice(0, cursor.limit);
+      const lines = Map.groupBy(await repository.linesOf(shown.map((row) => row.id)), (line) => line.order_id);
+      return { orders: shown.map((row) => ({ ...row, lines: lines.get(row.id) ?? [] })), hasMore: rows.length > cursor.limit };
+    },
+
     /** The sum of the totals of orders matching a filter, per currency (statistics of one kind). */
     async totals(filter: OrderFilter): Promise<{ currency: string; totalMinor: number }[]> {
       return (await repository.revenue(filter, [])).map(({ currency, totalMinor }) => ({ currency, totalMinor }));

@@ -1,6 +1,6 @@
 import { sql, type Insertable } from 'kysely';
-import type { DbExecutor } from '../../db/database.ts';
-import type { OrderLineRecord, OrderLinesTable, OrderRecord, OrdersTable, OrderStatusChangeRecord, OrderStatusHistoryTable } from './orders.tables.ts';
+import { isUniqueViolation, type DbExecutor } from '../../db/database.ts';
+import type { OrderLineRecord, OrderLinesTable, OrderNoteRecord, OrderNotesTable, OrderRecord, OrdersTable, OrderStatusChangeRecord, OrderStatusHistoryTable } from './orders.tables.ts';
 
 /** Filters of an order listing (admin API, export). */
 export interface OrderFilter {
@@ -16,6 +16,10 @@ export interface OrderFilter {
   /** Total at least / at most, minor units. */
   minTotalMinor?: number;
   maxTotalMinor?: number;
+  /** The business's own id (integration API). */
+  externalId?: string;
+  /** Changed at or after, epoch ms (a back end catching up). */
+  updatedSinceMs?: number;
 }
 
 /** How an order listing is sorted; ties fall back to newest first. */
@@ -54,6 +58,8 @@ export function createOrdersRepository(db: DbExecutor) {
     if (filter.toMs !== undefined) query = query.where('created_at', '<', filter.toMs);
     if (filter.minTotalMinor !== undefined) query = query.where('total_minor', '>=', filter.minTotalMinor);
     if (filter.maxTotalMinor !== undefined) query = query.where('total_minor', '<=', filter.maxTotalMinor);
+    if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
+    if (filter.updatedSinceMs !== undefined) query = query.where('updated_at', '>=', filter.updatedSinceMs);
     const text = filter.search?.trim();
     if (text) {
       // SQLite's LIKE folds case for ASCII only: the word is also tried capitalised and upper-cased.
@@ -177,6 +183,38 @@ export function createOrdersRepository(db: DbExecutor) {
     },
 
     /** Orders per status. */
+    /** Newest first, from before the order `beforeId` (a cursor): pages that hold while orders come in. */
+    listBefore(filter: OrderFilter, beforeId: number | undefined, limit: number): Promise<OrderRecord[]> {
+      let query = filtered(filter).selectAll();
+      if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+      return query.orderBy('id', 'desc').limit(limit).execute();
+    },
+
+    /** Sets the business's own id of an order; false when another order has it (the unique index decides). */
+    async setExternalId(orderId: number, externalId: string | null, nowMs: number): Promise<boolean> {
+      if (externalId !== null) {
+        const holder = await db.selectFrom('orders').select('id').where('external_id', '=', externalId).executeTakeFirst();
+        if (holder && holder.id !== orderId) return false;
+      }
+      try {
+        await db.updateTable('orders').set({ external_id: externalId, updated_at: nowMs }).where('id', '=', orderId).execute();
+      } catch (error) {
+        // Another order took the id between the check and the update.
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      }
+      return true;
+    },
+
+    async insertNote(row: Insertable<OrderNotesTable>): Promise<OrderNoteRecord> {
+      const { id } = await db.insertInto('order_notes').values(row).returning('id').executeTakeFirstOrThrow();
+      return db.selectFrom('order_notes').selectAll().where('id', '=', Number(id)).executeTakeFirstOrThrow();
+    },
+
+    notesOf(orderId: number): Promise<OrderNoteRecord[]> {
+      return db.selectFrom('order_notes').selectAll().where('order_id', '=', orderId).orderBy('at').orderBy('id').execute();
+    },
+
     async countByStatus(filter: OrderFilter): Promise<{ status: string; count: number }[]> {
       const rows = await filtered(filter)
         .select(['status', (eb) => eb.fn.countAll<number>().as('n')])

@@ -2,6 +2,7 @@ import type { OrderFilter } from './orders.repository.ts';
 import { validateMachine, type StatusMachine } from './orders.status.ts';
 import { createOrdersCore, type OrderKind, type StatusChangeHook, type FunnelSource, type OrdersServiceDeps } from './orders.core.ts';
 
+import { createOrdersAnnotations } from './orders.annotations.ts';
 import { createOrdersLifecycle } from './orders.lifecycle.ts';
 import { createOrdersQueries } from './orders.queries.ts';
 
@@ -72,6 +73,7 @@ export function createOrdersService(deps: OrdersServiceDeps) {
 
     ...createOrdersLifecycle(core),
     ...createOrdersQueries(core),
+    ...createOrdersAnnotations(core),
   };
   return service;
 }

@@ -33,6 +33,8 @@ export interface OrdersTable {
   comment: string | null;
   /** Kind-specific extras as JSON (a model file, an appointment id …). */
   details: string | null;
+  /** The business's own id of the order (its ERP's), set through the integration API; UNIQUE. */
+  external_id: string | null;
   created_at: EpochMs;
   updated_at: EpochMs;
 }
@@ -74,6 +76,19 @@ export interface OrderStatusHistoryTable {
   at: EpochMs;
 }
 
+/** A staff note on an order, written in the panel or by another system with an API key; never shown to the customer. */
+export interface OrderNotesTable {
+  id: Generated<number>;
+  order_id: number;
+  author_type: 'staff' | 'api_key';
+  /** `staff:<id>` or `api_key:<id>`. */
+  author_id: string;
+  /** The staff member's or the key's name when the note was written. */
+  author_name: string;
+  text: string;
+  at: EpochMs;
+}
+
 /** The last order number handed out per prefix. */
 export interface OrderCountersTable {
   prefix: string;
@@ -86,12 +101,15 @@ export type OrderRecord = Selectable<OrdersTable>;
 export type OrderLineRecord = Selectable<OrderLinesTable>;
 /** A status change as read. */
 export type OrderStatusChangeRecord = Selectable<OrderStatusHistoryTable>;
+/** A staff note as read. */
+export type OrderNoteRecord = Selectable<OrderNotesTable>;
 
 declare module '../../db/schema.ts' {
   interface Database {
     orders: OrdersTable;
     order_lines: OrderLinesTable;
     order_status_history: OrderStatusHistoryTable;
+    order_notes: OrderNotesTable;
     order_counters: OrderCountersTable;
   }
 }

@@ -20,6 +20,7 @@ import { ModuleTablePage } from './pages/ModuleTable.tsx';
 import { OrdersPage } from './pages/Orders.tsx';
 import { PaymentsPage } from './pages/Payments.tsx';
 import { StaffPage } from './pages/Staff.tsx';
+import { IntegrationsPage } from './pages/Integrations.tsx';
 import { SupportPage } from './pages/Support.tsx';
 import { SystemPage } from './pages/System.tsx';
 import { navigate, useRoute } from './router.tsx';
@@ -39,6 +40,7 @@ const PAGES: Record<string, (props: { path: string[] }) => ReactNode> = {
   support: (props) => <SupportPage path={props.path} />,
   content: () => <ContentPage />,
   staff: () => <StaffPage />,
+  integrations: () => <IntegrationsPage />,
   audit: () => <AuditPage />,
   system: () => <SystemPage />,
   'go-live': () => <GoLivePage />,

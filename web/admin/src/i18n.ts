@@ -4,6 +4,7 @@
 
 import { createContext, createElement, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { enGoLive, kkGoLive, ruGoLive } from './i18n.golive.ts';
+import { enIntegrations, kkIntegrations, ruIntegrations } from './i18n.integrations.ts';
 import { enPages, kkPages, ruPages } from './i18n.pages.ts';
 import { enSettings, kkSettings, ruSettings } from './i18n.settings.ts';
 
@@ -456,6 +457,7 @@ const en = {
   ...enPages,
   ...enSettings,
   ...enGoLive,
+  ...enIntegrations,
 } satisfies Record<string, Text>;
 
 /** An id of a panel text. */
@@ -466,6 +468,7 @@ const ru: Dictionary = {
   ...ruPages,
   ...ruSettings,
   ...ruGoLive,
+  ...ruIntegrations,
   'common.loading': 'Загрузка…',
   'common.retry': 'Повторить',
   'common.nothingYet': 'Здесь пока ничего нет',
@@ -914,6 +917,7 @@ const kk: Dictionary = {
   ...kkPages,
   ...kkSettings,
   ...kkGoLive,
+  ...kkIntegrations,
   'common.loading': 'Жүктелуде…',
   'common.retry': 'Қайталау',
   'common.nothingYet': 'Мұнда әзірге ештеңе жоқ',

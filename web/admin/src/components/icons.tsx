@@ -29,7 +29,8 @@ export type IconName =
   | 'pencil'
   | 'calendar'
   | 'chat'
-  | 'receipt';
+  | 'receipt'
+  | 'plug';
 
 const PATHS: Record<IconName, string> = {
   chart: 'M4 19V5M4 19h16M8 16v-5M12 16V8M16 16v-3',
@@ -39,6 +40,7 @@ const PATHS: Record<IconName, string> = {
   wallet: 'M4 7h14a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H4V7zM4 7l11-3v3M16 13h.01',
   megaphone: 'M4 10v4h3l7 4V6L7 10H4zM17 9a3 3 0 0 1 0 6',
   text: 'M5 6h14M5 10h14M5 14h9M5 18h6',
+  plug: 'M9 3v5M15 3v5M6 8h12v3a6 6 0 0 1-12 0V8zM12 17v4',
   key: 'M14 10a4 4 0 1 1-1.2-2.8M14 10H21M18 10v3M21 10v2',
   list: 'M9 6h11M9 12h11M9 18h11M4 6h.01M4 12h.01M4 18h.01',
   pulse: 'M3 12h4l2-5 4 10 2-5h6',

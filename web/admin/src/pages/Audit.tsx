@@ -10,7 +10,7 @@ import { useSession } from '../session.tsx';
 interface Entry {
   id: number;
   at: number;
-  actorType: 'user' | 'admin' | 'system';
+  actorType: 'user' | 'admin' | 'api_key' | 'system';
   actorId: string | null;
   actorName: string | null;
   action: string;

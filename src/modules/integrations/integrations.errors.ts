@@ -1,0 +1,19 @@
+import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+
+/** Why a change to the API keys is refused. */
+export type IntegrationsErrorCode = 'integrations.not_found' | 'integrations.already_revoked' | 'integrations.expiry_past' | 'integrations.invalid_input';
+
+const KINDS: Readonly<Record<IntegrationsErrorCode, ErrorKind>> = {
+  'integrations.not_found': 'not_found',
+  'integrations.already_revoked': 'conflict',
+  'integrations.expiry_past': 'invalid',
+  'integrations.invalid_input': 'invalid',
+};
+
+/** A refusal of the integrations module. */
+export class IntegrationsError extends LavkaError<IntegrationsErrorCode> {
+  override readonly name = 'IntegrationsError';
+  get kind(): ErrorKind {
+    return KINDS[this.code];
+  }
+}

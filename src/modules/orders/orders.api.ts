@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { noteAudit } from '../../platform/audit.ts';
+import { apiKeyActorId } from '../../platform/principal.ts';
+import { integrationRoute, type AnyApiRoute } from '../../platform/route.ts';
+import { lineTitlesSchema } from './orders.lines.ts';
+import type { OrderPayments } from './orders.payments.ts';
+import { OrdersError, type Order, type OrdersService } from './orders.service.ts';
+import { changeStatusAsStaff } from './orders.staff-status.ts';
+import type { OrderNoteRecord, OrderStatusChangeRecord } from './orders.tables.ts';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** A moment as callers send it: ISO 8601, or epoch milliseconds. */
+const moment = z.union([z.iso.datetime({ offset: true }).transform((value) => Date.parse(value)), z.coerce.number().int().min(0)]);
+
+const idParams = z.object({ id: z.coerce.number().int().positive().describe('The order id') });
+
+const listQuery = z.object({
+  status: z.string().regex(/^[a-z_]{1,16}(,[a-z_]{1,16})*$/).optional().describe('One status, or several separated by commas'),
+  kind: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/).optional().describe('shop, custom, …'),
+  customer_id: z.coerce.number().int().positive().optional().describe("The customer's Telegram user id"),
+  external_id: z.string().min(1).max(64).optional(),
+  created_from: moment.optional().describe('Created at or after (ISO 8601 or epoch ms)'),
+  created_to: moment.optional().describe('Created before (ISO 8601 or epoch ms)'),
+  updated_since: moment.optional().describe('Changed at or after (ISO 8601 or epoch ms)'),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  starting_after: z.coerce.number().int().positive().optional().describe('The id of the last order of the previous page (its next_cursor)'),
+});
+
+const statusBody = z.object({
+  to: z.string().regex(/^[a-z_]{1,16}$/).describe('The status to move the order to'),
+  expected_from: z.string().regex(/^[a-z_]{1,16}$/).optional().describe('The status you saw; if the order has moved since, 409 orders.status_changed and nothing changes'),
+  note: z.string().max(500).optional().describe('Kept in the order history'),
+});
+
+const noteBody = z.object({ text: z.string().trim().min(1).max(2000) });
+
+const patchBody = z.object({
+  external_id: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .nullable()
+    .describe("The order's id in your system; unique among orders; null clears it"),
+});
+
+const lineView = z.object({
+  position: z.number(),
+  kind: z.enum(['product', 'item', 'fee']),
+  product_id: z.number().nullable(),
+  variant_id: z.number().nullable(),
+  title: z.string(),
+  variant_title: z.string().nullable(),
+  titles: z.record(z.string(), z.object({ title: z.string(), variant: z.string().nullable().optional() })).nullable().describe('The names in every language at ordering time'),
+  unit_price_minor: z.number(),
+  quantity: z.number(),
+  total_minor: z.number(),
+});
+
+const orderView = z.object({
+  object: z.literal('order'),
+  id: z.number(),
+  number: z.string(),
+  external_id: z.string().nullable(),
+  kind: z.string(),
+  status: z.string(),
+  customer: z.object({ id: z.number(), name: z.string(), phone: z.string().nullable() }),
+  currency: z.string(),
+  total_minor: z.number().describe('Minor units (kopecks, tiyn)'),
+  payment: z.object({ method: z.string(), payment_id: z.number().nullable() }),
+  delivery: z.object({ method: z.string().nullable(), address: z.string().nullable(), pickup_point: z.string().nullable() }),
+  comment: z.string().nullable(),
+  lines: z.array(lineView),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+const historyView = z.object({ from: z.string().nullable(), to: z.string(), actor: z.string(), note: z.string().nullable(), at: z.string() });
+const noteView = z.object({ object: z.literal('order_note'), id: z.number(), order_id: z.number(), author: z.object({ type: z.string(), name: z.string() }), text: z.string(), created_at: z.string() });
+
+function titlesOf(raw: string | null): z.infer<typeof lineView>['titles'] {
+  if (raw === null) return null;
+  const parsed = lineTitlesSchema.safeParse((() => { try { return JSON.parse(raw) as unknown; } catch { return undefined; } })());
+  return parsed.success ? (parsed.data as z.infer<typeof lineView>['titles']) : null;
+}
+
+/** An order as the integration API shows it. */
+export function apiOrder(order: Order): z.infer<typeof orderView> {
+  return {
+    object: 'order',
+    id: order.id,
+    number: order.number,
+    external_id: order.external_id,
+    kind: order.kind,
+    status: order.status,
+    customer: { id: order.user_id, name: order.contact_name, phone: order.contact_phone },
+    currency: order.currency,
+    total_minor: order.total_minor,
+    payment: { method: order.payment_method, payment_id: order.payment_id },
+    delivery: { method: order.delivery_method, address: order.delivery_address, pickup_point: order.pickup_point },
+    comment: order.comment,
+    lines: order.lines.map((line) => ({
+      position: line.position,
+      kind: line.line_kind,
+      product_id: line.product_id,
+      variant_id: line.variant_id,
+      title: line.title,
+      variant_title: line.variant_title,
+      titles: titlesOf(line.titles),
+      unit_price_minor: line.unit_price_minor,
+      quantity: line.quantity,
+      total_minor: line.total_minor,
+    })),
+    created_at: iso(order.created_at),
+    updated_at: iso(order.updated_at),
+  };
+}
+
+const apiHistory = (row: OrderStatusChangeRecord) => ({ from: row.from_status, to: row.to_status, actor: row.actor_type, note: row.note, at: iso(row.at) });
+const apiNote = (row: OrderNoteRecord) => ({ object: 'order_note' as const, id: row.id, order_id: row.order_id, author: { type: row.author_type, name: row.author_name }, text: row.text, created_at: iso(row.at) });
+
+/**
+ * Orders in the integration API: a back end lists them (filters, cursor pages), reads one
+ * with its history and notes, moves it (the customer is told exactly as when staff move it
+ * in the panel; "refunded" for an order paid online refunds the payment), adds a staff note,
+ * and stores its own id on it.
+ */
+export function createOrdersApi(deps: { orders: OrdersService; payments?: OrderPayments | undefined }): AnyApiRoute[] {
+  const { orders } = deps;
+  const detail = async (id: number) => {
+    const order = await orders.detail(id);
+    if (!order) throw new OrdersError('orders.not_found', 'There is no such order.');
+    return { ...apiOrder(order), history: order.history.map(apiHistory), notes: (await orders.notesOf(id)).map(apiNote) };
+  };
+  const detailView = orderView.extend({ history: z.array(historyView), notes: z.array(noteView) });
+  return [
+    integrationRoute({
+      method: 'GET',
+      url: '/orders',
+      tag: 'orders',
+      scope: 'orders:read',
+      summary: 'Orders matching the filters, newest first, a page at a time',
+      query: listQuery,
+      response: z.object({ object: z.literal('list'), data: z.array(orderView), has_more: z.boolean(), next_cursor: z.number().nullable() }),
+      handler: async ({ query }) => {
+        const { orders: page, hasMore } = await orders.page(
+          {
+            kind: query.kind,
+            userId: query.customer_id,
+            statuses: query.status?.split(','),
+            externalId: query.external_id,
+            fromMs: query.created_from,
+            toMs: query.created_to,
+            updatedSinceMs: query.updated_since,
+          },
+          { limit: query.limit, startingAfter: query.starting_after },
+        );
+        return { object: 'list' as const, data: page.map(apiOrder), has_more: hasMore, next_cursor: hasMore ? (page.at(-1)?.id ?? null) : null };
+      },
+    }),
+    integrationRoute({
+      method: 'GET',
+      url: '/orders/:id',
+      tag: 'orders',
+      scope: 'orders:read',
+      summary: 'One order with its lines, status history and staff notes',
+      params: idParams,
+      response: detailView,
+      handler: ({ params }) => detail(params.id),
+    }),
+    integrationRoute({
+      method: 'PATCH',
+      url: '/orders/:id',
+      tag: 'orders',
+      scope: 'orders:write',
+      summary: "Stores the order's id in your system (external_id)",
+      params: idParams,
+      body: patchBody,
+      response: detailView,
+      handler: async ({ params, body }) => {
+        await orders.setExternalId(params.id, body.external_id);
+        return detail(params.id);
+      },
+    }),
+    integrationRoute({
+      method: 'POST',
+      url: '/orders/:id/status',
+      tag: 'orders',
+      scope: 'orders:write',
+      summary: 'Moves an order to another status; the customer is told as when staff move it; “refunded” refunds an online payment',
+      params: idParams,
+      body: statusBody,
+      response: detailView,
+      handler: async ({ params, body, principal, request }) => {
+        const moved = await changeStatusAsStaff(deps, { orderId: params.id, to: body.to, expectedFrom: body.expected_from, actorId: apiKeyActorId(principal), note: body.note });
+        noteAudit(request, { subject: { type: 'order', id: params.id }, summary: { to: body.to, status: moved?.status } });
+        return detail(params.id);
+      },
+    }),
+    integrationRoute({
+      method: 'POST',
+      url: '/orders/:id/notes',
+      tag: 'orders',
+      scope: 'orders:write',
+      status: 201,
+      summary: 'Adds a staff note to an order (never shown to the customer)',
+      params: idParams,
+      body: noteBody,
+      response: noteView,
+      handler: async ({ params, body, principal }) => apiNote(await orders.addNote(params.id, { type: 'api_key', id: apiKeyActorId(principal), name: principal.name }, body.text)),
+    }),
+  ];
+}
