@@ -245,6 +245,51 @@ describe('the admin panel in a browser (shop)', { skip: skipReason }, () => {
     assert.doesNotMatch(text, /Отменён/);
   });
 
+  test('the owner makes an API key on the Integrations page; a back end notes an order with it, the note shows on the order, and revoking cuts it off', async () => {
+    await page.goto(`${lavka.app.url}/admin/integrations`);
+    await page.getByRole('heading', { name: 'Интеграции', exact: true }).waitFor();
+    await page.getByText('API-ключей пока нет').waitFor();
+    await page.getByRole('button', { name: 'Новый ключ' }).click();
+    await page.getByLabel('Название').fill('Склад 1С');
+    await page.getByLabel('orders:write').check();
+    await shot(page, '07-integrations-new-key');
+    await page.getByRole('dialog').getByRole('button', { name: 'Создать ключ' }).click();
+    const secret = (await page.locator('[data-secret]').innerText()).trim();
+    assert.match(secret, /^lvk_live_[A-Za-z0-9]{40}$/);
+    await shot(page, '08-integrations-secret');
+    await page.getByRole('button', { name: 'Я сохранил ключ' }).click();
+    const row = page.locator(`tr[data-key="${secret.slice(0, 17)}"]`);
+    await row.getByText('Действует').waitFor();
+    assert.ok(!(await page.content()).includes(secret), 'the secret is gone once the dialog is closed');
+
+    const order = await lavka.app.services.orders!.place({
+      kind: 'shop',
+      userId: CUSTOMER,
+      currency: 'KZT',
+      lines: [{ kind: 'product', productId: 1, title: 'Футболка', unitPriceMinor: 699_000, quantity: 1 }],
+      contactName: 'Айгерим',
+      delivery: { method: 'pickup', pickupPoint: 'Dostyk Plaza' },
+      paymentMethod: 'on_delivery',
+    });
+    const noted = await fetch(`${lavka.app.url}/api/v1/orders/${order.id}/notes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Собран на складе, ячейка B-12' }),
+    });
+    assert.equal(noted.status, 201, await noted.text());
+    await page.goto(`${lavka.app.url}/admin/orders/${order.id}`);
+    await page.getByText('Собран на складе, ячейка B-12').waitFor();
+    await page.getByText('Склад 1С (API-ключ)', { exact: false }).first().waitFor();
+
+    await page.goto(`${lavka.app.url}/admin/integrations`);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Отозвать' }).click();
+    await row.getByText('Отозван').waitFor();
+    const refused = await fetch(`${lavka.app.url}/api/v1/orders/${order.id}`, { headers: { authorization: `Bearer ${secret}` } });
+    assert.equal(refused.status, 401);
+    assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'api.key_revoked');
+  });
+
   test('customers can be searched, tagged and written to', async () => {
     await page.goto(`${lavka.app.url}/admin/customers`);
     await page.getByRole('searchbox').fill('Айгерим');

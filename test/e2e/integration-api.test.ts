@@ -72,7 +72,7 @@ for (const dialect of await testDialects()) {
       const config = path.join(dir, 'config.yaml');
       writeFileSync(config, 'settings:\n  integrations:\n    requestsPerSecond: 40\n');
       // On PostgreSQL as several instances run it: with Redis, which shares the keys' rate.
-      const redis = dialect.name === 'postgres' && (await hasRedis()) ? { REDIS_URL } : {};
+      const redis: Record<string, string> = dialect.name === 'postgres' && (await hasRedis()) ? { REDIS_URL } : {};
       lavka = await startTestLavka({ preset: 'shop', adminIds: [OWNER], database: await dialect.create(), env: { LAVKA_CONFIG: config, ...redis } });
       owner = (await staffSessions(lavka, OWNER)).get('owner') as StaffSession;
       customer = lavka.sim.user({ id: CUSTOMER, first_name: 'Айгерим', language_code: 'ru' });
@@ -161,6 +161,9 @@ for (const dialect of await testDialects()) {
       const audit = await lavka.app.database.db.selectFrom('audit_log').selectAll().where('actor_type', '=', 'api_key').execute();
       assert.ok(audit.some((entry) => entry.action === 'api.POST /api/v1/orders/:id/status' && entry.subject_id === String(order.id)), 'the change is in the audit log under the key');
       assert.ok(!audit.some((entry) => entry.action.includes('GET')), 'reads are not audited');
+      const log = await panel('GET', '/api/admin/audit?limit=20');
+      const named = (log.json() as { entries: { actorType: string; actorName: string | null }[] }).entries.find((entry) => entry.actorType === 'api_key');
+      assert.match(named?.actorName ?? '', /^1C warehouse \(lvk_live_[A-Za-z0-9]{8}…\)$/, 'the audit page names the key');
     });
 
     test('a replayed Idempotency-Key returns the first answer and writes once, also after a restart; another body is 409', async () => {

@@ -10,7 +10,7 @@ import type { AdminService } from './admin.service.ts';
 import type { LiveSettings } from './admin.settings.ts';
 
 /** The services the panel's own pages read: customers, the audit log, and what the dashboard sums up. */
-export type AdminApiServices = ServicesOf<'users' | 'audit', 'faq' | 'orders' | 'payments' | 'broadcasts' | 'wallet'>;
+export type AdminApiServices = ServicesOf<'users' | 'audit', 'faq' | 'orders' | 'payments' | 'broadcasts' | 'wallet' | 'integrations'>;
 
 /** Everything the panel's own API (`/api/admin`) reads. */
 export interface AdminApiDeps {

@@ -38,7 +38,7 @@ export const module = defineModule({
   core: true,
   dependsOn: ['users', 'audit'],
   // What the dashboard and the customer page add up, when the preset runs them.
-  after: ['faq', 'orders', 'payments', 'broadcasts', 'wallet'],
+  after: ['faq', 'orders', 'payments', 'broadcasts', 'wallet', 'integrations'],
   panel: [
     { id: 'dashboard', label: 'nav.dashboard', icon: 'chart', group: 'business', order: 10, roles: ['manager', 'accountant'] },
     { id: 'customers', label: 'nav.customers', icon: 'users', group: 'business', order: 60, roles: ['manager', 'support'] },

@@ -44,13 +44,17 @@ export function systemRoutes(deps: AdminApiDeps): AnyApiRoute[] {
           subject: query.subjectType && query.subjectId ? { type: query.subjectType, id: query.subjectId } : undefined,
         });
         const staff = new Map((await deps.admin.listStaff()).map((item) => [String(item.id), item.displayName]));
+        // Changes made by other systems are named by their API key.
+        const keys = rows.some((row) => row.actor_type === 'api_key') ? ((await services.integrations?.keys.names()) ?? new Map<number, string>()) : new Map<number, string>();
+        const nameOf = (row: (typeof rows)[number]) =>
+          row.actor_type === 'admin' && row.actor_id ? (staff.get(row.actor_id) ?? null) : row.actor_type === 'api_key' && row.actor_id ? (keys.get(Number(row.actor_id)) ?? null) : null;
         return {
           entries: rows.map((row) => ({
             id: row.id,
             at: row.at,
             actorType: row.actor_type,
             actorId: row.actor_id,
-            actorName: row.actor_type === 'admin' && row.actor_id ? (staff.get(row.actor_id) ?? null) : null,
+            actorName: nameOf(row),
             action: row.action,
             subjectType: row.subject_type,
             subjectId: row.subject_id,

@@ -39,6 +39,8 @@ const statusBody = z.object({
   note: z.string().max(500).optional(),
 });
 
+const noteBody = z.object({ text: z.string().trim().min(1).max(2000) });
+
 const exportQuery = z.object({
   format: z.enum(['csv', 'xlsx']).default('csv'),
   /** One kind of order (`shop`, `print3d`); absent: every kind, as the orders table shows. */
@@ -123,6 +125,7 @@ export function createOrdersRoutes(deps: OrdersRoutesDeps): AnyApiRoute[] {
         const managedBy = deps.orders.managedBy(order.kind);
         return {
           order,
+          notes: await deps.orders.notesOf(order.id),
           // Orders another module manages are moved on that module's page.
           next: managedBy ? [] : deps.orders.nextStatuses(order, 'staff'),
           managedBy: managedBy ?? null,
@@ -138,6 +141,16 @@ export function createOrdersRoutes(deps: OrdersRoutesDeps): AnyApiRoute[] {
       body: statusBody,
       handler: async ({ params, body }) => ({
         order: await changeStatusAsStaff(deps, { orderId: params.id, to: body.to, expectedFrom: body.expectedFrom, actorId: body.actorId, note: body.note }),
+      }),
+    }),
+    route({
+      method: 'POST',
+      url: '/:id/notes',
+      summary: 'Adds a staff note to an order (never shown to the customer)',
+      params: idParams,
+      body: noteBody,
+      handler: async ({ params, body, principal }) => ({
+        note: await deps.orders.addNote(params.id, { type: 'staff', id: `staff:${principal.staff.id}`, name: principal.staff.displayName }, body.text),
       }),
     }),
   ];

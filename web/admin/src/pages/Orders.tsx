@@ -27,6 +27,7 @@ interface OrderLine {
 interface Order {
   id: number;
   number: string;
+  external_id?: string | null;
   kind: string;
   user_id: number;
   status: string;
@@ -43,6 +44,14 @@ interface Order {
   updated_at: number;
   lines: OrderLine[];
 }
+interface OrderNote {
+  id: number;
+  author_type: 'staff' | 'api_key';
+  author_name: string;
+  text: string;
+  at: number;
+}
+
 interface OrderDetail extends Order {
   history: { id: number; from_status: string | null; to_status: string; actor_type: string; actor_id: string | null; note: string | null; at: number }[];
 }
@@ -245,7 +254,7 @@ function OrderView(props: { id: number }) {
   const t = useT();
   const { locale } = useI18n();
   const { me, can } = useSession();
-  const resource = useResource<{ order: OrderDetail; next: string[]; payments?: OrderPayment[]; managedBy?: string | null }>(`/api/orders/${props.id}`);
+  const resource = useResource<{ order: OrderDetail; next: string[]; payments?: OrderPayment[]; managedBy?: string | null; notes?: OrderNote[] }>(`/api/orders/${props.id}`);
   const [target, setTarget] = useState<string>();
   const [note, setNote] = useState('');
   const { busy, run } = useAction();
@@ -266,7 +275,7 @@ function OrderView(props: { id: number }) {
     <>
       <BackLink to="/orders" label="orders.title" />
       <Async resource={resource} rows={8}>
-        {({ order, next, payments = [], managedBy }) => (
+        {({ order, next, payments = [], managedBy, notes = [] }) => (
           <>
             <PageHeader
               title={
@@ -319,7 +328,7 @@ function OrderView(props: { id: number }) {
                       <li key={step.id}>
                         <KindStatusBadge kind={order.kind} status={step.to_status} />
                         <span className="muted small">
-                          {dateTime(step.at, locale, tz)} · {t(`actor.${step.actor_type}` as MessageKey)}
+                          {dateTime(step.at, locale, tz)} · {step.actor_id?.startsWith('api_key:') ? t('actor.api_key') : t(`actor.${step.actor_type}` as MessageKey)}
                         </span>
                         {step.note ? <p className="note">{step.note}</p> : null}
                       </li>
@@ -340,6 +349,7 @@ function OrderView(props: { id: number }) {
                     </div>
                   </Card>
                 ) : null}
+                <OrderNotesCard orderId={order.id} notes={notes} canWrite={can('orders')} onAdded={resource.reload} />
                 <Card title={t('orders.customer')}>
                   <dl className="facts">
                     <dt>{t('orders.name')}</dt>
@@ -360,6 +370,14 @@ function OrderView(props: { id: number }) {
                       <>
                         <dt>{t('orders.comment')}</dt>
                         <dd>{order.comment}</dd>
+                      </>
+                    ) : null}
+                    {order.external_id ? (
+                      <>
+                        <dt>{t('orders.externalId')}</dt>
+                        <dd>
+                          <code>{order.external_id}</code>
+                        </dd>
                       </>
                     ) : null}
                   </dl>
@@ -385,5 +403,47 @@ function OrderView(props: { id: number }) {
         )}
       </Async>
     </>
+  );
+}
+
+/** Staff notes on an order, from the panel or another system with an API key; the customer never sees them. */
+function OrderNotesCard(props: { orderId: number; notes: readonly OrderNote[]; canWrite: boolean; onAdded(): void }) {
+  const t = useT();
+  const { locale } = useI18n();
+  const { me } = useSession();
+  const [text, setText] = useState('');
+  const { busy, run } = useAction();
+  const add = async () => {
+    if (await run(() => api('POST', `/api/orders/${props.orderId}/notes`, { text: text.trim() }), t('orders.noteAdded'))) {
+      setText('');
+      props.onAdded();
+    }
+  };
+  return (
+    <Card title={t('orders.notes')}>
+      {props.notes.length === 0 ? <p className="muted small">{t('orders.notesEmpty')}</p> : null}
+      <ul className="notes">
+        {props.notes.map((note) => (
+          <li key={note.id}>
+            <p className="note">{note.text}</p>
+            <span className="muted small">
+              {note.author_name}
+              {note.author_type === 'api_key' ? ` (${t('audit.actor.api_key')})` : ''} · {dateTime(note.at, locale, me.business.timeZone)}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {props.canWrite ? (
+        <div className="stack-sm">
+          <label className="visually-hidden" htmlFor="order-note">
+            {t('orders.notes')}
+          </label>
+          <textarea id="order-note" rows={2} maxLength={2000} value={text} placeholder={t('orders.notePlaceholder')} onChange={(event) => setText(event.target.value)} />
+          <Button size="sm" onClick={() => void add()} busy={busy} disabled={!text.trim()}>
+            {t('orders.addNote')}
+          </Button>
+        </div>
+      ) : null}
+    </Card>
   );
 }
