@@ -2,15 +2,14 @@ import type { Locale } from '../../config/business.ts';
 import { isUniqueViolation, type DbExecutor } from '../../db/database.ts';
 import { enqueueOutbox } from '../../delivery/outbox.ts';
 import type { JobHandler } from '../../delivery/scheduler.ts';
-import { createBookingRepository, type AppointmentFilter } from './booking.repository.ts';
-import { pickLocalised } from './booking.settings.ts';
-import type { AppointmentRecord, ServiceRecord } from './booking.tables.ts';
-import { addDays, localDateOf, localToEpochMs, workingIntervals, type Slot } from './slots.ts';
+import { createBookingRepository } from './booking.repository.ts';
+import type { AppointmentRecord } from './booking.tables.ts';
+import { localDateOf } from './slots.ts';
 import { BookingError, claimCells, type ReminderPayload, type BookingActor, type BookingCore } from './booking.core.ts';
 
-/** Appointments: booking, moving, cancelling, confirming attendance and marking visits, the calendar, balances and reminders. */
+/** Appointments: booking a visit, confirming attendance, marking visits done or missed, payments for visits and reminders. */
 export function createBookingAppointments(core: BookingCore) {
-  const { deps, repository, timeZone, rulesByDoctor, candidateDoctors, slotsByDoctor, activeService, describe, patientContext, notifyStaff, scheduleReminders, cancelReminders, runHooks, alternativesFor, ownBooked, checkCutoff } = core;
+  const { deps, repository, timeZone, candidateDoctors, slotsByDoctor, activeService, describe, patientContext, notifyStaff, scheduleReminders, cancelReminders, runHooks, alternativesFor, ownBooked } = core;
   const useCases = {
     /**
      * Books a visit. The start must be a slot of the doctor's schedule; whether it is still
@@ -72,79 +71,6 @@ export function createBookingAppointments(core: BookingCore) {
       });
     },
 
-    /**
-     * Moves a booked visit to another start with the same doctor. The old time is freed and
-     * the new one claimed in one transaction: if the new time is taken, nothing changes.
-     */
-    async reschedule(appointmentId: number, newStartMs: number, actor: BookingActor): Promise<AppointmentRecord> {
-      const appointment = await ownBooked(appointmentId, actor);
-      checkCutoff(appointment, actor);
-      const found = (await repository.findService(appointment.service_id)) as ServiceRecord;
-      const doctor = await repository.findDoctor(appointment.doctor_id);
-      const date = localDateOf(newStartMs, timeZone());
-      const scheduled = doctor ? await slotsByDoctor([doctor], found, date, date, false) : new Map<number, Slot[]>();
-      const durationMs = appointment.ends_at - appointment.starts_at;
-      const patient = await patientContext(appointment.patient_id);
-      if (newStartMs === appointment.starts_at || !scheduled.get(appointment.doctor_id)?.some((slot) => slot.startMs === newStartMs)) {
-        throw new BookingError('booking.slot_unavailable', 'not a bookable time', {
-          alternatives: await alternativesFor(appointment.branch_id, found, appointment.doctor_id, newStartMs),
-        });
-      }
-      try {
-        return await deps.db.transaction().execute(async (trx) => {
-          const scoped = createBookingRepository(trx);
-          const nowMs = deps.now();
-          const moved = await scoped.updateAppointment(appointment.id, ['booked'], {
-            starts_at: newStartMs,
-            ends_at: newStartMs + durationMs,
-            confirmed_at: null,
-            reschedule_count: appointment.reschedule_count + 1,
-            updated_at: nowMs,
-          });
-          if (!moved) throw new BookingError('booking.not_active', 'the appointment changed meanwhile');
-          await scoped.releaseClaims(appointment.id);
-          await scoped.claim(appointment.doctor_id, claimCells(newStartMs, newStartMs + durationMs), appointment.id);
-          await scheduleReminders(trx, moved);
-          await notifyStaff(trx, 'rescheduled', moved, patient.name, `booking:${appointment.id}:moved:${moved.reschedule_count}`, appointment.starts_at);
-          await runHooks(trx, 'rescheduled', moved, actor, patient.locale);
-          return moved;
-        });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        throw new BookingError('booking.slot_taken', 'someone booked this time first', {
-          alternatives: await alternativesFor(appointment.branch_id, found, appointment.doctor_id, newStartMs),
-        });
-      }
-    },
-
-    /** Cancels a booked visit and frees its time; patients only until the cut-off. */
-    async cancel(appointmentId: number, actor: BookingActor): Promise<AppointmentRecord> {
-      const appointment = await ownBooked(appointmentId, actor);
-      checkCutoff(appointment, actor);
-      const patient = await patientContext(appointment.patient_id);
-      return deps.db.transaction().execute(async (trx) => {
-        const scoped = createBookingRepository(trx);
-        const nowMs = deps.now();
-        const cancelled = await scoped.updateAppointment(appointment.id, ['booked'], {
-          status: 'cancelled',
-          cancelled_by: actor.type === 'patient' ? 'patient' : actor.type === 'staff' ? `staff${actor.id !== undefined ? `:${actor.id}` : ''}` : 'system',
-          cancelled_at: nowMs,
-          updated_at: nowMs,
-        });
-        if (!cancelled) throw new BookingError('booking.not_active', 'the appointment changed meanwhile');
-        await scoped.releaseClaims(appointment.id);
-        await cancelReminders(trx, appointment.id);
-        if (actor.type === 'patient') {
-          await notifyStaff(trx, 'cancelled', cancelled, patient.name, `booking:${appointment.id}:cancelled`);
-        } else {
-          const text = deps.messages.patientCancelledByClinic(await describe(cancelled, patient.locale, trx), patient.locale);
-          await enqueueOutbox(trx, { chatId: appointment.patient_id, method: 'sendMessage', payload: { text }, priority: 'high', dedupeKey: `booking:${appointment.id}:cancelled:patient` }, nowMs);
-        }
-        await runHooks(trx, 'cancelled', cancelled, actor, patient.locale);
-        return cancelled;
-      });
-    },
-
     /** The patient answered "I'll come": recorded once, and the staff are told. */
     async confirmAttendance(appointmentId: number, patientId: number): Promise<{ appointment: AppointmentRecord; first: boolean }> {
       const appointment = await ownBooked(appointmentId, { type: 'patient', id: patientId });
@@ -174,69 +100,6 @@ export function createBookingAppointments(core: BookingCore) {
       });
     },
 
-    get: repository.findAppointment,
-
-    /** A patient's upcoming (soonest first) or past (latest first) appointments. */
-    async listForPatient(patientId: number, which: 'upcoming' | 'past', limit = 20): Promise<AppointmentRecord[]> {
-      const nowMs = deps.now();
-      if (which === 'upcoming') return repository.listAppointments({ patientId, fromMs: nowMs, statuses: ['booked'] }, 'asc', limit);
-      const past = await repository.listAppointments({ patientId }, 'desc', limit * 2);
-      return past.filter((item) => item.status !== 'booked' || item.starts_at < nowMs).slice(0, limit);
-    },
-
-    list: (filter: AppointmentFilter, order: 'asc' | 'desc' = 'asc', limit = 500) => repository.listAppointments(filter, order, limit),
-
-    /** Appointments and working hours per day for the staff calendar (a day or a week). */
-    async calendar(query: { branchId?: number; doctorId?: number; fromDate: string; days: number; locale: Locale }) {
-      const doctors = (await repository.listDoctors({ branchId: query.branchId, activeOnly: false })).filter((doctor) => query.doctorId === undefined || doctor.id === query.doctorId);
-      const ids = doctors.map((doctor) => doctor.id);
-      const toDate = addDays(query.fromDate, query.days - 1);
-      const rules = rulesByDoctor(await repository.rulesOf(ids));
-      const exceptions = await repository.exceptionsOf(ids, query.fromDate, toDate);
-      // Staff read a calendar by who comes for what: names and service titles come along.
-      const serviceTitles = new Map((await repository.listServices(false)).map((row) => [row.id, pickLocalised(row.title, query.locale)]));
-      const patientNames = new Map<number, string>();
-      const withNames = async (appointments: readonly AppointmentRecord[]) => {
-        for (const item of appointments) if (!patientNames.has(item.patient_id)) patientNames.set(item.patient_id, (await deps.patientName(item.patient_id)) ?? `#${item.patient_id}`);
-        return appointments.map((item) => ({ ...item, patientName: patientNames.get(item.patient_id) as string, serviceTitle: serviceTitles.get(item.service_id) ?? '—' }));
-      };
-      const days = [];
-      for (let date = query.fromDate; date <= toDate; date = addDays(date, 1)) {
-        // Local midnight to the next local midnight: a DST day is 23 or 25 hours long.
-        const fromMs = localToEpochMs(date, 0, timeZone());
-        const toMs = localToEpochMs(date, 1440, timeZone());
-        const appointments = await withNames(await repository.listAppointments({ branchId: query.branchId, doctorId: query.doctorId, fromMs, toMs }, 'asc', 1000));
-        days.push({
-          date,
-          doctors: doctors.map((doctor) => ({
-            id: doctor.id,
-            name: pickLocalised(doctor.name, query.locale),
-            working: workingIntervals(
-              date,
-              rules.get(doctor.id) ?? [],
-              exceptions.filter((item) => item.doctor_id === doctor.id).map((item) => ({ date: item.date, kind: item.kind, start: item.start_time ?? undefined, end: item.end_time ?? undefined })),
-              timeZone(),
-            ),
-            appointments: appointments.filter((item) => item.doctor_id === doctor.id),
-          })),
-        });
-      }
-      return { timeZone: timeZone(), days };
-    },
-
-    /** What the patient has paid, what completed visits cost, and the difference (positive: credit). */
-    async balanceOf(patientId: number): Promise<{ currency: string; paidMinor: number; chargedMinor: number; balanceMinor: number; dueMinor: number }[]> {
-      const rows = await repository.balanceRows(patientId);
-      const unpaid = await repository.listAppointments({ patientId, statuses: ['booked', 'completed'] }, 'asc', 1000);
-      return rows.map((row) => ({
-        currency: row.currency,
-        paidMinor: row.paid,
-        chargedMinor: row.charged,
-        balanceMinor: row.paid - row.charged,
-        dueMinor: unpaid.filter((item) => item.currency === row.currency).reduce((sum, item) => sum + Math.max(0, item.price_minor - item.paid_minor), 0),
-      }));
-    },
-
     /**
      * Records a payment for a visit inside the payments module's settlement transaction. A
      * payment in another currency (Telegram Stars) settles what was due; more than the price
@@ -263,7 +126,6 @@ export function createBookingAppointments(core: BookingCore) {
       // The key names the visit's start: a handler run twice (a crash before it was marked done) sends once.
       await enqueueOutbox(deps.db, { ...message, chatId: appointment.patient_id, dedupeKey: `booking:reminder:${appointmentId}:${offsetMinutes}:${startsAt}` }, deps.now());
     }) satisfies JobHandler,
-
   };
   return useCases;
 }

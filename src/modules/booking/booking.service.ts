@@ -5,6 +5,8 @@ import { bookingDemoSchema, createBookingCore, type AppointmentHook, type Bookin
 import { createBookingAppointments } from './booking.appointments.ts';
 import { createBookingAvailability } from './booking.availability.ts';
 import { createBookingDirectory } from './booking.directory.ts';
+import { createBookingMoves } from './booking.moves.ts';
+import { createBookingQueries } from './booking.queries.ts';
 
 export { BookingError, CLAIM_CELL_MS, REMINDER_JOB, claimCells, type AppointmentView, type BookingMessages, type FreeSlot } from './booking.core.ts';
 /**
@@ -26,6 +28,8 @@ export function createBookingService(deps: BookingServiceDeps) {
     ...createBookingDirectory(core),
     ...createBookingAvailability(core),
     ...createBookingAppointments(core),
+    ...createBookingMoves(core),
+    ...createBookingQueries(core),
 
     // ── segments ───────────────────────────────────────────────────────────────────────────
     patientIdsOfBranch: (branchId: number) => repository.patientIds({ branchId }),
