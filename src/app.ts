@@ -16,6 +16,7 @@ import { LAVKA_VERSION } from './config/version.ts';
 import { ADMIN_PAGE_DIR, adminPageRoutes } from './http/admin.ts';
 import { apiDocument, apiPlugins } from './http/api.ts';
 import { createAccessGuard } from './platform/access.ts';
+import { createEvents } from './platform/events.ts';
 import { createIntegrationGuard } from './platform/integration-access.ts';
 import { createMemoryRequestLimiter, createRedisRequestLimiter } from './platform/rate-limit.ts';
 import { sandboxAdminIds, sandboxPageRoutes } from './http/sandbox.routes.ts';
@@ -146,10 +147,13 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
         : {}),
     };
 
-    const setUp = await setupModules(selected, { env, config, database, logger, i18n, now, runtime });
+    const events = createEvents();
+    const setUp = await setupModules(selected, { env, config, database, logger, i18n, now, runtime, events });
     active = setUp.active;
     const services = setUp.services;
     const { admin, users, audit, integrations } = coreServices(services, ['admin', 'users', 'audit', 'integrations']);
+    // What the modules publish in their transactions is kept for the webhooks from here on.
+    events.deliverTo(integrations.webhooks.sink);
     // Parts of the modules' configuration the owner changes in the panel: what the panel
     // stored is applied before the bot takes its first update.
     for (const item of active) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { businessHoursSchema } from './business-hours.ts';
 import { ConfigError } from './env.ts';
@@ -82,6 +83,29 @@ export const businessConfigSchema = z.object({
   floodControl: floodControlSchema.default({ enabled: true, updates: 30, perSeconds: 10, muteSeconds: 60 }),
   /** Per-language overrides of Fluent messages: `{ ru: { 'start-welcome': '…' } }`. */
   texts: z.partialRecord(localeSchema, z.record(z.string(), z.string())).default({}),
+  /**
+   * Calls Lavka makes to other systems (webhooks, connectors, feeds). Private and loopback
+   * addresses are refused unless listed here (an ERP on the office network: `10.0.0.12`,
+   * `192.168.1.0/24`, `erp.office.lan`), so that a URL typed into the panel cannot make Lavka
+   * reach into its own network.
+   */
+  outgoing: z
+    .object({
+      allowPrivate: z
+        .array(
+          z
+            .string()
+            .trim()
+            .min(1)
+            .max(253)
+            .refine((rule) => (rule.includes('/') ? ipaddr.isValidCIDR(rule) : ipaddr.isValid(rule) || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(rule)), {
+              message: 'expected an address (10.0.0.12), a range (10.0.0.0/8) or a host name (erp.office.lan)',
+            }),
+        )
+        .max(100)
+        .default([]),
+    })
+    .default({ allowPrivate: [] }),
   /** Module-specific sections, keyed by module name; validated by the module. */
   settings: z.record(z.string(), z.unknown()).default({}),
   /** Demo data per module, seeded into an empty database when demo data is on. */

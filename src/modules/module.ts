@@ -11,6 +11,7 @@ import type { BotContext } from '../telegram/context.ts';
 import type { JobHandler } from '../delivery/scheduler.ts';
 import type { Translator } from '../telegram/i18n.ts';
 import type { FlowDefinition } from '../telegram/flow.ts';
+import type { Events } from '../platform/events.ts';
 import type { AnyApiRoute } from '../platform/route.ts';
 import type { StaffRole } from '../platform/roles.ts';
 
@@ -161,6 +162,8 @@ export interface ModuleDeps<Required extends string = never, Optional extends st
   now(): number;
   /** The running Lavka: mode, version, readiness, the other modules. */
   runtime: Runtime;
+  /** Publishes what happened (an order moved, a payment came) for webhooks, in the change's transaction. */
+  events: Events;
 }
 
 /** What a module contributes once set up. Every part is optional. */

@@ -7,6 +7,7 @@ import type { MigrationGroup } from '../db/migrator.ts';
 import { coreMigrations } from '../db/migrations/index.ts';
 import { LAVKA_VERSION } from '../config/version.ts';
 import { createMetrics } from '../observability/metrics.ts';
+import { createEvents, type Events } from '../platform/events.ts';
 import { DEFAULT_STAFF_ROLES } from '../platform/roles.ts';
 import type { LavkaModule, ModuleDeps, ModuleFacts, ModuleInstance, ModuleServices, Runtime, ServiceName } from './module.ts';
 
@@ -108,11 +109,12 @@ export interface ActiveModule {
 /** Sets modules up in order; each receives the services it declared, set up before it. */
 export async function setupModules(
   modules: readonly LavkaModule[],
-  options: Omit<ModuleDeps, 'services' | 'runtime'> & { runtime?: Runtime },
+  options: Omit<ModuleDeps, 'services' | 'runtime' | 'events'> & { runtime?: Runtime; events?: Events },
 ): Promise<{ active: ActiveModule[]; services: Partial<ModuleServices> }> {
   const services: Partial<ModuleServices> = {};
   const active: ActiveModule[] = [];
-  const deps = { ...options, runtime: options.runtime ?? standaloneRuntime(() => active, options.now) };
+  // Set up outside a running Lavka (tests, tools), events go nowhere unless the caller connects them.
+  const deps = { ...options, runtime: options.runtime ?? standaloneRuntime(() => active, options.now), events: options.events ?? createEvents() };
   for (const definition of modules) {
     const missing = (definition.dependsOn ?? []).filter((name) => (services as Record<string, unknown>)[name] === undefined);
     if (missing.length > 0) {

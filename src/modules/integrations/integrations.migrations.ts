@@ -37,4 +37,60 @@ export const integrationsMigrations: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    name: '0002_webhooks',
+    async up(db, { col }) {
+      await col
+        .id(db.schema.createTable('webhook_endpoints'))
+        .addColumn('url', 'varchar(2000)', (c) => c.notNull())
+        .addColumn('description', 'varchar(200)', (c) => c.notNull())
+        .addColumn('event_types', 'text', (c) => c.notNull())
+        .addColumn('secret', 'varchar(100)', (c) => c.notNull())
+        .addColumn('state', 'varchar(16)', (c) => c.notNull())
+        .addColumn('disabled_reason', 'varchar(16)')
+        .addColumn('disabled_at', 'bigint')
+        .addColumn('failing_since', 'bigint')
+        .addColumn('created_by', 'varchar(64)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await col
+        .id(db.schema.createTable('webhook_events'))
+        .addColumn('event_id', 'varchar(40)', (c) => c.notNull().unique())
+        .addColumn('type', 'varchar(64)', (c) => c.notNull())
+        .addColumn('resource_type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('resource_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('sequence', 'integer', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_events_resource_uq').on('webhook_events').columns(['resource_type', 'resource_id', 'sequence']).unique().execute();
+      await db.schema.createIndex('webhook_events_created_idx').on('webhook_events').column('created_at').execute();
+      await db.schema
+        .createTable('webhook_sequences')
+        .addColumn('resource_type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('resource_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('value', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('webhook_sequences_pk', ['resource_type', 'resource_id'])
+        .execute();
+      await col
+        .id(db.schema.createTable('webhook_deliveries'))
+        .addColumn('endpoint_id', 'bigint', (c) => c.notNull().references('webhook_endpoints.id').onDelete('cascade'))
+        .addColumn('event_row_id', 'bigint', (c) => c.notNull().references('webhook_events.id').onDelete('cascade'))
+        .addColumn('resource_key', 'varchar(100)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('claimed_until', 'bigint')
+        .addColumn('last_attempt_at', 'bigint')
+        .addColumn('last_status', 'integer')
+        .addColumn('last_error', 'varchar(300)')
+        .addColumn('delivered_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_deliveries_due_idx').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('webhook_deliveries_queue_idx').on('webhook_deliveries').columns(['endpoint_id', 'resource_key', 'status', 'id']).execute();
+      await db.schema.createIndex('webhook_deliveries_event_idx').on('webhook_deliveries').column('event_row_id').execute();
+    },
+  },
 ];

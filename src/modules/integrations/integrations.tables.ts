@@ -46,6 +46,75 @@ export interface IntegrationSecretsTable {
   created_at: EpochMs;
 }
 
+/** Where the business wants to hear about events: a URL, the event types, and the secret that signs them. */
+export interface WebhookEndpointsTable {
+  id: Generated<number>;
+  url: string;
+  description: string;
+  /** JSON array of event types. */
+  event_types: string;
+  /** `whsec_…` (Standard Webhooks): kept to sign every delivery. */
+  secret: string;
+  /** `disabled` endpoints keep their queue (7 days) and resume in order when enabled again. */
+  state: 'enabled' | 'disabled';
+  /** Why it is off: the owner turned it off, or it kept failing. */
+  disabled_reason: 'owner' | 'failing' | null;
+  disabled_at: EpochMs | null;
+  /** Since when every attempt failed; cleared by a success. */
+  failing_since: EpochMs | null;
+  created_by: string;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+/** One event, written in the transaction of the change it describes; its body is signed as is. */
+export interface WebhookEventsTable {
+  id: Generated<number>;
+  /** `evt_…`: the `webhook-id` header, the same on every delivery and redelivery. */
+  event_id: string;
+  type: string;
+  resource_type: string;
+  resource_id: string;
+  /** 1, 2, 3… per record: receivers can tell order and gaps. */
+  sequence: number;
+  /** The JSON body sent. */
+  body: string;
+  created_at: EpochMs;
+}
+
+/** The last sequence number given to a record's events. */
+export interface WebhookSequencesTable {
+  resource_type: string;
+  resource_id: string;
+  value: number;
+}
+
+/** One event for one endpoint, until it is accepted (or expires with a disabled endpoint). */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  endpoint_id: number;
+  /** webhook_events.id */
+  event_row_id: number;
+  /** `order:42`: deliveries of one record to one endpoint leave in order, one at a time. */
+  resource_key: string;
+  status: 'pending' | 'delivered' | 'expired';
+  attempts: number;
+  next_attempt_at: EpochMs;
+  /** An instance sending it holds it until then. */
+  claimed_until: EpochMs | null;
+  last_attempt_at: EpochMs | null;
+  /** The receiver's HTTP status; null when it could not be reached. */
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: EpochMs | null;
+  created_at: EpochMs;
+}
+
+/** A webhook endpoint as read. */
+export type WebhookEndpointRecord = Selectable<WebhookEndpointsTable>;
+/** A delivery as read. */
+export type WebhookDeliveryRecord = Selectable<WebhookDeliveriesTable>;
+
 /** An API key as read. */
 export type ApiKeyRecord = Selectable<ApiKeysTable>;
 
@@ -54,5 +123,9 @@ declare module '../../db/schema.ts' {
     api_keys: ApiKeysTable;
     api_idempotency: ApiIdempotencyTable;
     integration_secrets: IntegrationSecretsTable;
+    webhook_endpoints: WebhookEndpointsTable;
+    webhook_events: WebhookEventsTable;
+    webhook_sequences: WebhookSequencesTable;
+    webhook_deliveries: WebhookDeliveriesTable;
   }
 }

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { noteAudit } from '../../platform/audit.ts';
 import { apiKeyActorId } from '../../platform/principal.ts';
 import { integrationRoute, type AnyApiRoute } from '../../platform/route.ts';
-import { lineTitlesSchema } from './orders.lines.ts';
 import type { OrderPayments } from './orders.payments.ts';
-import { OrdersError, type Order, type OrdersService } from './orders.service.ts';
+import { OrdersError, type OrdersService } from './orders.service.ts';
 import { changeStatusAsStaff } from './orders.staff-status.ts';
 import type { OrderNoteRecord, OrderStatusChangeRecord } from './orders.tables.ts';
+import { apiOrder, orderView } from './orders.api.view.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -45,77 +45,8 @@ const patchBody = z.object({
     .describe("The order's id in your system; unique among orders; null clears it"),
 });
 
-const lineView = z.object({
-  position: z.number(),
-  kind: z.enum(['product', 'item', 'fee']),
-  product_id: z.number().nullable(),
-  variant_id: z.number().nullable(),
-  title: z.string(),
-  variant_title: z.string().nullable(),
-  titles: z.record(z.string(), z.object({ title: z.string(), variant: z.string().nullable().optional() })).nullable().describe('The names in every language at ordering time'),
-  unit_price_minor: z.number(),
-  quantity: z.number(),
-  total_minor: z.number(),
-});
-
-const orderView = z.object({
-  object: z.literal('order'),
-  id: z.number(),
-  number: z.string(),
-  external_id: z.string().nullable(),
-  kind: z.string(),
-  status: z.string(),
-  customer: z.object({ id: z.number(), name: z.string(), phone: z.string().nullable() }),
-  currency: z.string(),
-  total_minor: z.number().describe('Minor units (kopecks, tiyn)'),
-  payment: z.object({ method: z.string(), payment_id: z.number().nullable() }),
-  delivery: z.object({ method: z.string().nullable(), address: z.string().nullable(), pickup_point: z.string().nullable() }),
-  comment: z.string().nullable(),
-  lines: z.array(lineView),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-
 const historyView = z.object({ from: z.string().nullable(), to: z.string(), actor: z.string(), note: z.string().nullable(), at: z.string() });
 const noteView = z.object({ object: z.literal('order_note'), id: z.number(), order_id: z.number(), author: z.object({ type: z.string(), name: z.string() }), text: z.string(), created_at: z.string() });
-
-function titlesOf(raw: string | null): z.infer<typeof lineView>['titles'] {
-  if (raw === null) return null;
-  const parsed = lineTitlesSchema.safeParse((() => { try { return JSON.parse(raw) as unknown; } catch { return undefined; } })());
-  return parsed.success ? (parsed.data as z.infer<typeof lineView>['titles']) : null;
-}
-
-/** An order as the integration API shows it. */
-export function apiOrder(order: Order): z.infer<typeof orderView> {
-  return {
-    object: 'order',
-    id: order.id,
-    number: order.number,
-    external_id: order.external_id,
-    kind: order.kind,
-    status: order.status,
-    customer: { id: order.user_id, name: order.contact_name, phone: order.contact_phone },
-    currency: order.currency,
-    total_minor: order.total_minor,
-    payment: { method: order.payment_method, payment_id: order.payment_id },
-    delivery: { method: order.delivery_method, address: order.delivery_address, pickup_point: order.pickup_point },
-    comment: order.comment,
-    lines: order.lines.map((line) => ({
-      position: line.position,
-      kind: line.line_kind,
-      product_id: line.product_id,
-      variant_id: line.variant_id,
-      title: line.title,
-      variant_title: line.variant_title,
-      titles: titlesOf(line.titles),
-      unit_price_minor: line.unit_price_minor,
-      quantity: line.quantity,
-      total_minor: line.total_minor,
-    })),
-    created_at: iso(order.created_at),
-    updated_at: iso(order.updated_at),
-  };
-}
 
 const apiHistory = (row: OrderStatusChangeRecord) => ({ from: row.from_status, to: row.to_status, actor: row.actor_type, note: row.note, at: iso(row.at) });
 const apiNote = (row: OrderNoteRecord) => ({ object: 'order_note' as const, id: row.id, order_id: row.order_id, author: { type: row.author_type, name: row.author_name }, text: row.text, created_at: iso(row.at) });

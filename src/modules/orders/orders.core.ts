@@ -10,6 +10,8 @@ import { createOrdersRepository, type OrderFilter, type ProductSales, type Statu
 import { SHOP_STATUS_MACHINE, canTransition, type OrderActorRole, type StatusMachine } from './orders.status.ts';
 import type { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from './orders.tables.ts';
 import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+import type { Events } from '../../platform/events.ts';
+import { apiOrder } from './orders.api.view.ts';
 
 /** An order rule was broken; `code` says which (`orders.transition_not_allowed`, …). */
 export class OrdersError extends LavkaError {
@@ -256,6 +258,8 @@ export interface OrdersServiceDeps {
   localeOf(userId: number): Promise<Locale>;
   users: { countAll(): Promise<number>; countSince(sinceMs: number): Promise<number> };
   notifications: OrderNotifications;
+  /** Where `order.created`, `order.status_changed` and `order.paid` are published (for webhooks). */
+  events: Events;
 }
 
 /** First number of every prefix: `A-1001` reads better than `A-1`. */
@@ -398,6 +402,9 @@ export function createOrdersCore(deps: OrdersServiceDeps) {
     });
     const order = await withLines({ ...current, ...options.patch, status: to, updated_at: nowMs }, scoped);
     for (const hook of hooks) await hook(trx, { order, from: current.status, to, actor });
+    const moved = { order: apiOrder(order), previous_status: current.status, status: to, actor: { role: actor.role, id: actor.id === undefined ? null : String(actor.id) }, note: options.note ?? null };
+    await deps.events.publish(trx, { type: 'order.status_changed', resource: { type: 'order', id: order.id }, data: moved });
+    if (to === 'paid') await deps.events.publish(trx, { type: 'order.paid', resource: { type: 'order', id: order.id }, data: moved });
     if (options.notify === false) return order;
     const kind = kindOf(order.kind);
     const change: OrderChange = { from: current.status, to, actor, note: options.note };

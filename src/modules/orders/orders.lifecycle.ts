@@ -4,6 +4,7 @@ import type { Locale } from '../../config/business.ts';
 import type { DbExecutor } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { enqueueOutbox } from '../../delivery/outbox.ts';
+import { apiOrder } from './orders.api.view.ts';
 import { createOrdersRepository } from './orders.repository.ts';
 import { canTransition, nextStatuses, type OrderActorRole } from './orders.status.ts';
 import type { OrderRecord } from './orders.tables.ts';
@@ -66,6 +67,7 @@ export function createOrdersLifecycle(core: OrdersCore) {
         }
         const placed = order;
         await enqueueOutbox(trx, await staffMessages(trx, placed, (locale) => notificationsOf(placed.kind).staffNewOrder(trx, placed, locale), 'new'), nowMs);
+        await deps.events.publish(trx, { type: 'order.created', resource: { type: 'order', id: placed.id }, data: { order: apiOrder(placed) } });
         return order;
       });
     },

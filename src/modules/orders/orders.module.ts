@@ -86,6 +86,7 @@ export const module = defineModule({
       localeOf: async (userId) => users.localeOf(await users.get(userId), business.defaultLocale),
       users,
       notifications: messages.notifications(),
+      events: deps.events,
     });
     machineOf = orders.machineOf;
     const payments = createOrderPayments({

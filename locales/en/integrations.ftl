@@ -1,0 +1,1 @@
+integrations-webhook-disabled = ⚠️ The webhook { $url } was turned off: every delivery failed for { $hours } h. Its events are kept for { $days } days and go out in order once you turn it back on in the admin panel (Integrations).

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { describe, test } from 'node:test';
+import { createOutgoingPolicy, OutgoingError, postThrough } from './outgoing.ts';
+
+const refusal = async (promise: Promise<unknown>): Promise<string | undefined> => {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    return error instanceof OutgoingError ? error.code : `other: ${(error as Error).message}`;
+  }
+};
+
+describe('the outgoing URL policy (webhooks, connectors, feeds)', () => {
+  test('internal addresses are refused by default, public ones pass', async () => {
+    const policy = createOutgoingPolicy([]);
+    for (const url of [
+      'http://127.0.0.1/',
+      'http://127.8.9.10:8080/x',
+      'http://10.1.2.3/',
+      'http://172.16.0.1/',
+      'http://192.168.1.1/',
+      'http://169.254.169.254/latest/meta-data',
+      'http://100.64.0.1/',
+      'http://0.0.0.0/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://[fd00::1]/',
+      'http://[fe80::1]/',
+      'http://localhost/',
+    ]) {
+      assert.equal(await refusal(policy.check(url)), 'outgoing.address_refused', url);
+    }
+    for (const url of ['https://8.8.8.8/hook', 'http://[2a00:1450:4001::1]/hook']) assert.equal(await refusal(policy.check(url)), undefined, url);
+    for (const url of ['ftp://8.8.8.8/', 'https://user:pass@8.8.8.8/', 'not a url', 'javascript:alert(1)']) assert.equal(await refusal(policy.check(url)), 'outgoing.url_invalid', url);
+  });
+
+  test('the config file allows exactly the addresses, ranges and host names it lists', async () => {
+    const policy = createOutgoingPolicy(['127.0.0.1', '10.0.0.0/8', 'localhost']);
+    assert.equal(await refusal(policy.check('http://127.0.0.1:9000/')), undefined);
+    assert.equal(await refusal(policy.check('http://127.0.0.2/')), 'outgoing.address_refused');
+    assert.equal(await refusal(policy.check('http://10.200.3.4/')), undefined);
+    assert.equal(await refusal(policy.check('http://192.168.0.1/')), 'outgoing.address_refused');
+    assert.equal(await refusal(policy.check('http://localhost/')), undefined);
+  });
+
+  test('the check runs again on every connection, so a name cannot be turned into an internal address later', async () => {
+    const server = createServer((_request, response) => response.writeHead(204).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      // A name that resolves to loopback: refused at connection time without a rule for it.
+      const strict = createOutgoingPolicy([]);
+      assert.equal(await refusal(postThrough(strict, new URL(`http://localhost:${port}/`), '{}', {}, 2000)), 'outgoing.address_refused');
+      const allowed = createOutgoingPolicy(['localhost']);
+      assert.equal((await postThrough(allowed, new URL(`http://localhost:${port}/`), '{}', {}, 2000)).status, 204);
+    } finally {
+      server.close();
+    }
+  });
+});
