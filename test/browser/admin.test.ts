@@ -282,6 +282,26 @@ describe('the admin panel in a browser (shop)', { skip: skipReason }, () => {
     await page.getByText('Склад 1С (API-ключ)', { exact: false }).first().waitFor();
 
     await page.goto(`${lavka.app.url}/admin/integrations`);
+    // A webhook endpoint: registered with its events, its secret shown, paused and removed.
+    await page.getByText('Вебхуков пока нет').waitFor();
+    await page.getByRole('button', { name: 'Добавить адрес' }).click();
+    await page.getByLabel('URL').fill('https://93.184.215.14/hooks/lavka');
+    await page.getByRole('checkbox', { name: 'broadcast.finished' }).check();
+    await page.getByRole('dialog').getByRole('button', { name: 'Добавить' }).click();
+    assert.match((await page.locator('[data-webhook-secret]').innerText()).trim(), /^whsec_/);
+    await page.getByRole('button', { name: 'Закрыть' }).last().click();
+    const endpointRow = page.locator('tr[data-endpoint="https://93.184.215.14/hooks/lavka"]');
+    await endpointRow.getByText('Включён').waitFor();
+    await shot(page, '09-integrations-webhooks');
+    await endpointRow.getByRole('button', { name: 'Доставки' }).click();
+    await page.getByText('Пока ничего не отправлено').waitFor();
+    await page.keyboard.press('Escape');
+    await endpointRow.getByRole('button', { name: 'Пауза' }).click();
+    await endpointRow.getByText('На паузе').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await endpointRow.getByRole('button', { name: 'Удалить' }).click();
+    await page.getByText('Вебхуков пока нет').waitFor();
+
     page.once('dialog', (dialog) => void dialog.accept());
     await row.getByRole('button', { name: 'Отозвать' }).click();
     await row.getByText('Отозван').waitFor();

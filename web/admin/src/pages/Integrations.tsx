@@ -8,6 +8,7 @@ import { Async, Badge, Button, Card, Dialog, Empty, Field, PageHeader, toast, us
 import { dateInputToMs, dateTime, relative, todayIn } from '../format.ts';
 import { useI18n, useT, type MessageKey } from '../i18n.ts';
 import { useSession } from '../session.tsx';
+import { WebhooksCard } from './Webhooks.tsx';
 
 interface ApiKey {
   id: number;
@@ -76,6 +77,7 @@ export function IntegrationsPage() {
           </>
         }
       />
+      <div className="stack">
       <Card padded={false}>
         <Async
           resource={resource}
@@ -129,6 +131,8 @@ export function IntegrationsPage() {
           )}
         </Async>
       </Card>
+      <WebhooksCard />
+      </div>
       {creating && resource.data ? (
         <CreateKey
           resources={resource.data.resources}
