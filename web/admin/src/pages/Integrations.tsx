@@ -78,60 +78,60 @@ export function IntegrationsPage() {
         }
       />
       <div className="stack">
-      <Card padded={false}>
-        <Async
-          resource={resource}
-          rows={3}
-          isEmpty={(data) => data.keys.length === 0}
-          empty={<Empty title={t('integrations.empty')} hint={t('integrations.emptyHint')} />}
-        >
-          {(data) => (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>{t('integrations.name')}</th>
-                    <th>{t('integrations.key')}</th>
-                    <th className="hide-sm">{t('integrations.scopes')}</th>
-                    <th>{t('integrations.state')}</th>
-                    <th className="hide-sm">{t('integrations.lastUsed')}</th>
-                    <th className="hide-sm">{t('integrations.expires')}</th>
-                    <th>
-                      <span className="visually-hidden">{t('payments.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.keys.map((key) => (
-                    <tr key={key.id} className={key.state === 'active' ? undefined : 'row-muted'} data-key={key.prefix}>
-                      <td>{key.name}</td>
-                      <td>
-                        <code>{key.prefix}…</code>
-                      </td>
-                      <td className="hide-sm small">{scopeSummary(key.scopes, t)}</td>
-                      <td>
-                        <Badge tone={STATE_TONE[key.state]}>{t(`integrations.state.${key.state}` as MessageKey)}</Badge>
-                      </td>
-                      <td className="hide-sm muted" title={key.lastUsedAt ? dateTime(key.lastUsedAt, locale, me.business.timeZone) : undefined}>
-                        {key.lastUsedAt ? `${relative(key.lastUsedAt, Date.now(), locale)}${key.lastUsedIp ? ` · ${key.lastUsedIp}` : ''}` : t('integrations.never')}
-                      </td>
-                      <td className="hide-sm muted">{key.expiresAt ? dateTime(key.expiresAt, locale, me.business.timeZone) : t('integrations.noExpiry')}</td>
-                      <td className="actions">
-                        {key.state === 'active' ? (
-                          <Button size="sm" variant="ghost" onClick={() => void revoke(key)}>
-                            {t('integrations.revoke')}
-                          </Button>
-                        ) : null}
-                      </td>
+        <Card padded={false}>
+          <Async
+            resource={resource}
+            rows={3}
+            isEmpty={(data) => data.keys.length === 0}
+            empty={<Empty title={t('integrations.empty')} hint={t('integrations.emptyHint')} />}
+          >
+            {(data) => (
+              <div className="table-wrap">
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th>{t('integrations.name')}</th>
+                      <th>{t('integrations.key')}</th>
+                      <th className="hide-sm">{t('integrations.scopes')}</th>
+                      <th>{t('integrations.state')}</th>
+                      <th className="hide-sm">{t('integrations.lastUsed')}</th>
+                      <th className="hide-sm">{t('integrations.expires')}</th>
+                      <th>
+                        <span className="visually-hidden">{t('payments.actions')}</span>
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </Async>
-      </Card>
-      <WebhooksCard />
+                  </thead>
+                  <tbody>
+                    {data.keys.map((key) => (
+                      <tr key={key.id} className={key.state === 'active' ? undefined : 'row-muted'} data-key={key.prefix}>
+                        <td>{key.name}</td>
+                        <td>
+                          <code>{key.prefix}…</code>
+                        </td>
+                        <td className="hide-sm small">{scopeSummary(key.scopes, t)}</td>
+                        <td>
+                          <Badge tone={STATE_TONE[key.state]}>{t(`integrations.state.${key.state}` as MessageKey)}</Badge>
+                        </td>
+                        <td className="hide-sm muted" title={key.lastUsedAt ? dateTime(key.lastUsedAt, locale, me.business.timeZone) : undefined}>
+                          {key.lastUsedAt ? `${relative(key.lastUsedAt, Date.now(), locale)}${key.lastUsedIp ? ` · ${key.lastUsedIp}` : ''}` : t('integrations.never')}
+                        </td>
+                        <td className="hide-sm muted">{key.expiresAt ? dateTime(key.expiresAt, locale, me.business.timeZone) : t('integrations.noExpiry')}</td>
+                        <td className="actions">
+                          {key.state === 'active' ? (
+                            <Button size="sm" variant="ghost" onClick={() => void revoke(key)}>
+                              {t('integrations.revoke')}
+                            </Button>
+                          ) : null}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </Async>
+        </Card>
+        <WebhooksCard />
       </div>
       {creating && resource.data ? (
         <CreateKey
