@@ -41,14 +41,14 @@ const categoryView = (category: { id: number; parent_id: number | null; position
   hidden: category.is_hidden === 1,
 });
 
-/**
- * The catalogue's staff API under `/api/catalog`: the category tree (create, rename per
- * language, move, reorder, hide), products and their variants, photos (multipart upload), and
- * the whole catalogue as CSV out and in.
- */
-export function createCatalogRoutes(deps: { catalog: CatalogService; defaultLocale: (typeof SUPPORTED_LOCALES)[number] }): AnyApiRoute[] {
+/** What the catalogue's routes need. */
+type CatalogRoutesDeps = { catalog: CatalogService; defaultLocale: (typeof SUPPORTED_LOCALES)[number] };
+
+const productNotFound = (already = ''): CatalogError => new CatalogError('catalog.product_not_found', `This product does not exist or was archived${already}.`);
+
+/** Products, their variants and photos (multipart upload). */
+function productRoutes(deps: CatalogRoutesDeps): AnyApiRoute[] {
   const { catalog } = deps;
-  const productNotFound = (already = '') => new CatalogError('catalog.product_not_found', `This product does not exist or was archived${already}.`);
   return [
     route({
       method: 'GET',
@@ -177,6 +177,13 @@ export function createCatalogRoutes(deps: { catalog: CatalogService; defaultLoca
         return reply.header('content-type', photo.mime_type).header('x-content-type-options', 'nosniff').send(Buffer.from(photo.bytes));
       },
     }),
+  ];
+}
+
+/** The category tree: create, rename per language, move, reorder, hide. */
+function categoryRoutes(deps: CatalogRoutesDeps): AnyApiRoute[] {
+  const { catalog } = deps;
+  return [
     route({
       method: 'GET',
       url: '/categories',
@@ -217,6 +224,13 @@ export function createCatalogRoutes(deps: { catalog: CatalogService; defaultLoca
         return { ok: true };
       },
     }),
+  ];
+}
+
+/** The whole catalogue as CSV out and in. */
+function transferRoutes(deps: CatalogRoutesDeps): AnyApiRoute[] {
+  const { catalog } = deps;
+  return [
     route({
       method: 'GET',
       url: '/export.csv',
@@ -255,4 +269,13 @@ export function createCatalogRoutes(deps: { catalog: CatalogService; defaultLoca
       },
     }),
   ];
+}
+
+/**
+ * The catalogue's staff API under `/api/catalog`: the category tree (create, rename per
+ * language, move, reorder, hide), products and their variants, photos (multipart upload), and
+ * the whole catalogue as CSV out and in.
+ */
+export function createCatalogRoutes(deps: CatalogRoutesDeps): AnyApiRoute[] {
+  return [...productRoutes(deps), ...categoryRoutes(deps), ...transferRoutes(deps)];
 }

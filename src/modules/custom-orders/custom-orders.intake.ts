@@ -7,10 +7,10 @@ import {
 import { computeQuote, type Quote } from './quote.ts';
 import { CustomOrdersError, DRAFT_TTL_MS, printRef, type Actor, type OrderFile, type CustomOrderDetail, type AcceptFileInput, type OrderChoice, type PlaceOrderInput, type CustomOrdersCore } from './custom-orders.core.ts';
 
-/** A job coming in: model files accepted and measured, previews, the automatic quote, placing the order and the whole order as placed. */
-export function createCustomOrdersIntake(core: CustomOrdersCore) {
-  const { deps, repository, settings, orders, toFile, viewIn, linesFor, asPrintJob } = core;
-  const intake = {
+/** Model files coming in: accepted and measured, draft files, previews and the automatic quote. */
+function createCustomOrdersModelFiles(core: CustomOrdersCore) {
+  const { deps, repository, settings, toFile } = core;
+  return {
     /**
      * Parses and measures a model file and keeps it as a draft of the customer's next order.
      * A file that is not a usable model is refused with a ModelError and nothing is stored.
@@ -62,7 +62,13 @@ export function createCustomOrdersIntake(core: CustomOrdersCore) {
         models: files.map((file) => ({ volumeCm3: file.measurements.volumeCm3, sizeMm: file.measurements.sizeMm })),
       });
     },
+  };
+}
 
+/** Placing the order, the whole order as placed, and purging drafts never placed; `modelFiles` reads the drafts and quotes them. */
+function createCustomOrdersPlacing(core: CustomOrdersCore, modelFiles: ReturnType<typeof createCustomOrdersModelFiles>) {
+  const { deps, repository, settings, orders, viewIn, linesFor, asPrintJob } = core;
+  const intake = {
     /**
      * Places the job as an order of kind `print3d`. With an automatic quote the customer has
      * seen and confirmed the price, so it goes new → quoted (system) → awaiting payment
@@ -74,11 +80,11 @@ export function createCustomOrdersIntake(core: CustomOrdersCore) {
       if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > settings.maxQuantity) {
         throw new CustomOrdersError('custom_orders.invalid_quantity', 'quantity out of range', { quantity: input.quantity });
       }
-      const files = await intake.draftFiles(input.userId, input.fileIds);
+      const files = await modelFiles.draftFiles(input.userId, input.fileIds);
       if (files.length === 0 || files.length !== new Set(input.fileIds).size) {
         throw new CustomOrdersError('custom_orders.files_missing', 'the files of this order are gone', { fileIds: input.fileIds });
       }
-      const quote = intake.quote(files, input);
+      const quote = modelFiles.quote(files, input);
       if (!quote) throw new CustomOrdersError('custom_orders.choice_unavailable', 'this material or colour is no longer offered');
       const manual = input.manualQuote || !quote.fitsBuildVolume;
       const customer: Actor = { role: 'customer', id: input.userId };
@@ -164,4 +170,10 @@ export function createCustomOrdersIntake(core: CustomOrdersCore) {
     },
   };
   return intake;
+}
+
+/** A job coming in: model files accepted and measured, previews, the automatic quote, placing the order and the whole order as placed. */
+export function createCustomOrdersIntake(core: CustomOrdersCore) {
+  const modelFiles = createCustomOrdersModelFiles(core);
+  return { ...modelFiles, ...createCustomOrdersPlacing(core, modelFiles) };
 }

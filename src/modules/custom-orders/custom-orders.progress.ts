@@ -6,9 +6,9 @@ import {
 } from './custom-orders.status.ts';
 import { CustomOrdersError, translated, type Actor, type CustomOrder, type CustomOrdersCore } from './custom-orders.core.ts';
 
-/** A job moving on: statuses, refunds when a paid job stops, new prices and their acceptance, messages to the customer. */
-export function createCustomOrdersProgress(core: CustomOrdersCore) {
-  const { deps, orders, viewIn, load, linesFor, asPrintJob } = core;
+/** Statuses: moving an order along the machine, and refunding a paid one that staff stop. */
+function createCustomOrdersStatusChanges(core: CustomOrdersCore) {
+  const { deps, orders, load, asPrintJob } = core;
   const progress = {
     /**
      * Moves an order along the machine if `actor` may. Prices are set with
@@ -74,7 +74,14 @@ export function createCustomOrdersProgress(core: CustomOrdersCore) {
       }
       return { order: await load(orderId), refundPending };
     },
+  };
+  return progress;
+}
 
+/** Prices and messages: staff set a new price, the customer accepts it, staff write to the customer. */
+function createCustomOrdersPricing(core: CustomOrdersCore) {
+  const { deps, orders, viewIn, load, linesFor, asPrintJob } = core;
+  return {
     /**
      * Staff set a price (first one for a manual quote, or a correction). The order's line and
      * total are rewritten, it goes to `quoted`, and the customer is asked to accept; an
@@ -158,7 +165,10 @@ export function createCustomOrdersProgress(core: CustomOrdersCore) {
       await orders.notifyCustomer(deps.db, order, deps.texts.staffMessage(order, locale, trimmed));
       return order;
     },
-
   };
-  return progress;
+}
+
+/** A job moving on: statuses, refunds when a paid job stops, new prices and their acceptance, messages to the customer. */
+export function createCustomOrdersProgress(core: CustomOrdersCore) {
+  return { ...createCustomOrdersStatusChanges(core), ...createCustomOrdersPricing(core) };
 }
