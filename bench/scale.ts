@@ -118,7 +118,8 @@ async function walletReads(url: string): Promise<{ statements: CapturedStatement
   try {
     const { createWalletService } = await import('../src/modules/wallet/wallet.service.ts');
     const { createUsersService } = await import('../src/modules/users/users.service.ts');
-    const wallet = createWalletService({ db: handle.db, now: Date.now, users: createUsersService({ db: handle.db, now: Date.now, adminIds: [] }) });
+    const { createEvents } = await import('../src/platform/events.ts');
+    const wallet = createWalletService({ db: handle.db, now: Date.now, users: createUsersService({ db: handle.db, now: Date.now, adminIds: [] }), events: createEvents() });
     capture.start();
     await wallet.balance(SEED_FIRST_USER_ID + 1);
     await wallet.history(SEED_FIRST_USER_ID + 1, 1, 10);

@@ -1,6 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, Transaction } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from './schema.ts';
@@ -13,6 +13,11 @@ export type SqlDialectName = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
 /** A transaction on Lavka's database; repositories accept either. */
 export type DbExecutor = Kysely<Database> | Transaction<Database>;
+
+/** Runs `work` in `executor` if it is a transaction already, else in a new one. */
+export function inTransaction<T>(executor: DbExecutor, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return executor instanceof Transaction ? work(executor) : executor.transaction().execute(work);
+}
 
 /** An open database with its dialect and a way to close it. */
 export interface DatabaseHandle {

@@ -7,6 +7,7 @@ import { discoverModules, migrationGroups, selectModules, setupModules, type Act
 import { silentLogger } from '../../src/observability/logger.ts';
 import { createTranslator, type Translator } from '../../src/telegram/i18n.ts';
 import type { TestDatabase } from './services.ts';
+import type { Events } from '../../src/platform/events.ts';
 
 /** The billing (or stars) preset's modules on a migrated database, without a bot or HTTP server. */
 export interface BillingServices {
@@ -24,7 +25,7 @@ export interface BillingServices {
  */
 export async function startBillingServices(
   target: TestDatabase,
-  options: { preset?: 'billing' | 'stars'; now?: () => number; adminIds?: number[]; settings?: Record<string, unknown>; env?: Record<string, string> } = {},
+  options: { preset?: 'billing' | 'stars'; now?: () => number; adminIds?: number[]; settings?: Record<string, unknown>; env?: Record<string, string>; events?: Events } = {},
 ): Promise<BillingServices> {
   const loaded = await loadBusinessConfig({ preset: options.preset ?? 'billing' });
   const config: BusinessConfig = { ...loaded, settings: deepMerge(loaded.settings, options.settings ?? {}) };
@@ -40,6 +41,7 @@ export async function startBillingServices(
     logger: silentLogger(),
     i18n,
     now: options.now ?? Date.now,
+    ...(options.events ? { events: options.events } : {}),
   });
   const { users, payments } = services;
   if (!users || !payments) throw new Error('the preset must enable users and payments');

@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/observability/logger.ts';
 import { iinCheckDigit } from '../../src/modules/patients/iin.ts';
 import { createTranslator, type Translator } from '../../src/telegram/i18n.ts';
 import type { TestDatabase } from './services.ts';
+import type { Events } from '../../src/platform/events.ts';
 
 /** A test clock that only moves when told to. */
 export interface ClinicClock {
@@ -67,7 +68,7 @@ export function testIdentity(userId: number): { iin: string; birthDate: string }
  */
 export async function startClinicServices(
   target: TestDatabase,
-  options: { now?: () => number; adminIds?: number[]; settings?: Record<string, unknown>; seed?: boolean } = {},
+  options: { now?: () => number; adminIds?: number[]; settings?: Record<string, unknown>; seed?: boolean; events?: Events } = {},
 ): Promise<ClinicServices> {
   const loaded = await loadBusinessConfig({ preset: 'clinic' });
   const config: BusinessConfig = { ...loaded, settings: { ...loaded.settings, ...options.settings } };
@@ -77,7 +78,7 @@ export async function startClinicServices(
   await migrate(database, migrationGroups(all));
   const i18n = createTranslator({ defaultLocale: config.business.defaultLocale });
   const now = options.now ?? Date.now;
-  const { active, services } = await setupModules(selectModules(all, config), { env, config, database, logger: silentLogger(), i18n, now });
+  const { active, services } = await setupModules(selectModules(all, config), { env, config, database, logger: silentLogger(), i18n, now, ...(options.events ? { events: options.events } : {}) });
   if (options.seed !== false) {
     for (const item of active) {
       const data = config.demo[item.name];

@@ -10,6 +10,8 @@ import { localisedSchema, pickLocalised, type BookingSettings } from './booking.
 import type { AppointmentRecord, DoctorRecord, ScheduleRuleRecord, ServiceRecord } from './booking.tables.ts';
 import { addDays, generateSlots, localDateOf, nearestSlots, parseClock, type ScheduleException, type Slot, type WeeklyRule } from './slots.ts';
 import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+import type { Events } from '../../platform/events.ts';
+import { apiAppointment } from './booking.api.view.ts';
 
 /** A booking rule was broken; `code` says which (`booking.slot_taken`, …). */
 export class BookingError extends LavkaError<BookingErrorCode> {
@@ -197,7 +199,16 @@ export interface BookingServiceDeps {
   /** Chats that receive staff alerts, each with its language, read through `executor` (the change's transaction). */
   staffChats(executor: DbExecutor): Promise<readonly { chatId: number; locale: Locale }[]>;
   messages: BookingMessages;
+  /** Where `booking.created`, `booking.rescheduled` and `booking.cancelled` are published (for webhooks). */
+  events: Events;
 }
+
+/** The changes of an appointment the business's other systems hear about. */
+const WEBHOOK_EVENTS: Partial<Record<AppointmentEvent, 'booking.created' | 'booking.rescheduled' | 'booking.cancelled'>> = {
+  booked: 'booking.created',
+  rescheduled: 'booking.rescheduled',
+  cancelled: 'booking.cancelled',
+};
 
 /** What every booking use case shares: the repository, the clock, slots and hooks. */
 export function createBookingCore(deps: BookingServiceDeps) {
@@ -342,6 +353,8 @@ export function createBookingCore(deps: BookingServiceDeps) {
 
   const runHooks = async (trx: Transaction<Database>, event: AppointmentEvent, appointment: AppointmentRecord, actor: BookingActor, locale: Locale) => {
     for (const hook of hooks) await hook(trx, { event, appointment, actor, locale });
+    const published = WEBHOOK_EVENTS[event];
+    if (published) await deps.events.publish(trx, { type: published, resource: { type: 'appointment', id: appointment.id }, data: { appointment: apiAppointment(appointment), actor } });
   };
 
   /** The nearest free starts to `targetMs` for the same service (and doctor, when one was chosen). */

@@ -59,6 +59,7 @@ export const module = defineModule({
       // Each staff member reads alerts in their own language; a staff group in the clinic's.
       staffChats: (executor) => staffChatLocales(executor, staffChatIds(deps.config, deps.env.ADMIN_IDS), business.defaultLocale),
       messages: createBookingMessages({ i18n: deps.i18n, timeZone: () => business.timeZone }),
+      events: deps.events,
     });
     payments?.registerPurpose(createVisitPurpose({ booking, i18n: deps.i18n, settings, timeZone: () => business.timeZone }));
     // The clinic's figures and appointments in the staff commands `/stats` and `/export`.

@@ -14,6 +14,7 @@ import type { UsersService } from '../users/users.service.ts';
 import { createBroadcastsRepository, type AudienceMember } from './broadcasts.repository.ts';
 import type { BroadcastButton, BroadcastRow, BroadcastStatus } from './broadcasts.tables.ts';
 import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+import type { Events } from '../../platform/events.ts';
 
 /** The scheduled job that starts a scheduled broadcast. */
 export const START_BROADCAST_JOB = 'broadcasts.start';
@@ -133,6 +134,8 @@ export interface BroadcastsServiceDeps {
   defaultProgressChatId?: number;
   /** How often the progress message may be edited (default 5 s). */
   progressIntervalMs?: number;
+  /** Where `broadcast.finished` is published (for webhooks); absent in tools that need none. */
+  events?: Events;
 }
 
 /** What every broadcasts use case shares. */

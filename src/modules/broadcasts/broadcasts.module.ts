@@ -37,6 +37,7 @@ export const module = defineModule({
       sendRatePerSecond: deps.env.SEND_RATE_PER_SECOND,
       paidRatePerSecond: deps.env.PAID_BROADCAST_RATE_PER_SECOND,
       defaultProgressChatId: deps.config.adminChatIds[0] ?? deps.env.ADMIN_IDS[0],
+      events: deps.events,
     });
     const bot = createBroadcastsBot({ broadcasts, config: deps.config, paidBroadcastAllowed, now: deps.now });
     return {

@@ -11,10 +11,33 @@ import { cancelJob, scheduleJob } from '../../delivery/scheduler.ts';
 import { createBroadcastsRepository } from './broadcasts.repository.ts';
 import type { BroadcastRow } from './broadcasts.tables.ts';
 import { emptyProgress, START_BROADCAST_JOB, BroadcastError, type BroadcastsCore } from './broadcasts.core.ts';
+import type { LavkaEvent } from '../../platform/events.ts';
+
+
+/** The `broadcast.finished` event of a broadcast that has nothing left to send. */
+function finishedEvent(row: BroadcastRow, totals: { sent: number; blocked: number; failed: number }, finishedAtMs: number): LavkaEvent {
+  return {
+    type: 'broadcast.finished',
+    resource: { type: 'broadcast', id: row.id },
+    data: {
+      broadcast: {
+        object: 'broadcast',
+        id: row.id,
+        status: 'done',
+        audience_size: row.audience_size,
+        delivered: totals.sent,
+        blocked: totals.blocked,
+        failed: totals.failed,
+        started_at: row.started_at === null ? null : new Date(row.started_at).toISOString(),
+        finished_at: new Date(finishedAtMs).toISOString(),
+      },
+    },
+  };
+}
 
 /** Sending: now or at a time, pausing, resuming, cancelling, and the periodic tick that follows progress. */
 export function createBroadcastsSending(core: BroadcastsCore) {
-  const { deps, repository, load, audienceOf, localeOf, wrongStatus, render, resolveAudience, progressScreen, progressLocale, refreshProgress, recordTotals } = core;
+  const { deps, repository, load, audienceOf, localeOf, wrongStatus, render, resolveAudience, progressScreen, progressLocale, refreshProgress, recordTotals, counts, progressOf } = core;
   const sending = {
     /**
      * Starts sending: resolves the audience now, then in one transaction marks the broadcast
@@ -39,6 +62,8 @@ export function createBroadcastsSending(core: BroadcastsCore) {
           updated_at: nowMs,
         });
         if (!transitioned) return undefined;
+        // Nobody to send to: it is finished as it starts.
+        if (recipients.length === 0) await deps.events?.publish(trx, finishedEvent(transitioned, { sent: 0, blocked: 0, failed: 0 }, nowMs));
         const byLocale = new Map<Locale, ReturnType<typeof render>>();
         // In slices, so that a 100 000-recipient audience never holds every row in memory at once.
         for (let index = 0; index < recipients.length; index += 1000) {
@@ -160,7 +185,15 @@ export function createBroadcastsSending(core: BroadcastsCore) {
         // The cheap check every tick; the full count only when the progress message is due.
         if (row.status === 'sending' && !(await broadcastHasWaiting(deps.db, row.id))) {
           const nowMs = deps.now();
-          const done = await repository.transition(row.id, ['sending'], { status: 'done', finished_at: nowMs, updated_at: nowMs });
+          // Nothing waits any more: these are the final numbers, announced with the change.
+          const totals = progressOf(row, await counts(row.id));
+          const done = await deps.db.transaction().execute(async (trx) => {
+            const finished = await createBroadcastsRepository(trx).transition(row.id, ['sending'], { status: 'done', finished_at: nowMs, updated_at: nowMs });
+            if (finished) {
+              await deps.events?.publish(trx, finishedEvent(finished, { sent: totals.sent, blocked: totals.blocked, failed: totals.failed + totals.unconfirmed }, nowMs));
+            }
+            return finished;
+          });
           if (done) {
             await recordTotals(done);
             await refreshProgress(done, true);

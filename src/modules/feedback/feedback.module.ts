@@ -32,6 +32,7 @@ export const module = defineModule({
       // Each staff member reads alerts in their own language; a staff group in the clinic's.
       staffChats: () =>
         staffChatLocales(deps.database.db, staffChatIds(deps.config, deps.env.ADMIN_IDS), deps.config.business.defaultLocale),
+      events: deps.events,
     });
     booking.onAppointmentChange(async (trx, change) => {
       if (change.event === 'completed') await feedback.askAfterVisit(trx, change.appointment, change.locale);

@@ -11,6 +11,7 @@ import type { AppointmentRecord } from '../booking/booking.tables.ts';
 import { createFeedbackRepository } from './feedback.repository.ts';
 import type { FeedbackRecord } from './feedback.tables.ts';
 import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+import type { Events } from '../../platform/events.ts';
 
 /** A feedback rule was broken (`feedback.not_found`, `feedback.already_scored`, …). */
 /** Why an answer about a visit is refused. */
@@ -61,6 +62,8 @@ export interface FeedbackServiceDeps {
   patientName(userId: number): Promise<string | undefined>;
   /** Chats that receive staff alerts, each with the language it reads in; never called inside a transaction. */
   staffChats(): Promise<readonly { chatId: number; locale: Locale }[]>;
+  /** Where `feedback.received` is published (for webhooks); absent in tests that need none. */
+  events?: Events;
 }
 
 /**
@@ -148,6 +151,11 @@ export function createFeedbackService(deps: FeedbackServiceDeps) {
         const feedback = await createFeedbackRepository(trx).insert({ appointment_id: appointmentId, patient_id: patientId, score, comment: null, created_at: nowMs, updated_at: nowMs });
         if (!feedback) return { feedback: (await createFeedbackRepository(trx).findByAppointment(appointmentId)) as FeedbackRecord, created: false };
         if (alerts) await enqueueOutbox(trx, alerts, nowMs);
+        await deps.events?.publish(trx, {
+          type: 'feedback.received',
+          resource: { type: 'feedback', id: feedback.id },
+          data: { feedback: { object: 'feedback', id: feedback.id, appointment_id: feedback.appointment_id, patient_id: feedback.patient_id, score: feedback.score, created_at: new Date(feedback.created_at).toISOString() } },
+        });
         return { feedback, created: true };
       });
     },

@@ -1,4 +1,4 @@
-import { Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Locale } from '../../config/business.ts';
 import { startOfDayMs, zonedMidnightMs as zonedMidnight } from '../../config/dates.ts';
@@ -12,6 +12,7 @@ import type { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from './or
 import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
 import type { Events } from '../../platform/events.ts';
 import { apiOrder } from './orders.api.view.ts';
+import { inTransaction } from '../../db/database.ts';
 
 /** An order rule was broken; `code` says which (`orders.transition_not_allowed`, …). */
 export class OrdersError extends LavkaError {
@@ -206,10 +207,7 @@ export function lineRow(orderId: number, line: z.output<typeof orderLineInputSch
   };
 }
 
-/** Runs `work` in `executor` if it is a transaction already, else in a new one. */
-export function inTransaction<T>(executor: DbExecutor, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  return executor instanceof Transaction ? work(executor) : executor.transaction().execute(work);
-}
+export { inTransaction };
 
 /** Runs inside the transaction of a status change (give stock back, refund …). */
 export type StatusChangeHook = (trx: Transaction<Database>, change: { order: Order; from: string; to: string; actor: OrderActor }) => Promise<void>;

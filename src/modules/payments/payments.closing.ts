@@ -6,6 +6,7 @@ import { createPaymentsRepository } from './payments.repository.ts';
 import type { PaymentRecord } from './payments.tables.ts';
 import type { PaymentProvider, ProviderEvent } from './payments.types.ts';
 import type { PaymentsActor, PaymentsShared, ProcessOutcome } from './payments.core.ts';
+import { paymentEvent } from './payments.api.view.ts';
 
 /** Thrown out of an event's transaction when a purpose refuses to undo what a gateway refund paid back. */
 export class RefundNotReversedError extends Error {
@@ -85,6 +86,7 @@ export function createPaymentsClosing(shared: PaymentsShared) {
       }
     }
     await scoped.markEvent(eventId, 'processed', null, payment.id, nowMs);
+    if (!open) await deps.events.publish(trx, paymentEvent('payment.refunded', refunded));
     await audit('payments.refunded', { via: 'gateway' });
     await enqueueOutbox(trx, refundNotice(payment), nowMs);
     return { status: 'refunded', payment: refunded };
@@ -107,6 +109,7 @@ export function createPaymentsClosing(shared: PaymentsShared) {
       }
       const note = `payments.refund_not_reversed: ${refusal.reason}`.slice(0, 500);
       await scoped.markEvent(eventId, 'processed', note, payment.id, nowMs);
+      await deps.events.publish(trx, paymentEvent('payment.refunded', { ...payment, ...patch }));
       logger.warn({ eventId, paymentId: payment.id, reason: refusal.reason }, 'gateway refund recorded; its purpose refused to undo the delivery');
       if (deps.audit) {
         await deps.audit.record({ actor: { type: 'system' }, action: 'payments.refunded', subject: { type: 'payment', id: payment.id }, details: { provider: payment.provider, via: 'gateway', notReversed: refusal.reason } }, trx);
@@ -146,6 +149,7 @@ export function createPaymentsClosing(shared: PaymentsShared) {
       if (result.ok) {
         if (await scoped.transition(payment.id, ['refunding'], { status: 'refunded', refunded_at: nowMs, updated_at: nowMs })) {
           await enqueueOutbox(trx, refundNotice(payment), nowMs);
+          await deps.events.publish(trx, paymentEvent('payment.refunded', { ...payment, status: 'refunded', refunded_at: nowMs, updated_at: nowMs }));
           if (deps.audit) await deps.audit.record({ actor: { type: actor.type, id: actor.id }, action: 'payments.refunded', subject: { type: 'payment', id: payment.id }, details: { provider: payment.provider } }, trx);
         }
         return;

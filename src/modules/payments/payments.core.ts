@@ -4,6 +4,7 @@ import { formatMoney } from '../../config/money.ts';
 import type { Db, DbExecutor } from '../../db/database.ts';
 import { type OutboxMessage } from '../../delivery/outbox.ts';
 import type { Translator } from '../../telegram/i18n.ts';
+import type { Events } from '../../platform/events.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { staffChatLocales } from '../users/users.locales.ts';
 import type { UsersService } from '../users/users.service.ts';
@@ -67,6 +68,8 @@ export interface PaymentsServiceDeps {
   telegram(): TelegramPaymentsApi | undefined;
   /** Who the users are: a payment is opened only for a user of the bot. */
   users: Pick<UsersService, 'require'>;
+  /** Where `payment.succeeded` and `payment.refunded` are published (for webhooks). */
+  events: Events;
 }
 
 /** Method id → provider (and manual variant). */

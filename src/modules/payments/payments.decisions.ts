@@ -4,6 +4,7 @@ import { PaymentsError } from './payments.errors.ts';
 import { createPaymentsRepository } from './payments.repository.ts';
 import type { PaymentRecord } from './payments.tables.ts';
 import { AWAITING_ADMIN_PROVIDERS, manualLabelOf, type PaymentsActor, type PaymentsCore, type ProcessOutcome } from './payments.core.ts';
+import { paymentEvent } from './payments.api.view.ts';
 
 /** Staff decisions: a transfer's receipt, confirming or declining it, refunds and their retries. */
 export function createPaymentsDecisions(core: PaymentsCore) {
@@ -139,7 +140,10 @@ export function createPaymentsDecisions(core: PaymentsCore) {
         if (deps.audit) {
           await deps.audit.record({ actor: { type: actor.type, id: actor.id }, action: viaProvider ? 'payments.refund_started' : 'payments.refund_recorded', subject: { type: 'payment', id: payment.id }, details: { provider: payment.provider, amountMinor: payment.amount_minor, currency: payment.currency } }, trx);
         }
-        if (!viaProvider) await enqueueOutbox(trx, refundNotice(payment), nowMs);
+        if (!viaProvider) {
+          await enqueueOutbox(trx, refundNotice(payment), nowMs);
+          await deps.events.publish(trx, paymentEvent('payment.refunded', { ...payment, ...patch }));
+        }
       });
       if (!viaProvider) return { payment: (await repository.findPayment(paymentId)) as PaymentRecord, viaProvider };
       const finished = await finishProviderRefund({ ...payment, status: 'refunding' }, actor);

@@ -6,6 +6,7 @@ import type { PaymentEventRecord, PaymentRecord } from './payments.tables.ts';
 import type { ProviderEvent, PurposeNotice } from './payments.types.ts';
 import { RefundNotReversedError, type PaymentsClosing } from './payments.closing.ts';
 import type { PaymentsActor, PaymentsShared, ProcessOutcome } from './payments.core.ts';
+import { paymentEvent } from './payments.api.view.ts';
 
 export const MAX_EVENT_ATTEMPTS = 10;
 
@@ -36,6 +37,7 @@ export function createPaymentsEvents(shared: PaymentsShared, closing: Pick<Payme
     if (options.notify) {
       await enqueueOutbox(executor, { chatId: payment.user_id, method: 'sendMessage', payload: { text }, priority: 'high', dedupeKey: `payment:${payment.id}:paid` }, deps.now());
     }
+    await deps.events.publish(executor, paymentEvent('payment.succeeded', payment));
     return { text };
   }
 

@@ -8,6 +8,7 @@ import { paymentsSettingsSchema } from './payments.settings.ts';
 import type { PaymentPurpose, PurposeGoods } from './payments.types.ts';
 import { createTelegramCardProvider } from './providers/telegram-card.provider.ts';
 import { createTelegramStarsProvider, invoicePayload } from './providers/telegram-stars.provider.ts';
+import { createEvents } from '../../platform/events.ts';
 
 /** A purpose priced both in Stars and in tenge, selling `goods`; `digital` answers for `mixed` ones. */
 function pricedPurpose(name: string, goods: PurposeGoods, digital?: (ref: string) => boolean): PaymentPurpose & { paid: string[] } {
@@ -57,6 +58,7 @@ for (const dialect of await testDialects()) {
         staffLocale: 'en',
         telegram: () => undefined,
         users: billing.services.users,
+        events: createEvents(),
       });
       for (const purpose of [parcel, ebook, order]) payments.registerPurpose(purpose);
     });
@@ -132,6 +134,7 @@ for (const dialect of await testDialects()) {
         staffLocale: 'en',
         telegram: () => undefined,
         users: billing.services.users,
+        events: createEvents(),
       });
       physicalOnly.registerPurpose(pricedPurpose('parcel', 'physical'));
       assert.match(physicalOnly.starsNotice() ?? '', /Telegram allows Stars only for digital goods and services.*\(parcel\)|\(parcel\).*Telegram allows Stars only for digital goods/s);

@@ -126,6 +126,7 @@ export const module = defineModule({
       audit: deps.services.audit,
       telegram,
       users,
+      events: deps.events,
     });
     let starsNoticeLogged: string | undefined;
     const { composer, flows } = createPaymentsComposer({

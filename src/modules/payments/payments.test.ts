@@ -11,6 +11,7 @@ import { invoicePayload } from './providers/telegram-stars.provider.ts';
 import { createTelegramStarsProvider } from './providers/telegram-stars.provider.ts';
 import { createTopupPurpose } from '../wallet/wallet.purpose.ts';
 import { resolveWalletSettings } from '../wallet/wallet.settings.ts';
+import { createEvents } from '../../platform/events.ts';
 
 /** Opens a Stars payment for the 100-token pack as the bot would when the user picks Stars. */
 async function openStarsPayment(payments: PaymentsService, userId: number) {
@@ -96,8 +97,9 @@ for (const dialect of await testDialects()) {
         staffLocale: 'en',
         telegram: () => undefined,
         users: billing.services.users,
+        events: createEvents(),
       });
-      const freshWallet = createWalletService({ db: billing.database.db, now: Date.now, users: billing.services.users });
+      const freshWallet = createWalletService({ db: billing.database.db, now: Date.now, users: billing.services.users, events: createEvents() });
       restarted.registerPurpose(createTopupPurpose({ wallet: freshWallet, settings: resolveWalletSettings(billing.config.settings.wallet, {}, 'RUB'), i18n: billing.i18n, businessName: 'Test' }));
       assert.equal(await restarted.recoverEvents(0), 1);
       assert.equal(await restarted.recoverEvents(0), 0, 'a second recovery finds nothing left');

@@ -41,6 +41,7 @@ export const module = defineModule({
         writeAgain: (locale) => deps.i18n.t(locale, 'support-write-again'),
       },
       localeOf: async (userId) => users?.localeOf(await users.get(userId), staffLocale) ?? staffLocale,
+      events: deps.events,
     });
     const bot = createSupportComposer({ support, config: deps.config, now: deps.now });
     return {

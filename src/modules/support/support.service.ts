@@ -5,6 +5,7 @@ import { createSupportRepository } from './support.repository.ts';
 import { pageWindow, type PageWindow } from '../../telegram/paginator.ts';
 import type { SupportMessageRecord, SupportThreadRecord, SupportThreadStatus } from './support.tables.ts';
 import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+import type { Events } from '../../platform/events.ts';
 
 /** Longest text forwarded in one message (Telegram's limit minus the header). */
 export const MAX_SUPPORT_TEXT = 3500;
@@ -97,6 +98,8 @@ export function createSupportService(deps: {
   texts: SupportTexts;
   /** The customer's language, for answers from the panel. Never called inside a transaction. */
   localeOf?(userId: number): Promise<Locale>;
+  /** Where `support.message_received` is published (for webhooks); absent in tests that need none. */
+  events?: Events;
 }) {
   const repository = createSupportRepository(deps.db);
 
@@ -170,6 +173,11 @@ export function createSupportService(deps: {
           };
         });
         await enqueueOutbox(trx, messages, nowMs);
+        await deps.events?.publish(trx, {
+          type: 'support.message_received',
+          resource: { type: 'support_thread', id: input.userId },
+          data: { message: { object: 'support_message', id: row.id, customer_id: row.user_id, kind: row.kind, text: row.text, created_at: new Date(row.created_at).toISOString() } },
+        });
         return row;
       });
     },

@@ -14,6 +14,6 @@ export const module = defineModule({
   core: true,
   migrations: usersMigrations,
   setup: (deps) => ({
-    service: createUsersService({ db: deps.database.db, now: deps.now, adminIds: deps.env.ADMIN_IDS, defaultCountry: () => deps.config.business.defaultCountry }),
+    service: createUsersService({ db: deps.database.db, now: deps.now, adminIds: deps.env.ADMIN_IDS, defaultCountry: () => deps.config.business.defaultCountry, events: deps.events }),
   }),
 });

@@ -95,6 +95,26 @@ export function createUsersRepository(db: DbExecutor) {
       return db.selectFrom('users').select(['id', 'locale', 'language_code']).where('id', 'in', [...new Set(ids)].slice(0, ID_CHUNK)).execute();
     },
 
+    /** Inserts a user seen for the first time; undefined when they exist (another update was first). */
+    async insertIfAbsent(profile: TelegramProfile, nowMs: number): Promise<UserRecord | undefined> {
+      return db
+        .insertInto('users')
+        .values({
+          id: profile.id,
+          username: profile.username ?? null,
+          first_name: profile.first_name,
+          last_name: profile.last_name ?? null,
+          language_code: profile.language_code ?? null,
+          locale: null,
+          phone: null,
+          first_seen_at: nowMs,
+          last_seen_at: nowMs,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+    },
+
     /** Inserts the user or refreshes their profile and last-seen time; returns the row. */
     async upsertProfile(profile: TelegramProfile, nowMs: number): Promise<UserRecord> {
       const row = await db

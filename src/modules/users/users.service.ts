@@ -4,6 +4,9 @@ import type { DbExecutor } from '../../db/database.ts';
 import { UsersError } from './users.errors.ts';
 import { createUsersRepository, type TelegramProfile, type UserSearchFilter } from './users.repository.ts';
 import type { UserRecord } from './users.tables.ts';
+import { inTransaction } from '../../db/database.ts';
+import type { Events } from '../../platform/events.ts';
+import { apiCustomer } from './users.api.view.ts';
 
 /** Dependencies of the users service. */
 export interface UsersServiceDeps {
@@ -13,6 +16,8 @@ export interface UsersServiceDeps {
   adminIds: readonly number[];
   /** Where typed phone numbers are read as national ones (the business setting, read at use time). */
   defaultCountry?(): CountryCode | undefined;
+  /** Where `customer.registered` is published (for webhooks); absent in tools that need none. */
+  events?: Events;
 }
 
 /**
@@ -36,6 +41,17 @@ export function createUsersService(deps: UsersServiceDeps) {
       const nowMs = deps.now();
       const stored = await repository.findById(profile.id);
       if (stored && stored.is_blocked === 0 && nowMs - stored.last_seen_at < LAST_SEEN_RESOLUTION_MS && sameProfile(stored, profile)) return stored;
+      const events = deps.events;
+      if (!stored && events) {
+        // A first contact is stored and announced in one transaction; of two first updates
+        // at once, one inserts (and announces), the other refreshes below.
+        const created = await inTransaction(deps.db, async (trx) => {
+          const row = await createUsersRepository(trx).insertIfAbsent(profile, nowMs);
+          if (row) await events.publish(trx, { type: 'customer.registered', resource: { type: 'customer', id: row.id }, data: { customer: apiCustomer(row) } });
+          return row;
+        });
+        if (created) return created;
+      }
       return repository.upsertProfile(profile, nowMs);
     },
 

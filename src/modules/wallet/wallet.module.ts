@@ -42,6 +42,7 @@ export const module = defineModule({
         // A staff action, not a reply to the user: it goes through the outbox, once per ledger row.
         return enqueueOutbox(trx, { chatId: user.id, method: 'sendMessage', payload: { text }, priority: 'high', dedupeKey: `wallet:adjustment:${entry.id}` }, deps.now()).then(() => undefined);
       },
+      events: deps.events,
     });
     payments.registerPurpose(createTopupPurpose({ wallet, settings, i18n: deps.i18n, businessName: deps.config.business.name }));
     const { composer, flows } = createWalletComposer({ wallet, payments, users, settings, config: deps.config, i18n: deps.i18n, now: deps.now });

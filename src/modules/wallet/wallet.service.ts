@@ -8,6 +8,7 @@ import { buildCsv } from '../../export/csv.ts';
 import { WalletError } from './wallet.errors.ts';
 import { createWalletRepository, type LedgerFilter } from './wallet.repository.ts';
 import type { LedgerActorType, LedgerEntry, LedgerKind } from './wallet.tables.ts';
+import type { Events } from '../../platform/events.ts';
 
 /** Who posts a movement. */
 export interface LedgerActor {
@@ -49,6 +50,8 @@ export interface WalletServiceDeps {
    * notice goes out exactly when the change commits): the wallet module enqueues it in the outbox.
    */
   notifyAdjustment?(trx: DbExecutor, user: UserRecord, entry: LedgerEntry): Promise<void>;
+  /** Where `wallet.credited` and `wallet.debited` are published (for webhooks). */
+  events: Events;
 }
 
 const MAX_POSTING = 1_000_000_000;
@@ -101,6 +104,24 @@ export function createWalletService(deps: WalletServiceDeps) {
       reverses_id: input.reversesId ?? null,
       idempotency_key: input.idempotencyKey ?? null,
       created_at: nowMs,
+    });
+    await deps.events.publish(trx, {
+      type: amount > 0 ? 'wallet.credited' : 'wallet.debited',
+      resource: { type: 'wallet', id: input.userId },
+      data: {
+        entry: {
+          object: 'ledger_entry',
+          id: entry.id,
+          customer_id: entry.user_id,
+          kind: entry.kind,
+          amount: entry.amount,
+          balance_after: entry.balance_after,
+          reason: entry.reason,
+          actor: { type: entry.actor_type, id: entry.actor_id },
+          external_id: entry.external_id,
+          created_at: new Date(entry.created_at).toISOString(),
+        },
+      },
     });
     if (input.actor.type === 'admin' && deps.audit) {
       await deps.audit.record(
