@@ -14,6 +14,7 @@ import { readerLocale } from '../users/users.locales.ts';
 import { createStarsMessages, starsOrderNumber, type StarsCustomer } from './stars.messages.ts';
 import { createStarsRepository } from './stars.repository.ts';
 import { type StarsOrder, type StarsOrderStatus } from './stars.tables.ts';
+import { Webhook } from 'standardwebhooks';
 
 /** The payment purpose of Stars orders. */
 export const STARS_PURPOSE = 'stars';
@@ -85,9 +86,23 @@ export interface StarsOrdersPort {
   markPaid(executor: DbExecutor, orderId: number, payment: OrderPaymentReceipt): Promise<unknown>;
 }
 
-/** `X-Lavka-Signature` of a fulfilment hook call: `sha256=` + hex HMAC-SHA256 of the body. */
+/**
+ * The old `X-Lavka-Signature` of a fulfilment hook call: `sha256=` + hex HMAC-SHA256 of the
+ * body. Still sent beside the Standard Webhooks headers for one release, so that a reseller's
+ * receiver can move to them; it goes away after that.
+ */
 export function hookSignature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/**
+ * The Standard Webhooks headers of a fulfilment hook call, as Lavka's webhooks carry them: the
+ * order's idempotency key as `webhook-id` (the same on every retry), and the signature with the
+ * secret's bytes as the key (`new Webhook(secret, { format: 'raw' })` verifies it).
+ */
+export function hookHeaders(secret: string, id: string, body: string, nowMs: number): Record<string, string> {
+  const signer = new Webhook(secret, { format: 'raw' });
+  return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(nowMs / 1000)), 'webhook-signature': signer.sign(id, new Date(nowMs), body) };
 }
 
 /** What the reseller's use cases share: the repository, texts, moves with their history and the staff alerts. */
@@ -184,10 +199,12 @@ export function createStarsCore(deps: StarsServiceDeps) {
     }));
 
   async function callHook(order: StarsOrder, hook: { url: string; timeoutMs: number }): Promise<{ status: 'delivered'; reference?: string } | { status: 'failed'; reason: string }> {
-    const body = JSON.stringify({ order_id: order.id, idempotency_key: `stars-order-${order.id}`, recipient: order.recipient, stars: order.stars });
+    const id = `stars-order-${order.id}`;
+    const body = JSON.stringify({ order_id: order.id, idempotency_key: id, recipient: order.recipient, stars: order.stars });
+    const signed = deps.hookSecret ? { ...hookHeaders(deps.hookSecret, id, body, deps.now()), 'x-lavka-signature': hookSignature(deps.hookSecret, body) } : {};
     const response = await doFetch(hook.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(deps.hookSecret ? { 'x-lavka-signature': hookSignature(deps.hookSecret, body) } : {}) },
+      headers: { 'content-type': 'application/json', ...signed },
       body,
       signal: AbortSignal.timeout(hook.timeoutMs),
     });

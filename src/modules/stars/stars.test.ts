@@ -4,18 +4,19 @@ import { after, before, describe, test } from 'node:test';
 import { addBillingUser, startBillingServices, type BillingServices } from '../../../test/support/billing.ts';
 import { testDialects, type TestDatabase } from '../../../test/support/services.ts';
 import { hookSignature, StarsError, type StarsService } from './stars.service.ts';
+import { Webhook } from 'standardwebhooks';
 
 const HOOK_SECRET = 'fulfilment-secret-0123456789';
 
 /** A fulfilment service that answers from a script and records what it was sent. */
-async function startHook(): Promise<{ url: string; calls: { body: string; signature: string | undefined }[]; answers: { status: number; body: unknown }[]; close(): Promise<void> }> {
-  const calls: { body: string; signature: string | undefined }[] = [];
+async function startHook(): Promise<{ url: string; calls: { body: string; signature: string | undefined; headers: Record<string, string> }[]; answers: { status: number; body: unknown }[]; close(): Promise<void> }> {
+  const calls: { body: string; signature: string | undefined; headers: Record<string, string> }[] = [];
   const answers: { status: number; body: unknown }[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      calls.push({ body: Buffer.concat(chunks).toString('utf8'), signature: request.headers['x-lavka-signature'] as string | undefined });
+      calls.push({ body: Buffer.concat(chunks).toString('utf8'), signature: request.headers['x-lavka-signature'] as string | undefined, headers: request.headers as Record<string, string> });
       const answer = answers.shift() ?? { status: 200, body: { status: 'delivered', reference: 'ful-1' } };
       response.writeHead(answer.status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(answer.body));
@@ -88,7 +89,11 @@ for (const dialect of await testDialects()) {
       assert.equal(delivered?.fulfilment_ref, 'ful-1');
       const call = hook.calls.at(-1);
       assert.deepEqual(JSON.parse(call?.body ?? '{}'), { order_id: order.id, idempotency_key: `stars-order-${order.id}`, recipient: 'friend_user', stars: 250 });
-      assert.equal(call?.signature, hookSignature(HOOK_SECRET, call?.body ?? ''));
+      assert.equal(call?.signature, hookSignature(HOOK_SECRET, call?.body ?? ''), 'the old header is still sent for one release');
+      // The Standard Webhooks headers verify with the reference library, as a receiver checks them.
+      assert.deepEqual(new Webhook(HOOK_SECRET, { format: 'raw' }).verify(call?.body ?? '', call?.headers ?? {}), JSON.parse(call?.body ?? '{}'));
+      assert.equal(call?.headers['webhook-id'], `stars-order-${order.id}`);
+      assert.throws(() => new Webhook('another-secret-0123456789', { format: 'raw' }).verify(call?.body ?? '', call?.headers ?? {}));
       const notices = await billing.database.db.selectFrom('outbox').select('payload').where('chat_id', '=', 401).orderBy('id').execute();
       const texts = notices.map((row) => (JSON.parse(row.payload) as { text: string }).text);
       assert.ok(texts.some((text) => text.startsWith(`✅ Order ${order.order_number} is paid.`)), texts.join(' | '));
