@@ -15,7 +15,7 @@ const origin = (envelope: ResultEnvelope<unknown>) => `\`${envelope.command}\` Â
 /** Renders every benchmark present in `latest` as Markdown sections. */
 export function renderReadmeTables(latest: LatestResults): string {
   const out: string[] = [];
-  const { throughput, webhook, scale, startup, broadcast } = latest.benchmarks as Record<string, ResultEnvelope<Record<string, unknown>> | undefined>;
+  const { throughput, webhook, scale, startup, broadcast, integration } = latest.benchmarks as Record<string, ResultEnvelope<Record<string, unknown>> | undefined>;
 
   if (throughput) {
     const rows = throughput.data.rows as {
@@ -119,6 +119,25 @@ export function renderReadmeTables(latest: LatestResults): string {
           'idle RSS MB': formatNumber(kind.idleRssMb.median),
         })),
       ),
+      '',
+    );
+  }
+  if (integration) {
+    const routes = integration.data.routes as { route: string; medianRequestsPerSecond: number; medianP50Ms: number; medianP99Ms: number }[];
+    const fanout = integration.data.fanout as { orders: number; endpoints: number; deliveries: number; lastDeliveryAfterMs: number; deliveriesPerSecond: number };
+    out.push('#### Integration API and webhook fan-out', '', origin(integration), '');
+    out.push(
+      formatMarkdownTable(
+        columnsOf(['route (a page of 20 orders, 16 clients)', 'req/s (median)', 'p50 ms', 'p99 ms'], ['req/s (median)', 'p50 ms', 'p99 ms']),
+        routes.map((route) => ({
+          'route (a page of 20 orders, 16 clients)': `\`${route.route}\``,
+          'req/s (median)': formatNumber(route.medianRequestsPerSecond),
+          'p50 ms': formatNumber(route.medianP50Ms, 1),
+          'p99 ms': formatNumber(route.medianP99Ms, 1),
+        })),
+      ),
+      '',
+      `Webhook fan-out: ${formatNumber(fanout.orders)} orders moved, ${formatNumber(fanout.deliveries)} signed deliveries to ${fanout.endpoints} endpoints in ${formatNumber(fanout.lastDeliveryAfterMs)} ms: ${formatNumber(fanout.deliveriesPerSecond)} deliveries/s.`,
       '',
     );
   }
