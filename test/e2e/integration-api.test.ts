@@ -4,26 +4,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { registeredRoutes } from '../../src/http/api.ts';
-import type { PlaceOrderInput } from '../../src/modules/orders/orders.service.ts';
 import type { SimUser } from '../../src/sim/index.ts';
 import { concrete, staffSessions, type StaffSession } from '../support/admin-gate.ts';
 import { textOf } from '../support/chat.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 import { REDIS_URL, hasRedis, testDialects } from '../support/services.ts';
+import { pickupOrder } from '../support/shop.ts';
 
 const OWNER = 9401;
 const CUSTOMER = 8401;
 
-const orderFor = (userId: number): PlaceOrderInput => ({
-  kind: 'shop',
-  userId,
-  currency: 'KZT',
-  lines: [{ kind: 'product', productId: 1, title: 'T-shirt', unitPriceMinor: 699_000, quantity: 1, titles: { ru: { title: 'Футболка' }, en: { title: 'T-shirt' } } }],
-  contactName: 'Aigerim',
-  contactPhone: '+77011234567',
-  delivery: { method: 'pickup', pickupPoint: 'Dostyk Plaza' },
-  paymentMethod: 'on_delivery',
-});
+/** The shop's order, with the line's names in two languages. */
+const orderFor = (userId: number) => pickupOrder(userId, { ru: { title: 'Футболка', variantTitle: null }, en: { title: 'T-shirt', variantTitle: null } });
 
 interface ApiAnswer {
   status: number;

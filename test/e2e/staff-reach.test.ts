@@ -9,28 +9,18 @@ import { startLavka } from '../../src/app.ts';
 import { parseEnv } from '../../src/config/env.ts';
 import { enqueueOutbox } from '../../src/delivery/outbox.ts';
 import { SANDBOX_ADMIN_ID } from '../../src/http/sandbox.routes.ts';
-import type { PlaceOrderInput } from '../../src/modules/orders/orders.service.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { staffSessions } from '../support/admin-gate.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 import { sqliteTestDatabase } from '../support/services.ts';
 import { textOf } from '../support/chat.ts';
+import { pickupOrder } from '../support/shop.ts';
 
 const ADMIN = 9101;
 const CUSTOMER = 8101;
 const STRANGER = 8102;
 
 
-const orderFor = (userId: number): PlaceOrderInput => ({
-  kind: 'shop',
-  userId,
-  currency: 'KZT',
-  lines: [{ kind: 'product', productId: 1, title: 'T-shirt', unitPriceMinor: 699_000, quantity: 1 }],
-  contactName: 'Aigerim',
-  contactPhone: '+77011234567',
-  delivery: { method: 'pickup', pickupPoint: 'Dostyk Plaza' },
-  paymentMethod: 'on_delivery',
-});
 
 interface ReadyBody {
   status: string;
@@ -101,7 +91,7 @@ describe('a staff member who has not pressed Start', () => {
   });
 
   test('a new order\'s notification to them is kept, and arrives once after they press Start', async () => {
-    const order = await lavka.app.services.orders!.place(orderFor(CUSTOMER));
+    const order = await lavka.app.services.orders!.place(pickupOrder(CUSTOMER));
     const kept = await outboxUntil(lavka, ADMIN, (rows) => rows.every((row) => row.status === 'pending' && row.error_code === 'unreachable'));
     assert.match(kept[0]?.last_error ?? '', /can't initiate conversation/);
     const staff = lavka.sim.user({ id: ADMIN, first_name: 'Staff', language_code: 'en' });
@@ -154,7 +144,7 @@ describe('the sandbox', () => {
       const ready = (await app.http.inject({ method: 'GET', url: '/health/ready' })).json() as ReadyBody;
       assert.deepEqual(ready.checks.find((item) => item.name === 'staff-chats'), { name: 'staff-chats', ok: true, detail: '1 staff chat reachable', critical: false });
       await app.services.users!.register({ id: CUSTOMER, first_name: 'Aigerim', language_code: 'ru' });
-      const order = await app.services.orders!.place(orderFor(CUSTOMER));
+      const order = await app.services.orders!.place(pickupOrder(CUSTOMER));
       const admin = app.sandbox!.user({ id: SANDBOX_ADMIN_ID, first_name: 'Owner' });
       await admin.waitForMessage((message) => textOf(message).includes(order.number), { timeoutMs: 8000 });
     } finally {

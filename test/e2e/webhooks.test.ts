@@ -3,25 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { PlaceOrderInput } from '../../src/modules/orders/orders.service.ts';
 import { staffSessions, type StaffSession } from '../support/admin-gate.ts';
 import { textOf } from '../support/chat.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 import { REDIS_URL, hasRedis, testDialects } from '../support/services.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
+import { pickupOrder } from '../support/shop.ts';
 
 const OWNER = 9501;
 const CUSTOMER = 8501;
 
-const orderFor = (userId: number): PlaceOrderInput => ({
-  kind: 'shop',
-  userId,
-  currency: 'KZT',
-  lines: [{ kind: 'product', productId: 1, title: 'T-shirt', unitPriceMinor: 699_000, quantity: 1 }],
-  contactName: 'Aigerim',
-  delivery: { method: 'pickup', pickupPoint: 'Dostyk Plaza' },
-  paymentMethod: 'on_delivery',
-});
 
 /** Lavka with webhooks sent quickly to a receiver on this machine (allowed by the config file). */
 async function startLavka(database: Awaited<ReturnType<Awaited<ReturnType<typeof testDialects>>[number]['create']>>, webhooks: string, env: Record<string, string> = {}) {
@@ -97,7 +88,7 @@ for (const dialect of await testDialects()) {
       receiver.setSecret(String(created.body.secret));
       endpointId = Number(created.body.id);
 
-      const order = await lavka.app.services.orders!.place(orderFor(CUSTOMER));
+      const order = await lavka.app.services.orders!.place(pickupOrder(CUSTOMER));
       const moved = await call(lavka, key, 'POST', `/api/v1/orders/${order.id}/status`, { to: 'confirmed' });
       assert.equal(moved.status, 200);
       await receiver.waitFor((events) => events.some((event) => event.type === 'order.status_changed' && event.resource.id === String(order.id)));
@@ -112,7 +103,7 @@ for (const dialect of await testDialects()) {
 
     test('a receiver answering 500 for a while still gets every event exactly in order once it recovers, across a restart', async () => {
       receiver.answer(500);
-      const order = await lavka.app.services.orders!.place(orderFor(CUSTOMER));
+      const order = await lavka.app.services.orders!.place(pickupOrder(CUSTOMER));
       for (const to of ['confirmed', 'in_progress']) assert.equal((await call(lavka, key, 'POST', `/api/v1/orders/${order.id}/status`, { to })).status, 200);
       const failedBefore = receiver.attempts;
       await new Promise((resolve) => setTimeout(resolve, 400));
@@ -187,7 +178,7 @@ describe('an endpoint that keeps failing is turned off, the staff are told, and 
     const { endpoint, secret } = created.json() as { endpoint: { id: number }; secret: string };
     receiver.setSecret(secret);
     receiver.answer(503);
-    const order = await lavka.app.services.orders!.place(orderFor(CUSTOMER));
+    const order = await lavka.app.services.orders!.place(pickupOrder(CUSTOMER));
     await lavka.app.services.orders!.changeStatus(order.id, 'confirmed', { role: 'staff', id: 'test' });
 
     const staff = lavka.sim.user({ id: OWNER, first_name: 'Owner', language_code: 'ru' });

@@ -3,6 +3,7 @@ import { parseEnv } from '../../src/config/env.ts';
 import { createDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrator.ts';
 import type { ModuleServices } from '../../src/modules/module.ts';
+import type { PlaceOrderInput } from '../../src/modules/orders/orders.service.ts';
 import { discoverModules, migrationGroups, selectModules, setupModules, type ActiveModule } from '../../src/modules/registry.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { createTranslator, type Translator } from '../../src/telegram/i18n.ts';
@@ -87,4 +88,18 @@ export async function startShopServices(
 /** Registers a Telegram user the way the bot does on their first update. */
 export async function addUser(shop: ShopServices, id: number, languageCode = 'ru'): Promise<void> {
   await shop.services.users.register({ id, first_name: `User ${id}`, language_code: languageCode });
+}
+
+/** A pickup order of one T-shirt, paid on delivery, as the shop's checkout places it. */
+export function pickupOrder(userId: number, titles?: PlaceOrderInput['lines'][number]['titles']): PlaceOrderInput {
+  return {
+    kind: 'shop',
+    userId,
+    currency: 'KZT',
+    lines: [{ kind: 'product', productId: 1, title: 'T-shirt', unitPriceMinor: 699_000, quantity: 1, ...(titles ? { titles } : {}) }],
+    contactName: 'Aigerim',
+    contactPhone: '+77011234567',
+    delivery: { method: 'pickup', pickupPoint: 'Dostyk Plaza' },
+    paymentMethod: 'on_delivery',
+  };
 }

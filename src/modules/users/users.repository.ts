@@ -63,6 +63,22 @@ export interface TelegramProfile {
   language_code?: string;
 }
 
+
+/** The row of a user seen for the first time. */
+function newUserRow(profile: TelegramProfile, nowMs: number) {
+  return {
+    id: profile.id,
+    username: profile.username ?? null,
+    first_name: profile.first_name,
+    last_name: profile.last_name ?? null,
+    language_code: profile.language_code ?? null,
+    locale: null,
+    phone: null,
+    first_seen_at: nowMs,
+    last_seen_at: nowMs,
+  };
+}
+
 /** SQL for the users and user_tags tables. */
 export function createUsersRepository(db: DbExecutor) {
   return {
@@ -99,17 +115,7 @@ export function createUsersRepository(db: DbExecutor) {
     async insertIfAbsent(profile: TelegramProfile, nowMs: number): Promise<UserRecord | undefined> {
       return db
         .insertInto('users')
-        .values({
-          id: profile.id,
-          username: profile.username ?? null,
-          first_name: profile.first_name,
-          last_name: profile.last_name ?? null,
-          language_code: profile.language_code ?? null,
-          locale: null,
-          phone: null,
-          first_seen_at: nowMs,
-          last_seen_at: nowMs,
-        })
+        .values(newUserRow(profile, nowMs))
         .onConflict((oc) => oc.column('id').doNothing())
         .returningAll()
         .executeTakeFirst();
@@ -119,17 +125,7 @@ export function createUsersRepository(db: DbExecutor) {
     async upsertProfile(profile: TelegramProfile, nowMs: number): Promise<UserRecord> {
       const row = await db
         .insertInto('users')
-        .values({
-          id: profile.id,
-          username: profile.username ?? null,
-          first_name: profile.first_name,
-          last_name: profile.last_name ?? null,
-          language_code: profile.language_code ?? null,
-          locale: null,
-          phone: null,
-          first_seen_at: nowMs,
-          last_seen_at: nowMs,
-        })
+        .values(newUserRow(profile, nowMs))
         .onConflict((oc) =>
           oc.column('id').doUpdateSet((eb) => ({
             username: eb.ref('excluded.username'),

@@ -253,6 +253,73 @@ export function ConfirmDialog(props: { title: ReactNode; children?: ReactNode; c
   );
 }
 
+/**
+ * A dialog around one form: Cancel and the submit button, busy while the form is sent, and
+ * what went wrong — `check`'s sentence before sending, or the server's refusal — under it.
+ */
+export function FormDialog(props: {
+  title: ReactNode;
+  formId: string;
+  submitLabel: string;
+  /** False keeps the submit button off (a required field is empty). */
+  ready: boolean;
+  wide?: boolean;
+  /** A sentence when the form cannot be sent as it is; undefined when it can. */
+  check?(): string | undefined;
+  /** Sends the form; a thrown error is shown in the panel's words. */
+  send(): Promise<void>;
+  onClose(): void;
+  children: ReactNode;
+}) {
+  const t = useT();
+  const errorText = useErrorText();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const refusal = props.check?.();
+    if (refusal) {
+      setError(refusal);
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await props.send();
+    } catch (caught) {
+      setError(errorText(caught as Error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog
+      title={props.title}
+      onClose={props.onClose}
+      wide={props.wide}
+      footer={
+        <>
+          <Button variant="ghost" onClick={props.onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button variant="primary" type="submit" form={props.formId} busy={busy} disabled={!props.ready}>
+            {props.submitLabel}
+          </Button>
+        </>
+      }
+    >
+      <form id={props.formId} className="form" onSubmit={submit}>
+        {props.children}
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </form>
+    </Dialog>
+  );
+}
+
 /** "← Orders" above a detail page. */
 export function BackLink(props: { to: string; label: MessageKey }) {
   const t = useT();

@@ -1,8 +1,9 @@
 // Integrations: the API keys the owner gives the business's other systems (an ERP, a warehouse,
 // a site). A key's secret is shown once, when it is made; afterwards only its prefix.
 
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, useResource } from '../api.ts';
+import { FormDialog } from '../components/data.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Async, Badge, Button, Card, Dialog, Empty, Field, PageHeader, toast, useErrorText } from '../components/ui.tsx';
 import { dateInputToMs, dateTime, relative, todayIn } from '../format.ts';
@@ -152,92 +153,64 @@ export function IntegrationsPage() {
 function CreateKey(props: { resources: readonly string[]; onClose(): void; onCreated(secret: string): void }) {
   const t = useT();
   const { me } = useSession();
-  const errorText = useErrorText();
   const [name, setName] = useState('');
   const [access, setAccess] = useState<Record<string, 'none' | 'read' | 'write'>>({});
   const [expires, setExpires] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const scopes = Object.entries(access).flatMap(([resource, level]) => (level === 'none' ? [] : [`${resource}:${level}`]));
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (scopes.length === 0) {
-      setError(t('integrations.chooseScope'));
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    try {
-      const expiresAt = expires ? dateInputToMs(expires, true) : undefined;
-      const created = await api<{ secret: string }>('POST', '/api/integrations/keys', { name: name.trim(), scopes, ...(expiresAt ? { expiresAt } : {}) });
-      props.onCreated(created.secret);
-    } catch (caught) {
-      setError(errorText(caught as Error));
-    } finally {
-      setBusy(false);
-    }
+  const send = async () => {
+    const expiresAt = expires ? dateInputToMs(expires, true) : undefined;
+    const created = await api<{ secret: string }>('POST', '/api/integrations/keys', { name: name.trim(), scopes, ...(expiresAt ? { expiresAt } : {}) });
+    props.onCreated(created.secret);
   };
   return (
-    <Dialog
+    <FormDialog
       title={t('integrations.newKey')}
-      onClose={props.onClose}
+      formId="key-form"
+      submitLabel={t('integrations.create')}
+      ready={Boolean(name.trim())}
       wide
-      footer={
-        <>
-          <Button variant="ghost" onClick={props.onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button variant="primary" type="submit" form="key-form" busy={busy} disabled={!name.trim()}>
-            {t('integrations.create')}
-          </Button>
-        </>
-      }
+      check={() => (scopes.length === 0 ? t('integrations.chooseScope') : undefined)}
+      send={send}
+      onClose={props.onClose}
     >
-      <form id="key-form" className="form" onSubmit={submit}>
-        <Field label={t('integrations.name')} hint={t('integrations.nameHint')}>
-          <input value={name} onChange={(event) => setName(event.target.value)} maxLength={64} autoFocus />
-        </Field>
-        <fieldset className="scope-grid">
-          <legend>
-            {t('integrations.scopes')} <span className="muted small">{t('integrations.writeHint')}</span>
-          </legend>
-          <table className="table">
-            <thead>
-              <tr>
-                <th>{t('integrations.resource')}</th>
-                <th>{t('integrations.read')}</th>
-                <th>{t('integrations.write')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.resources.map((resource) => {
-                const level = access[resource] ?? 'none';
-                const toggle = (wanted: 'read' | 'write') => setAccess({ ...access, [resource]: level === wanted ? 'none' : wanted });
-                return (
-                  <tr key={resource}>
-                    <td>{t(`integrations.resource.${resource}` as MessageKey)}</td>
-                    <td>
-                      <input type="checkbox" aria-label={`${resource}:read`} checked={level !== 'none'} onChange={() => toggle('read')} />
-                    </td>
-                    <td>
-                      <input type="checkbox" aria-label={`${resource}:write`} checked={level === 'write'} onChange={() => toggle('write')} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </fieldset>
-        <Field label={t('integrations.expires')} hint={t('integrations.expiryHint')}>
-          <input type="date" value={expires} min={todayIn(me.business.timeZone)} onChange={(event) => setExpires(event.target.value)} />
-        </Field>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-      </form>
-    </Dialog>
+      <Field label={t('integrations.name')} hint={t('integrations.nameHint')}>
+        <input value={name} onChange={(event) => setName(event.target.value)} maxLength={64} autoFocus />
+      </Field>
+      <fieldset className="scope-grid">
+        <legend>
+          {t('integrations.scopes')} <span className="muted small">{t('integrations.writeHint')}</span>
+        </legend>
+        <table className="table">
+          <thead>
+            <tr>
+              <th>{t('integrations.resource')}</th>
+              <th>{t('integrations.read')}</th>
+              <th>{t('integrations.write')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.resources.map((resource) => {
+              const level = access[resource] ?? 'none';
+              const toggle = (wanted: 'read' | 'write') => setAccess({ ...access, [resource]: level === wanted ? 'none' : wanted });
+              return (
+                <tr key={resource}>
+                  <td>{t(`integrations.resource.${resource}` as MessageKey)}</td>
+                  <td>
+                    <input type="checkbox" aria-label={`${resource}:read`} checked={level !== 'none'} onChange={() => toggle('read')} />
+                  </td>
+                  <td>
+                    <input type="checkbox" aria-label={`${resource}:write`} checked={level === 'write'} onChange={() => toggle('write')} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </fieldset>
+      <Field label={t('integrations.expires')} hint={t('integrations.expiryHint')}>
+        <input type="date" value={expires} min={todayIn(me.business.timeZone)} onChange={(event) => setExpires(event.target.value)} />
+      </Field>
+    </FormDialog>
   );
 }
 

@@ -1,10 +1,11 @@
 // Staff: who may use the panel and with which role. People with a Telegram id log in by
 // sending /admin to the bot; a login and password is for those who cannot.
 
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, useResource } from '../api.ts';
+import { FormDialog } from '../components/data.tsx';
 import { Icon } from '../components/icons.tsx';
-import { Async, Badge, Button, Card, Dialog, Field, PageHeader, toast, useErrorText } from '../components/ui.tsx';
+import { Async, Badge, Button, Card, Field, PageHeader, toast, useErrorText } from '../components/ui.tsx';
 import { dateTime, relative } from '../format.ts';
 import { useI18n, useT, type MessageKey } from '../i18n.ts';
 import { useSession, type Role } from '../session.tsx';
@@ -127,82 +128,50 @@ export function StaffPage() {
 
 function AddStaff(props: { onClose(): void; onAdded(): void }) {
   const t = useT();
-  const errorText = useErrorText();
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('manager');
   const [telegramId, setTelegramId] = useState('');
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api('POST', '/api/admin/staff', {
-        displayName: name.trim(),
-        role,
-        ...(telegramId ? { telegramId: Number(telegramId) } : {}),
-        ...(login ? { login: login.trim(), password } : {}),
-      });
-      toast(t('staff.added'));
-      props.onAdded();
-      props.onClose();
-    } catch (caught) {
-      setError(errorText(caught as Error));
-    } finally {
-      setBusy(false);
-    }
+  const send = async () => {
+    await api('POST', '/api/admin/staff', {
+      displayName: name.trim(),
+      role,
+      ...(telegramId ? { telegramId: Number(telegramId) } : {}),
+      ...(login ? { login: login.trim(), password } : {}),
+    });
+    toast(t('staff.added'));
+    props.onAdded();
+    props.onClose();
   };
   return (
-    <Dialog
-      title={t('staff.add')}
-      onClose={props.onClose}
-      footer={
-        <>
-          <Button variant="ghost" onClick={props.onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button variant="primary" type="submit" form="staff-form" busy={busy} disabled={!name.trim() || (!telegramId && !(login && password))}>
-            {t('common.add')}
-          </Button>
-        </>
-      }
-    >
-      <form id="staff-form" className="form" onSubmit={submit}>
-        <Field label={t('staff.name')}>
-          <input value={name} onChange={(event) => setName(event.target.value)} maxLength={128} />
-        </Field>
-        <Field label={t('staff.role')}>
-          <select value={role} onChange={(event) => setRole(event.target.value as Role)}>
-            {ROLES.map((item) => (
-              <option key={item} value={item}>
-                {t(`role.${item}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Telegram id" hint={t('staff.telegramHint')}>
-          <input inputMode="numeric" value={telegramId} onChange={(event) => setTelegramId(event.target.value.replace(/\D/g, ''))} />
-        </Field>
-        <details>
-          <summary>{t('staff.passwordLogin')}</summary>
-          <div className="form">
-            <Field label={t('login.login')}>
-              <input value={login} autoComplete="off" onChange={(event) => setLogin(event.target.value)} />
-            </Field>
-            <Field label={t('login.password')} hint={t('staff.passwordHint')}>
-              <input type="password" autoComplete="new-password" value={password} onChange={(event) => setPassword(event.target.value)} />
-            </Field>
-          </div>
-        </details>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-      </form>
-    </Dialog>
+    <FormDialog title={t('staff.add')} formId="staff-form" submitLabel={t('common.add')} ready={Boolean(name.trim()) && Boolean(telegramId || (login && password))} send={send} onClose={props.onClose}>
+      <Field label={t('staff.name')}>
+        <input value={name} onChange={(event) => setName(event.target.value)} maxLength={128} />
+      </Field>
+      <Field label={t('staff.role')}>
+        <select value={role} onChange={(event) => setRole(event.target.value as Role)}>
+          {ROLES.map((item) => (
+            <option key={item} value={item}>
+              {t(`role.${item}` as MessageKey)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Telegram id" hint={t('staff.telegramHint')}>
+        <input inputMode="numeric" value={telegramId} onChange={(event) => setTelegramId(event.target.value.replace(/\D/g, ''))} />
+      </Field>
+      <details>
+        <summary>{t('staff.passwordLogin')}</summary>
+        <div className="form">
+          <Field label={t('login.login')}>
+            <input value={login} autoComplete="off" onChange={(event) => setLogin(event.target.value)} />
+          </Field>
+          <Field label={t('login.password')} hint={t('staff.passwordHint')}>
+            <input type="password" autoComplete="new-password" value={password} onChange={(event) => setPassword(event.target.value)} />
+          </Field>
+        </div>
+      </details>
+    </FormDialog>
   );
 }

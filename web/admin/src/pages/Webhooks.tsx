@@ -2,9 +2,9 @@
 // (an order moved, a payment came), each delivery with the receiver's answer, and a way to
 // send one again.
 
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, useResource } from '../api.ts';
-import { useAction } from '../components/data.tsx';
+import { FormDialog, useAction } from '../components/data.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Async, Badge, Button, Card, Dialog, Empty, Field, toast, useErrorText } from '../components/ui.tsx';
 import { dateTime, relative } from '../format.ts';
@@ -150,69 +150,41 @@ export function WebhooksCard() {
 
 function AddEndpoint(props: { eventTypes: readonly string[]; onClose(): void; onAdded(secret: string): void }) {
   const t = useT();
-  const errorText = useErrorText();
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (chosen.length === 0) {
-      setError(t('webhooks.chooseEvent'));
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    try {
-      const created = await api<{ secret: string }>('POST', '/api/integrations/webhooks', { url: url.trim(), description: description.trim() || undefined, eventTypes: chosen });
-      props.onAdded(created.secret);
-    } catch (caught) {
-      setError(errorText(caught as Error));
-    } finally {
-      setBusy(false);
-    }
+  const send = async () => {
+    const created = await api<{ secret: string }>('POST', '/api/integrations/webhooks', { url: url.trim(), description: description.trim() || undefined, eventTypes: chosen });
+    props.onAdded(created.secret);
   };
   return (
-    <Dialog
+    <FormDialog
       title={t('webhooks.add')}
-      onClose={props.onClose}
+      formId="endpoint-form"
+      submitLabel={t('common.add')}
+      ready={Boolean(url.trim())}
       wide
-      footer={
-        <>
-          <Button variant="ghost" onClick={props.onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button variant="primary" type="submit" form="endpoint-form" busy={busy} disabled={!url.trim()}>
-            {t('common.add')}
-          </Button>
-        </>
-      }
+      check={() => (chosen.length === 0 ? t('webhooks.chooseEvent') : undefined)}
+      send={send}
+      onClose={props.onClose}
     >
-      <form id="endpoint-form" className="form" onSubmit={submit}>
-        <Field label="URL" hint={t('webhooks.urlHint')}>
-          <input type="url" value={url} placeholder="https://erp.example.kz/hooks/lavka" onChange={(event) => setUrl(event.target.value)} maxLength={2000} autoFocus />
-        </Field>
-        <Field label={t('webhooks.description')}>
-          <input value={description} onChange={(event) => setDescription(event.target.value)} maxLength={200} />
-        </Field>
-        <fieldset className="scope-grid">
-          <legend>{t('webhooks.events')}</legend>
-          <div className="event-grid">
-            {props.eventTypes.map((type) => (
-              <label key={type} className="check">
-                <input type="checkbox" checked={chosen.includes(type)} onChange={() => setChosen(chosen.includes(type) ? chosen.filter((item) => item !== type) : [...chosen, type])} /> <code>{type}</code>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-      </form>
-    </Dialog>
+      <Field label="URL" hint={t('webhooks.urlHint')}>
+        <input type="url" value={url} placeholder="https://erp.example.kz/hooks/lavka" onChange={(event) => setUrl(event.target.value)} maxLength={2000} autoFocus />
+      </Field>
+      <Field label={t('webhooks.description')}>
+        <input value={description} onChange={(event) => setDescription(event.target.value)} maxLength={200} />
+      </Field>
+      <fieldset className="scope-grid">
+        <legend>{t('webhooks.events')}</legend>
+        <div className="event-grid">
+          {props.eventTypes.map((type) => (
+            <label key={type} className="check">
+              <input type="checkbox" checked={chosen.includes(type)} onChange={() => setChosen(chosen.includes(type) ? chosen.filter((item) => item !== type) : [...chosen, type])} /> <code>{type}</code>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+    </FormDialog>
   );
 }
 
