@@ -3,7 +3,7 @@
 
 import { useState } from 'react';
 import { api, useResource } from '../api.ts';
-import { FormDialog } from '../components/data.tsx';
+import { DataTable, FormDialog } from '../components/data.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Async, Badge, Button, Card, Dialog, Empty, Field, PageHeader, toast, useErrorText } from '../components/ui.tsx';
 import { dateInputToMs, dateTime, relative, todayIn } from '../format.ts';
@@ -87,48 +87,39 @@ export function IntegrationsPage() {
             empty={<Empty title={t('integrations.empty')} hint={t('integrations.emptyHint')} />}
           >
             {(data) => (
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>{t('integrations.name')}</th>
-                      <th>{t('integrations.key')}</th>
-                      <th className="hide-sm">{t('integrations.scopes')}</th>
-                      <th>{t('integrations.state')}</th>
-                      <th className="hide-sm">{t('integrations.lastUsed')}</th>
-                      <th className="hide-sm">{t('integrations.expires')}</th>
-                      <th>
-                        <span className="visually-hidden">{t('payments.actions')}</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.keys.map((key) => (
-                      <tr key={key.id} className={key.state === 'active' ? undefined : 'row-muted'} data-key={key.prefix}>
-                        <td>{key.name}</td>
-                        <td>
-                          <code>{key.prefix}…</code>
-                        </td>
-                        <td className="hide-sm small">{scopeSummary(key.scopes, t)}</td>
-                        <td>
-                          <Badge tone={STATE_TONE[key.state]}>{t(`integrations.state.${key.state}` as MessageKey)}</Badge>
-                        </td>
-                        <td className="hide-sm muted" title={key.lastUsedAt ? dateTime(key.lastUsedAt, locale, me.business.timeZone) : undefined}>
-                          {key.lastUsedAt ? `${relative(key.lastUsedAt, Date.now(), locale)}${key.lastUsedIp ? ` · ${key.lastUsedIp}` : ''}` : t('integrations.never')}
-                        </td>
-                        <td className="hide-sm muted">{key.expiresAt ? dateTime(key.expiresAt, locale, me.business.timeZone) : t('integrations.noExpiry')}</td>
-                        <td className="actions">
-                          {key.state === 'active' ? (
-                            <Button size="sm" variant="ghost" onClick={() => void revoke(key)}>
-                              {t('integrations.revoke')}
-                            </Button>
-                          ) : null}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                rows={data.keys}
+                rowKey={(key) => key.id}
+                rowClassName={(key) => (key.state === 'active' ? undefined : 'row-muted')}
+                columns={[
+                  { key: 'name', header: t('integrations.name'), cell: (key) => key.name },
+                  { key: 'prefix', header: t('integrations.key'), cell: (key) => <code>{key.prefix}…</code> },
+                  { key: 'scopes', header: t('integrations.scopes'), className: 'hide-sm small', cell: (key) => scopeSummary(key.scopes, t) },
+                  { key: 'state', header: t('integrations.state'), cell: (key) => <Badge tone={STATE_TONE[key.state]}>{t(`integrations.state.${key.state}` as MessageKey)}</Badge> },
+                  {
+                    key: 'used',
+                    header: t('integrations.lastUsed'),
+                    className: 'hide-sm muted',
+                    cell: (key) => (
+                      <span title={key.lastUsedAt ? dateTime(key.lastUsedAt, locale, me.business.timeZone) : undefined}>
+                        {key.lastUsedAt ? `${relative(key.lastUsedAt, Date.now(), locale)}${key.lastUsedIp ? ` · ${key.lastUsedIp}` : ''}` : t('integrations.never')}
+                      </span>
+                    ),
+                  },
+                  { key: 'expires', header: t('integrations.expires'), className: 'hide-sm muted', cell: (key) => (key.expiresAt ? dateTime(key.expiresAt, locale, me.business.timeZone) : t('integrations.noExpiry')) },
+                  {
+                    key: 'actions',
+                    header: <span className="visually-hidden">{t('payments.actions')}</span>,
+                    className: 'actions',
+                    cell: (key) =>
+                      key.state === 'active' ? (
+                        <Button size="sm" variant="ghost" onClick={() => void revoke(key)}>
+                          {t('integrations.revoke')}
+                        </Button>
+                      ) : null,
+                  },
+                ]}
+              />
             )}
           </Async>
         </Card>

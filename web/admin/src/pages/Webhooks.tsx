@@ -4,7 +4,7 @@
 
 import { useState } from 'react';
 import { api, useResource } from '../api.ts';
-import { FormDialog, useAction } from '../components/data.tsx';
+import { DataTable, FormDialog, useAction } from '../components/data.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Async, Badge, Button, Card, Dialog, Empty, Field, toast, useErrorText } from '../components/ui.tsx';
 import { dateTime, relative } from '../format.ts';
@@ -36,6 +36,14 @@ interface Delivery {
 }
 
 const DELIVERY_TONE = { pending: 'warn', delivered: 'ok', expired: 'neutral' } as const;
+
+/** An endpoint's state: on, failing and retrying, paused, or off after failing. */
+function EndpointState(props: { endpoint: Endpoint }) {
+  const t = useT();
+  const { endpoint } = props;
+  if (endpoint.state === 'disabled') return <Badge tone="danger">{t(endpoint.disabledReason === 'failing' ? 'webhooks.disabledFailing' : 'webhooks.disabled')}</Badge>;
+  return endpoint.failingSince ? <Badge tone="warn">{t('webhooks.failing')}</Badge> : <Badge tone="ok">{t('webhooks.enabled')}</Badge>;
+}
 
 /** The webhooks card. */
 export function WebhooksCard() {
@@ -69,66 +77,57 @@ export function WebhooksCard() {
       <p className="card-note muted small">{t('webhooks.hint')}</p>
       <Async resource={resource} rows={2} isEmpty={(data) => data.endpoints.length === 0} empty={<Empty title={t('webhooks.empty')} hint={t('webhooks.emptyHint')} />}>
         {(data) => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>URL</th>
-                  <th className="hide-sm">{t('webhooks.events')}</th>
-                  <th>{t('integrations.state')}</th>
-                  <th>
-                    <span className="visually-hidden">{t('payments.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.endpoints.map((endpoint) => (
-                  <tr key={endpoint.id} data-endpoint={endpoint.url} className={endpoint.state === 'enabled' ? undefined : 'row-muted'}>
-                    <td className="wrap">
-                      <code>{endpoint.url}</code>
-                      {endpoint.description ? <div className="muted small">{endpoint.description}</div> : null}
-                    </td>
-                    <td className="hide-sm small">{endpoint.eventTypes.join(', ')}</td>
-                    <td>
-                      {endpoint.state === 'enabled' ? (
-                        endpoint.failingSince ? (
-                          <Badge tone="warn">{t('webhooks.failing')}</Badge>
-                        ) : (
-                          <Badge tone="ok">{t('webhooks.enabled')}</Badge>
-                        )
-                      ) : (
-                        <Badge tone="danger">{t(endpoint.disabledReason === 'failing' ? 'webhooks.disabledFailing' : 'webhooks.disabled')}</Badge>
-                      )}
-                    </td>
-                    <td className="actions">
-                      <Button size="sm" variant="ghost" onClick={() => setOpen(endpoint)}>
-                        {t('webhooks.deliveries')}
+          <DataTable
+            rows={data.endpoints}
+            rowKey={(endpoint) => endpoint.id}
+            rowClassName={(endpoint) => (endpoint.state === 'enabled' ? undefined : 'row-muted')}
+            columns={[
+              {
+                key: 'url',
+                header: 'URL',
+                className: 'wrap',
+                cell: (endpoint) => (
+                  <>
+                    <code>{endpoint.url}</code>
+                    {endpoint.description ? <div className="muted small">{endpoint.description}</div> : null}
+                  </>
+                ),
+              },
+              { key: 'events', header: t('webhooks.events'), className: 'hide-sm small', cell: (endpoint) => endpoint.eventTypes.join(', ') },
+              { key: 'state', header: t('integrations.state'), cell: (endpoint) => <EndpointState endpoint={endpoint} /> },
+              {
+                key: 'actions',
+                header: <span className="visually-hidden">{t('payments.actions')}</span>,
+                className: 'actions',
+                cell: (endpoint) => (
+                  <>
+                    <Button size="sm" variant="ghost" onClick={() => setOpen(endpoint)}>
+                      {t('webhooks.deliveries')}
+                    </Button>
+                    {endpoint.state === 'enabled' ? (
+                      <Button size="sm" variant="ghost" onClick={() => void act(() => api('PATCH', `/api/integrations/webhooks/${endpoint.id}`, { enabled: false }), t('webhooks.paused'))}>
+                        {t('webhooks.pause')}
                       </Button>
-                      {endpoint.state === 'enabled' ? (
-                        <Button size="sm" variant="ghost" onClick={() => void act(() => api('PATCH', `/api/integrations/webhooks/${endpoint.id}`, { enabled: false }), t('webhooks.paused'))}>
-                          {t('webhooks.pause')}
-                        </Button>
-                      ) : (
-                        <Button size="sm" onClick={() => void act(() => api('PATCH', `/api/integrations/webhooks/${endpoint.id}`, { enabled: true }), t('webhooks.resumed'))}>
-                          {t('webhooks.resume')}
-                        </Button>
-                      )}
-                      <Button size="sm" variant="ghost" onClick={() => void api<{ secret: string }>('GET', `/api/integrations/webhooks/${endpoint.id}/secret`).then((answer) => setSecret(answer.secret), (error: Error) => toast(errorText(error), 'danger'))}>
-                        {t('webhooks.secret')}
+                    ) : (
+                      <Button size="sm" onClick={() => void act(() => api('PATCH', `/api/integrations/webhooks/${endpoint.id}`, { enabled: true }), t('webhooks.resumed'))}>
+                        {t('webhooks.resume')}
                       </Button>
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        onClick={() => window.confirm(t('webhooks.removeConfirm', { url: endpoint.url })) && void act(() => api('DELETE', `/api/integrations/webhooks/${endpoint.id}`), t('webhooks.removed'))}
-                      >
-                        {t('common.delete')}
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                    )}
+                    <Button size="sm" variant="ghost" onClick={() => void api<{ secret: string }>('GET', `/api/integrations/webhooks/${endpoint.id}/secret`).then((answer) => setSecret(answer.secret), (error: Error) => toast(errorText(error), 'danger'))}>
+                      {t('webhooks.secret')}
+                    </Button>
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      onClick={() => window.confirm(t('webhooks.removeConfirm', { url: endpoint.url })) && void act(() => api('DELETE', `/api/integrations/webhooks/${endpoint.id}`), t('webhooks.removed'))}
+                    >
+                      {t('common.delete')}
+                    </Button>
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
       </Async>
       {adding && resource.data ? (
@@ -221,49 +220,57 @@ function DeliveriesDialog(props: { endpoint: Endpoint; onClose(): void }) {
     <Dialog title={`${t('webhooks.deliveries')} · ${props.endpoint.url}`} onClose={props.onClose} wide>
       <Async resource={resource} rows={4} isEmpty={(data) => data.deliveries.length === 0} empty={<Empty title={t('webhooks.noDeliveries')} />}>
         {(data) => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>{t('webhooks.event')}</th>
-                  <th>{t('integrations.state')}</th>
-                  <th className="hide-sm">{t('webhooks.answer')}</th>
-                  <th className="hide-sm">{t('webhooks.when')}</th>
-                  <th>
-                    <span className="visually-hidden">{t('payments.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.deliveries.map((delivery) => (
-                  <tr key={delivery.id}>
-                    <td>
-                      <code>{delivery.type}</code>
-                      <div className="muted small">
-                        {delivery.resource.type} {delivery.resource.id} · #{delivery.sequence}
-                      </div>
-                    </td>
-                    <td>
-                      <Badge tone={DELIVERY_TONE[delivery.status]}>{t(`webhooks.status.${delivery.status}`)}</Badge>
-                      <div className="muted small">{t('webhooks.attempts', { n: delivery.attempts })}</div>
-                    </td>
-                    <td className="hide-sm small">{delivery.lastStatus ? `HTTP ${delivery.lastStatus}` : (delivery.lastError ?? '—')}</td>
-                    <td className="hide-sm muted small" title={delivery.lastAttemptAt ? dateTime(delivery.lastAttemptAt, locale, me.business.timeZone) : undefined}>
-                      {delivery.lastAttemptAt ? relative(delivery.lastAttemptAt, Date.now(), locale) : '—'}
-                      {delivery.status === 'pending' && delivery.nextAttemptAt ? <div>{t('webhooks.nextAttempt', { when: relative(delivery.nextAttemptAt, Date.now(), locale) })}</div> : null}
-                    </td>
-                    <td className="actions">
-                      {delivery.status === 'pending' ? null : (
-                        <Button size="sm" variant="ghost" busy={busy} onClick={() => void resend(delivery)}>
-                          {t('webhooks.resend')}
-                        </Button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={data.deliveries}
+            rowKey={(delivery) => delivery.id}
+            columns={[
+              {
+                key: 'event',
+                header: t('webhooks.event'),
+                cell: (delivery) => (
+                  <>
+                    <code>{delivery.type}</code>
+                    <div className="muted small">
+                      {delivery.resource.type} {delivery.resource.id} · #{delivery.sequence}
+                    </div>
+                  </>
+                ),
+              },
+              {
+                key: 'status',
+                header: t('integrations.state'),
+                cell: (delivery) => (
+                  <>
+                    <Badge tone={DELIVERY_TONE[delivery.status]}>{t(`webhooks.status.${delivery.status}`)}</Badge>
+                    <div className="muted small">{t('webhooks.attempts', { n: delivery.attempts })}</div>
+                  </>
+                ),
+              },
+              { key: 'answer', header: t('webhooks.answer'), className: 'hide-sm small', cell: (delivery) => (delivery.lastStatus ? `HTTP ${delivery.lastStatus}` : (delivery.lastError ?? '—')) },
+              {
+                key: 'when',
+                header: t('webhooks.when'),
+                className: 'hide-sm muted small',
+                cell: (delivery) => (
+                  <span title={delivery.lastAttemptAt ? dateTime(delivery.lastAttemptAt, locale, me.business.timeZone) : undefined}>
+                    {delivery.lastAttemptAt ? relative(delivery.lastAttemptAt, Date.now(), locale) : '—'}
+                    {delivery.status === 'pending' && delivery.nextAttemptAt ? <div>{t('webhooks.nextAttempt', { when: relative(delivery.nextAttemptAt, Date.now(), locale) })}</div> : null}
+                  </span>
+                ),
+              },
+              {
+                key: 'actions',
+                header: <span className="visually-hidden">{t('payments.actions')}</span>,
+                className: 'actions',
+                cell: (delivery) =>
+                  delivery.status === 'pending' ? null : (
+                    <Button size="sm" variant="ghost" busy={busy} onClick={() => void resend(delivery)}>
+                      {t('webhooks.resend')}
+                    </Button>
+                  ),
+              },
+            ]}
+          />
         )}
       </Async>
     </Dialog>
