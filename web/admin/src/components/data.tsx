@@ -229,23 +229,32 @@ export function StatusBadge(props: { status: string; prefix: string; tones: Read
   return <Badge tone={props.tones[props.status] ?? 'neutral'}>{t.has(key) ? t(key) : props.status}</Badge>;
 }
 
+/** A dialog's footer: Cancel, then the dialog's action. */
+function CancelOr(props: { onClose(): void; children: ReactNode }) {
+  const t = useT();
+  return (
+    <>
+      <Button variant="ghost" onClick={props.onClose}>
+        {t('common.cancel')}
+      </Button>
+      {props.children}
+    </>
+  );
+}
+
 /** A dialog asking to confirm a change, with Cancel and the action. */
 export function ConfirmDialog(props: { title: ReactNode; children?: ReactNode; confirm: string; danger?: boolean; busy?: boolean; disabled?: boolean; wide?: boolean; onConfirm(): void; onClose(): void }) {
-  const t = useT();
   return (
     <Dialog
       title={props.title}
       onClose={props.onClose}
       wide={props.wide}
       footer={
-        <>
-          <Button variant="ghost" onClick={props.onClose}>
-            {t('common.cancel')}
-          </Button>
+        <CancelOr onClose={props.onClose}>
           <Button variant={props.danger ? 'danger' : 'primary'} busy={props.busy} disabled={props.disabled} onClick={props.onConfirm}>
             {props.confirm}
           </Button>
-        </>
+        </CancelOr>
       }
     >
       {props.children}
@@ -271,7 +280,6 @@ export function FormDialog(props: {
   onClose(): void;
   children: ReactNode;
 }) {
-  const t = useT();
   const errorText = useErrorText();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -298,14 +306,11 @@ export function FormDialog(props: {
       onClose={props.onClose}
       wide={props.wide}
       footer={
-        <>
-          <Button variant="ghost" onClick={props.onClose}>
-            {t('common.cancel')}
-          </Button>
+        <CancelOr onClose={props.onClose}>
           <Button variant="primary" type="submit" form={props.formId} busy={busy} disabled={!props.ready}>
             {props.submitLabel}
           </Button>
-        </>
+        </CancelOr>
       }
     >
       <form id={props.formId} className="form" onSubmit={submit}>
