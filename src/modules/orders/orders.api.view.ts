@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lineTitlesSchema } from './orders.lines.ts';
-import type { Order } from './orders.core.ts';
+import type { OrderLineRecord, OrderRecord } from './orders.tables.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -43,7 +43,7 @@ function titlesOf(raw: string | null): z.infer<typeof lineView>['titles'] {
 }
 
 /** An order as the integration API and its webhooks show it. */
-export function apiOrder(order: Order): z.infer<typeof orderView> {
+export function apiOrder(order: OrderRecord & { lines: readonly OrderLineRecord[] }): z.infer<typeof orderView> {
   return {
     object: 'order',
     id: order.id,

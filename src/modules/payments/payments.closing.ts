@@ -5,7 +5,7 @@ import { PaymentsError } from './payments.errors.ts';
 import { createPaymentsRepository } from './payments.repository.ts';
 import type { PaymentRecord } from './payments.tables.ts';
 import type { PaymentProvider, ProviderEvent } from './payments.types.ts';
-import type { PaymentsActor, PaymentsShared, ProcessOutcome } from './payments.core.ts';
+import type { PaymentsActor, PaymentsShared, ProcessOutcome } from './payments.shared.ts';
 import { paymentEvent } from './payments.api.view.ts';
 
 /** Thrown out of an event's transaction when a purpose refuses to undo what a gateway refund paid back. */

@@ -5,7 +5,7 @@ import { createPaymentsRepository } from './payments.repository.ts';
 import type { PaymentEventRecord, PaymentRecord } from './payments.tables.ts';
 import type { ProviderEvent, PurposeNotice } from './payments.types.ts';
 import { RefundNotReversedError, type PaymentsClosing } from './payments.closing.ts';
-import type { PaymentsActor, PaymentsShared, ProcessOutcome } from './payments.core.ts';
+import type { PaymentsActor, PaymentsShared, ProcessOutcome } from './payments.shared.ts';
 import { paymentEvent } from './payments.api.view.ts';
 
 export const MAX_EVENT_ATTEMPTS = 10;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentEventRecord, ProviderId } from './payments.tables.ts';
 import type { CallbackRequest, ProviderEvent } from './payments.types.ts';
-import type { PaymentsShared } from './payments.core.ts';
+import type { PaymentsShared } from './payments.shared.ts';
 
 /** The key a provider event is stored under: a replay of the same confirmation is the same row. */
 export function eventKey(event: Pick<ProviderEvent, 'provider' | 'externalId' | 'kind'>): string {
