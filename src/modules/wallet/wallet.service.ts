@@ -9,6 +9,7 @@ import { WalletError } from './wallet.errors.ts';
 import { createWalletRepository, type LedgerFilter } from './wallet.repository.ts';
 import type { LedgerActorType, LedgerEntry, LedgerKind } from './wallet.tables.ts';
 import type { Events } from '../../platform/events.ts';
+import { ledgerEvent } from './wallet.api.view.ts';
 
 /** Who posts a movement. */
 export interface LedgerActor {
@@ -105,24 +106,7 @@ export function createWalletService(deps: WalletServiceDeps) {
       idempotency_key: input.idempotencyKey ?? null,
       created_at: nowMs,
     });
-    await deps.events.publish(trx, {
-      type: amount > 0 ? 'wallet.credited' : 'wallet.debited',
-      resource: { type: 'wallet', id: input.userId },
-      data: {
-        entry: {
-          object: 'ledger_entry',
-          id: entry.id,
-          customer_id: entry.user_id,
-          kind: entry.kind,
-          amount: entry.amount,
-          balance_after: entry.balance_after,
-          reason: entry.reason,
-          actor: { type: entry.actor_type, id: entry.actor_id },
-          external_id: entry.external_id,
-          created_at: new Date(entry.created_at).toISOString(),
-        },
-      },
-    });
+    await deps.events.publish(trx, ledgerEvent(entry));
     if (input.actor.type === 'admin' && deps.audit) {
       await deps.audit.record(
         {
