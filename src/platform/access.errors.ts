@@ -1,4 +1,4 @@
-import { LavkaError, type ErrorKind } from './errors.ts';
+import { type ErrorKind, refusalClass } from './errors.ts';
 
 /**
  * Refusals of the access check, the same for every API behind it. The codes keep the `admin.`
@@ -15,9 +15,4 @@ const KINDS: Readonly<Record<AccessErrorCode, ErrorKind>> = {
 };
 
 /** A request the access check turned away. */
-export class AccessError extends LavkaError<AccessErrorCode> {
-  override readonly name = 'AccessError';
-  get kind(): ErrorKind {
-    return KINDS[this.code];
-  }
-}
+export class AccessError extends refusalClass<AccessErrorCode>('AccessError', KINDS) {}

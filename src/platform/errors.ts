@@ -58,6 +58,20 @@ export abstract class LavkaError<Code extends string = string> extends Error {
   }
 }
 
+/**
+ * The base of a module's refusal class: each code with its kind (a code the table does not
+ * list is invalid input), and the class's name for logs. A module declares
+ * `class TicketsError extends refusalClass('TicketsError', KINDS) {}`.
+ */
+export function refusalClass<Code extends string>(name: string, kinds: Readonly<Partial<Record<Code, ErrorKind>>>) {
+  return class extends LavkaError<Code> {
+    override readonly name: string = name;
+    get kind(): ErrorKind {
+      return kinds[this.code] ?? 'invalid';
+    }
+  };
+}
+
 /** True for a refusal of any module. */
 export function isLavkaError(error: unknown): error is LavkaError {
   return error instanceof LavkaError;

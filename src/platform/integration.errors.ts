@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
-import { LavkaError, type ErrorKind } from './errors.ts';
+import type { LavkaError} from './errors.ts';
+import { type ErrorKind, refusalClass } from './errors.ts';
 
 /** Refusals of the integration API's own checks (keys, scopes, rate, idempotency). */
 export type IntegrationErrorCode =
@@ -28,12 +29,7 @@ const KINDS: Readonly<Record<IntegrationErrorCode, ErrorKind>> = {
 };
 
 /** A request the integration API turned away before any module saw it. */
-export class IntegrationError extends LavkaError<IntegrationErrorCode> {
-  override readonly name = 'IntegrationError';
-  get kind(): ErrorKind {
-    return KINDS[this.code];
-  }
-}
+export class IntegrationError extends refusalClass<IntegrationErrorCode>('IntegrationError', KINDS) {}
 
 /**
  * Answers the integration API's way, as payment platforms do: `{ "error": { "code", "message",

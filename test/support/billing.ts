@@ -7,7 +7,9 @@ import { discoverModules, migrationGroups, selectModules, setupModules, type Act
 import { silentLogger } from '../../src/observability/logger.ts';
 import { createTranslator, type Translator } from '../../src/telegram/i18n.ts';
 import type { TestDatabase } from './services.ts';
-import type { Events } from '../../src/platform/events.ts';
+import { createEvents, type Events } from '../../src/platform/events.ts';
+import { createPaymentsService, type PaymentsService, type PaymentsServiceDeps } from '../../src/modules/payments/payments.service.ts';
+import type { PaymentsSettings } from '../../src/modules/payments/payments.settings.ts';
 
 /** The billing (or stars) preset's modules on a migrated database, without a bot or HTTP server. */
 export interface BillingServices {
@@ -51,4 +53,24 @@ export async function startBillingServices(
 /** Registers a Telegram user the way the bot does on their first update. */
 export async function addBillingUser(billing: BillingServices, id: number, languageCode = 'en'): Promise<void> {
   await billing.services.users.register({ id, first_name: `User ${id}`, language_code: languageCode });
+}
+
+/**
+ * A payments service of its own over a billing setup's database (a restarted process, a
+ * service with other providers), wired as the payments module wires it.
+ */
+export function paymentsServiceOn(billing: BillingServices, options: { settings: PaymentsSettings; providers: PaymentsServiceDeps['providers']; staffChatIds: readonly number[] }): PaymentsService {
+  return createPaymentsService({
+    db: billing.database.db,
+    now: Date.now,
+    logger: silentLogger(),
+    i18n: billing.i18n,
+    settings: () => options.settings,
+    providers: options.providers,
+    staffChatIds: () => options.staffChatIds,
+    staffLocale: 'en',
+    telegram: () => undefined,
+    users: billing.services.users,
+    events: createEvents(),
+  });
 }

@@ -1,4 +1,4 @@
-import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 
 /** Dotted codes of the admin panel's refusals. */
 export type AdminErrorCode =
@@ -50,12 +50,7 @@ const KINDS: Readonly<Record<AdminErrorCode, ErrorKind>> = {
 };
 
 /** A refusal that changed nothing; its message is written for the person at the panel. */
-export class AdminError extends LavkaError<AdminErrorCode> {
-  override readonly name = 'AdminError';
-  get kind(): ErrorKind {
-    return KINDS[this.code];
-  }
-}
+export class AdminError extends refusalClass<AdminErrorCode>('AdminError', KINDS) {}
 
 /** True when `error` is an admin refusal (with `code`, if given). */
 export function isAdminError(error: unknown, code?: AdminErrorCode): error is AdminError {

@@ -9,30 +9,9 @@ import { createBookingRepository } from './booking.repository.ts';
 import { localisedSchema, pickLocalised, type BookingSettings } from './booking.settings.ts';
 import type { AppointmentRecord, DoctorRecord, ScheduleRuleRecord, ServiceRecord } from './booking.tables.ts';
 import { addDays, generateSlots, localDateOf, nearestSlots, parseClock, type ScheduleException, type Slot, type WeeklyRule } from './slots.ts';
-import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 import type { Events } from '../../platform/events.ts';
 import { apiAppointment } from './booking.api.view.ts';
-
-/** A booking rule was broken; `code` says which (`booking.slot_taken`, …). */
-export class BookingError extends LavkaError<BookingErrorCode> {
-  override readonly name = 'BookingError';
-  get kind(): ErrorKind {
-    return BOOKING_KINDS[this.code];
-  }
-}
-
-/** Every reason a booking action is refused. */
-export type BookingErrorCode =
-  | 'booking.not_found'
-  | 'booking.unknown_branch'
-  | 'booking.unknown_service'
-  | 'booking.unknown_doctor'
-  | 'booking.unknown_action'
-  | 'booking.slot_taken'
-  | 'booking.not_active'
-  | 'booking.slot_unavailable'
-  | 'booking.too_late'
-  | 'booking.not_registered';
 
 export const BOOKING_KINDS: Readonly<Record<BookingErrorCode, ErrorKind>> = {
   'booking.not_found': 'not_found',
@@ -46,6 +25,22 @@ export const BOOKING_KINDS: Readonly<Record<BookingErrorCode, ErrorKind>> = {
   'booking.too_late': 'unprocessable',
   'booking.not_registered': 'unprocessable',
 };
+
+/** A booking rule was broken; `code` says which (`booking.slot_taken`, …). */
+export class BookingError extends refusalClass<BookingErrorCode>('BookingError', BOOKING_KINDS) {}
+
+/** Every reason a booking action is refused. */
+export type BookingErrorCode =
+  | 'booking.not_found'
+  | 'booking.unknown_branch'
+  | 'booking.unknown_service'
+  | 'booking.unknown_doctor'
+  | 'booking.unknown_action'
+  | 'booking.slot_taken'
+  | 'booking.not_active'
+  | 'booking.slot_unavailable'
+  | 'booking.too_late'
+  | 'booking.not_registered';
 
 /** The scheduled job kind of appointment reminders. */
 export const REMINDER_JOB = 'booking.reminder';
@@ -302,7 +297,6 @@ export function createBookingCore(deps: BookingServiceDeps) {
       doctorSpecialty: doctor ? pickLocalised(doctor.specialty, locale) : '',
     };
   };
-
 
   /** Who the patient is and what language they read, fetched before a transaction opens. */
   const patientContext = async (patientId: number) => ({

@@ -13,7 +13,7 @@ import type { AudienceSegment } from '../module.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { createBroadcastsRepository, type AudienceMember } from './broadcasts.repository.ts';
 import type { BroadcastButton, BroadcastRow, BroadcastStatus } from './broadcasts.tables.ts';
-import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 import type { Events } from '../../platform/events.ts';
 
 /** The scheduled job that starts a scheduled broadcast. */
@@ -68,17 +68,6 @@ export const broadcastInputSchema = z
 /** Broadcast input after validation. */
 export type BroadcastInput = z.infer<typeof broadcastInputSchema>;
 
-/** A broadcast-module failure with a dotted code the HTTP API and the bot map to answers. */
-export class BroadcastError extends LavkaError<BroadcastErrorCode> {
-  override readonly name = 'BroadcastError';
-  get kind(): ErrorKind {
-    return BROADCAST_KINDS[this.code];
-  }
-}
-
-/** Every reason a broadcast action is refused. */
-export type BroadcastErrorCode = 'broadcasts.not_found' | 'broadcasts.invalid' | 'broadcasts.unknown_segment' | 'broadcasts.past_time' | 'broadcasts.far_time' | 'broadcasts.wrong_status';
-
 export const BROADCAST_KINDS: Readonly<Record<BroadcastErrorCode, ErrorKind>> = {
   'broadcasts.not_found': 'not_found',
   'broadcasts.invalid': 'invalid',
@@ -87,6 +76,12 @@ export const BROADCAST_KINDS: Readonly<Record<BroadcastErrorCode, ErrorKind>> = 
   'broadcasts.far_time': 'invalid',
   'broadcasts.wrong_status': 'conflict',
 };
+
+/** A broadcast-module failure with a dotted code the HTTP API and the bot map to answers. */
+export class BroadcastError extends refusalClass<BroadcastErrorCode>('BroadcastError', BROADCAST_KINDS) {}
+
+/** Every reason a broadcast action is refused. */
+export type BroadcastErrorCode = 'broadcasts.not_found' | 'broadcasts.invalid' | 'broadcasts.unknown_segment' | 'broadcasts.past_time' | 'broadcasts.far_time' | 'broadcasts.wrong_status';
 
 /** Where a broadcast is and how long it still needs. */
 export interface BroadcastProgress {

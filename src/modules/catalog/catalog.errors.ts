@@ -1,12 +1,4 @@
-import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
-
-/** A catalogue rule was broken; `code` says which (`catalog.out_of_stock`, …). */
-export class CatalogError extends LavkaError {
-  override readonly name = 'CatalogError';
-  get kind(): ErrorKind {
-    return CATALOG_KINDS[this.code] ?? 'invalid';
-  }
-}
+import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 
 /** The kind of each refusal of the catalogue; codes not listed are invalid input. */
 const CATALOG_KINDS: Readonly<Record<string, ErrorKind>> = {
@@ -20,3 +12,7 @@ const CATALOG_KINDS: Readonly<Record<string, ErrorKind>> = {
   'catalog.photo_type': 'unsupported',
   'catalog.import_invalid': 'unprocessable',
 };
+
+/** A catalogue rule was broken; `code` says which (`catalog.out_of_stock`, …). */
+export class CatalogError extends refusalClass('CatalogError', CATALOG_KINDS) {}
+

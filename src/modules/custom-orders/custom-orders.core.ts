@@ -15,15 +15,7 @@ import type { CustomOrderFileRecord, CustomOrderQuoteRecord, PrintJobRecord } fr
 import type { ModelAnalyser } from './mesh/analyser.ts';
 import type { MeshMeasurements } from './mesh/measure.ts';
 import { type Quote } from './quote.ts';
-import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
-
-/** A custom-order rule was broken; `code` says which (`custom_orders.quote_outdated`, …). */
-export class CustomOrdersError extends LavkaError {
-  override readonly name = 'CustomOrdersError';
-  get kind(): ErrorKind {
-    return CUSTOM_ORDERS_KINDS[this.code] ?? 'invalid';
-  }
-}
+import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 
 /** The kind of each refusal of a print job; codes not listed are invalid input. */
 export const CUSTOM_ORDERS_KINDS: Readonly<Record<string, ErrorKind>> = {
@@ -36,6 +28,9 @@ export const CUSTOM_ORDERS_KINDS: Readonly<Record<string, ErrorKind>> = {
   // The payment provider refused the refund: staff were alerted to return the money by hand.
   'custom_orders.refund_failed': 'upstream',
 };
+
+/** A custom-order rule was broken; `code` says which (`custom_orders.quote_outdated`, …). */
+export class CustomOrdersError extends refusalClass('CustomOrdersError', CUSTOM_ORDERS_KINDS) {}
 
 /** Someone acting on an order. */
 export type Actor = OrderActor;

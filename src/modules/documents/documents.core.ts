@@ -19,25 +19,7 @@ import type { PatientsService } from '../patients/patients.service.ts';
 import { renderConfirmationPdf } from './confirmation.pdf.ts';
 import { createDocumentsRepository } from './documents.repository.ts';
 import type { DocumentSummary } from './documents.tables.ts';
-import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
-
-/** A document rule was broken; `code` says which (`documents.not_found`, …). */
-export class DocumentsError extends LavkaError<DocumentsErrorCode> {
-  override readonly name = 'DocumentsError';
-  get kind(): ErrorKind {
-    return DOCUMENTS_KINDS[this.code];
-  }
-}
-
-/** Every reason a document action is refused. */
-export type DocumentsErrorCode =
-  | 'documents.not_found'
-  | 'documents.unknown_patient'
-  | 'documents.unknown_request'
-  | 'documents.unknown_kind'
-  | 'documents.request_closed'
-  | 'documents.too_large'
-  | 'documents.wrong_type';
+import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 
 const DOCUMENTS_KINDS: Readonly<Record<DocumentsErrorCode, ErrorKind>> = {
   'documents.not_found': 'not_found',
@@ -48,6 +30,19 @@ const DOCUMENTS_KINDS: Readonly<Record<DocumentsErrorCode, ErrorKind>> = {
   'documents.too_large': 'too_large',
   'documents.wrong_type': 'unsupported',
 };
+
+/** A document rule was broken; `code` says which (`documents.not_found`, …). */
+export class DocumentsError extends refusalClass<DocumentsErrorCode>('DocumentsError', DOCUMENTS_KINDS) {}
+
+/** Every reason a document action is refused. */
+export type DocumentsErrorCode =
+  | 'documents.not_found'
+  | 'documents.unknown_patient'
+  | 'documents.unknown_request'
+  | 'documents.unknown_kind'
+  | 'documents.request_closed'
+  | 'documents.too_large'
+  | 'documents.wrong_type';
 
 /** Settings under `settings.documents`. */
 export const documentsSettingsSchema = z

@@ -10,7 +10,7 @@ import type { BookingService } from '../booking/booking.service.ts';
 import type { AppointmentRecord } from '../booking/booking.tables.ts';
 import { createFeedbackRepository } from './feedback.repository.ts';
 import type { FeedbackRecord } from './feedback.tables.ts';
-import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 import type { Events } from '../../platform/events.ts';
 
 /** A feedback rule was broken (`feedback.not_found`, `feedback.already_scored`, …). */
@@ -24,12 +24,7 @@ const FEEDBACK_KINDS: Readonly<Record<FeedbackErrorCode, ErrorKind>> = {
 };
 
 /** A refusal of the feedback module. */
-export class FeedbackError extends LavkaError<FeedbackErrorCode> {
-  override readonly name = 'FeedbackError';
-  get kind(): ErrorKind {
-    return FEEDBACK_KINDS[this.code];
-  }
-}
+export class FeedbackError extends refusalClass<FeedbackErrorCode>('FeedbackError', FEEDBACK_KINDS) {}
 
 /** Settings under `settings.feedback`. */
 export const feedbackSettingsSchema = z

@@ -1,4 +1,4 @@
-import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 
 /** Why a change to the API keys is refused. */
 export type IntegrationsErrorCode = 'integrations.not_found' | 'integrations.already_revoked' | 'integrations.expiry_past' | 'integrations.invalid_input';
@@ -11,9 +11,4 @@ const KINDS: Readonly<Record<IntegrationsErrorCode, ErrorKind>> = {
 };
 
 /** A refusal of the integrations module. */
-export class IntegrationsError extends LavkaError<IntegrationsErrorCode> {
-  override readonly name = 'IntegrationsError';
-  get kind(): ErrorKind {
-    return KINDS[this.code];
-  }
-}
+export class IntegrationsError extends refusalClass<IntegrationsErrorCode>('IntegrationsError', KINDS) {}

@@ -9,18 +9,10 @@ import { lineTitlesSchema, titlesColumn } from './orders.lines.ts';
 import { createOrdersRepository, type OrderFilter, type ProductSales, type StatusPatch } from './orders.repository.ts';
 import { SHOP_STATUS_MACHINE, canTransition, type OrderActorRole, type StatusMachine } from './orders.status.ts';
 import type { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from './orders.tables.ts';
-import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 import type { Events } from '../../platform/events.ts';
 import { apiOrder } from './orders.api.view.ts';
 import { inTransaction } from '../../db/database.ts';
-
-/** An order rule was broken; `code` says which (`orders.transition_not_allowed`, …). */
-export class OrdersError extends LavkaError {
-  override readonly name = 'OrdersError';
-  get kind(): ErrorKind {
-    return ORDERS_KINDS[this.code] ?? 'invalid';
-  }
-}
 
 /** The kind of each refusal of the orders module; codes not listed are invalid input. */
 export const ORDERS_KINDS: Readonly<Record<string, ErrorKind>> = {
@@ -33,6 +25,9 @@ export const ORDERS_KINDS: Readonly<Record<string, ErrorKind>> = {
   'orders.external_id_taken': 'conflict',
   'orders.note_empty': 'invalid',
 };
+
+/** An order rule was broken; `code` says which (`orders.transition_not_allowed`, …). */
+export class OrdersError extends refusalClass('OrdersError', ORDERS_KINDS) {}
 
 /** Most lines one order may have. */
 export const MAX_ORDER_LINES = 100;

@@ -1,8 +1,23 @@
 /** The patients' flows: registration (name → phone → birth date → IIN) and editing one detail. */
 import { InlineKeyboard } from 'grammy';
-import { defineFlow, type FlowControl, type FlowDefinition } from '../../telegram/flow.ts';
+import { defineFlow, type FlowControl, type FlowDefinition, type FlowStep } from '../../telegram/flow.ts';
 import { MAIN_MENU_ACTION } from '../../telegram/menu.ts';
 import { EDIT_FLOW, REGISTRATION_FLOW, contactKeyboard, phoneFrom, profileText, refuse, save, type EditData, type PatientsComposerDeps, type RegistrationData } from './patients.bot.shared.ts';
+
+/** The date of birth, asked alike at registration and when it is corrected: the IIN comes next. */
+function birthStep<D extends { birthDate?: string | undefined } & Record<string, unknown>>(deps: PatientsComposerDeps): FlowStep<D> {
+  return {
+    async onMessage(ctx, flow) {
+      try {
+        const birthDate = deps.patients.checkBirthDate(ctx.message?.text ?? '');
+        flow.go('iin', { birthDate } as Partial<D>);
+        await ctx.reply(ctx.t('patients-ask-iin'));
+      } catch (error) {
+        await refuse(deps, ctx, error);
+      }
+    },
+  };
+}
 
 /** Registration, each step checked with its own message. */
 export function registrationFlowDefinition(deps: PatientsComposerDeps): FlowDefinition {
@@ -32,17 +47,7 @@ export function registrationFlowDefinition(deps: PatientsComposerDeps): FlowDefi
           }
         },
       },
-      birth: {
-        async onMessage(ctx, flow) {
-          try {
-            const birthDate = deps.patients.checkBirthDate(ctx.message?.text ?? '');
-            flow.go('iin', { birthDate });
-            await ctx.reply(ctx.t('patients-ask-iin'));
-          } catch (error) {
-            await refuse(deps, ctx, error);
-          }
-        },
-      },
+      birth: birthStep(deps),
       iin: {
         async onMessage(ctx, flow: FlowControl<RegistrationData>) {
           const { fullName, phone, birthDate, then } = flow.data;
@@ -87,17 +92,7 @@ export function editFlowDefinition(deps: PatientsComposerDeps): FlowDefinition {
           }
         },
       },
-      birth: {
-        async onMessage(ctx, flow) {
-          try {
-            const birthDate = deps.patients.checkBirthDate(ctx.message?.text ?? '');
-            flow.go('iin', { birthDate });
-            await ctx.reply(ctx.t('patients-ask-iin'));
-          } catch (error) {
-            await refuse(deps, ctx, error);
-          }
-        },
-      },
+      birth: birthStep(deps),
       iin: {
         async onMessage(ctx, flow) {
           await save(deps, ctx, flow, { birthDate: flow.data.birthDate as string, iin: ctx.message?.text ?? '' });

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { addBillingUser, startBillingServices, type BillingServices } from '../../../test/support/billing.ts';
+import { addBillingUser, paymentsServiceOn, startBillingServices, type BillingServices } from '../../../test/support/billing.ts';
 import { testDialects, type TestDatabase } from '../../../test/support/services.ts';
-import { silentLogger } from '../../observability/logger.ts';
-import { createPaymentsService, type PaymentsService } from './payments.service.ts';
+import type { PaymentsService } from './payments.service.ts';
 import { paymentsSettingsSchema } from './payments.settings.ts';
 import type { PaymentPurpose, PurposeGoods } from './payments.types.ts';
 import { createTelegramCardProvider } from './providers/telegram-card.provider.ts';
 import { createTelegramStarsProvider, invoicePayload } from './providers/telegram-stars.provider.ts';
-import { createEvents } from '../../platform/events.ts';
+
 
 /** A purpose priced both in Stars and in tenge, selling `goods`; `digital` answers for `mixed` ones. */
 function pricedPurpose(name: string, goods: PurposeGoods, digital?: (ref: string) => boolean): PaymentPurpose & { paid: string[] } {
@@ -47,19 +46,7 @@ for (const dialect of await testDialects()) {
     before(async () => {
       target = await dialect.create();
       billing = await startBillingServices(target, { adminIds: [7100] });
-      payments = createPaymentsService({
-        db: billing.database.db,
-        now: Date.now,
-        logger: silentLogger(),
-        i18n: billing.i18n,
-        settings: () => settings,
-        providers: [createTelegramStarsProvider({ telegram: () => undefined }), createTelegramCardProvider({ providerToken: '381764678:TEST:goods-test' })],
-        staffChatIds: () => [7100],
-        staffLocale: 'en',
-        telegram: () => undefined,
-        users: billing.services.users,
-        events: createEvents(),
-      });
+      payments = paymentsServiceOn(billing, { settings, providers: [createTelegramStarsProvider({ telegram: () => undefined }), createTelegramCardProvider({ providerToken: '381764678:TEST:goods-test' })], staffChatIds: [7100] });
       for (const purpose of [parcel, ebook, order]) payments.registerPurpose(purpose);
     });
     after(async () => {
@@ -123,19 +110,7 @@ for (const dialect of await testDialects()) {
     });
 
     test('the service explains why Stars turned on are never offered when everything sold is physical', async () => {
-      const physicalOnly = createPaymentsService({
-        db: billing.database.db,
-        now: Date.now,
-        logger: silentLogger(),
-        i18n: billing.i18n,
-        settings: () => settings,
-        providers: [createTelegramStarsProvider({ telegram: () => undefined })],
-        staffChatIds: () => [],
-        staffLocale: 'en',
-        telegram: () => undefined,
-        users: billing.services.users,
-        events: createEvents(),
-      });
+      const physicalOnly = paymentsServiceOn(billing, { settings, providers: [createTelegramStarsProvider({ telegram: () => undefined })], staffChatIds: [] });
       physicalOnly.registerPurpose(pricedPurpose('parcel', 'physical'));
       assert.match(physicalOnly.starsNotice() ?? '', /Telegram allows Stars only for digital goods and services.*\(parcel\)|\(parcel\).*Telegram allows Stars only for digital goods/s);
       physicalOnly.registerPurpose(pricedPurpose('ebook', 'digital'));

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { addBillingUser, startBillingServices, type BillingServices } from '../../../test/support/billing.ts';
+import { addBillingUser, paymentsServiceOn, startBillingServices, type BillingServices } from '../../../test/support/billing.ts';
 import { testDialects, type TestDatabase } from '../../../test/support/services.ts';
-import { silentLogger } from '../../observability/logger.ts';
 import { createWalletService, type WalletService } from '../wallet/wallet.service.ts';
 import { isPaymentsError } from './payments.errors.ts';
-import { createPaymentsService, type PaymentsService } from './payments.service.ts';
+import type { PaymentsService } from './payments.service.ts';
 import { paymentsSettingsSchema } from './payments.settings.ts';
 import { invoicePayload } from './providers/telegram-stars.provider.ts';
 import { createTelegramStarsProvider } from './providers/telegram-stars.provider.ts';
@@ -86,19 +85,7 @@ for (const dialect of await testDialects()) {
       assert.equal(await wallet.balance(204), 0);
       // The next start: a fresh service over the same database runs recovery.
       const settings = paymentsSettingsSchema.parse(billing.config.settings.payments);
-      const restarted = createPaymentsService({
-        db: billing.database.db,
-        now: Date.now,
-        logger: silentLogger(),
-        i18n: billing.i18n,
-        settings: () => settings,
-        providers: [createTelegramStarsProvider({ telegram: () => undefined })],
-        staffChatIds: () => [7000],
-        staffLocale: 'en',
-        telegram: () => undefined,
-        users: billing.services.users,
-        events: createEvents(),
-      });
+      const restarted = paymentsServiceOn(billing, { settings, providers: [createTelegramStarsProvider({ telegram: () => undefined })], staffChatIds: [7000] });
       const freshWallet = createWalletService({ db: billing.database.db, now: Date.now, users: billing.services.users, events: createEvents() });
       restarted.registerPurpose(createTopupPurpose({ wallet: freshWallet, settings: resolveWalletSettings(billing.config.settings.wallet, {}, 'RUB'), i18n: billing.i18n, businessName: 'Test' }));
       assert.equal(await restarted.recoverEvents(0), 1);

@@ -4,7 +4,7 @@ import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
 import { createSupportRepository } from './support.repository.ts';
 import { pageWindow, type PageWindow } from '../../telegram/paginator.ts';
 import type { SupportMessageRecord, SupportThreadRecord, SupportThreadStatus } from './support.tables.ts';
-import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 import type { Events } from '../../platform/events.ts';
 
 /** Longest text forwarded in one message (Telegram's limit minus the header). */
@@ -34,17 +34,6 @@ export interface SupportTexts {
   writeAgain?(locale: Locale): string;
 }
 
-/** A support rule was broken (`support.not_found`, `support.closed`, `support.empty`, `support.too_long`). */
-export class SupportError extends LavkaError<SupportErrorCode> {
-  override readonly name = 'SupportError';
-  get kind(): ErrorKind {
-    return SUPPORT_KINDS[this.code];
-  }
-}
-
-/** Every reason a support action is refused. */
-export type SupportErrorCode = 'support.not_found' | 'support.closed' | 'support.empty' | 'support.too_long' | 'support.unavailable';
-
 const SUPPORT_KINDS: Readonly<Record<SupportErrorCode, ErrorKind>> = {
   'support.not_found': 'not_found',
   'support.closed': 'conflict',
@@ -52,6 +41,12 @@ const SUPPORT_KINDS: Readonly<Record<SupportErrorCode, ErrorKind>> = {
   'support.too_long': 'invalid',
   'support.unavailable': 'unavailable',
 };
+
+/** A support rule was broken (`support.not_found`, `support.closed`, `support.empty`, `support.too_long`). */
+export class SupportError extends refusalClass<SupportErrorCode>('SupportError', SUPPORT_KINDS) {}
+
+/** Every reason a support action is refused. */
+export type SupportErrorCode = 'support.not_found' | 'support.closed' | 'support.empty' | 'support.too_long' | 'support.unavailable';
 
 /** One entry of a conversation: a customer message or a staff answer. */
 export type ThreadEntry =

@@ -5,18 +5,7 @@ import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
 import type { Translator } from '../../telegram/i18n.ts';
 import { createTicketsRepository } from './tickets.repository.ts';
 import type { TicketMessageRecord, TicketRecord, TicketStatus } from './tickets.tables.ts';
-import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
-
-/** A ticket rule was broken (`tickets.not_found`, `tickets.closed`, `tickets.empty`). */
-export class TicketsError extends LavkaError<TicketsErrorCode> {
-  override readonly name = 'TicketsError';
-  get kind(): ErrorKind {
-    return TICKETS_KINDS[this.code];
-  }
-}
-
-/** Every reason a ticket action is refused. */
-export type TicketsErrorCode = 'tickets.not_found' | 'tickets.closed' | 'tickets.empty' | 'tickets.too_long';
+import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 
 const TICKETS_KINDS: Readonly<Record<TicketsErrorCode, ErrorKind>> = {
   'tickets.not_found': 'not_found',
@@ -24,6 +13,12 @@ const TICKETS_KINDS: Readonly<Record<TicketsErrorCode, ErrorKind>> = {
   'tickets.empty': 'invalid',
   'tickets.too_long': 'invalid',
 };
+
+/** A ticket rule was broken (`tickets.not_found`, `tickets.closed`, `tickets.empty`). */
+export class TicketsError extends refusalClass<TicketsErrorCode>('TicketsError', TICKETS_KINDS) {}
+
+/** Every reason a ticket action is refused. */
+export type TicketsErrorCode = 'tickets.not_found' | 'tickets.closed' | 'tickets.empty' | 'tickets.too_long';
 
 /** Settings under `settings.tickets`. */
 export const ticketsSettingsSchema = z
