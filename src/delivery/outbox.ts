@@ -109,3 +109,12 @@ export const outboxMigrations: readonly Migration[] = [
     },
   },
 ];
+
+/** Where a message enqueued under `dedupeKey` stands: waiting, sent (with Telegram's message id) or failed. */
+export async function outboxStateOf(db: DbExecutor, dedupeKey: string) {
+  return db
+    .selectFrom('outbox')
+    .select(['id', 'chat_id', 'status', 'error_code', 'sent_message_id', 'created_at', 'updated_at'])
+    .where('dedupe_key', '=', dedupeKey)
+    .executeTakeFirst();
+}

@@ -1,16 +1,17 @@
-import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
+import { refusalClass, type ErrorKind } from '../../platform/errors.ts';
 
 /** Dotted codes of the users module's refusals. */
-export type UsersErrorCode = 'users.not_found';
+export type UsersErrorCode = 'users.not_found' | 'users.blocked_bot' | 'users.message_not_found';
+
+/** An id that is nobody Lavka knows is not found; a customer who blocked the bot cannot be written to. */
+const USERS_KINDS: Readonly<Record<UsersErrorCode, ErrorKind>> = {
+  'users.not_found': 'not_found',
+  'users.blocked_bot': 'conflict',
+  'users.message_not_found': 'not_found',
+};
 
 /** A refusal about a user; nothing was written. */
-export class UsersError extends LavkaError<UsersErrorCode> {
-  override readonly name = 'UsersError';
-  /** An id that is nobody Lavka knows. */
-  get kind(): ErrorKind {
-    return 'not_found';
-  }
-}
+export class UsersError extends refusalClass<UsersErrorCode>('UsersError', USERS_KINDS) {}
 
 /** True when `error` is a users refusal (with `code`, if given). */
 export function isUsersError(error: unknown, code?: UsersErrorCode): error is UsersError {

@@ -195,6 +195,13 @@ export function createUsersRepository(db: DbExecutor) {
         .execute();
     },
 
+    /** Users matching a filter in id order, after the user `afterId` (a cursor that holds while users come in). */
+    listAfter(filter: UserSearchFilter, afterId: number | undefined, limit: number): Promise<UserRecord[]> {
+      let query = applyUserFilter(db.selectFrom('users').selectAll(), filter);
+      if (afterId !== undefined) query = query.where('id', '>', afterId);
+      return query.orderBy('id').limit(limit).execute();
+    },
+
     async countSearch(filter: UserSearchFilter): Promise<number> {
       const row = await applyUserFilter(db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')), filter).executeTakeFirstOrThrow();
       return Number(row.n);

@@ -84,6 +84,11 @@ export function createUsersService(deps: UsersServiceDeps) {
       await repository.setLocale(id, locale);
     },
 
+    /** Forgets the language the user chose: the bot writes in the one Telegram reports again. */
+    async clearLocale(id: number): Promise<void> {
+      await repository.setLocale(id, null);
+    },
+
     /** A typed phone number in E.164 by the business country's rules, or undefined when it is not a valid one. */
     readPhone(raw: string): string | undefined {
       return parsePhone(raw, deps.defaultCountry?.());
@@ -130,6 +135,12 @@ export function createUsersService(deps: UsersServiceDeps) {
     /** Users the bot can write to (see the repository), for broadcast audiences. */
     reachable: repository.reachable,
     tagsOf: repository.tagsOf,
+
+    /** Users matching a filter, `limit` at a time in id order after the user `afterId`, and whether more follow. */
+    async page(filter: UserSearchFilter, cursor: { limit: number; afterId?: number | undefined }): Promise<{ users: UserRecord[]; hasMore: boolean }> {
+      const rows = await repository.listAfter(filter, cursor.afterId, cursor.limit + 1);
+      return { users: rows.slice(0, cursor.limit), hasMore: rows.length > cursor.limit };
+    },
     countAll: repository.countAll,
     countSince: repository.countSince,
     countActiveSince: repository.countActiveSince,
