@@ -136,6 +136,11 @@ export function readJob<J>(): J {
   return JSON.parse(raw) as J;
 }
 
+/** In a child: sends a message to the parent, resolved once it has left. */
+export function sendToParent(message: Record<string, unknown>): Promise<void> {
+  return new Promise<void>((resolve) => process.send?.(message, () => resolve()) ?? resolve());
+}
+
 /** In a child: sends the result (or the error) to the parent, then exits. */
 export async function reportAndExit<R>(work: () => Promise<R>): Promise<void> {
   let message: ChildMessage<R>;

@@ -2,7 +2,7 @@
 // staff session for the panel's API (the peer), and webhook endpoints pointing at the parent's
 // receiver. On "fanout" it moves orders, whose status changes the endpoints hear about.
 
-import { nextParentMessage, peakRssMb, readJob, rssMb } from './child.ts';
+import { nextParentMessage, peakRssMb, readJob, reportAndExit, rssMb, sendToParent } from './child.ts';
 import type { LavkaBenchOptions } from './lavka.ts';
 import { startLavkaForBench } from './lavka.ts';
 
@@ -23,9 +23,7 @@ export interface IntegrationServerReady {
   orderIds: number[];
 }
 
-const send = (message: Record<string, unknown>) => new Promise<void>((resolve) => process.send?.(message, () => resolve()) ?? resolve());
-
-try {
+await reportAndExit(async () => {
   const job = readJob<IntegrationServerJob>();
   const app = await startLavkaForBench(job.lavka);
   const { orders, integrations, admin, users } = app.services;
@@ -50,19 +48,15 @@ try {
   const owner = await admin.staffForTelegram({ id: 7000, first_name: 'Owner' });
   if (!owner) throw new Error('the owner (ADMIN_IDS) has no staff account');
   const session = await admin.startSession(owner.id, { ip: '127.0.0.1' });
-  await send({ type: 'ready', url: app.url ?? '', key: secret, cookie: `lavka_admin=${session.token}`, orderIds } satisfies IntegrationServerReady);
+  await sendToParent({ type: 'ready', url: app.url ?? '', key: secret, cookie: `lavka_admin=${session.token}`, orderIds } satisfies IntegrationServerReady);
 
   const { count } = await nextParentMessage<{ type: 'fanout'; count: number }>('fanout');
   const started = Date.now();
   for (const id of orderIds.slice(0, count)) await orders.changeStatus(id, 'confirmed', { role: 'staff', id: 'bench' });
-  await send({ type: 'moved', ms: Date.now() - started });
+  await sendToParent({ type: 'moved', ms: Date.now() - started });
 
   await nextParentMessage('stop');
   const result = { peakRssMb: peakRssMb(), rssMb: rssMb() };
   await app.stop();
-  await send({ type: 'result', result });
-  process.exit(0);
-} catch (error) {
-  await send({ type: 'error', message: (error as Error).stack ?? String(error) });
-  process.exit(1);
-}
+  return result;
+});

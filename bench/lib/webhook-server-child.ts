@@ -1,7 +1,7 @@
 // Child of the webhook benchmark: Lavka in webhook mode behind its Fastify server, replying
 // to the stub Bot API. Reports "ready" with its URL, then on "stop" its own figures.
 
-import { nextParentMessage, peakRssMb, readJob, rssMb } from './child.ts';
+import { nextParentMessage, peakRssMb, readJob, reportAndExit, rssMb, sendToParent } from './child.ts';
 import type { LavkaBenchOptions } from './lavka.ts';
 import { startLavkaForBench } from './lavka.ts';
 
@@ -19,12 +19,10 @@ export interface WebhookServerResult {
   rssMb: number;
 }
 
-const send = (message: Record<string, unknown>) => new Promise<void>((resolve) => process.send?.(message, () => resolve()) ?? resolve());
-
-try {
+await reportAndExit(async () => {
   const job = readJob<WebhookServerJob>();
   const app = await startLavkaForBench(job.lavka);
-  await send({ type: 'ready', url: `${app.url}${job.path}` });
+  await sendToParent({ type: 'ready', url: `${app.url}${job.path}` });
   await nextParentMessage('stop');
   const sum = async (metric: { get(): Promise<{ values: { value: number }[] }> }) => (await metric.get()).values.reduce((total, item) => total + item.value, 0);
   const result: WebhookServerResult = {
@@ -34,9 +32,5 @@ try {
     rssMb: rssMb(),
   };
   await app.stop();
-  await send({ type: 'result', result });
-  process.exit(0);
-} catch (error) {
-  await send({ type: 'error', message: (error as Error).stack ?? String(error) });
-  process.exit(1);
-}
+  return result;
+});
