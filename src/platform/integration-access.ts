@@ -130,7 +130,9 @@ export function createIntegrationGuard(deps: IntegrationAccessDeps) {
         const idempotencyKey = runningIdempotent.get(request);
         if (idempotencyKey !== undefined) {
           runningIdempotent.delete(request);
-          if (reply.statusCode >= 500) await deps.idempotency.abandon(principal.keyId, idempotencyKey);
+          // A fault inside Lavka, or input the route refused before doing anything: not kept,
+          // so that the same key may be sent again (corrected), as payment platforms allow.
+          if (reply.statusCode >= 500 || reply.statusCode === 400) await deps.idempotency.abandon(principal.keyId, idempotencyKey);
           else await deps.idempotency.finish(principal.keyId, idempotencyKey, { status: reply.statusCode, body: typeof payload === 'string' ? payload : '' });
         }
         if (!SAFE_METHODS.has(request.method) && reply.statusCode < 400 && reply.getHeader('idempotent-replayed') === undefined) await recordChange(deps, request, principal, reply.statusCode);

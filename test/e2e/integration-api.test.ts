@@ -160,6 +160,8 @@ for (const dialect of await testDialects()) {
 
     test('a replayed Idempotency-Key returns the first answer and writes once, also after a restart; another body is 409', async () => {
       const order = await lavka.app.services.orders!.place(orderFor(CUSTOMER));
+      const invalid = await call('POST', `/api/v1/orders/${order.id}/notes`, { key: writer, idempotencyKey: `note-${order.id}`, body: { text: '' } });
+      assert.equal(invalid.status, 400, 'refused input is not kept for the key: it may be sent again, corrected');
       const first = await call('POST', `/api/v1/orders/${order.id}/notes`, { key: writer, idempotencyKey: `note-${order.id}`, body: { text: 'Packed by Dana' } });
       assert.equal(first.status, 201, JSON.stringify(first.body));
       const again = await call('POST', `/api/v1/orders/${order.id}/notes`, { key: writer, idempotencyKey: `note-${order.id}`, body: { text: 'Packed by Dana' } });
