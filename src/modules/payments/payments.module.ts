@@ -14,6 +14,7 @@ import { SANDBOX_PROVIDER_TOKEN, createTelegramCardProvider } from './providers/
 import { createTelegramStarsProvider } from './providers/telegram-stars.provider.ts';
 import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
 import { paymentsMigrations } from './payments.migrations.ts';
+import { createPaymentsApi } from './payments.api.ts';
 
 /** Pieces of the payments screens other modules show with their own (an order's payment methods). */
 export interface PaymentScreens {
@@ -149,6 +150,7 @@ export const module = defineModule({
         { command: 'refund', description: 'command-refund', audience: 'admin' },
       ],
       routes: createPaymentsRoutes({ payments, receipts: createReceiptFiles({ api: () => own ?? borrowed }) }),
+      integrationRoutes: createPaymentsApi({ payments }),
       staffRoles: ['manager', 'accountant'],
       settings: [
         paymentsSettingsSection({

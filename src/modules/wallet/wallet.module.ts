@@ -6,6 +6,7 @@ import { createWalletRoutes } from './wallet.routes.ts';
 import { createWalletService, type WalletService } from './wallet.service.ts';
 import { resolveWalletSettings } from './wallet.settings.ts';
 import { walletMigrations } from './wallet.migrations.ts';
+import { createWalletApi } from './wallet.api.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -61,6 +62,7 @@ export const module = defineModule({
         { command: 'health', description: 'command-health', audience: 'admin' },
       ],
       routes: createWalletRoutes({ wallet, timeZone: () => deps.config.business.timeZone }),
+      integrationRoutes: createWalletApi({ wallet, users }),
       staffRoles: ['manager', 'accountant'],
       segments: [
         {
