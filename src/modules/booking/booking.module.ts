@@ -9,6 +9,7 @@ import { REMINDER_JOB, createBookingService, type BookingService } from './booki
 import { bookingSettingsSchema, pickLocalised } from './booking.settings.ts';
 import { staffChatIds } from '../../delivery/staff-chats.ts';
 import { bookingMigrations } from './booking.migrations.ts';
+import { createBookingApi } from './booking.api.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -88,6 +89,7 @@ export const module = defineModule({
         { command: 'visits', description: 'booking-command-visits', audience: 'admin' },
       ],
       routes: createBookingRoutes({ booking }),
+      integrationRoutes: createBookingApi({ booking }),
       // Registrars (support) keep the calendar; managers edit the directory too.
       staffRoles: ['manager', 'support'],
       jobHandlers: { [REMINDER_JOB]: booking.reminderHandler },

@@ -14,6 +14,7 @@ import { parseClock, type Slot } from './slots.ts';
 import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 import type { Events } from '../../platform/events.ts';
 
+/** The kind of each refusal of the clinic's bookings. */
 export const BOOKING_KINDS: Readonly<Record<BookingErrorCode, ErrorKind>> = {
   'booking.not_found': 'not_found',
   'booking.unknown_branch': 'not_found',
@@ -25,6 +26,7 @@ export const BOOKING_KINDS: Readonly<Record<BookingErrorCode, ErrorKind>> = {
   'booking.slot_unavailable': 'unprocessable',
   'booking.too_late': 'unprocessable',
   'booking.not_registered': 'unprocessable',
+  'booking.range_too_long': 'invalid',
 };
 
 /** A booking rule was broken; `code` says which (`booking.slot_taken`, …). */
@@ -41,7 +43,8 @@ export type BookingErrorCode =
   | 'booking.not_active'
   | 'booking.slot_unavailable'
   | 'booking.too_late'
-  | 'booking.not_registered';
+  | 'booking.not_registered'
+  | 'booking.range_too_long';
 
 /** The scheduled job kind of appointment reminders. */
 export const REMINDER_JOB = 'booking.reminder';
