@@ -242,6 +242,30 @@ for (const dialect of await testDialects()) {
       await lavka.app.services.users!.setBlocked(CUSTOMER, false);
     });
 
+    test('a broadcast sent through the API reaches its audience and reports its progress; a scheduled one can be cancelled', async () => {
+      const marketing = (await createKey('Marketing', ['broadcasts:write'])).secret;
+      const text = 'Скидка 20% на всё до воскресенья!';
+      const sent = await call('POST', '/api/v1/broadcasts', { key: marketing, body: { text, audience: { kind: 'ids', ids: [CUSTOMER] } } });
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      assert.equal(sent.body.status, 'sending');
+      await customer.waitForMessage((message) => textOf(message) === text, { timeoutMs: 8000 });
+      let state = await call('GET', `/api/v1/broadcasts/${String(sent.body.id)}`, { key: marketing });
+      for (let tries = 0; state.body.status !== 'done' && tries < 100; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        state = await call('GET', `/api/v1/broadcasts/${String(sent.body.id)}`, { key: marketing });
+      }
+      assert.equal(state.body.status, 'done');
+      assert.equal((state.body.progress as { sent: number }).sent, 1);
+
+      const later = await call('POST', '/api/v1/broadcasts', { key: marketing, body: { text: 'Later', send_at: new Date(Date.now() + 3600_000).toISOString() } });
+      assert.equal(later.body.status, 'scheduled');
+      const cancelled = await call('POST', `/api/v1/broadcasts/${String(later.body.id)}/cancel`, { key: marketing });
+      assert.equal(cancelled.body.status, 'cancelled');
+      const bad = await call('POST', '/api/v1/broadcasts', { key: marketing, body: { text: 'x', audience: { kind: 'planet' } } });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error?.code, 'api.invalid_request');
+    });
+
     test('a revoked or expired key is refused at once', async () => {
       const shortLived = await createKey('Temporary', ['orders:read'], Date.now() + 60_000);
       assert.equal((await call('GET', '/api/v1/orders?limit=1', { key: shortLived.secret })).status, 200);

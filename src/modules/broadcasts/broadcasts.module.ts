@@ -3,6 +3,7 @@ import { createBroadcastsBot } from './broadcasts.bot.ts';
 import { createBroadcastsRoutes } from './broadcasts.routes.ts';
 import { START_BROADCAST_JOB, createBroadcastsService, type BroadcastsService } from './broadcasts.service.ts';
 import { broadcastsMigrations } from './broadcasts.migrations.ts';
+import { createBroadcastsApi } from './broadcasts.api.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -46,6 +47,7 @@ export const module = defineModule({
       flows: [bot.flow],
       commands: [{ command: 'broadcast', description: 'command-broadcast', audience: 'admin' }],
       routes: createBroadcastsRoutes({ broadcasts, now: deps.now, i18n: deps.i18n, defaultLocale: deps.config.business.defaultLocale }),
+      integrationRoutes: createBroadcastsApi({ broadcasts }),
       invalidInputCode: 'broadcasts.invalid',
       jobs: [{ name: 'broadcasts-progress', everyMs: 2000, run: () => broadcasts.tick() }],
       jobHandlers: { [START_BROADCAST_JOB]: (payload) => broadcasts.startScheduled(payload) },
