@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { AppointmentRecord } from './booking.tables.ts';
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+import { isoTime } from '../../platform/api-values.ts';
 
 /** An appointment as the integration API and its webhooks show it. */
 export const appointmentView = z.object({
@@ -34,15 +33,15 @@ export function apiAppointment(appointment: AppointmentRecord): z.infer<typeof a
     branch_id: appointment.branch_id,
     service_id: appointment.service_id,
     doctor_id: appointment.doctor_id,
-    starts_at: iso(appointment.starts_at) ?? '',
-    ends_at: iso(appointment.ends_at) ?? '',
+    starts_at: isoTime(appointment.starts_at),
+    ends_at: isoTime(appointment.ends_at),
     price_minor: appointment.price_minor,
     paid_minor: appointment.paid_minor,
     currency: appointment.currency,
-    confirmed_at: iso(appointment.confirmed_at),
+    confirmed_at: isoTime(appointment.confirmed_at),
     reschedule_count: appointment.reschedule_count,
     cancelled_by: appointment.cancelled_by,
-    cancelled_at: iso(appointment.cancelled_at),
-    created_at: iso(appointment.created_at) ?? '',
+    cancelled_at: isoTime(appointment.cancelled_at),
+    created_at: isoTime(appointment.created_at),
   };
 }

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { integrationRoute, type AnyApiRoute } from '../../platform/route.ts';
+import { type AnyApiRoute, integrationRoute } from '../../platform/route.ts';
+import { isoTime } from '../../platform/api-values.ts';
 import type { BroadcastsService } from './broadcasts.service.ts';
 import { BroadcastError, audienceSchema, buttonSchema } from './broadcasts.shared.ts';
 import type { BroadcastRow } from './broadcasts.tables.ts';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
 const createBody = z.object({
   text: z.string().min(1).max(4096).describe('The message; with a photo, its caption (at most 1024 characters)'),
   parse_mode: z.literal('HTML').optional(),
@@ -27,9 +26,9 @@ async function apiBroadcast(broadcasts: BroadcastsService, row: BroadcastRow) {
     text: row.text,
     audience: JSON.parse(row.audience) as unknown,
     audience_size: row.audience_size,
-    scheduled_at: iso(row.scheduled_at),
-    started_at: iso(row.started_at),
-    finished_at: iso(row.finished_at),
+    scheduled_at: isoTime(row.scheduled_at),
+    started_at: isoTime(row.started_at),
+    finished_at: isoTime(row.finished_at),
     progress: { total: progress.total, sent: progress.sent, blocked: progress.blocked, failed: progress.failed + progress.unconfirmed, remaining: progress.remaining, eta_seconds: progress.etaSeconds },
   };
 }

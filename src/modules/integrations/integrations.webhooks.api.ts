@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { apiKeyActorId } from '../../platform/principal.ts';
 import { EVENT_TYPES } from '../../platform/events.ts';
-import { integrationRoute, type AnyApiRoute } from '../../platform/route.ts';
+import { type AnyApiRoute, integrationRoute } from '../../platform/route.ts';
+import { isoTime } from '../../platform/api-values.ts';
 import type { WebhookEndpointView, Webhooks } from './integrations.webhooks.ts';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const deliveryParams = z.object({ id: z.coerce.number().int().positive(), delivery_id: z.coerce.number().int().positive() });
 const eventTypes = z.array(z.enum(EVENT_TYPES)).min(1).max(EVENT_TYPES.length);
@@ -29,8 +29,8 @@ const apiEndpoint = (endpoint: WebhookEndpointView): z.infer<typeof endpointView
   event_types: endpoint.eventTypes,
   state: endpoint.state,
   disabled_reason: endpoint.disabledReason,
-  failing_since: iso(endpoint.failingSince),
-  created_at: iso(endpoint.createdAt) ?? '',
+  failing_since: isoTime(endpoint.failingSince),
+  created_at: isoTime(endpoint.createdAt),
 });
 
 /**
@@ -118,11 +118,11 @@ export function createWebhooksApi(deps: { webhooks: Webhooks }): AnyApiRoute[] {
             sequence: row.sequence,
             status: row.status,
             attempts: row.attempts,
-            next_attempt_at: iso(row.nextAttemptAt),
-            last_attempt_at: iso(row.lastAttemptAt),
+            next_attempt_at: isoTime(row.nextAttemptAt),
+            last_attempt_at: isoTime(row.lastAttemptAt),
             last_status: row.lastStatus,
             last_error: row.lastError,
-            delivered_at: iso(row.deliveredAt),
+            delivered_at: isoTime(row.deliveredAt),
           })),
           has_more: rows.length === query.limit,
         };

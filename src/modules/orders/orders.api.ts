@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { noteAudit } from '../../platform/audit.ts';
 import { apiKeyActorId } from '../../platform/principal.ts';
-import { integrationRoute, type AnyApiRoute } from '../../platform/route.ts';
+import { type AnyApiRoute, integrationRoute } from '../../platform/route.ts';
+import { isoTime } from '../../platform/api-values.ts';
 import type { OrderPayments } from './orders.payments.ts';
 import { OrdersError, type OrdersService } from './orders.service.ts';
 import { changeStatusAsStaff } from './orders.staff-status.ts';
 import type { OrderNoteRecord, OrderStatusChangeRecord } from './orders.tables.ts';
 import { apiOrder, orderView } from './orders.api.view.ts';
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** A moment as callers send it: ISO 8601, or epoch milliseconds. */
 const moment = z.union([z.iso.datetime({ offset: true }).transform((value) => Date.parse(value)), z.coerce.number().int().min(0)]);
@@ -48,8 +47,8 @@ const patchBody = z.object({
 const historyView = z.object({ from: z.string().nullable(), to: z.string(), actor: z.string(), note: z.string().nullable(), at: z.string() });
 const noteView = z.object({ object: z.literal('order_note'), id: z.number(), order_id: z.number(), author: z.object({ type: z.string(), name: z.string() }), text: z.string(), created_at: z.string() });
 
-const apiHistory = (row: OrderStatusChangeRecord) => ({ from: row.from_status, to: row.to_status, actor: row.actor_type, note: row.note, at: iso(row.at) });
-const apiNote = (row: OrderNoteRecord) => ({ object: 'order_note' as const, id: row.id, order_id: row.order_id, author: { type: row.author_type, name: row.author_name }, text: row.text, created_at: iso(row.at) });
+const apiHistory = (row: OrderStatusChangeRecord) => ({ from: row.from_status, to: row.to_status, actor: row.actor_type, note: row.note, at: isoTime(row.at) });
+const apiNote = (row: OrderNoteRecord) => ({ object: 'order_note' as const, id: row.id, order_id: row.order_id, author: { type: row.author_type, name: row.author_name }, text: row.text, created_at: isoTime(row.at) });
 
 /**
  * Orders in the integration API: a back end lists them (filters, cursor pages), reads one

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { lineTitlesSchema } from './orders.lines.ts';
 import type { OrderLineRecord, OrderRecord } from './orders.tables.ts';
-
-const iso = (ms: number): string => new Date(ms).toISOString();
+import { isoTime } from '../../platform/api-values.ts';
 
 const lineView = z.object({
   position: z.number(),
@@ -69,8 +68,8 @@ export function apiOrder(order: OrderRecord & { lines: readonly OrderLineRecord[
       quantity: line.quantity,
       total_minor: line.total_minor,
     })),
-    created_at: iso(order.created_at),
-    updated_at: iso(order.updated_at),
+    created_at: isoTime(order.created_at),
+    updated_at: isoTime(order.updated_at),
   };
 }
 

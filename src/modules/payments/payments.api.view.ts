@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { LavkaEvent } from '../../platform/events.ts';
 import type { PaymentRecord } from './payments.tables.ts';
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+import { isoTime } from '../../platform/api-values.ts';
 
 /** A payment as the integration API and its webhooks show it. */
 export const paymentView = z.object({
@@ -36,9 +35,9 @@ export function apiPayment(payment: PaymentRecord): z.infer<typeof paymentView> 
     amount_minor: payment.amount_minor,
     currency: payment.currency,
     external_id: payment.external_id,
-    created_at: iso(payment.created_at) ?? '',
-    paid_at: iso(payment.paid_at),
-    refunded_at: iso(payment.refunded_at),
+    created_at: isoTime(payment.created_at),
+    paid_at: isoTime(payment.paid_at),
+    refunded_at: isoTime(payment.refunded_at),
   };
 }
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { UserRecord } from './users.tables.ts';
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+import { isoTime } from '../../platform/api-values.ts';
 
 /** A customer as the integration API and its webhooks show it. */
 export const customerView = z.object({
@@ -28,7 +27,7 @@ export function apiCustomer(user: UserRecord): z.infer<typeof customerView> {
     language: user.locale ?? user.language_code,
     phone: user.phone,
     blocked: user.is_blocked === 1,
-    first_seen_at: iso(user.first_seen_at) ?? '',
-    last_seen_at: iso(user.last_seen_at) ?? '',
+    first_seen_at: isoTime(user.first_seen_at),
+    last_seen_at: isoTime(user.last_seen_at),
   };
 }
