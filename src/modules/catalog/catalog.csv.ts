@@ -75,17 +75,21 @@ export interface ImportIssue {
 /** A text per language; languages left blank are absent. */
 export type LocalizedTexts = Partial<Record<Locale, string>>;
 
-/** A product row, checked. */
-export interface PlannedProduct {
-  row: number;
-  /** Null: a new product. */
-  productId: number | null;
+/** What a product row of the file says, read or written. */
+interface ProductColumns {
   categoryId: number | null;
   titles: LocalizedTexts;
   descriptions: LocalizedTexts;
   priceMinor: number;
   stock: number;
   hidden: boolean;
+}
+
+/** A product row, checked. */
+export interface PlannedProduct extends ProductColumns {
+  row: number;
+  /** Null: a new product. */
+  productId: number | null;
   /** Undefined when the file has no `digital` column: an existing product keeps its flag, a new one is physical. */
   digital?: boolean;
 }
@@ -305,14 +309,8 @@ export function readCatalogCsv(text: string, currency: string): { plan: ImportPl
 }
 
 /** A product of the export with its variants, texts per language. */
-export interface ExportProduct {
+export interface ExportProduct extends ProductColumns {
   id: number;
-  categoryId: number | null;
-  titles: LocalizedTexts;
-  descriptions: LocalizedTexts;
-  priceMinor: number;
-  stock: number;
-  hidden: boolean;
   digital: boolean;
   variants: { id: number; titles: LocalizedTexts; priceMinor: number; stock: number }[];
 }

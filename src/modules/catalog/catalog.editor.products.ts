@@ -3,7 +3,7 @@ import { type z } from 'zod';
 import { type Locale } from '../../config/business.ts';
 import { pageWindow, type PageWindow } from '../../telegram/paginator.ts';
 import { createCatalogRepository } from './catalog.repository.ts';
-import { productFilterOf, type CatalogViews, type StaffProductView } from './catalog.views.ts';
+import { productFilterOf, type CatalogViews, type ProductListOptions, type StaffProductView } from './catalog.views.ts';
 import { staffProductCreateSchema, staffProductPatchSchema } from './catalog.editor.schemas.ts';
 
 /** Staff edits of products. */
@@ -12,16 +12,7 @@ export function createCatalogProductEditor(views: CatalogViews) {
   const editor = {
     /** Products as staff list them: hidden ones too (filter with `visibility`), with photo ids. */
     async staffProducts(
-      options: {
-        query?: string;
-        categoryId?: number;
-        inStockOnly?: boolean;
-        minPriceMinor?: number;
-        maxPriceMinor?: number;
-        visibility?: 'visible' | 'hidden' | 'all';
-        page: number;
-        pageSize: number;
-      },
+      options: ProductListOptions & { page: number; pageSize: number },
       locale: Locale,
     ): Promise<{ products: StaffProductView[]; window: PageWindow }> {
       const filter = productFilterOf({ ...options, visibility: options.visibility ?? 'all' });
