@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { describe, test } from 'node:test';
-import { createOutgoingPolicy, OutgoingError, postThrough } from './outgoing.ts';
+import { createOutgoingPolicy, OutgoingError, OutgoingTooLarge, postThrough, requestThrough } from './outgoing.ts';
 
 const refusal = async (promise: Promise<unknown>): Promise<string | undefined> => {
   try {
@@ -56,6 +56,27 @@ describe('the outgoing URL policy (webhooks, connectors, feeds)', () => {
       assert.equal(await refusal(postThrough(strict, new URL(`http://localhost:${port}/`), '{}', {}, 2000)), 'outgoing.address_refused');
       const allowed = createOutgoingPolicy(['localhost']);
       assert.equal((await postThrough(allowed, new URL(`http://localhost:${port}/`), '{}', {}, 2000)).status, 204);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a call to an address written in the URL is checked too, and an answer over the size a caller accepts is refused', async () => {
+    const big = Buffer.alloc(50_000, 'x');
+    const server = createServer((request, response) => response.writeHead(200, { 'content-type': 'text/plain' }).end(request.url === '/big' ? big : 'ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      assert.equal(await refusal(requestThrough(createOutgoingPolicy([]), new URL(`http://127.0.0.1:${port}/`), { timeoutMs: 2000, maxBytes: 1000 })), 'outgoing.address_refused');
+      const allowed = createOutgoingPolicy(['127.0.0.1']);
+      const small = await requestThrough(allowed, new URL(`http://127.0.0.1:${port}/`), { timeoutMs: 2000, maxBytes: 1000 });
+      assert.equal(small.body.toString(), 'ok');
+      await assert.rejects(requestThrough(allowed, new URL(`http://127.0.0.1:${port}/big`), { timeoutMs: 2000, maxBytes: 10_000 }), OutgoingTooLarge);
+      const whole = await requestThrough(allowed, new URL(`http://127.0.0.1:${port}/big`), { timeoutMs: 2000, maxBytes: 100_000 });
+      assert.equal(whole.body.length, big.length);
+      const start = await requestThrough(allowed, new URL(`http://127.0.0.1:${port}/big`), { timeoutMs: 2000, maxBytes: 10_000, truncate: true });
+      assert.equal(start.body.length, 10_000);
     } finally {
       server.close();
     }

@@ -100,30 +100,70 @@ export interface OutgoingAnswer {
   body: string;
 }
 
+/** An outgoing call: its method, body and headers, its deadline and how much answer to keep. */
+export interface OutgoingRequest {
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  body?: string | undefined;
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  /** The most of the answer kept; more is refused (`tooLarge`) unless `truncate` says keep the start. */
+  maxBytes: number;
+  truncate?: boolean;
+}
+
+/** The whole answer of an outgoing call, as bytes, with its headers. */
+export interface OutgoingResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** An answer longer than the caller accepts. */
+export class OutgoingTooLarge extends Error {
+  override readonly name = 'OutgoingTooLarge';
+}
+
+/**
+ * Calls a URL through the policy: an address written in the URL is checked here, a name at
+ * every connection (`lookup`). Rejects on refusal, connection failure, timeout or an answer
+ * over `maxBytes`; any HTTP status is an answer.
+ */
+export async function requestThrough(policy: OutgoingPolicy, url: URL, request: OutgoingRequest): Promise<OutgoingResponse> {
+  // Node resolves no name for an address literal, so `lookup` would never see it.
+  if (ipaddr.isValid(url.hostname.replace(/^\[|\]$/g, ''))) await policy.check(url.href);
+  const transport = url.protocol === 'https:' ? https : http;
+  const headers: Record<string, string> = { 'user-agent': 'Lavka/1', ...request.headers };
+  if (request.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(request.body));
+  }
+  return new Promise((resolve, reject) => {
+    const outgoing = transport.request(url, { method: request.method ?? (request.body === undefined ? 'GET' : 'POST'), headers, lookup: policy.lookup, timeout: request.timeoutMs }, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        if (size < request.maxBytes) chunks.push(chunk);
+        size += chunk.length;
+        if (size > request.maxBytes && !request.truncate) response.destroy(new OutgoingTooLarge(`the answer is over ${request.maxBytes} bytes`));
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).subarray(0, request.maxBytes) }));
+      response.on('error', reject);
+    });
+    // The deadline covers the whole answer, not only the wait for its first byte.
+    const deadline = setTimeout(() => outgoing.destroy(new Error(`no answer within ${request.timeoutMs} ms`)), request.timeoutMs);
+    outgoing.on('close', () => clearTimeout(deadline));
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${request.timeoutMs} ms`)));
+    outgoing.on('error', reject);
+    outgoing.end(request.body);
+  });
+}
+
 /**
  * POSTs a body through the policy (every connection's addresses checked), with a deadline.
- * Rejects on refusal, connection failure or timeout; any HTTP status is an answer.
+ * Rejects on refusal, connection failure or timeout; any HTTP status is an answer, of which
+ * the start is kept (the panel shows it).
  */
-export function postThrough(policy: OutgoingPolicy, url: URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<OutgoingAnswer> {
-  const transport = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const request = transport.request(
-      url,
-      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Lavka-Webhooks/1', ...headers }, lookup: policy.lookup, timeout: timeoutMs },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          // Only the start of an answer is kept (shown in the panel); the rest is drained.
-          if (size < 2048) chunks.push(chunk);
-          size += chunk.length;
-        });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, 2048) }));
-        response.on('error', reject);
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    request.on('error', reject);
-    request.end(body);
-  });
+export async function postThrough(policy: OutgoingPolicy, url: URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<OutgoingAnswer> {
+  const answer = await requestThrough(policy, url, { method: 'POST', body, headers: { 'user-agent': 'Lavka-Webhooks/1', ...headers }, timeoutMs, maxBytes: 2048, truncate: true });
+  return { status: answer.status, body: answer.body.toString('utf8') };
 }

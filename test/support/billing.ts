@@ -27,10 +27,10 @@ export interface BillingServices {
  */
 export async function startBillingServices(
   target: TestDatabase,
-  options: { preset?: 'billing' | 'stars'; now?: () => number; adminIds?: number[]; settings?: Record<string, unknown>; env?: Record<string, string>; events?: Events } = {},
+  options: { preset?: 'billing' | 'stars'; now?: () => number; adminIds?: number[]; settings?: Record<string, unknown>; env?: Record<string, string>; events?: Events; allowPrivate?: string[] } = {},
 ): Promise<BillingServices> {
   const loaded = await loadBusinessConfig({ preset: options.preset ?? 'billing' });
-  const config: BusinessConfig = { ...loaded, settings: deepMerge(loaded.settings, options.settings ?? {}) };
+  const config: BusinessConfig = { ...loaded, settings: deepMerge(loaded.settings, options.settings ?? {}), outgoing: { allowPrivate: options.allowPrivate ?? loaded.outgoing.allowPrivate } };
   const env = parseEnv({ DATABASE_URL: target.url, ADMIN_IDS: (options.adminIds ?? [7000]).join(','), LOG_LEVEL: 'silent', ...options.env });
   const database = await createDatabase({ url: target.url });
   const all = await discoverModules();

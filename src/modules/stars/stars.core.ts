@@ -15,6 +15,7 @@ import { createStarsMessages, starsOrderNumber, type StarsCustomer } from './sta
 import { createStarsRepository } from './stars.repository.ts';
 import { type StarsOrder, type StarsOrderStatus } from './stars.tables.ts';
 import { Webhook } from 'standardwebhooks';
+import { requestThrough, type OutgoingPolicy } from '../../platform/outgoing.ts';
 
 /** The payment purpose of Stars orders. */
 export const STARS_PURPOSE = 'stars';
@@ -65,7 +66,8 @@ export interface StarsServiceDeps {
   staffLocale: Locale;
   /** Signs fulfilment hook calls (STARS_FULFILMENT_SECRET). */
   hookSecret?: string;
-  fetch?: typeof fetch;
+  /** Where the fulfilment hook may be called: the one outgoing-URL policy (`outgoing.allowPrivate`). */
+  outgoing: OutgoingPolicy;
   /**
    * The orders module's service: each purchase is an order of kind `stars` there, numbered
    * and listed with every other order; this service moves it along in the same transactions.
@@ -105,11 +107,20 @@ export function hookHeaders(secret: string, id: string, body: string, nowMs: num
   return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(nowMs / 1000)), 'webhook-signature': signer.sign(id, new Date(nowMs), body) };
 }
 
+/** The hook's JSON answer, or nothing usable. */
+function parsedAnswer(text: string): { status?: unknown; reference?: unknown; reason?: unknown } {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? value : {};
+  } catch {
+    return {};
+  }
+}
+
 /** What the reseller's use cases share: the repository, texts, moves with their history and the staff alerts. */
 export function createStarsCore(deps: StarsServiceDeps) {
   const { db, i18n, settings } = deps;
   const repository = createStarsRepository(db);
-  const doFetch = deps.fetch ?? fetch;
   const messages = createStarsMessages({ i18n, timeZone: deps.timeZone });
 
   /**
@@ -202,15 +213,17 @@ export function createStarsCore(deps: StarsServiceDeps) {
     const id = `stars-order-${order.id}`;
     const body = JSON.stringify({ order_id: order.id, idempotency_key: id, recipient: order.recipient, stars: order.stars });
     const signed = deps.hookSecret ? { ...hookHeaders(deps.hookSecret, id, body, deps.now()), 'x-lavka-signature': hookSignature(deps.hookSecret, body) } : {};
-    const response = await doFetch(hook.url, {
+    const response = await requestThrough(deps.outgoing, new URL(hook.url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signed },
+      headers: signed,
       body,
-      signal: AbortSignal.timeout(hook.timeoutMs),
+      timeoutMs: hook.timeoutMs,
+      maxBytes: 16_384,
+      truncate: true,
     });
-    const answer = (await response.json().catch(() => ({}))) as { status?: unknown; reference?: unknown; reason?: unknown };
+    const answer = parsedAnswer(response.body.toString('utf8'));
     if (response.status >= 500) throw new Error(`fulfilment hook answered ${response.status}`);
-    if (response.ok && answer.status === 'delivered') return { status: 'delivered', ...(typeof answer.reference === 'string' ? { reference: answer.reference.slice(0, 200) } : {}) };
+    if (response.status >= 200 && response.status < 300 && answer.status === 'delivered') return { status: 'delivered', ...(typeof answer.reference === 'string' ? { reference: answer.reference.slice(0, 200) } : {}) };
     return { status: 'failed', reason: typeof answer.reason === 'string' ? answer.reason.slice(0, 300) : `hook answered ${response.status}` };
   }
 

@@ -7,6 +7,7 @@ import { STARS_NUMBER_PREFIX, STARS_STATUS_MACHINE } from './stars.status.ts';
 import type { KindNotifications } from '../orders/orders.service.ts';
 import { staffChatIds } from '../../delivery/staff-chats.ts';
 import { starsMigrations } from './stars.migrations.ts';
+import { createOutgoingPolicy } from '../../platform/outgoing.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -63,6 +64,7 @@ export const module = defineModule({
         staffChatLocales(executor, staffChatIds(deps.config, deps.env.ADMIN_IDS), deps.config.business.defaultLocale),
       staffLocale: deps.config.business.defaultLocale,
       hookSecret: deps.env.STARS_FULFILMENT_SECRET,
+      outgoing: createOutgoingPolicy(deps.config.outgoing.allowPrivate),
       orders,
       async customer(userId) {
         const user = await users.get(userId);

@@ -5,6 +5,7 @@ import { addBillingUser, startBillingServices, type BillingServices } from '../.
 import { testDialects, type TestDatabase } from '../../../test/support/services.ts';
 import { hookSignature, StarsError, type StarsService } from './stars.service.ts';
 import { Webhook } from 'standardwebhooks';
+import { OutgoingError } from '../../platform/outgoing.ts';
 
 const HOOK_SECRET = 'fulfilment-secret-0123456789';
 
@@ -47,6 +48,7 @@ for (const dialect of await testDialects()) {
         adminIds: [7000],
         env: { STARS_FULFILMENT_SECRET: HOOK_SECRET },
         settings: { stars: { fulfilment: { mode: 'hook', url: hook.url, timeoutMs: 2000 } } },
+        allowPrivate: ['127.0.0.1'],
       });
       stars = billing.services.stars as StarsService;
     });
@@ -155,6 +157,30 @@ for (const dialect of await testDialects()) {
       assert.equal((await stars.fulfil(order.id))?.status, 'delivered');
       const history = await stars.history(order.id);
       assert.deepEqual(history.map((row) => row.to_status), ['awaiting_payment', 'paid', 'delivering', 'failed', 'paid', 'delivering', 'delivered']);
+    });
+
+    test('the hook is called only where the outgoing policy allows: a private address the config does not list is refused and nothing is sent', async () => {
+      const strictTarget = await dialect.create();
+      const strict = await startBillingServices(strictTarget, {
+        preset: 'stars',
+        adminIds: [7000],
+        env: { STARS_FULFILMENT_SECRET: HOOK_SECRET },
+        settings: { stars: { fulfilment: { mode: 'hook', url: hook.url, timeoutMs: 2000 } } },
+      });
+      try {
+        const strictStars = strict.services.stars as StarsService;
+        await addBillingUser(strict, 404);
+        const order = await strictStars.createOrder({ userId: 404, stars: 100, recipient: '@friend_user', locale: 'en' });
+        const { payment } = await strict.services.payments.start({ userId: 404, purpose: 'stars', ref: String(order.id), method: 'manual.crypto', locale: 'en' });
+        await strict.services.payments.confirm(payment.id, { type: 'admin', id: 7000 });
+        const callsBefore = hook.calls.length;
+        await assert.rejects(strictStars.fulfil(order.id), (error: unknown) => error instanceof OutgoingError && error.code === 'outgoing.address_refused');
+        assert.equal(hook.calls.length, callsBefore, 'nothing reached the private address');
+        assert.equal((await strictStars.get(order.id))?.status, 'delivering', 'still to be delivered once the address is allowed');
+      } finally {
+        await strict.close();
+        await strictTarget.drop();
+      }
     });
 
     test('an unpaid order past its time expires once, with a notice', async () => {
