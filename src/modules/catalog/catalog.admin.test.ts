@@ -276,7 +276,7 @@ for (const dialect of await testDialects()) {
       const variant = tee.variants[0];
       assert.ok(variant);
       const lines = csv.replace(/^\ufeff/, '').trimEnd().split('\r\n');
-      const edited = lines.map((line) => (line.startsWith(`variant,${tee.id},${variant.id},`) ? line.replace(/,[\d.]+,\d+,,$/, ',7777,42,,') : line));
+      const edited = lines.map((line) => (line.startsWith(`variant,${tee.id},${variant.id},`) ? line.replace(/,[\d.]+,\d+,,,$/, ',7777,42,,,') : line));
       // Excel in Russian saves with semicolons; a new product with two variants is added at the end.
       const semicolons = [...edited, 'product,,,,Шарф,Шарф,Scarf,,,,3000,0,0', 'variant,,,,Красный,,Red,,,,3100,4,', 'variant,,,,Синий,,Blue,,,,3200,5,']
         .map((line) => parseCsv(line))
@@ -308,8 +308,8 @@ for (const dialect of await testDialects()) {
 
       const header = 'type,product_id,variant_id,category_id,title_ru,title_kk,title_en,description_ru,description_kk,description_en,price,stock,hidden';
       const exported = (await shop.services.catalog.exportCsv()).csv.toString('utf8').replace(/^\ufeff/, '').split('\r\n');
-      assert.equal(exported[0], `${header},digital`);
-      assert.ok(exported.some((line) => line.startsWith(`product,${created.id},`) && line.endsWith(',0,1')), 'the export says it is digital');
+      assert.equal(exported[0], `${header},digital,external_id`);
+      assert.ok(exported.some((line) => line.startsWith(`product,${created.id},`) && line.endsWith(',0,1,')), 'the export says it is digital');
       // A file saved before products could be marked digital changes the price, not the flag.
       await call('POST', '/import', { csv: [header, `product,${created.id},,,Электронная книга,,E-book,,,,6000,100,0`].join('\n') });
       assert.deepEqual([(await call<{ product: StaffProductView }>('GET', `/products/${created.id}`)).product.digital, (await shop.services.catalog.product(created.id, 'en'))?.priceMinor], [true, 600_000]);
@@ -320,6 +320,34 @@ for (const dialect of await testDialects()) {
       assert.deepEqual((bad.json() as { details: { issues: { row: number; code: string }[] } }).details.issues.map((issue) => [issue.row, issue.code]), [[2, 'import.bad_digital']]);
       assert.equal((await call<{ product: StaffProductView }>('GET', `/products/${created.id}`)).product.digital, false, 'a refused file changes nothing');
       await call('POST', `/products/${created.id}/archive`, {});
+    });
+
+    test("the CSV carries the back office's ids: exported, set and cleared by a file, kept by a file without the column, never given twice", async () => {
+      const header = 'type,product_id,variant_id,category_id,title_ru,title_kk,title_en,description_ru,description_kk,description_en,price,stock,hidden,digital,external_id';
+      const created = (await call<{ product: StaffProductView }>('POST', '/products', { title: { ru: 'Блокнот', en: 'Notepad' }, priceMinor: 150_000, stock: 5 }, 201)).product;
+      const other = (await call<{ product: StaffProductView }>('POST', '/products', { title: { ru: 'Ручка', en: 'Pen' }, priceMinor: 50_000, stock: 5 }, 201)).product;
+      const row = (id: number, externalId: string) => `product,${id},,,Блокнот,,Notepad,,,,1500,5,0,0,${externalId}`;
+      const externalIdOf = async (id: number) => (await shop.database.db.selectFrom('catalog_products').select('external_id').where('id', '=', id).executeTakeFirstOrThrow()).external_id;
+
+      await call('POST', '/import', { csv: [header, row(created.id, 'SKU-NOTE')].join('\n') });
+      assert.equal(await externalIdOf(created.id), 'SKU-NOTE');
+      const exported = (await shop.services.catalog.exportCsv()).csv.toString('utf8').split('\r\n');
+      assert.ok(exported.some((line) => line.startsWith(`product,${created.id},`) && line.endsWith(',SKU-NOTE')), 'the export writes it');
+      // A file saved before the column existed keeps the id.
+      await call('POST', '/import', { csv: [header.replace(',external_id', ''), `product,${created.id},,,Блокнот,,Notepad,,,,1600,5,0,0`].join('\n') });
+      assert.equal(await externalIdOf(created.id), 'SKU-NOTE');
+
+      const before = (await shop.services.catalog.exportCsv()).csv.toString('utf8');
+      const taken = await app.inject({ method: 'POST', url: '/api/catalog/import', payload: { csv: [header, row(other.id, 'SKU-NOTE')].join('\n') } });
+      assert.equal(taken.statusCode, 422);
+      assert.deepEqual((taken.json() as { details: { issues: { row: number; code: string }[] } }).details.issues.map((issue) => [issue.row, issue.code]), [[2, 'import.external_id_taken']]);
+      const twice = await app.inject({ method: 'POST', url: '/api/catalog/import', payload: { csv: [header, row(created.id, 'SKU-X'), 'product,,,,Новый,,,,,,100,1,0,0,SKU-X'].join('\n') } });
+      assert.deepEqual((twice.json() as { details: { issues: { row: number; code: string }[] } }).details.issues.map((issue) => [issue.row, issue.code]), [[3, 'import.duplicate_external_id']]);
+      assert.equal((await shop.services.catalog.exportCsv()).csv.toString('utf8'), before, 'refused files change nothing');
+
+      await call('POST', '/import', { csv: [header, row(created.id, '')].join('\n') });
+      assert.equal(await externalIdOf(created.id), null, 'an empty cell clears it');
+      for (const id of [created.id, other.id]) await call('POST', `/products/${id}/archive`, {});
     });
 
     test('an import with any wrong row changes nothing and names every problem in plain words', async () => {

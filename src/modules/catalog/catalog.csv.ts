@@ -23,10 +23,17 @@ export const CATALOG_CSV_COLUMNS = [
   'stock',
   'hidden',
   'digital',
+  'external_id',
 ] as const;
 
-/** Columns a file may leave out: files exported before products could be marked digital still import. */
-const OPTIONAL_CSV_COLUMNS: ReadonlySet<string> = new Set(['digital']);
+/**
+ * Columns a file may leave out: files exported before products could be marked digital, or
+ * before the back office's ids (external_id) were kept, still import and keep those values.
+ */
+const OPTIONAL_CSV_COLUMNS: ReadonlySet<string> = new Set(['digital', 'external_id']);
+
+/** Longest external id (the back office's SKU). */
+export const EXTERNAL_ID_MAX = 64;
 
 /** The languages of the text columns, in column order (Russian first, as the businesses write). */
 const CSV_LOCALES: readonly Locale[] = ['ru', 'kk', 'en'];
@@ -55,6 +62,9 @@ export type ImportIssueCode =
   | 'import.bad_stock'
   | 'import.bad_hidden'
   | 'import.bad_digital'
+  | 'import.bad_external_id'
+  | 'import.duplicate_external_id'
+  | 'import.external_id_taken'
   | 'import.variant_without_product'
   | 'import.duplicate_product'
   | 'import.duplicate_variant'
@@ -92,6 +102,8 @@ export interface PlannedProduct extends ProductColumns {
   productId: number | null;
   /** Undefined when the file has no `digital` column: an existing product keeps its flag, a new one is physical. */
   digital?: boolean;
+  /** Undefined when the file has no `external_id` column (the product keeps its id); null clears it. */
+  externalId?: string | null;
 }
 
 /** A variant row, checked; it belongs to an existing product or to a new one of the file. */
@@ -106,6 +118,8 @@ export interface PlannedVariant {
   titles: LocalizedTexts;
   priceMinor: number;
   stock: number;
+  /** As for products: undefined keeps the variant's id, null clears it. */
+  externalId?: string | null;
 }
 
 /** Everything a file asks for, in file order. */
@@ -192,6 +206,9 @@ const describe: Record<ImportIssueCode, (issue: { column?: string; value?: strin
   'import.bad_stock': (issue) => `The stock "${issue.value}" is not a whole number of 0 or more.`,
   'import.bad_hidden': (issue) => `"hidden" is "${issue.value}"; write 1 or 0 (yes or no).`,
   'import.bad_digital': (issue) => `"digital" is "${issue.value}"; write 1 or 0 (yes or no).`,
+  'import.bad_external_id': () => `external_id is longer than ${EXTERNAL_ID_MAX} characters.`,
+  'import.duplicate_external_id': (issue) => `external_id "${issue.value}" appears in more than one row.`,
+  'import.external_id_taken': (issue) => `Another product or variant already has external_id "${issue.value}".`,
   'import.variant_without_product': () => 'A variant row needs a product: give product_id, or put it under its product row.',
   'import.duplicate_product': (issue) => `Product ${issue.value} appears in more than one row.`,
   'import.duplicate_variant': (issue) => `Variant ${issue.value} appears in more than one row.`,
@@ -227,6 +244,7 @@ export function readCatalogCsv(text: string, currency: string): { plan: ImportPl
   const issues: ImportIssue[] = [];
   const seenProducts = new Set<number>();
   const seenVariants = new Set<number>();
+  const seenExternal = { product: new Set<string>(), variant: new Set<string>() };
   // The product row a variant row without product_id belongs to: the nearest one above.
   let lastProduct: { productId: number | null; index: number } | undefined;
 
@@ -257,6 +275,13 @@ export function readCatalogCsv(text: string, currency: string): { plan: ImportPl
       issues.push(importIssue(row, 'import.bad_type', { column: 'type', value: cell('type') }));
       continue;
     }
+    // An empty cell clears the id; a file without the column leaves ids as they are.
+    const externalId = columns.includes('external_id') ? cell('external_id') || null : undefined;
+    if (externalId) {
+      if (externalId.length > EXTERNAL_ID_MAX) issues.push(importIssue(row, 'import.bad_external_id', { column: 'external_id' }));
+      else if (seenExternal[type].has(externalId)) issues.push(importIssue(row, 'import.duplicate_external_id', { column: 'external_id', value: externalId }));
+      seenExternal[type].add(externalId);
+    }
     const productId = id('product_id');
     const priceText = cell('price');
     const priceMinor = parsePriceMinor(priceText, currency);
@@ -284,6 +309,7 @@ export function readCatalogCsv(text: string, currency: string): { plan: ImportPl
         plan.products.push({
           row, productId, categoryId, titles, descriptions, priceMinor: priceMinor as number, stock: stock as number, hidden: hidden as boolean,
           ...(columns.includes('digital') ? { digital: digital as boolean } : {}),
+          ...(externalId === undefined ? {} : { externalId }),
         });
       } else {
         // Variants below a broken product row still get checked, against nothing new.
@@ -302,7 +328,10 @@ export function readCatalogCsv(text: string, currency: string): { plan: ImportPl
     const owner = productId !== null ? { productId, parentIndex: null } : lastProduct ? (lastProduct.productId !== null ? { productId: lastProduct.productId, parentIndex: null } : { productId: null, parentIndex: lastProduct.index }) : undefined;
     if (!owner) issues.push(importIssue(row, 'import.variant_without_product', { column: 'product_id' }));
     if (issues.length === problems && owner && (owner.parentIndex === null || owner.parentIndex >= 0)) {
-      plan.variants.push({ row, variantId, productId: owner.productId, parentIndex: owner.parentIndex, titles, priceMinor: priceMinor as number, stock: stock as number });
+      plan.variants.push({
+        row, variantId, productId: owner.productId, parentIndex: owner.parentIndex, titles, priceMinor: priceMinor as number, stock: stock as number,
+        ...(externalId === undefined ? {} : { externalId }),
+      });
     }
   }
   return { plan, issues };
@@ -312,7 +341,8 @@ export function readCatalogCsv(text: string, currency: string): { plan: ImportPl
 export interface ExportProduct extends ProductColumns {
   id: number;
   digital: boolean;
-  variants: { id: number; titles: LocalizedTexts; priceMinor: number; stock: number }[];
+  externalId: string | null;
+  variants: { id: number; titles: LocalizedTexts; priceMinor: number; stock: number; externalId: string | null }[];
 }
 
 /** The catalogue as CSV (UTF-8 with a BOM, so spreadsheets read the Cyrillic right). */
@@ -331,9 +361,10 @@ export function buildCatalogCsv(products: readonly ExportProduct[], currency: st
       product.stock,
       product.hidden ? 1 : 0,
       product.digital ? 1 : 0,
+      product.externalId ?? '',
     ]);
     for (const variant of product.variants) {
-      rows.push(['variant', product.id, variant.id, '', ...byLocale(variant.titles), '', '', '', formatPriceMajor(variant.priceMinor, currency), variant.stock, '', '']);
+      rows.push(['variant', product.id, variant.id, '', ...byLocale(variant.titles), '', '', '', formatPriceMajor(variant.priceMinor, currency), variant.stock, '', '', variant.externalId ?? '']);
     }
   }
   return buildCsv(rows);

@@ -11,6 +11,9 @@ const CATALOG_KINDS: Readonly<Record<string, ErrorKind>> = {
   'catalog.photo_too_large': 'too_large',
   'catalog.photo_type': 'unsupported',
   'catalog.import_invalid': 'unprocessable',
+  'catalog.external_id_taken': 'conflict',
+  'catalog.stock_too_low': 'conflict',
+  'catalog.stock_on_variants': 'conflict',
 };
 
 /** A catalogue rule was broken; `code` says which (`catalog.out_of_stock`, …). */

@@ -81,4 +81,17 @@ export const catalogMigrations: readonly Migration[] = [
       await db.schema.alterTable('catalog_products').addColumn('is_digital', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+  {
+    // The back office's own ids (its SKUs) of categories, products and variants, set through
+    // the integration API and matched by its bulk upsert: one row per id in each table. NULLs
+    // do not collide, so rows without one are unaffected; archived rows keep theirs, so a
+    // product the back office sends again is found, not duplicated.
+    name: '0004_catalog_external_ids',
+    async up(db) {
+      for (const table of ['catalog_categories', 'catalog_products', 'catalog_variants'] as const) {
+        await db.schema.alterTable(table).addColumn('external_id', 'varchar(64)').execute();
+        await db.schema.createIndex(`${table}_external_id_uq`).on(table).column('external_id').unique().execute();
+      }
+    },
+  },
 ];

@@ -1,4 +1,5 @@
 import { defineModule } from '../module.ts';
+import { createCatalogApi } from './catalog.api.ts';
 import { createCatalogComposer } from './catalog.bot.ts';
 import { createCatalogRoutes } from './catalog.routes.ts';
 import { catalogSettingsSchema, createCatalogService, type CatalogService } from './catalog.service.ts';
@@ -37,6 +38,7 @@ export const module = defineModule({
       ],
       deepLinks: { p_: bot.openProductLink },
       routes: createCatalogRoutes({ catalog, defaultLocale: deps.config.business.defaultLocale }),
+      integrationRoutes: createCatalogApi({ catalog }),
       seedDemo: async (data) => void (await catalog.seed(data)),
     };
   },

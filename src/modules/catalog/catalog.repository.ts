@@ -9,6 +9,7 @@ export interface CategoryRow {
   translations: string | null;
   position: number;
   is_hidden?: number;
+  external_id?: string | null;
 }
 
 /** Columns of a new product. */
@@ -24,6 +25,7 @@ export interface ProductRow {
   position: number;
   is_hidden?: number;
   is_digital?: number;
+  external_id?: string | null;
 }
 
 /** Columns of a new variant. */
@@ -35,6 +37,7 @@ export interface VariantRow {
   price_minor: number;
   stock: number;
   position: number;
+  external_id?: string | null;
 }
 
 /** Filters of a product listing. */
@@ -55,13 +58,23 @@ export interface ProductFilter {
 }
 
 /** What staff may change on a category. */
-export type CategoryPatch = Partial<Pick<CategoryRecord, 'parent_id' | 'title' | 'translations' | 'position' | 'is_hidden'>>;
+export type CategoryPatch = Partial<Pick<CategoryRecord, 'parent_id' | 'title' | 'translations' | 'position' | 'is_hidden' | 'external_id'>>;
 
 /** What staff may change on a product. */
-export type ProductPatch = Partial<Pick<ProductRecord, 'price_minor' | 'stock' | 'title' | 'description' | 'translations' | 'search_text' | 'category_id' | 'is_hidden' | 'is_digital'>>;
+export type ProductPatch = Partial<Pick<ProductRecord, 'price_minor' | 'stock' | 'title' | 'description' | 'translations' | 'search_text' | 'category_id' | 'is_hidden' | 'is_digital' | 'external_id' | 'archived_at' | 'position'>>;
 
 /** What staff may change on a variant. */
-export type VariantPatch = Partial<Pick<VariantRecord, 'price_minor' | 'stock' | 'title' | 'translations' | 'options'>>;
+export type VariantPatch = Partial<Pick<VariantRecord, 'price_minor' | 'stock' | 'title' | 'translations' | 'options' | 'external_id' | 'position'>>;
+
+/** What the integration API filters a page of products by; archived ones only when asked. */
+export interface ProductPageFilter {
+  categoryId?: number;
+  externalId?: string;
+  hidden?: boolean;
+  archived?: boolean;
+  updatedSinceMs?: number;
+  searchPattern?: string;
+}
 
 /** What a stock change touches: a variant when given, else the product itself. */
 export interface StockTarget {
@@ -400,6 +413,60 @@ export function createCatalogRepository(db: DbExecutor) {
 
     async setPhotoFileId(photoId: number, fileId: string): Promise<void> {
       await db.updateTable('catalog_photos').set({ file_id: fileId }).where('id', '=', photoId).execute();
+    },
+
+    /** Products by id, archived ones too (the integration API reads what orders refer to). */
+    findProductsAny(ids: readonly number[]): Promise<ProductRecord[]> {
+      if (ids.length === 0) return Promise.resolve([]);
+      return db.selectFrom('catalog_products').selectAll().where('id', 'in', ids).execute();
+    },
+
+    /** A page of products in id order after `afterId` (a cursor), hidden and archived ones as the filter says. */
+    listProductsAfter(filter: ProductPageFilter, afterId: number | undefined, limit: number): Promise<ProductRecord[]> {
+      let query = db.selectFrom('catalog_products').selectAll();
+      query = query.where('archived_at', filter.archived ? 'is not' : 'is', null);
+      if (filter.hidden !== undefined) query = query.where('is_hidden', '=', filter.hidden ? 1 : 0);
+      if (filter.categoryId !== undefined) query = query.where('category_id', '=', filter.categoryId);
+      if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
+      if (filter.updatedSinceMs !== undefined) query = query.where('updated_at', '>=', filter.updatedSinceMs);
+      if (filter.searchPattern !== undefined) query = query.where(sql<boolean>`search_text like ${filter.searchPattern} escape '\\'`);
+      if (afterId !== undefined) query = query.where('id', '>', afterId);
+      return query.orderBy('id').limit(limit).execute();
+    },
+
+    /** Products (archived ones too) holding any of the back office's ids. */
+    productsByExternalIds(externalIds: readonly string[]): Promise<ProductRecord[]> {
+      if (externalIds.length === 0) return Promise.resolve([]);
+      return db.selectFrom('catalog_products').selectAll().where('external_id', 'in', externalIds).execute();
+    },
+
+    /** Variants (archived ones too) holding any of the back office's ids. */
+    variantsByExternalIds(externalIds: readonly string[]): Promise<VariantRecord[]> {
+      if (externalIds.length === 0) return Promise.resolve([]);
+      return db.selectFrom('catalog_variants').selectAll().where('external_id', 'in', externalIds).execute();
+    },
+
+    /** Variants of a product, archived ones too (their external ids still belong to it). */
+    allVariantsOf(productId: number): Promise<VariantRecord[]> {
+      return db.selectFrom('catalog_variants').selectAll().where('product_id', '=', productId).orderBy('position').orderBy('id').execute();
+    },
+
+    /** Brings an archived variant back on sale (the back office lists it again). */
+    async restoreVariant(id: number, nowMs: number): Promise<void> {
+      await db.updateTable('catalog_variants').set({ archived_at: null, updated_at: nowMs }).where('id', '=', id).execute();
+    },
+
+    /** Photos of products without their bytes, in display order. */
+    listPhotosOf(productIds: readonly number[]): Promise<Omit<PhotoRecord, 'bytes'>[]> {
+      if (productIds.length === 0) return Promise.resolve([]);
+      return db
+        .selectFrom('catalog_photos')
+        .select(['id', 'product_id', 'position', 'mime_type', 'url', 'file_id', 'created_at'])
+        .where('product_id', 'in', productIds)
+        .orderBy('product_id')
+        .orderBy('position')
+        .orderBy('id')
+        .execute();
     },
 
     async countAll(): Promise<number> {

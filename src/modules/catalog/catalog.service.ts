@@ -1,3 +1,4 @@
+import { createCatalogBackoffice } from './catalog.backoffice.ts';
 import { createCatalogBrowse } from './catalog.browse.ts';
 import { createCatalogCardActions } from './catalog.cards.ts';
 import { createCatalogCore } from './catalog.core.ts';
@@ -5,6 +6,7 @@ import { createCatalogEditor } from './catalog.editor.ts';
 import { createCatalogSeed } from './catalog.seed.ts';
 import { createCatalogStock } from './catalog.stock.ts';
 import { createCatalogTransfer } from './catalog.transfer.ts';
+import { createCatalogUpsert } from './catalog.upsert.ts';
 import { createCatalogWrites } from './catalog.writes.ts';
 import { type CatalogServiceDeps } from './catalog.views.ts';
 
@@ -41,6 +43,8 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     ...createCatalogEditor(core),
     ...createCatalogTransfer(core),
     ...createCatalogCardActions(core),
+    ...createCatalogBackoffice(core),
+    ...createCatalogUpsert(core),
     ...createCatalogSeed(core, writes),
   };
 }

@@ -15,6 +15,8 @@ export interface CatalogCategoriesTable {
   translations: TranslationsJson;
   position: number;
   is_hidden: ColumnType<Flag, Flag | undefined, Flag>;
+  /** The back office's own id (its SKU for a product or variant); unique in the table; added by migration 0004. */
+  external_id: string | null;
   created_at: EpochMs;
   updated_at: EpochMs;
 }
@@ -49,6 +51,8 @@ export interface CatalogProductsTable {
    * migration 0003.
    */
   is_digital: ColumnType<Flag, Flag | undefined, Flag>;
+  /** The back office's own id (its SKU for a product or variant); unique in the table; added by migration 0004. */
+  external_id: string | null;
   created_at: EpochMs;
   updated_at: EpochMs;
 }
@@ -65,6 +69,8 @@ export interface CatalogVariantsTable {
   stock: number;
   position: number;
   archived_at: EpochMs | null;
+  /** The back office's own id (its SKU for a product or variant); unique in the table; added by migration 0004. */
+  external_id: string | null;
   created_at: EpochMs;
   updated_at: EpochMs;
 }

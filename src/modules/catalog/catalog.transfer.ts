@@ -39,6 +39,20 @@ export function createCatalogTransfer(views: CatalogViews) {
         }
       }
     }
+    // An id the file gives must not be another row's: the unique index would refuse it mid-import.
+    const wanted = (items: readonly { externalId?: string | null }[]) => [...new Set(items.flatMap((item) => (item.externalId ? [item.externalId] : [])))];
+    const productHolders = new Map<string, number>();
+    for (const part of chunks(wanted(plan.products))) for (const row of await repository.productsByExternalIds(part)) productHolders.set(row.external_id as string, row.id);
+    const variantHolders = new Map<string, number>();
+    for (const part of chunks(wanted(plan.variants))) for (const row of await repository.variantsByExternalIds(part)) variantHolders.set(row.external_id as string, row.id);
+    for (const product of plan.products) {
+      const holder = product.externalId ? productHolders.get(product.externalId) : undefined;
+      if (holder !== undefined && holder !== product.productId) issues.push(importIssue(product.row, 'import.external_id_taken', { column: 'external_id', value: product.externalId as string }));
+    }
+    for (const variant of plan.variants) {
+      const holder = variant.externalId ? variantHolders.get(variant.externalId) : undefined;
+      if (holder !== undefined && holder !== variant.variantId) issues.push(importIssue(variant.row, 'import.external_id_taken', { column: 'external_id', value: variant.externalId as string }));
+    }
     return issues.sort((a, b) => a.row - b.row);
   };
 
@@ -58,7 +72,14 @@ export function createCatalogTransfer(views: CatalogViews) {
         stock: row.stock,
         hidden: row.is_hidden === 1,
         digital: row.is_digital === 1,
-        variants: (byProduct.get(row.id) ?? []).map((variant) => ({ id: variant.id, titles: textsOf(variant.title, variant.translations, 'title'), priceMinor: variant.price_minor, stock: variant.stock })),
+        externalId: row.external_id,
+        variants: (byProduct.get(row.id) ?? []).map((variant) => ({
+          id: variant.id,
+          titles: textsOf(variant.title, variant.translations, 'title'),
+          priceMinor: variant.price_minor,
+          stock: variant.stock,
+          externalId: variant.external_id,
+        })),
       }));
       return { csv: buildCatalogCsv(products, deps.currency), products: products.length };
     },
@@ -87,7 +108,12 @@ export function createCatalogTransfer(views: CatalogViews) {
         const created: number[] = [];
         const touched = new Set<number>();
         for (const item of plan.products) {
-          const texts = { title: plainText(item.titles), description: plainText(item.descriptions), translations: translationsJson(item.titles, item.descriptions) };
+          const texts = {
+            title: plainText(item.titles),
+            description: plainText(item.descriptions),
+            translations: translationsJson(item.titles, item.descriptions),
+            ...(item.externalId === undefined ? {} : { external_id: item.externalId }),
+          };
           if (item.productId === null) {
             const row = await scoped.insertProduct(
               {
@@ -119,7 +145,7 @@ export function createCatalogTransfer(views: CatalogViews) {
         }
         for (const item of plan.variants) {
           const productId = item.productId ?? (created[item.parentIndex as number] as number);
-          const texts = { title: plainText(item.titles), translations: translationsJson(item.titles) };
+          const texts = { title: plainText(item.titles), translations: translationsJson(item.titles), ...(item.externalId === undefined ? {} : { external_id: item.externalId }) };
           if (item.variantId === null) {
             await scoped.insertVariant({ ...texts, product_id: productId, options: null, price_minor: item.priceMinor, stock: item.stock, position: (await scoped.lastVariantPosition(productId)) + 1 }, nowMs);
             summary.variantsCreated += 1;

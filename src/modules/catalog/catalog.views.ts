@@ -103,6 +103,8 @@ export interface StaffProductView {
   hidden: boolean;
   /** A digital good or service, which Telegram Stars may pay for. */
   digital: boolean;
+  /** The back office's id (SKU), set through the integration API or the CSV; read-only in the panel. */
+  externalId: string | null;
   photoId: number | null;
   variants: StaffVariantView[];
   updatedAt: number;
@@ -241,6 +243,7 @@ export function createCatalogViews(deps: CatalogServiceDeps) {
         currency: row.currency,
         hidden: row.is_hidden === 1,
         digital: row.is_digital === 1,
+        externalId: row.external_id,
         photoId: photos.get(row.id) ?? null,
         variants: own.map((variant) => ({ ...variantView(variant, locale), titles: textsOf(variant.title, variant.translations, 'title') })),
         updatedAt: row.updated_at,

@@ -43,6 +43,7 @@ interface Product {
   currency: string;
   hidden: boolean;
   digital: boolean;
+  externalId: string | null;
   photoId: number | null;
   variants: Variant[];
   updatedAt: number;
@@ -505,6 +506,7 @@ function ProductDetails(props: { product: Product; categories: readonly Node[]; 
           <input type="checkbox" checked={digital} onChange={(event) => setDigital(event.target.checked)} />
           {t('catalog.digital')}
         </label>
+        {props.product.externalId ? <p className="muted small">{t('catalog.externalId', { id: props.product.externalId })}</p> : null}
         <div className="button-row">
           <Button type="submit" variant="primary" busy={busy} disabled={!valid}>
             {t('common.save')}
