@@ -242,6 +242,39 @@ for (const dialect of await testDialects()) {
       await lavka.app.services.users!.setBlocked(CUSTOMER, false);
     });
 
+    test('a customer carries the back end’s own id: set, read back, found by it, a taken one refused with nothing changed, cleared', async () => {
+      const crm = (await createKey('CRM ids', ['customers:write'])).secret;
+      const OTHER = CUSTOMER + 1;
+      await lavka.app.services.users!.register({ id: OTHER, first_name: 'Марат', language_code: 'kk' });
+      assert.equal((await call('GET', `/api/v1/customers/${CUSTOMER}`, { key: crm })).body.external_id, null);
+      const set = await call('PATCH', `/api/v1/customers/${CUSTOMER}`, { key: crm, body: { external_id: 'CRM-7001' } });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      assert.equal(set.body.external_id, 'CRM-7001');
+      assert.equal((await call('GET', `/api/v1/customers/${CUSTOMER}`, { key: crm })).body.external_id, 'CRM-7001');
+      assert.equal((await call('PATCH', `/api/v1/customers/${OTHER}`, { key: crm, body: { external_id: 'CRM-7002' } })).status, 200);
+
+      // Taken by another customer: refused, and the language sent along is not changed either.
+      const taken = await call('PATCH', `/api/v1/customers/${OTHER}`, { key: crm, body: { external_id: 'CRM-7001', language: 'en' } });
+      assert.deepEqual([taken.status, taken.body.error?.code], [409, 'users.external_id_taken']);
+      const other = await lavka.app.services.users!.get(OTHER);
+      assert.deepEqual([other?.external_id, other?.locale], ['CRM-7002', null], 'the refused change changed nothing');
+
+      const found = await call('GET', '/api/v1/customers?external_id=CRM-7001', { key: crm });
+      assert.deepEqual((found.body.data as { id: number; external_id: string }[]).map((item) => [item.id, item.external_id]), [[CUSTOMER, 'CRM-7001']]);
+      const both = await call('PATCH', `/api/v1/customers/${OTHER}`, { key: crm, body: { external_id: 'CRM-7003', language: 'en' } });
+      assert.deepEqual([both.body.external_id, both.body.language], ['CRM-7003', 'en'], 'the id and the language in one request');
+      assert.equal((await call('PATCH', `/api/v1/customers/${OTHER}`, { key: crm, body: {} })).status, 400, 'a PATCH that sets nothing is refused');
+      assert.equal((await call('PATCH', `/api/v1/customers/${OTHER}`, { key: crm, body: { external_id: 'x'.repeat(65) } })).status, 400);
+
+      const cleared = await call('PATCH', `/api/v1/customers/${CUSTOMER}`, { key: crm, body: { external_id: null } });
+      assert.equal(cleared.body.external_id, null);
+      assert.deepEqual((await call('GET', '/api/v1/customers?external_id=CRM-7001', { key: crm })).body.data, [], 'a cleared id finds nothing');
+      const reused = await call('PATCH', `/api/v1/customers/${OTHER}`, { key: crm, body: { external_id: 'CRM-7001' } });
+      assert.equal(reused.body.external_id, 'CRM-7001', 'a cleared id is free for another customer');
+      const audit = await lavka.app.database.db.selectFrom('audit_log').select(['subject_type', 'details']).where('action', '=', 'api.PATCH /api/v1/customers/:id').where('subject_id', '=', String(CUSTOMER)).execute();
+      assert.ok(audit.some((entry) => entry.subject_type === 'user' && entry.details?.includes('"previous_external_id":"CRM-7001"')), 'clearing is audited with the id it had');
+    });
+
     test('a broadcast sent through the API reaches its audience and reports its progress; a scheduled one can be cancelled', async () => {
       const marketing = (await createKey('Marketing', ['broadcasts:write'])).secret;
       const text = 'Скидка 20% на всё до воскресенья!';

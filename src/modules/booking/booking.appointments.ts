@@ -15,11 +15,16 @@ export function createBookingAppointments(core: BookingCore) {
      * Books a visit. The start must be a slot of the doctor's schedule; whether it is still
      * free is decided by the database: the claim rows' primary key lets one booking of a
      * time through and refuses the rest with `booking.slot_taken`, whose `alternatives` are
-     * the nearest free starts. With no doctor chosen, each free doctor is tried in turn.
+     * the nearest free starts. With no doctor chosen, each free doctor is tried in turn. The
+     * business's own id of the visit (`externalId`) is unique: a taken one is
+     * `booking.external_id_taken`, and nothing is booked.
      */
-    async book(input: { patientId: number; branchId: number; serviceId: number; doctorId?: number; startMs: number; locale: Locale }): Promise<AppointmentRecord> {
+    async book(input: { patientId: number; branchId: number; serviceId: number; doctorId?: number; startMs: number; locale: Locale; externalId?: string | undefined }): Promise<AppointmentRecord> {
       const patientName = await deps.patientName(input.patientId);
       if (!patientName) throw new BookingError('booking.not_registered', 'register as a patient first');
+      const externalIdTaken = async () => input.externalId !== undefined && (await repository.idOfExternal('booking_appointments', input.externalId)) !== undefined;
+      const refuseTakenExternalId = () => new BookingError('booking.external_id_taken', 'Another appointment already has this external id.', { externalId: input.externalId });
+      if (await externalIdTaken()) throw refuseTakenExternalId();
       const found = await activeService(input.serviceId);
       const doctors = await candidateDoctors(input.branchId, input.serviceId, input.doctorId);
       if (doctors.length === 0) throw new BookingError('booking.unknown_doctor', 'no such doctor for this service at this branch');
@@ -53,6 +58,7 @@ export function createBookingAppointments(core: BookingCore) {
               cancelled_by: null,
               cancelled_at: null,
               completed_at: null,
+              external_id: input.externalId ?? null,
               created_at: nowMs,
               updated_at: nowMs,
             });
@@ -64,6 +70,8 @@ export function createBookingAppointments(core: BookingCore) {
           });
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
+          // Either the time (the claim rows) or the id (another request booked with it meanwhile) was taken.
+          if (await externalIdTaken()) throw refuseTakenExternalId();
         }
       }
       throw new BookingError('booking.slot_taken', 'someone booked this time first', {

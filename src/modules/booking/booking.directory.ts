@@ -25,13 +25,13 @@ export function createBookingDirectory(core: BookingCore) {
     position: data.position,
   });
   const directory = {
-    listBranches: (activeOnly = true) => repository.listBranches(activeOnly),
+    listBranches: (activeOnly = true, externalId?: string) => repository.listBranches(activeOnly, externalId),
     getBranch: repository.findBranch,
     listServices: (activeOnly = true) => repository.listServices(activeOnly),
     getService: repository.findService,
     servicesAtBranch: repository.servicesAtBranch,
     getDoctor: repository.findDoctor,
-    listDoctors: (filter: { branchId?: number; serviceId?: number; activeOnly?: boolean } = {}) => repository.listDoctors({ ...filter, activeOnly: filter.activeOnly ?? true }),
+    listDoctors: (filter: { branchId?: number; serviceId?: number; externalId?: string; activeOnly?: boolean } = {}) => repository.listDoctors({ ...filter, activeOnly: filter.activeOnly ?? true }),
     serviceIdsOfDoctor: repository.serviceIdsOfDoctor,
 
     async scheduleOf(doctorId: number): Promise<WeeklyRule[]> {

@@ -106,4 +106,16 @@ export const bookingMigrations: readonly Migration[] = [
       await db.schema.createIndex('booking_slot_claims_appointment_idx').on('booking_slot_claims').column('appointment_id').execute();
     },
   },
+  {
+    name: '0002_booking_external_ids',
+    async up(db) {
+      // The business's own ids (a clinic's ERP or MIS) of branches, services, doctors and
+      // visits, set through the integration API: one record per id in each table. NULLs do
+      // not collide, so records without one are unaffected.
+      for (const table of ['booking_branches', 'booking_services', 'booking_doctors', 'booking_appointments'] as const) {
+        await db.schema.alterTable(table).addColumn('external_id', 'varchar(64)').execute();
+        await db.schema.createIndex(`${table}_external_id_uq`).on(table).column('external_id').unique().execute();
+      }
+    },
+  },
 ];

@@ -2,8 +2,15 @@ import type { Locale } from '../../config/business.ts';
 import { type AppointmentFilter } from './booking.repository.ts';
 import { pickLocalised } from './booking.settings.ts';
 import type { AppointmentRecord } from './booking.tables.ts';
-import { addDays, localToEpochMs, workingIntervals } from './slots.ts';
-import { type BookingCore } from './booking.core.ts';
+import { addDays, localDateOf, localToEpochMs, workingIntervals, type Interval } from './slots.ts';
+import { BookingError, type BookingCore } from './booking.core.ts';
+
+/** One local day of a doctor's schedule: when they work and the visits that take their time. */
+export interface DoctorScheduleDay {
+  date: string;
+  working: Interval[];
+  appointments: AppointmentRecord[];
+}
 
 /** Reading appointments: one, a patient's list, a filtered list, the staff calendar and a patient's balance. */
 export function createBookingQueries(core: BookingCore) {
@@ -20,6 +27,12 @@ export function createBookingQueries(core: BookingCore) {
     },
 
     list: (filter: AppointmentFilter, order: 'asc' | 'desc' = 'asc', limit = 500) => repository.listAppointments(filter, order, limit),
+
+    /** Appointments matching a filter, `limit` at a time, most recently booked first after the appointment `startingAfter`, and whether more follow. */
+    async page(filter: AppointmentFilter, cursor: { limit: number; startingAfter?: number | undefined }): Promise<{ appointments: AppointmentRecord[]; hasMore: boolean }> {
+      const rows = await repository.listAppointmentsBefore(filter, cursor.startingAfter, cursor.limit + 1);
+      return { appointments: rows.slice(0, cursor.limit), hasMore: rows.length > cursor.limit };
+    },
 
     /** Appointments and working hours per day for the staff calendar (a day or a week). */
     async calendar(query: { branchId?: number; doctorId?: number; fromDate: string; days: number; locale: Locale }) {
@@ -57,6 +70,28 @@ export function createBookingQueries(core: BookingCore) {
         });
       }
       return { timeZone: timeZone(), days };
+    },
+
+    /**
+     * A doctor's working hours (weekly rules with their breaks, then the day's exceptions)
+     * and the visits that hold their time (booked, done or missed; not cancelled), per local
+     * date from `fromDate` to `toDate`, for a back end planning around them.
+     */
+    async doctorSchedule(doctorId: number, fromDate: string, toDate: string): Promise<{ timeZone: string; days: DoctorScheduleDay[] }> {
+      if (!(await repository.findDoctor(doctorId))) throw new BookingError('booking.unknown_doctor', `no doctor ${doctorId}`);
+      const zone = timeZone();
+      const rules = rulesByDoctor(await repository.rulesOf([doctorId])).get(doctorId) ?? [];
+      const exceptions = (await repository.exceptionsOf([doctorId], fromDate, toDate)).map((item) => ({ date: item.date, kind: item.kind, start: item.start_time ?? undefined, end: item.end_time ?? undefined }));
+      const appointments = await repository.listAppointments(
+        { doctorId, fromMs: localToEpochMs(fromDate, 0, zone), toMs: localToEpochMs(toDate, 1440, zone), statuses: ['booked', 'completed', 'no_show'] },
+        'asc',
+        10_000,
+      );
+      const days: DoctorScheduleDay[] = [];
+      for (let date = fromDate; date <= toDate; date = addDays(date, 1)) {
+        days.push({ date, working: workingIntervals(date, rules, exceptions, zone), appointments: appointments.filter((item) => localDateOf(item.starts_at, zone) === date) });
+      }
+      return { timeZone: zone, days };
     },
 
     /** What the patient has paid, what completed visits cost, and the difference (positive: credit). */

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { DbExecutor } from '../../db/database.ts';
+import { isUniqueViolation, type DbExecutor } from '../../db/database.ts';
 import type {
   AppointmentRecord,
   AppointmentStatus,
@@ -22,14 +22,31 @@ export interface AppointmentFilter {
   fromMs?: number;
   toMs?: number;
   statuses?: readonly AppointmentStatus[];
+  /** The business's own id of the visit, exactly. */
+  externalId?: string;
 }
+
+/** The booking tables whose rows carry the business's own id (`external_id`, unique per table). */
+export type ExternallyKnownTable = 'booking_branches' | 'booking_services' | 'booking_doctors' | 'booking_appointments';
 
 /** SQL for the booking tables. */
 export function createBookingRepository(db: DbExecutor) {
+  const filteredAppointments = (filter: AppointmentFilter) => {
+    let query = db.selectFrom('booking_appointments').selectAll();
+    if (filter.branchId !== undefined) query = query.where('branch_id', '=', filter.branchId);
+    if (filter.doctorId !== undefined) query = query.where('doctor_id', '=', filter.doctorId);
+    if (filter.patientId !== undefined) query = query.where('patient_id', '=', filter.patientId);
+    if (filter.fromMs !== undefined) query = query.where('starts_at', '>=', filter.fromMs);
+    if (filter.toMs !== undefined) query = query.where('starts_at', '<', filter.toMs);
+    if (filter.statuses && filter.statuses.length > 0) query = query.where('status', 'in', filter.statuses);
+    if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
+    return query;
+  };
   return {
-    listBranches(activeOnly: boolean): Promise<BranchRecord[]> {
+    listBranches(activeOnly: boolean, externalId?: string): Promise<BranchRecord[]> {
       let query = db.selectFrom('booking_branches').selectAll();
       if (activeOnly) query = query.where('is_active', '=', 1);
+      if (externalId !== undefined) query = query.where('external_id', '=', externalId);
       return query.orderBy('position').orderBy('id').execute();
     },
 
@@ -63,12 +80,11 @@ export function createBookingRepository(db: DbExecutor) {
       return db.updateTable('booking_services').set(patch).where('id', '=', id).returningAll().executeTakeFirst();
     },
 
-    /** Active services that at least one active doctor of the branch provides. */
-    servicesAtBranch(branchId: number): Promise<ServiceRecord[]> {
-      return db
-        .selectFrom('booking_services')
-        .selectAll('booking_services')
-        .where('booking_services.is_active', '=', 1)
+    /** Active services that at least one active doctor of the branch provides (the one with the business's id `externalId`, when given). */
+    servicesAtBranch(branchId: number, externalId?: string): Promise<ServiceRecord[]> {
+      let query = db.selectFrom('booking_services').selectAll('booking_services').where('booking_services.is_active', '=', 1);
+      if (externalId !== undefined) query = query.where('booking_services.external_id', '=', externalId);
+      return query
         .where((eb) =>
           eb.exists(
             eb
@@ -85,9 +101,10 @@ export function createBookingRepository(db: DbExecutor) {
         .execute();
     },
 
-    listDoctors(filter: { branchId?: number; serviceId?: number; activeOnly: boolean }): Promise<DoctorRecord[]> {
+    listDoctors(filter: { branchId?: number; serviceId?: number; externalId?: string; activeOnly: boolean }): Promise<DoctorRecord[]> {
       let query = db.selectFrom('booking_doctors').selectAll('booking_doctors');
       if (filter.activeOnly) query = query.where('booking_doctors.is_active', '=', 1);
+      if (filter.externalId !== undefined) query = query.where('booking_doctors.external_id', '=', filter.externalId);
       if (filter.branchId !== undefined) query = query.where('booking_doctors.branch_id', '=', filter.branchId);
       if (filter.serviceId !== undefined) {
         const serviceId = filter.serviceId;
@@ -217,14 +234,35 @@ export function createBookingRepository(db: DbExecutor) {
     },
 
     listAppointments(filter: AppointmentFilter, order: 'asc' | 'desc', limit: number): Promise<AppointmentRecord[]> {
-      let query = db.selectFrom('booking_appointments').selectAll();
-      if (filter.branchId !== undefined) query = query.where('branch_id', '=', filter.branchId);
-      if (filter.doctorId !== undefined) query = query.where('doctor_id', '=', filter.doctorId);
-      if (filter.patientId !== undefined) query = query.where('patient_id', '=', filter.patientId);
-      if (filter.fromMs !== undefined) query = query.where('starts_at', '>=', filter.fromMs);
-      if (filter.toMs !== undefined) query = query.where('starts_at', '<', filter.toMs);
-      if (filter.statuses && filter.statuses.length > 0) query = query.where('status', 'in', filter.statuses);
-      return query.orderBy('starts_at', order).orderBy('id', order).limit(limit).execute();
+      return filteredAppointments(filter).orderBy('starts_at', order).orderBy('id', order).limit(limit).execute();
+    },
+
+    /** Newest booking first, from before the appointment `beforeId` (a cursor): pages that hold while visits are booked. */
+    listAppointmentsBefore(filter: AppointmentFilter, beforeId: number | undefined, limit: number): Promise<AppointmentRecord[]> {
+      let query = filteredAppointments(filter);
+      if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+      return query.orderBy('id', 'desc').limit(limit).execute();
+    },
+
+    /** Sets the business's own id of a row; false when another row of the table has it (the unique index decides). */
+    async setExternalId(table: ExternallyKnownTable, id: number, externalId: string | null, nowMs: number): Promise<boolean> {
+      if (externalId !== null) {
+        const holder = await db.selectFrom(table).select('id').where('external_id', '=', externalId).executeTakeFirst();
+        if (holder && holder.id !== id) return false;
+      }
+      try {
+        await db.updateTable(table).set({ external_id: externalId, updated_at: nowMs }).where('id', '=', id).execute();
+      } catch (error) {
+        // Another row took the id between the check and the update.
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      }
+      return true;
+    },
+
+    /** The id of the row of `table` that has the business's id `externalId`, if any. */
+    async idOfExternal(table: ExternallyKnownTable, externalId: string): Promise<number | undefined> {
+      return (await db.selectFrom(table).select('id').where('external_id', '=', externalId).executeTakeFirst())?.id;
     },
 
     /** What a patient has paid and what their completed visits cost, per currency. */

@@ -5,6 +5,7 @@ import { bookingDemoSchema, createBookingCore, type AppointmentHook, type Bookin
 import { createBookingAppointments } from './booking.appointments.ts';
 import { createBookingAvailability } from './booking.availability.ts';
 import { createBookingDirectory } from './booking.directory.ts';
+import { createBookingExternalIds } from './booking.external-ids.ts';
 import { createBookingMoves } from './booking.moves.ts';
 import { createBookingQueries } from './booking.queries.ts';
 
@@ -30,6 +31,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     ...createBookingAppointments(core),
     ...createBookingMoves(core),
     ...createBookingQueries(core),
+    ...createBookingExternalIds(core),
 
     // ── segments ───────────────────────────────────────────────────────────────────────────
     patientIdsOfBranch: (branchId: number) => repository.patientIds({ branchId }),

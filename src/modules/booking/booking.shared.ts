@@ -27,6 +27,7 @@ export const BOOKING_KINDS: Readonly<Record<BookingErrorCode, ErrorKind>> = {
   'booking.too_late': 'unprocessable',
   'booking.not_registered': 'unprocessable',
   'booking.range_too_long': 'invalid',
+  'booking.external_id_taken': 'conflict',
 };
 
 /** A booking rule was broken; `code` says which (`booking.slot_taken`, …). */
@@ -44,7 +45,8 @@ export type BookingErrorCode =
   | 'booking.slot_unavailable'
   | 'booking.too_late'
   | 'booking.not_registered'
-  | 'booking.range_too_long';
+  | 'booking.range_too_long'
+  | 'booking.external_id_taken';
 
 /** The scheduled job kind of appointment reminders. */
 export const REMINDER_JOB = 'booking.reminder';

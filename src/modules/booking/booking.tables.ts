@@ -11,6 +11,8 @@ export interface BookingBranchesTable {
   position: number;
   created_at: EpochMs;
   updated_at: EpochMs;
+  /** The business's own id (its ERP's), set through the integration API; unique in the table. */
+  external_id: string | null;
 }
 
 /** Something a patient books: a consultation, an ultrasound scan. */
@@ -24,6 +26,8 @@ export interface BookingServicesTable {
   position: number;
   created_at: EpochMs;
   updated_at: EpochMs;
+  /** The business's own id (its ERP's), set through the integration API; unique in the table. */
+  external_id: string | null;
 }
 
 /** A doctor working in one branch (a doctor in two branches is two rows). */
@@ -36,6 +40,8 @@ export interface BookingDoctorsTable {
   position: number;
   created_at: EpochMs;
   updated_at: EpochMs;
+  /** The business's own id (its ERP's), set through the integration API; unique in the table. */
+  external_id: string | null;
 }
 
 /** Which services a doctor provides. */
@@ -94,6 +100,8 @@ export interface BookingAppointmentsTable {
   completed_at: EpochMs | null;
   created_at: EpochMs;
   updated_at: EpochMs;
+  /** The business's own id (its ERP's), set through the integration API; unique in the table. */
+  external_id: string | null;
 }
 
 /**

@@ -7,6 +7,7 @@ import { isoTime } from '../../platform/api-values.ts';
 export const paymentView = z.object({
   object: z.literal('payment'),
   id: z.number(),
+  external_id: z.string().nullable().describe('The payment’s id in your system (PATCH sets it)'),
   status: z.string(),
   provider: z.string().describe('telegram_stars, telegram_card, heleket, qr or manual'),
   variant: z.string().nullable().describe('Which requisites a manual transfer used'),
@@ -15,7 +16,7 @@ export const paymentView = z.object({
   customer_id: z.number().describe("The payer's Telegram user id"),
   amount_minor: z.number().describe('Minor units; Telegram Stars for XTR'),
   currency: z.string(),
-  external_id: z.string().nullable().describe("The provider's charge or invoice id"),
+  provider_payment_id: z.string().nullable().describe("The provider's charge or invoice id (Telegram charge id, gateway invoice, QR reference)"),
   created_at: z.string(),
   paid_at: z.string().nullable(),
   refunded_at: z.string().nullable(),
@@ -26,6 +27,7 @@ export function apiPayment(payment: PaymentRecord): z.infer<typeof paymentView> 
   return {
     object: 'payment',
     id: payment.id,
+    external_id: payment.backend_ref,
     status: payment.status,
     provider: payment.provider,
     variant: payment.variant,
@@ -34,7 +36,7 @@ export function apiPayment(payment: PaymentRecord): z.infer<typeof paymentView> 
     customer_id: payment.user_id,
     amount_minor: payment.amount_minor,
     currency: payment.currency,
-    external_id: payment.external_id,
+    provider_payment_id: payment.external_id,
     created_at: isoTime(payment.created_at),
     paid_at: isoTime(payment.paid_at),
     refunded_at: isoTime(payment.refunded_at),

@@ -12,7 +12,8 @@ export type PaymentsErrorCode =
   | 'payments.refund_failed'
   | 'payments.unknown_purpose'
   | 'payments.invalid_input'
-  | 'payments.no_receipt';
+  | 'payments.no_receipt'
+  | 'payments.external_id_taken';
 
 /** A refusal that changed nothing and can be explained to the user or admin. */
 export class PaymentsError extends LavkaError<PaymentsErrorCode> {

@@ -53,4 +53,14 @@ export const paymentsMigrations: readonly Migration[] = [
       await db.schema.createIndex('payment_events_status_idx').on('payment_events').columns(['status', 'received_at']).execute();
     },
   },
+  {
+    name: '0002_payment_backend_refs',
+    async up(db) {
+      // The business's own id of a payment (its accounting system's), set through the
+      // integration API, where it is called external_id. The column is not named so:
+      // `external_id` here has always been the provider's charge id. One payment per id.
+      await db.schema.alterTable('payments').addColumn('backend_ref', 'varchar(64)').execute();
+      await db.schema.createIndex('payments_backend_ref_uq').on('payments').column('backend_ref').unique().execute();
+    },
+  },
 ];

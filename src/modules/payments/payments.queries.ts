@@ -12,6 +12,11 @@ export function createPaymentsQueries(core: PaymentsCore) {
     async search(filter: PaymentFilter, limit: number, offset: number): Promise<{ payments: PaymentRecord[]; total: number }> {
       return { payments: await repository.search(filter, limit, offset), total: await repository.count(filter) };
     },
+    /** Payments matching a filter, `limit` at a time, newest first after the payment `startingAfter`, and whether more follow. */
+    async page(filter: PaymentFilter, cursor: { limit: number; startingAfter?: number | undefined }): Promise<{ payments: PaymentRecord[]; hasMore: boolean }> {
+      const rows = await repository.listBefore(filter, cursor.startingAfter, cursor.limit + 1);
+      return { payments: rows.slice(0, cursor.limit), hasMore: rows.length > cursor.limit };
+    },
     /** Requests waiting for an admin, oldest first. */
     awaitingAdmin(limit: number, offset = 0): Promise<PaymentRecord[]> {
       return repository.listAwaitingAdmin(limit, offset);

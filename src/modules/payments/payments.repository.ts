@@ -1,6 +1,6 @@
 import type { Insertable, Updateable } from 'kysely';
 import { sql } from 'kysely';
-import type { DbExecutor } from '../../db/database.ts';
+import { isUniqueViolation, type DbExecutor } from '../../db/database.ts';
 import type { PaymentEventRecord, PaymentEventsTable, PaymentRecord, PaymentStatus, PaymentsTable, ProviderId } from './payments.tables.ts';
 
 /** What staff filter payments by (all optional). */
@@ -13,6 +13,8 @@ export interface PaymentFilter {
   fromMs?: number;
   /** Created before, epoch ms. */
   toMs?: number;
+  /** The business's own id of the payment (`backend_ref`), exactly. */
+  backendRef?: string;
 }
 
 /** SQL for payments and payment_events. */
@@ -25,6 +27,7 @@ export function createPaymentsRepository(db: DbExecutor) {
     if (filter.purpose !== undefined) query = query.where('purpose', '=', filter.purpose);
     if (filter.fromMs !== undefined) query = query.where('created_at', '>=', filter.fromMs);
     if (filter.toMs !== undefined) query = query.where('created_at', '<', filter.toMs);
+    if (filter.backendRef !== undefined) query = query.where('backend_ref', '=', filter.backendRef);
     return query;
   };
 
@@ -32,6 +35,29 @@ export function createPaymentsRepository(db: DbExecutor) {
     /** Payments matching a filter, newest first. */
     search(filter: PaymentFilter, limit: number, offset: number): Promise<PaymentRecord[]> {
       return filtered(filter).selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute();
+    },
+
+    /** Newest first, from before the payment `beforeId` (a cursor): pages that hold while payments come in. */
+    listBefore(filter: PaymentFilter, beforeId: number | undefined, limit: number): Promise<PaymentRecord[]> {
+      let query = filtered(filter).selectAll();
+      if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+      return query.orderBy('id', 'desc').limit(limit).execute();
+    },
+
+    /** Sets the business's own id of a payment; false when another payment has it (the unique index decides). */
+    async setBackendRef(id: number, backendRef: string | null, nowMs: number): Promise<boolean> {
+      if (backendRef !== null) {
+        const holder = await db.selectFrom('payments').select('id').where('backend_ref', '=', backendRef).executeTakeFirst();
+        if (holder && holder.id !== id) return false;
+      }
+      try {
+        await db.updateTable('payments').set({ backend_ref: backendRef, updated_at: nowMs }).where('id', '=', id).execute();
+      } catch (error) {
+        // Another payment took the id between the check and the update.
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      }
+      return true;
     },
 
     async count(filter: PaymentFilter): Promise<number> {

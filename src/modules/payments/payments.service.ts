@@ -1,6 +1,7 @@
 import { createPaymentsCheckout } from './payments.checkout.ts';
 import type { Locale } from '../../config/business.ts';
 import { createPaymentsCore, paymentMethodLabel, type PaymentsServiceDeps } from './payments.core.ts';
+import { PaymentsError } from './payments.errors.ts';
 import type { PaymentRecord } from './payments.tables.ts';
 import type { PaymentPurpose } from './payments.types.ts';
 import { createPaymentsDecisions } from './payments.decisions.ts';
@@ -40,6 +41,19 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
 
     /** Whether a purpose is registered (its module is enabled). */
     hasPurpose: (name: string) => purposes.has(name),
+
+    /**
+     * Sets (or with null, clears) the business's own id of a payment (its `backend_ref`) and
+     * returns the one it had; `payments.external_id_taken` when another payment has it.
+     */
+    async setBackendRef(id: number, backendRef: string | null): Promise<{ previous: string | null }> {
+      const payment = await repository.findPayment(id);
+      if (!payment) throw new PaymentsError('payments.not_found', 'There is no such payment.');
+      if (!(await repository.setBackendRef(id, backendRef, deps.now()))) {
+        throw new PaymentsError('payments.external_id_taken', 'Another payment already has this external id.', { externalId: backendRef });
+      }
+      return { previous: payment.backend_ref };
+    },
 
     ...createPaymentsCheckout(core),
     ...createPaymentsGateway(core),

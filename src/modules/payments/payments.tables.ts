@@ -32,6 +32,12 @@ export interface PaymentsTable {
   units: number | null;
   /** The provider's charge or invoice id: Telegram charge id, Heleket uuid, QR reference. */
   external_id: string | null;
+  /**
+   * The business's own id of the payment (its accounting system's), set through the
+   * integration API, which calls it `external_id` (and this table's `external_id` there
+   * `provider_payment_id`); unique.
+   */
+  backend_ref: string | null;
   /** The language the user paid in, for notifications written later. */
   locale: string;
   pay_url: string | null;

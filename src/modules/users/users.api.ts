@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SUPPORTED_LOCALES } from '../../config/business.ts';
 import type { Db } from '../../db/database.ts';
 import { enqueueOutbox, outboxStateOf } from '../../delivery/outbox.ts';
+import { externalIdFilter, externalIdInput } from '../../platform/api-values.ts';
 import { noteAudit } from '../../platform/audit.ts';
 import { integrationRoute, type AnyApiRoute } from '../../platform/route.ts';
 import { apiCustomer, customerView } from './users.api.view.ts';
@@ -53,12 +54,13 @@ export function createUsersApi(deps: { users: UsersService; db: Db; now(): numbe
         q: z.string().trim().max(64).optional().describe('A Telegram id, @username, part of a name or phone'),
         tag: tagSchema.optional(),
         blocked: z.enum(['true', 'false']).optional().transform((value) => (value === undefined ? undefined : value === 'true')),
+        external_id: externalIdFilter,
         limit: z.coerce.number().int().min(1).max(100).default(50),
         starting_after: z.coerce.number().int().positive().optional().describe('The id of the last customer of the previous page (its next_cursor)'),
       }),
       response: z.object({ object: z.literal('list'), data: z.array(customerView), has_more: z.boolean(), next_cursor: z.number().nullable() }),
       handler: async ({ query }) => {
-        const { users: page, hasMore } = await users.page({ query: query.q, tag: query.tag, blocked: query.blocked }, { limit: query.limit, afterId: query.starting_after });
+        const { users: page, hasMore } = await users.page({ query: query.q, tag: query.tag, blocked: query.blocked, externalId: query.external_id }, { limit: query.limit, afterId: query.starting_after });
         return { object: 'list' as const, data: page.map(apiCustomer), has_more: hasMore, next_cursor: hasMore ? (page.at(-1)?.id ?? null) : null };
       },
     }),
@@ -77,14 +79,22 @@ export function createUsersApi(deps: { users: UsersService; db: Db; now(): numbe
       url: '/customers/:id',
       tag: 'customers',
       scope: 'customers:write',
-      summary: 'Sets the language the bot writes to the customer in (null: the one Telegram reports)',
+      summary: 'Sets the language the bot writes to the customer in, and their id in your system (external_id)',
       params: idParams,
-      body: z.object({ language: z.enum(SUPPORTED_LOCALES).nullable() }),
+      body: z
+        .object({
+          language: z.enum(SUPPORTED_LOCALES).nullable().optional().describe('null: the one Telegram reports'),
+          external_id: externalIdInput('customer').optional(),
+        })
+        .refine((body) => body.language !== undefined || body.external_id !== undefined, 'language or external_id'),
       response: detailView,
-      handler: async ({ params, body }) => {
-        await existing(params.id);
+      handler: async ({ params, body, request }) => {
+        const before = await existing(params.id);
+        // The id first: a taken one is refused before anything else is written.
+        if (body.external_id !== undefined) await users.setExternalId(params.id, body.external_id);
         if (body.language === null) await users.clearLocale(params.id);
-        else await users.setLocale(params.id, body.language);
+        else if (body.language !== undefined) await users.setLocale(params.id, body.language);
+        noteAudit(request, { subject: { type: 'user', id: params.id }, ...(body.external_id === undefined ? {} : { summary: { previous_external_id: before.external_id } }) });
         return detail(await existing(params.id));
       },
     }),

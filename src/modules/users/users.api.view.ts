@@ -6,6 +6,7 @@ import { isoTime } from '../../platform/api-values.ts';
 export const customerView = z.object({
   object: z.literal('customer'),
   id: z.number().describe('Their Telegram user id'),
+  external_id: z.string().nullable().describe("The customer's id in your system (PATCH sets it)"),
   username: z.string().nullable(),
   first_name: z.string(),
   last_name: z.string().nullable(),
@@ -21,6 +22,7 @@ export function apiCustomer(user: UserRecord): z.infer<typeof customerView> {
   return {
     object: 'customer',
     id: user.id,
+    external_id: user.external_id,
     username: user.username,
     first_name: user.first_name,
     last_name: user.last_name,

@@ -31,4 +31,13 @@ export const usersMigrations: readonly Migration[] = [
       await db.schema.createIndex('user_tags_tag_idx').on('user_tags').column('tag').execute();
     },
   },
+  {
+    name: '0002_user_external_ids',
+    async up(db) {
+      // The customer's id in the business's own system (its CRM's), set through the
+      // integration API: one customer per id. NULLs do not collide.
+      await db.schema.alterTable('users').addColumn('external_id', 'varchar(64)').execute();
+      await db.schema.createIndex('users_external_id_uq').on('users').column('external_id').unique().execute();
+    },
+  },
 ];

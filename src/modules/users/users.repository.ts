@@ -1,5 +1,5 @@
 import type { SelectQueryBuilder } from 'kysely';
-import type { DbExecutor } from '../../db/database.ts';
+import { isUniqueViolation, type DbExecutor } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import type { UserRecord } from './users.tables.ts';
 
@@ -9,6 +9,8 @@ export interface UserSearchFilter {
   query?: string;
   tag?: string;
   blocked?: boolean;
+  /** The customer's id in the business's own system, exactly. */
+  externalId?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ function applyUserFilter<O>(query: SelectQueryBuilder<Database, 'users', O>, fil
     result = result.where((eb) => eb.exists(eb.selectFrom('user_tags').select('user_tags.tag').whereRef('user_tags.user_id', '=', 'users.id').where('user_tags.tag', '=', tag)));
   }
   if (filter.blocked !== undefined) result = result.where('is_blocked', '=', filter.blocked ? 1 : 0);
+  if (filter.externalId !== undefined) result = result.where('external_id', '=', filter.externalId);
   return result;
 }
 
@@ -145,6 +148,22 @@ export function createUsersRepository(db: DbExecutor) {
 
     async setLocale(id: number, locale: string | null): Promise<void> {
       await db.updateTable('users').set({ locale }).where('id', '=', id).execute();
+    },
+
+    /** Sets the business's own id of a user; false when another user has it (the unique index decides). */
+    async setExternalId(id: number, externalId: string | null): Promise<boolean> {
+      if (externalId !== null) {
+        const holder = await db.selectFrom('users').select('id').where('external_id', '=', externalId).executeTakeFirst();
+        if (holder && holder.id !== id) return false;
+      }
+      try {
+        await db.updateTable('users').set({ external_id: externalId }).where('id', '=', id).execute();
+      } catch (error) {
+        // Another user took the id between the check and the update.
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      }
+      return true;
     },
 
     async setPhone(id: number, phone: string): Promise<void> {

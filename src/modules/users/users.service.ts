@@ -89,6 +89,14 @@ export function createUsersService(deps: UsersServiceDeps) {
       await repository.setLocale(id, null);
     },
 
+    /** Sets (or with null, clears) the business's own id of a user; `users.external_id_taken` when another user has it. */
+    async setExternalId(id: number, externalId: string | null): Promise<void> {
+      await service.require(id);
+      if (!(await repository.setExternalId(id, externalId))) {
+        throw new UsersError('users.external_id_taken', 'Another customer already has this external id.', { externalId });
+      }
+    },
+
     /** A typed phone number in E.164 by the business country's rules, or undefined when it is not a valid one. */
     readPhone(raw: string): string | undefined {
       return parsePhone(raw, deps.defaultCountry?.());

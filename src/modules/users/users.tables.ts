@@ -16,6 +16,8 @@ export interface UsersTable {
   blocked_at: EpochMs | null;
   first_seen_at: EpochMs;
   last_seen_at: EpochMs;
+  /** The customer's id in the business's own system (set through the integration API); unique. */
+  external_id: string | null;
 }
 
 /** Free-form labels on users, for segments and the admin panel. */

@@ -3,7 +3,7 @@ import { noteAudit } from '../../platform/audit.ts';
 import { apiKeyActorId } from '../../platform/principal.ts';
 import { integrationRoute, type AnyApiRoute } from '../../platform/route.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { apiLedgerEntry } from './wallet.api.view.ts';
+import { apiLedgerEntry, ledgerEntryView } from './wallet.api.view.ts';
 import type { WalletService } from './wallet.service.ts';
 
 const customerParams = z.object({ customer_id: z.coerce.number().int().positive().describe("The customer's Telegram user id") });
@@ -36,11 +36,15 @@ export function createWalletApi(deps: { wallet: WalletService; users: Pick<Users
       scope: 'wallet:read',
       summary: "A customer's ledger, newest first, a page at a time",
       params: customerParams,
-      query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), page: z.coerce.number().int().min(1).max(100_000).default(1) }),
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+        starting_after: z.coerce.number().int().positive().optional().describe('The id of the last entry of the previous page (its next_cursor)'),
+      }),
+      response: z.object({ object: z.literal('list'), data: z.array(ledgerEntryView), has_more: z.boolean(), next_cursor: z.number().nullable() }),
       handler: async ({ params, query }) => {
         await deps.users.require(params.customer_id);
-        const { window, entries } = await wallet.history(params.customer_id, query.page, query.limit);
-        return { object: 'list', data: entries.map(apiLedgerEntry), has_more: window.page < window.pages, page: window.page };
+        const { entries, hasMore } = await wallet.historyPage(params.customer_id, { limit: query.limit, startingAfter: query.starting_after });
+        return { object: 'list' as const, data: entries.map(apiLedgerEntry), has_more: hasMore, next_cursor: hasMore ? (entries.at(-1)?.id ?? null) : null };
       },
     }),
     integrationRoute({

@@ -22,6 +22,12 @@ export function createWalletReads(core: WalletCore) {
       return { window, entries };
     },
 
+    /** The user's ledger rows, `limit` at a time, newest first after the row `startingAfter`, and whether more follow. */
+    async historyPage(userId: number, cursor: { limit: number; startingAfter?: number | undefined }): Promise<{ entries: LedgerEntry[]; hasMore: boolean }> {
+      const rows = await repository.listEntriesBefore({ userId }, cursor.startingAfter, cursor.limit + 1);
+      return { entries: rows.slice(0, cursor.limit), hasMore: rows.length > cursor.limit };
+    },
+
     /** A page of the whole ledger (or a user's, a period's, some kinds'), newest first, for staff. */
     async ledger(filter: LedgerFilter, page: number, pageSize: number): Promise<{ window: PageWindow; entries: LedgerEntry[] }> {
       const window = pageWindow(await repository.countEntries(filter), page, pageSize);

@@ -70,6 +70,13 @@ export function createWalletRepository(db: DbExecutor) {
       return filtered(filter).selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute();
     },
 
+    /** Newest first, from before the row `beforeId` (a cursor): pages that hold while rows are posted. */
+    listEntriesBefore(filter: LedgerFilter, beforeId: number | undefined, limit: number): Promise<LedgerEntry[]> {
+      let query = filtered(filter).selectAll();
+      if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+      return query.orderBy('id', 'desc').limit(limit).execute();
+    },
+
     /** Oldest first, for exports. */
     listEntriesAscending(filter: LedgerFilter): Promise<LedgerEntry[]> {
       return filtered(filter).selectAll().orderBy('id', 'asc').execute();
