@@ -106,6 +106,12 @@ export const businessConfigSchema = z.object({
         .default([]),
     })
     .default({ allowPrivate: [] }),
+  /**
+   * The business's own systems that Lavka works with as part of its store, one section per
+   * connector (`orders`: the order back end; `clinic`: the clinic's ERP), each checked by the
+   * module that owns it. An unknown name is refused rather than silently ignored.
+   */
+  connectors: z.object({ orders: z.unknown().optional(), clinic: z.unknown().optional() }).strict().default({}),
   /** Module-specific sections, keyed by module name; validated by the module. */
   settings: z.record(z.string(), z.unknown()).default({}),
   /** Demo data per module, seeded into an empty database when demo data is on. */

@@ -116,6 +116,13 @@ export const envSchema = z
     // The integration API (src/modules/integrations): the secret API keys are hashed with.
     // Unset, Lavka generates one and keeps it in the database (every instance shares it).
     API_KEYS_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+    // The order back end (connectors.orders in the config file): the token both sides send as
+    // `Authorization: Bearer …`, which also keys the Standard Webhooks signatures both ways.
+    ORDERS_BACKEND_TOKEN: z.string().trim().min(32, 'expected at least 32 characters').optional(),
+    // The clinic's ERP (connectors.clinic in the config file): the Bearer token Lavka sends.
+    CLINIC_ERP_TOKEN: z.string().trim().min(16, 'expected at least 16 characters').optional(),
+    // `demo` runs the reference clinic ERP inside Lavka and connects the clinic to it (sandbox).
+    LAVKA_CLINIC_BACKEND: z.enum(['local', 'demo']).default('local'),
   });
 
 /** Validated environment; DATABASE_URL is always resolved (see {@link defaultDatabaseUrl}). */

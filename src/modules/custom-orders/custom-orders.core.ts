@@ -21,6 +21,8 @@ import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 export const CUSTOM_ORDERS_KINDS: Readonly<Record<string, ErrorKind>> = {
   'custom_orders.not_found': 'not_found',
   'custom_orders.file_not_found': 'not_found',
+  'custom_orders.link_invalid': 'forbidden',
+  'custom_orders.link_expired': 'gone',
   'custom_orders.transition_not_allowed': 'conflict',
   'custom_orders.status_changed': 'conflict',
   'custom_orders.quote_outdated': 'conflict',

@@ -1,6 +1,9 @@
 import { ConfigError } from '../../config/env.ts';
 import { defineModule } from '../module.ts';
 import { createCustomOrdersBot } from './custom-orders.bot.ts';
+import { createFileLinkRoutes, createFileLinks } from './custom-orders.file-links.ts';
+import { createCustomOrdersRepository } from './custom-orders.repository.ts';
+import { changePrintStatusAsStaff } from './custom-orders.staff-status.ts';
 import { createCustomOrderMessages } from './custom-orders.messages.ts';
 import { PRINT_PURPOSE, createPrintPurpose } from './custom-orders.purpose.ts';
 import { createCustomOrdersRoutes } from './custom-orders.routes.ts';
@@ -43,6 +46,8 @@ export const module = defineModule({
   // Orders first: their tables are referenced here, their service runs the jobs' statuses.
   // Payments: a job is paid before it is printed, so there is no offline fallback.
   dependsOn: ['users', 'orders', 'payments', 'broadcasts'],
+  // Integrations: the key that signs the file links the order back end downloads models by.
+  after: ['integrations'],
   migrations: customOrdersMigrations,
   setup(deps) {
     const { users, orders, payments } = deps.services;
@@ -69,6 +74,14 @@ export const module = defineModule({
       analyser,
       texts: messages.serviceTexts(),
     });
+    // The order back end gets each job's files by signed links (inline without PUBLIC_URL).
+    const { integrations } = deps.services;
+    if (!integrations) throw new Error('the custom-orders module needs the integrations module (a core module)');
+    const fileLinks = createFileLinks({
+      key: integrations.signingKey('custom-orders.file-links'),
+      publicUrl: deps.env.PUBLIC_URL,
+      now: deps.now,
+    });
     // One status machine, run by the orders service, with the jobs' own texts and /subscribe rule.
     orders.registerKind({
       machine: PRINT_STATUS_MACHINE,
@@ -78,6 +91,9 @@ export const module = defineModule({
       managedBy: 'custom-orders',
       // A new price sends a job back to `quoted`, and its acceptance to `awaiting_payment` again.
       repeatsStatuses: true,
+      createdEventData: (executor, order) => fileLinks.createdEventData(executor, order),
+      // The integration API and the order back end move jobs by this module's rules (a paid job stopped is refunded first).
+      moveAsStaff: async (change) => (await changePrintStatusAsStaff(service, change, { role: 'staff', id: change.actorId })).order,
     });
     payments.registerPurpose(createPrintPurpose({ service, orders, messages, i18n: deps.i18n, settings, defaultLocale: business.defaultLocale }));
     const broadcasts = deps.services.broadcasts;
@@ -102,6 +118,15 @@ export const module = defineModule({
         { command: 'subscribe', description: 'co-command-subscribe' },
       ],
       routes: createCustomOrdersRoutes({ service, currency: business.currency, paymentView: payments.screens.paymentView }),
+      publicRoutes: createFileLinkRoutes({
+        links: fileLinks,
+        async file(fileId) {
+          const repository = createCustomOrdersRepository(deps.database.db);
+          const file = await repository.findFile(fileId);
+          const data = file ? await repository.fileData(fileId) : undefined;
+          return file && data ? { name: file.file_name, format: file.format, orderId: file.order_id, content: data.content } : undefined;
+        },
+      }),
       jobs: [
         {
           name: 'custom-orders-purge-drafts',

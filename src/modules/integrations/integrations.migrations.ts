@@ -93,4 +93,13 @@ export const integrationsMigrations: readonly Migration[] = [
       await db.schema.createIndex('webhook_deliveries_event_idx').on('webhook_deliveries').column('event_row_id').execute();
     },
   },
+  {
+    name: '0003_managed_webhook_endpoints',
+    async up(db) {
+      // Endpoints the config file manages (the order back end): named here, kept in step with the file at start-up.
+      await db.schema.alterTable('webhook_endpoints').addColumn('managed_by', 'varchar(32)').execute();
+      // One endpoint per connector, however many instances start at once (NULLs, the owner's, never clash).
+      await db.schema.createIndex('webhook_endpoints_managed_uq').on('webhook_endpoints').column('managed_by').unique().execute();
+    },
+  },
 ];

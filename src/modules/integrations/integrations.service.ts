@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 import type { IdempotencyStore } from '../../platform/idempotency.ts';
 import type { ApiKeyAuthenticator } from '../../platform/principal.ts';
@@ -161,6 +161,11 @@ export async function createIntegrationsService(deps: IntegrationsServiceDeps) {
     keys,
     authenticator,
     idempotency,
+    /**
+     * A key for signing something else than API keys (expiring download links), derived from
+     * the server's secret: the same on every instance, and different for each `purpose`.
+     */
+    signingKey: (purpose: string): Buffer => createHmac('sha256', serverSecret).update(`lavka:${purpose}`).digest(),
     /** Forgets idempotent answers older than a day. */
     prune: () => repository.pruneIdempotency(deps.now() - IDEMPOTENCY_TTL_MS),
   };

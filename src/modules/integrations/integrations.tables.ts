@@ -62,6 +62,11 @@ export interface WebhookEndpointsTable {
   disabled_at: EpochMs | null;
   /** Since when every attempt failed; cleared by a success. */
   failing_since: EpochMs | null;
+  /**
+   * The connector the config file sets this endpoint up for (`orders_backend`): it is shown
+   * but not changed in the panel or the API, only paused and resumed; null for the owner's own.
+   */
+  managed_by: string | null;
   created_by: string;
   created_at: EpochMs;
   updated_at: EpochMs;

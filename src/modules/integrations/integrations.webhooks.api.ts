@@ -18,6 +18,7 @@ const endpointView = z.object({
   state: z.enum(['enabled', 'disabled']),
   disabled_reason: z.enum(['owner', 'failing']).nullable(),
   failing_since: z.string().nullable(),
+  managed_by: z.string().nullable().describe('Set for an endpoint the config file manages (orders_backend): only paused and resumed here'),
   created_at: z.string(),
 });
 
@@ -30,6 +31,7 @@ const apiEndpoint = (endpoint: WebhookEndpointView): z.infer<typeof endpointView
   state: endpoint.state,
   disabled_reason: endpoint.disabledReason,
   failing_since: isoTime(endpoint.failingSince),
+  managed_by: endpoint.managedBy,
   created_at: isoTime(endpoint.createdAt),
 });
 

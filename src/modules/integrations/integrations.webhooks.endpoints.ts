@@ -17,6 +17,14 @@ export function createWebhookEndpoints(deps: WebhooksDeps) {
     if (!row) throw new IntegrationsError('integrations.not_found', 'There is no such webhook endpoint.');
     return row;
   };
+  // A connector's endpoint is the config file's: the panel and the API may pause and resume it, nothing more.
+  const unmanaged = async (id: number, why: string) => {
+    const row = await existing(id);
+    if (row.managed_by !== null) {
+      throw new IntegrationsError('integrations.managed_endpoint', `This endpoint is set up in the config file (${row.managed_by}): ${why}`, { managedBy: row.managed_by });
+    }
+    return row;
+  };
 
   const endpoints = {
     async list(): Promise<WebhookEndpointView[]> {
@@ -29,7 +37,7 @@ export function createWebhookEndpoints(deps: WebhooksDeps) {
 
     /** The secret receivers verify signatures with. */
     async secretOf(id: number): Promise<string> {
-      return (await existing(id)).secret;
+      return (await unmanaged(id, 'it signs with the token both sides keep in their environment, not a secret of its own.')).secret;
     },
 
     /** Registers an endpoint; the URL must pass the outgoing policy. Its secret is in the answer. */
@@ -46,6 +54,7 @@ export function createWebhookEndpoints(deps: WebhooksDeps) {
         disabled_reason: null,
         disabled_at: null,
         failing_since: null,
+        managed_by: null,
         created_by: input.createdBy,
         created_at: nowMs,
         updated_at: nowMs,
@@ -55,7 +64,8 @@ export function createWebhookEndpoints(deps: WebhooksDeps) {
 
     /** Changes an endpoint; turning it back on makes its kept queue due at once, in order. */
     async update(id: number, input: { url?: string; description?: string; eventTypes?: readonly EventType[]; enabled?: boolean }): Promise<WebhookEndpointView> {
-      const row = await existing(id);
+      const changesMore = input.url !== undefined || input.description !== undefined || input.eventTypes !== undefined;
+      const row = changesMore ? await unmanaged(id, 'change it there.') : await existing(id);
       const nowMs = deps.now();
       const url = input.url === undefined ? undefined : (await deps.policy.check(input.url)).toString();
       const turningOn = input.enabled === true && row.state === 'disabled';
@@ -74,6 +84,7 @@ export function createWebhookEndpoints(deps: WebhooksDeps) {
 
     /** Removes an endpoint with its queue. */
     async remove(id: number): Promise<void> {
+      await unmanaged(id, 'remove it there.');
       if (!(await repository.deleteEndpoint(id))) throw new IntegrationsError('integrations.not_found', 'There is no such webhook endpoint.');
     },
   };

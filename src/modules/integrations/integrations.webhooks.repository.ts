@@ -11,6 +11,8 @@ export interface DueDelivery {
   body: string;
   url: string;
   secret: string;
+  type: string;
+  managedBy: string | null;
 }
 
 /** The webhooks' queries: endpoints, events with their per-record numbers, deliveries. */
@@ -23,6 +25,15 @@ export function createWebhooksRepository(db: DbExecutor) {
 
     endpoints(): Promise<WebhookEndpointRecord[]> {
       return db.selectFrom('webhook_endpoints').selectAll().orderBy('id').execute();
+    },
+
+    endpointManagedBy(name: string): Promise<WebhookEndpointRecord | undefined> {
+      return db.selectFrom('webhook_endpoints').selectAll().where('managed_by', '=', name).executeTakeFirst();
+    },
+
+    /** Creates the endpoint of a connector unless an instance starting at the same time did. */
+    async insertManagedEndpoint(values: Insertable<WebhookEndpointsTable>): Promise<void> {
+      await db.insertInto('webhook_endpoints').values(values).onConflict((oc) => oc.column('managed_by').doNothing()).execute();
     },
 
     endpoint(id: number): Promise<WebhookEndpointRecord | undefined> {
@@ -67,7 +78,7 @@ export function createWebhooksRepository(db: DbExecutor) {
         .selectFrom('webhook_deliveries as d')
         .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
         .innerJoin('webhook_events as v', 'v.id', 'd.event_row_id')
-        .select(['d.id', 'd.endpoint_id', 'd.attempts', 'v.event_id', 'v.body', 'e.url', 'e.secret'])
+        .select(['d.id', 'd.endpoint_id', 'd.attempts', 'v.event_id', 'v.type', 'v.body', 'e.url', 'e.secret', 'e.managed_by'])
         .where('d.status', '=', 'pending')
         .where('d.next_attempt_at', '<=', nowMs)
         .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', nowMs)]))
@@ -88,7 +99,17 @@ export function createWebhooksRepository(db: DbExecutor) {
         .orderBy('d.id')
         .limit(limit)
         .execute();
-      return rows.map((row) => ({ id: Number(row.id), endpointId: Number(row.endpoint_id), attempts: row.attempts, eventId: row.event_id, body: row.body, url: row.url, secret: row.secret }));
+      return rows.map((row) => ({
+        id: Number(row.id),
+        endpointId: Number(row.endpoint_id),
+        attempts: row.attempts,
+        eventId: row.event_id,
+        type: row.type,
+        body: row.body,
+        url: row.url,
+        secret: row.secret,
+        managedBy: row.managed_by,
+      }));
     },
 
     /** Takes a delivery for this instance until `untilMs`; false when another instance has it. */

@@ -6,10 +6,10 @@
 import { Webhook } from 'standardwebhooks';
 import { postThrough, type OutgoingAnswer } from '../../platform/outgoing.ts';
 import { createWebhooksRepository, type DueDelivery } from './integrations.webhooks.repository.ts';
-import { HISTORY_MS, PARALLEL, retryDelayMs, viewOf, type WebhooksDeps } from './integrations.webhooks.shared.ts';
+import { HISTORY_MS, PARALLEL, retryDelayMs, viewOf, type ManagedEndpoint, type WebhooksDeps } from './integrations.webhooks.shared.ts';
 
-/** Sends due deliveries and looks after the queue. */
-export function createWebhookSender(deps: WebhooksDeps) {
+/** Sends due deliveries and looks after the queue; `managed` are the connectors' own parts, by name. */
+export function createWebhookSender(deps: WebhooksDeps, managed: ReadonlyMap<string, ManagedEndpoint> = new Map()) {
   const repository = createWebhooksRepository(deps.db);
   const send = deps.send ?? ((url: string, body: string, headers: Record<string, string>) => postThrough(deps.policy, new URL(url), body, headers, deps.settings.timeoutMs));
 
@@ -18,18 +18,40 @@ export function createWebhookSender(deps: WebhooksDeps) {
     const startedMs = deps.now();
     let answer: OutgoingAnswer | undefined;
     let error: string | undefined;
+    const connector = delivery.managedBy === null ? undefined : managed.get(delivery.managedBy);
     try {
+      // A connector's endpoint left in the database by a config this instance does not run is not called without its headers.
+      if (delivery.managedBy !== null && !connector) throw new Error(`${delivery.managedBy} is not configured on this instance`);
       const signer = new Webhook(delivery.secret.replace(/^whsec_/, ''));
       const signature = signer.sign(delivery.eventId, new Date(startedMs), delivery.body);
-      answer = await send(delivery.url, delivery.body, { 'webhook-id': delivery.eventId, 'webhook-timestamp': String(Math.floor(startedMs / 1000)), 'webhook-signature': signature });
+      answer = await send(delivery.url, delivery.body, {
+        ...connector?.headers({ eventId: delivery.eventId }),
+        'webhook-id': delivery.eventId,
+        'webhook-timestamp': String(Math.floor(startedMs / 1000)),
+        'webhook-signature': signature,
+      });
     } catch (caught) {
       error = (caught as Error).message;
     }
     const nowMs = deps.now();
     if (answer && answer.status >= 200 && answer.status < 300) {
-      await repository.delivered(delivery.id, nowMs, answer.status);
-      await repository.markHealthy(delivery.endpointId);
-      return true;
+      try {
+        const accept = connector?.accept;
+        if (accept) {
+          const accepted = answer;
+          await deps.db.transaction().execute(async (trx) => {
+            await accept(trx, { eventId: delivery.eventId, type: delivery.type, body: delivery.body }, accepted);
+            await createWebhooksRepository(trx).delivered(delivery.id, nowMs, accepted.status);
+          });
+        } else {
+          await repository.delivered(delivery.id, nowMs, answer.status);
+        }
+        await repository.markHealthy(delivery.endpointId);
+        return true;
+      } catch (caught) {
+        // The receiver said yes but its answer cannot be used: nothing of it was stored, and it is asked again.
+        error = `HTTP ${answer.status}, answer refused: ${(caught as Error).message}`;
+      }
     }
     const attempts = delivery.attempts + 1;
     await repository.failed(delivery.id, nowMs, {

@@ -53,6 +53,8 @@ export interface WebhookEndpointView {
   disabledReason: 'owner' | 'failing' | null;
   disabledAt: number | null;
   failingSince: number | null;
+  /** The connector the config file sets it up for (`orders_backend`); null for the owner's own. */
+  managedBy: string | null;
   createdAt: number;
 }
 
@@ -74,8 +76,24 @@ export const viewOf = (row: WebhookEndpointRecord): WebhookEndpointView => ({
   disabledReason: row.disabled_reason,
   disabledAt: row.disabled_at,
   failingSince: row.failing_since,
+  managedBy: row.managed_by,
   createdAt: row.created_at,
 });
+
+/**
+ * What a connector set up from the config file (the order back end) adds to the deliveries of
+ * its endpoint: its own headers, and a reading of the answer that goes with accepting it.
+ */
+export interface ManagedEndpoint {
+  /** Headers sent beside the signature (the token both sides share, an idempotency key). */
+  headers(delivery: { eventId: string }): Record<string, string>;
+  /**
+   * Reads an accepted (2xx) answer in the transaction that marks the delivery delivered, so
+   * what it stores and "delivered" commit together; throwing makes it a failed attempt,
+   * retried, with the error's message as its last_error.
+   */
+  accept?(executor: DbExecutor, delivery: { eventId: string; type: string; body: string }, answer: OutgoingAnswer): Promise<void>;
+}
 
 /** What the webhooks need. */
 export interface WebhooksDeps {

@@ -1,4 +1,6 @@
+import type { DbExecutor } from '../../db/database.ts';
 import { OrdersError, type OrdersCore } from './orders.core.ts';
+import { createOrdersRepository } from './orders.repository.ts';
 import type { OrderNoteRecord } from './orders.tables.ts';
 
 /** Who writes a note: a staff member in the panel or another system with an API key. */
@@ -37,6 +39,23 @@ export function createOrdersAnnotations(core: OrdersCore) {
       await existing(orderId);
       if (!(await repository.setExternalId(orderId, externalId, deps.now()))) {
         throw new OrdersError('orders.external_id_taken', 'Another order already has this external id.', { externalId });
+      }
+    },
+
+    /**
+     * Keeps the id the business's back end gave an order, in `executor`'s transaction: the same
+     * id again changes nothing; another id than the one kept, or one another order has, is refused.
+     */
+    async recordExternalId(executor: DbExecutor, orderId: number, externalId: string): Promise<void> {
+      const scoped = createOrdersRepository(executor);
+      const order = await scoped.findById(orderId);
+      if (!order) throw new OrdersError('orders.not_found', 'There is no such order.', { orderId });
+      if (order.external_id === externalId) return;
+      if (order.external_id !== null) {
+        throw new OrdersError('orders.external_id_conflict', `Order ${order.number} already has external id ${order.external_id}, not ${externalId}.`, { orderId, externalId: order.external_id });
+      }
+      if (!(await scoped.setExternalId(orderId, externalId, deps.now()))) {
+        throw new OrdersError('orders.external_id_taken', `Another order already has external id ${externalId}.`, { externalId });
       }
     },
 

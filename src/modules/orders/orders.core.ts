@@ -10,7 +10,7 @@ import { createOrdersRepository, type OrderFilter, type ProductSales, type Statu
 import { SHOP_STATUS_MACHINE, canTransition, type OrderActorRole, type StatusMachine } from './orders.status.ts';
 import type { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from './orders.tables.ts';
 import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
-import type { Events } from '../../platform/events.ts';
+import type { Events, LavkaEvent } from '../../platform/events.ts';
 import { apiOrder } from './orders.api.view.ts';
 import { inTransaction } from '../../db/database.ts';
 
@@ -23,6 +23,9 @@ export const ORDERS_KINDS: Readonly<Record<string, ErrorKind>> = {
   'orders.managed_elsewhere': 'conflict',
   'orders.unknown_kind': 'invalid',
   'orders.external_id_taken': 'conflict',
+  'orders.external_id_conflict': 'conflict',
+  'orders.backend_unauthorized': 'unauthenticated',
+  'orders.backend_unknown_status': 'unprocessable',
   'orders.note_empty': 'invalid',
 };
 
@@ -172,6 +175,17 @@ export interface OrderKind {
    * second visit is told too.
    */
   repeatsStatuses?: boolean;
+  /**
+   * What this kind adds to its orders' `order.created` event beside the order (a print job's
+   * files), read in the transaction that places it.
+   */
+  createdEventData?(executor: DbExecutor, order: Order): Promise<Record<string, unknown>>;
+  /**
+   * How staff, the integration API and the order back end move this kind's orders when its
+   * module manages them (`managedBy`): by that module's rules (a paid print job stopped is
+   * refunded first). Without it, such moves are refused and pointed to that module.
+   */
+  moveAsStaff?(change: { orderId: number; to: string; expectedFrom?: string | undefined; note?: string | undefined; actorId?: string | number | undefined }): Promise<Order | undefined>;
 }
 
 /** A payment received for an order, as the payments module reports it. */
@@ -342,6 +356,18 @@ export function createOrdersCore(deps: OrdersServiceDeps) {
     return out;
   };
 
+  /**
+   * Events of an order being placed, held per placing transaction until its `order.created` is
+   * published: a kind's first moves (a print job quoted) happen inside that transaction, and a
+   * receiver must hear of the order before it hears of its changes.
+   */
+  const heldEvents = new WeakMap<DbExecutor, LavkaEvent[]>();
+  const publish = async (executor: DbExecutor, event: LavkaEvent): Promise<void> => {
+    const held = heldEvents.get(executor);
+    if (held) held.push(event);
+    else await deps.events.publish(executor, event);
+  };
+
   /** Refuses a move the order's machine, its owner or a stale screen does not allow. */
   const checkMove = (current: OrderRecord, to: string, actor: OrderActor, expectedFrom: string | undefined): void => {
     if (actor.role === 'customer' && String(current.user_id) !== String(actor.id)) {
@@ -396,8 +422,8 @@ export function createOrdersCore(deps: OrdersServiceDeps) {
     const order = await withLines({ ...current, ...options.patch, status: to, updated_at: nowMs }, scoped);
     for (const hook of hooks) await hook(trx, { order, from: current.status, to, actor });
     const moved = { order: apiOrder(order), previous_status: current.status, status: to, actor: { role: actor.role, id: actor.id === undefined ? null : String(actor.id) }, note: options.note ?? null };
-    await deps.events.publish(trx, { type: 'order.status_changed', resource: { type: 'order', id: order.id }, data: moved });
-    if (to === 'paid') await deps.events.publish(trx, { type: 'order.paid', resource: { type: 'order', id: order.id }, data: moved });
+    await publish(trx, { type: 'order.status_changed', resource: { type: 'order', id: order.id }, data: moved });
+    if (to === 'paid') await publish(trx, { type: 'order.paid', resource: { type: 'order', id: order.id }, data: moved });
     if (options.notify === false) return order;
     const kind = kindOf(order.kind);
     const change: OrderChange = { from: current.status, to, actor, note: options.note };
@@ -419,7 +445,7 @@ export function createOrdersCore(deps: OrdersServiceDeps) {
       ? (order: Order, change: OrderChange, locale: Locale) => notificationsOf(order.kind).staffStatusChanged(trx, order, change, locale)
       : undefined;
 
-  return { deps, repository, kinds, hooks, funnels, kindOf, machineOf, asMessage, serviceNotifications, notificationsOf, allStatuses, machinesOf, revenueOf, withLines, staffMessages, checkMove, moveInTransaction, customerNotice };
+  return { deps, repository, kinds, hooks, funnels, heldEvents, kindOf, machineOf, asMessage, serviceNotifications, notificationsOf, allStatuses, machinesOf, revenueOf, withLines, staffMessages, checkMove, moveInTransaction, customerNotice };
 }
 
 /** What the orders use cases share. */

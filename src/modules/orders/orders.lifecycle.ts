@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Locale } from '../../config/business.ts';
 import type { DbExecutor } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
+import type { LavkaEvent } from '../../platform/events.ts';
 import { enqueueOutbox } from '../../delivery/outbox.ts';
 import { apiOrder } from './orders.api.view.ts';
 import { createOrdersRepository } from './orders.repository.ts';
@@ -15,7 +16,7 @@ import { OrdersError, placeOrderInputSchema, lineRow, inTransaction, FIRST_ORDER
  * customer; repricing, paying and refunding come from {@link createOrdersPaymentMoves}.
  */
 export function createOrdersLifecycle(core: OrdersCore) {
-  const { deps, repository, kindOf, machineOf, notificationsOf, withLines, staffMessages, checkMove, moveInTransaction, customerNotice } = core;
+  const { deps, repository, heldEvents, kindOf, machineOf, notificationsOf, withLines, staffMessages, checkMove, moveInTransaction, customerNotice } = core;
   const lifecycle = {
     /**
      * Places an order: number, lines, first history row and the staff alert commit in one
@@ -64,13 +65,22 @@ export function createOrdersLifecycle(core: OrdersCore) {
           at: nowMs,
         });
         let order = await withLines(row, scoped);
-        if (options.inTransaction) {
-          await options.inTransaction(trx, order);
-          order = await withLines((await scoped.findById(row.id)) as OrderRecord, scoped);
+        // What the kind's own work publishes (its first moves) follows order.created.
+        const held: LavkaEvent[] = [];
+        heldEvents.set(trx, held);
+        try {
+          if (options.inTransaction) {
+            await options.inTransaction(trx, order);
+            order = await withLines((await scoped.findById(row.id)) as OrderRecord, scoped);
+          }
+        } finally {
+          heldEvents.delete(trx);
         }
         const placed = order;
         await enqueueOutbox(trx, await staffMessages(trx, placed, (locale) => notificationsOf(placed.kind).staffNewOrder(trx, placed, locale), 'new'), nowMs);
-        await deps.events.publish(trx, { type: 'order.created', resource: { type: 'order', id: placed.id }, data: { order: apiOrder(placed) } });
+        const extra = (await kindOf(placed.kind).createdEventData?.(trx, placed)) ?? {};
+        await deps.events.publish(trx, { type: 'order.created', resource: { type: 'order', id: placed.id }, data: { order: apiOrder(placed), ...extra } });
+        for (const event of held) await deps.events.publish(trx, event);
         return order;
       });
     },

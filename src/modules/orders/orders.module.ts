@@ -14,6 +14,9 @@ import { createOrderPayments, orderPaymentSettingsSchema, type OrderPayments } f
 import { createOrdersService, type Order, type OrdersService } from './orders.service.ts';
 import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
 import { ordersMigrations } from './orders.migrations.ts';
+import { readOrdersBackendConfig } from './connectors/orders-backend.config.ts';
+import { createOrdersBackend, ORDERS_BACKEND } from './connectors/orders-backend.ts';
+import { createOrdersBackendRoutes } from './connectors/orders-backend.routes.ts';
 
 /**
  * The orders module's service: the orders themselves, paying for them online, and the
@@ -58,9 +61,10 @@ export const module = defineModule({
   // Its page in the admin panel; staff see it when the module's routes allow their role.
   panel: [{ id: 'orders', label: 'nav.orders', icon: 'bag', group: 'business', order: 20 }],
   dependsOn: ['users', 'reports'],
-  after: ['payments'],
+  // Integrations: the order back end's endpoint and its status webhook's idempotent answers.
+  after: ['payments', 'integrations'],
   migrations: ordersMigrations,
-  setup(deps) {
+  async setup(deps) {
     const users = deps.services.users;
     if (!users) throw new Error('the orders module needs the users module');
     const settings = ordersSettingsSchema.parse(deps.config.settings.orders ?? undefined);
@@ -111,6 +115,13 @@ export const module = defineModule({
         screens.set(kind, kindScreens);
       },
     };
+    // The order back end, when the config file names one; without it, an endpoint it once had goes.
+    const { integrations } = deps.services;
+    const backendConfig = readOrdersBackendConfig(deps.config.connectors.orders, deps.env);
+    if (backendConfig && !integrations) throw new Error('connectors.orders needs the integrations module (a core module)');
+    const backend = backendConfig && integrations ? await createOrdersBackend({ config: backendConfig, orders, payments, webhooks: integrations.webhooks }) : undefined;
+    if (!backend) await integrations?.webhooks.unmanage(ORDERS_BACKEND);
+    if (backend && !deps.env.PUBLIC_URL) deps.logger.warn('PUBLIC_URL is not set: the order back end gets print files inline (up to 5 MB per order) instead of download links');
     // `/stats` and `/export` are the reports module's: the orders of every kind are its part.
     deps.services.reports.register(createOrdersReport({ orders, messages, screens, timeZone, now: deps.now, currency: business.currency }));
     return {
@@ -122,6 +133,7 @@ export const module = defineModule({
       ],
       routes: createOrdersRoutes({ orders, payments, paymentView: deps.services.payments?.screens.paymentView, i18n: deps.i18n, config: deps.config, now: deps.now }),
       integrationRoutes: createOrdersApi({ orders, payments }),
+      ...(backend && integrations ? { publicRoutes: createOrdersBackendRoutes({ backend, idempotency: integrations.idempotency }) } : {}),
       segments: [
         {
           name: 'orders.ordered_within_days',

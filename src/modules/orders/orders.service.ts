@@ -55,6 +55,11 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       return kinds.get(kind)?.managedBy;
     },
 
+    /** How staff move orders of `kind` when another module manages them, if it lets them. */
+    staffMoverOf(kind: string): OrderKind['moveAsStaff'] {
+      return kinds.get(kind)?.moveAsStaff;
+    },
+
     /** Adds work done inside every status change's transaction. */
     onStatusChange(hook: StatusChangeHook): void {
       hooks.push(hook);

@@ -13,14 +13,16 @@ export interface StaffStatusChange {
 }
 
 /**
- * Moves an order as staff ask. Orders of a kind another module manages (print jobs) are
- * refused and pointed there. "Refunded" for an order paid online refunds its payment, and the
+ * Moves an order as staff ask. Orders of a kind another module manages (print jobs) move by
+ * that module's rules when it offers them, and are refused and pointed there otherwise. "Refunded" for an order paid online refunds its payment, and the
  * refund moves the order — the money goes back before the order says so; any other change
  * (and a refund of an order paid otherwise) moves the status.
  */
 export async function changeStatusAsStaff(deps: { orders: OrdersService; payments?: OrderPayments | undefined }, change: StaffStatusChange): Promise<Order | undefined> {
   const target = await deps.orders.get(change.orderId);
   const managedBy = target ? deps.orders.managedBy(target.kind) : undefined;
+  const mover = target ? deps.orders.staffMoverOf(target.kind) : undefined;
+  if (managedBy && mover) return mover(change);
   if (managedBy) throw new OrdersError('orders.managed_elsewhere', `orders of this kind are moved through /api/${managedBy}`, { module: managedBy });
   const paidOnline = change.to === 'refunded' && deps.payments?.isOnline() && target && target.payment_id !== null ? target : undefined;
   if (deps.payments && paidOnline) {

@@ -19,6 +19,8 @@ interface Endpoint {
   state: 'enabled' | 'disabled';
   disabledReason: 'owner' | 'failing' | null;
   failingSince: number | null;
+  /** Set up from the config file (`orders_backend`): paused and resumed here, changed only there. */
+  managedBy: string | null;
 }
 
 interface Delivery {
@@ -89,6 +91,11 @@ export function WebhooksCard() {
                 cell: (endpoint) => (
                   <>
                     <code>{endpoint.url}</code>
+                    {endpoint.managedBy ? (
+                      <div className="small">
+                        <Badge tone="neutral">{t(endpoint.managedBy === 'orders_backend' ? 'webhooks.ordersBackend' : 'webhooks.managed')}</Badge> <span className="muted">{t('webhooks.managedHint')}</span>
+                      </div>
+                    ) : null}
                     {endpoint.description ? <div className="muted small">{endpoint.description}</div> : null}
                   </>
                 ),
@@ -113,16 +120,20 @@ export function WebhooksCard() {
                         {t('webhooks.resume')}
                       </Button>
                     )}
-                    <Button size="sm" variant="ghost" onClick={() => void api<{ secret: string }>('GET', `/api/integrations/webhooks/${endpoint.id}/secret`).then((answer) => setSecret(answer.secret), (error: Error) => toast(errorText(error), 'danger'))}>
-                      {t('webhooks.secret')}
-                    </Button>
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      onClick={() => window.confirm(t('webhooks.removeConfirm', { url: endpoint.url })) && void act(() => api('DELETE', `/api/integrations/webhooks/${endpoint.id}`), t('webhooks.removed'))}
-                    >
-                      {t('common.delete')}
-                    </Button>
+                    {endpoint.managedBy ? null : (
+                      <>
+                        <Button size="sm" variant="ghost" onClick={() => void api<{ secret: string }>('GET', `/api/integrations/webhooks/${endpoint.id}/secret`).then((answer) => setSecret(answer.secret), (error: Error) => toast(errorText(error), 'danger'))}>
+                          {t('webhooks.secret')}
+                        </Button>
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          onClick={() => window.confirm(t('webhooks.removeConfirm', { url: endpoint.url })) && void act(() => api('DELETE', `/api/integrations/webhooks/${endpoint.id}`), t('webhooks.removed'))}
+                        >
+                          {t('common.delete')}
+                        </Button>
+                      </>
+                    )}
                   </>
                 ),
               },
