@@ -100,7 +100,7 @@ describe('settings changed in the panel reach the bot at once (shop)', () => {
     const page = await api('GET', '/api/admin/settings');
     assert.equal(page.status, 200);
     const sections = page.json.sections as Record<string, { value: unknown; fallback: unknown; overridden: boolean; facts: Record<string, unknown> }>;
-    assert.deepEqual(Object.keys(sections).sort(), ['business', 'gate', 'hours', 'payments', 'phone-country', 'time-zone']);
+    assert.deepEqual(Object.keys(sections).sort(), ['business', 'catalog-feed', 'gate', 'hours', 'payments', 'phone-country', 'time-zone']);
     assert.deepEqual(sections['time-zone']?.value, { timeZone: 'Asia/Almaty' });
     assert.equal(sections.hours?.overridden, false);
     assert.deepEqual((sections.payments?.facts.methods as { id: string; ready: boolean; reason?: string }[]).find((method) => method.id === 'card'), { id: 'card', ready: false, reason: 'needs_provider_token' });

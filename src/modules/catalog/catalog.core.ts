@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
 import { type PageWindow } from '../../telegram/paginator.ts';
+import { catalogFeedConfigSchema } from './catalog.feed.settings.ts';
 import { TILE_SHAPES } from './tile-image.ts';
 import { createCatalogViews, type CatalogServiceDeps, type CategoryView, type ProductView, type VariantView } from './catalog.views.ts';
 
@@ -25,8 +26,10 @@ export const catalogSettingsSchema = z
   .object({
     /** Rows per page of a category or search screen. */
     pageSize: z.number().int().min(1).max(20).default(6),
+    /** The catalogue feed: its URL, format and schedule (the panel may override them) and its limits. */
+    feed: catalogFeedConfigSchema,
   })
-  .default({ pageSize: 6 });
+  .prefault({});
 
 /** A variant as an owner submits it (admin API); money in minor units. */
 export const variantInputSchema = z.object({

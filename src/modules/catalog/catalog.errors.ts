@@ -14,6 +14,10 @@ const CATALOG_KINDS: Readonly<Record<string, ErrorKind>> = {
   'catalog.external_id_taken': 'conflict',
   'catalog.stock_too_low': 'conflict',
   'catalog.stock_on_variants': 'conflict',
+  // The catalogue feed: an import already waiting or running, or no feed to import.
+  'catalog.feed_busy': 'conflict',
+  'catalog.feed_not_configured': 'conflict',
+  'catalog.feed_run_not_found': 'not_found',
 };
 
 /** A catalogue rule was broken; `code` says which (`catalog.out_of_stock`, …). */

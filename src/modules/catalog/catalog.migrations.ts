@@ -94,4 +94,47 @@ export const catalogMigrations: readonly Migration[] = [
       }
     },
   },
+  {
+    // Catalogue feeds (YML, CSV) imported on a schedule: which products the feed wrote (so a
+    // product it no longer lists is hidden, and shown again when it returns, while products of
+    // the integration API are left alone), the address each picture came from (so a re-import
+    // downloads only changed pictures), every run with its summary, and a lease so that one
+    // instance at a time imports.
+    name: '0005_catalog_feeds',
+    async up(db, { col }) {
+      await db.schema.alterTable('catalog_products').addColumn('feed_status', 'varchar(16)').execute();
+      await db.schema.createIndex('catalog_products_feed_status_idx').on('catalog_products').column('feed_status').execute();
+      await db.schema.alterTable('catalog_photos').addColumn('source_url', 'varchar(1000)').execute();
+      await col
+        .id(db.schema.createTable('catalog_feed_runs'))
+        .addColumn('trigger', 'varchar(16)', (c) => c.notNull())
+        .addColumn('requested_by', 'bigint')
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('phase', 'varchar(16)')
+        .addColumn('url', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('format', 'varchar(8)', (c) => c.notNull())
+        .addColumn('reason', 'varchar(64)')
+        .addColumn('message', 'text')
+        .addColumn('feed_bytes', 'bigint')
+        .addColumn('offers', 'integer')
+        .addColumn('added', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('updated', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('unchanged', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('hidden', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('pictures', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('error_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('errors', col.json)
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('started_at', 'bigint')
+        .addColumn('finished_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('catalog_feed_runs_status_idx').on('catalog_feed_runs').columns(['status', 'id']).execute();
+      await db.schema
+        .createTable('catalog_feed_lock')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('holder', 'varchar(64)')
+        .addColumn('until_ms', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
 ];

@@ -354,7 +354,7 @@ export function createCatalogRepository(db: DbExecutor) {
     firstPhoto(productId: number): Promise<Omit<PhotoRecord, 'bytes'> | undefined> {
       return db
         .selectFrom('catalog_photos')
-        .select(['id', 'product_id', 'position', 'mime_type', 'url', 'file_id', 'created_at'])
+        .select(['id', 'product_id', 'position', 'mime_type', 'url', 'file_id', 'source_url', 'created_at'])
         .where('product_id', '=', productId)
         .orderBy('position')
         .orderBy('id')
@@ -365,7 +365,7 @@ export function createCatalogRepository(db: DbExecutor) {
     listPhotos(productId: number): Promise<Omit<PhotoRecord, 'bytes'>[]> {
       return db
         .selectFrom('catalog_photos')
-        .select(['id', 'product_id', 'position', 'mime_type', 'url', 'file_id', 'created_at'])
+        .select(['id', 'product_id', 'position', 'mime_type', 'url', 'file_id', 'source_url', 'created_at'])
         .where('product_id', '=', productId)
         .orderBy('position')
         .orderBy('id')
@@ -461,7 +461,7 @@ export function createCatalogRepository(db: DbExecutor) {
       if (productIds.length === 0) return Promise.resolve([]);
       return db
         .selectFrom('catalog_photos')
-        .select(['id', 'product_id', 'position', 'mime_type', 'url', 'file_id', 'created_at'])
+        .select(['id', 'product_id', 'position', 'mime_type', 'url', 'file_id', 'source_url', 'created_at'])
         .where('product_id', 'in', productIds)
         .orderBy('product_id')
         .orderBy('position')

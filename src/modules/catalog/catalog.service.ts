@@ -3,6 +3,7 @@ import { createCatalogBrowse } from './catalog.browse.ts';
 import { createCatalogCardActions } from './catalog.cards.ts';
 import { createCatalogCore } from './catalog.core.ts';
 import { createCatalogEditor } from './catalog.editor.ts';
+import { createCatalogFeedApply } from './catalog.feed.apply.ts';
 import { createCatalogSeed } from './catalog.seed.ts';
 import { createCatalogStock } from './catalog.stock.ts';
 import { createCatalogTransfer } from './catalog.transfer.ts';
@@ -36,6 +37,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
   const core = createCatalogCore(deps);
   const browse = createCatalogBrowse(core);
   const writes = createCatalogWrites(core, browse);
+  const upsert = createCatalogUpsert(core);
   return {
     ...browse,
     ...createCatalogStock(core),
@@ -44,7 +46,8 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     ...createCatalogTransfer(core),
     ...createCatalogCardActions(core),
     ...createCatalogBackoffice(core),
-    ...createCatalogUpsert(core),
+    ...upsert,
+    ...createCatalogFeedApply(core, upsert),
     ...createCatalogSeed(core, writes),
   };
 }

@@ -53,9 +53,17 @@ export interface CatalogProductsTable {
   is_digital: ColumnType<Flag, Flag | undefined, Flag>;
   /** The back office's own id (its SKU for a product or variant); unique in the table; added by migration 0004. */
   external_id: string | null;
+  /**
+   * Set by the catalogue feed (migration 0005): `listed` while the feed lists the product,
+   * `delisted` once the feed dropped it and hid it; null for products the feed never wrote.
+   */
+  feed_status: ColumnType<FeedStatus | null, FeedStatus | null | undefined, FeedStatus | null>;
   created_at: EpochMs;
   updated_at: EpochMs;
 }
+
+/** Whether the feed lists a product now (`listed`) or hid it when it stopped (`delisted`). */
+export type FeedStatus = 'listed' | 'delisted';
 
 /** A variant of a product, e.g. size M in red. */
 export interface CatalogVariantsTable {
@@ -87,7 +95,50 @@ export interface CatalogPhotosTable {
   bytes: Uint8Array | null;
   url: string | null;
   file_id: string | null;
+  /** The picture's address in the catalogue feed it came from (migration 0005); null for uploads. */
+  source_url: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: EpochMs;
+}
+
+/** Why a feed run started: its schedule, or staff pressing "Import now". */
+export type FeedTrigger = 'schedule' | 'manual';
+/** Where a feed run is: waiting for an instance, running, done, or refused with a reason. */
+export type FeedRunStatus = 'queued' | 'running' | 'ok' | 'failed';
+
+/** One import of the catalogue feed, with its summary and the first of its problems. */
+export interface CatalogFeedRunsTable {
+  id: Generated<number>;
+  trigger: FeedTrigger;
+  /** The staff account that pressed "Import now". */
+  requested_by: number | null;
+  status: FeedRunStatus;
+  /** What a running import is doing: fetching, reading, writing, pictures. */
+  phase: string | null;
+  url: string;
+  format: string;
+  /** Why a run failed, as a dotted code (`catalog.feed_not_xml`), and in words. */
+  reason: string | null;
+  message: string | null;
+  feed_bytes: number | null;
+  offers: number | null;
+  added: ColumnType<number, number | undefined, number>;
+  updated: ColumnType<number, number | undefined, number>;
+  unchanged: ColumnType<number, number | undefined, number>;
+  hidden: ColumnType<number, number | undefined, number>;
+  pictures: ColumnType<number, number | undefined, number>;
+  error_count: ColumnType<number, number | undefined, number>;
+  /** JSON: the first problems of the run, `[{ ref, field, code, message }]`. */
+  errors: string | null;
+  created_at: EpochMs;
+  started_at: EpochMs | null;
+  finished_at: EpochMs | null;
+}
+
+/** The lease of the one instance importing the feed now. */
+export interface CatalogFeedLockTable {
+  id: number;
+  holder: string | null;
+  until_ms: number;
 }
 
 /** A category row as read. */
@@ -98,6 +149,8 @@ export type ProductRecord = Selectable<CatalogProductsTable>;
 export type VariantRecord = Selectable<CatalogVariantsTable>;
 /** A photo row as read. */
 export type PhotoRecord = Selectable<CatalogPhotosTable>;
+/** A feed run as read. */
+export type FeedRunRecord = Selectable<CatalogFeedRunsTable>;
 
 declare module '../../db/schema.ts' {
   interface Database {
@@ -105,5 +158,7 @@ declare module '../../db/schema.ts' {
     catalog_products: CatalogProductsTable;
     catalog_variants: CatalogVariantsTable;
     catalog_photos: CatalogPhotosTable;
+    catalog_feed_runs: CatalogFeedRunsTable;
+    catalog_feed_lock: CatalogFeedLockTable;
   }
 }

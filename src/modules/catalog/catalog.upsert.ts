@@ -348,6 +348,26 @@ export function createCatalogUpsert(views: CatalogViews) {
     },
 
     /**
+     * A catalogue feed's batch, in the caller's transaction and of any size: every item is
+     * checked, the good ones are written and the others returned as issues, so a feed with a
+     * few bad offers still updates the rest (the caller decides how many bad ones it accepts,
+     * and rolls the transaction back by throwing when there are too many).
+     */
+    async upsertFeedItems(scoped: CatalogRepository, items: readonly unknown[]): Promise<{ summary: UpsertSummary; issues: UpsertIssue[] }> {
+      const { issues, planned } = await check(scoped, items, false);
+      const summary: UpsertSummary = { created: 0, updated: 0, unchanged: 0, items: [] };
+      const wrong = new Set(issues.map((entry) => entry.index));
+      const nowMs = deps.now();
+      for (const plan of planned) {
+        if (wrong.has(plan.index)) continue;
+        const outcome = await apply(scoped, plan, nowMs);
+        summary[outcome.status] += 1;
+        summary.items.push(outcome);
+      }
+      return { summary, issues };
+    },
+
+    /**
      * Creates one product from an item (its external id optional); an id another product has
      * is `catalog.external_id_taken`, any other problem is refused with its own code and field.
      */

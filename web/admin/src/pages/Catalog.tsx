@@ -2,7 +2,7 @@
 // products with their texts in every language, price, stock and photo, their variants, and
 // the whole catalogue as CSV out and in (checked first, imported all or nothing).
 
-import { useMemo, useState, type ChangeEvent } from 'react';
+import { useCallback, useMemo, useState, type ChangeEvent } from 'react';
 import { api, query, upload, useResource } from '../api.ts';
 import { ConfirmDialog, DataTable, FilterBar, ListCard, SearchField, TextsField, cleanTexts, pathId, usePageParam, useAction, BackLink, type Texts } from '../components/data.tsx';
 import { Icon } from '../components/icons.tsx';
@@ -11,6 +11,7 @@ import { inputToMinor, minorToInput, money, number } from '../format.ts';
 import { useI18n, useT } from '../i18n.ts';
 import { navigate, setQuery, useRoute } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { FeedDialog } from './CatalogFeed.tsx';
 
 interface Category {
   id: number;
@@ -108,8 +109,15 @@ function CatalogList() {
   const products = useResource<{ products: Product[]; page: number; pages: number; total: number }>(
     `/api/catalog/products${query({ q: q.length >= 2 ? q : undefined, categoryId: categoryId || undefined, visibility: visibility || undefined, inStock: inStock ? 'true' : undefined, page, pageSize: 20, locale })}`,
   );
-  const [dialog, setDialog] = useState<'product' | 'import' | { category: Category | null } | null>(null);
+  const [dialog, setDialog] = useState<'product' | 'import' | 'feed' | { category: Category | null } | null>(null);
   const filtered = Boolean(q || categoryId || visibility || inStock);
+  const { reload: reloadProducts } = products;
+  const { reload: reloadCategories } = categories;
+  // A feed import that finished while the dialog was open changed the list behind it.
+  const reloadAll = useCallback(() => {
+    reloadProducts();
+    reloadCategories();
+  }, [reloadProducts, reloadCategories]);
   const categoryTitle = (id: number | null) => (id === null ? '—' : (flat.find((node) => node.category.id === id)?.category.title ?? '—'));
 
   return (
@@ -124,6 +132,9 @@ function CatalogList() {
             </a>
             <Button onClick={() => setDialog('import')}>
               <Icon name="upload" /> {t('catalog.importCsv')}
+            </Button>
+            <Button onClick={() => setDialog('feed')}>
+              <Icon name="plug" /> {t('catalog.feed')}
             </Button>
             <Button variant="primary" onClick={() => setDialog('product')}>
               <Icon name="plus" /> {t('catalog.newProduct')}
@@ -234,6 +245,7 @@ function CatalogList() {
           }}
         />
       ) : null}
+      {dialog === 'feed' ? <FeedDialog onClose={() => setDialog(null)} onImported={reloadAll} /> : null}
       {dialog !== null && typeof dialog === 'object' ? (
         <CategoryDialog
           category={dialog.category}
