@@ -25,6 +25,7 @@ import type { CommandSpec, JobSpec, LavkaModule, ModuleServices, Runtime } from 
 import { coreServices, discoverModules, migrationGroups, moduleFacts, selectModules, setupModules, type ActiveModule } from './modules/registry.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createSimulator, registerSimulatorRoutes, type TelegramSimulator } from './sim/index.ts';
+import { connectDemoErp } from './sim/clinic-erp/index.ts';
 import { createBot } from './telegram/bot.ts';
 import { createRedisChatLock } from './telegram/chat-lock.ts';
 import { BASE_COMMANDS, publishCommands, publishProfile } from './telegram/commands.ts';
@@ -91,7 +92,7 @@ export interface LavkaApp {
 export async function startLavka(options: StartOptions): Promise<LavkaApp> {
   const { logger } = options;
   // Without a token this is the sandbox, where the simulated admin is an admin when ADMIN_IDS is empty.
-  const env = options.env.TELEGRAM_BOT_TOKEN ? options.env : { ...options.env, ADMIN_IDS: sandboxAdminIds(options.env.ADMIN_IDS) };
+  const startEnv = options.env.TELEGRAM_BOT_TOKEN ? options.env : { ...options.env, ADMIN_IDS: sandboxAdminIds(options.env.ADMIN_IDS) };
   const now = options.now ?? Date.now;
   const cleanups: (() => Promise<void> | void)[] = [];
   const cleanup = async () => {
@@ -106,7 +107,12 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
   };
 
   try {
-    const config = await loadBusinessConfig({ preset: env.LAVKA_PRESET, configFile: env.LAVKA_CONFIG, presetsDir: options.presetsDir });
+    const loaded = await loadBusinessConfig({ preset: startEnv.LAVKA_PRESET, configFile: startEnv.LAVKA_CONFIG, presetsDir: options.presetsDir });
+    // The clinic on top of the reference ERP, when asked: the config then points at it.
+    const demoErp = startEnv.LAVKA_CLINIC_BACKEND === 'demo' ? await connectDemoErp(loaded) : undefined;
+    if (demoErp) cleanups.push(() => demoErp.erp.close());
+    const config = demoErp?.config ?? loaded;
+    const env = demoErp ? { ...startEnv, CLINIC_ERP_TOKEN: demoErp.token } : startEnv;
     if (options.floodControl === false) config.floodControl = { ...config.floodControl, enabled: false };
     const i18n = createTranslator({ defaultLocale: config.business.defaultLocale, overrides: config.texts });
     const extraModules = options.extraModules ?? [];

@@ -109,6 +109,7 @@ booking-reminder =
 
     Will you come?
 booking-cancelled-by-clinic = ❌ The clinic has cancelled your visit: { $service }, { $time }. We are sorry; please book another time or write to us.
+booking-moved-by-clinic = 🔁 The clinic has moved your visit: { $service } with { $doctor } is now { $time } (it was { $previous }), { $branch }. If the new time does not suit you, you can change or cancel it under “My appointments”.
 booking-staff-booked =
     🆕 New booking №{ $id }: { $patient }
     { $service } · { $doctor }

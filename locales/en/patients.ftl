@@ -31,3 +31,4 @@ patients-error-iin-date = The first six digits of an IIN are the date of birth (
 patients-error-iin-check-digit = The last (check) digit of this IIN does not match the others, so there is probably a typo. Please check the number.
 patients-error-iin-birth-mismatch = This IIN belongs to someone born on a different date from the one you entered. Please check both.
 patients-error-iin-taken = This IIN is already registered to another patient. If it is yours, please contact the clinic.
+patients-error-iin-not-accepted = The clinic's records do not accept this IIN ({ $reason }). Please check it, or contact the clinic.

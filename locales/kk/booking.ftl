@@ -109,6 +109,7 @@ booking-reminder =
 
     Келесіз бе?
 booking-cancelled-by-clinic = ❌ Клиника сіздің қабылдауыңызды тоқтатты: { $service }, { $time }. Кешірім сұраймыз; басқа уақытқа жазылыңыз немесе бізге жазыңыз.
+booking-moved-by-clinic = 🔁 Клиника қабылдауыңызды ауыстырды: { $service }, дәрігер { $doctor }, енді { $time } (бұрын { $previous } еді), { $branch }. Жаңа уақыт ыңғайсыз болса, оны «Менің жазылуларым» бөлімінде өзгертуге не болдырмауға болады.
 booking-staff-booked =
     🆕 Жаңа жазылу №{ $id }: { $patient }
     { $service } · { $doctor }

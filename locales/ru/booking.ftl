@@ -109,6 +109,7 @@ booking-reminder =
 
     Вы придёте?
 booking-cancelled-by-clinic = ❌ Клиника отменила ваш приём: { $service }, { $time }. Приносим извинения; запишитесь, пожалуйста, на другое время или напишите нам.
+booking-moved-by-clinic = 🔁 Клиника перенесла ваш приём: { $service }, врач { $doctor }, теперь { $time } (было { $previous }), { $branch }. Если новое время не подходит, его можно изменить или отменить в разделе «Мои записи».
 booking-staff-booked =
     🆕 Новая запись №{ $id }: { $patient }
     { $service } · { $doctor }

@@ -287,6 +287,11 @@ export interface LavkaModule<Required extends string = string, Optional extends 
   panel?: readonly PanelPage[];
   /** True for modules every deployment runs (users, audit), whatever the preset says. */
   core?: boolean;
+  /**
+   * Enabled by a section of the config file rather than by `modules` (a connector to the
+   * business's own system runs when the config says where that system is).
+   */
+  enabledBy?(config: BusinessConfig): boolean;
   migrations?: readonly Migration[];
   /**
    * What this module carries over when the sandbox goes live (the panel's "Go live"): its

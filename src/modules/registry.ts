@@ -94,7 +94,7 @@ export function selectModules(all: readonly LavkaModule[], config: BusinessConfi
     wanted.add(name);
     for (const dependency of byName.get(name)?.dependsOn ?? []) add(dependency);
   };
-  for (const item of all) if (item.core) add(item.name);
+  for (const item of all) if (item.core || item.enabledBy?.(config)) add(item.name);
   for (const name of config.modules) add(name);
   return orderModules(all.filter((item) => wanted.has(item.name)));
 }

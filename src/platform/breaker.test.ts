@@ -41,7 +41,7 @@ describe('the circuit breaker', () => {
     assert.deepEqual(events, ['open']);
   });
 
-  test('while open nothing is called; after the pause one trial call decides', async () => {
+  test('while open nothing is called; after the pause calls go through again, a failure pauses again and a success closes', async () => {
     const { breaker, events, call, calls, advance } = setup();
     for (let index = 0; index < 3; index += 1) await assert.rejects(call('down'), Down);
     const before = calls();

@@ -1,8 +1,10 @@
 /**
  * A circuit breaker for calls to an outside system: after `failures` failed calls in a row
  * it stops calling for `pauseMs` (callers get an immediate refusal instead of waiting for a
- * time-out each), then lets one call through; that call's success closes it again, its
- * failure starts another pause. Counted per instance: each instance finds out for itself.
+ * time-out each), then lets calls through again: a success closes it, a failure starts
+ * another pause at once. Calls are not held back to a single trial after a pause: a screen
+ * that reads several things at once would otherwise fail for the one it let through.
+ * Counted per instance: each instance finds out for itself.
  * Why not a library: see docs/decisions/0015-back-end-connectors.md.
  */
 
@@ -36,7 +38,6 @@ export class BreakerOpen extends Error {
 export function createBreaker(options: BreakerOptions) {
   let failuresInRow = 0;
   let openedAtMs: number | undefined;
-  let trial = false;
   let lastFailure: unknown;
 
   const state = (): BreakerState => {
@@ -50,35 +51,27 @@ export function createBreaker(options: BreakerOptions) {
 
     /** Runs `call` unless paused; counts its outcome. */
     async run<T>(call: () => Promise<T>): Promise<T> {
-      const now = state();
-      // While paused, and while the one trial call after a pause is out, nothing else goes.
-      if (now === 'open' || (now === 'half_open' && trial)) throw new BreakerOpen(lastFailure);
-      if (now === 'half_open') trial = true;
-      try {
-        const result = await call();
+      if (state() === 'open') throw new BreakerOpen(lastFailure);
+      const answered = () => {
         const wasOpen = openedAtMs !== undefined;
         failuresInRow = 0;
         openedAtMs = undefined;
-        trial = false;
         if (wasOpen) options.onClose?.();
+      };
+      try {
+        const result = await call();
+        answered();
         return result;
       } catch (error) {
+        // A refusal is an answer: the system works.
         if (!options.isFailure(error)) {
-          // An answer, if a refusal: the system works.
-          if (trial) {
-            trial = false;
-            openedAtMs = undefined;
-            failuresInRow = 0;
-            options.onClose?.();
-          } else failuresInRow = 0;
+          answered();
           throw error;
         }
         lastFailure = error;
         failuresInRow += 1;
-        if (trial) {
-          trial = false;
-          openedAtMs = options.now();
-        } else if (openedAtMs === undefined && failuresInRow >= options.failures) {
+        if (openedAtMs !== undefined) openedAtMs = options.now();
+        else if (failuresInRow >= options.failures) {
           openedAtMs = options.now();
           options.onOpen?.(error);
         }

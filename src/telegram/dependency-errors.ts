@@ -69,8 +69,14 @@ export function isConnectionLoss(error: unknown): boolean {
   return false;
 }
 
-/** The message id the user is shown for a failed update: "try again in a minute" for an outage. */
-export function apologyKey(error: unknown): 'error-unavailable' | 'error-generic' {
+/**
+ * The message id the user is shown for a failed update: the error's own when it names one (a
+ * connector's outage: "the clinic's system is not answering, nothing was changed"), "try
+ * again in a minute" for an outage, else the generic apology.
+ */
+export function apologyKey(error: unknown): string {
+  const own = typeof error === 'object' && error !== null ? (error as { apologyKey?: unknown }).apologyKey : undefined;
+  if (typeof own === 'string') return own;
   return dependencyOutage(error) ? 'error-unavailable' : 'error-generic';
 }
 

@@ -5,30 +5,15 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { localDateOf } from '../../src/modules/booking/slots.ts';
 import { qrSignature } from '../../src/modules/payments/providers/qr.provider.ts';
-import type { ApiInlineButton, SimUser, ViewMessage } from '../../src/sim/index.ts';
+import type { SimUser } from '../../src/sim/index.ts';
 import { testIdentity } from '../support/clinic.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
+import { buttonsOf, pickDay, press, textOf, waitText } from '../support/clinic-chat.ts';
 import { readPdf } from '../support/pdf-reader.ts';
 
 const ADMIN = 9100;
 const QR_SECRET = 'clinic-e2e-qr-webhook-secret-0123456789';
 const ALMATY = 'Asia/Almaty';
-
-const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
-const buttonsOf = (message: ViewMessage | undefined) => message?.reply_markup?.inline_keyboard.flat() ?? [];
-
-/** Presses a button and waits for the bot's answer to that press (its toast). */
-async function press(user: SimUser, label: string | ((button: ApiInlineButton) => boolean), options: { chatId?: number } = {}) {
-  const result = await user.pressButton(label, options);
-  if (result.type !== 'callback') throw new Error(`not a callback button: ${String(label)}`);
-  return user.waitForCallbackAnswer(result.callbackQueryId, { timeoutMs: 5000 });
-}
-
-/** Waits for a bot message or edit whose text or caption contains / matches `match`. */
-function waitText(user: SimUser, match: RegExp | string, timeoutMs = 8000) {
-  const matches = (value: string) => (typeof match === 'string' ? value.includes(match) : match.test(value));
-  return user.waitForMessage((message) => matches(textOf(message)), { timeoutMs });
-}
 
 /**
  * Waits until the chat holds a bot message for every matcher, in whatever order they came:
@@ -180,27 +165,6 @@ describe('the clinic through the simulator', () => {
   });
 
   const db = () => lavka.app.database.db;
-
-  /** Picks the first pressable day on or after `minDate` in a calendar, moving to the next month when needed. */
-  async function pickDay(user: SimUser, calendar: ViewMessage, minDate: string, notDate?: string): Promise<ViewMessage> {
-    let current = calendar;
-    for (let month = 0; month < 3; month += 1) {
-      const day = buttonsOf(current).find((button) => {
-        const match = /^bk:r?day:.*?(\d{8})$|^bk:rd:\d+:(\d{8})$/.exec(button.callback_data ?? '');
-        const compact = match?.[1] ?? match?.[2];
-        if (!compact) return false;
-        const date = `${compact.slice(0, 4)}-${compact.slice(4, 6)}-${compact.slice(6, 8)}`;
-        return date >= minDate && date !== notDate;
-      });
-      if (day) {
-        await press(user, (button) => button.callback_data === day.callback_data);
-        return user.waitForMessage((message) => buttonsOf(message).some((button) => /^bk:r?t:/.test(button.callback_data ?? '')), { timeoutMs: 5000 });
-      }
-      await press(user, '›');
-      current = await user.waitForMessage((message) => buttonsOf(message).some((button) => button.text === '›' || button.text === ' '), { timeoutMs: 5000 });
-    }
-    throw new Error('no free day in three months');
-  }
 
   for (const [language, userId] of [
     ['kk', 8101],

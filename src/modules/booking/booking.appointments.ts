@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Locale } from '../../config/business.ts';
 import { isUniqueViolation, type DbExecutor } from '../../db/database.ts';
 import { enqueueOutbox } from '../../delivery/outbox.ts';
@@ -5,11 +6,30 @@ import type { JobHandler } from '../../delivery/scheduler.ts';
 import { createBookingRepository } from './booking.repository.ts';
 import type { AppointmentRecord } from './booking.tables.ts';
 import { localDateOf } from './slots.ts';
+import type { VisitRequest } from './connectors/booking.backend.ts';
 import { BookingError, claimCells, type ReminderPayload, type BookingActor, type BookingCore } from './booking.core.ts';
 
 /** Appointments: booking a visit, confirming attendance, marking visits done or missed, payments for visits and reminders. */
 export function createBookingAppointments(core: BookingCore) {
-  const { deps, repository, timeZone, candidateDoctors, slotsByDoctor, activeService, describe, patientContext, notifyStaff, scheduleReminders, cancelReminders, runHooks, alternativesFor, ownBooked } = core;
+  const { deps, repository, backend, timeZone, candidateDoctors, slotsByDoctor, activeService, describe, patientContext, notifyStaff, scheduleReminders, cancelReminders, runHooks, alternativesFor, ownBooked } = core;
+  /**
+   * Tells the keeper of the schedule of a new visit (nothing to tell when it is Lavka). The
+   * ERP is sent one idempotency key per visit, kept until Lavka's record is written: a retry
+   * after a lost answer finds the same appointment there.
+   */
+  const bookWithBackend = async (visit: Omit<VisitRequest, 'key'>): Promise<{ externalId: string | null; key?: string } | 'taken'> => {
+    if (backend.claimsLocally) return { externalId: null };
+    const key = await repository.pendingVisitKey({ patientId: visit.patientId, doctorId: visit.doctor.id, startsAt: visit.startMs }, `lavka-visit-${randomUUID()}`, deps.now());
+    try {
+      return { ...(await backend.book({ ...visit, key })), key };
+    } catch (error) {
+      // A refusal means nothing was booked there; anything else (no answer) may have been.
+      if (error instanceof BookingError) await repository.dropPendingVisit(key);
+      if (error instanceof BookingError && error.code === 'booking.slot_taken') return 'taken';
+      throw error;
+    }
+  };
+
   const useCases = {
     /**
      * Books a visit. The start must be a slot of the doctor's schedule; whether it is still
@@ -36,7 +56,12 @@ export function createBookingAppointments(core: BookingCore) {
         throw new BookingError('booking.slot_unavailable', 'not a bookable time', { alternatives: await alternativesFor(input.branchId, found, input.doctorId, input.startMs) });
       }
       const endMs = input.startMs + found.duration_minutes * 60_000;
+      const branch = await repository.findBranch(input.branchId);
+      if (!branch) throw new BookingError('booking.unknown_branch', `no branch ${input.branchId}`);
       for (const doctor of candidates) {
+        // The clinic's ERP, when it keeps the schedule, books first; Lavka's record follows its answer.
+        const remote = await bookWithBackend({ patientId: input.patientId, branch, service: found, doctor, startMs: input.startMs });
+        if (remote === 'taken') continue;
         try {
           return await deps.db.transaction().execute(async (trx) => {
             const scoped = createBookingRepository(trx);
@@ -58,11 +83,12 @@ export function createBookingAppointments(core: BookingCore) {
               cancelled_by: null,
               cancelled_at: null,
               completed_at: null,
-              external_id: input.externalId ?? null,
+              external_id: remote.externalId ?? input.externalId ?? null,
               created_at: nowMs,
               updated_at: nowMs,
             });
-            await scoped.claim(doctor.id, claimCells(input.startMs, endMs), appointment.id);
+            if (backend.claimsLocally) await scoped.claim(doctor.id, claimCells(input.startMs, endMs), appointment.id);
+            if (remote.key) await scoped.dropPendingVisit(remote.key);
             await scheduleReminders(trx, appointment);
             await notifyStaff(trx, 'booked', appointment, patientName, `booking:${appointment.id}:booked`);
             await runHooks(trx, 'booked', appointment, { type: 'patient', id: input.patientId }, input.locale);

@@ -7,6 +7,7 @@ import { localDateOf } from './slots.ts';
 import { apiAppointment } from './booking.api.view.ts';
 import { createBookingFreeSlots } from './booking.free-slots.ts';
 import { createBookingNotices } from './booking.notices.ts';
+import { createLocalBookingBackend, rulesByDoctor } from './connectors/booking.backend.ts';
 import { BookingError, type AppointmentEvent, type AppointmentHook, type BookingActor, type BookingServiceDeps } from './booking.shared.ts';
 
 export {
@@ -51,7 +52,9 @@ export function createBookingCore(deps: BookingServiceDeps) {
   const hooks: AppointmentHook[] = [];
 
   const today = () => localDateOf(deps.now(), timeZone());
-  const { rulesByDoctor, candidateDoctors, slotsByDoctor, mergeSlots, alternativesFor } = createBookingFreeSlots(deps, repository, today, timeZone);
+  // Lavka keeps the schedule unless the clinic's ERP does (connectors.clinic).
+  const backend = deps.backend ?? createLocalBookingBackend({ repository, timeZone, now: deps.now, settings });
+  const { candidateDoctors, slotsByDoctor, mergeSlots, alternativesFor } = createBookingFreeSlots(deps, repository, backend, today, timeZone);
   const { describe, notifyStaff, scheduleReminders, cancelReminders } = createBookingNotices(deps);
 
   const activeService = async (serviceId: number): Promise<ServiceRecord> => {
@@ -87,7 +90,7 @@ export function createBookingCore(deps: BookingServiceDeps) {
     if (deps.now() >= cutoffMs) throw new BookingError('booking.too_late', 'too close to the visit to change it online', { cutoffMinutes: settings.cancelCutoffMinutes });
   };
 
-  return { deps, repository, settings, timeZone, hooks, today, rulesByDoctor, candidateDoctors, slotsByDoctor, mergeSlots, activeService, describe, patientContext, notifyStaff, scheduleReminders, cancelReminders, runHooks, alternativesFor, ownBooked, checkCutoff };
+  return { deps, repository, backend, settings, timeZone, hooks, today, rulesByDoctor, candidateDoctors, slotsByDoctor, mergeSlots, activeService, describe, patientContext, notifyStaff, scheduleReminders, cancelReminders, runHooks, alternativesFor, ownBooked, checkCutoff };
 }
 
 /** What the booking use cases share. */

@@ -52,5 +52,8 @@ export function createBookingMessages(deps: { i18n: Translator; timeZone(): stri
     patientCancelledByClinic(view, locale) {
       return i18n.t(locale, 'booking-cancelled-by-clinic', visitVariables(view, locale, deps.timeZone()));
     },
+    patientMovedByClinic(view, previousStartMs, locale) {
+      return i18n.t(locale, 'booking-moved-by-clinic', { ...visitVariables(view, locale, deps.timeZone()), previous: formatVisitTime(previousStartMs, locale, deps.timeZone()) });
+    },
   };
 }

@@ -118,4 +118,21 @@ export const bookingMigrations: readonly Migration[] = [
       }
     },
   },
+  {
+    name: '0003_booking_pending_visits',
+    async up(db) {
+      // A visit being written to the clinic's ERP: kept until Lavka's record of it is written
+      // (in the same transaction), so a retry uses the same idempotency key and a visit the
+      // ERP made while Lavka could not hear its answer is found and undone.
+      await db.schema
+        .createTable('booking_pending_visits')
+        .addColumn('key', 'varchar(80)', (c) => c.primaryKey())
+        .addColumn('patient_id', 'bigint', (c) => c.notNull())
+        .addColumn('doctor_id', 'bigint', (c) => c.notNull())
+        .addColumn('starts_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('booking_pending_visits_visit_uq').on('booking_pending_visits').columns(['patient_id', 'doctor_id', 'starts_at']).unique().execute();
+    },
+  },
 ];

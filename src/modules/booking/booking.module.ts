@@ -10,6 +10,8 @@ import { bookingSettingsSchema, pickLocalised } from './booking.settings.ts';
 import { staffChatIds } from '../../delivery/staff-chats.ts';
 import { bookingMigrations } from './booking.migrations.ts';
 import { createBookingApi } from './booking.api.ts';
+import { createErpBookingBackend } from './connectors/booking.erp.ts';
+import { createErpBookingSync } from './connectors/booking.erp-sync.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -39,6 +41,8 @@ export const module = defineModule({
     ],
   },
   dependsOn: ['users', 'patients', 'payments', 'reports'],
+  // With the clinic's ERP (connectors.clinic), the schedule is kept there.
+  after: ['clinic-erp'],
   migrations: bookingMigrations,
   setup(deps) {
     const { users, patients, payments } = deps.services;
@@ -48,7 +52,12 @@ export const module = defineModule({
       deps.logger.warn('settings.booking.minorPerStar is ignored: a visit is a physical service, and Telegram allows Stars only for digital goods and services. Visits are paid by card (PAYMENTS_PROVIDER_TOKEN), QR, transfer or at the clinic.');
     }
     const { business } = deps.config;
+    const erp = deps.services['clinic-erp'];
+    const backend = erp
+      ? createErpBookingBackend({ client: erp.client, timeZone: () => business.timeZone, now: deps.now, settings, slotCacheMs: erp.config.slotCacheSeconds * 1000 })
+      : undefined;
     const booking = createBookingService({
+      ...(backend ? { backend } : {}),
       db: deps.database.db,
       now: deps.now,
       timeZone: () => business.timeZone,
@@ -63,6 +72,14 @@ export const module = defineModule({
       events: deps.events,
     });
     payments?.registerPurpose(createVisitPurpose({ booking, i18n: deps.i18n, settings, timeZone: () => business.timeZone }));
+    const sync = erp
+      ? createErpBookingSync({ db: deps.database.db, client: erp.client, booking, currency: business.currency, timeZone: () => business.timeZone, now: deps.now, logger: deps.logger })
+      : undefined;
+    if (erp && sync) {
+      for (const type of ['appointment.cancelled', 'appointment.rescheduled', 'appointment.completed', 'appointment.no_show']) erp.onChange(type, sync.applyChange);
+      // The directory is there before the first patient asks (the ERP being down only delays it).
+      void sync.quietRound(sync.syncDirectory).catch((error: unknown) => deps.logger.error({ err: error }, 'the first directory sync with the clinic ERP failed'));
+    }
     // The clinic's figures and appointments in the staff commands `/stats` and `/export`.
     deps.services.reports.register(createBookingReport({ booking, patients, timeZone: () => business.timeZone, now: deps.now }));
 
@@ -129,7 +146,16 @@ export const module = defineModule({
           }),
         ];
       },
-      seedDemo: async (data) => void (await booking.seed(data)),
+      // With an ERP the directory is the ERP's: nothing of the demo one is seeded.
+      seedDemo: async (data) => void (sync ? undefined : await booking.seed(data)),
+      ...(erp && sync
+        ? {
+            jobs: [
+              { name: 'booking.erp-directory', everyMs: erp.config.syncMinutes * 60_000, run: () => sync.quietRound(sync.syncDirectory) },
+              { name: 'booking.erp-repair', everyMs: 5 * 60_000, run: () => sync.quietRound(sync.repair) },
+            ],
+          }
+        : {}),
     };
   },
 });

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { isUniqueViolation, type DbExecutor } from '../../db/database.ts';
 import type {
   AppointmentRecord,
@@ -6,6 +6,7 @@ import type {
   BookingAppointmentsTable,
   BookingBranchesTable,
   BookingDoctorsTable,
+  BookingPendingVisitsTable,
   BookingServicesTable,
   BranchRecord,
   DoctorRecord,
@@ -258,6 +259,42 @@ export function createBookingRepository(db: DbExecutor) {
         throw error;
       }
       return true;
+    },
+
+    /** The idempotency key of a visit being written to the ERP, kept from an earlier attempt, or a new one. */
+    async pendingVisitKey(visit: { patientId: number; doctorId: number; startsAt: number }, newKey: string, nowMs: number): Promise<string> {
+      const found = await db
+        .selectFrom('booking_pending_visits')
+        .select('key')
+        .where('patient_id', '=', visit.patientId)
+        .where('doctor_id', '=', visit.doctorId)
+        .where('starts_at', '=', visit.startsAt)
+        .executeTakeFirst();
+      if (found) return found.key;
+      await db
+        .insertInto('booking_pending_visits')
+        .values({ key: newKey, patient_id: visit.patientId, doctor_id: visit.doctorId, starts_at: visit.startsAt, created_at: nowMs })
+        .onConflict((conflict) => conflict.columns(['patient_id', 'doctor_id', 'starts_at']).doNothing())
+        .execute();
+      // Two attempts at once: the one whose row is there wins, and both use its key.
+      const kept = await db.selectFrom('booking_pending_visits').select('key').where('patient_id', '=', visit.patientId).where('doctor_id', '=', visit.doctorId).where('starts_at', '=', visit.startsAt).executeTakeFirst();
+      return kept?.key ?? newKey;
+    },
+
+    async dropPendingVisit(key: string): Promise<void> {
+      await db.deleteFrom('booking_pending_visits').where('key', '=', key).execute();
+    },
+
+    /** Visits sent to the ERP before `beforeMs` whose record was never written. */
+    stalePendingVisits(beforeMs: number, limit: number): Promise<Selectable<BookingPendingVisitsTable>[]> {
+      return db.selectFrom('booking_pending_visits').selectAll().where('created_at', '<', beforeMs).orderBy('created_at').limit(limit).execute();
+    },
+
+    /** Turns off the rows of `table` that carry a business id not in `keep` (the ERP no longer lists them). */
+    async deactivateExternalNotIn(table: Exclude<ExternallyKnownTable, 'booking_appointments'>, keep: readonly string[], nowMs: number): Promise<void> {
+      let query = db.updateTable(table).set({ is_active: 0, updated_at: nowMs }).where('external_id', 'is not', null).where('is_active', '=', 1);
+      if (keep.length > 0) query = query.where('external_id', 'not in', [...keep]);
+      await query.execute();
     },
 
     /** The id of the row of `table` that has the business's id `externalId`, if any. */

@@ -13,6 +13,7 @@ import type { AppointmentRecord } from './booking.tables.ts';
 import { parseClock, type Slot } from './slots.ts';
 import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 import type { Events } from '../../platform/events.ts';
+import type { BookingBackend } from './connectors/booking.backend.ts';
 
 /** The kind of each refusal of the clinic's bookings. */
 export const BOOKING_KINDS: Readonly<Record<BookingErrorCode, ErrorKind>> = {
@@ -109,6 +110,8 @@ export interface BookingMessages {
   /** What staff are told about a visit, in `locale` (the language of the staff chat it goes to). */
   staffNotice(event: 'booked' | 'rescheduled' | 'cancelled' | 'confirmed', view: AppointmentView, patientName: string, locale: Locale, previousStartMs?: number): string;
   patientCancelledByClinic(view: AppointmentView, locale: Locale): string;
+  /** The clinic moved the patient's visit (in its ERP): the new time, and the old one. */
+  patientMovedByClinic(view: AppointmentView, previousStartMs: number, locale: Locale): string;
 }
 
 export const clock = z.string().refine((value) => parseClock(value) !== undefined, 'expected HH:MM');
@@ -202,4 +205,6 @@ export interface BookingServiceDeps {
   messages: BookingMessages;
   /** Where `booking.created`, `booking.rescheduled` and `booking.cancelled` are published (for webhooks). */
   events: Events;
+  /** Who keeps the schedule when it is not Lavka: the clinic's ERP (connectors.clinic). */
+  backend?: BookingBackend;
 }

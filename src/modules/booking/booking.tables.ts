@@ -129,8 +129,19 @@ export type ExceptionRecord = Selectable<BookingExceptionsTable>;
 /** Appointment row. */
 export type AppointmentRecord = Selectable<BookingAppointmentsTable>;
 
+/** A visit being written to the clinic's ERP, until Lavka's record of it is written. */
+export interface BookingPendingVisitsTable {
+  /** The idempotency key the ERP is sent: the same for every attempt at this visit. */
+  key: string;
+  patient_id: number;
+  doctor_id: number;
+  starts_at: EpochMs;
+  created_at: EpochMs;
+}
+
 declare module '../../db/schema.ts' {
   interface Database {
+    booking_pending_visits: BookingPendingVisitsTable;
     booking_branches: BookingBranchesTable;
     booking_services: BookingServicesTable;
     booking_doctors: BookingDoctorsTable;

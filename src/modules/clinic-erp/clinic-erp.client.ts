@@ -106,7 +106,7 @@ export function createClinicErpClient(deps: ClinicErpClientDeps) {
       });
     } catch (error) {
       const refused = error instanceof OutgoingError;
-      throw new ClinicErpError('clinic_erp.unavailable', refused ? error.message : `The clinic's system did not answer: ${(error as Error).message}`, { operation, ...(refused ? { refused: error.code } : {}) });
+      throw new ClinicErpError('clinic_erp.unavailable', refused ? error.message : `The clinic's system did not answer: ${(error as Error).message}`, { operation, cause: (error as Error).message, ...(refused ? { refused: error.code } : {}) });
     }
     const text = answer.body.toString('utf8');
     if (answer.status === 404) throw new ClinicErpError('clinic_erp.not_found', reasonOf(text) || 'not found', { operation, status: 404 });
@@ -147,7 +147,9 @@ export function createClinicErpClient(deps: ClinicErpClientDeps) {
     now: deps.now,
     isFailure: isErpUnavailable,
     onOpen: (error) => {
-      const reason = (error as Error).message;
+      // Technical and short: the staff notice around it is in the staff's language.
+      const { status, cause, operation } = (error as ClinicErpError).details as { status?: number; cause?: string; operation?: string };
+      const reason = `${operation ?? 'call'}: ${status ? `HTTP ${status}` : (cause ?? (error as Error).message)}`;
       deps.logger.warn({ reason }, "the clinic's ERP keeps failing: calls are paused");
       deps.onPause?.(reason);
     },

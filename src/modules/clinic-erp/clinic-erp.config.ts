@@ -40,8 +40,6 @@ export const clinicErpConfigSchema = z
   .object({
     /** The ERP's base URL; the contract's paths are appended to it. */
     url: z.url(),
-    /** The environment variable holding the Bearer token both sides share. */
-    tokenEnv: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/).default('LAVKA_CLINIC_ERP_TOKEN'),
     /** Sent as `organization_id` to a back end that serves several clinics. */
     organizationId: z.union([z.string().min(1).max(64), z.number().int()]).optional(),
     /** How long one call may take. */

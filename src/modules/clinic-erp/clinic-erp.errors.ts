@@ -20,7 +20,12 @@ const KINDS: Readonly<Record<ClinicErpErrorCode, ErrorKind>> = {
 };
 
 /** A call to the clinic's ERP that failed; `details.status` is the ERP's HTTP status where it answered. */
-export class ClinicErpError extends refusalClass<ClinicErpErrorCode>('ClinicErpError', KINDS) {}
+export class ClinicErpError extends refusalClass<ClinicErpErrorCode>('ClinicErpError', KINDS) {
+  /** What a patient is told when this ends their update: the ERP being down is not their fault. */
+  get apologyKey(): string | undefined {
+    return isErpUnavailable(this) ? 'clinic-erp-unavailable' : undefined;
+  }
+}
 
 /** True when the ERP could not be reached (as opposed to answering "no"). */
 export function isErpUnavailable(error: unknown): boolean {

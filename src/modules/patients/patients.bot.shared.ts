@@ -27,6 +27,7 @@ export const ERROR_TEXT: Record<PatientsErrorCode, string> = {
   'patients.invalid_birth_date': 'patients-error-birth-date',
   'patients.iin_taken': 'patients-error-iin-taken',
   'patients.not_registered': 'patients-not-registered',
+  'patients.iin_not_accepted': 'patients-error-iin-not-accepted',
   'iin.invalid_format': 'patients-error-iin-format',
   'iin.invalid_century': 'patients-error-iin-century',
   'iin.impossible_date': 'patients-error-iin-date',
@@ -54,7 +55,8 @@ export function profileText(ctx: BotContext, patient: PatientRecord): string {
 export async function refuse(deps: PatientsComposerDeps, ctx: BotContext, error: unknown): Promise<void> {
   if (!(error instanceof PatientsError)) throw error;
   // A refused phone is answered with a number of the business country to copy the shape of.
-  const args = error.code === 'patients.invalid_phone' ? { example: deps.patients.phoneExample() } : undefined;
+  const args: Record<string, string> | undefined =
+    error.code === 'patients.invalid_phone' ? { example: deps.patients.phoneExample() } : error.code === 'patients.iin_not_accepted' ? { reason: error.message } : undefined;
   await ctx.reply(ctx.t(ERROR_TEXT[error.code], args));
 }
 

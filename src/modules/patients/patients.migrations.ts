@@ -19,4 +19,12 @@ export const patientsMigrations: readonly Migration[] = [
       await db.schema.createIndex('patients_created_idx').on('patients').column('created_at').execute();
     },
   },
+  {
+    name: '0002_patient_external_ids',
+    // The patient's id in the clinic's ERP, when one keeps the clinic's records.
+    async up(db) {
+      await db.schema.alterTable('patients').addColumn('external_id', 'varchar(64)').execute();
+      await db.schema.createIndex('patients_external_id_uq').on('patients').column('external_id').unique().execute();
+    },
+  },
 ];

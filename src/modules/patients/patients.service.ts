@@ -5,6 +5,7 @@ import { contactPhone, parsePhone, phoneExample, type CountryCode } from '../../
 import { parseBirthDate, validateIin, type IinErrorCode } from './iin.ts';
 import { createPatientsRepository } from './patients.repository.ts';
 import type { PatientRecord } from './patients.tables.ts';
+import { localPatientsBackend, type PatientDetails, type PatientsBackend } from './connectors/patients.backend.ts';
 import { LavkaError, type ErrorKind } from '../../platform/errors.ts';
 
 /** A patient rule was broken; `code` says which, and the bot has a message for each. */
@@ -23,6 +24,8 @@ export type PatientsErrorCode =
   | 'patients.invalid_birth_date'
   | 'patients.iin_taken'
   | 'patients.not_registered'
+  /** The clinic's records (its ERP) do not accept this IIN. */
+  | 'patients.iin_not_accepted'
   | IinErrorCode;
 
 /** Settings under `settings.patients`. */
@@ -60,11 +63,27 @@ export interface PatientsServiceDeps {
   /** Where typed phone numbers are read as national ones (the business setting, read at use time). */
   defaultCountry(): CountryCode | undefined;
   settings: PatientsSettings;
+  /** Where else the clinic keeps its patients (its ERP); Lavka's table alone by default. */
+  backend?: PatientsBackend;
 }
 
 /** Patient registration and profile: name, phone, date of birth and IIN, each validated. */
 export function createPatientsService(deps: PatientsServiceDeps) {
   const repository = createPatientsRepository(deps.db);
+  const backend = deps.backend ?? localPatientsBackend;
+
+  /**
+   * Writes the patient to the clinic's records first: a patient they refuse, or that they
+   * cannot take now, is not registered here either. An IIN of another patient here is refused
+   * before anything is sent.
+   */
+  const saveElsewhere = async (userId: number, details: PatientDetails): Promise<string | null> => {
+    const holder = await repository.findByIin(details.iin);
+    if (holder && holder.user_id !== userId) throw new PatientsError('patients.iin_taken', 'this IIN belongs to another patient');
+    const verdict = await backend.verifyIin(details.iin);
+    if (!verdict.valid) throw new PatientsError('patients.iin_not_accepted', verdict.reason ?? "the clinic's records do not accept this IIN");
+    return (await backend.save(userId, details)).externalId;
+  };
   const today = () => formatLocalDateTime(deps.now(), deps.timeZone()).slice(0, 10);
 
   const service = {
@@ -125,11 +144,13 @@ export function createPatientsService(deps: PatientsServiceDeps) {
       const phone = service.checkPhone(input.phone);
       const birthDate = service.checkBirthDate(input.birthDate);
       const { iin, sex } = service.checkIin(input.iin, birthDate);
+      const externalId = await saveElsewhere(userId, { fullName, phone, birthDate, iin, sex });
       const nowMs = deps.now();
       try {
         const existing = await repository.findByUser(userId);
-        if (existing) return (await repository.update(userId, { full_name: fullName, phone, birth_date: birthDate, iin, sex, updated_at: nowMs })) as PatientRecord;
-        return await repository.insert({ user_id: userId, full_name: fullName, phone, birth_date: birthDate, iin, sex, created_at: nowMs, updated_at: nowMs });
+        const kept = externalId ?? existing?.external_id ?? null;
+        if (existing) return (await repository.update(userId, { full_name: fullName, phone, birth_date: birthDate, iin, sex, external_id: kept, updated_at: nowMs })) as PatientRecord;
+        return await repository.insert({ user_id: userId, full_name: fullName, phone, birth_date: birthDate, iin, sex, external_id: kept, created_at: nowMs, updated_at: nowMs });
       } catch (error) {
         if (isUniqueViolation(error)) throw new PatientsError('patients.iin_taken', 'this IIN belongs to another patient');
         throw error;
@@ -148,6 +169,9 @@ export function createPatientsService(deps: PatientsServiceDeps) {
         const { iin, sex } = service.checkIin(patch.iin ?? current.iin, birthDate);
         Object.assign(changes, { birth_date: birthDate, iin, sex });
       }
+      const next = { ...current, ...changes };
+      const externalId = await saveElsewhere(userId, { fullName: next.full_name, phone: next.phone, birthDate: next.birth_date, iin: next.iin, sex: next.sex });
+      if (externalId !== null) changes.external_id = externalId;
       try {
         return (await repository.update(userId, changes)) as PatientRecord;
       } catch (error) {

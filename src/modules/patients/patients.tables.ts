@@ -11,6 +11,8 @@ export interface PatientsTable {
   birth_date: string;
   iin: string;
   sex: 'male' | 'female';
+  /** The patient's id in the clinic's ERP (`connectors.clinic`); null without one. Added by migration 0002. */
+  external_id: string | null;
   created_at: EpochMs;
   updated_at: EpochMs;
 }

@@ -1,0 +1,84 @@
+import { ConfigError } from '../../config/env.ts';
+import { enqueueOutbox } from '../../delivery/outbox.ts';
+import { staffChatIds } from '../../delivery/staff-chats.ts';
+import { createOutgoingPolicy } from '../../platform/outgoing.ts';
+import { defineModule } from '../module.ts';
+import { staffChatLocales } from '../users/users.locales.ts';
+import { clinicErpConfigSchema } from './clinic-erp.config.ts';
+import { isErpUnavailable } from './clinic-erp.errors.ts';
+import { clinicErpMigrations } from './clinic-erp.migrations.ts';
+import { createClinicErpService, type ClinicErpService } from './clinic-erp.service.ts';
+
+declare module '../module.ts' {
+  interface ModuleServices {
+    'clinic-erp': ClinicErpService;
+  }
+}
+
+/** How often the staff hear of the ERP going down or coming back, at most (across instances). */
+const NOTICE_WINDOW_MS = 10 * 60_000;
+
+/**
+ * The clinic's own ERP as the store of the clinic modules (`connectors.clinic` in the config
+ * file): one client every module's connector shares, the ERP's change feed followed in the
+ * background, its state on `/health/ready`, and the staff told once when it stops answering.
+ * The modules themselves (patients, booking, documents, payments, feedback, tickets, FAQ)
+ * switch to their ERP connectors when this service is there.
+ */
+export const module = defineModule({
+  name: 'clinic-erp',
+  enabledBy: (config) => config.connectors.clinic !== undefined,
+  dependsOn: ['users'],
+  migrations: clinicErpMigrations,
+  setup(deps) {
+    const parsed = clinicErpConfigSchema.safeParse(deps.config.connectors.clinic);
+    const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `connectors.clinic.${issue.path.join('.')}: ${issue.message}`);
+    if (!deps.env.CLINIC_ERP_TOKEN) problems.push('CLINIC_ERP_TOKEN: the token Lavka sends to the clinic ERP is not set');
+    if (!parsed.success || !deps.env.CLINIC_ERP_TOKEN) throw new ConfigError('Lavka cannot start: the clinic ERP connector is not configured correctly.', problems);
+    const config = parsed.data;
+    const { business } = deps.config;
+    const clinicErp = createClinicErpService({
+      db: deps.database.db,
+      config,
+      token: deps.env.CLINIC_ERP_TOKEN,
+      policy: createOutgoingPolicy(deps.config.outgoing.allowPrivate),
+      logger: deps.logger.child({ connector: 'clinic-erp' }),
+      now: deps.now,
+      async tellStaff(event, reason) {
+        const nowMs = deps.now();
+        const chats = await staffChatLocales(deps.database.db, staffChatIds(deps.config, deps.env.ADMIN_IDS), business.defaultLocale);
+        await enqueueOutbox(
+          deps.database.db,
+          chats.map(({ chatId, locale }) => ({
+            chatId,
+            method: 'sendMessage' as const,
+            payload: { text: deps.i18n.t(locale, event === 'paused' ? 'clinic-erp-paused' : 'clinic-erp-resumed', { reason: reason.slice(0, 300), seconds: config.breaker.pauseSeconds }) },
+            priority: 'high' as const,
+            // Every instance finds the outage for itself; the staff hear of it once.
+            dedupeKey: `clinic-erp:${event}:${Math.floor(nowMs / NOTICE_WINDOW_MS)}:${chatId}`,
+          })),
+          nowMs,
+        );
+      },
+    });
+    return {
+      service: clinicErp,
+      // Not critical: an instance whose ERP is down still serves everything else, and tells patients so.
+      health: [{ name: 'clinic-erp', critical: false, check: async () => clinicErp.health() }],
+      jobs: [
+        {
+          name: 'clinic-erp.changes',
+          everyMs: config.pollSeconds * 1000,
+          run: async () => {
+            try {
+              await clinicErp.followChanges();
+            } catch (error) {
+              // Down is reported by the breaker and the health check; the next round tries again.
+              if (!isErpUnavailable(error)) throw error;
+            }
+          },
+        },
+      ],
+    };
+  },
+});

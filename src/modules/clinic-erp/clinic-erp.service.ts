@@ -1,0 +1,98 @@
+/**
+ * The clinic's ERP as the clinic modules use it: the one client, the change feed that tells
+ * the modules what the clinic's staff changed in the ERP, and how it is doing.
+ */
+import type { Logger } from 'pino';
+import type { Db } from '../../db/database.ts';
+import type { OutgoingPolicy } from '../../platform/outgoing.ts';
+import { createClinicErpClient } from './clinic-erp.client.ts';
+import type { ClinicErpConfig } from './clinic-erp.config.ts';
+import { erpChanges, type ErpChange } from './clinic-erp.contract.ts';
+
+/** Applies one change of the ERP's feed; throws to be given the same change again later. */
+export type ErpChangeHandler = (change: ErpChange) => Promise<void>;
+
+/** What the service needs. */
+export interface ClinicErpServiceDeps {
+  db: Db;
+  config: ClinicErpConfig;
+  token: string;
+  policy: OutgoingPolicy;
+  logger: Logger;
+  now(): number;
+  /** Tells the staff chats that the ERP stopped answering (`paused`) or answers again. */
+  tellStaff(event: 'paused' | 'resumed', reason: string): Promise<void>;
+}
+
+const FEED_CURSOR = 'changes';
+const FEED_PAGE = 100;
+
+/** The clinic ERP connector's service. */
+export function createClinicErpService(deps: ClinicErpServiceDeps) {
+  const tell = (event: 'paused' | 'resumed', reason: string) => {
+    deps.tellStaff(event, reason).catch((error: unknown) => deps.logger.error({ err: error }, 'could not tell the staff about the clinic ERP'));
+  };
+  const client = createClinicErpClient({
+    config: deps.config,
+    token: deps.token,
+    policy: deps.policy,
+    logger: deps.logger,
+    now: deps.now,
+    onPause: (reason) => tell('paused', reason),
+    onResume: () => tell('resumed', ''),
+  });
+  const handlers = new Map<string, ErpChangeHandler>();
+
+  const cursor = async (): Promise<string> =>
+    (await deps.db.selectFrom('clinic_erp_cursors').select('value').where('name', '=', FEED_CURSOR).executeTakeFirst())?.value ?? '0';
+  const saveCursor = async (value: string) => {
+    const nowMs = deps.now();
+    await deps.db
+      .insertInto('clinic_erp_cursors')
+      .values({ name: FEED_CURSOR, value, updated_at: nowMs })
+      .onConflict((conflict) => conflict.column('name').doUpdateSet({ value, updated_at: nowMs }))
+      .execute();
+  };
+
+  return {
+    client,
+    config: deps.config,
+
+    /** Registers what a module does with one type of change (`appointment.cancelled`, `document.ready`). */
+    onChange(type: string, handler: ErpChangeHandler): void {
+      handlers.set(type, handler);
+    },
+
+    /**
+     * Reads the ERP's changes since the last one applied and hands each to its module, in
+     * order. A change that fails stops the round there; the next round starts with it again.
+     * Returns how many were applied.
+     */
+    async followChanges(): Promise<number> {
+      let applied = 0;
+      for (let page = 0; page < 10; page += 1) {
+        const since = await cursor();
+        const answer = await client.call('changes', { query: { since, limit: FEED_PAGE }, answer: erpChanges });
+        for (const change of answer.changes) {
+          const handler = handlers.get(change.type);
+          if (handler) await handler(change);
+          else deps.logger.debug({ type: change.type }, 'a change of the clinic ERP Lavka has no use for');
+          await saveCursor(change.id);
+          applied += 1;
+        }
+        if (answer.next_cursor !== undefined && answer.next_cursor !== null && String(answer.next_cursor) !== since) await saveCursor(String(answer.next_cursor));
+        if (answer.changes.length < FEED_PAGE) break;
+      }
+      return applied;
+    },
+
+    /** For `/health/ready`: whether calls go through, and the last failure when they do not. */
+    health(): { ok: boolean; detail?: string } {
+      const { state, lastFailure } = client.state();
+      return state === 'closed' ? { ok: true } : { ok: false, detail: `${state === 'open' ? 'paused after repeated failures' : 'trying again'}: ${lastFailure}` };
+    },
+  };
+}
+
+/** The clinic ERP connector's service. */
+export type ClinicErpService = ReturnType<typeof createClinicErpService>;

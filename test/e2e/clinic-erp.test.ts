@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { loadBusinessConfig } from '../../src/config/business.ts';
+import { addDays, localDateOf, localTimeOf } from '../../src/modules/booking/slots.ts';
+import { startDemoErp, type DemoErp } from '../../src/sim/clinic-erp/index.ts';
+import type { SimUser } from '../../src/sim/index.ts';
+import { buttonsOf, dayOfButton, press, textOf, waitText } from '../support/clinic-chat.ts';
+import { testIdentity } from '../support/clinic.ts';
+import { startTestLavka, type TestLavka } from '../support/harness.ts';
+import { testDialects } from '../support/services.ts';
+
+const ADMIN = 9300;
+const PATIENT = 8301;
+const TOKEN = 'clinic-erp-e2e-token-0123456789';
+const ALMATY = 'Asia/Almaty';
+
+/** Waits until `condition` holds, polling. */
+async function eventually(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+for (const dialect of await testDialects()) {
+  describe(`the clinic on top of its ERP (${dialect.name})`, () => {
+    let erp: DemoErp;
+    let lavka: TestLavka;
+    let patient: SimUser;
+    let admin: SimUser;
+    let configDir: string;
+
+    before(async () => {
+      const clinic = await loadBusinessConfig({ preset: 'clinic' });
+      // The ERP names doctors "employees", as some back ends do: the config's mapping covers it.
+      erp = await startDemoErp({ directory: clinic.demo.booking, timeZone: ALMATY, currency: 'KZT', token: TOKEN, fields: { doctor_id: 'employee_id' } });
+      configDir = mkdtempSync(path.join(tmpdir(), 'lavka-clinic-erp-'));
+      const configFile = path.join(configDir, 'config.yaml');
+      writeFileSync(
+        configFile,
+        [
+          'outgoing:',
+          "  allowPrivate: ['127.0.0.1']",
+          'connectors:',
+          '  clinic:',
+          `    url: ${erp.url}`,
+          '    organizationId: 1',
+          '    pollSeconds: 3600',
+          '    syncMinutes: 1440',
+          '    fields: { doctor_id: employee_id }',
+          '    breaker: { failures: 1, pauseSeconds: 1 }',
+          '',
+        ].join('\n'),
+      );
+      lavka = await startTestLavka({ preset: 'clinic', adminIds: [ADMIN], database: await dialect.create(), env: { LAVKA_CONFIG: configFile, CLINIC_ERP_TOKEN: TOKEN } });
+      patient = lavka.sim.user({ id: PATIENT, first_name: 'Patient', language_code: 'ru', phone_number: '+77015558301' });
+      admin = lavka.sim.user({ id: ADMIN, first_name: 'Registrar', language_code: 'kk', hasStartedBot: true });
+      const db = lavka.app.database.db;
+      await eventually(async () => (await db.selectFrom('booking_doctors').select('id').where('external_id', 'is not', null).execute()).length === erp.control.doctors().length, 'the directory sync');
+    });
+    after(async () => {
+      await lavka?.stop();
+      await erp?.close();
+      if (configDir) rmSync(configDir, { recursive: true, force: true });
+    });
+
+    const db = () => lavka.app.database.db;
+    const clinicErp = () => lavka.app.services['clinic-erp']!;
+    const visits = () => db().selectFrom('booking_appointments').selectAll().where('patient_id', '=', PATIENT).orderBy('id').execute();
+    const botTexts = (user: SimUser, part: string) => user.chat().messages.filter((message) => message.from_bot && textOf(message).includes(part)).length;
+
+    /** Branch, service and doctor, then the calendar. */
+    async function openCalendar() {
+      await patient.send('/book');
+      await waitText(patient, 'Выберите филиал');
+      await press(patient, '🏥 Филиал в Самале');
+      await waitText(patient, 'Выберите услугу');
+      await press(patient, (button) => button.text.startsWith('Приём терапевта'));
+      await waitText(patient, 'Выберите врача');
+      await press(patient, (button) => button.text.startsWith('👩‍⚕️ Сергей Волков'));
+      return waitText(patient, 'Выберите день');
+    }
+
+    test('the directory comes from the ERP: its branches, services and doctors with their ids, and no demo copy', async () => {
+      const branches = await db().selectFrom('booking_branches').select(['external_id', 'title']).execute();
+      assert.deepEqual(branches.map((branch) => branch.external_id).sort(), ['1', '2']);
+      assert.match(branches[0]!.title, /Достық/);
+      const local = await db().selectFrom('booking_doctors').select('id').where('external_id', 'is', null).execute();
+      assert.deepEqual(local, [], 'nothing seeded beside the ERP');
+    });
+
+    test('registration is written to the ERP first and keeps its patient id', async () => {
+      const identity = testIdentity(PATIENT);
+      await patient.send('/book');
+      await waitText(patient, 'сначала зарегистрируйтесь');
+      await press(patient, '📝 Зарегистрироваться');
+      await waitText(patient, 'Напишите ФИО полностью');
+      await patient.send('Сапарова Айгерим Болатовна');
+      await waitText(patient, 'Поделитесь номером телефона');
+      await patient.pressReplyButton('📱 Поделиться номером');
+      await waitText(patient, 'Дата рождения в формате');
+      await patient.send(identity.birthDate);
+      await waitText(patient, 'Ваш ИИН');
+      await patient.send(identity.iin);
+      await waitText(patient, '✅ Вы зарегистрированы.');
+      const inErp = erp.control.patients().find((item) => item.telegram_user_id === PATIENT);
+      assert.deepEqual([inErp?.last_name, inErp?.first_name, inErp?.middle_name, inErp?.iin, inErp?.language], ['Сапарова', 'Айгерим', 'Болатовна', identity.iin, 'ru']);
+      assert.equal((await lavka.app.services.patients!.get(PATIENT))?.external_id, String(inErp?.patient_id));
+    });
+
+    test('a time taken at the front desk is never offered; a visit is booked in the ERP, then moved there', async () => {
+      const doctor = erp.control.doctors().find((item) => item.full_name.ru === 'Сергей Волков')!;
+      const service = erp.state.services().find((item) => item.name.ru === 'Приём терапевта')!;
+      const free = erp.control.firstFree(doctor.id, service.id, addDays(localDateOf(Date.now(), ALMATY), 2))!;
+      erp.control.takeAtDesk(doctor.id, free.date, free.time, service.id);
+
+      const calendar = await openCalendar();
+      const day = buttonsOf(calendar).find((button) => dayOfButton(button) === free.date);
+      assert.ok(day, `the day ${free.date} still has free times`);
+      await press(patient, (button) => button.callback_data === day.callback_data);
+      const times = await patient.waitForMessage((message) => buttonsOf(message).some((button) => /^bk:t:/.test(button.callback_data ?? '')), { timeoutMs: 5000 });
+      const offered = buttonsOf(times).filter((button) => /^bk:t:/.test(button.callback_data ?? '')).map((button) => button.text);
+      assert.ok(!offered.some((text) => text.includes(free.time)), `${free.time} was taken at the desk: offered ${offered.join(' ')}`);
+
+      await press(patient, (button) => /^bk:t:/.test(button.callback_data ?? ''));
+      await waitText(patient, 'Проверьте запись');
+      await press(patient, '✅ Подтвердить');
+      await waitText(patient, '✅ Вы записаны!');
+      const [visit] = await visits();
+      const inErp = erp.control.appointments().find((item) => item.telegram_user_id === PATIENT);
+      assert.equal(visit?.external_id, String(inErp?.id), 'Lavka keeps the ERP id of the visit');
+      assert.equal(inErp?.time, localTimeOf(visit!.starts_at, ALMATY));
+      assert.equal(await db().selectFrom('booking_pending_visits').select('key').executeTakeFirst(), undefined, 'nothing left pending');
+      assert.equal(erp.calls.filter((call) => call.operation === 'appointmentCreate').length, 1);
+
+      await patient.send('/appointments');
+      await waitText(patient, 'Ваши предстоящие приёмы');
+      await press(patient, (button) => button.callback_data === `bk:a:${visit!.id}`);
+      await waitText(patient, 'Статус: записан');
+      await press(patient, '🔁 Перенести');
+      const again = await patient.waitForMessage((message) => buttonsOf(message).some((button) => /^bk:rd:/.test(button.callback_data ?? '')), { timeoutMs: 5000 });
+      const other = buttonsOf(again).find((button) => /^bk:rd:/.test(button.callback_data ?? '') && dayOfButton(button) !== localDateOf(visit!.starts_at, ALMATY));
+      await press(patient, (button) => button.callback_data === other?.callback_data);
+      await patient.waitForMessage((message) => buttonsOf(message).some((button) => /^bk:rt:/.test(button.callback_data ?? '')), { timeoutMs: 5000 });
+      await press(patient, (button) => /^bk:rt:/.test(button.callback_data ?? ''));
+      await waitText(patient, 'Перенести приём?');
+      await press(patient, '✅ Подтвердить');
+      await waitText(patient, '🔁 Ваш приём перенесён.');
+      const moved = (await visits())[0]!;
+      const movedInErp = erp.control.appointments().find((item) => item.id === inErp?.id);
+      assert.equal(movedInErp?.date, localDateOf(moved.starts_at, ALMATY));
+      assert.equal(movedInErp?.time, localTimeOf(moved.starts_at, ALMATY));
+    });
+
+    test('the ERP moving and then cancelling the visit reaches the patient once each', async () => {
+      const visit = (await visits())[0]!;
+      const inErp = erp.control.appointments().find((item) => item.id === Number(visit.external_id))!;
+      const later = erp.control.firstFree(inErp.doctor_id, inErp.service_id, addDays(inErp.date, 1))!;
+      erp.control.moveByClinic(inErp.id, later.date, later.time);
+      await clinicErp().followChanges();
+      await clinicErp().followChanges();
+      await waitText(patient, '🔁 Клиника перенесла ваш приём');
+      const moved = (await visits())[0]!;
+      assert.equal(localTimeOf(moved.starts_at, ALMATY), later.time);
+
+      erp.control.cancelByClinic(inErp.id);
+      assert.equal(await clinicErp().followChanges(), 1);
+      await waitText(patient, '❌ Клиника отменила ваш приём');
+      // The feed read again, and a repair round: nothing is told twice.
+      assert.equal(await clinicErp().followChanges(), 0);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(botTexts(patient, 'Клиника отменила ваш приём'), 1);
+      assert.equal(botTexts(patient, 'Клиника перенесла ваш приём'), 1);
+      assert.equal((await visits())[0]?.status, 'cancelled');
+      assert.equal((await visits())[0]?.cancelled_by, 'staff:erp');
+    });
+
+    test('with the ERP down the patient is told so in their language, nothing is written, the staff hear once, and it works again after', async () => {
+      const before = (await visits()).length;
+      erp.setDown(true);
+      await openCalendar().catch(() => undefined);
+      await waitText(patient, 'Система клиники сейчас не отвечает');
+      await eventually(async () => (await fetch(`${lavka.app.url}/health/ready`).then((response) => response.json() as Promise<{ checks: { name: string; ok: boolean }[] }>)).checks.some((check) => check.name === 'clinic-erp' && !check.ok), 'the health check');
+      // The staff chat reads the clinic's language (Kazakh).
+      const paused = await admin.waitForMessage((message) => textOf(message).includes('Клиника жүйесі (МАЖ) жауап бермей тұр'), { timeoutMs: 8000 });
+      assert.match(textOf(paused), /HTTP 503/);
+      assert.equal((await visits()).length, before, 'no visit written');
+      await patient.send('/book').catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(botTexts(admin, 'Клиника жүйесі (МАЖ) жауап бермей тұр'), 1, 'the staff are told once');
+
+      erp.setDown(false);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const calendar = await openCalendar();
+      assert.ok(buttonsOf(calendar).some((button) => dayOfButton(button) !== undefined), 'free days again');
+      await admin.waitForMessage((message) => textOf(message).includes('қайта жауап береді'), { timeoutMs: 8000 });
+    });
+  });
+}
