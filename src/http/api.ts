@@ -13,6 +13,7 @@ import type { StaffRole } from '../platform/roles.ts';
 import { registerRoutes } from '../platform/route.ts';
 import type { ApiScope } from '../platform/scopes.ts';
 import { apiDocsRoutes } from './api-docs.ts';
+import { clinicErpOpenApi } from '../modules/clinic-erp/clinic-erp.openapi.ts';
 
 /** Where the integration API is mounted. */
 export const INTEGRATION_PREFIX = '/api/v1';
@@ -100,7 +101,7 @@ export function apiPlugins(active: readonly ActiveModule[], guards: ApiGuards, v
         const plugin: FastifyPluginAsync = (app) => registerRoutes(app, routes, { invalidInput: invalidInputCode(item) });
         return { prefix: `/api/${item.name}`, plugin: guards.staff({ module: item.name, staffRoles: item.instance.staffRoles }, plugin) };
       }),
-    { prefix: INTEGRATION_PREFIX, plugin: apiDocsRoutes(() => (document ??= integrationDocument(active, version))) },
+    { prefix: INTEGRATION_PREFIX, plugin: apiDocsRoutes(() => (document ??= integrationDocument(active, version)), { 'connectors/clinic-erp.openapi.json': () => clinicErpOpenApi(version) }) },
     { prefix: INTEGRATION_PREFIX, plugin: guards.integration(integration) },
   ];
 }

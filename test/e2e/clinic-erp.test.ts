@@ -179,6 +179,36 @@ for (const dialect of await testDialects()) {
       assert.equal((await visits())[0]?.cancelled_by, 'staff:erp');
     });
 
+    test('the repair round undoes a visit the ERP made while its answer was lost, and follows a change the feed never brought', async () => {
+      const repair = lavka.app.modules.find((item) => item.name === 'booking')?.instance.jobs?.find((job) => job.name === 'booking.erp-repair');
+      assert.ok(repair, 'the booking module runs a repair round with the ERP');
+      const doctor = erp.control.doctors().find((item) => item.full_name.ru === 'Сергей Волков')!;
+      const service = erp.state.services().find((item) => item.name.ru === 'Приём терапевта')!;
+      const localDoctor = await db().selectFrom('booking_doctors').select('id').where('external_id', '=', String(doctor.id)).executeTakeFirstOrThrow();
+
+      // The ERP booked it, but Lavka never heard back: only the pending key is left, ten minutes old.
+      const lost = erp.control.firstFree(doctor.id, service.id, addDays(localDateOf(Date.now(), ALMATY), 3))!;
+      const made = erp.state.createAppointment({ telegram_user_id: PATIENT, branch_id: doctor.branch_id, service_id: service.id, doctor_id: doctor.id, date: lost.date, time: lost.time });
+      const lostStart = Date.parse(`${lost.date}T${lost.time}:00+05:00`);
+      await db().insertInto('booking_pending_visits').values({ key: 'lavka-visit-lost', patient_id: PATIENT, doctor_id: localDoctor.id, starts_at: lostStart, created_at: Date.now() - 11 * 60_000 }).execute();
+
+      // A visit booked through the bot, then cancelled in the ERP without a word in its feed.
+      const [branch] = await db().selectFrom('booking_branches').select('id').where('external_id', '=', String(doctor.branch_id)).execute();
+      const localService = await db().selectFrom('booking_services').select('id').where('external_id', '=', String(service.id)).executeTakeFirstOrThrow();
+      const quiet = erp.control.firstFree(doctor.id, service.id, addDays(lost.date, 1))!;
+      const booked = await lavka.app.services.booking!.book({ patientId: PATIENT, branchId: branch!.id, serviceId: localService.id, doctorId: localDoctor.id, startMs: Date.parse(`${quiet.date}T${quiet.time}:00+05:00`), locale: 'ru' });
+      erp.state.cancel(Number(booked.external_id));
+
+      await repair.run();
+      assert.equal(erp.control.appointments().find((item) => item.id === made.id)?.status, 'cancelled', 'undone in the ERP');
+      assert.equal(await db().selectFrom('booking_pending_visits').select('key').executeTakeFirst(), undefined);
+      assert.equal((await lavka.app.services.booking!.get(booked.id))?.status, 'cancelled', 'followed here');
+      await waitText(patient, '❌ Клиника отменила ваш приём');
+      await repair.run();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(botTexts(patient, 'Клиника отменила ваш приём'), 2, 'one message for this visit (and one for the earlier one)');
+    });
+
     test('with the ERP down the patient is told so in their language, nothing is written, the staff hear once, and it works again after', async () => {
       const before = (await visits()).length;
       erp.setDown(true);
@@ -201,3 +231,28 @@ for (const dialect of await testDialects()) {
     });
   });
 }
+
+describe('the sandbox clinic on the reference ERP (LAVKA_CLINIC_BACKEND=demo)', () => {
+  let lavka: TestLavka;
+
+  before(async () => {
+    lavka = await startTestLavka({ preset: 'clinic', env: { LAVKA_CLINIC_BACKEND: 'demo' } });
+  });
+  after(async () => {
+    await lavka?.stop();
+  });
+
+  test('starts the reference ERP, connects the clinic to it and books there; its contract document is served', async () => {
+    const db = lavka.app.database.db;
+    await eventually(async () => (await db.selectFrom('booking_doctors').select('id').where('external_id', 'is not', null).execute()).length > 0, 'the directory sync');
+    const booking = lavka.app.services.booking!;
+    const [branch] = await booking.listBranches();
+    const [service] = await booking.servicesAtBranch(branch!.id);
+    const from = addDays(localDateOf(Date.now(), ALMATY), 1);
+    const slots = await booking.freeSlots({ branchId: branch!.id, serviceId: service!.id, fromDate: from, toDate: addDays(from, 3) });
+    assert.ok(slots.length > 0, 'free times read from the reference ERP');
+    assert.ok(lavka.app.services['clinic-erp'], 'the connector runs');
+    const document = (await (await fetch(`${lavka.app.url}/api/v1/connectors/clinic-erp.openapi.json`)).json()) as { paths: Record<string, unknown> };
+    assert.ok(document.paths['/api/bot/changes/'] && document.paths['/api/bot/appointments/'], 'the ERP side of the contract');
+  });
+});
