@@ -229,6 +229,31 @@ for (const dialect of await testDialects()) {
       assert.ok(buttonsOf(calendar).some((button) => dayOfButton(button) !== undefined), 'free days again');
       await admin.waitForMessage((message) => textOf(message).includes('қайта жауап береді'), { timeoutMs: 8000 });
     });
+
+    test('the patient cancels in the bot: cancelled in the ERP first, then here', async () => {
+      const doctor = erp.control.doctors().find((item) => item.full_name.ru === 'Сергей Волков')!;
+      const service = erp.state.services().find((item) => item.name.ru === 'Приём терапевта')!;
+      const free = erp.control.firstFree(doctor.id, service.id, addDays(localDateOf(Date.now(), ALMATY), 5))!;
+      const local = async (table: 'booking_doctors' | 'booking_services' | 'booking_branches', externalId: number) => (await db().selectFrom(table).select('id').where('external_id', '=', String(externalId)).executeTakeFirstOrThrow()).id;
+      const visit = await lavka.app.services.booking!.book({
+        patientId: PATIENT,
+        branchId: await local('booking_branches', doctor.branch_id),
+        serviceId: await local('booking_services', service.id),
+        doctorId: await local('booking_doctors', doctor.id),
+        startMs: Date.parse(`${free.date}T${free.time}:00+05:00`),
+        locale: 'ru',
+      });
+      await patient.send('/appointments');
+      await waitText(patient, 'Ваши предстоящие приёмы');
+      await press(patient, (button) => button.callback_data === `bk:a:${visit.id}`);
+      await waitText(patient, 'Статус: записан');
+      await press(patient, '❌ Отменить');
+      await waitText(patient, 'Отменить этот приём?');
+      await press(patient, 'Да, отменить приём');
+      await waitText(patient, '❌ Приём отменён');
+      assert.equal(erp.control.appointments().find((item) => item.id === Number(visit.external_id))?.status, 'cancelled');
+      assert.equal((await lavka.app.services.booking!.get(visit.id))?.status, 'cancelled');
+    });
   });
 }
 
