@@ -47,3 +47,7 @@ documents-pdf-status = Status
 documents-pdf-note-arrive = Please come 10 minutes early and bring your ID card.
 documents-pdf-note-cancel = You can reschedule or cancel the visit in the clinic's Telegram bot, under “My appointments”.
 documents-pdf-issued = Issued { $time }
+documents-clinic-ready = 📄 Your document is ready: { $title }. Press the button to get it.
+documents-clinic-untitled = a document from the clinic
+documents-clinic-generated = ✅ Your certificate is ready: { $title }. Press the button to get it.
+documents-button-get = 📥 Get the document

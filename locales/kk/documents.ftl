@@ -47,3 +47,7 @@ documents-pdf-status = Күйі
 documents-pdf-note-arrive = Қабылдауға 10 минут ерте келіп, жеке куәлігіңізді ала жүріңіз.
 documents-pdf-note-cancel = Қабылдауды клиниканың Telegram-ботында, «Менің жазылуларым» бөлімінде ауыстыруға немесе одан бас тартуға болады.
 documents-pdf-issued = Берілген уақыты: { $time }
+documents-clinic-ready = 📄 Құжатыңыз дайын: { $title }. Алу үшін батырманы басыңыз.
+documents-clinic-untitled = клиникадан келген құжат
+documents-clinic-generated = ✅ Анықтамаңыз дайын: { $title }. Алу үшін батырманы басыңыз.
+documents-button-get = 📥 Құжатты алу

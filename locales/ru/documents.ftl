@@ -47,3 +47,7 @@ documents-pdf-status = Статус
 documents-pdf-note-arrive = Пожалуйста, приходите за 10 минут до приёма и возьмите с собой удостоверение личности.
 documents-pdf-note-cancel = Перенести или отменить приём можно в Telegram-боте клиники, в разделе «Мои записи».
 documents-pdf-issued = Выдано { $time }
+documents-clinic-ready = 📄 Ваш документ готов: { $title }. Нажмите кнопку, чтобы получить его.
+documents-clinic-untitled = документ из клиники
+documents-clinic-generated = ✅ Ваша справка готова: { $title }. Нажмите кнопку, чтобы получить её.
+documents-button-get = 📥 Получить документ

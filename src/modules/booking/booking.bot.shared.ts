@@ -12,6 +12,7 @@ import { formatClockTime, formatVisitTime, visitVariables } from './booking.mess
 import { VISIT_PURPOSE } from './booking.purpose.ts';
 import type { BookingService, FreeSlot } from './booking.service.ts';
 import type { AppointmentRecord } from './booking.tables.ts';
+import type { ErpClinicAccount } from './connectors/booking.erp-account.ts';
 
 /** Dependencies of the booking composer. */
 export interface BookingComposerDeps {
@@ -23,6 +24,8 @@ export interface BookingComposerDeps {
   timeZone(): string;
   /** Whether visits can be paid in the bot (the payments module is running). */
   payments: boolean;
+  /** The patient's account as the clinic's ERP keeps it (connectors.clinic); without it, Lavka's own visit balance. */
+  clinicAccount?: ErpClinicAccount;
   now(): number;
 }
 

@@ -135,4 +135,23 @@ export const bookingMigrations: readonly Migration[] = [
       await db.schema.createIndex('booking_pending_visits_visit_uq').on('booking_pending_visits').columns(['patient_id', 'doctor_id', 'starts_at']).unique().execute();
     },
   },
+  {
+    name: '0004_booking_erp_invoices',
+    async up(db) {
+      // Invoices the clinic's ERP issued to a patient through the bot: whose they are (a
+      // "check payment" button of someone else's is refused) and whether the patient has been
+      // told it is paid (told once). The balance itself stays in the ERP.
+      await db.schema
+        .createTable('booking_erp_invoices')
+        .addColumn('invoice_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('patient_id', 'bigint', (c) => c.notNull())
+        .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+        .addColumn('currency', 'varchar(3)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('paid_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('booking_erp_invoices_patient_idx').on('booking_erp_invoices').column('patient_id').execute();
+    },
+  },
 ];

@@ -12,6 +12,7 @@ import { bookingMigrations } from './booking.migrations.ts';
 import { createBookingApi } from './booking.api.ts';
 import { createErpBookingBackend } from './connectors/booking.erp.ts';
 import { createErpBookingSync } from './connectors/booking.erp-sync.ts';
+import { createErpClinicAccount } from './connectors/booking.erp-account.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -71,7 +72,11 @@ export const module = defineModule({
       messages: createBookingMessages({ i18n: deps.i18n, timeZone: () => business.timeZone }),
       events: deps.events,
     });
-    payments?.registerPurpose(createVisitPurpose({ booking, i18n: deps.i18n, settings, timeZone: () => business.timeZone }));
+    // With the ERP, the patient's balance and invoices are the ERP's, and what Lavka takes for visits is reported to it.
+    const clinicAccount = erp ? createErpClinicAccount({ db: deps.database.db, client: erp.client, send: erp.send, currency: business.currency, now: deps.now }) : undefined;
+    payments?.registerPurpose(
+      createVisitPurpose({ booking, i18n: deps.i18n, settings, timeZone: () => business.timeZone, ...(clinicAccount ? { report: clinicAccount.reportPayment } : {}) }),
+    );
     const sync = erp
       ? createErpBookingSync({ db: deps.database.db, client: erp.client, booking, currency: business.currency, timeZone: () => business.timeZone, now: deps.now, logger: deps.logger })
       : undefined;
@@ -98,6 +103,7 @@ export const module = defineModule({
         registrationData: patients.registrationData,
         timeZone: () => business.timeZone,
         payments: payments !== undefined,
+        ...(clinicAccount ? { clinicAccount } : {}),
         now: deps.now,
       }),
       commands: [

@@ -1,9 +1,19 @@
 import { localeOr, type Locale } from '../../config/business.ts';
 import type { Translator } from '../../telegram/i18n.ts';
+import type { DbExecutor } from '../../db/database.ts';
+import type { PaymentRecord } from '../payments/payments.tables.ts';
 import type { PaymentPurpose } from '../payments/payments.types.ts';
 import { formatVisitTime } from './booking.messages.ts';
+import { createBookingRepository } from './booking.repository.ts';
 import type { BookingSettings } from './booking.settings.ts';
 import type { BookingService } from './booking.service.ts';
+import type { AppointmentRecord } from './booking.tables.ts';
+
+/**
+ * Tells the clinic's own system of a visit's payment or its refund, in the transaction that
+ * settles it (with the ERP connector: its outbox); absent when Lavka keeps the clinic's books.
+ */
+export type VisitPaymentReporter = (executor: DbExecutor, payment: PaymentRecord, appointment: AppointmentRecord | undefined, kind: 'paid' | 'refund') => Promise<void>;
 
 /** The payment purpose under which visits are paid for; the ref is the appointment id. */
 export const VISIT_PURPOSE = 'visit';
@@ -14,7 +24,7 @@ export const VISIT_PURPOSE = 'visit';
  * transaction. A visit is a physical service: Telegram's payment rules forbid paying it in
  * Stars, so it is paid by card, QR, transfer or at the clinic.
  */
-export function createVisitPurpose(deps: { booking: BookingService; i18n: Translator; settings: BookingSettings; timeZone(): string }): PaymentPurpose {
+export function createVisitPurpose(deps: { booking: BookingService; i18n: Translator; settings: BookingSettings; timeZone(): string; report?: VisitPaymentReporter }): PaymentPurpose {
   const { booking, i18n } = deps;
   const localeOf = (value: string): Locale => localeOr(value, 'ru');
   return {
@@ -35,8 +45,19 @@ export function createVisitPurpose(deps: { booking: BookingService; i18n: Transl
     },
     async onPaid(trx, payment) {
       const appointment = await booking.recordPayment(trx, Number(payment.purpose_ref), { amountMinor: payment.amount_minor, currency: payment.currency });
+      // The money was taken even for a visit gone since: the clinic's books hear of it either way.
+      await deps.report?.(trx, payment, appointment, 'paid');
       if (!appointment) return;
       return { text: i18n.t(localeOf(payment.locale), 'booking-paid', { id: appointment.id }) };
     },
+    // Only the clinic's books hear of a refund: the visit keeps what Lavka recorded as paid, as before.
+    ...(deps.report
+      ? {
+          async onRefunded(trx: DbExecutor, payment: PaymentRecord) {
+            const appointment = /^\d{1,12}$/.test(payment.purpose_ref) ? await createBookingRepository(trx).findAppointment(Number(payment.purpose_ref)) : undefined;
+            await deps.report?.(trx, payment, appointment, 'refund');
+          },
+        }
+      : {}),
   };
 }

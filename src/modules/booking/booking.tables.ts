@@ -139,8 +139,22 @@ export interface BookingPendingVisitsTable {
   created_at: EpochMs;
 }
 
+/** An invoice the clinic's ERP issued to a patient through the bot (the ERP keeps the balance). */
+export interface BookingErpInvoicesTable {
+  /** The ERP's id of the invoice. */
+  invoice_id: string;
+  patient_id: number;
+  amount_minor: number;
+  currency: string;
+  /** `pending` until the ERP says it is paid and the patient has been told. */
+  status: 'pending' | 'paid';
+  created_at: EpochMs;
+  paid_at: EpochMs | null;
+}
+
 declare module '../../db/schema.ts' {
   interface Database {
+    booking_erp_invoices: BookingErpInvoicesTable;
     booking_pending_visits: BookingPendingVisitsTable;
     booking_branches: BookingBranchesTable;
     booking_services: BookingServicesTable;

@@ -113,3 +113,28 @@ export const erpChange = z.object({
 export type ErpChange = z.infer<typeof erpChange>;
 
 export const erpChanges = z.object({ changes: z.array(erpChange).max(1000), next_cursor: z.union([z.string().max(200), z.number()]).nullish() });
+
+/** The statuses of `paymentStatus` that mean the invoice is paid (any other: not yet). */
+export const ERP_PAID_STATUSES: readonly string[] = ['paid', 'succeeded', 'completed'];
+
+/**
+ * `paymentReport`'s body: a payment Lavka took for the clinic (QR, card, transfer), or its
+ * refund. Sent once per payment and once per refund, each under its own idempotency key
+ * (`lavka-payment-<id>-paid`, `lavka-payment-<id>-refund`). A refund carries the same
+ * `payment_id`, `refund: true` and a negative `amount`, so an ERP that simply sums the
+ * reports nets it right; `paid_at` is when the money moved (for a refund, when it went back).
+ * Amounts are in major units, like every amount of the contract.
+ */
+export const erpPaymentReport = z.object({
+  payment_id: z.string().min(1).max(64),
+  telegram_user_id: z.number().int().positive(),
+  amount: z.number().finite(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  /** How the patient paid: `qr`, `telegram_card`, `heleket` or `manual` (a transfer). */
+  method: z.string().min(1).max(32),
+  paid_at: z.string().max(40),
+  /** The ERP's id of the visit paid for, when the ERP has it. */
+  appointment_id: z.string().max(64).optional(),
+  refund: z.boolean(),
+});
+export type ErpPaymentReport = z.infer<typeof erpPaymentReport>;

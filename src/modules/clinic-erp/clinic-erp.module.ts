@@ -15,6 +15,8 @@ declare module '../module.ts' {
   }
 }
 
+/** How often the writes the ERP is owed are looked at (each waits its own back-off). */
+const OUTBOX_EVERY_MS = 5000;
 /** How often the staff hear of the ERP going down or coming back, at most (across instances). */
 const NOTICE_WINDOW_MS = 10 * 60_000;
 
@@ -78,6 +80,7 @@ export const module = defineModule({
             }
           },
         },
+        { name: 'clinic-erp.outbox', everyMs: OUTBOX_EVERY_MS, run: async () => void (await clinicErp.deliverOutbox()) },
       ],
     };
   },

@@ -8,6 +8,7 @@ import type { OutgoingPolicy } from '../../platform/outgoing.ts';
 import { createClinicErpClient } from './clinic-erp.client.ts';
 import type { ClinicErpConfig } from './clinic-erp.config.ts';
 import { erpChanges, type ErpChange } from './clinic-erp.contract.ts';
+import { createClinicErpOutbox } from './clinic-erp.outbox.ts';
 
 /** Applies one change of the ERP's feed; throws to be given the same change again later. */
 export type ErpChangeHandler = (change: ErpChange) => Promise<void>;
@@ -42,6 +43,7 @@ export function createClinicErpService(deps: ClinicErpServiceDeps) {
     onResume: () => tell('resumed', ''),
   });
   const handlers = new Map<string, ErpChangeHandler>();
+  const outbox = createClinicErpOutbox({ db: deps.db, client, logger: deps.logger, now: deps.now });
 
   const cursor = async (): Promise<string> =>
     (await deps.db.selectFrom('clinic_erp_cursors').select('value').where('name', '=', FEED_CURSOR).executeTakeFirst())?.value ?? '0';
@@ -57,6 +59,25 @@ export function createClinicErpService(deps: ClinicErpServiceDeps) {
   return {
     client,
     config: deps.config,
+
+    /**
+     * Queues a write the ERP is owed (a ticket, a score, a payment) in the caller's
+     * transaction; a job sends it with back-off until the ERP takes it, under its
+     * idempotency key. False when that key was queued before.
+     */
+    send: outbox.send,
+
+    /** Replaces the body of a queued write not sent yet and makes it due now; false when it was sent already. */
+    amendQueued: outbox.amend,
+
+    /** Registers what the module that queues `operation` does with the ERP's answer (keep its id). */
+    onDelivered: outbox.onDelivered,
+
+    /** Sends the queued writes that are due (the `clinic-erp.outbox` job); returns how many the ERP took. */
+    deliverOutbox: outbox.deliverDue,
+
+    /** A queued write by its idempotency key: pending, sent (with the ERP's answer) or refused. */
+    outboxStatus: outbox.status,
 
     /** Registers what a module does with one type of change (`appointment.cancelled`, `document.ready`). */
     onChange(type: string, handler: ErpChangeHandler): void {

@@ -4,12 +4,21 @@ import type { Locale } from '../../config/business.ts';
 import type { BotContext } from '../../telegram/context.ts';
 import { activeFlow, defineFlow, leaveFlow, startFlow, type FlowDefinition } from '../../telegram/flow.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
+import { clinicDocumentData } from './documents.clinic.ts';
 import { DocumentsError, type DocumentsService } from './documents.service.ts';
 
 /** The certificate-request flow: the patient may add a comment. */
 const REQUEST_FLOW = { name: 'documents.request', version: 1 } as const;
 
 const KIND_ICON: Record<string, string> = { confirmation: '🗓', certificate: '📄', lab_result: '🧪', other: '📎' };
+/** The clinic ERP's document types as they are shown; any other is a 📄. */
+const CLINIC_TYPE_ICON: Record<string, string> = { result: '🧪', lab_result: '🧪', analysis: '🧪' };
+/** The most documents listed (Lavka's and the clinic's together), newest first. */
+const LIST_LIMIT = 30;
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
 
 /** Dependencies of the documents composer. */
 export interface DocumentsComposerDeps {
@@ -31,13 +40,27 @@ export function createDocumentsComposer(deps: DocumentsComposerDeps): { composer
   const composer = new Composer<BotContext>();
   const privateChats = composer.chatType('private');
 
+  // Lavka's own documents and, with the clinic's ERP, its documents, newest first. The ERP
+  // being down ends the update with the apology (the list is not shown half).
   const listScreen = async (ctx: BotContext) => {
-    const list = await documents.listForPatient(ctx.from?.id ?? 0);
-    const keyboard = new InlineKeyboard();
+    const patientId = ctx.from?.id ?? 0;
+    const [own, clinic] = await Promise.all([documents.listForPatient(patientId), documents.clinicDocuments(patientId)]);
     const date = { format: (epochMs: number) => formatDate(epochMs, ctx.locale, deps.timeZone()) };
-    for (const document of list) keyboard.text(`${KIND_ICON[document.kind] ?? '📎'} ${document.title} · ${date.format(document.created_at)}`, `doc:g:${document.token}`).row();
+    const entries = [
+      ...own.map((document) => ({ atMs: document.created_at, text: `${KIND_ICON[document.kind] ?? '📎'} ${document.title} · ${date.format(document.created_at)}`, data: `doc:g:${document.token}` })),
+      ...clinic.flatMap((document) => {
+        const data = clinicDocumentData(document.id);
+        if (!data) return [];
+        const icon = CLINIC_TYPE_ICON[document.type ?? ''] ?? '📄';
+        return [{ atMs: document.createdAtMs ?? 0, text: `${icon} ${truncate(document.title, 60)}${document.createdAtMs === undefined ? '' : ` · ${date.format(document.createdAtMs)}`}`, data }];
+      }),
+    ]
+      .sort((a, b) => b.atMs - a.atMs)
+      .slice(0, LIST_LIMIT);
+    const keyboard = new InlineKeyboard();
+    for (const entry of entries) keyboard.text(entry.text, entry.data).row();
     keyboard.text(ctx.t('documents-button-request'), 'documents:req').row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
-    return { text: list.length > 0 ? ctx.t('documents-title') : ctx.t('documents-empty'), keyboard };
+    return { text: entries.length > 0 ? ctx.t('documents-title') : ctx.t('documents-empty'), keyboard };
   };
 
   privateChats.command('documents', async (ctx) => {
@@ -72,6 +95,28 @@ export function createDocumentsComposer(deps: DocumentsComposerDeps): { composer
     if (file.document.kind !== 'confirmation' && sent.document) await documents.rememberTelegramFile(file.document.id, sent.document.file_id);
   });
 
+  // A document of the clinic's ERP: fetched from it the first time, re-sent by Telegram's file id after.
+  privateChats.callbackQuery(/^doc:e:([A-Za-z0-9_.-]{1,48})$/, async (ctx) => {
+    const externalId = ctx.match[1] as string;
+    let file: Awaited<ReturnType<DocumentsService['clinicFile']>>;
+    try {
+      file = await documents.clinicFile(externalId, ctx.from.id);
+    } catch (error) {
+      if (!(error instanceof DocumentsError)) throw error;
+      ctx.log.warn({ externalId }, 'clinic document download refused');
+      await ctx.answerCallbackQuery({ text: ctx.t('documents-not-available'), show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await ctx.replyWithChatAction('upload_document');
+    if ('telegramFileId' in file) {
+      await ctx.replyWithDocument(file.telegramFileId);
+      return;
+    }
+    const sent = await ctx.replyWithDocument(new InputFile(Buffer.from(file.bytes), file.fileName));
+    if (sent.document) await documents.rememberClinicFile(externalId, ctx.from.id, sent.document.file_id, file.fileName);
+  });
+
   privateChats.callbackQuery('documents:req', async (ctx) => {
     await ctx.answerCallbackQuery();
     if (!(await deps.isRegistered(ctx.from.id))) {
@@ -96,6 +141,19 @@ export function createDocumentsComposer(deps: DocumentsComposerDeps): { composer
   privateChats.callbackQuery(/^doc:rk:([a-z_]{1,16})$/, async (ctx, next) => {
     const kind = ctx.match[1] as string;
     if (!deps.certificateKinds.includes(kind)) return next();
+    // The clinic's ERP makes this one itself: at once, no comment, no staff.
+    if (documents.generatesAtOnce(kind)) {
+      const made = await documents.generateCertificate(ctx.from.id, kind, ctx.locale as Locale);
+      const data = made ? clinicDocumentData(made.id) : undefined;
+      if (made && data) {
+        await ctx.answerCallbackQuery();
+        await editOrReply(ctx, ctx.t('documents-clinic-generated', { title: made.title }), {
+          reply_markup: new InlineKeyboard().text(ctx.t('documents-button-get'), data).row().text(ctx.t('documents-menu'), 'documents:list').row().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION),
+        });
+        return;
+      }
+      // Refused by the ERP (a kind or a patient it does not know): the staff make it, as without one.
+    }
     await ctx.answerCallbackQuery();
     await startFlow(ctx, REQUEST_FLOW, 'comment', { kind });
     await editOrReply(ctx, ctx.t('documents-request-comment', { kind: ctx.t(`documents-cert-${kind}`) }), {

@@ -18,6 +18,7 @@ import { formatIsoDate } from '../patients/iin.ts';
 import type { PatientsService } from '../patients/patients.service.ts';
 import { renderConfirmationPdf } from './confirmation.pdf.ts';
 import { createDocumentsRepository } from './documents.repository.ts';
+import type { DocumentsBackend } from './connectors/documents.backend.ts';
 import type { DocumentSummary } from './documents.tables.ts';
 import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
 
@@ -50,6 +51,11 @@ export const documentsSettingsSchema = z
     maxUploadMegabytes: z.number().min(1).max(50).default(10),
     /** Certificate kinds patients can request; each has a text `documents-cert-<kind>`. */
     certificateKinds: z.array(z.string().regex(/^[a-z_]{1,16}$/)).min(1).max(10).default(['work', 'school', 'sport', 'pool', 'tax']),
+    /**
+     * With the clinic's ERP: the certificate kinds it makes at once, as its `document_type`
+     * (a certificate for work is its statement of visits). Other kinds go to the staff.
+     */
+    clinicDocumentTypes: z.record(z.string().regex(/^[a-z_]{1,16}$/), z.string().regex(/^[A-Za-z0-9_-]{1,32}$/)).default({ tax: 'tax', work: 'visits' }),
   })
   .prefault({});
 
@@ -87,6 +93,8 @@ export interface DocumentsServiceDeps {
   staffChats(executor: DbExecutor): Promise<readonly { chatId: number; locale: Locale }[]>;
   /** The clinic's language: confirmations staff download from the admin panel are made in it. */
   staffLocale: Locale;
+  /** Where the clinic keeps the documents Lavka does not (its ERP); default: nowhere else. */
+  backend?: DocumentsBackend;
 }
 
 /** An unguessable document token: 128 random bits, URL- and callback-safe (22 characters). */

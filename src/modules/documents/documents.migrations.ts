@@ -36,4 +36,17 @@ export const documentsMigrations: readonly Migration[] = [
       await db.schema.createIndex('documents_patient_idx').on('documents').columns(['patient_id', 'created_at']).execute();
     },
   },
+  {
+    name: '0002_documents_clinic_files',
+    async up(db) {
+      await db.schema
+        .createTable('documents_clinic_files')
+        .addColumn('external_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('patient_id', 'bigint', (c) => c.notNull())
+        .addColumn('telegram_file_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('file_name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];

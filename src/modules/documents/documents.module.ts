@@ -5,6 +5,7 @@ import { createDocumentsRoutes } from './documents.routes.ts';
 import { createDocumentsService, documentsSettingsSchema, type DocumentsService } from './documents.service.ts';
 import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
 import { documentsMigrations } from './documents.migrations.ts';
+import { createErpDocumentsBackend } from './connectors/documents.erp.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -15,11 +16,14 @@ declare module '../module.ts' {
 /**
  * Patient documents: appointment confirmations generated as PDF (Cyrillic and Kazakh through
  * an embedded font), certificates and lab results uploaded by staff, certificate requests.
- * Documents are reached by unguessable tokens and every download checks the owner.
+ * Documents are reached by unguessable tokens and every download checks the owner. With the
+ * clinic's ERP (`connectors.clinic`), the patient also gets the ERP's documents, certificates
+ * it makes at once, and word when it has a new one.
  */
 export const module = defineModule({
   name: 'documents',
   dependsOn: ['users', 'patients', 'booking'],
+  after: ['clinic-erp'],
   migrations: documentsMigrations,
   setup(deps) {
     const { users, patients, booking } = deps.services;
@@ -27,6 +31,7 @@ export const module = defineModule({
     const settings = documentsSettingsSchema.parse(deps.config.settings.documents);
     const { business } = deps.config;
     const staffChatIds = () => configuredStaffChats(deps.config, deps.env.ADMIN_IDS);
+    const erp = deps.services['clinic-erp'];
     const documents = createDocumentsService({
       db: deps.database.db,
       now: deps.now,
@@ -40,6 +45,15 @@ export const module = defineModule({
       // Each staff member reads alerts in their own language; a staff group in the clinic's.
       staffChats: (executor) => staffChatLocales(executor, staffChatIds(), business.defaultLocale),
       staffLocale: business.defaultLocale,
+      ...(erp ? { backend: createErpDocumentsBackend({ client: erp.client, generatedTypes: settings.clinicDocumentTypes, now: deps.now }) } : {}),
+    });
+    // A lab result (or any document) the ERP has ready: its patient is told once, with a button to get it.
+    erp?.onChange('document.ready', async (change) => {
+      if (change.document_id === undefined || change.telegram_user_id === undefined) {
+        deps.logger.warn({ change: change.id }, 'a document.ready change of the clinic ERP without its document or patient');
+        return;
+      }
+      await documents.announceClinicDocument({ documentId: change.document_id, patientId: change.telegram_user_id, title: change.title });
     });
     // Every booking gets its confirmation document, in the same transaction.
     booking.onAppointmentChange(async (trx, change) => {

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { DbExecutor } from '../../db/database.ts';
-import type { DocumentRecord, DocumentRequestRecord, DocumentRequestStatus, DocumentRequestsTable, DocumentsTable, DocumentSummary } from './documents.tables.ts';
+import type { DocumentRecord, DocumentRequestRecord, DocumentRequestStatus, DocumentRequestsTable, DocumentsClinicFilesTable, DocumentsTable, DocumentSummary } from './documents.tables.ts';
 
 const SUMMARY_COLUMNS = [
   'id',
@@ -42,6 +42,19 @@ export function createDocumentsRepository(db: DbExecutor) {
 
     async setTelegramFileId(id: number, fileId: string): Promise<void> {
       await db.updateTable('documents').set({ telegram_file_id: fileId }).where('id', '=', id).execute();
+    },
+
+    /** Telegram's id of an ERP document's file, if it was sent to this patient before. */
+    clinicFile(externalId: string, patientId: number) {
+      return db.selectFrom('documents_clinic_files').select(['telegram_file_id', 'file_name']).where('external_id', '=', externalId).where('patient_id', '=', patientId).executeTakeFirst();
+    },
+
+    async saveClinicFile(row: Insertable<DocumentsClinicFilesTable>): Promise<void> {
+      await db
+        .insertInto('documents_clinic_files')
+        .values(row)
+        .onConflict((oc) => oc.column('external_id').doUpdateSet({ patient_id: row.patient_id, telegram_file_id: row.telegram_file_id, file_name: row.file_name }))
+        .execute();
     },
 
     insertRequest(row: Insertable<DocumentRequestsTable>): Promise<DocumentRequestRecord> {

@@ -1,3 +1,4 @@
+import { createDocumentsClinic } from './documents.clinic.ts';
 import { createDocumentsCore, type DocumentsServiceDeps } from './documents.core.ts';
 import { createDocumentsFiles, createDocumentsStaffFiles } from './documents.files.ts';
 import { createDocumentsRequests } from './documents.requests.ts';
@@ -18,7 +19,8 @@ export {
 /**
  * A patient's documents: the appointment confirmation (a PDF made on download from the visit
  * as it is now), certificates and lab results uploaded by staff, and certificate requests.
- * Documents are found by unguessable tokens and every download checks the owner.
+ * Documents are found by unguessable tokens and every download checks the owner. With the
+ * clinic's ERP, its documents are listed and sent beside Lavka's own.
  */
 export function createDocumentsService(deps: DocumentsServiceDeps) {
   const core = createDocumentsCore(deps);
@@ -27,6 +29,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
     ...createDocumentsUploads(core),
     ...createDocumentsRequests(core),
     ...createDocumentsStaffFiles(core),
+    ...createDocumentsClinic(core),
   };
 }
 

@@ -44,6 +44,19 @@ export interface DocumentRequestsTable {
   updated_at: EpochMs;
 }
 
+/**
+ * Telegram's id of a file from the clinic's ERP once sent to its patient, so the next
+ * download is a re-send and not a fetch from the ERP. Only that patient is given it.
+ */
+export interface DocumentsClinicFilesTable {
+  /** The ERP's id of the document. */
+  external_id: string;
+  patient_id: number;
+  telegram_file_id: string;
+  file_name: string;
+  created_at: EpochMs;
+}
+
 /** A document row as read. */
 export type DocumentRecord = Selectable<DocumentsTable>;
 /** A document without its bytes, for lists. */
@@ -55,5 +68,6 @@ declare module '../../db/schema.ts' {
   interface Database {
     documents: DocumentsTable;
     document_requests: DocumentRequestsTable;
+    documents_clinic_files: DocumentsClinicFilesTable;
   }
 }

@@ -12,14 +12,14 @@ export function createFaqComposer(deps: { faq: FaqService }): Composer<BotContex
   const composer = new Composer<BotContext>();
 
   const listScreen = async (ctx: BotContext, page: number) => {
-    const entries = await deps.faq.list(ctx.locale);
+    const entries = await deps.faq.questions(ctx.locale);
     if (entries.length === 0) {
       return { text: ctx.t('faq-empty'), keyboard: new InlineKeyboard().text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION) };
     }
     const shown = paginate(entries, page, PAGE_SIZE);
     const keyboard = new InlineKeyboard();
     for (const entry of shown.items) {
-      keyboard.text(truncate(entry.question, 60), `faq:q:${entry.id}:${shown.page}`).row();
+      keyboard.text(truncate(entry.question, 60), `faq:q:${entry.ref}:${shown.page}`).row();
     }
     addPagerRow(keyboard, { t: ctx.t, window: shown, pageData: (target) => `faq:list:${target}` });
     keyboard.text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
@@ -37,8 +37,9 @@ export function createFaqComposer(deps: { faq: FaqService }): Composer<BotContex
     await editOrReply(ctx, screen.text, { reply_markup: screen.keyboard });
   });
 
-  composer.callbackQuery(/^faq:q:(\d{1,12}):(\d{1,4})$/, async (ctx, next) => {
-    const entry = await deps.faq.get(Number(ctx.match[1]));
+  // A question of Lavka's table (its id) or of the clinic's ERP (its place and hash).
+  composer.callbackQuery(/^faq:q:(\d{1,12}|e\d{1,3}x[0-9a-f]{6}):(\d{1,4})$/, async (ctx, next) => {
+    const entry = await deps.faq.question(ctx.locale, ctx.match[1] as string);
     // A deleted or hidden question: let the fallback say the menu is out of date.
     if (!entry) return next();
     await ctx.answerCallbackQuery();

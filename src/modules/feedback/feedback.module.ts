@@ -5,6 +5,7 @@ import { createFeedbackRoutes } from './feedback.routes.ts';
 import { createFeedbackService, feedbackSettingsSchema, type FeedbackService } from './feedback.service.ts';
 import { staffChatIds } from '../../delivery/staff-chats.ts';
 import { feedbackMigrations } from './feedback.migrations.ts';
+import { createErpFeedbackBackend } from './connectors/feedback.erp.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -12,15 +13,20 @@ declare module '../module.ts' {
   }
 }
 
-/** Feedback after a completed visit: an NPS question (0–10), an optional comment, alerts on low scores. */
+/**
+ * Feedback after a completed visit: an NPS question (0–10), an optional comment, alerts on
+ * low scores; with the clinic's ERP (`connectors.clinic`), each score is reported there too.
+ */
 export const module = defineModule({
   name: 'feedback',
   dependsOn: ['patients', 'booking'],
+  after: ['clinic-erp'],
   migrations: feedbackMigrations,
   setup(deps) {
     const { patients, booking } = deps.services;
     if (!patients || !booking) throw new Error('the feedback module needs the patients and booking modules');
     const settings = feedbackSettingsSchema.parse(deps.config.settings.feedback);
+    const erp = deps.services['clinic-erp'];
     const feedback = createFeedbackService({
       db: deps.database.db,
       now: deps.now,
@@ -33,6 +39,7 @@ export const module = defineModule({
       staffChats: () =>
         staffChatLocales(deps.database.db, staffChatIds(deps.config, deps.env.ADMIN_IDS), deps.config.business.defaultLocale),
       events: deps.events,
+      ...(erp ? { backend: createErpFeedbackBackend({ erp, now: deps.now, logger: deps.logger }) } : {}),
     });
     booking.onAppointmentChange(async (trx, change) => {
       if (change.event === 'completed') await feedback.askAfterVisit(trx, change.appointment, change.locale);

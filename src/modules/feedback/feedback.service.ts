@@ -8,6 +8,7 @@ import type { Translator } from '../../telegram/i18n.ts';
 import { formatVisitTime } from '../booking/booking.messages.ts';
 import type { BookingService } from '../booking/booking.service.ts';
 import type { AppointmentRecord } from '../booking/booking.tables.ts';
+import { localFeedbackBackend, type FeedbackBackend } from './connectors/feedback.backend.ts';
 import { createFeedbackRepository } from './feedback.repository.ts';
 import type { FeedbackRecord } from './feedback.tables.ts';
 import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
@@ -59,6 +60,8 @@ export interface FeedbackServiceDeps {
   staffChats(): Promise<readonly { chatId: number; locale: Locale }[]>;
   /** Where `feedback.received` is published (for webhooks); absent in tests that need none. */
   events?: Events;
+  /** Where else scores are recorded (the clinic's ERP); default: nowhere. */
+  backend?: FeedbackBackend;
 }
 
 /**
@@ -68,6 +71,7 @@ export interface FeedbackServiceDeps {
  */
 export function createFeedbackService(deps: FeedbackServiceDeps) {
   const repository = createFeedbackRepository(deps.db);
+  const backend = deps.backend ?? localFeedbackBackend;
 
   const ownCompleted = async (appointmentId: number, patientId: number): Promise<AppointmentRecord> => {
     const appointment = await deps.booking.get(appointmentId);
@@ -146,6 +150,7 @@ export function createFeedbackService(deps: FeedbackServiceDeps) {
         const feedback = await createFeedbackRepository(trx).insert({ appointment_id: appointmentId, patient_id: patientId, score, comment: null, created_at: nowMs, updated_at: nowMs });
         if (!feedback) return { feedback: (await createFeedbackRepository(trx).findByAppointment(appointmentId)) as FeedbackRecord, created: false };
         if (alerts) await enqueueOutbox(trx, alerts, nowMs);
+        await backend.scored(trx, appointment, feedback);
         await deps.events?.publish(trx, {
           type: 'feedback.received',
           resource: { type: 'feedback', id: feedback.id },
@@ -167,6 +172,7 @@ export function createFeedbackService(deps: FeedbackServiceDeps) {
         const nowMs = deps.now();
         const updated = await createFeedbackRepository(trx).setComment(appointmentId, comment, nowMs);
         if (updated && alerts) await enqueueOutbox(trx, alerts, nowMs);
+        if (updated) await backend.commented(trx, appointment, updated);
         return updated;
       });
     },

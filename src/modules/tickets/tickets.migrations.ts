@@ -27,4 +27,10 @@ export const ticketsMigrations: readonly Migration[] = [
       await db.schema.createIndex('ticket_messages_ticket_idx').on('ticket_messages').columns(['ticket_id', 'created_at']).execute();
     },
   },
+  {
+    name: '0002_tickets_external_id',
+    async up(db) {
+      await db.schema.alterTable('tickets').addColumn('external_id', 'varchar(64)').execute();
+    },
+  },
 ];

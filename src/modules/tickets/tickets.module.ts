@@ -5,6 +5,7 @@ import { createTicketsRoutes } from './tickets.routes.ts';
 import { createTicketsService, ticketsSettingsSchema, type TicketsService } from './tickets.service.ts';
 import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
 import { ticketsMigrations } from './tickets.migrations.ts';
+import { createErpTicketsBackend } from './connectors/tickets.erp.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -18,8 +19,8 @@ export const module = defineModule({
   // Its page in the admin panel; staff see it when the module's routes allow their role.
   panel: [{ id: 'support', label: 'nav.support', icon: 'chat', group: 'business', order: 70 }],
   dependsOn: ['users'],
-  // A patient's card beside their ticket, when the clinic's modules run.
-  after: ['patients'],
+  // A patient's card beside their ticket, when the clinic's modules run; the clinic's ERP gets new tickets too.
+  after: ['patients', 'clinic-erp'],
   migrations: ticketsMigrations,
   setup(deps) {
     const { users } = deps.services;
@@ -27,6 +28,7 @@ export const module = defineModule({
     const settings = ticketsSettingsSchema.parse(deps.config.settings.tickets);
     const { business } = deps.config;
     const staffChatIds = () => configuredStaffChats(deps.config, deps.env.ADMIN_IDS);
+    const erp = deps.services['clinic-erp'];
     const tickets = createTicketsService({
       db: deps.database.db,
       now: deps.now,
@@ -42,6 +44,7 @@ export const module = defineModule({
       localeOf: async (userId) => users.localeOf(await users.get(userId), business.defaultLocale),
       // Each staff member reads alerts in their own language; a staff group in the business's.
       staffChats: (executor) => staffChatLocales(executor, staffChatIds(), business.defaultLocale),
+      ...(erp ? { backend: createErpTicketsBackend({ erp }) } : {}),
     });
     const bot = createTicketsComposer({ tickets, staffChatIds, faq: deps.config.modules.includes('faq'), business, now: deps.now });
     return {

@@ -5,6 +5,10 @@ import type { TicketMessageRecord, TicketMessagesTable, TicketRecord, TicketStat
 /** SQL for the tickets and ticket_messages tables. */
 export function createTicketsRepository(db: DbExecutor) {
   return {
+    async setExternalId(id: number, externalId: string): Promise<void> {
+      await db.updateTable('tickets').set({ external_id: externalId }).where('id', '=', id).execute();
+    },
+
     insert(row: Insertable<TicketsTable>): Promise<TicketRecord> {
       return db.insertInto('tickets').values(row).returningAll().executeTakeFirstOrThrow();
     },

@@ -3,6 +3,7 @@ import type { Locale } from '../../config/business.ts';
 import type { Db, DbExecutor } from '../../db/database.ts';
 import { enqueueOutbox, type OutboxMessage } from '../../delivery/outbox.ts';
 import type { Translator } from '../../telegram/i18n.ts';
+import { localTicketsBackend, type TicketsBackend } from './connectors/tickets.backend.ts';
 import { createTicketsRepository } from './tickets.repository.ts';
 import type { TicketMessageRecord, TicketRecord, TicketStatus } from './tickets.tables.ts';
 import { type ErrorKind, refusalClass } from '../../platform/errors.ts';
@@ -54,6 +55,8 @@ export interface TicketsServiceDeps {
   localeOf(userId: number): Promise<Locale>;
   /** Chats that receive staff alerts, each with the language it reads in, read through `executor` (the change's transaction). */
   staffChats(executor: DbExecutor): Promise<readonly { chatId: number; locale: Locale }[]>;
+  /** Where else new tickets are recorded (the clinic's ERP); default: nowhere. */
+  backend?: TicketsBackend;
 }
 
 /**
@@ -64,6 +67,7 @@ export interface TicketsServiceDeps {
  */
 export function createTicketsService(deps: TicketsServiceDeps) {
   const repository = createTicketsRepository(deps.db);
+  const backend = deps.backend ?? localTicketsBackend;
   const { i18n } = deps;
 
   const checkText = (raw: string): string => {
@@ -100,17 +104,18 @@ export function createTicketsService(deps: TicketsServiceDeps) {
       return (await repository.messagesOf(ticketId, limit)).reverse();
     },
 
-    /** Opens a ticket with the patient's first message and tells the staff. */
+    /** Opens a ticket with the patient's first message and tells the staff (and the clinic's ERP, when there is one). */
     async open(userId: number, raw: string): Promise<TicketRecord> {
       const text = checkText(raw);
       const who = await deps.describeUser(userId);
       return deps.db.transaction().execute(async (trx) => {
         const scoped = createTicketsRepository(trx);
         const nowMs = deps.now();
-        const ticket = await scoped.insert({ user_id: userId, status: 'open', subject: text.split('\n')[0]!.slice(0, 80), created_at: nowMs, updated_at: nowMs, closed_at: null });
+        const ticket = await scoped.insert({ user_id: userId, status: 'open', subject: text.split('\n')[0]!.slice(0, 80), created_at: nowMs, updated_at: nowMs, closed_at: null, external_id: null });
         const message = await scoped.addMessage({ ticket_id: ticket.id, author: 'patient', author_id: String(userId), text, created_at: nowMs });
         const notice = (locale: Locale) => i18n.t(locale, 'tickets-staff-new', { who, text });
         await enqueueOutbox(trx, await staffMessages(trx, ticket.id, notice, `tickets:${ticket.id}:msg:${message.id}`, true), nowMs);
+        await backend.opened(trx, ticket, text);
         return ticket;
       });
     },

@@ -14,6 +14,8 @@ export interface TicketsTable {
   created_at: EpochMs;
   updated_at: EpochMs;
   closed_at: EpochMs | null;
+  /** The ticket's id in the clinic's ERP, once it took the ticket (`connectors.clinic`). */
+  external_id: string | null;
 }
 
 /** One message of a ticket's conversation. */

@@ -242,6 +242,7 @@ export function createDemoErpState(options: DemoErpOptions) {
 
     invoice(telegramUserId: number, amount: number, description: string) {
       patientOf(telegramUserId);
+      if (!Number.isFinite(amount) || amount <= 0) throw new DemoErpRefusal(400, 'amount must be positive');
       const invoice = { invoice_id: `INV-${(nextId += 1)}`, telegram_user_id: telegramUserId, amount, status: 'pending', paid_at: null, description };
       invoices.set(invoice.invoice_id, invoice);
       return { invoice_id: invoice.invoice_id, amount, status: 'pending', qr_code_url: `https://pay.example.kz/qr/${invoice.invoice_id}` };
@@ -252,7 +253,9 @@ export function createDemoErpState(options: DemoErpOptions) {
       return { invoice_id: invoice.invoice_id, status: invoice.status, amount: invoice.amount, paid_at: invoice.paid_at };
     },
     balance: (telegramUserId: number) => ({ balance: patientOf(telegramUserId).balance, currency: options.currency }),
-    report(key: string, body: Record<string, unknown>) {
+    /** A payment taken in Lavka, or its refund (`refund: true`, a negative amount): one record per payment and kind. */
+    report(paymentId: string, body: Record<string, unknown>) {
+      const key = `${paymentId}:${body.refund === true ? 'refund' : 'payment'}`;
       if (!reports.has(key)) reports.set(key, body);
       return { id: key, recorded: true };
     },
@@ -302,9 +305,19 @@ export function createDemoErpState(options: DemoErpOptions) {
         record({ type: 'document.ready', document_id: document.id, telegram_user_id: telegramUserId, title });
         return document.id;
       },
+      /** The patient's account in the ERP: positive is credit, negative is what they owe the clinic. */
       setBalance(telegramUserId: number, balance: number) {
         patientOf(telegramUserId).balance = balance;
       },
+      /** The acquirer tells the ERP an invoice was paid: it is marked paid and the amount goes to the patient's account. */
+      payInvoice(id: string) {
+        const invoice = invoices.get(id);
+        if (!invoice) throw new Error(`no invoice ${id}`);
+        if (invoice.status === 'paid') return;
+        Object.assign(invoice, { status: 'paid', paid_at: new Date(now()).toISOString() });
+        patientOf(invoice.telegram_user_id).balance += invoice.amount;
+      },
+      invoices: () => [...invoices.values()],
       /** The first free start of a doctor on a day after `fromDate`, for tests. */
       firstFree(doctorId: number, serviceId: number, fromDate: string): { date: string; time: string } | undefined {
         for (let day = 0; day < 14; day += 1) {
