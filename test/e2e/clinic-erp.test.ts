@@ -10,6 +10,7 @@ import type { SimUser } from '../../src/sim/index.ts';
 import { buttonsOf, dayOfButton, press, textOf, waitText } from '../support/clinic-chat.ts';
 import { testIdentity } from '../support/clinic.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
+import { staffSessions, type StaffSession } from '../support/admin-gate.ts';
 import { testDialects } from '../support/services.ts';
 
 const ADMIN = 9300;
@@ -207,6 +208,22 @@ for (const dialect of await testDialects()) {
       await repair.run();
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.equal(botTexts(patient, 'Клиника отменила ваш приём'), 2, 'one message for this visit (and one for the earlier one)');
+    });
+
+    test('the panel shows the connector: its state, each round with its outcome, a round started at once', async () => {
+      const owner = (await staffSessions(lavka, ADMIN)).get('owner') as StaffSession;
+      const headers = { cookie: owner.cookie, 'x-csrf-token': owner.csrf, 'content-type': 'application/json' };
+      const me = (await lavka.app.http.inject({ method: 'GET', url: '/api/admin/auth/me', headers })).json() as { pages: string[] };
+      assert.ok(me.pages.includes('clinic-erp'), 'the Clinic ERP page is in the panel');
+      const ran = await lavka.app.http.inject({ method: 'POST', url: '/api/clinic-erp/rounds/directory', headers, payload: '{}' });
+      assert.equal(ran.statusCode, 200, ran.body);
+      assert.deepEqual((ran.json() as { summary: Record<string, number> }).summary, { branches: 2, services: erp.state.services().length, doctors: erp.control.doctors().length });
+      assert.equal((await lavka.app.http.inject({ method: 'POST', url: '/api/clinic-erp/rounds/nonsense', headers, payload: '{}' })).statusCode, 404);
+      const overview = (await lavka.app.http.inject({ method: 'GET', url: '/api/clinic-erp', headers })).json() as { url: string; state: string; rounds: { name: string; outcome: { ok: boolean } | null }[] };
+      assert.equal(overview.url, erp.url);
+      assert.equal(overview.state, 'closed');
+      assert.deepEqual(overview.rounds.map((round) => round.name).sort(), ['changes', 'directory', 'repair']);
+      assert.equal(overview.rounds.find((round) => round.name === 'directory')?.outcome?.ok, true);
     });
 
     test('with the ERP down the patient is told so in their language, nothing is written, the staff hear once, and it works again after', async () => {

@@ -78,12 +78,14 @@ export const module = defineModule({
       createVisitPurpose({ booking, i18n: deps.i18n, settings, timeZone: () => business.timeZone, ...(clinicAccount ? { report: clinicAccount.reportPayment } : {}) }),
     );
     const sync = erp
-      ? createErpBookingSync({ db: deps.database.db, client: erp.client, booking, currency: business.currency, timeZone: () => business.timeZone, now: deps.now, logger: deps.logger })
+      ? createErpBookingSync({ db: deps.database.db, client: erp.client, booking, currency: business.currency, timeZone: () => business.timeZone, now: deps.now })
       : undefined;
     if (erp && sync) {
       for (const type of ['appointment.cancelled', 'appointment.rescheduled', 'appointment.completed', 'appointment.no_show']) erp.onChange(type, sync.applyChange);
       // The directory is there before the first patient asks (the ERP being down only delays it).
-      void sync.quietRound(sync.syncDirectory).catch((error: unknown) => deps.logger.error({ err: error }, 'the first directory sync with the clinic ERP failed'));
+      erp.registerRound('directory', sync.syncDirectory);
+      erp.registerRound('repair', sync.repair);
+      void erp.runRound('directory').catch((error: unknown) => deps.logger.error({ err: error }, 'the first directory sync with the clinic ERP failed'));
     }
     // The clinic's figures and appointments in the staff commands `/stats` and `/export`.
     deps.services.reports.register(createBookingReport({ booking, patients, timeZone: () => business.timeZone, now: deps.now }));
@@ -157,8 +159,8 @@ export const module = defineModule({
       ...(erp && sync
         ? {
             jobs: [
-              { name: 'booking.erp-directory', everyMs: erp.config.syncMinutes * 60_000, run: () => sync.quietRound(sync.syncDirectory) },
-              { name: 'booking.erp-repair', everyMs: 5 * 60_000, run: () => sync.quietRound(sync.repair) },
+              { name: 'booking.erp-directory', everyMs: erp.config.syncMinutes * 60_000, run: async () => void (await erp.runRound('directory')) },
+              { name: 'booking.erp-repair', everyMs: 5 * 60_000, run: async () => void (await erp.runRound('repair')) },
             ],
           }
         : {}),

@@ -5,8 +5,8 @@ import { createOutgoingPolicy } from '../../platform/outgoing.ts';
 import { defineModule } from '../module.ts';
 import { staffChatLocales } from '../users/users.locales.ts';
 import { clinicErpConfigSchema } from './clinic-erp.config.ts';
-import { isErpUnavailable } from './clinic-erp.errors.ts';
 import { clinicErpMigrations } from './clinic-erp.migrations.ts';
+import { createClinicErpRoutes } from './clinic-erp.routes.ts';
 import { createClinicErpService, type ClinicErpService } from './clinic-erp.service.ts';
 
 declare module '../module.ts' {
@@ -30,6 +30,7 @@ const NOTICE_WINDOW_MS = 10 * 60_000;
 export const module = defineModule({
   name: 'clinic-erp',
   enabledBy: (config) => config.connectors.clinic !== undefined,
+  panel: [{ id: 'clinic-erp', label: 'nav.clinicErp', icon: 'plug', group: 'settings', order: 126 }],
   dependsOn: ['users'],
   migrations: clinicErpMigrations,
   setup(deps) {
@@ -63,23 +64,17 @@ export const module = defineModule({
         );
       },
     });
+    clinicErp.registerRound('changes', async () => ({ applied: await clinicErp.followChanges() }));
     return {
       service: clinicErp,
+      routes: createClinicErpRoutes({ clinicErp }),
+      // The owner and managers see it: the clinic's records depend on it.
+      staffRoles: ['manager'],
       // Not critical: an instance whose ERP is down still serves everything else, and tells patients so.
       health: [{ name: 'clinic-erp', critical: false, check: async () => clinicErp.health() }],
       jobs: [
-        {
-          name: 'clinic-erp.changes',
-          everyMs: config.pollSeconds * 1000,
-          run: async () => {
-            try {
-              await clinicErp.followChanges();
-            } catch (error) {
-              // Down is reported by the breaker and the health check; the next round tries again.
-              if (!isErpUnavailable(error)) throw error;
-            }
-          },
-        },
+        // The ERP being down is recorded as the round's outcome; the breaker and the health check report it.
+        { name: 'clinic-erp.changes', everyMs: config.pollSeconds * 1000, run: async () => void (await clinicErp.runRound('changes')) },
         { name: 'clinic-erp.outbox', everyMs: OUTBOX_EVERY_MS, run: async () => void (await clinicErp.deliverOutbox()) },
       ],
     };

@@ -9,6 +9,7 @@ import { createClinicErpClient } from './clinic-erp.client.ts';
 import type { ClinicErpConfig } from './clinic-erp.config.ts';
 import { erpChanges, type ErpChange } from './clinic-erp.contract.ts';
 import { createClinicErpOutbox } from './clinic-erp.outbox.ts';
+import { createClinicErpRounds } from './clinic-erp.rounds.ts';
 
 /** Applies one change of the ERP's feed; throws to be given the same change again later. */
 export type ErpChangeHandler = (change: ErpChange) => Promise<void>;
@@ -44,6 +45,7 @@ export function createClinicErpService(deps: ClinicErpServiceDeps) {
   });
   const handlers = new Map<string, ErpChangeHandler>();
   const outbox = createClinicErpOutbox({ db: deps.db, client, logger: deps.logger, now: deps.now });
+  const rounds = createClinicErpRounds({ db: deps.db, now: deps.now });
 
   const cursor = async (): Promise<string> =>
     (await deps.db.selectFrom('clinic_erp_cursors').select('value').where('name', '=', FEED_CURSOR).executeTakeFirst())?.value ?? '0';
@@ -78,6 +80,36 @@ export function createClinicErpService(deps: ClinicErpServiceDeps) {
 
     /** A queued write by its idempotency key: pending, sent (with the ERP's answer) or refused. */
     outboxStatus: outbox.status,
+
+    /** Registers a round of background work with the ERP (`directory`, `repair`) that the panel shows and can start. */
+    registerRound: rounds.register,
+
+    /** Runs a round now and records how it went; the ERP being down is recorded, not thrown. */
+    runRound: rounds.run,
+
+    /**
+     * What the panel shows: where the ERP is, whether calls go through, each round's last
+     * outcome and the queue of writes the ERP is owed.
+     */
+    async overview() {
+      const { state, lastFailure } = client.state();
+      const queue = await deps.db.selectFrom('clinic_erp_outbox').select(['status', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('status').execute();
+      const refused = await deps.db
+        .selectFrom('clinic_erp_outbox')
+        .select(['operation', 'idempotency_key', 'last_error', 'created_at'])
+        .where('status', 'in', ['refused', 'expired'])
+        .orderBy('id', 'desc')
+        .limit(10)
+        .execute();
+      return {
+        url: deps.config.url,
+        state,
+        lastFailure: lastFailure || null,
+        rounds: await rounds.last(),
+        queue: Object.fromEntries(queue.map((row) => [row.status, Number(row.count)])) as Partial<Record<'pending' | 'sent' | 'refused' | 'expired', number>>,
+        refused: refused.map((row) => ({ operation: row.operation, key: row.idempotency_key, error: row.last_error, at: row.created_at })),
+      };
+    },
 
     /** Registers what a module does with one type of change (`appointment.cancelled`, `document.ready`). */
     onChange(type: string, handler: ErpChangeHandler): void {

@@ -21,6 +21,7 @@ import { OrdersPage } from './pages/Orders.tsx';
 import { PaymentsPage } from './pages/Payments.tsx';
 import { StaffPage } from './pages/Staff.tsx';
 import { IntegrationsPage } from './pages/Integrations.tsx';
+import { ClinicErpPage } from './pages/ClinicErp.tsx';
 import { SupportPage } from './pages/Support.tsx';
 import { SystemPage } from './pages/System.tsx';
 import { navigate, useRoute } from './router.tsx';
@@ -41,6 +42,7 @@ const PAGES: Record<string, (props: { path: string[] }) => ReactNode> = {
   content: () => <ContentPage />,
   staff: () => <StaffPage />,
   integrations: () => <IntegrationsPage />,
+  'clinic-erp': () => <ClinicErpPage />,
   audit: () => <AuditPage />,
   system: () => <SystemPage />,
   'go-live': () => <GoLivePage />,

@@ -4,6 +4,7 @@
 
 import { createContext, createElement, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { enGoLive, kkGoLive, ruGoLive } from './i18n.golive.ts';
+import { enConnectors, kkConnectors, ruConnectors } from './i18n.connectors.ts';
 import { enIntegrations, kkIntegrations, ruIntegrations } from './i18n.integrations.ts';
 import { enPages, kkPages, ruPages } from './i18n.pages.ts';
 import { enSettings, kkSettings, ruSettings } from './i18n.settings.ts';
@@ -458,6 +459,7 @@ const en = {
   ...enSettings,
   ...enGoLive,
   ...enIntegrations,
+  ...enConnectors,
 } satisfies Record<string, Text>;
 
 /** An id of a panel text. */
@@ -469,6 +471,7 @@ const ru: Dictionary = {
   ...ruSettings,
   ...ruGoLive,
   ...ruIntegrations,
+  ...ruConnectors,
   'common.loading': 'Загрузка…',
   'common.retry': 'Повторить',
   'common.nothingYet': 'Здесь пока ничего нет',
@@ -918,6 +921,7 @@ const kk: Dictionary = {
   ...kkSettings,
   ...kkGoLive,
   ...kkIntegrations,
+  ...kkConnectors,
   'common.loading': 'Жүктелуде…',
   'common.retry': 'Қайталау',
   'common.nothingYet': 'Мұнда әзірге ештеңе жоқ',

@@ -4,13 +4,11 @@
  * (the patient told once), and a repair round for what a lost answer or a missed change
  * left behind.
  */
-import type { Logger } from 'pino';
 import { SUPPORTED_LOCALES } from '../../../config/business.ts';
 import { toMinor } from '../../../config/money.ts';
 import type { Db } from '../../../db/database.ts';
 import type { ClinicErpClient } from '../../clinic-erp/clinic-erp.client.ts';
 import { erpAppointment, erpBranch, erpDoctor, erpList, erpService, type ErpAppointment, type ErpChange } from '../../clinic-erp/clinic-erp.contract.ts';
-import { isErpUnavailable } from '../../clinic-erp/clinic-erp.errors.ts';
 import { createBookingRepository, type ExternallyKnownTable } from '../booking.repository.ts';
 import type { BookingService } from '../booking.service.ts';
 import { BookingError, type BookingActor } from '../booking.shared.ts';
@@ -33,7 +31,6 @@ export interface ErpBookingSyncDeps {
   currency: string;
   timeZone(): string;
   now(): number;
-  logger: Logger;
 }
 
 /** A text of the ERP (one, or per language) as Lavka stores it: JSON per supported language. */
@@ -171,16 +168,6 @@ export function createErpBookingSync(deps: ErpBookingSyncDeps) {
         }
       }
       return { undone, followed };
-    },
-
-    /** Runs a background round, treating the ERP being down as "later". */
-    async quietRound(round: () => Promise<unknown>): Promise<void> {
-      try {
-        await round();
-      } catch (error) {
-        if (!isErpUnavailable(error)) throw error;
-        deps.logger.debug({ err: error }, 'the clinic ERP is down; the booking sync tries again later');
-      }
     },
   };
 }
