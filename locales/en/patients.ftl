@@ -9,6 +9,7 @@ patients-ask-birth = Your date of birth as DD.MM.YYYY (for example 05.03.1990).
 patients-ask-iin = Your IIN: the 12 digits on your ID card.
 patients-contact-not-yours = That is someone else's contact. Please share your own number with the button below.
 patients-registered = ✅ You are registered.
+patients-recognised = ✅ The clinic knows you already — no need to register again. Your details:
 patients-profile =
     👤 Your profile
     Name: { $name }

@@ -113,6 +113,20 @@ for (const dialect of await testDialects()) {
       assert.equal((await lavka.app.services.patients!.get(PATIENT))?.external_id, String(inErp?.patient_id));
     });
 
+    test('a patient the clinic registered at its front desk is recognised, not asked to register again', async () => {
+      const known = 8302;
+      const identity = testIdentity(known);
+      erp.state.upsertPatient({ telegram_user_id: known, first_name: 'Ерлан', last_name: 'Жумабаев', middle_name: '', phone: '+77015558302', birth_date: identity.birthDate.split('.').reverse().join('-'), sex: 'male', iin: identity.iin, language: 'ru' });
+      const regular = lavka.sim.user({ id: known, first_name: 'Yerlan', language_code: 'ru' });
+      await regular.send('/book');
+      await waitText(regular, 'сначала зарегистрируйтесь');
+      await press(regular, '📝 Зарегистрироваться');
+      const greeting = await waitText(regular, 'Клиника вас уже знает');
+      assert.match(textOf(greeting), new RegExp(identity.iin));
+      const stored = await lavka.app.services.patients!.get(known);
+      assert.deepEqual([stored?.full_name, stored?.external_id], ['Жумабаев Ерлан', String(erp.control.patients().find((item) => item.telegram_user_id === known)?.patient_id)]);
+    });
+
     test('a time taken at the front desk is never offered; a visit is booked in the ERP, then moved there', async () => {
       const doctor = erp.control.doctors().find((item) => item.full_name.ru === 'Сергей Волков')!;
       const service = erp.state.services().find((item) => item.name.ru === 'Приём терапевта')!;

@@ -1,9 +1,9 @@
 /** The profile screen and the buttons that start registration or an edit. */
-import type { Composer } from 'grammy';
+import { InlineKeyboard, type Composer } from 'grammy';
 import type { BotContext } from '../../telegram/context.ts';
 import { startFlow } from '../../telegram/flow.ts';
-import { editOrReply } from '../../telegram/menu.ts';
-import { CONTINUATION, EDIT_FLOW, REGISTRATION_FLOW, contactKeyboard, profileScreen, type PatientsComposerDeps } from './patients.bot.shared.ts';
+import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
+import { CONTINUATION, EDIT_FLOW, REGISTRATION_FLOW, contactKeyboard, profileScreen, profileText, type PatientsComposerDeps } from './patients.bot.shared.ts';
 
 /** `/profile`, `patients:profile`, `patients:reg[:<then>]` and `patients:edit:<field>`, in that order. */
 export function registerPatientsProfile(composer: Composer<BotContext>, deps: PatientsComposerDeps): void {
@@ -23,6 +23,15 @@ export function registerPatientsProfile(composer: Composer<BotContext>, deps: Pa
   privateChats.callbackQuery(/^patients:reg(?::(.+))?$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     const then = ctx.match[1];
+    // Known to the clinic's records already (its ERP): no need to register again.
+    const known = await deps.patients.recognise(ctx.from.id);
+    if (known) {
+      const keyboard = new InlineKeyboard();
+      if (then && CONTINUATION.test(then)) keyboard.text(ctx.t('patients-continue'), then).row();
+      keyboard.text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
+      await ctx.reply(`${ctx.t('patients-recognised')}\n\n${profileText(ctx, known)}`, { reply_markup: keyboard });
+      return;
+    }
     await startFlow(ctx, REGISTRATION_FLOW, 'name', then && CONTINUATION.test(then) ? { then } : {});
     await ctx.reply(`${ctx.t('patients-register-intro')}\n\n${ctx.t('patients-ask-name')}`);
   });

@@ -157,6 +157,30 @@ export function createPatientsService(deps: PatientsServiceDeps) {
       }
     },
 
+    /**
+     * The patient, when the clinic's records know this Telegram user already (registered at
+     * the front desk): their details are checked by Lavka's own rules and kept here, so they
+     * need not register again. Undefined when there is no such record, or it does not pass.
+     */
+    async recognise(userId: number): Promise<PatientRecord | undefined> {
+      const existing = await repository.findByUser(userId);
+      if (existing) return existing;
+      const found = await backend.find(userId);
+      if (!found) return undefined;
+      try {
+        const fullName = service.checkName(found.fullName);
+        const phone = service.checkPhone(found.phone);
+        const { iin, sex } = service.checkIin(found.iin, found.birthDate);
+        const holder = await repository.findByIin(iin);
+        if (holder) return undefined;
+        const nowMs = deps.now();
+        return await repository.insert({ user_id: userId, full_name: fullName, phone, birth_date: found.birthDate, iin, sex, external_id: found.externalId, created_at: nowMs, updated_at: nowMs });
+      } catch (error) {
+        if (error instanceof PatientsError || isUniqueViolation(error)) return undefined;
+        throw error;
+      }
+    },
+
     /** Changes one field of a registered patient; date of birth and IIN change together. */
     async update(userId: number, patch: { fullName?: string; phone?: string; birthDate?: string; iin?: string }): Promise<PatientRecord> {
       const current = await repository.findByUser(userId);

@@ -20,10 +20,16 @@ export interface PatientsBackend {
   verifyIin(iin: string): Promise<{ valid: boolean; reason?: string }>;
   /** Creates or updates the patient (by their Telegram id); returns their id in the clinic's records. */
   save(userId: number, patient: PatientDetails): Promise<{ externalId: string | null }>;
+  /**
+   * The clinic's record of a Telegram user it knows already (registered at the front desk
+   * with their Telegram), so they need not register again; undefined when it has none.
+   */
+  find(userId: number): Promise<(Omit<PatientDetails, 'sex'> & { externalId: string }) | undefined>;
 }
 
 /** Lavka keeping the patients alone: its own rules are the only check, and there is no other id. */
 export const localPatientsBackend: PatientsBackend = {
   verifyIin: async () => ({ valid: true }),
   save: async () => ({ externalId: null }),
+  find: async () => undefined,
 };

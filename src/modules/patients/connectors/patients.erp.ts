@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { Locale } from '../../../config/business.ts';
 import type { ClinicErpClient } from '../../clinic-erp/clinic-erp.client.ts';
-import { erpIinAnswer, erpUpsertAnswer } from '../../clinic-erp/clinic-erp.contract.ts';
+import { erpIinAnswer, erpPatient, erpUpsertAnswer } from '../../clinic-erp/clinic-erp.contract.ts';
+import { ClinicErpError } from '../../clinic-erp/clinic-erp.errors.ts';
 import type { PatientDetails, PatientsBackend } from './patients.backend.ts';
 
 /** Splits "Surname Name Patronymic", the order patients in Kazakhstan and Russia write. */
@@ -42,6 +43,17 @@ export function createErpPatientsBackend(deps: { client: ClinicErpClient; locale
         answer: erpUpsertAnswer,
       });
       return { externalId: answer.patient_id };
+    },
+    async find(userId) {
+      try {
+        const found = await deps.client.call('patientByTelegram', { id: userId, answer: erpPatient });
+        if (!found.full_name || !found.phone || !found.birth_date || !found.iin) return undefined;
+        return { externalId: found.patient_id, fullName: found.full_name, phone: found.phone, birthDate: found.birth_date, iin: found.iin };
+      } catch (error) {
+        // Not known there, or the ERP cannot say now: the patient registers as anyone would.
+        if (error instanceof ClinicErpError) return undefined;
+        throw error;
+      }
     },
   };
 }
