@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
-import type { AppointmentRecord, BranchRecord, DoctorRecord, ServiceRecord } from './booking.tables.ts';
-import type { DoctorScheduleDay } from './booking.queries.ts';
+import type { AppointmentRecord, BranchRecord, DoctorRecord, DoctorScheduleDay, ServiceRecord } from './booking.tables.ts';
 import { pickLocalised } from './booking.settings.ts';
 import { isoTime } from '../../platform/api-values.ts';
 

@@ -2,15 +2,10 @@ import type { Locale } from '../../config/business.ts';
 import { type AppointmentFilter } from './booking.repository.ts';
 import { pickLocalised } from './booking.settings.ts';
 import type { AppointmentRecord } from './booking.tables.ts';
-import { addDays, localDateOf, localToEpochMs, workingIntervals, type Interval } from './slots.ts';
+import { addDays, localDateOf, localToEpochMs, workingIntervals } from './slots.ts';
 import { BookingError, type BookingCore } from './booking.core.ts';
+import type { DoctorScheduleDay } from './booking.tables.ts';
 
-/** One local day of a doctor's schedule: when they work and the visits that take their time. */
-export interface DoctorScheduleDay {
-  date: string;
-  working: Interval[];
-  appointments: AppointmentRecord[];
-}
 
 /** Reading appointments: one, a patient's list, a filtered list, the staff calendar and a patient's balance. */
 export function createBookingQueries(core: BookingCore) {

@@ -152,6 +152,13 @@ export interface BookingErpInvoicesTable {
   paid_at: EpochMs | null;
 }
 
+/** One local day of a doctor's schedule: when they work and the visits that take their time. */
+export interface DoctorScheduleDay {
+  date: string;
+  working: { startMs: number; endMs: number }[];
+  appointments: AppointmentRecord[];
+}
+
 declare module '../../db/schema.ts' {
   interface Database {
     booking_erp_invoices: BookingErpInvoicesTable;
