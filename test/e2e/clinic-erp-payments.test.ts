@@ -1,71 +1,48 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadBusinessConfig } from '../../src/config/business.ts';
 import { formatMoney } from '../../src/config/money.ts';
 import { paymentReportKey } from '../../src/modules/booking/connectors/booking.erp-account.ts';
 import { qrSignature } from '../../src/modules/payments/providers/qr.provider.ts';
-import { startDemoErp, type DemoErp } from '../../src/sim/clinic-erp/index.ts';
+import type { DemoErp } from '../../src/sim/clinic-erp/index.ts';
 import type { SimUser } from '../../src/sim/index.ts';
 import { buttonsOf, pickDay, press, textOf, waitText } from '../support/clinic-chat.ts';
 import { testIdentity } from '../support/clinic.ts';
-import { startTestLavka, type TestLavka } from '../support/harness.ts';
+import type { TestLavka } from '../support/harness.ts';
 import { testDialects } from '../support/services.ts';
+import { ALMATY, eventually, registerInRussian, startClinicOnErp, type ClinicOnErp } from '../support/clinic-erp.ts';
 import { addDays, localDateOf } from '../../src/modules/booking/slots.ts';
 
 const ADMIN = 9400;
 const PATIENT = 8401;
 const TOKEN = 'clinic-erp-payments-token-0123456789';
 const QR_SECRET = 'clinic-erp-payments-qr-secret-0123456789';
-const ALMATY = 'Asia/Almaty';
 const APOLOGY = 'Система клиники сейчас не отвечает';
-
-/** Waits until `condition` holds, polling. */
-async function eventually(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 for (const dialect of await testDialects()) {
   describe(`the patient's money with the clinic's ERP (${dialect.name})`, () => {
     let erp: DemoErp;
     let lavka: TestLavka;
     let patient: SimUser;
-    let configDir: string;
+    let clinic: ClinicOnErp;
     // The clock Lavka runs on: moved forward to make the outbox's next attempt due.
     let shiftMs = 0;
     let paymentId = 0;
 
     before(async () => {
-      const clinic = await loadBusinessConfig({ preset: 'clinic' });
-      erp = await startDemoErp({ directory: clinic.demo.booking, timeZone: ALMATY, currency: 'KZT', token: TOKEN });
-      configDir = mkdtempSync(path.join(tmpdir(), 'lavka-clinic-erp-pay-'));
-      const configFile = path.join(configDir, 'config.yaml');
-      writeFileSync(
-        configFile,
-        ['outgoing:', "  allowPrivate: ['127.0.0.1']", 'connectors:', '  clinic:', `    url: ${erp.url}`, '    pollSeconds: 3600', '    syncMinutes: 1440', '    breaker: { failures: 1, pauseSeconds: 1 }', ''].join('\n'),
-      );
-      lavka = await startTestLavka({
-        preset: 'clinic',
-        adminIds: [ADMIN],
+      clinic = await startClinicOnErp({
         database: await dialect.create(),
+        token: TOKEN,
+        adminIds: [ADMIN],
+        connector: ['breaker: { failures: 1, pauseSeconds: 1 }'],
         now: () => Date.now() + shiftMs,
-        env: { LAVKA_CONFIG: configFile, CLINIC_ERP_TOKEN: TOKEN, QR_WEBHOOK_SECRET: QR_SECRET },
+        env: { QR_WEBHOOK_SECRET: QR_SECRET },
       });
+      ({ erp, lavka } = clinic);
       patient = lavka.sim.user({ id: PATIENT, first_name: 'Patient', language_code: 'ru', phone_number: '+77015558401' });
       lavka.sim.user({ id: ADMIN, first_name: 'Registrar', language_code: 'ru', hasStartedBot: true });
-      const db = lavka.app.database.db;
-      await eventually(async () => (await db.selectFrom('booking_doctors').select('id').where('external_id', 'is not', null).execute()).length === erp.control.doctors().length, 'the directory sync');
     });
     after(async () => {
-      await lavka?.stop();
-      await erp?.close();
-      if (configDir) rmSync(configDir, { recursive: true, force: true });
+      await clinic?.stop();
     });
 
     const db = () => lavka.app.database.db;
@@ -91,19 +68,7 @@ for (const dialect of await testDialects()) {
     };
 
     test('a registered patient books a visit in the ERP', async () => {
-      const identity = testIdentity(PATIENT);
-      await patient.send('/book');
-      await waitText(patient, 'сначала зарегистрируйтесь');
-      await press(patient, '📝 Зарегистрироваться');
-      await waitText(patient, 'Напишите ФИО полностью');
-      await patient.send('Сапарова Айгерим Болатовна');
-      await waitText(patient, 'Поделитесь номером телефона');
-      await patient.pressReplyButton('📱 Поделиться номером');
-      await waitText(patient, 'Дата рождения в формате');
-      await patient.send(identity.birthDate);
-      await waitText(patient, 'Ваш ИИН');
-      await patient.send(identity.iin);
-      await waitText(patient, '✅ Вы зарегистрированы.');
+      await registerInRussian(patient, 'Сапарова Айгерим Болатовна', testIdentity(PATIENT));
       await patient.send('/book');
       await waitText(patient, 'Выберите филиал');
       await press(patient, '🏥 Филиал в Самале');

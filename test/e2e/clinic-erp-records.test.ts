@@ -1,34 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadBusinessConfig } from '../../src/config/business.ts';
 import { addDays, localDateOf, localToEpochMs, parseClock } from '../../src/modules/booking/slots.ts';
-import { startDemoErp, type DemoErp } from '../../src/sim/clinic-erp/index.ts';
+import type { DemoErp } from '../../src/sim/clinic-erp/index.ts';
 import type { SimUser, ViewMessage } from '../../src/sim/index.ts';
 import { buttonsOf, press, textOf, waitText } from '../support/clinic-chat.ts';
 import { testIdentity } from '../support/clinic.ts';
-import { startTestLavka, type TestLavka } from '../support/harness.ts';
+import type { TestLavka } from '../support/harness.ts';
 import { readPdf } from '../support/pdf-reader.ts';
 import { testDialects } from '../support/services.ts';
+import { ALMATY, eventually, startClinicOnErp, type ClinicOnErp } from '../support/clinic-erp.ts';
 
 const ADMIN = 9400;
 const PATIENT = 8401;
 const KAZAKH_PATIENT = 8402;
 const TOKEN = 'clinic-erp-records-token-0123456789';
-const ALMATY = 'Asia/Almaty';
 const NAME = 'Сапарова Айгерим Болатовна';
 const APOLOGY = 'Система клиники сейчас не отвечает';
-
-/** Waits until `condition` holds, polling. */
-async function eventually(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -37,30 +24,21 @@ for (const dialect of await testDialects()) {
     let erp: DemoErp;
     let lavka: TestLavka;
     let patient: SimUser;
-    let configDir: string;
+    let clinic: ClinicOnErp;
     let visitId: number;
     // Lavka's clock runs ahead of the wall clock when a test needs a back-off or a cache to pass.
     let aheadMs = 0;
 
     before(async () => {
-      const clinic = await loadBusinessConfig({ preset: 'clinic' });
-      erp = await startDemoErp({ directory: clinic.demo.booking, timeZone: ALMATY, currency: 'KZT', token: TOKEN });
-      configDir = mkdtempSync(path.join(tmpdir(), 'lavka-clinic-erp-records-'));
-      const configFile = path.join(configDir, 'config.yaml');
-      writeFileSync(
-        configFile,
-        ['outgoing:', "  allowPrivate: ['127.0.0.1']", 'connectors:', '  clinic:', `    url: ${erp.url}`, '    pollSeconds: 3600', '    syncMinutes: 1440', '    breaker: { failures: 3, pauseSeconds: 1 }', ''].join('\n'),
-      );
-      lavka = await startTestLavka({
-        preset: 'clinic',
-        adminIds: [ADMIN],
+      clinic = await startClinicOnErp({
         database: await dialect.create(),
-        env: { LAVKA_CONFIG: configFile, CLINIC_ERP_TOKEN: TOKEN },
+        token: TOKEN,
+        adminIds: [ADMIN],
+        connector: ['breaker: { failures: 3, pauseSeconds: 1 }'],
         now: () => Date.now() + aheadMs,
       });
+      ({ erp, lavka } = clinic);
       patient = lavka.sim.user({ id: PATIENT, first_name: 'Айгерим', language_code: 'ru' });
-      const db = lavka.app.database.db;
-      await eventually(async () => (await db.selectFrom('booking_doctors').select('id').where('external_id', 'is not', null).execute()).length === erp.control.doctors().length, 'the directory sync');
       await patient.send('/start');
       await patient.waitForMessage(() => true, { timeoutMs: 5000 });
       await lavka.app.services.patients!.register(PATIENT, { fullName: NAME, phone: '+77015558401', ...testIdentity(PATIENT) });
@@ -69,13 +47,11 @@ for (const dialect of await testDialects()) {
       const doctor = erp.control.doctors()[0]!;
       const serviceId = doctor.service_ids[0]!;
       const free = erp.control.firstFree(doctor.id, serviceId, addDays(localDateOf(Date.now(), ALMATY), 2))!;
-      const localId = async (table: 'booking_doctors' | 'booking_services' | 'booking_branches', externalId: number) =>
-        Number((await db.selectFrom(table).select('id').where('external_id', '=', String(externalId)).executeTakeFirstOrThrow()).id);
       const visit = await lavka.app.services.booking!.book({
         patientId: PATIENT,
-        branchId: await localId('booking_branches', doctor.branch_id),
-        serviceId: await localId('booking_services', serviceId),
-        doctorId: await localId('booking_doctors', doctor.id),
+        branchId: await clinic.localId('booking_branches', doctor.branch_id),
+        serviceId: await clinic.localId('booking_services', serviceId),
+        doctorId: await clinic.localId('booking_doctors', doctor.id),
         startMs: localToEpochMs(free.date, parseClock(free.time)!, ALMATY),
         locale: 'ru',
       });
@@ -83,9 +59,7 @@ for (const dialect of await testDialects()) {
       visitId = visit.id;
     });
     after(async () => {
-      await lavka?.stop();
-      await erp?.close();
-      if (configDir) rmSync(configDir, { recursive: true, force: true });
+      await clinic?.stop();
     });
 
     const db = () => lavka.app.database.db;

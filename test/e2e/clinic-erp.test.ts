@@ -1,72 +1,42 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadBusinessConfig } from '../../src/config/business.ts';
 import { addDays, localDateOf, localTimeOf } from '../../src/modules/booking/slots.ts';
-import { startDemoErp, type DemoErp } from '../../src/sim/clinic-erp/index.ts';
+import type { DemoErp } from '../../src/sim/clinic-erp/index.ts';
 import type { SimUser } from '../../src/sim/index.ts';
 import { buttonsOf, dayOfButton, press, textOf, waitText } from '../support/clinic-chat.ts';
 import { testIdentity } from '../support/clinic.ts';
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 import { staffSessions, type StaffSession } from '../support/admin-gate.ts';
 import { testDialects } from '../support/services.ts';
+import { ALMATY, eventually, registerInRussian, startClinicOnErp, type ClinicOnErp } from '../support/clinic-erp.ts';
 
 const ADMIN = 9300;
 const PATIENT = 8301;
 const TOKEN = 'clinic-erp-e2e-token-0123456789';
-const ALMATY = 'Asia/Almaty';
-
-/** Waits until `condition` holds, polling. */
-async function eventually(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 for (const dialect of await testDialects()) {
   describe(`the clinic on top of its ERP (${dialect.name})`, () => {
+    let clinic: ClinicOnErp;
     let erp: DemoErp;
     let lavka: TestLavka;
     let patient: SimUser;
     let admin: SimUser;
-    let configDir: string;
 
     before(async () => {
-      const clinic = await loadBusinessConfig({ preset: 'clinic' });
       // The ERP names doctors "employees", as some back ends do: the config's mapping covers it.
-      erp = await startDemoErp({ directory: clinic.demo.booking, timeZone: ALMATY, currency: 'KZT', token: TOKEN, fields: { doctor_id: 'employee_id' } });
-      configDir = mkdtempSync(path.join(tmpdir(), 'lavka-clinic-erp-'));
-      const configFile = path.join(configDir, 'config.yaml');
-      writeFileSync(
-        configFile,
-        [
-          'outgoing:',
-          "  allowPrivate: ['127.0.0.1']",
-          'connectors:',
-          '  clinic:',
-          `    url: ${erp.url}`,
-          '    organizationId: 1',
-          '    pollSeconds: 3600',
-          '    syncMinutes: 1440',
-          '    fields: { doctor_id: employee_id }',
-          '    breaker: { failures: 1, pauseSeconds: 1 }',
-          '',
-        ].join('\n'),
-      );
-      lavka = await startTestLavka({ preset: 'clinic', adminIds: [ADMIN], database: await dialect.create(), env: { LAVKA_CONFIG: configFile, CLINIC_ERP_TOKEN: TOKEN } });
+      clinic = await startClinicOnErp({
+        database: await dialect.create(),
+        token: TOKEN,
+        adminIds: [ADMIN],
+        erp: { fields: { doctor_id: 'employee_id' } },
+        connector: ['organizationId: 1', 'fields: { doctor_id: employee_id }', 'breaker: { failures: 1, pauseSeconds: 1 }'],
+      });
+      ({ erp, lavka } = clinic);
       patient = lavka.sim.user({ id: PATIENT, first_name: 'Patient', language_code: 'ru', phone_number: '+77015558301' });
       admin = lavka.sim.user({ id: ADMIN, first_name: 'Registrar', language_code: 'kk', hasStartedBot: true });
-      const db = lavka.app.database.db;
-      await eventually(async () => (await db.selectFrom('booking_doctors').select('id').where('external_id', 'is not', null).execute()).length === erp.control.doctors().length, 'the directory sync');
     });
     after(async () => {
-      await lavka?.stop();
-      await erp?.close();
-      if (configDir) rmSync(configDir, { recursive: true, force: true });
+      await clinic?.stop();
     });
 
     const db = () => lavka.app.database.db;
@@ -96,18 +66,7 @@ for (const dialect of await testDialects()) {
 
     test('registration is written to the ERP first and keeps its patient id', async () => {
       const identity = testIdentity(PATIENT);
-      await patient.send('/book');
-      await waitText(patient, 'сначала зарегистрируйтесь');
-      await press(patient, '📝 Зарегистрироваться');
-      await waitText(patient, 'Напишите ФИО полностью');
-      await patient.send('Сапарова Айгерим Болатовна');
-      await waitText(patient, 'Поделитесь номером телефона');
-      await patient.pressReplyButton('📱 Поделиться номером');
-      await waitText(patient, 'Дата рождения в формате');
-      await patient.send(identity.birthDate);
-      await waitText(patient, 'Ваш ИИН');
-      await patient.send(identity.iin);
-      await waitText(patient, '✅ Вы зарегистрированы.');
+      await registerInRussian(patient, 'Сапарова Айгерим Болатовна', identity);
       const inErp = erp.control.patients().find((item) => item.telegram_user_id === PATIENT);
       assert.deepEqual([inErp?.last_name, inErp?.first_name, inErp?.middle_name, inErp?.iin, inErp?.language], ['Сапарова', 'Айгерим', 'Болатовна', identity.iin, 'ru']);
       assert.equal((await lavka.app.services.patients!.get(PATIENT))?.external_id, String(inErp?.patient_id));
@@ -265,12 +224,11 @@ for (const dialect of await testDialects()) {
       const doctor = erp.control.doctors().find((item) => item.full_name.ru === 'Сергей Волков')!;
       const service = erp.state.services().find((item) => item.name.ru === 'Приём терапевта')!;
       const free = erp.control.firstFree(doctor.id, service.id, addDays(localDateOf(Date.now(), ALMATY), 5))!;
-      const local = async (table: 'booking_doctors' | 'booking_services' | 'booking_branches', externalId: number) => (await db().selectFrom(table).select('id').where('external_id', '=', String(externalId)).executeTakeFirstOrThrow()).id;
       const visit = await lavka.app.services.booking!.book({
         patientId: PATIENT,
-        branchId: await local('booking_branches', doctor.branch_id),
-        serviceId: await local('booking_services', service.id),
-        doctorId: await local('booking_doctors', doctor.id),
+        branchId: await clinic.localId('booking_branches', doctor.branch_id),
+        serviceId: await clinic.localId('booking_services', service.id),
+        doctorId: await clinic.localId('booking_doctors', doctor.id),
         startMs: Date.parse(`${free.date}T${free.time}:00+05:00`),
         locale: 'ru',
       });
