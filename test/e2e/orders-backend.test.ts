@@ -12,6 +12,7 @@ import { freePort, startTestLavka, type TestLavka } from '../support/harness.ts'
 import { binaryStl, box } from '../support/mesh-fixtures.ts';
 import { testDialects } from '../support/services.ts';
 import { pickupOrder } from '../support/shop.ts';
+import { orderPrintInEnglish } from '../support/print3d.ts';
 
 const OWNER = 9601;
 const TOKEN = 'obt_test_0123456789abcdefghijklmnopqrstuv';
@@ -92,26 +93,7 @@ for (const dialect of await testDialects()) {
 
     test('a print job sent through the bot reaches the back end with its model file, which it downloads by the link, and its id becomes the external id', async () => {
       const customer = lavka.sim.user({ id: customerId, first_name: 'Alice', language_code: 'en' });
-      await customer.send('/new_order');
-      await customer.waitForMessage(has(/Send your 3D model as a file/));
-      await customer.sendDocument(model, 'bracket.stl', 'model/stl');
-      await customer.waitForMessage(has(/bracket\.stl is measured/), { timeoutMs: 10_000 });
-      await customer.pressButton('Continue ▶ (1 file)');
-      await customer.waitForMessage(has(/How should we print it/));
-      await customer.pressButton('FDM — filament');
-      await customer.waitForMessage(has(/choose the material/));
-      await customer.pressButton('PLA');
-      await customer.waitForMessage(has(/PLA: choose the colour/));
-      await customer.pressButton('Red');
-      await customer.waitForMessage(has(/Choose the infill/));
-      await customer.pressButton('20 % ⭐');
-      await customer.waitForMessage(has(/How many copies/));
-      await customer.pressButton('1');
-      await customer.waitForMessage(has(/Anything we should know/));
-      await customer.send('No');
-      await customer.waitForMessage(has(/Do you need it by a date/));
-      await customer.pressButton('Skip ▶');
-      await customer.waitForMessage((message) => Boolean(message.photo), { timeoutMs: 10_000 });
+      await orderPrintInEnglish(customer, model, { copies: '1', note: 'No' });
       await customer.pressButton('✅ Confirm and pay');
       await customer.waitForMessage(has(/Order P-1001 is placed/));
       orderId = (await lavka.app.services.orders!.getByNumber('P-1001'))!.id;

@@ -15,6 +15,7 @@ import { asciiStl, binaryStl, box, boxQuads, jpegBytes, objFile, tetrahedron, th
 import { startTestLavka, type TestLavka } from '../support/harness.ts';
 import { orderPaymentView } from '../../src/modules/payments/payments.views.ts';
 import { staffRoutes } from '../support/module-routes.ts';
+import { orderPrintInEnglish } from '../support/print3d.ts';
 
 const ADMIN = 900;
 const textOf = (message: ViewMessage) => message.text ?? message.caption ?? '';
@@ -95,27 +96,7 @@ describe('print3d: custom orders from 3D models through the simulator', () => {
     await customer.waitForMessage(has(/Cancelled/));
 
     // Start again, this time to the end.
-    await customer.send('/new_order');
-    await customer.waitForMessage(has(/Send your 3D model as a file/));
-    await customer.sendDocument(model, 'bracket.stl', 'model/stl');
-    await customer.waitForMessage(has(/bracket\.stl is measured/), { timeoutMs: 10_000 });
-    await customer.pressButton('Continue ▶ (1 file)');
-    await customer.waitForMessage(has(/How should we print it/));
-    await customer.pressButton('FDM — filament');
-    await customer.waitForMessage(has(/choose the material/));
-    await customer.pressButton('PLA');
-    await customer.waitForMessage(has(/PLA: choose the colour/));
-    await customer.pressButton('Red');
-    await customer.waitForMessage(has(/Choose the infill/));
-    await customer.pressButton('20 % ⭐');
-    await customer.waitForMessage(has(/How many copies/));
-    await customer.pressButton('5');
-    await customer.waitForMessage(has(/Anything we should know/));
-    await customer.send('Matte finish, please');
-    await customer.waitForMessage(has(/Do you need it by a date/));
-    await customer.pressButton('Skip ▶');
-
-    const summary = await customer.waitForMessage((message) => Boolean(message.photo), { timeoutMs: 10_000 });
+    const summary = await orderPrintInEnglish(customer, model, { copies: '5', note: 'Matte finish, please' });
     const caption = textOf(summary);
     // 60 cm³ × 1.24 g/cm³ × (0.3 + 0.7 × 0.2) = 32.736 g per copy; 818.40 ₸ of PLA and 818.40 ₸ of
     // machine time (2.728 h × 300 ₸/h); × 5 = 8 184 ₸; −5 % = −409.20 ₸; + 1 500 ₸ setup = 9 274.80 ₸.
