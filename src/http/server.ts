@@ -44,7 +44,8 @@ export interface WebhookOptions {
 }
 
 /**
- * Creates the Fastify server: liveness, readiness per dependency, Prometheus metrics and the
+ * Creates the Fastify server: liveness, readiness (all dependencies, and `/health/db`,
+ * `/health/redis`, `/health/payments` one at a time), Prometheus metrics and the
  * plugins of the modules. The webhook is added with {@link registerWebhook} before listening.
  */
 export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
@@ -61,22 +62,38 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
 
   app.get('/health', async () => ({ status: 'ok' }));
 
-  app.get('/health/ready', async (_request, reply) => {
-    const results = await Promise.all(
-      deps.readiness.map(async (item) => {
+  const runChecks = (items: readonly ReadinessCheck[]) =>
+    Promise.all(
+      items.map(async (item) => {
+        const optional = item.critical === false ? { critical: false } : {};
         try {
           const result = await withTimeout(item.check(), 3000);
-          return { name: item.name, ...result, ...(item.critical === false ? { critical: false } : {}) };
+          return { name: item.name, ...result, ...optional };
         } catch (error) {
-          return { name: item.name, ok: false, detail: (error as Error).message, ...(item.critical === false ? { critical: false } : {}) };
+          return { name: item.name, ok: false, detail: (error as Error).message, ...optional };
         }
       }),
     );
+
+  app.get('/health/ready', async (_request, reply) => {
+    const results = await runChecks(deps.readiness);
     // A load balancer takes a "not ready" instance out: only critical checks decide that.
     const ok = results.every((item) => item.ok || item.critical === false);
     const warnings = results.filter((item) => !item.ok && item.critical === false).map((item) => `${item.name}: ${item.detail ?? 'failing'}`);
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks: results, ...(warnings.length > 0 ? { warnings } : {}) });
   });
+
+  // One dependency each, for monitors that alert per dependency: 503 while any of its checks
+  // fails (critical or not), 200 `not_configured` when this deployment does not use it.
+  for (const [route, belongs] of Object.entries(DEPENDENCY_CHECKS)) {
+    app.get(`/health/${route}`, async (_request, reply) => {
+      const items = deps.readiness.filter((item) => belongs(item.name));
+      if (items.length === 0) return reply.code(200).send({ status: 'not_configured', checks: [] });
+      const results = await runChecks(items);
+      const ok = results.every((item) => item.ok);
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'failing', checks: results });
+    });
+  }
 
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);
@@ -88,6 +105,14 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   }
   return app;
 }
+
+/** `/health/<route>`: which readiness checks belong to it, by name. */
+const DEPENDENCY_CHECKS: Record<string, (name: string) => boolean> = {
+  db: (name) => name === 'database',
+  redis: (name) => name === 'redis',
+  // payments.heleket, payments.card, …: one per configured gateway with a circuit breaker.
+  payments: (name) => name.startsWith('payments.'),
+};
 
 /** The longest webhook body accepted: a Bot API update is a few kilobytes, never megabytes. */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
