@@ -19,6 +19,8 @@ import { redisReady } from '../db/redis.ts';
 import { cancelJob, createScheduler, ensureRecurringJob, type JobHandler, type Scheduler } from './scheduler.ts';
 import { createOutboxSender, type ApiCall, type OutboxSender } from './sender.ts';
 import { apiMetrics } from '../telegram/api-metrics.ts';
+import { enqueueOutbox } from './outbox.ts';
+import { paceReplies, type RawApiCall } from './reply-pacing.ts';
 
 /** The scheduled job kind that deletes old finished outbox rows. */
 export const OUTBOX_PRUNE_JOB = 'core.outbox_prune';
@@ -67,11 +69,12 @@ export function isSendMethod(method: string): boolean {
 }
 
 /**
- * Creates the delivery engine and puts direct replies on the same send budget: a reply is
- * counted in the bot-wide window too, so a broadcast at full speed and a busy bot together
- * stay within Telegram's limit instead of tripping 429s. Replies never wait for room (the
- * outbox leaves room for them and waits for what they filled) nor on the per-chat window;
- * only a 429 pause holds them.
+ * Creates the delivery engine and puts direct replies on the same send budget. With
+ * `REPLY_PACING` on (the default with Redis, i.e. several instances) a reply waits for its
+ * place in the bot-wide window and its chat's window, shared with the outbox and every
+ * instance, and goes to the outbox after a bounded wait (see {@link paceReplies}). Off, a
+ * reply is counted in the bot-wide window without waiting (the outbox leaves room for it and
+ * waits for what it filled); only a 429 pause holds it.
  */
 export function createDelivery(deps: DeliveryDeps): Delivery {
   const { env, database, logger } = deps;
@@ -91,7 +94,34 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       })
     : createRateLimiter({ limits });
 
-  deps.bot.api.config.use(replyBudget(limiter));
+  // Replies use a client of their own without auto-retry (each attempt takes its own place)
+  // and the bot's own timeouts (a reply may upload a file).
+  let replyApi: Api | undefined;
+  const replyCall: RawApiCall = (method, payload, signal) => {
+    if (!replyApi) {
+      replyApi = new Api(deps.bot.token, deps.bot.api.options);
+      replyApi.config.use(apiMetrics(deps.metrics));
+    }
+    const raw = replyApi.raw as unknown as Record<string, (payload: Record<string, unknown>, signal?: AbortSignal) => Promise<unknown>>;
+    const send = raw[method];
+    if (typeof send !== 'function') return Promise.reject(new Error(`unknown Bot API method ${method}`));
+    return send(payload, signal);
+  };
+  const pacing = env.REPLY_PACING === 'auto' ? (redis ? 'on' : 'off') : env.REPLY_PACING;
+  deps.bot.api.config.use(
+    pacing === 'on'
+      ? paceReplies({
+          limiter,
+          call: replyCall,
+          isSendMethod,
+          logger,
+          handOver: async (message) => {
+            await enqueueOutbox(database.db, message, now());
+            sender.wake();
+          },
+        })
+      : replyBudget(limiter),
+  );
 
   // A separate client for outbox sends: without auto-retry, so that a 429 reaches the sender
   // (which pauses everything for it) instead of being waited out inside one call.

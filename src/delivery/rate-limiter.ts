@@ -13,6 +13,12 @@ export interface SendRequest {
   chatId?: number;
   /** Paid broadcasts draw from the paid budget instead of the global one. */
   paid?: boolean;
+  /**
+   * A direct reply asking for a place (`tryAcquire`): it may use the whole bot-wide window,
+   * including the places the outbox leaves free for replies, and it is remembered for the
+   * reply reserve as {@link SendRateLimiter.acquire} replies are.
+   */
+  reply?: boolean;
 }
 
 /**
@@ -64,10 +70,11 @@ export const DEFAULT_RATE_LIMITS: Omit<RateLimits, 'replyReserve'> = {
 export const BUDGET_WINDOW_MS = 1000;
 /**
  * How long a send whose answer never came (a crashed instance, a hung call) keeps its place
- * before the window lets it go: long enough for any answered call, short enough that a dead
- * instance does not stall the others for long.
+ * before the window lets it go: longer than an outbox call may take (its client gives up
+ * after 5 s), short enough that a killed instance does not stall the others for long — its
+ * unanswered sends also hold their chats' places, and the next reply to such a chat waits.
  */
-export const IN_FLIGHT_HOLD_MS = 10_000;
+export const IN_FLIGHT_HOLD_MS = 5_000;
 /** How far back the reply reserve looks for the busiest second of replies. */
 export const REPLY_MEMORY_MS = 10_000;
 
@@ -251,12 +258,13 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SendRateLim
     }
     const budget = budgets[paid ? 'paid' : 'global'];
     const used = occupancy(budget.window, budget.windowMs, nowMs);
-    const reserve = reserveOf(budget, nowMs);
+    const reserve = request.reply ? 0 : reserveOf(budget, nowMs);
     if (used + reserve >= budget.limit) {
       return { ok: false, waitMs: msUntilLeft(budget.window, budget.windowMs, nowMs, used + reserve - budget.limit + 1), scope: 'global' };
     }
     const ticket = nextTicket++;
     budget.window.inFlight.set(ticket, nowMs);
+    if (request.reply) budget.replies.push(nowMs);
     if (request.chatId !== undefined && chat) {
       chat.inFlight.set(ticket, nowMs);
       chats.set(request.chatId, chat);

@@ -45,7 +45,8 @@ end
 // One atomic step over up to four keys: the pause marker a 429 sets, the bot-wide window
 // (global or paid), the chat's window and the bot-wide replies. Either the message gets a
 // place in every window or in none.
-// ARGV: now, member, budget limit, reserve floor, hold ms, chat limit ('' for none), chat window ms, budget window ms.
+// ARGV: now, member, budget limit, reserve floor, hold ms, chat limit ('' for none), chat window ms, budget window ms,
+// reply ('1': a direct reply, which may use the reserve and is remembered for it).
 const ACQUIRE_SCRIPT = `${CLOCK}${OCCUPANCY}
 local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
 if paused > now then return {0, paused - now, 1} end
@@ -67,13 +68,19 @@ for right = 1, #times / 2 do
   while tonumber(times[left * 2]) <= t - window do left = left + 1 end
   if right - left + 1 > peak then peak = right - left + 1 end
 end
+local reply = ARGV[9] == '1'
 local reserve = math.min(limit - 1, math.max(floor, peak))
+if reply then reserve = 0 end
 if used + reserve >= limit then return {0, wait_for(KEYS[2], used + reserve - limit + 1, window), 1} end
 redis.call('ZADD', KEYS[2], now + hold + window, member)
 redis.call('PEXPIRE', KEYS[2], hold + window + 1000)
 if with_chat then
   redis.call('ZADD', KEYS[3], now + hold + c_window, member)
   redis.call('PEXPIRE', KEYS[3], hold + c_window + 1000)
+end
+if reply then
+  redis.call('ZADD', KEYS[4], now, member)
+  redis.call('PEXPIRE', KEYS[4], ${REPLY_MEMORY_MS} + 1000)
 end
 return {1, 0, 0}
 `;
@@ -184,6 +191,7 @@ export function createRedisRateLimiter(redis: Redis, options: RedisRateLimiterOp
         chat ? chat.limit : '',
         chat ? chat.windowMs : '',
         budget.windowMs,
+        request.reply ? '1' : '0',
       );
       if (ok !== 1) return { ok: false, waitMs: Number(waitMs), scope: scope === 2 ? 'chat' : 'global' };
       const windows: [string, number][] = [[budgetKey(paid), budget.windowMs]];

@@ -1,0 +1,176 @@
+// Several Lavka processes in webhook mode behind a real nginx, on one PostgreSQL and one
+// Redis, with the simulator as Telegram: what the scale-out test and the scale-out benchmark
+// both start. Only what is needed to start, feed and stop them lives here; the checks are the
+// caller's.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from './harness.ts';
+
+const INSTANCE = path.resolve(import.meta.dirname, 'scale-out-instance.ts');
+
+/** The job kind the test schedules; each run prints one line with {@link SCALE_JOB_RAN}. */
+export const SCALE_JOB_KIND = 'scale_probe.once';
+export const SCALE_JOB_RAN = 'scale probe job ran';
+
+/** Debian's nginx lives in /usr/sbin, which a non-root PATH may lack. */
+const NGINX = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
+
+/**
+ * Why nginx cannot run here, or undefined when it can. Throws instead when
+ * `LAVKA_TEST_REQUIRE_SERVICES=1` (CI, where `.ci/run` installs it), so that the suite never silently skips there.
+ */
+export function nginxUnavailable(): string | undefined {
+  const found = spawnSync(NGINX, ['-v'], { stdio: 'ignore' });
+  const reason = found.error || found.status !== 0 ? 'nginx is not installed (apt-get install -y nginx)' : undefined;
+  if (reason && process.env.LAVKA_TEST_REQUIRE_SERVICES === '1') throw new Error(`${reason}; the scale-out test needs it`);
+  return reason;
+}
+
+/** One Lavka process and what it printed. */
+export interface LavkaInstance {
+  readonly port: number;
+  readonly child: ChildProcess;
+  output(): string;
+  /** The outbox sender's id, read from its start-up log line. */
+  workerId(): string | undefined;
+  exited: Promise<number | null>;
+}
+
+/** Starts one instance (`test/support/scale-out-instance.ts`) and waits until it says it is ready. */
+export async function startInstance(env: Record<string, string>, timeoutMs = 60_000): Promise<LavkaInstance> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [INSTANCE], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const instance: LavkaInstance = {
+    port,
+    child,
+    output: () => output,
+    workerId: () => output.match(/"workerId":"([^"]+)"[^\n]*"sender started"/)?.[1],
+    exited,
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (!output.includes('scale-out instance ready')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`a Lavka instance did not start:\n${output.slice(-4000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return instance;
+}
+
+/** nginx in front of the instances: round robin, and a dead instance's new requests go to the next one. */
+export interface Proxy {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts nginx (foreground, its own prefix folder) load-balancing over `ports`. */
+export async function startNginx(ports: readonly number[]): Promise<Proxy> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'lavka-nginx-'));
+  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(path.join(dir, sub));
+  const asRoot = process.getuid?.() === 0;
+  const config = `
+${asRoot ? 'user root;' : ''}
+daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  upstream lavka {
+${ports.map((item) => `    server 127.0.0.1:${item} max_fails=1 fail_timeout=30s;`).join('\n')}
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://lavka;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_read_timeout 120s;
+      # A refused connection goes to the next instance; a POST already sent is not repeated
+      # (nginx's default for non-idempotent requests): Telegram resends it instead.
+      proxy_next_upstream error timeout;
+    }
+  }
+}
+`;
+  writeFileSync(path.join(dir, 'nginx.conf'), config);
+  const child = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const answered = await fetch(`${url}/health/live`).then(
+      () => true,
+      () => false,
+    );
+    if (answered) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`nginx did not start (see ${dir}/error.log)`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGQUIT');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Telegram-shaped text message update from a private chat. */
+export function textUpdate(updateId: number, chatId: number, text: string): Record<string, unknown> {
+  const from = { id: chatId, is_bot: false, first_name: `User ${chatId}`, language_code: 'en' };
+  return { update_id: updateId, message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: from.first_name }, from, text } };
+}
+
+/**
+ * Posts one update as Telegram does: with the secret header, again after a failed delivery
+ * (a 5xx or a dropped connection: Telegram resends until it gets a 2xx). Returns how many
+ * deliveries failed before the one that succeeded.
+ */
+export async function deliver(url: string, secret: string, update: Record<string, unknown>): Promise<number> {
+  for (let failures = 0; ; failures++) {
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+      body: JSON.stringify(update),
+      signal: AbortSignal.timeout(120_000),
+    }).then(
+      (response) => response.status === 200,
+      () => false,
+    );
+    if (ok) return failures;
+    if (failures >= 20) throw new Error(`update ${String(update.update_id)} was never accepted`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+/** The most of these times (ms, any order) that fall within any one window of `windowMs`. */
+export function busiestWindow(timesMs: readonly number[], windowMs = 1000): number {
+  const sorted = [...timesMs].sort((a, b) => a - b);
+  let best = 0;
+  let left = 0;
+  for (let right = 0; right < sorted.length; right++) {
+    while ((sorted[left] as number) <= (sorted[right] as number) - windowMs) left += 1;
+    best = Math.max(best, right - left + 1);
+  }
+  return best;
+}
