@@ -24,7 +24,7 @@ const visit = SHOP_VISIT.length;
 
 /** Sizes per scale; every system gets exactly the same. Env variables override one knob. */
 const settings = {
-  rounds: envInt('BENCH_ROUNDS', scale === 'small' ? 1 : 3),
+  rounds: envInt('BENCH_ROUNDS', scale === 'small' ? 1 : 5),
   users: envInt('BENCH_USERS', scale === 'small' ? 48 : 96),
   concurrency: envInt('BENCH_CONCURRENCY', scale === 'small' ? 16 : 32),
   warmupSteps: visit,
@@ -50,7 +50,9 @@ interface RowSpec {
 }
 
 const postgres = await postgresAvailable();
-const rows: RowSpec[] = [
+/** `BENCH_SYSTEMS=lavka-sqlite,grammy` keeps only those rows (development; the README runs them all). */
+const onlySystems = process.env.BENCH_SYSTEMS?.split(',').map((name) => name.trim()).filter(Boolean);
+const allRows: RowSpec[] = [
   { key: 'lavka-sqlite', system: 'lavka-sqlite', label: SYSTEM_LABELS['lavka-sqlite'], env: { SEND_RATE_PER_SECOND: String(settings.comparisonSendBudget) }, everyRound: true, fixedRate: true },
   ...(postgres
     ? [{ key: 'lavka-postgres', system: 'lavka-postgres' as const, label: SYSTEM_LABELS['lavka-postgres'], env: { SEND_RATE_PER_SECOND: String(settings.comparisonSendBudget) }, everyRound: true, fixedRate: true }]
@@ -68,6 +70,7 @@ const rows: RowSpec[] = [
     note: 'as shipped: replies share the bot-wide send budget (SEND_RATE_PER_SECOND=30)',
   },
 ];
+const rows = onlySystems ? allRows.filter((row) => onlySystems.includes(row.key)) : allRows;
 
 const machine = describeMachine();
 print(`Machine: ${machineLine(machine)}`);
@@ -110,6 +113,8 @@ async function runRow(row: RowSpec, roundIndex: number): Promise<RunRecord> {
       warmupSteps: settings.warmupSteps,
       measuredSteps: row.measuredSteps ?? settings.measuredSteps,
       ...(row.fixedRate ? { fixedRate: { ratePerSecond: settings.fixedRatePerSecond, durationMs: settings.fixedRateMs } } : {}),
+      // Lavka's statements are counted below its driver (queries per update, a target).
+      captureSql: row.system.startsWith('lavka'),
     };
     const result = await runChild<ThroughputJob, ThroughputChildResult>(CHILD, job, { stdoutFile: logFile });
     let logBytes = 0;
@@ -167,6 +172,11 @@ interface RowReport {
     byStep: Record<string, LatencySummary>;
   };
   peakRssMb: number;
+  /**
+   * SQL statements per update of the measured phases (Lavka only), counted below the driver:
+   * `queries` without transaction control, `transactions` the COMMITs.
+   */
+  sqlPerUpdate?: { queries: number; transactions: number; top: { sql: string; perUpdate: number }[] };
   /** RSS once started, before the first update (median of rounds). */
   startRssMb: number;
   apiCallsPerUpdate: number;
@@ -177,6 +187,7 @@ interface RowReport {
   shareOfGrammy?: number;
 }
 
+const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
 const pooled = (phases: PhaseReport[]) => summarizeLatencies(phases.flatMap((phase) => phase.latenciesMs));
 
 const reports: RowReport[] = rows
@@ -189,7 +200,9 @@ const reports: RowReport[] = rows
     for (const phase of saturated) for (const [method, count] of Object.entries(phase.apiCalls)) apiCalls[method] = (apiCalls[method] ?? 0) + count;
     const updates = saturated.reduce((sum, phase) => sum + phase.updates, 0);
     const allUpdates = updates + fixed.reduce((sum, phase) => sum + phase.updates, 0) + mine.reduce((sum, record) => sum + record.result.warmup.updates, 0);
+    const sqlPerUpdate = statementsPerUpdate(mine.map((record) => record.result));
     const report: RowReport = {
+      ...(sqlPerUpdate ? { sqlPerUpdate } : {}),
       key: row.key,
       label: row.label,
       system: row.system,
@@ -237,6 +250,27 @@ const reports: RowReport[] = rows
   })
   .filter((report): report is RowReport => report !== undefined);
 
+/** Statements the measured phases ran, per update handled in them (children that captured SQL). */
+function statementsPerUpdate(results: ThroughputChildResult[]): RowReport['sqlPerUpdate'] {
+  const captured = results.filter((result) => result.sql);
+  if (captured.length === 0) return undefined;
+  const updates = captured.reduce((sum, result) => sum + result.saturated.updates + (result.fixedRate?.updates ?? 0), 0);
+  if (updates === 0) return undefined;
+  const counts = new Map<string, number>();
+  for (const result of captured) for (const statement of result.sql ?? []) counts.set(statement.sql, (counts.get(statement.sql) ?? 0) + statement.count);
+  let queries = 0;
+  let transactions = 0;
+  for (const [text, count] of counts) {
+    if (/^\s*commit\b/i.test(text)) transactions += count;
+    if (!TRANSACTION_CONTROL.test(text)) queries += count;
+  }
+  const top = [...counts]
+    .filter(([text]) => !TRANSACTION_CONTROL.test(text))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([text, count]) => ({ sql: text.replace(/\s+/g, ' ').slice(0, 120), perUpdate: round(count / updates, 3) }));
+  return { queries: round(queries / updates, 2), transactions: round(transactions / updates, 2), top };
+}
 function summarizeStep(phases: PhaseReport[], label: string): LatencySummary {
   // Per-step samples are not kept raw: the rounds' summaries are merged, taking the worst
   // round's percentiles (exact when there is one round).
@@ -268,6 +302,7 @@ const saturatedColumns: Column<RowReport>[] = [
   { header: 'p99 ms', numeric: true, value: (row) => ms(row.saturatedLatency.p99Ms) },
   { header: 'RSS start/peak MB', numeric: true, value: (row) => `${formatNumber(row.startRssMb)} / ${formatNumber(row.peakRssMb)}` },
   { header: 'API calls/upd', numeric: true, value: (row) => formatNumber(row.apiCallsPerUpdate, 2) },
+  { header: 'SQL/upd (commits)', numeric: true, value: (row) => (row.sqlPerUpdate ? `${formatNumber(row.sqlPerUpdate.queries, 2)} (${formatNumber(row.sqlPerUpdate.transactions, 2)})` : '—') },
   { header: 'errors', numeric: true, value: (row) => String(row.errors.handler + row.errors.script + row.errors.unansweredCallbacks + row.errors.invalidApiCalls) },
 ];
 const fixedColumns: Column<RowReport>[] = [
@@ -290,6 +325,10 @@ print(formatTable(fixedColumns, withFixed));
 for (const report of reports) if (report.note) print(`Note — ${report.label}: ${report.note}.`);
 for (const report of reports) {
   if (report.errors.samples.length > 0) print(`Problems — ${report.label}: ${report.errors.samples.join(' | ')}`);
+}
+
+for (const report of reports) {
+  if (report.sqlPerUpdate) print(`SQL per update — ${report.label}: ${report.sqlPerUpdate.top.map((item) => `${item.perUpdate} × ${item.sql}`).join(' | ')}`);
 }
 
 const lavkaSqlite = reports.find((report) => report.key === 'lavka-sqlite');

@@ -1,3 +1,5 @@
+import { outsideUnitOfWork } from '../db/unit-of-work.ts';
+
 /**
  * A circuit breaker for calls to an outside system: after `failures` failed calls in a row
  * it stops calling for `pauseMs` (callers get an immediate refusal instead of waiting for a
@@ -56,7 +58,8 @@ export function createBreaker(options: BreakerOptions) {
         const wasOpen = openedAtMs !== undefined;
         failuresInRow = 0;
         openedAtMs = undefined;
-        if (wasOpen) options.onClose?.();
+        // Notices about the other system are not part of the update that noticed (it may fail and roll back).
+        if (wasOpen) outsideUnitOfWork(() => options.onClose?.());
       };
       try {
         const result = await call();
@@ -73,7 +76,7 @@ export function createBreaker(options: BreakerOptions) {
         if (openedAtMs !== undefined) openedAtMs = options.now();
         else if (failuresInRow >= options.failures) {
           openedAtMs = options.now();
-          options.onOpen?.(error);
+          outsideUnitOfWork(() => options.onOpen?.(error));
         }
         throw error;
       }

@@ -1,0 +1,377 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
+
+/**
+ * One update's database work, committed as one transaction (docs/decisions/0018).
+ *
+ * Every Kysely query that runs inside {@link UnitsOfWork.run} goes through the unit: reads
+ * run on their own until the first write, which begins the transaction (running `onOpen`
+ * first: the update's de-duplication mark); from then on the update's reads and writes
+ * share that transaction, and a module's own `db.transaction()` becomes a savepoint in it.
+ * The transaction ends at {@link UnitOfWork.flush} — before any reply that could confirm a
+ * write, and when the update is done — or by {@link UnitOfWork.rollback} when it fails.
+ */
+export interface UnitOfWork {
+  /** Runs once, inside the transaction, right after it begins (and again if it begins anew after a flush). */
+  onOpen?: () => Promise<void>;
+  /** Whether a transaction is open now. */
+  readonly open: boolean;
+  /** Whether this unit has committed anything yet. */
+  readonly committed: boolean;
+  /** Begins the transaction now if none is open (running `onOpen`). */
+  ensureOpen(): Promise<void>;
+  /** Commits what the unit wrote so far (nothing to do when nothing is open). */
+  flush(): Promise<void>;
+  /** Rolls back what is not committed yet; the unit then takes no more work. */
+  rollback(): Promise<void>;
+  /** Ends the unit: queries still running in its context afterwards run on their own. */
+  end(): void;
+}
+
+/** Where units of work are started, for one database. */
+export interface UnitsOfWork {
+  /** Runs `work` with a new unit of work as the ambient one. */
+  run<T>(work: (unit: UnitOfWork) => Promise<T>): Promise<T>;
+  /** The unit of the code running now, if any. */
+  current(): UnitOfWork | undefined;
+  /** Runs `work` outside any unit: its queries commit on their own (heartbeats, background work). */
+  outside<T>(work: () => T): T;
+}
+
+/** Options of {@link unitOfWorkDialect}. */
+export interface UnitOfWorkOptions {
+  /**
+   * How long an open transaction may sit with no statement running before it is committed
+   * anyway. A handler that writes and then waits on something slow (a gateway, an ERP) must
+   * not keep every other update from the database; what it wrote is then committed and the
+   * rest of its writes form a new transaction.
+   */
+  maxIdleOpenMs?: number;
+}
+
+const registry = new WeakMap<object, UnitsOfWork>();
+/** The ambient unit, whichever database it belongs to (a unit answers only for its own). */
+const storage = new AsyncLocalStorage<Unit>();
+
+/**
+ * Runs `work` outside any update's unit of work: what it writes commits on its own, whatever
+ * the update does. For side work an update only triggers — a staff alert about a failing
+ * dependency must survive the failed update that noticed it.
+ */
+export function outsideUnitOfWork<T>(work: () => T): T {
+  return storage.exit(work);
+}
+
+/** The units of work of a database opened by `createDatabase` (undefined for any other Kysely). */
+export function unitsOf(db: Kysely<never> | Kysely<object> | object): UnitsOfWork | undefined {
+  return registry.get(db);
+}
+
+/** Remembers the units of work of a Kysely instance, for {@link unitsOf}. */
+export function registerUnits(db: object, units: UnitsOfWork): void {
+  registry.set(db, units);
+}
+
+/** Wraps a dialect so that its queries join the ambient unit of work. */
+export function unitOfWorkDialect(inner: Dialect, options: UnitOfWorkOptions = {}): { dialect: Dialect; units: UnitsOfWork } {
+  const maxIdleOpenMs = options.maxIdleOpenMs ?? 100;
+  // The dialect's own driver: units take their connections from it directly.
+  let driver: Driver | undefined;
+  const units: UnitsOfWork = {
+    async run(work) {
+      if (!driver) throw new Error('the database is not open yet');
+      const unit = new Unit(driver, maxIdleOpenMs);
+      return storage.run(unit, () => work(unit));
+    },
+    current: () => {
+      const unit = storage.getStore();
+      return unit && !unit.ended && unit.driver === driver ? unit : undefined;
+    },
+    outside: (work) => storage.exit(work),
+  };
+  const dialect: Dialect = {
+    createDriver: () => {
+      const own = inner.createDriver();
+      driver = own;
+      return new UnitOfWorkDriver(own, () => {
+        const unit = storage.getStore();
+        return unit?.driver === own ? unit : undefined;
+      });
+    },
+    createQueryCompiler: (): QueryCompiler => inner.createQueryCompiler(),
+    createAdapter: (): DialectAdapter => inner.createAdapter(),
+    createIntrospector: (db): DatabaseIntrospector => inner.createIntrospector(db),
+  };
+  return { dialect, units };
+}
+
+/** Statements that only read: they need no transaction of their own. */
+const READ_ONLY_RAW = /^\s*(select|pragma|explain|values|show)\b/i;
+
+function isWrite(query: CompiledQuery): boolean {
+  const kind = query.query.kind;
+  if (kind === 'SelectQueryNode') return false;
+  if (kind === 'RawNode') return !READ_ONLY_RAW.test(query.sql);
+  return true;
+}
+
+/** The connection a unit hands to Kysely: every statement is routed by the unit. */
+class UnitConnection implements DatabaseConnection {
+  readonly unit: Unit;
+  constructor(unit: Unit) {
+    this.unit = unit;
+  }
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.unit.execute<R>(query);
+  }
+  async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    // Streams are rare (exports) and long: they run on their own connection, never in the unit.
+    const connection = await this.unit.driver.acquireConnection();
+    try {
+      yield* connection.streamQuery<R>(query, chunkSize);
+    } finally {
+      await this.unit.driver.releaseConnection(connection);
+    }
+  }
+}
+
+class Unit implements UnitOfWork {
+  onOpen?: () => Promise<void>;
+  ended = false;
+  committed = false;
+  readonly connection: UnitConnection = new UnitConnection(this);
+  /** The real connection while a transaction is open. */
+  private held: DatabaseConnection | undefined;
+  /** Statements of this unit run one at a time, in order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Open savepoints (modules' own transactions inside the unit). */
+  private depth = 0;
+  /** True while `onOpen` runs: its statements go straight to the connection. */
+  private opening = false;
+  private running = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  readonly driver: Driver;
+  private readonly maxIdleOpenMs: number;
+  constructor(driver: Driver, maxIdleOpenMs: number) {
+    this.driver = driver;
+    this.maxIdleOpenMs = maxIdleOpenMs;
+  }
+
+  get open(): boolean {
+    return this.held !== undefined;
+  }
+
+  private enqueue<T>(step: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(async () => {
+      this.running += 1;
+      try {
+        return await step();
+      } finally {
+        this.running -= 1;
+        this.armIdleCommit();
+      }
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.opening && this.held) return this.held.executeQuery<R>(query);
+    return this.enqueue(async () => {
+      if (!this.held && !this.ended && isWrite(query)) await this.begin();
+      if (this.held) return this.held.executeQuery<R>(query);
+      return this.alone<R>(query);
+    });
+  }
+
+  /** Runs one statement on a connection of its own (reads before the first write). */
+  private async alone<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const connection = await this.driver.acquireConnection();
+    try {
+      return await connection.executeQuery<R>(query);
+    } finally {
+      await this.driver.releaseConnection(connection);
+    }
+  }
+
+  private async begin(): Promise<void> {
+    const connection = await this.driver.acquireConnection();
+    try {
+      await connection.executeQuery(CompiledQuery.raw('begin'));
+    } catch (error) {
+      await this.driver.releaseConnection(connection);
+      throw error;
+    }
+    this.held = connection;
+    if (!this.onOpen) return;
+    this.opening = true;
+    try {
+      await this.onOpen();
+    } catch (error) {
+      this.opening = false;
+      await this.abandon();
+      throw error;
+    } finally {
+      this.opening = false;
+    }
+  }
+
+  ensureOpen(): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.held) await this.begin();
+    });
+  }
+
+  /** A module's `db.transaction()` inside the unit: a savepoint, so that it can fail alone. */
+  beginNested(): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.held) await this.begin();
+      this.depth += 1;
+      await this.held!.executeQuery(CompiledQuery.raw(`savepoint lavka_unit_${this.depth}`));
+    });
+  }
+
+  endNested(outcome: 'commit' | 'rollback'): Promise<void> {
+    return this.enqueue(async () => {
+      const name = `lavka_unit_${this.depth}`;
+      this.depth -= 1;
+      if (!this.held) return;
+      if (outcome === 'rollback') await this.held.executeQuery(CompiledQuery.raw(`rollback to savepoint ${name}`));
+      await this.held.executeQuery(CompiledQuery.raw(`release savepoint ${name}`));
+    });
+  }
+
+  /** The open transaction's connection, for savepoint commands Kysely sends through the driver. */
+  heldConnection(): DatabaseConnection | undefined {
+    return this.held;
+  }
+
+  flush(): Promise<void> {
+    return this.enqueue(() => this.commitNow());
+  }
+
+  private async commitNow(): Promise<void> {
+    const connection = this.held;
+    if (!connection || this.depth > 0) return;
+    try {
+      await connection.executeQuery(CompiledQuery.raw('commit'));
+    } catch (error) {
+      await this.abandon();
+      throw error;
+    }
+    this.held = undefined;
+    this.committed = true;
+    await this.driver.releaseConnection(connection);
+  }
+
+  rollback(): Promise<void> {
+    this.ended = true;
+    return this.enqueue(() => this.abandon());
+  }
+
+  private async abandon(): Promise<void> {
+    const connection = this.held;
+    this.held = undefined;
+    this.depth = 0;
+    if (!connection) return;
+    try {
+      await connection.executeQuery(CompiledQuery.raw('rollback'));
+    } catch {
+      // The database ended the transaction itself (SQLite on a full disk): nothing is left to undo.
+    } finally {
+      await this.driver.releaseConnection(connection);
+    }
+  }
+
+  end(): void {
+    this.ended = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    // Anything still open (a write that raced the end) is committed rather than left holding the database.
+    if (this.held) void this.flush().catch(() => undefined);
+  }
+
+  private armIdleCommit(): void {
+    if (!this.held || this.running > 0) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.held && this.running === 0 && this.depth === 0) void this.flush().catch(() => undefined);
+    }, this.maxIdleOpenMs);
+    this.idleTimer.unref();
+  }
+}
+
+/** The dialect's driver, with each connection request answered by the ambient unit when there is one. */
+class UnitOfWorkDriver implements Driver {
+  private readonly inner: Driver;
+  private readonly currentUnit: () => Unit | undefined;
+  constructor(inner: Driver, currentUnit: () => Unit | undefined) {
+    this.inner = inner;
+    this.currentUnit = currentUnit;
+  }
+
+  init(): Promise<void> {
+    return this.inner.init();
+  }
+
+  acquireConnection(): Promise<DatabaseConnection> {
+    const unit = this.currentUnit();
+    if (unit && !unit.ended) return Promise.resolve(unit.connection);
+    return this.inner.acquireConnection();
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    if (connection instanceof UnitConnection) return Promise.resolve();
+    return this.inner.releaseConnection(connection);
+  }
+
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    if (connection instanceof UnitConnection) return connection.unit.beginNested();
+    return this.inner.beginTransaction(connection, settings);
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    if (connection instanceof UnitConnection) return connection.unit.endNested('commit');
+    return this.inner.commitTransaction(connection);
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (connection instanceof UnitConnection) return connection.unit.endNested('rollback');
+    return this.inner.rollbackTransaction(connection);
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
+    await this.inner.savepoint?.(this.real(connection), name, compileQuery);
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
+    await this.inner.rollbackToSavepoint?.(this.real(connection), name, compileQuery);
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
+    await this.inner.releaseSavepoint?.(this.real(connection), name, compileQuery);
+  }
+
+  destroy(): Promise<void> {
+    return this.inner.destroy();
+  }
+
+  private real(connection: DatabaseConnection): DatabaseConnection {
+    if (!(connection instanceof UnitConnection)) return connection;
+    const held = connection.unit.heldConnection();
+    if (!held) throw new Error('a savepoint outside an open transaction');
+    return held;
+  }
+}
