@@ -36,6 +36,10 @@ export interface SimClient {
   sendFile(chatId: number, from: number, file: File, kind: 'photo' | 'document', caption?: string): Promise<void>;
   pressButton(chatId: number, from: number, messageId: number, callbackData: string): Promise<CallbackAnswer | null>;
   payInvoice(chatId: number, messageId: number, from: number): Promise<void>;
+  /** Pays an invoice link (a Mini App's `openInvoice`); resolves with how it ended (`paid`, `declined`, `timeout`). */
+  payInvoiceLink(from: number, link: string): Promise<string>;
+  /** The launch data the simulated Telegram gives this user's Mini App, signed with the bot's token. */
+  webAppInitData(userId: number): Promise<string>;
   commands(chatId: number, languageCode: string): Promise<BotCommand[]>;
   /** The URL of a stored file's bytes (photos, documents). */
   fileUrl(fileId: string): string;
@@ -75,6 +79,14 @@ export function createSimClient(apiPrefix: string): SimClient {
     },
     async payInvoice(chatId, messageId, from) {
       await post(`/chats/${chatId}/invoices/${messageId}/pay`, { from });
+    },
+    async payInvoiceLink(from, link) {
+      const result = (await post('/invoice-links/pay', { from, link })) as { status?: string };
+      return result.status ?? 'failed';
+    },
+    async webAppInitData(userId) {
+      const result = (await post(`/users/${userId}/web-app`, {})) as { init_data: string };
+      return result.init_data;
     },
     async commands(chatId, languageCode) {
       const query = new URLSearchParams({ chat_id: String(chatId), language_code: languageCode });

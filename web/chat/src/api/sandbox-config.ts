@@ -28,4 +28,6 @@ export interface SandboxPageConfig {
   adminUrl: string | null;
   /** Where the simulator's HTTP API is mounted, e.g. "/sandbox/telegram". */
   apiPrefix: string;
+  /** The bot's Mini App (its menu button), or null when the preset has none or it is turned off. */
+  miniApp: { url: string; text: string } | null;
 }

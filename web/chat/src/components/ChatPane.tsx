@@ -17,6 +17,7 @@ import { Composer } from './Composer.tsx';
 import { ConfirmDialog, type ConfirmDialogProps } from './ConfirmDialog.tsx';
 import { ImageViewer } from './ImageViewer.tsx';
 import { MessageList } from './MessageList.tsx';
+import { MiniAppPanel } from './MiniAppPanel.tsx';
 
 /** Props of {@link ChatPane}. */
 export interface ChatPaneProps {
@@ -36,7 +37,8 @@ type Popup =
   | { kind: 'confirm'; props: Omit<ConfirmDialogProps, 'onClose'> }
   | { kind: 'checkout'; message: ViewMessage }
   | { kind: 'photo'; src: string; alt: string }
-  | { kind: 'attach'; file: File };
+  | { kind: 'attach'; file: File }
+  | { kind: 'miniapp'; url: string };
 
 /** How long a pressed button shows its spinner at most, if the bot never answers. */
 const PENDING_BUTTON_MAX_MS = 15_000;
@@ -138,7 +140,7 @@ export function ChatPane(props: ChatPaneProps): ReactNode {
     } else if (button.login_url !== undefined) {
       openExternal(button.login_url.url, 'Open this link?');
     } else if (button.web_app !== undefined) {
-      openExternal(button.web_app.url, `Open the ${config.businessName} Web App?`);
+      setPopup({ kind: 'miniapp', url: button.web_app.url });
     } else if (button.copy_text !== undefined) {
       navigator.clipboard.writeText(button.copy_text.text).then(
         () => toast('Copied to clipboard'),
@@ -227,6 +229,11 @@ export function ChatPane(props: ChatPaneProps): ReactNode {
           onBack={props.onBack}
           onSwitchUser={props.onSwitchUser}
         />
+        {config.miniApp ? (
+          <button type="button" className="miniapp-open" onClick={() => setPopup({ kind: 'miniapp', url: config.miniApp?.url ?? '' })}>
+            {config.miniApp.text}
+          </button>
+        ) : null}
         <MessageList messages={chat.messages} empty={empty} />
         <Composer
           botName={config.businessName}
@@ -246,6 +253,7 @@ export function ChatPane(props: ChatPaneProps): ReactNode {
       {popup?.kind === 'checkout' ? (
         <CheckoutDialog message={popup.message} languageCode={viewer.language_code} onPay={() => pay(popup.message)} onClose={() => setPopup(null)} />
       ) : null}
+      {popup?.kind === 'miniapp' ? <MiniAppPanel url={popup.url} title={config.businessName} viewer={viewer} client={client} toast={toast} onClose={() => setPopup(null)} /> : null}
       {popup?.kind === 'photo' ? <ImageViewer src={popup.src} alt={popup.alt} onClose={() => setPopup(null)} /> : null}
       {popup?.kind === 'attach' ? (
         <AttachDialog
