@@ -5,6 +5,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { loadBusinessConfig, type BusinessConfig } from './config/business.ts';
 import { localUrl, type Env } from './config/env.ts';
+import { withClinicErpUrl } from './config/env-aliases.ts';
+import { startControlServer } from './db/backup.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
 import { connectRedis, redisReady } from './db/redis.ts';
@@ -14,10 +16,12 @@ import { DEFAULT_UNREACHABLE_KEEP_MS } from './delivery/sender.ts';
 import { createStaffChatsCheck, staffChatIds } from './delivery/staff-chats.ts';
 import { LAVKA_VERSION } from './config/version.ts';
 import { ADMIN_PAGE_DIR, adminPageRoutes } from './http/admin.ts';
+import { MINIAPP_PAGE_DIR, miniAppPageRoutes } from './http/miniapp.ts';
 import { apiDocument, apiPlugins } from './http/api.ts';
 import { createAccessGuard } from './platform/access.ts';
 import { createEvents } from './platform/events.ts';
 import { createIntegrationGuard } from './platform/integration-access.ts';
+import { createMiniAppGuard } from './platform/miniapp-access.ts';
 import { createMemoryRequestLimiter, createRedisRequestLimiter } from './platform/rate-limit.ts';
 import { sandboxAdminIds, sandboxPageRoutes } from './http/sandbox.routes.ts';
 import { createHttpServer, registerWebhook, type ReadinessCheck } from './http/server.ts';
@@ -107,7 +111,8 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
   };
 
   try {
-    const loaded = await loadBusinessConfig({ preset: startEnv.LAVKA_PRESET, configFile: startEnv.LAVKA_CONFIG, presetsDir: options.presetsDir });
+    const fromFile = await loadBusinessConfig({ preset: startEnv.LAVKA_PRESET, configFile: startEnv.LAVKA_CONFIG, presetsDir: options.presetsDir });
+    const loaded = withClinicErpUrl(fromFile, startEnv.CLINIC_ERP_URL);
     // The clinic on top of the reference ERP, when asked: the config then points at it.
     const demoErp = startEnv.LAVKA_CLINIC_BACKEND === 'demo' ? await connectDemoErp(loaded) : undefined;
     if (demoErp) cleanups.push(() => demoErp.erp.close());
@@ -123,6 +128,12 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     cleanups.push(() => database.close());
     const report = await migrate(database, migrationGroups(allModules));
     if (report.applied.length > 0) logger.info({ applied: report.applied }, 'database migrated');
+    // No other process can open a SQLite file Lavka holds: `npm run backup` and `npm run doctor`
+    // reach it through this process (src/db/backup.ts).
+    if ((options.start ?? true) && database.backupTo && database.location !== ':memory:') {
+      const control = await startControlServer({ database, file: database.location, logger });
+      cleanups.push(() => control.close());
+    }
 
     let redis: Redis | undefined;
     if (env.REDIS_URL) {
@@ -196,14 +207,29 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       audit,
       logger: logger.child({ component: 'integration-api' }),
     });
+    // The Mini App's API: initData signed with this bot's token (the simulator's in the sandbox).
+    const miniApp = services.miniapp;
+    const miniAppGuard = miniApp
+      ? createMiniAppGuard({
+          botToken: () => sandbox?.token ?? (env.TELEGRAM_BOT_TOKEN as string),
+          maxAgeSec: () => miniApp.maxAgeSec(),
+          enabled: () => miniApp.enabled(),
+          signIn: async (user) => ({ locale: users.localeOf(await users.register(user), config.business.defaultLocale) }),
+          limiter: localLimiter,
+          requestsPerSecond: 50,
+          now,
+          logger: logger.child({ component: 'miniapp-api' }),
+        })
+      : undefined;
     const http = await createHttpServer({
       logger,
       metrics,
       readiness,
       trustProxy: env.TRUST_PROXY,
       plugins: [
-        ...apiPlugins(active, { staff: guard, integration: integrationGuard }, LAVKA_VERSION),
+        ...apiPlugins(active, { staff: guard, integration: integrationGuard, ...(miniAppGuard ? { miniApp: miniAppGuard } : {}) }, LAVKA_VERSION),
         { prefix: '/admin', plugin: adminPageRoutes(ADMIN_PAGE_DIR) },
+        ...(miniApp ? [{ prefix: '/app', plugin: miniAppPageRoutes({ pageDir: MINIAPP_PAGE_DIR, enabled: () => miniApp.enabled() }) }] : []),
         ...active
           .filter((item) => item.instance.publicRoutes)
           .map((item) => ({ prefix: `/public/${item.name}`, plugin: item.instance.publicRoutes! })),
@@ -212,7 +238,18 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
               { prefix: SANDBOX_API_PREFIX, plugin: registerSimulatorRoutes(sandbox) },
               {
                 prefix: '/sandbox',
-                plugin: sandboxPageRoutes({ sim: sandbox, config, preset: env.LAVKA_PRESET, adminIds: env.ADMIN_IDS, apiPrefix: SANDBOX_API_PREFIX, adminUrl: '/admin/' }),
+                plugin: sandboxPageRoutes({
+                  sim: sandbox,
+                  config,
+                  preset: env.LAVKA_PRESET,
+                  adminIds: env.ADMIN_IDS,
+                  apiPrefix: SANDBOX_API_PREFIX,
+                  adminUrl: '/admin/',
+                  miniApp: () => {
+                    const url = services.miniapp?.url();
+                    return url ? { url, text: i18n.t(config.business.defaultLocale, 'miniapp-open') } : null;
+                  },
+                }),
               },
             ]
           : []),
@@ -237,6 +274,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       const port = typeof address === 'object' && address ? address.port : env.PORT;
       url = localUrl({ HOST: env.HOST, PORT: port });
       admin.setListeningUrl(url);
+      services.miniapp?.setListeningUrl(url);
     }
 
     const token = sandbox ? sandbox.token : (env.TELEGRAM_BOT_TOKEN as string);
@@ -254,7 +292,12 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       commands,
       staff: admin,
       chatLock: redis
-        ? createRedisChatLock(redis, { onUnavailable: (error) => logger.debug({ err: error }, 'Redis unreachable: the update runs without the cross-instance chat lock') })
+        ? createRedisChatLock(redis, {
+            prefix: `lavka:{order:${token.split(':')[0]}}:`,
+            onUnavailable: (error) => logger.debug({ err: error }, 'Redis unreachable: the update runs without the cross-instance chat order'),
+            onWaitedTooLong: (info) => logger.warn(info, 'an earlier update of this chat was still not done: handling this one anyway'),
+            onGapSkipped: (info) => logger.info(info, 'an earlier update id never arrived: going on without it'),
+          })
         : undefined,
       redis,
       botInfo: sandbox?.botInfo,
@@ -322,6 +365,8 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       await publishProfile({ api: bot.api, i18n, business: config.business.name }).catch((error: unknown) =>
         logger.warn({ err: error }, 'could not publish the bot description and menu button'),
       );
+      // After the profile, which sets the command-list menu button: the app's replaces it.
+      await services.miniapp?.publishMenuButton(bot.api, config.business.defaultLocale).catch((error: unknown) => logger.warn({ err: error }, 'could not set the Mini App menu button'));
       await publishCommands({ api: bot.api, i18n, commands, adminIds: env.ADMIN_IDS, logger }).catch((error: unknown) =>
         logger.warn({ err: error }, 'could not publish the command list'),
       );

@@ -2,6 +2,7 @@ import './config/node-version.ts';
 import { enableCompileCache } from 'node:module';
 import type { LavkaApp } from './app.ts';
 import { ConfigError, parseEnv, type Env } from './config/env.ts';
+import { describeAliasUse, resolveEnvAliases } from './config/env-aliases.ts';
 import { environmentWithFile } from './config/env-file.ts';
 import { DatabaseLockedError } from './db/sqlite.ts';
 import { sandboxBanner } from './http/sandbox.routes.ts';
@@ -29,6 +30,11 @@ try {
 
 const pretty = process.argv.includes('--dev') || (process.stdout.isTTY && process.env.NODE_ENV !== 'production');
 const logger = createLogger({ level: env.LOG_LEVEL, pretty, file: env.LOG_FILE });
+// Once per process, not at each restart: the old bots' variable names this deployment still uses.
+const aliasesUsed = resolveEnvAliases(environmentWithFile(bootEnv)).used;
+if (aliasesUsed.length > 0) {
+  logger.info({ aliases: aliasesUsed }, `reading old variable names as Lavka's: ${describeAliasUse(aliasesUsed)} (the README's "Coming from the old bots" lists them)`);
+}
 
 /** Says where to look, after the first start and after each restart. */
 function announce(app: LavkaApp): void {

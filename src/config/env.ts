@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { resolveEnvAliases } from './env-aliases.ts';
 
 /** Telegram's public Bot API server, used when no other root is configured. */
 export const TELEGRAM_DEFAULT_API_ROOT = 'https://api.telegram.org';
@@ -95,7 +96,11 @@ export const envSchema = z
     PAID_BROADCAST: z.enum(['on', 'off']).default('off'),
     PAID_BROADCAST_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(1000),
     DELIVERY_UNCERTAIN_RESEND: z.enum(['transactional', 'all', 'none']).default('transactional'),
-    DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    // Renewed every third of it while the instance lives: a killed instance's messages are taken over after it.
+    DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(6),
+    // Direct replies wait for their place in the bot-wide and the chat's send windows (on), or
+    // are counted without waiting (off); auto: on with REDIS_URL (several instances), off without.
+    REPLY_PACING: z.enum(['auto', 'on', 'off']).default('auto'),
     DAILY_REPORT_TIME: z
       .string()
       .regex(/^(off|([01]?\d|2[0-3]):[0-5]\d)$/, 'expected HH:MM in the business time zone, or off')
@@ -121,6 +126,9 @@ export const envSchema = z
     ORDERS_BACKEND_TOKEN: z.string().trim().min(32, 'expected at least 32 characters').optional(),
     // The clinic's ERP (connectors.clinic in the config file): the Bearer token Lavka sends.
     CLINIC_ERP_TOKEN: z.string().trim().min(16, 'expected at least 16 characters').optional(),
+    // The clinic's ERP base URL: sets connectors.clinic.url (and so turns the connector on)
+    // without a config file, as the old clinic bot's DJANGO_API_URL / API_BASE_URL did.
+    CLINIC_ERP_URL: z.url({ message: 'expected the ERP\'s http(s) base URL' }).optional(),
     // `demo` runs the reference clinic ERP inside Lavka and connects the clinic to it (sandbox).
     LAVKA_CLINIC_BACKEND: z.enum(['local', 'demo']).default('local'),
   });
@@ -160,24 +168,30 @@ export class ConfigError extends Error {
  */
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const known = Object.keys(envSchema.shape);
-  const input: Record<string, string> = {};
+  // The old bots' names (ADMIN_CHAT_IDS, USE_WEBHOOK, …) fill in what Lavka's own leave unset.
+  const aliases = resolveEnvAliases(source);
+  const input: Record<string, string> = { ...aliases.values };
   for (const key of known) {
     const value = source[key];
     if (value !== undefined && value !== '') input[key] = value;
   }
+  // A bad value is reported under the name its owner wrote: `WEBHOOK_URL (from TELEGRAM_WEBHOOK_URL)`.
+  const aliasedFrom = new Map(aliases.used.map((use) => [use.target, use.names.join(', ')]));
   const result = envSchema.safeParse(input);
   const problems = result.success
-    ? []
+    ? [...aliases.problems]
     : result.error.issues.map((problem) => {
-        const name = problem.path.join('.') || '(environment)';
+        const key = String(problem.path[0] ?? '');
+        const name = (problem.path.join('.') || '(environment)') + (aliasedFrom.has(key) ? ` (from ${aliasedFrom.get(key)})` : '');
         const given = typeof problem.path[0] === 'string' ? input[problem.path[0]] : undefined;
         const shown = given === undefined ? '' : ` (got ${JSON.stringify(redact(String(problem.path[0]), given))})`;
         return `${name}: ${problem.message}${shown}`;
       });
+  if (!result.success) problems.push(...aliases.problems);
   // Checked on the raw input, so they are reported together with any other bad value.
   if (input.BOT_MODE === 'webhook') {
     for (const name of ['TELEGRAM_BOT_TOKEN', 'WEBHOOK_URL', 'WEBHOOK_SECRET'] as const) {
-      if (input[name] === undefined) problems.push(`${name}: required when BOT_MODE=webhook`);
+      if (input[name] === undefined) problems.push(`${name}: required when BOT_MODE=webhook${aliasedFrom.has('BOT_MODE') ? ` (USE_WEBHOOK is true)` : ''}`);
     }
   }
   if (!result.success || problems.length > 0) {

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from './schema.ts';
 import { openSqlite, type SqliteHandle } from './sqlite.ts';
+import { registerUnits, unitOfWorkDialect, type UnitsOfWork } from './unit-of-work.ts';
 
 /** The SQL dialects Lavka runs on. */
 export type SqlDialectName = 'sqlite' | 'postgres';
@@ -25,11 +26,18 @@ export interface DatabaseHandle {
   dialect: SqlDialectName;
   /** Human-readable location, without credentials. */
   location: string;
+  /** Per-update units of work on this database (docs/decisions/0018). */
+  units: UnitsOfWork;
   /**
    * Whether the database can be used right now, for `/health/ready`: PostgreSQL answers;
    * SQLite can be read and still has room to write (`detail` says "disk full" otherwise).
    */
   health(): Promise<DatabaseHealth>;
+  /**
+   * SQLite only: an online copy of the database file through SQLite's backup API (see
+   * src/db/backup.ts). Absent on PostgreSQL, whose backups are `pg_dump`'s.
+   */
+  backupTo?(destination: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -75,14 +83,16 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
   if (options.url.startsWith('sqlite:')) {
     const file = options.url.slice('sqlite:'.length);
     const database = openSqlite({ file });
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const { dialect, units } = unitOfWorkDialect(new SqliteDialect({ database }));
+    const db = new Kysely<Database>({ dialect });
+    registerUnits(db, units);
     const close = async () => {
       await db.destroy();
       // Kysely opens its driver lazily; close the file even if no query ever ran.
       database.close();
     };
     const health = () => sqliteHealth(db, database, file, options.minFreeBytes ?? 1024 * 1024);
-    return { db, dialect: 'sqlite', location: file, health, close };
+    return { db, dialect: 'sqlite', location: file, units, health, backupTo: (destination) => database.backupTo(destination), close };
   }
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -98,7 +108,9 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
   const lost = (error: Error) => options.logger?.warn({ err: error }, 'a PostgreSQL connection was lost; the next query opens a new one');
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const { dialect, units } = unitOfWorkDialect(new PostgresDialect({ pool }));
+  const db = new Kysely<Database>({ dialect });
+  registerUnits(db, units);
   // Fail now with a clear message rather than at the first update.
   try {
     await sql`select 1`.execute(db);
@@ -115,7 +127,7 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
       return { ok: false, detail: `unreachable: ${(error as Error).message}` };
     }
   };
-  return { db, dialect: 'postgres', location: redactUrl(options.url), health, close: () => db.destroy() };
+  return { db, dialect: 'postgres', location: redactUrl(options.url), units, health, close: () => db.destroy() };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
+import { backup, DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 /** Raised when another process already holds the SQLite file. */
@@ -41,6 +41,12 @@ export interface SqliteWriteFailure {
 export interface SqliteHandle extends SqliteDatabase {
   /** The last write that failed for lack of space or an I/O error, until a later write commits. */
   writeFailure(): SqliteWriteFailure | undefined;
+  /**
+   * Copies the open database to `destination` with SQLite's online backup API, a few pages per
+   * step off the main thread, while this connection goes on reading and writing (its writes
+   * during the copy land in the copy too). Resolves with the number of pages copied.
+   */
+  backupTo(destination: string, options?: { pagesPerStep?: number }): Promise<number>;
 }
 
 // Primary result codes (extended codes keep them in the low byte).
@@ -180,6 +186,7 @@ function wrap(db: DatabaseSync, cacheSize: number): SqliteHandle {
       };
     },
     writeFailure: () => failure,
+    backupTo: (destination, options) => backup(db, destination, { rate: options?.pagesPerStep ?? 256 }),
   };
 }
 

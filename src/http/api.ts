@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { invalidInputCode, moduleFacts, type ActiveModule } from '../modules/registry.ts';
 import type { AccessGuard } from '../platform/access.ts';
 import type { IntegrationGuard } from '../platform/integration-access.ts';
+import type { MiniAppGuard } from '../platform/miniapp-access.ts';
 import { buildOpenApi } from '../platform/openapi.ts';
 import type { StaffRole } from '../platform/roles.ts';
 import { registerRoutes } from '../platform/route.ts';
@@ -17,6 +18,8 @@ import { clinicErpOpenApi } from '../modules/clinic-erp/clinic-erp.openapi.ts';
 
 /** Where the integration API is mounted. */
 export const INTEGRATION_PREFIX = '/api/v1';
+/** Where the Mini App's API is mounted. */
+export const MINIAPP_API_PREFIX = '/api/miniapp';
 
 /** A route of the server as the inventory saw it being added. */
 export interface RouteEntry {
@@ -26,6 +29,8 @@ export interface RouteEntry {
   staffRoles?: readonly StaffRole[];
   /** The scope the API key check requires on it; undefined for routes outside it. */
   scope?: ApiScope;
+  /** True for a route of the Mini App's API, behind the initData check. */
+  miniApp?: true;
   /** A route meant for anyone (the integration API's document and its page). */
   public?: true;
 }
@@ -57,6 +62,8 @@ export function integrationDocument(active: readonly ActiveModule[], version: st
 export interface ApiGuards {
   staff: AccessGuard;
   integration: IntegrationGuard;
+  /** The Mini App's initData check; without it no Mini App route is mounted. */
+  miniApp?: MiniAppGuard;
 }
 
 /**
@@ -78,8 +85,9 @@ export function apiPlugins(active: readonly ActiveModule[], guards: ApiGuards, v
         const scope = guards.integration.scopeOf(entry.method, entry.url);
         if (staffRoles) entry.staffRoles = staffRoles;
         if (scope) entry.scope = scope;
+        if (guards.miniApp?.covers(entry.method, entry.url)) entry.miniApp = true;
       }
-      const open = routes.filter((entry) => /^\/api(\/|$)/.test(entry.url) && entry.staffRoles === undefined && entry.scope === undefined && !entry.public);
+      const open = routes.filter((entry) => /^\/api(\/|$)/.test(entry.url) && entry.staffRoles === undefined && entry.scope === undefined && !entry.miniApp && !entry.public);
       if (open.length > 0) {
         throw new Error(`Routes under /api must be module routes behind the access check; these are not: ${open.map((entry) => `${entry.method} ${entry.url}`).join(', ')}`);
       }
@@ -91,6 +99,8 @@ export function apiPlugins(active: readonly ActiveModule[], guards: ApiGuards, v
   const integrationRoutes = active.flatMap((item) => item.instance.integrationRoutes ?? []);
   const integration: FastifyPluginAsync = (app) => registerRoutes(app, integrationRoutes, { invalidInput: 'api.invalid_request', audience: 'integration' });
   let document: Record<string, unknown> | undefined;
+  const miniAppRoutes = active.flatMap((item) => item.instance.miniAppRoutes ?? []);
+  const miniApp: FastifyPluginAsync = (app) => registerRoutes(app, miniAppRoutes, { invalidInput: 'miniapp.invalid_request', audience: 'miniapp' });
 
   return [
     { prefix: '', plugin: inventory },
@@ -103,5 +113,6 @@ export function apiPlugins(active: readonly ActiveModule[], guards: ApiGuards, v
       }),
     { prefix: INTEGRATION_PREFIX, plugin: apiDocsRoutes(() => (document ??= integrationDocument(active, version)), { 'connectors/clinic-erp.openapi.json': () => clinicErpOpenApi(version) }) },
     { prefix: INTEGRATION_PREFIX, plugin: guards.integration(integration) },
+    ...(guards.miniApp && miniAppRoutes.length > 0 ? [{ prefix: MINIAPP_API_PREFIX, plugin: guards.miniApp(miniApp) }] : []),
   ];
 }

@@ -41,6 +41,8 @@ export interface SandboxPageOptions {
   adminUrl?: string;
   /** The built page (default web/chat/dist). */
   pageDir?: string;
+  /** The bot's Mini App as its menu button opens it, read at use time (the owner may turn it off). */
+  miniApp?(): SandboxPageConfig['miniApp'];
 }
 
 /** Names the simulated people get, in the preset's default language. */
@@ -90,6 +92,7 @@ export function sandboxPageRoutes(options: SandboxPageOptions): FastifyPluginAsy
       adminIds: [...options.adminIds],
       adminUrl: options.adminUrl ?? null,
       apiPrefix: options.apiPrefix,
+      miniApp: options.miniApp?.() ?? null,
     });
 
     scope.get('/config.json', async (_request, reply) => reply.header('cache-control', 'no-store').send(pageConfig()));

@@ -201,6 +201,12 @@ export interface ModuleInstance {
    */
   integrationRoutes?: readonly AnyApiRoute[];
   /**
+   * The module's part of the Mini App's API, called by the customer's Mini App: mounted under
+   * `/api/miniapp` (urls from there, e.g. `/catalog/products`), behind the initData check.
+   * Declared with `miniAppRoute()`; the handler gets the Telegram user.
+   */
+  miniAppRoutes?: readonly AnyApiRoute[];
+  /**
    * Routes anyone may call, mounted under `/public/<module>`: payment gateway webhooks, a
    * public FAQ for a website. They authenticate their callers themselves (signatures).
    */

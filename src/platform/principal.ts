@@ -1,5 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import type { Locale } from '../config/business.ts';
 import { AccessError } from './access.errors.ts';
+import type { InitDataUser } from './init-data.ts';
 import type { StaffRole } from './roles.ts';
 import type { ApiScope } from './scopes.ts';
 
@@ -37,8 +39,23 @@ export interface ApiKeyPrincipal {
   scopes: readonly ApiScope[];
 }
 
-/** Who is behind a request that passed an access check: a staff session or an API key. */
-export type Principal = StaffPrincipal | ApiKeyPrincipal;
+/**
+ * A customer using the Mini App: the Telegram user whose initData, signed with this bot's
+ * token, came with the request. The same person the bot knows by the same id.
+ */
+export interface MiniAppPrincipal {
+  type: 'miniapp';
+  /** Their Telegram user id: the id carts, orders and payments are kept under. */
+  userId: number;
+  user: InitDataUser;
+  /** The language the app speaks to them: the one they chose in the bot, else their Telegram's. */
+  locale: Locale;
+  /** When Telegram signed the initData, in seconds since the epoch. */
+  authDateSec: number;
+}
+
+/** Who is behind a request that passed an access check: a staff session, an API key or a Mini App user. */
+export type Principal = StaffPrincipal | ApiKeyPrincipal | MiniAppPrincipal;
 
 /** Why a key was refused, for the caller (never which part of a secret was wrong). */
 export type ApiKeyRefusal = 'unknown' | 'revoked' | 'expired';
@@ -80,6 +97,13 @@ export function staffOf(request: FastifyRequest): StaffPrincipal {
 export function apiKeyOf(request: FastifyRequest): ApiKeyPrincipal {
   const principal = principals.get(request);
   if (principal?.type !== 'api_key') throw new AccessError('admin.unauthenticated', 'Send an API key in the Authorization header.');
+  return principal;
+}
+
+/** The Mini App user behind a request that passed the Mini App access check; a refusal otherwise. */
+export function miniAppUserOf(request: FastifyRequest): MiniAppPrincipal {
+  const principal = principals.get(request);
+  if (principal?.type !== 'miniapp') throw new AccessError('admin.unauthenticated', 'Open this from the Telegram Mini App.');
   return principal;
 }
 

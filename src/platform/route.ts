@@ -5,7 +5,7 @@ import type { GuardedRouteConfig } from './access.ts';
 import { isLavkaError, sendError } from './errors.ts';
 import type { IntegrationRouteConfig } from './integration-access.ts';
 import { sendApiError, sendIntegrationError } from './integration.errors.ts';
-import { apiKeyOf, staffOf, type ApiKeyPrincipal, type Principal, type StaffPrincipal } from './principal.ts';
+import { apiKeyOf, miniAppUserOf, staffOf, type ApiKeyPrincipal, type MiniAppPrincipal, type Principal, type StaffPrincipal } from './principal.ts';
 import type { StaffRole } from './roles.ts';
 import type { ApiScope } from './scopes.ts';
 
@@ -79,6 +79,16 @@ export function integrationRoute<Q extends z.ZodType = z.ZodUndefined, P extends
   return definition as AnyApiRoute;
 }
 
+/**
+ * Declares a route of the Mini App's API (`/api/miniapp`), called by the customer's Mini App
+ * with its initData: its handler gets the Telegram user, who is the same person in the chat.
+ */
+export function miniAppRoute<Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(
+  definition: ApiRoute<Q, P, B, MiniAppPrincipal>,
+): AnyApiRoute {
+  return definition as AnyApiRoute;
+}
+
 /** Turns zod issues into one sentence per field. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`).join('; ');
@@ -90,9 +100,10 @@ export interface RouteSetOptions {
   invalidInput: string;
   /**
    * Who calls them: staff (the panel's API: `{ error, message }`, the principal a staff session)
-   * or integrations (`/api/v1`: `{ error: { code, message } }`, the principal an API key).
+   * integrations (`/api/v1`: `{ error: { code, message } }`, the principal an API key) or
+   * the Mini App (`/api/miniapp`: the integration API's error shape, the principal a Telegram user).
    */
-  audience?: 'staff' | 'integration';
+  audience?: 'staff' | 'integration' | 'miniapp';
 }
 
 /**
@@ -103,8 +114,9 @@ export interface RouteSetOptions {
 export async function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRoute[], options: RouteSetOptions): Promise<void> {
   // Uploads are parsed only in the scopes of modules that take them; each route sets its limits.
   if (routes.some((definition) => definition.multipart)) await app.register(multipart);
-  const integration = options.audience === 'integration';
-  const principalOf: (request: FastifyRequest) => Principal = integration ? apiKeyOf : staffOf;
+  // The integration API and the Mini App answer `{ error: { code, message, details } }`.
+  const integration = options.audience === 'integration' || options.audience === 'miniapp';
+  const principalOf: (request: FastifyRequest) => Principal = options.audience === 'miniapp' ? miniAppUserOf : integration ? apiKeyOf : staffOf;
   const refuse = integration ? sendIntegrationError : sendError;
   for (const definition of routes) {
     const config: GuardedRouteConfig & IntegrationRouteConfig = {

@@ -8,6 +8,7 @@ import type { FaultSpec } from './faults.ts';
 import type { SimUser } from './sim-user.ts';
 import type { TelegramSimulator } from './simulator.ts';
 import { streamSimEvents } from './sse.ts';
+import { signWebAppInitData } from './web-app.ts';
 
 /** A control request that cannot be served; becomes `{ error }` with this status. */
 class ControlError extends Error {
@@ -146,6 +147,24 @@ export function registerControlRoutes(scope: FastifyInstance, sim: TelegramSimul
     const user = actor(params.from ?? chatId);
     const messageId = integer(request.params.messageId, 'messageId');
     return asClientError(() => user.payInvoice(messageId, { chatId }));
+  });
+
+  // A user paying an invoice link (createInvoiceLink) from a Mini App: `WebApp.openInvoice`.
+  scope.post('/sim/invoice-links/pay', async (request) => {
+    const { params } = body(request);
+    const user = actor(params.from);
+    if (typeof params.link !== 'string' || params.link === '') throw new ControlError(400, 'link is required (the invoice link or its slug)');
+    const link = params.link;
+    return asClientError(() => user.payInvoice(link));
+  });
+
+  // What Telegram hands a Mini App the user opens: initData signed with the bot's token.
+  scope.post<{ Params: { id: string } }>('/sim/users/:id/web-app', async (request) => {
+    const user = actor(request.params.id);
+    const { params } = body(request);
+    // A test may ask for launch data signed at another time (an expired session).
+    const authDateSec = params.auth_date === undefined ? Math.floor(Date.now() / 1000) : integer(params.auth_date, 'auth_date');
+    return { init_data: signWebAppInitData(sim.token, user.profile, authDateSec, { chatType: 'sender' }) };
   });
 
   for (const action of ['block', 'unblock'] as const) {

@@ -14,7 +14,7 @@ import { createBaseComposer, createFallbackComposer } from './base.bot.ts';
 import type { ChatLock } from './chat-lock.ts';
 import type { BotContext, SessionData } from './context.ts';
 import { holdWhileDatabaseDown } from './database-wait.ts';
-import { dedupeUpdates, type DedupeTiming } from './dedupe.ts';
+import { commitBeforeSending, dedupeUpdates, type DedupeTiming } from './dedupe.ts';
 import { guardCallbackCalls } from './callback-calls.ts';
 import { errorHandler, updateType } from './error-boundary.ts';
 import { flowRouter, type FlowDefinition } from './flow.ts';
@@ -41,7 +41,7 @@ export interface CreateBotDeps {
   commands: readonly CommandSpec[];
   /** Staff roles from the admin panel's staff accounts; without it only ADMIN_IDS are staff. */
   staff?: { roleOfTelegram(telegramId: number): Promise<StaffRole | undefined> };
-  /** Serialises a chat's updates across instances (Redis); absent with one instance. */
+  /** Orders a chat's updates by update id across instances (Redis); absent with one instance. */
   chatLock?: ChatLock;
   /** Known bot identity, to skip the getMe call (tests, benchmarks). */
   botInfo?: Bot['botInfo'];
@@ -76,6 +76,8 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
   bot.api.config.use(apiMetrics(deps.metrics));
   // Replies wait out a 429 (up to a minute) and retry 5xx/network errors a few times.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowInternalServerErrors: false }));
+  // A reply may confirm what its update wrote: the update's unit of work commits first.
+  bot.api.config.use(commitBeforeSending(deps.db));
 
   const enabledModules = new Set(deps.modules.map((entry) => entry.name));
 
@@ -104,13 +106,16 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
   root.use(guardCallbackCalls());
   // Ordering comes before any awaited work: updates that wait on the database first would
   // reach `sequentialize` in the order their queries finished, not the order they were sent.
-  root.use(sequentialize(sequenceKey));
-  if (deps.chatLock) {
-    const lock = deps.chatLock;
+  // Across instances the Redis queue orders a chat's updates by update id, this instance's
+  // too, so it replaces `sequentialize` (whose arrival order could contradict it).
+  const lock = deps.chatLock;
+  if (lock) {
     root.use((ctx, next) => {
       const key = sequenceKey(ctx);
-      return key === undefined ? next() : lock.withLock(key, next);
+      return key === undefined ? next() : lock.withLock(key, ctx.update.update_id, next);
     });
+  } else {
+    root.use(sequentialize(sequenceKey));
   }
   // A short database outage (a PostgreSQL restart) holds the next updates instead of failing them.
   root.use(holdWhileDatabaseDown({ health: () => sql`select 1`.execute(deps.db).then(() => ({ ok: true })) }));

@@ -40,7 +40,8 @@ describe('the admin gate in front of every staff endpoint', () => {
   before(async () => {
     lavka = await startTestLavka({ preset: 'shop', adminIds: [OWNER_TG], extraModules: [probeModule] });
     for (const [role, session] of await staffSessions(lavka, OWNER_TG)) sessions.set(role, session);
-    apiRoutes = registeredRoutes(lavka.app.http).filter((entry) => entry.url.startsWith('/api/') && !entry.url.startsWith('/api/v1/') && entry.method !== 'HEAD');
+    // The integration API (API keys) and the Mini App's API (initData) have checks of their own.
+    apiRoutes = registeredRoutes(lavka.app.http).filter((entry) => entry.url.startsWith('/api/') && !entry.url.startsWith('/api/v1/') && !entry.url.startsWith('/api/miniapp/') && entry.method !== 'HEAD');
   });
   after(async () => {
     await lavka?.stop();
@@ -73,6 +74,9 @@ describe('the admin gate in front of every staff endpoint', () => {
       assert.ok(urls.has(expected), `${expected} is registered (have: ${[...urls].join(', ')})`);
     }
     for (const entry of apiRoutes) assert.ok(entry.staffRoles?.includes('owner'), `${entry.method} ${entry.url} is gated`);
+    const miniApp = registeredRoutes(lavka.app.http).filter((entry) => entry.url.startsWith('/api/miniapp/') && entry.method !== 'HEAD');
+    assert.ok(miniApp.length > 0, 'the shop has its Mini App API');
+    for (const entry of miniApp) assert.ok(entry.miniApp === true && entry.staffRoles === undefined, `${entry.method} ${entry.url} is behind the initData check, not a staff session`);
   });
 
   test('every staff endpoint refuses an anonymous request with 401', async () => {

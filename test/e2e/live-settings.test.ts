@@ -100,7 +100,7 @@ describe('settings changed in the panel reach the bot at once (shop)', () => {
     const page = await api('GET', '/api/admin/settings');
     assert.equal(page.status, 200);
     const sections = page.json.sections as Record<string, { value: unknown; fallback: unknown; overridden: boolean; facts: Record<string, unknown> }>;
-    assert.deepEqual(Object.keys(sections).sort(), ['business', 'catalog-feed', 'gate', 'hours', 'payments', 'phone-country', 'time-zone']);
+    assert.deepEqual(Object.keys(sections).sort(), ['business', 'catalog-feed', 'gate', 'hours', 'miniapp', 'payments', 'phone-country', 'time-zone']);
     assert.deepEqual(sections['time-zone']?.value, { timeZone: 'Asia/Almaty' });
     assert.equal(sections.hours?.overridden, false);
     assert.deepEqual((sections.payments?.facts.methods as { id: string; ready: boolean; reason?: string }[]).find((method) => method.id === 'card'), { id: 'card', ready: false, reason: 'needs_provider_token' });
@@ -234,6 +234,18 @@ describe('settings changed in the panel reach the bot at once (shop)', () => {
     assert.equal(removed.status, 200);
     await other.send('/start');
     await other.waitForMessage((message) => labelsOf(message).includes('🛍 Catalogue'));
+  });
+
+  test('the owner turns the Mini App off: its page and API answer 404; on again, the API checks initData again', async () => {
+    const off = await api('PUT', '/api/admin/settings/miniapp', { enabled: false, initDataMaxAgeSeconds: 3600 });
+    assert.equal(off.status, 200);
+    assert.equal((await fetch(`${lavka.app.url}/app/`)).status, 404);
+    const call = await fetch(`${lavka.app.url}/api/miniapp/app/session`, { headers: { authorization: 'tma anything' } });
+    assert.equal(call.status, 404);
+    assert.equal(((await call.json()) as { error: { code: string } }).error.code, 'miniapp.disabled');
+    const on = await api('PUT', '/api/admin/settings/miniapp', { enabled: true, initDataMaxAgeSeconds: 3600 });
+    assert.equal(on.status, 200);
+    assert.equal((await fetch(`${lavka.app.url}/api/miniapp/app/session`, { headers: { authorization: 'tma anything' } })).status, 401);
   });
 });
 

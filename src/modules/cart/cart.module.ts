@@ -1,5 +1,6 @@
 import { defineModule } from '../module.ts';
 import { createCartComposer } from './cart.bot.ts';
+import { createCartMiniAppRoutes } from './cart.miniapp.ts';
 import { cartSettingsSchema, createCartService, type CartService } from './cart.service.ts';
 import { cartMigrations } from './cart.migrations.ts';
 
@@ -61,6 +62,7 @@ export const module = defineModule({
       composer: bot.composer,
       flows: bot.flows,
       commands: [{ command: 'cart', description: 'command-cart' }],
+      miniAppRoutes: createCartMiniAppRoutes({ cart, users, i18n: deps.i18n, db: deps.database.db, now: deps.now, currency: deps.config.business.currency }),
       segments: [
         {
           name: 'cart.abandoned_days',

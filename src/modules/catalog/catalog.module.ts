@@ -4,6 +4,7 @@ import { createCatalogApi } from './catalog.api.ts';
 import { createCatalogComposer } from './catalog.bot.ts';
 import { createCatalogFeed } from './catalog.feed.ts';
 import { createCatalogFeedRoutes } from './catalog.feed.routes.ts';
+import { createCatalogMiniAppRoutes, createCatalogPhotoRoutes } from './catalog.miniapp.ts';
 import { catalogFeedSettingsSection, type CatalogFeedPanelSettings } from './catalog.feed.settings.ts';
 import { createCatalogRoutes } from './catalog.routes.ts';
 import { catalogSettingsSchema, createCatalogService, type CatalogService } from './catalog.service.ts';
@@ -60,6 +61,8 @@ export const module = defineModule({
         ...createCatalogFeedRoutes({ feed, settings: () => feedSettings, config: settings.feed }),
       ],
       integrationRoutes: createCatalogApi({ catalog }),
+      miniAppRoutes: createCatalogMiniAppRoutes({ catalog }),
+      publicRoutes: createCatalogPhotoRoutes({ catalog }),
       seedDemo: async (data) => void (await catalog.seed(data)),
       settings: [catalogFeedSettingsSection({ configured: settings.feed, policy, apply: (value) => void (feedSettings = value) })],
       // Looks for an import staff asked for, or one the schedule says is due; runs it under a lease.

@@ -43,6 +43,8 @@ export interface VariantRow {
 /** Filters of a product listing. */
 export interface ProductFilter {
   categoryId?: number;
+  /** Products in any of these categories (a category with its subcategories). */
+  categoryIds?: readonly number[];
   /** A LIKE pattern over `search_text`, already escaped and lower-cased. */
   searchPattern?: string;
   inStockOnly?: boolean;
@@ -94,6 +96,7 @@ export function createCatalogRepository(db: DbExecutor) {
       query = query.where((eb) => eb.or([eb('category_id', 'is', null), eb('category_id', 'not in', excluded)]));
     }
     if (filter.categoryId !== undefined) query = query.where('category_id', '=', filter.categoryId);
+    if (filter.categoryIds !== undefined) query = query.where('category_id', 'in', filter.categoryIds.length > 0 ? [...filter.categoryIds] : [-1]);
     if (filter.searchPattern !== undefined) query = query.where(sql<boolean>`search_text like ${filter.searchPattern} escape '\\'`);
     if (filter.minPriceMinor !== undefined) query = query.where('price_minor', '>=', filter.minPriceMinor);
     if (filter.maxPriceMinor !== undefined) query = query.where('price_minor', '<=', filter.maxPriceMinor);
@@ -374,6 +377,31 @@ export function createCatalogRepository(db: DbExecutor) {
 
     async photoBytes(photoId: number): Promise<{ bytes: Uint8Array | null; mime_type: string } | undefined> {
       return db.selectFrom('catalog_photos').select(['bytes', 'mime_type']).where('id', '=', photoId).executeTakeFirst();
+    },
+
+    /** Per category, its products customers can see (not archived, not hidden). */
+    async countVisibleProductsByCategory(): Promise<Map<number, number>> {
+      const rows = await db
+        .selectFrom('catalog_products')
+        .select((eb) => ['category_id', eb.fn.countAll<number>().as('n')])
+        .where('archived_at', 'is', null)
+        .where('is_hidden', '=', 0)
+        .where('category_id', 'is not', null)
+        .groupBy('category_id')
+        .execute();
+      return new Map(rows.map((row) => [Number(row.category_id), Number(row.n)]));
+    },
+
+    /** A photo with its bytes, when its product is live and visible, with the product's category. */
+    photoOfVisibleProduct(photoId: number): Promise<{ bytes: Uint8Array | null; mime_type: string; category_id: number | null } | undefined> {
+      return db
+        .selectFrom('catalog_photos as ph')
+        .innerJoin('catalog_products as p', 'p.id', 'ph.product_id')
+        .select(['ph.bytes', 'ph.mime_type', 'p.category_id'])
+        .where('ph.id', '=', photoId)
+        .where('p.archived_at', 'is', null)
+        .where('p.is_hidden', '=', 0)
+        .executeTakeFirst();
     },
 
     /** The first photo's id of each product that has one. */

@@ -5,6 +5,7 @@ import { createCatalogCore } from './catalog.core.ts';
 import { createCatalogEditor } from './catalog.editor.ts';
 import { createCatalogFeedApply } from './catalog.feed.apply.ts';
 import { createCatalogSeed } from './catalog.seed.ts';
+import { createCatalogStorefront } from './catalog.storefront.ts';
 import { createCatalogStock } from './catalog.stock.ts';
 import { createCatalogTransfer } from './catalog.transfer.ts';
 import { createCatalogUpsert } from './catalog.upsert.ts';
@@ -41,6 +42,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
   return {
     ...browse,
     ...createCatalogStock(core),
+    ...createCatalogStorefront(core),
     ...writes,
     ...createCatalogEditor(core),
     ...createCatalogTransfer(core),

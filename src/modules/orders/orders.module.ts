@@ -17,6 +17,7 @@ import { ordersMigrations } from './orders.migrations.ts';
 import { readOrdersBackendConfig } from './connectors/orders-backend.config.ts';
 import { createOrdersBackend, ORDERS_BACKEND } from './connectors/orders-backend.ts';
 import { createOrdersBackendRoutes } from './connectors/orders-backend.routes.ts';
+import { createOrdersMiniAppRoutes } from './orders.miniapp.ts';
 
 /**
  * The orders module's service: the orders themselves, paying for them online, and the
@@ -133,6 +134,7 @@ export const module = defineModule({
       ],
       routes: createOrdersRoutes({ orders, payments, paymentView: deps.services.payments?.screens.paymentView, i18n: deps.i18n, config: deps.config, now: deps.now }),
       integrationRoutes: createOrdersApi({ orders, payments }),
+      miniAppRoutes: createOrdersMiniAppRoutes({ orders, payments, messages }),
       ...(backend && integrations ? { publicRoutes: createOrdersBackendRoutes({ backend, idempotency: integrations.idempotency }) } : {}),
       segments: [
         {

@@ -15,6 +15,7 @@ import { createTelegramStarsProvider } from './providers/telegram-stars.provider
 import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
 import { paymentsMigrations } from './payments.migrations.ts';
 import { createPaymentsApi } from './payments.api.ts';
+import { createPaymentsMiniAppRoutes } from './payments.miniapp.ts';
 
 /** Pieces of the payments screens other modules show with their own (an order's payment methods). */
 export interface PaymentScreens {
@@ -62,11 +63,12 @@ export const module = defineModule({
     let live = configured;
     const settings = () => live;
     const { env } = deps;
-    // With a real token the module has its own client; in the sandbox it borrows the bot's on its first update.
+    // With a real token the module has its own client; in the sandbox it borrows the bot's on its first
+    // update, or the running bot's (a Mini App may open a payment before the module saw any update).
     let borrowed: Api | undefined;
     const own = env.TELEGRAM_BOT_TOKEN ? new Api(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }) : undefined;
     const telegram = () => {
-      const api = own ?? borrowed;
+      const api = own ?? borrowed ?? deps.runtime.telegram();
       return api ? telegramPaymentsApi(api) : undefined;
     };
     const callbackUrl = env.PUBLIC_URL ? `${env.PUBLIC_URL.replace(/\/+$/, '')}/public/payments/webhooks/heleket` : undefined;
@@ -151,6 +153,7 @@ export const module = defineModule({
       ],
       routes: createPaymentsRoutes({ payments, receipts: createReceiptFiles({ api: () => own ?? borrowed }) }),
       integrationRoutes: createPaymentsApi({ payments }),
+      miniAppRoutes: createPaymentsMiniAppRoutes({ payments }),
       staffRoles: ['manager', 'accountant'],
       settings: [
         paymentsSettingsSection({
