@@ -290,8 +290,20 @@ for (const dialect of await testDialects()) {
       assert.equal(state.body.status, 'done');
       assert.equal((state.body.progress as { sent: number }).sent, 1);
 
-      const later = await call('POST', '/api/v1/broadcasts', { key: marketing, body: { text: 'Later', send_at: new Date(Date.now() + 3600_000).toISOString() } });
+      const later = await call('POST', '/api/v1/broadcasts', { key: marketing, body: { text: 'Later', send_at: new Date(Date.now() + 3600_000).toISOString(), external_id: 'MKT-42' } });
       assert.equal(later.body.status, 'scheduled');
+      assert.equal(later.body.external_id, 'MKT-42');
+      const found = await call('GET', '/api/v1/broadcasts?external_id=MKT-42', { key: marketing });
+      assert.deepEqual((found.body.data as { id: number }[]).map((item) => item.id), [later.body.id], 'found by the id of the business');
+      const before = (await call('GET', '/api/v1/broadcasts?limit=100', { key: marketing })).body.data as unknown[];
+      const twice = await call('POST', '/api/v1/broadcasts', { key: marketing, body: { text: 'Later again', send_at: new Date(Date.now() + 3600_000).toISOString(), external_id: 'MKT-42' } });
+      assert.equal(twice.status, 409);
+      assert.equal(twice.body.error?.code, 'broadcasts.external_id_taken');
+      assert.equal(((await call('GET', '/api/v1/broadcasts?limit=100', { key: marketing })).body.data as unknown[]).length, before.length, 'no second broadcast');
+      const firstPage = await call('GET', '/api/v1/broadcasts?limit=1', { key: marketing });
+      const secondPage = await call('GET', `/api/v1/broadcasts?limit=1&starting_after=${String(firstPage.body.next_cursor)}`, { key: marketing });
+      assert.equal(firstPage.body.has_more, true);
+      assert.notDeepEqual(secondPage.body.data, firstPage.body.data, 'cursor pages do not overlap');
       const cancelled = await call('POST', `/api/v1/broadcasts/${String(later.body.id)}/cancel`, { key: marketing });
       assert.equal(cancelled.body.status, 'cancelled');
       const bad = await call('POST', '/api/v1/broadcasts', { key: marketing, body: { text: 'x', audience: { kind: 'planet' } } });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type AnyApiRoute, integrationRoute } from '../../platform/route.ts';
-import { isoTime } from '../../platform/api-values.ts';
+import { externalIdFilter, isoTime } from '../../platform/api-values.ts';
 import type { BroadcastsService } from './broadcasts.service.ts';
 import { BroadcastError, audienceSchema, buttonSchema } from './broadcasts.shared.ts';
 import type { BroadcastRow } from './broadcasts.tables.ts';
@@ -14,6 +14,14 @@ const createBody = z.object({
   unsubscribe_button: z.boolean().optional(),
   audience: audienceSchema.optional().describe('everyone (default), language, tag, ids or a segment'),
   send_at: z.iso.datetime({ offset: true }).optional().describe('When to send (ISO 8601); absent: now'),
+  external_id: z.string().trim().min(1).max(64).optional().describe("The broadcast's id in your system; unique among broadcasts"),
+});
+
+const listQuery = z.object({
+  external_id: externalIdFilter,
+  status: z.enum(['draft', 'scheduled', 'sending', 'paused', 'done', 'cancelled']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  starting_after: z.coerce.number().int().positive().optional().describe('The id of the last broadcast of the previous page (its next_cursor)'),
 });
 
 /** A broadcast with its progress, as the integration API shows it. */
@@ -22,6 +30,7 @@ async function apiBroadcast(broadcasts: BroadcastsService, row: BroadcastRow) {
   return {
     object: 'broadcast',
     id: row.id,
+    external_id: row.external_id,
     status: row.status,
     text: row.text,
     audience: JSON.parse(row.audience) as unknown,
@@ -62,9 +71,21 @@ export function createBroadcastsApi(deps: { broadcasts: BroadcastsService }): An
           ...(body.buttons ? { buttons: body.buttons } : {}),
           unsubscribeButton: body.unsubscribe_button ?? false,
           ...(body.audience ? { audience: body.audience } : {}),
-        });
+        }, body.external_id === undefined ? {} : { externalId: body.external_id });
         const row = body.send_at ? await broadcasts.schedule(draft.id, Date.parse(body.send_at)) : await broadcasts.start(draft.id);
         return apiBroadcast(broadcasts, row);
+      },
+    }),
+    integrationRoute({
+      method: 'GET',
+      url: '/broadcasts',
+      tag: 'broadcasts',
+      scope: 'broadcasts:read',
+      summary: 'Broadcasts, newest first, a page at a time; found by your own id with external_id=',
+      query: listQuery,
+      handler: async ({ query }) => {
+        const { rows, hasMore } = await broadcasts.page({ externalId: query.external_id, status: query.status }, { limit: query.limit, startingAfter: query.starting_after });
+        return { object: 'list' as const, data: await Promise.all(rows.map((row) => apiBroadcast(broadcasts, row))), has_more: hasMore, next_cursor: hasMore ? (rows.at(-1)?.id ?? null) : null };
       },
     }),
     integrationRoute({

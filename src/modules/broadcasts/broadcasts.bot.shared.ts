@@ -53,6 +53,8 @@ export function createBroadcastsBotScreens(deps: BroadcastsBotDeps): BroadcastsB
       'broadcasts.past_time': 'broadcasts-error-past-time',
       'broadcasts.far_time': 'broadcasts-error-far-time',
       'broadcasts.unknown_segment': 'broadcasts-error-unknown-segment',
+      // Only the integration API sets business ids; the chat never meets this refusal.
+      'broadcasts.external_id_taken': 'broadcasts-error-invalid',
       'broadcasts.not_found': 'menu-outdated',
     }[error.code];
     return ctx.t(key ?? 'error-generic', { details: error.message });

@@ -1,4 +1,5 @@
 import { type Locale } from '../../config/business.ts';
+import { isUniqueViolation } from '../../db/database.ts';
 import { enqueueOutbox } from '../../delivery/outbox.ts';
 import type { BroadcastRow } from './broadcasts.tables.ts';
 import { audienceSchema, BroadcastError, type BroadcastsCore } from './broadcasts.core.ts';
@@ -7,11 +8,15 @@ import { audienceSchema, BroadcastError, type BroadcastsCore } from './broadcast
 export function createBroadcastsDrafts(core: BroadcastsCore) {
   const { deps, repository, load, buttonsOf, localeOf, wrongStatus, toRow, parseInput, render, resolveAudience } = core;
   const drafts = {
-    async createDraft(input: unknown, options: { createdBy?: number } = {}): Promise<BroadcastRow> {
+    /** Writes a draft; a business id (`externalId`) another broadcast has is `broadcasts.external_id_taken`. */
+    async createDraft(input: unknown, options: { createdBy?: number; externalId?: string } = {}): Promise<BroadcastRow> {
       const data = parseInput(input);
       const nowMs = deps.now();
+      const taken = () => new BroadcastError('broadcasts.external_id_taken', 'Another broadcast already has this external id.', { externalId: options.externalId });
+      if (options.externalId !== undefined && (await repository.findByExternalId(options.externalId))) throw taken();
       return repository.insert({
         ...toRow(data),
+        external_id: options.externalId ?? null,
         status: 'draft',
         audience_size: null,
         scheduled_at: null,
@@ -25,6 +30,10 @@ export function createBroadcastsDrafts(core: BroadcastsCore) {
         failed: 0,
         created_at: nowMs,
         updated_at: nowMs,
+      }).catch((error: unknown) => {
+        // Two requests with the same id at once: the index lets one through.
+        if (isUniqueViolation(error)) throw taken();
+        throw error;
       });
     },
 

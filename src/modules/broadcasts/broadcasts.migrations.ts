@@ -47,4 +47,12 @@ export const broadcastsMigrations: readonly Migration[] = [
       await db.schema.createIndex('broadcast_unsubscribes_broadcast_idx').on('broadcast_unsubscribes').column('broadcast_id').execute();
     },
   },
+  {
+    name: '0002_broadcast_external_ids',
+    // The business's own id of a broadcast sent through the integration API, unique.
+    async up(db) {
+      await db.schema.alterTable('broadcasts').addColumn('external_id', 'varchar(64)').execute();
+      await db.schema.createIndex('broadcasts_external_id_uq').on('broadcasts').column('external_id').unique().execute();
+    },
+  },
 ];

@@ -16,6 +16,20 @@ export function createBroadcastsRepository(db: DbExecutor) {
       return db.selectFrom('broadcasts').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
+    findByExternalId(externalId: string): Promise<BroadcastRow | undefined> {
+      return db.selectFrom('broadcasts').selectAll().where('external_id', '=', externalId).executeTakeFirst();
+    },
+
+    /** Newest first, a page at a time (`startingAfter`: the last id of the previous page). */
+    async page(filter: { externalId?: string | undefined; status?: BroadcastStatus | undefined }, page: { limit: number; startingAfter?: number | undefined }): Promise<{ rows: BroadcastRow[]; hasMore: boolean }> {
+      let query = db.selectFrom('broadcasts').selectAll();
+      if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
+      if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      if (page.startingAfter !== undefined) query = query.where('id', '<', page.startingAfter);
+      const rows = await query.orderBy('id', 'desc').limit(page.limit + 1).execute();
+      return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
+    },
+
     list(limit: number): Promise<BroadcastRow[]> {
       return db.selectFrom('broadcasts').selectAll().orderBy('id', 'desc').limit(limit).execute();
     },

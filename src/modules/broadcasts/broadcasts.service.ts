@@ -38,6 +38,8 @@ export function createBroadcastsService(deps: BroadcastsServiceDeps) {
 
     get: (id: number) => repository.findById(id),
     list: (limit = 50) => repository.list(limit),
+    /** Newest first, a page at a time, by status or the business's own id. */
+    page: repository.page,
 
     resubscribe: repository.resubscribe,
 

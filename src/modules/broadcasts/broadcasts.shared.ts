@@ -72,13 +72,21 @@ export const BROADCAST_KINDS: Readonly<Record<BroadcastErrorCode, ErrorKind>> = 
   'broadcasts.past_time': 'invalid',
   'broadcasts.far_time': 'invalid',
   'broadcasts.wrong_status': 'conflict',
+  'broadcasts.external_id_taken': 'conflict',
 };
 
 /** A broadcast-module failure with a dotted code the HTTP API and the bot map to answers. */
 export class BroadcastError extends refusalClass<BroadcastErrorCode>('BroadcastError', BROADCAST_KINDS) {}
 
 /** Every reason a broadcast action is refused. */
-export type BroadcastErrorCode = 'broadcasts.not_found' | 'broadcasts.invalid' | 'broadcasts.unknown_segment' | 'broadcasts.past_time' | 'broadcasts.far_time' | 'broadcasts.wrong_status';
+export type BroadcastErrorCode =
+  | 'broadcasts.not_found'
+  | 'broadcasts.invalid'
+  | 'broadcasts.unknown_segment'
+  | 'broadcasts.past_time'
+  | 'broadcasts.far_time'
+  | 'broadcasts.wrong_status'
+  | 'broadcasts.external_id_taken';
 
 /** Where a broadcast is and how long it still needs. */
 export interface BroadcastProgress {

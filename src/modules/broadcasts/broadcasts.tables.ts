@@ -11,6 +11,8 @@ export type BroadcastStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'do
 export interface BroadcastsTable {
   id: Generated<number>;
   status: BroadcastStatus;
+  /** The business's own id, when its system sent it through the integration API; unique. Added by migration 0002. */
+  external_id: string | null;
   text: string;
   /** Telegram entities as JSON (formatting copied from the admin's own message), or null. */
   entities: string | null;
