@@ -5,7 +5,7 @@ import { createDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { enqueueOutbox } from '../../src/delivery/outbox.ts';
 import { scheduleJob } from '../../src/delivery/scheduler.ts';
 import { createSimulator, startSimulatorServer, type TelegramSimulator } from '../../src/sim/index.ts';
-import { busiestWindow, SCALE_JOB_KIND, SCALE_JOB_RAN, deliver, nginxUnavailable, startInstance, startNginx, textUpdate, type LavkaInstance, type Proxy } from '../support/scale-out.ts';
+import { busiestWindow, SCALE_JOB_KIND, SCALE_JOB_RAN, deliver, nginxUnavailable, startInstance, startNginx, stopInstances, textUpdate, type LavkaInstance, type Proxy } from '../support/scale-out.ts';
 import { hasPostgres, hasRedis, postgresTestDatabase, REDIS_URL, type TestDatabase } from '../support/services.ts';
 
 // Three Lavka processes in webhook mode behind nginx, one PostgreSQL (a schema of its own) and
@@ -70,9 +70,7 @@ describe('three instances behind nginx on one PostgreSQL and one Redis', { skip 
   });
 
   after(async () => {
-    for (const instance of instances) if (instance.child.exitCode === null) instance.child.kill('SIGTERM');
-    await Promise.all(instances.map((instance) => Promise.race([instance.exited, new Promise((resolve) => setTimeout(resolve, 15_000))])));
-    for (const instance of instances) if (instance.child.exitCode === null) instance.child.kill('SIGKILL');
+    await stopInstances(instances);
     await proxy?.stop();
     await database?.close();
     await target?.drop();
