@@ -4,3 +4,5 @@ miniapp-open = 🛍 Дүкенді ашу
 miniapp-menu-button = Дүкен
 miniapp-invite = Каталогты қарап, себетті толтырып, тапсырысты дүкен қосымшасында рәсімдеңіз. Себет чатта да, қосымшада да бірдей.
 miniapp-unavailable = Дүкен қосымшасы мұнда әзірге қолжетімсіз. Чаттағы каталог: /catalog.
+miniapp-open-booking = 📅 Онлайн жазылу
+miniapp-menu-button-booking = Жазылу

@@ -4,3 +4,5 @@ miniapp-open = 🛍 Открыть магазин
 miniapp-menu-button = Магазин
 miniapp-invite = Смотрите каталог, собирайте корзину и оформляйте заказ в приложении магазина. Корзина в чате и в приложении одна.
 miniapp-unavailable = Приложение магазина здесь пока недоступно. Каталог в чате: /catalog.
+miniapp-open-booking = 📅 Записаться онлайн
+miniapp-menu-button-booking = Запись

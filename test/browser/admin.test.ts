@@ -19,7 +19,8 @@ import { encodePng } from '../../src/media/png.ts';
 import type { ApiInlineButton, SimUser, ViewMessage } from '../../src/sim/index.ts';
 import { testIdentity } from '../support/clinic.ts';
 import { binaryStl, box } from '../support/mesh-fixtures.ts';
-import { startTestLavka, type TestLavka } from '../support/harness.ts';
+import { startTestLavka, TEST_BOT_TOKEN, type TestLavka } from '../support/harness.ts';
+import { signWebAppInitData } from '../../src/sim/web-app.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'admin');
@@ -381,6 +382,32 @@ describe('the admin panel in a browser (shop)', { skip: skipReason }, () => {
     await mobile.locator('.settings-hours').screenshot({ path: path.join(ARTIFACTS, '18-phone-settings-hours-dark.png') });
     await mobile.locator('.settings-payments').screenshot({ path: path.join(ARTIFACTS, '18-phone-settings-payments-dark.png') });
     await phone.close();
+  });
+
+  test('the owner turns the Mini App off and shortens its launch data in the settings; its API answers 404 at once', async () => {
+    const customer = lavka.sim.user({ id: 7911, first_name: 'Асель', language_code: 'ru' });
+    const session = () => fetch(`${lavka.app.url}/api/miniapp/app/session`, { headers: { authorization: `tma ${signWebAppInitData(TEST_BOT_TOKEN, customer.profile, Math.floor(Date.now() / 1000))}` } });
+    assert.equal((await session()).status, 200);
+    await page.goto(`${lavka.app.url}/admin/content?tab=settings`);
+    const form = page.getByRole('form', { name: 'Telegram Mini App' });
+    const maxAge = form.getByLabel('Данные запуска действуют, минут');
+    await maxAge.fill('0');
+    assert.equal(await form.getByRole('button', { name: 'Сохранить' }).isDisabled(), true, 'outside 1 minute … 7 days');
+    await maxAge.fill('30');
+    await form.getByLabel('Предлагать Mini App').uncheck();
+    await form.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByText('Сохранено. Бот уже использует это.').waitFor();
+    await page.locator('.settings-miniapp').getByText('Изменено в панели').waitFor();
+    assert.deepEqual(lavka.app.services.miniapp?.settings(), { enabled: false, initDataMaxAgeSeconds: 1800 });
+    const off = await session();
+    assert.equal(off.status, 404);
+    assert.equal(((await off.json()) as { error: { code: string } }).error.code, 'miniapp.disabled');
+
+    await page.getByRole('form', { name: 'Telegram Mini App' }).getByLabel('Предлагать Mini App').check();
+    await page.getByRole('form', { name: 'Telegram Mini App' }).getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByText('Сохранено. Бот уже использует это.').last().waitFor();
+    assert.equal(lavka.app.services.miniapp?.settings().enabled, true);
+    assert.equal((await session()).status, 200);
   });
 
   test('a product made in the catalogue editor — new category, texts in three languages, photo, variants — is sold in the bot', async () => {

@@ -10,6 +10,7 @@ import { bookingSettingsSchema, pickLocalised } from './booking.settings.ts';
 import { staffChatIds } from '../../delivery/staff-chats.ts';
 import { bookingMigrations } from './booking.migrations.ts';
 import { createBookingApi } from './booking.api.ts';
+import { createBookingMiniAppRoutes } from './booking.miniapp.ts';
 import { createErpBookingBackend } from './connectors/booking.erp.ts';
 import { createErpBookingSync } from './connectors/booking.erp-sync.ts';
 import { createErpClinicAccount } from './connectors/booking.erp-account.ts';
@@ -115,6 +116,15 @@ export const module = defineModule({
       ],
       routes: createBookingRoutes({ booking }),
       integrationRoutes: createBookingApi({ booking }),
+      miniAppRoutes: createBookingMiniAppRoutes({
+        booking,
+        isRegistered: async (userId) => (await patients.get(userId)) !== undefined,
+        registrationData: patients.registrationData,
+        db: deps.database.db,
+        i18n: deps.i18n,
+        timeZone: () => business.timeZone,
+        now: deps.now,
+      }),
       // Registrars (support) keep the calendar; managers edit the directory too.
       staffRoles: ['manager', 'support'],
       jobHandlers: { [REMINDER_JOB]: booking.reminderHandler },

@@ -1,7 +1,7 @@
 import { defineModule } from '../module.ts';
 import { createMiniAppComposer } from './miniapp.bot.ts';
 import { createMiniAppRoutes } from './miniapp.routes.ts';
-import { createMiniAppService, miniAppSettingsSchema, type MiniAppService } from './miniapp.service.ts';
+import { createMiniAppService, MINIAPP_SECTION_MODULES, miniAppSettingsSchema, type MiniAppService } from './miniapp.service.ts';
 import { miniAppSettingsSection } from './miniapp.settings.ts';
 
 declare module '../module.ts' {
@@ -12,14 +12,14 @@ declare module '../module.ts' {
 
 /**
  * The Telegram Mini App (web/miniapp, served at /app): the storefront over the same catalogue,
- * cart, orders and payments as the bot. This module knows where the app lives, whether it is
+ * cart, orders and payments as the bot, or the clinic's booking calendar. This module knows where the app lives, whether it is
  * on, and offers it in the chat; each feature module brings its own `miniAppRoutes`.
  */
 export const module = defineModule({
   name: 'miniapp',
   dependsOn: ['users'],
-  // A preset with something to show in the app runs it (the shop's catalogue).
-  enabledBy: (config) => config.modules.includes('catalog'),
+  // A preset with something to show in the app runs it (the shop's catalogue, the clinic's booking).
+  enabledBy: (config) => MINIAPP_SECTION_MODULES.some((name) => config.modules.includes(name)),
   setup(deps) {
     const settings = miniAppSettingsSchema.parse(deps.config.settings.miniapp ?? undefined);
     const miniApp = createMiniAppService({
@@ -32,7 +32,7 @@ export const module = defineModule({
     return {
       service: miniApp,
       composer: createMiniAppComposer({ miniApp }),
-      commands: miniApp.sections().length > 0 ? [{ command: 'shop', description: 'command-shop' }] : [],
+      commands: miniApp.sections().includes('shop') ? [{ command: 'shop', description: 'command-shop' }] : [],
       miniAppRoutes: createMiniAppRoutes({ miniApp, config: deps.config }),
       settings: [miniAppSettingsSection({ miniApp, configured: settings })],
     };

@@ -17,16 +17,26 @@ export const miniAppSettingsSchema = z
 export type MiniAppSettings = z.infer<typeof miniAppSettingsSchema>;
 
 /**
- * The parts of the Mini App, by the modules a preset runs: `shop` for a catalogue with a cart.
- * The app shows the sections the server names; a new section (booking) is a new name here and
- * a new folder in web/miniapp/src/sections.
+ * The parts of the Mini App, by the modules a preset runs: `shop` for a catalogue with a cart,
+ * `booking` for the clinic's calendar. The app shows the sections the server names; a new
+ * section is a new name here and a new folder in web/miniapp/src/sections.
  */
-export type MiniAppSection = 'shop';
+export type MiniAppSection = 'shop' | 'booking';
 
 /** The modules each section needs. */
 const SECTION_MODULES: Readonly<Record<MiniAppSection, readonly string[]>> = {
   shop: ['catalog', 'cart'],
+  booking: ['booking', 'patients'],
 };
+
+/** The texts of the app's buttons in the chat, by the app's first section: "Open shop", "Book online". */
+const BUTTON_TEXTS: Readonly<Record<MiniAppSection, { open: string; menu: string }>> = {
+  shop: { open: 'miniapp-open', menu: 'miniapp-menu-button' },
+  booking: { open: 'miniapp-open-booking', menu: 'miniapp-menu-button-booking' },
+};
+
+/** The modules that bring a section of the app: a preset with one of them runs the Mini App. */
+export const MINIAPP_SECTION_MODULES: readonly string[] = ['catalog', 'booking'];
 
 /** Dependencies of the Mini App service. */
 export interface MiniAppServiceDeps {
@@ -49,6 +59,7 @@ export function createMiniAppService(deps: MiniAppServiceDeps) {
   let settings = deps.settings;
   let listeningUrl: string | undefined;
   const sections = (Object.keys(SECTION_MODULES) as MiniAppSection[]).filter((section) => SECTION_MODULES[section].every((name) => deps.modules.includes(name)));
+  const buttonTexts = BUTTON_TEXTS[sections[0] ?? 'shop'];
 
   const service = {
     /** The sections this deployment's app shows (none: the app is not offered). */
@@ -87,10 +98,10 @@ export function createMiniAppService(deps: MiniAppServiceDeps) {
       return base ? `${base.replace(/\/+$/, '')}/app/` : undefined;
     },
 
-    /** The "Open shop" button for a message, in the reader's language; undefined without a URL. */
+    /** The "Open shop" (or "Book online") button for a message, in the reader's language; undefined without a URL. */
     openButton(locale: Locale): { text: string; web_app: { url: string } } | undefined {
       const url = service.url();
-      return url ? { text: deps.i18n.t(locale, 'miniapp-open'), web_app: { url } } : undefined;
+      return url ? { text: deps.i18n.t(locale, buttonTexts.open), web_app: { url } } : undefined;
     },
 
     /**
@@ -101,7 +112,7 @@ export function createMiniAppService(deps: MiniAppServiceDeps) {
     async publishMenuButton(api: Api, locale: Locale): Promise<void> {
       const url = service.url();
       await api.setChatMenuButton({
-        menu_button: url ? { type: 'web_app', text: deps.i18n.t(locale, 'miniapp-menu-button'), web_app: { url } } : { type: 'commands' },
+        menu_button: url ? { type: 'web_app', text: deps.i18n.t(locale, buttonTexts.menu), web_app: { url } } : { type: 'commands' },
       });
     },
   };

@@ -1,17 +1,19 @@
 // The Mini App: the session first (who opened it, in which language, which sections the
-// preset has), then the sections. Each section is a folder of sections/ with its own screens;
-// the clinic's booking is the next one, plugged in here by the name the server sends.
+// preset has), then the sections. Each section is a folder of sections/ with its own screens,
+// plugged in here by the name the server sends: the shop's storefront, the clinic's booking.
 
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError, type Session } from './api.ts';
 import { translator } from './i18n.ts';
 import type { SectionProps } from './sections/section.ts';
+import { BookingSection } from './sections/booking/BookingSection.tsx';
 import { ShopSection } from './sections/shop/ShopSection.tsx';
 import { colorScheme, initData, WebApp } from './telegram.ts';
 
 /** The sections the app knows, by the name the server gives them. */
 const SECTIONS: Record<string, (props: SectionProps) => ReactNode> = {
   shop: ShopSection,
+  booking: BookingSection,
 };
 
 export function App(): ReactNode {

@@ -55,6 +55,10 @@ interface PaymentsValue {
   qr: { receiver: string };
   manual: { variants: Variant[] };
 }
+interface MiniAppValue {
+  enabled: boolean;
+  initDataMaxAgeSeconds: number;
+}
 interface MethodFacts {
   id: Method;
   ready: boolean;
@@ -71,6 +75,7 @@ interface SettingsPage {
     'phone-country': SectionView<{ defaultCountry: string | null }>;
     gate?: SectionView<{ channels: Channel[] }>;
     payments?: SectionView<PaymentsValue>;
+    miniapp?: SectionView<MiniAppValue>;
   };
   modules: Record<string, unknown>;
   adminChatIds: number[];
@@ -95,6 +100,7 @@ function SettingsSections(props: { data: SettingsPage; onSaved(): void }) {
       <HoursSection key={keyOf(sections.hours)} view={sections.hours} legacyNote={props.data.business.support.hours} timeZone={props.data.business.timeZone} onSaved={props.onSaved} />
       <ChannelsSection key={keyOf(sections.gate)} view={sections.gate} onSaved={props.onSaved} />
       <PaymentsSection key={keyOf(sections.payments)} view={sections.payments} onSaved={props.onSaved} />
+      <MiniAppSection key={keyOf(sections.miniapp)} view={sections.miniapp} onSaved={props.onSaved} />
       <ConfigFacts data={props.data} />
     </div>
   );
@@ -298,6 +304,44 @@ function PhoneCountrySection(props: { view?: SectionView<{ defaultCountry: strin
           ))}
         </select>
       </Field>
+    </SectionCard>
+  );
+}
+
+/** The Mini App's bounds on how long launch data lives, as the server checks them (src/modules/miniapp). */
+const MINIAPP_MAX_AGE_MINUTES = { min: 1, max: 7 * 24 * 60 };
+
+/** The Mini App: on or off, and how long one opening of it is accepted. Absent where the preset has no app. */
+function MiniAppSection(props: { view?: SectionView<MiniAppValue>; onSaved(): void }) {
+  const t = useT();
+  const section = useSection('miniapp', props.onSaved);
+  const [enabled, setEnabled] = useState(props.view?.value.enabled ?? true);
+  const [maxAge, setMaxAge] = useState(String(Math.round((props.view?.value.initDataMaxAgeSeconds ?? 3600) / 60)));
+  if (!props.view) return null;
+  const minutesValue = Number(maxAge);
+  const valid = Number.isInteger(minutesValue) && minutesValue >= MINIAPP_MAX_AGE_MINUTES.min && minutesValue <= MINIAPP_MAX_AGE_MINUTES.max;
+  const url = typeof props.view.facts.url === 'string' ? props.view.facts.url : undefined;
+  return (
+    <SectionCard
+      id="miniapp"
+      title={t('settings.miniappTitle')}
+      hint={t('settings.miniappHint')}
+      view={props.view}
+      busy={section.busy}
+      canSave={valid}
+      onSave={() => void section.save({ enabled, initDataMaxAgeSeconds: minutesValue * 60 })}
+      onReset={() => void section.reset()}
+    >
+      <label className="checkbox">
+        <input type="checkbox" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} />
+        {t('settings.miniappEnabled')}
+      </label>
+      <Field label={t('settings.miniappMaxAge')} hint={t('settings.miniappMaxAgeHint')}>
+        <input type="number" inputMode="numeric" min={MINIAPP_MAX_AGE_MINUTES.min} max={MINIAPP_MAX_AGE_MINUTES.max} step={1} value={maxAge} onChange={(event) => setMaxAge(event.target.value)} />
+      </Field>
+      <p className="muted small">
+        {t('settings.miniappUrl')}: {url ?? t('settings.miniappNoUrl')}
+      </p>
     </SectionCard>
   );
 }
