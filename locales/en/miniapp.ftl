@@ -6,3 +6,5 @@ miniapp-invite = Browse the catalogue, fill your cart and order in the shop app.
 miniapp-unavailable = The shop app is not available here yet. Use /catalog to browse in the chat.
 miniapp-open-booking = 📅 Book online
 miniapp-menu-button-booking = Book
+miniapp-open-print = 🧊 Get a price online
+miniapp-menu-button-print = Price

@@ -6,3 +6,5 @@ miniapp-invite = Каталогты қарап, себетті толтырып,
 miniapp-unavailable = Дүкен қосымшасы мұнда әзірге қолжетімсіз. Чаттағы каталог: /catalog.
 miniapp-open-booking = 📅 Онлайн жазылу
 miniapp-menu-button-booking = Жазылу
+miniapp-open-print = 🧊 Бағаны онлайн есептеу
+miniapp-menu-button-print = Баға

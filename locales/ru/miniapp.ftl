@@ -6,3 +6,5 @@ miniapp-invite = Смотрите каталог, собирайте корзи�
 miniapp-unavailable = Приложение магазина здесь пока недоступно. Каталог в чате: /catalog.
 miniapp-open-booking = 📅 Записаться онлайн
 miniapp-menu-button-booking = Запись
+miniapp-open-print = 🧊 Рассчитать стоимость онлайн
+miniapp-menu-button-print = Расчёт

@@ -2,6 +2,7 @@ import { ConfigError } from '../../config/env.ts';
 import { defineModule } from '../module.ts';
 import { createCustomOrdersBot } from './custom-orders.bot.ts';
 import { createFileLinkRoutes, createFileLinks } from './custom-orders.file-links.ts';
+import { createCustomOrdersMiniAppRoutes } from './custom-orders.miniapp.ts';
 import { createCustomOrdersRepository } from './custom-orders.repository.ts';
 import { changePrintStatusAsStaff } from './custom-orders.staff-status.ts';
 import { createCustomOrderMessages } from './custom-orders.messages.ts';
@@ -117,6 +118,8 @@ export const module = defineModule({
         { command: 'new_order', description: 'co-command-new-order' },
         { command: 'subscribe', description: 'co-command-subscribe' },
       ],
+      // The Mini App's print quote: upload, preview and the live price (the order is placed in the chat).
+      miniAppRoutes: createCustomOrdersMiniAppRoutes({ service, settings, currency: business.currency, measurementsText: (measurements, locale) => messages.measurementsText(measurements, locale) }),
       routes: createCustomOrdersRoutes({ service, currency: business.currency, paymentView: payments.screens.paymentView }),
       publicRoutes: createFileLinkRoutes({
         links: fileLinks,

@@ -18,7 +18,7 @@ declare module '../module.ts' {
 export const module = defineModule({
   name: 'miniapp',
   dependsOn: ['users'],
-  // A preset with something to show in the app runs it (the shop's catalogue, the clinic's booking).
+  // A preset with something to show in the app runs it (the shop's catalogue, the clinic's booking, the print studio's quote).
   enabledBy: (config) => MINIAPP_SECTION_MODULES.some((name) => config.modules.includes(name)),
   setup(deps) {
     const settings = miniAppSettingsSchema.parse(deps.config.settings.miniapp ?? undefined);

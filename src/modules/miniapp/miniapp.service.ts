@@ -18,25 +18,27 @@ export type MiniAppSettings = z.infer<typeof miniAppSettingsSchema>;
 
 /**
  * The parts of the Mini App, by the modules a preset runs: `shop` for a catalogue with a cart,
- * `booking` for the clinic's calendar. The app shows the sections the server names; a new
+ * `booking` for the clinic's calendar, `print` for the print studio's quote. The app shows the sections the server names; a new
  * section is a new name here and a new folder in web/miniapp/src/sections.
  */
-export type MiniAppSection = 'shop' | 'booking';
+export type MiniAppSection = 'shop' | 'booking' | 'print';
 
 /** The modules each section needs. */
 const SECTION_MODULES: Readonly<Record<MiniAppSection, readonly string[]>> = {
   shop: ['catalog', 'cart'],
   booking: ['booking', 'patients'],
+  print: ['custom-orders'],
 };
 
 /** The texts of the app's buttons in the chat, by the app's first section: "Open shop", "Book online". */
 const BUTTON_TEXTS: Readonly<Record<MiniAppSection, { open: string; menu: string }>> = {
   shop: { open: 'miniapp-open', menu: 'miniapp-menu-button' },
   booking: { open: 'miniapp-open-booking', menu: 'miniapp-menu-button-booking' },
+  print: { open: 'miniapp-open-print', menu: 'miniapp-menu-button-print' },
 };
 
 /** The modules that bring a section of the app: a preset with one of them runs the Mini App. */
-export const MINIAPP_SECTION_MODULES: readonly string[] = ['catalog', 'booking'];
+export const MINIAPP_SECTION_MODULES: readonly string[] = ['catalog', 'booking', 'custom-orders'];
 
 /** Dependencies of the Mini App service. */
 export interface MiniAppServiceDeps {

@@ -1,12 +1,13 @@
 // The Mini App: the session first (who opened it, in which language, which sections the
 // preset has), then the sections. Each section is a folder of sections/ with its own screens,
-// plugged in here by the name the server sends: the shop's storefront, the clinic's booking.
+// plugged in here by the name the server sends: the shop's storefront, the clinic's booking, the print studio's quote.
 
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError, type Session } from './api.ts';
 import { translator } from './i18n.ts';
 import type { SectionProps } from './sections/section.ts';
 import { BookingSection } from './sections/booking/BookingSection.tsx';
+import { PrintSection } from './sections/print/PrintSection.tsx';
 import { ShopSection } from './sections/shop/ShopSection.tsx';
 import { colorScheme, initData, WebApp } from './telegram.ts';
 
@@ -14,6 +15,7 @@ import { colorScheme, initData, WebApp } from './telegram.ts';
 const SECTIONS: Record<string, (props: SectionProps) => ReactNode> = {
   shop: ShopSection,
   booking: BookingSection,
+  print: PrintSection,
 };
 
 export function App(): ReactNode {
