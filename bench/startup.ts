@@ -3,6 +3,9 @@
 // default; the user's /start is already waiting in the simulator when the process starts.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,6 +68,7 @@ print(`Scale ${scale}: ${runsPerKind} start(s) of each kind; RSS read after ${id
 const server = await startSimulatorServer({ simulator: { token: TOKEN, rateLimits: false } });
 const workDir = mkdtempSync(path.join(tmpdir(), 'lavka-bench-startup-'));
 const runs: StartRun[] = [];
+const idleRuns: IdleRun[] = [];
 let nextUserId = 9_000_001;
 
 async function startOnce(kind: Kind, databaseFile: string, compileCacheDir?: string): Promise<StartRun> {
@@ -122,6 +126,107 @@ async function startOnce(kind: Kind, databaseFile: string, compileCacheDir?: str
   }
 }
 
+/**
+ * Time to the first getUpdates and RSS after it, Lavka beside bare grammY: each process is
+ * spawned against the simulator through a small proxy that notes when the first getUpdates
+ * arrives (the moment the bot is ready for updates); RSS is read {@link IDLE_AFTER_POLL_MS}
+ * later. The sandbox (no token: the bot polls its own simulator inside the process) is timed
+ * to its page answering instead.
+ */
+type IdleSystem = 'Lavka (polling)' | 'Lavka (sandbox)' | 'bare grammY (polling)';
+const IDLE_SYSTEMS: IdleSystem[] = ['Lavka (polling)', 'Lavka (sandbox)', 'bare grammY (polling)'];
+const IDLE_AFTER_POLL_MS = 3000;
+const POLL_TARGET_MS = 600;
+const IDLE_RSS_TARGET_MB = 120;
+
+interface IdleRun {
+  system: IdleSystem;
+  readyMs: number;
+  rssMb: number;
+}
+
+/** A proxy to the simulator's Bot API that resolves the moment of the first getUpdates. */
+async function pollWatcher(upstream: string): Promise<{ apiRoot: string; firstPoll: () => number; close: () => Promise<void> }> {
+  const target = new URL(upstream);
+  let firstPollAt = 0;
+  const proxy = http.createServer((request, response) => {
+    if (firstPollAt === 0 && request.url?.endsWith('/getUpdates')) firstPollAt = performance.now();
+    const forward = http.request({ host: target.hostname, port: target.port, path: `${target.pathname.replace(/\/$/, '')}${request.url ?? ''}`, method: request.method, headers: request.headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    forward.on('error', () => response.destroy());
+    request.pipe(forward);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const address = proxy.address() as AddressInfo;
+  return {
+    apiRoot: `http://127.0.0.1:${address.port}`,
+    firstPoll: () => firstPollAt,
+    close: () => new Promise((resolve) => proxy.close(() => resolve())),
+  };
+}
+
+/** A free TCP port on 127.0.0.1 (for the sandbox, whose page is what is timed). */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function idleOnce(system: IdleSystem): Promise<IdleRun> {
+  const watcher = await pollWatcher(server.apiRoot);
+  const databaseFile = path.join(workDir, `idle-${nextUserId++}.db`);
+  const port = await freePort();
+  const script = system === 'bare grammY (polling)' ? path.join(ROOT, 'bench', 'baselines', 'grammy-start.ts') : path.join(ROOT, 'src', 'main.ts');
+  const log = openSync(path.join(workDir, 'idle.log'), 'a');
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, [script], {
+    cwd: workDir,
+    stdio: ['ignore', log, log],
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      ...(system === 'Lavka (sandbox)' ? {} : { TELEGRAM_BOT_TOKEN: TOKEN, BOT_MODE: 'polling' }),
+      TELEGRAM_API_ROOT: watcher.apiRoot,
+      DATABASE_URL: `sqlite:${databaseFile}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LAVKA_PRESET: 'shop',
+      LOG_LEVEL: 'info',
+      DAILY_REPORT_TIME: 'off',
+    },
+  });
+  closeSync(log);
+  try {
+    const deadline = Date.now() + 60_000;
+    let readyAt = 0;
+    while (readyAt === 0) {
+      if (child.exitCode !== null) throw new Error(`${system} exited with ${child.exitCode}; see ${workDir}`);
+      if (Date.now() > deadline) throw new Error(`${system} was not ready within 60 s`);
+      if (system === 'Lavka (sandbox)') {
+        const answered = await fetch(`http://127.0.0.1:${port}/sandbox`).then((response) => response.ok, () => false);
+        if (answered) readyAt = performance.now();
+      } else {
+        readyAt = watcher.firstPoll();
+      }
+      if (readyAt === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_POLL_MS));
+    const rssMb = memoryOf(child.pid ?? 0).rssMb;
+    return { system, readyMs: readyAt - startedAt, rssMb };
+  } finally {
+    child.kill('SIGTERM');
+    if (!(await waitForExit(child, 20_000))) {
+      child.kill('SIGKILL');
+      await waitForExit(child, 5_000);
+    }
+    await watcher.close();
+  }
+}
+
 try {
   const cacheDir = path.join(workDir, 'compile-cache');
   for (let index = 0; index < runsPerKind; index += 1) {
@@ -132,6 +237,12 @@ try {
     if (index === 0) await startOnce('warm+cache', databaseFile, cacheDir); // fills the cache
     runs.push(await startOnce('warm+cache', databaseFile, cacheDir));
     print(`  start ${index + 1}: ${runs.slice(-3).map((run) => `${run.kind} ${formatNumber(run.firstUpdateMs)} ms`).join(', ')}`);
+  }
+  for (let index = 0; index < runsPerKind; index += 1) {
+    // Rotated, so that no system always goes first after the previous one's exit.
+    for (let offset = 0; offset < IDLE_SYSTEMS.length; offset += 1) {
+      idleRuns.push(await idleOnce(IDLE_SYSTEMS[(index + offset) % IDLE_SYSTEMS.length] as IdleSystem));
+    }
   }
 } finally {
   await server.close();
@@ -175,12 +286,35 @@ print('Targets (goals, not assertions):');
 print(`  ${warm?.meetsTarget ? 'MET   ' : 'MISSED'}  start-up < ${TARGET_MS / 1000} s (restart on an existing database): ${formatNumber(warm?.firstUpdateMs.median ?? Number.NaN)} ms`);
 print(`  ${cold?.meetsTarget ? 'MET   ' : 'MISSED'}  start-up < ${TARGET_MS / 1000} s (first start, migrations on a new database): ${formatNumber(cold?.firstUpdateMs.median ?? Number.NaN)} ms`);
 
+interface IdleReport {
+  system: IdleSystem;
+  readyMs: SpreadSummary;
+  rssMb: SpreadSummary;
+}
+const idleReports: IdleReport[] = IDLE_SYSTEMS.map((system) => {
+  const mine = idleRuns.filter((run) => run.system === system);
+  return { system, readyMs: summarizeSpread(mine.map((run) => run.readyMs)), rssMb: summarizeSpread(mine.map((run) => run.rssMb)) };
+});
+const idleColumns: Column<IdleReport>[] = [
+  { header: 'system', value: (row) => row.system },
+  { header: 'ready ms (median)', numeric: true, value: (row) => formatNumber(row.readyMs.median) },
+  { header: 'min–max ms', numeric: true, value: (row) => `${formatNumber(row.readyMs.min)}–${formatNumber(row.readyMs.max)}` },
+  { header: `RSS MB ${IDLE_AFTER_POLL_MS / 1000} s after (median)`, numeric: true, value: (row) => formatNumber(row.rssMb.median) },
+  { header: 'min–max MB', numeric: true, value: (row) => `${formatNumber(row.rssMb.min)}–${formatNumber(row.rssMb.max)}` },
+];
+print(`Ready: polling — spawn to the first getUpdates; sandbox — spawn to its page answering. Load ${os.loadavg()[0]?.toFixed(2)} now.`, formatTable(idleColumns, idleReports), '');
+const lavkaPolling = idleReports.find((report) => report.system === 'Lavka (polling)');
+print(`  ${(lavkaPolling?.readyMs.median ?? Infinity) < POLL_TARGET_MS ? 'MET   ' : 'MISSED'}  first getUpdates < ${POLL_TARGET_MS} ms (median): ${formatNumber(lavkaPolling?.readyMs.median ?? Number.NaN)} ms`);
+print(`  ${(lavkaPolling?.rssMb.median ?? Infinity) < IDLE_RSS_TARGET_MB ? 'MET   ' : 'MISSED'}  RSS ${IDLE_AFTER_POLL_MS / 1000} s after it < ${IDLE_RSS_TARGET_MB} MB (median): ${formatNumber(lavkaPolling?.rssMb.median ?? Number.NaN)} MB`);
+
 const command = benchCommand('startup');
 const { file } = writeResults(
   'startup',
   {
     settings: { runsPerKind, idleMs, targetMs: TARGET_MS, mode: 'polling', database: 'sqlite', preset: 'shop' },
     kinds: reports.map((report) => ({ ...report, firstUpdateMs: { ...report.firstUpdateMs, median: round(report.firstUpdateMs.median, 0) } })),
+    idle: idleReports,
+    idleRuns: idleRuns.map((run) => ({ ...run, readyMs: round(run.readyMs, 1), rssMb: round(run.rssMb, 1) })),
     runs: runs.map((run) => ({ ...run, firstUpdateMs: round(run.firstUpdateMs, 1), idleRssMb: round(run.idleRssMb, 1), peakRssMb: round(run.peakRssMb, 1), shutdownMs: round(run.shutdownMs, 0) })),
   },
   { scale, command, machine },

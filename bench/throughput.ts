@@ -267,7 +267,7 @@ function statementsPerUpdate(results: ThroughputChildResult[]): RowReport['sqlPe
   const top = [...counts]
     .filter(([text]) => !TRANSACTION_CONTROL.test(text))
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 8)
+    .slice(0, 14)
     .map(([text, count]) => ({ sql: text.replace(/\s+/g, ' ').slice(0, 120), perUpdate: round(count / updates, 3) }));
   return { queries: round(queries / updates, 2), transactions: round(transactions / updates, 2), top };
 }

@@ -9,7 +9,6 @@ import { withClinicErpUrl } from './config/env-aliases.ts';
 import { startControlServer } from './db/backup.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
-import { connectRedis, redisReady } from './db/redis.ts';
 import { createDelivery, type Delivery } from './delivery/delivery.ts';
 import { startJobs, type JobRunner } from './delivery/jobs.ts';
 import { DEFAULT_UNREACHABLE_KEEP_MS } from './delivery/sender.ts';
@@ -23,15 +22,15 @@ import { createEvents } from './platform/events.ts';
 import { createIntegrationGuard } from './platform/integration-access.ts';
 import { createMiniAppGuard } from './platform/miniapp-access.ts';
 import { createMemoryRequestLimiter, createRedisRequestLimiter } from './platform/rate-limit.ts';
-import { sandboxAdminIds, sandboxPageRoutes } from './http/sandbox.routes.ts';
+import { sandboxAdminIds } from './http/sandbox.routes.ts';
 import { createHttpServer, registerWebhook, type ReadinessCheck } from './http/server.ts';
 import type { CommandSpec, JobSpec, LavkaModule, ModuleServices, Runtime } from './modules/module.ts';
 import { coreServices, discoverModules, migrationGroups, moduleFacts, selectModules, setupModules, type ActiveModule } from './modules/registry.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
-import { createSimulator, registerSimulatorRoutes, type TelegramSimulator } from './sim/index.ts';
-import { connectDemoErp } from './sim/clinic-erp/index.ts';
+import type { TelegramSimulator } from './sim/index.ts';
 import { createBot } from './telegram/bot.ts';
 import { createRedisChatLock } from './telegram/chat-lock.ts';
+import { shareUserCacheThroughRedis } from './modules/users/users.cache.ts';
 import { BASE_COMMANDS, publishCommands, publishProfile } from './telegram/commands.ts';
 import type { BotContext } from './telegram/context.ts';
 import { pruneProcessedUpdates } from './telegram/dedupe.ts';
@@ -114,7 +113,9 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     const fromFile = await loadBusinessConfig({ preset: startEnv.LAVKA_PRESET, configFile: startEnv.LAVKA_CONFIG, presetsDir: options.presetsDir });
     const loaded = withClinicErpUrl(fromFile, startEnv.CLINIC_ERP_URL);
     // The clinic on top of the reference ERP, when asked: the config then points at it.
-    const demoErp = startEnv.LAVKA_CLINIC_BACKEND === 'demo' ? await connectDemoErp(loaded) : undefined;
+    // The simulator, the sandbox page, the demo ERP and the Redis client load only when used:
+    // a bot in production starts without their code (start-up time and idle memory).
+    const demoErp = startEnv.LAVKA_CLINIC_BACKEND === 'demo' ? await (await import('./sim/clinic-erp/index.ts')).connectDemoErp(loaded) : undefined;
     if (demoErp) cleanups.push(() => demoErp.erp.close());
     const config = demoErp?.config ?? loaded;
     const env = demoErp ? { ...startEnv, CLINIC_ERP_TOKEN: demoErp.token } : startEnv;
@@ -136,8 +137,9 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     }
 
     let redis: Redis | undefined;
-    if (env.REDIS_URL) {
-      redis = await connectRedis(env.REDIS_URL, { logger });
+    const redisTools = env.REDIS_URL ? await import('./db/redis.ts') : undefined;
+    if (env.REDIS_URL && redisTools) {
+      redis = await redisTools.connectRedis(env.REDIS_URL, { logger });
       const client = redis;
       cleanups.push(() => void client.disconnect());
     }
@@ -181,10 +183,13 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
 
     // The simulated Telegram continues the update numbering past what this database handled:
     // otherwise, after a restart, every message would be dropped as already handled.
-    const sandbox = mode === 'sandbox' ? createSimulator({ rateLimits: options.sandbox?.rateLimits, firstUpdateId: (await lastUpdateId(database.db)) + 1 }) : undefined;
+    const sim = mode === 'sandbox' ? await import('./sim/index.ts') : undefined;
+    const sandboxPage = mode === 'sandbox' ? await import('./http/sandbox.routes.ts') : undefined;
+    const sandbox = sim ? sim.createSimulator({ rateLimits: options.sandbox?.rateLimits, firstUpdateId: (await lastUpdateId(database.db)) + 1 }) : undefined;
     if (sandbox) cleanups.push(() => sandbox.close());
 
-    if (redis) {
+    if (redis && redisTools) {
+      const { redisReady } = redisTools;
       const client = redis;
       readiness.push({
         name: 'redis',
@@ -233,12 +238,12 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
         ...active
           .filter((item) => item.instance.publicRoutes)
           .map((item) => ({ prefix: `/public/${item.name}`, plugin: item.instance.publicRoutes! })),
-        ...(sandbox
+        ...(sandbox && sim && sandboxPage
           ? [
-              { prefix: SANDBOX_API_PREFIX, plugin: registerSimulatorRoutes(sandbox) },
+              { prefix: SANDBOX_API_PREFIX, plugin: sim.registerSimulatorRoutes(sandbox) },
               {
                 prefix: '/sandbox',
-                plugin: sandboxPageRoutes({
+                plugin: sandboxPage.sandboxPageRoutes({
                   sim: sandbox,
                   config,
                   preset: env.LAVKA_PRESET,
@@ -246,8 +251,8 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
                   apiPrefix: SANDBOX_API_PREFIX,
                   adminUrl: '/admin/',
                   miniApp: () => {
-                    const url = services.miniapp?.url();
-                    return url ? { url, text: i18n.t(config.business.defaultLocale, 'miniapp-open') } : null;
+                    const button = services.miniapp?.openButton(config.business.defaultLocale);
+                    return button ? { url: button.web_app.url, text: button.text } : null;
                   },
                 }),
               },
@@ -278,6 +283,17 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     }
 
     const token = sandbox ? sandbox.token : (env.TELEGRAM_BOT_TOKEN as string);
+    if (redis) {
+      // A user changed on one instance is dropped from the others' user caches.
+      const stopSharing = await shareUserCacheThroughRedis(users.cache, redis, {
+        channel: `lavka:${token.split(':')[0]}:users:changed`,
+        onError: (error) => logger.debug({ err: error }, 'Redis unreachable: user cache changes stay on this instance for now'),
+      }).catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not subscribe to user changes through Redis: cached users may lag up to a minute behind other instances');
+        return undefined;
+      });
+      if (stopSharing) cleanups.push(stopSharing);
+    }
     const apiRoot = sandbox ? `${url ?? 'http://127.0.0.1'}${SANDBOX_API_PREFIX}` : env.TELEGRAM_API_ROOT;
     const bot = createBot({
       token,

@@ -1,4 +1,4 @@
-import writeExcelFile, { type Cell, type Sheet } from 'write-excel-file/node';
+import type { Cell, Sheet } from 'write-excel-file/node';
 
 /** A date cell: epoch ms shown as a date and time (already shifted to the reader's wall clock). */
 export interface DateCell {
@@ -55,6 +55,8 @@ function toSheet(sheet: XlsxSheet, index: number): Sheet<never> {
  */
 export async function buildXlsx(sheets: readonly XlsxSheet[]): Promise<Uint8Array> {
   if (sheets.length === 0) throw new RangeError('xlsx.no_sheets');
+  // Loaded on first export: most processes never write a workbook.
+  const { default: writeExcelFile } = await import('write-excel-file/node');
   const buffer = await writeExcelFile(sheets.map(toSheet)).toBuffer();
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

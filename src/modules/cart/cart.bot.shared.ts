@@ -10,7 +10,7 @@ import { addPagerRow, paginate } from '../../telegram/paginator.ts';
 import type { OrdersModuleService } from '../orders/orders.module.ts';
 import type { OrderPayments } from '../orders/orders.payments.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { pickupPointName, type CartService } from './cart.service.ts';
+import { pickupPointName, type CartService, type CartView } from './cart.service.ts';
 
 /** Dependencies of the cart composer. */
 export interface CartComposerDeps {
@@ -45,8 +45,9 @@ export interface CartBotShared {
   methods(): ('pickup' | 'courier')[];
   money(ctx: BotContext, amountMinor: number, currency: string): string;
   lineName(line: { title: string; variantTitle: string | null }): string;
-  cartScreen(ctx: BotContext, page: number): Promise<CartScreen>;
-  showCart(ctx: BotContext, page: number): Promise<void>;
+  /** The cart screen; from `view` when the caller has just read the cart, else from a fresh read. */
+  cartScreen(ctx: BotContext, page: number, view?: CartView): Promise<CartScreen>;
+  showCart(ctx: BotContext, page: number, view?: CartView): Promise<void>;
 }
 
 /** The helpers and the cart screen shared by the parts of the cart bot. */
@@ -69,8 +70,8 @@ export function createCartBotShared(deps: CartComposerDeps): CartBotShared {
 
   const lineName = (line: { title: string; variantTitle: string | null }) => (line.variantTitle ? `${line.title} (${line.variantTitle})` : line.title);
 
-  const cartScreen = async (ctx: BotContext, page: number) => {
-    const view = await cart.view(ctx.from?.id ?? 0, ctx.locale);
+  const cartScreen = async (ctx: BotContext, page: number, known?: CartView) => {
+    const view = known ?? (await cart.view(ctx.from?.id ?? 0, ctx.locale));
     if (view.lines.length === 0) {
       const keyboard = new InlineKeyboard().text(ctx.t('menu-catalog'), 'catalog:home').text(ctx.t('menu-back-to-main'), MAIN_MENU_ACTION);
       return { text: ctx.t('cart-empty'), keyboard };
@@ -97,8 +98,8 @@ export function createCartBotShared(deps: CartComposerDeps): CartBotShared {
     return { text, keyboard };
   };
 
-  const showCart = async (ctx: BotContext, page: number) => {
-    const screen = await cartScreen(ctx, page);
+  const showCart = async (ctx: BotContext, page: number, view?: CartView) => {
+    const screen = await cartScreen(ctx, page, view);
     await editOrReply(ctx, screen.text, { reply_markup: screen.keyboard });
   };
 

@@ -3,7 +3,7 @@ import { SUPPORTED_LOCALES, type Locale } from '../../config/business.ts';
 import { toMinor } from '../../config/money.ts';
 import type { Db } from '../../db/database.ts';
 import type { Translator } from '../../telegram/i18n.ts';
-import { itemKey, type CatalogService, type ItemRef } from '../catalog/catalog.service.ts';
+import { itemKey, type CatalogService, type ItemQuote, type ItemRef } from '../catalog/catalog.service.ts';
 import type { Order, OrdersService } from '../orders/orders.service.ts';
 import { createCartRepository } from './cart.repository.ts';
 import type { CartItemRecord } from './cart.tables.ts';
@@ -155,9 +155,8 @@ export function createCartCore(deps: CartServiceDeps) {
   const repository = createCartRepository(deps.db);
   const { settings } = deps;
 
-  const buildView = async (userId: number, locale: Locale): Promise<{ view: CartView; items: CartItemRecord[]; issues: CartIssue[] }> => {
-    const items = await repository.listItems(userId);
-    const quotes = await deps.catalog.quote(items.map(toRef), locale);
+  /** The priced view of cart lines from their quotes (no database work: a changed line is re-viewed from the same quotes). */
+  const viewOf = (items: readonly CartItemRecord[], quotes: ReadonlyMap<string, ItemQuote>): { view: CartView; issues: CartIssue[] } => {
     const lines: CartLine[] = [];
     const issues: CartIssue[] = [];
     for (const item of items) {
@@ -191,7 +190,18 @@ export function createCartCore(deps: CartServiceDeps) {
       totalMinor: lines.reduce((sum, line) => sum + line.lineTotalMinor, 0),
       units: lines.reduce((sum, line) => sum + line.quantity, 0),
     };
-    return { view, items, issues };
+    return { view, issues };
+  };
+
+  /** The user's cart lines with today's quotes: one read of the lines, one quote of their items. */
+  const readCart = async (userId: number, locale: Locale): Promise<{ items: CartItemRecord[]; quotes: Map<string, ItemQuote> }> => {
+    const items = await repository.listItems(userId);
+    return { items, quotes: await deps.catalog.quote(items.map(toRef), locale) };
+  };
+
+  const buildView = async (userId: number, locale: Locale): Promise<{ view: CartView; items: CartItemRecord[]; issues: CartIssue[] }> => {
+    const { items, quotes } = await readCart(userId, locale);
+    return { ...viewOf(items, quotes), items };
   };
 
   const deliveryFee = (itemsTotalMinor: number, delivery: DeliveryChoice | undefined): number => {
@@ -215,7 +225,7 @@ export function createCartCore(deps: CartServiceDeps) {
     return { view, deliveryFeeMinor: fee, totalMinor: total, signature };
   };
 
-  return { deps, repository, settings, buildView, pickupDetails, quoteOf };
+  return { deps, repository, settings, readCart, viewOf, buildView, pickupDetails, quoteOf };
 }
 
 /** What the cart's use cases share. */

@@ -4,7 +4,7 @@ import { CartError, toRef, type CartCore, type CartView } from './cart.core.ts';
 
 /** The cart's lines: viewing the cart, adding, changing and removing lines, emptying it. */
 export function createCartLines(core: CartCore) {
-  const { deps, repository, settings, buildView } = core;
+  const { deps, repository, settings, readCart, viewOf, buildView } = core;
   return {
     settings,
     /** The business's language: pickup points and order lines are kept by their names in it. */
@@ -61,6 +61,31 @@ export function createCartLines(core: CartCore) {
       }
       await repository.updateItem(itemId, { quantity: next }, deps.now());
       return { quantity: next };
+    },
+
+    /**
+     * {@link changeQuantity} for the cart screen, which shows the cart right after: the lines
+     * and their quotes are read once, for the check and for the screen (`view`, in `locale`),
+     * instead of once for each. Undefined when the line is not this user's.
+     */
+    async changeQuantityAndView(userId: number, itemId: number, delta: number, locale: Locale): Promise<{ quantity: number; view: CartView } | undefined> {
+      const { items, quotes } = await readCart(userId, locale);
+      const item = items.find((candidate) => candidate.id === itemId);
+      if (!item) return undefined;
+      const next = item.quantity + delta;
+      if (next <= 0) {
+        await repository.deleteItem(userId, itemId);
+        return { quantity: 0, view: viewOf(items.filter((candidate) => candidate !== item), quotes).view };
+      }
+      if (next > settings.maxQuantityPerLine) throw new CartError('cart.quantity_out_of_range', 'quantity out of range', { max: settings.maxQuantityPerLine });
+      if (delta > 0) {
+        const quote = quotes.get(itemKey(toRef(item)));
+        if (!quote) throw new CartError('cart.item_unavailable', 'the item cannot be sold', { itemId });
+        if (next > quote.stock) throw new CartError('cart.not_enough_stock', 'not enough stock', { available: quote.stock });
+      }
+      await repository.updateItem(itemId, { quantity: next }, deps.now());
+      const changed = items.map((candidate) => (candidate === item ? { ...candidate, quantity: next } : candidate));
+      return { quantity: next, view: viewOf(changed, quotes).view };
     },
 
     /** Removes a line; false when it was not this user's. */

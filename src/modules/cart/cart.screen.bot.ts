@@ -6,7 +6,7 @@ import type { Composer } from 'grammy';
 import type { BotContext } from '../../telegram/context.ts';
 import { parsePage } from '../../telegram/paginator.ts';
 import type { CartBotShared } from './cart.bot.shared.ts';
-import { CartError } from './cart.service.ts';
+import { CartError, type CartView } from './cart.service.ts';
 
 /** Registers the cart screen's command and buttons. */
 export function registerCartScreen(composer: Composer<BotContext>, shared: CartBotShared): void {
@@ -54,15 +54,18 @@ export function registerCartScreen(composer: Composer<BotContext>, shared: CartB
   composer.callbackQuery(/^cart:(inc|dec):(\d{1,12}):(\d{1,4})$/, async (ctx, next) => {
     const page = parsePage(ctx.match[3]);
     if (page === undefined) return next();
+    // The cart read for the change draws the screen too; a refused change re-reads it.
+    let view: CartView | undefined;
     try {
-      const changed = await cart.changeQuantity(ctx.from.id, Number(ctx.match[2]), ctx.match[1] === 'inc' ? 1 : -1);
+      const changed = await cart.changeQuantityAndView(ctx.from.id, Number(ctx.match[2]), ctx.match[1] === 'inc' ? 1 : -1, ctx.locale);
       if (!changed) return next();
+      view = changed.view;
       await ctx.answerCallbackQuery();
     } catch (error) {
       if (!(error instanceof CartError)) throw error;
       await ctx.answerCallbackQuery({ text: cartErrorText(ctx, error) });
     }
-    await showCart(ctx, page);
+    await showCart(ctx, page, view);
   });
 
   composer.callbackQuery(/^cart:rm:(\d{1,12}):(\d{1,4})$/, async (ctx, next) => {

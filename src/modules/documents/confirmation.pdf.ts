@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFKitDocument from 'pdfkit';
 import { lavkaFontBytes, printableText } from './font.ts';
 
 /** Everything printed on an appointment confirmation, already in the reader's language. */
@@ -25,7 +25,9 @@ const LABEL_WIDTH_PT = 150;
  * The shipped font is embedded as a subset of the glyphs the page uses, with a ToUnicode map
  * so the text can be copied and searched; the same content and `createdAt` give the same bytes.
  */
-export function renderConfirmationPdf(content: ConfirmationContent): Promise<Uint8Array> {
+export async function renderConfirmationPdf(content: ConfirmationContent): Promise<Uint8Array> {
+  // pdfkit (with fontkit) is the heaviest dependency to load: only a bot that writes a PDF pays for it.
+  const { default: PDFDocument } = (await import('pdfkit')) as { default: typeof PDFKitDocument };
   const doc = new PDFDocument({
     size: [A4.widthPt, A4.heightPt],
     // Lavka places every line itself; pdfkit's margins would only push text onto a new page.

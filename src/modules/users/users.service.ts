@@ -7,6 +7,8 @@ import type { UserRecord } from './users.tables.ts';
 import { inTransaction } from '../../db/database.ts';
 import type { Events } from '../../platform/events.ts';
 import { apiCustomer } from './users.api.view.ts';
+import { createUserCache, type UserCache } from './users.cache.ts';
+import { unitsOf } from '../../db/unit-of-work.ts';
 
 /** Dependencies of the users service. */
 export interface UsersServiceDeps {
@@ -18,6 +20,8 @@ export interface UsersServiceDeps {
   defaultCountry?(): CountryCode | undefined;
   /** Where `customer.registered` is published (for webhooks); absent in tools that need none. */
   events?: Events;
+  /** Users' rows as last read (default: one in this process's memory). */
+  cache?: UserCache;
 }
 
 /**
@@ -31,7 +35,32 @@ export const LAST_SEEN_RESOLUTION_MS = 60_000;
 export function createUsersService(deps: UsersServiceDeps) {
   const repository = createUsersRepository(deps.db);
   const admins = new Set(deps.adminIds);
+  const cache = deps.cache ?? createUserCache({ now: deps.now });
+  const units = unitsOf(deps.db);
+  /** The user's row, from the cache when it holds it; a committed row read now is kept. */
+  const readCached = async (id: number): Promise<UserRecord | undefined> => {
+    const cached = cache.get(id);
+    if (cached) return cached;
+    // Inside an open transaction a read may see this update's own uncommitted writes.
+    const keepable = !units?.current()?.open;
+    const seq = cache.seq();
+    const row = await repository.findById(id);
+    if (row && keepable) cache.keep(row, seq);
+    return row;
+  };
+  /** Runs a write to a user, dropping their cached row (here and on the other instances). */
+  const changing = async <T>(id: number, write: () => Promise<T>): Promise<T> => {
+    cache.changed(id);
+    try {
+      return await write();
+    } finally {
+      // Again once written: a read that ran meanwhile must not keep the old row.
+      cache.changed(id);
+    }
+  };
   const service = {
+    /** Users' rows as last read (shared across instances in app.ts when Redis is configured). */
+    cache,
     /**
      * Records the sender of an update: creates the user on first contact, refreshes the
      * profile when it changed, unblocks a user who writes again, and moves `last_seen_at`
@@ -39,29 +68,31 @@ export function createUsersService(deps: UsersServiceDeps) {
      */
     async register(profile: TelegramProfile): Promise<UserRecord> {
       const nowMs = deps.now();
-      const stored = await repository.findById(profile.id);
+      const stored = await readCached(profile.id);
       if (stored && stored.is_blocked === 0 && nowMs - stored.last_seen_at < LAST_SEEN_RESOLUTION_MS && sameProfile(stored, profile)) return stored;
-      const events = deps.events;
-      if (!stored && events) {
-        // A first contact is stored and announced in one transaction; of two first updates
-        // at once, one inserts (and announces), the other refreshes below.
-        const created = await inTransaction(deps.db, async (trx) => {
-          const row = await createUsersRepository(trx).insertIfAbsent(profile, nowMs);
-          if (row) await events.publish(trx, { type: 'customer.registered', resource: { type: 'customer', id: row.id }, data: { customer: apiCustomer(row) } });
-          return row;
-        });
-        if (created) return created;
-      }
-      return repository.upsertProfile(profile, nowMs);
+      return changing(profile.id, async () => {
+        const events = deps.events;
+        if (!stored && events) {
+          // A first contact is stored and announced in one transaction; of two first updates
+          // at once, one inserts (and announces), the other refreshes below.
+          const created = await inTransaction(deps.db, async (trx) => {
+            const row = await createUsersRepository(trx).insertIfAbsent(profile, nowMs);
+            if (row) await events.publish(trx, { type: 'customer.registered', resource: { type: 'customer', id: row.id }, data: { customer: apiCustomer(row) } });
+            return row;
+          });
+          if (created) return created;
+        }
+        return repository.upsertProfile(profile, nowMs);
+      });
     },
 
     get(id: number): Promise<UserRecord | undefined> {
-      return repository.findById(id);
+      return readCached(id);
     },
 
     /** The user with this id; throws `users.not_found` for an id that never wrote to the bot. */
     async require(id: number): Promise<UserRecord> {
-      const user = await repository.findById(id);
+      const user = await readCached(id);
       if (!user) throw new UsersError('users.not_found', `There is no user with id ${id}.`);
       return user;
     },
@@ -81,18 +112,18 @@ export function createUsersService(deps: UsersServiceDeps) {
     },
 
     async setLocale(id: number, locale: Locale): Promise<void> {
-      await repository.setLocale(id, locale);
+      await changing(id, () => repository.setLocale(id, locale));
     },
 
     /** Forgets the language the user chose: the bot writes in the one Telegram reports again. */
     async clearLocale(id: number): Promise<void> {
-      await repository.setLocale(id, null);
+      await changing(id, () => repository.setLocale(id, null));
     },
 
     /** Sets (or with null, clears) the business's own id of a user; `users.external_id_taken` when another user has it. */
     async setExternalId(id: number, externalId: string | null): Promise<void> {
       await service.require(id);
-      if (!(await repository.setExternalId(id, externalId))) {
+      if (!(await changing(id, () => repository.setExternalId(id, externalId)))) {
         throw new UsersError('users.external_id_taken', 'Another customer already has this external id.', { externalId });
       }
     },
@@ -106,7 +137,7 @@ export function createUsersService(deps: UsersServiceDeps) {
     async setPhone(id: number, raw: string): Promise<string | undefined> {
       const phone = parsePhone(raw, deps.defaultCountry?.());
       if (!phone) return undefined;
-      await repository.setPhone(id, phone);
+      await changing(id, () => repository.setPhone(id, phone));
       return phone;
     },
 
@@ -114,7 +145,7 @@ export function createUsersService(deps: UsersServiceDeps) {
     async setContactPhone(id: number, raw: string): Promise<string | undefined> {
       const phone = contactPhone(raw);
       if (!phone) return undefined;
-      await repository.setPhone(id, phone);
+      await changing(id, () => repository.setPhone(id, phone));
       return phone;
     },
 
@@ -125,7 +156,7 @@ export function createUsersService(deps: UsersServiceDeps) {
 
     /** Marks that the user blocked (or unblocked) the bot; the sender skips blocked users. */
     async setBlocked(id: number, blocked: boolean): Promise<void> {
-      await repository.setBlocked(id, blocked, deps.now());
+      await changing(id, () => repository.setBlocked(id, blocked, deps.now()));
     },
 
     /** Tags a user; `users.not_found` for an unknown id, and nothing is written. */

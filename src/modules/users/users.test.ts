@@ -1,20 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { testDialects } from '../../../test/support/services.ts';
-import { createDatabase } from '../../db/database.ts';
+import { createDatabase, type DatabaseHandle } from '../../db/database.ts';
 import { migrate } from '../../db/migrator.ts';
 import { discoverModules, migrationGroups } from '../registry.ts';
+import { connectRedis } from '../../db/redis.ts';
+import { hasRedis, REDIS_URL } from '../../../test/support/services.ts';
+import { createUserCache, shareUserCacheThroughRedis } from './users.cache.ts';
 import { LAST_SEEN_RESOLUTION_MS, createUsersService } from './users.service.ts';
+
+const redisAvailable = await hasRedis();
 
 for (const dialect of await testDialects()) {
   describe(`users on ${dialect.name}`, () => {
-    const withService = async (run: (service: ReturnType<typeof createUsersService>, clock: { now: number }) => Promise<void>) => {
+    const withService = async (run: (service: ReturnType<typeof createUsersService>, clock: { now: number }, db: DatabaseHandle['db']) => Promise<void>) => {
       const target = await dialect.create();
       const handle = await createDatabase({ url: target.url });
       const clock = { now: 1_700_000_000_000 };
       try {
         await migrate(handle, migrationGroups(await discoverModules()));
-        await run(createUsersService({ db: handle.db, now: () => clock.now, adminIds: [1], defaultCountry: () => 'KZ' }), clock);
+        await run(createUsersService({ db: handle.db, now: () => clock.now, adminIds: [1], defaultCountry: () => 'KZ' }), clock, handle.db);
       } finally {
         await handle.close();
         await target.drop();
@@ -79,6 +84,57 @@ for (const dialect of await testDialects()) {
         assert.equal(renamed.last_seen_at, clock.now);
         assert.equal((await users.get(7_000_000_125))?.username, 'erlan');
       });
+    });
+
+    test('a user seen again is served from the cache, and a change through the service drops the entry', async () => {
+      await withService(async (users, clock, db) => {
+        const profile = { id: 7_000_000_126, first_name: 'Gulnar', language_code: 'kk' };
+        await users.register(profile);
+        clock.now += 3_000; // past the settling time after the insert
+        assert.equal((await users.register(profile)).phone, null); // read, and kept
+        // Written behind the service's back: the cached row is what the next update sees, so
+        // this proves it did not read; a change through the service is seen at once.
+        await db.updateTable('users').set({ phone: '+77000000000', first_name: 'Gulnar' }).where('id', '=', profile.id).execute();
+        assert.equal((await users.register(profile)).phone, null);
+        await users.setLocale(profile.id, 'ru');
+        const fresh = await users.register(profile);
+        assert.equal(fresh.locale, 'ru');
+        assert.equal(fresh.phone, '+77000000000');
+      });
+    });
+
+    test('a change on one instance drops the user from the other instance’s cache through Redis', { skip: !redisAvailable }, async () => {
+      const target = await dialect.create();
+      const handle = await createDatabase({ url: target.url });
+      const redis = await connectRedis(REDIS_URL);
+      const clock = { now: 1_700_000_000_000 };
+      const channel = `lavka:test-${process.pid}-${Date.now()}:users:changed`;
+      const stops: (() => Promise<void>)[] = [];
+      try {
+        await migrate(handle, migrationGroups(await discoverModules()));
+        const instance = () => {
+          const cache = createUserCache({ now: () => clock.now });
+          return { cache, users: createUsersService({ db: handle.db, now: () => clock.now, adminIds: [], cache }) };
+        };
+        const one = instance();
+        const two = instance();
+        for (const side of [one, two]) stops.push(await shareUserCacheThroughRedis(side.cache, redis, { channel }));
+        const profile = { id: 7_000_000_127, first_name: 'Marat', language_code: 'ru' };
+        await one.users.register(profile);
+        clock.now += 3_000;
+        await one.users.get(profile.id);
+        assert.ok(one.cache.get(profile.id), 'instance one keeps the row');
+        await two.users.setPhone(profile.id, '+7 701 111 22 33');
+        const deadline = Date.now() + 3_000;
+        while (one.cache.get(profile.id) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+        assert.equal(one.cache.get(profile.id), undefined, 'the change on instance two reached instance one');
+        assert.equal((await one.users.get(profile.id))?.phone, '+77011112233');
+      } finally {
+        for (const stop of stops) await stop();
+        redis.disconnect();
+        await handle.close();
+        await target.drop();
+      }
     });
 
     test('the chosen language wins over Telegram’s, and unsupported ones fall back', async () => {
