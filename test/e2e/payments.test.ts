@@ -54,8 +54,10 @@ describe('payments and the wallet through the simulator (billing preset)', () =>
   const balance = () => lavka.app.services.wallet!.balance(CUSTOMER);
 
   before(async () => {
-    // A fast demo task (1 s, progress shown every quarter second) so the progress test does not wait 4 s.
-    config = writeConfig('settings:\n  generate:\n    stepMs: 100\n    progressEveryMs: 250\n');
+    // A short demo task (2 s, progress shown every quarter second) instead of the preset's 4 s:
+    // still twice the chat's one-second pause after the "queued" message, so an edit with the
+    // progress goes out before the result however busy the machine is.
+    config = writeConfig('settings:\n  generate:\n    stepMs: 200\n    progressEveryMs: 250\n');
     lavka = await startTestLavka({ preset: 'billing', adminIds: [ADMIN, SECOND_ADMIN], env: { LAVKA_CONFIG: config.file, PAYMENTS_PROVIDER_TOKEN: '381764678:TEST:lavka-card-token' } });
     admin = lavka.sim.user({ id: ADMIN, first_name: 'Staff', language_code: 'en', hasStartedBot: true });
     secondAdmin = lavka.sim.user({ id: SECOND_ADMIN, first_name: 'Staff 2', language_code: 'en', hasStartedBot: true });
