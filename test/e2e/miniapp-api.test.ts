@@ -8,6 +8,7 @@ import { signWebAppInitData } from '../../src/sim/web-app.ts';
 import type { SimUser } from '../../src/sim/index.ts';
 import { buttonsOf, press, textOf, waitText } from '../support/chat.ts';
 import { startTestLavka, TEST_BOT_TOKEN, type TestLavka } from '../support/harness.ts';
+import { staffSessions, type StaffSession } from '../support/admin-gate.ts';
 import { testDialects } from '../support/services.ts';
 
 const CUSTOMER = 8701;
@@ -17,6 +18,19 @@ interface Answer {
   status: number;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers read field by field in assertions
   body: any;
+}
+
+const OWNER = 9911;
+
+/** Waits until the bot's menu button is `expected` (it is changed as the setting is applied, without waiting for it). */
+async function eventuallyMenu(lavka: TestLavka, expected: unknown): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const menu = await lavka.app.bot.api.getChatMenuButton();
+    if (JSON.stringify(menu) === JSON.stringify(expected)) return;
+    if (Date.now() > deadline) assert.deepEqual(menu, expected);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 for (const dialect of await testDialects()) {
@@ -37,7 +51,7 @@ for (const dialect of await testDialects()) {
     const cartRows = async (userId: number) => Number((await lavka.app.database.db.selectFrom('cart_items').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow()).n);
 
     before(async () => {
-      lavka = await startTestLavka({ preset: 'shop', database: await dialect.create(), env: { PUBLIC_URL: 'https://shop.example', PAYMENTS_PROVIDER_TOKEN: '284685063:TEST:miniapp' } });
+      lavka = await startTestLavka({ preset: 'shop', adminIds: [OWNER], database: await dialect.create(), env: { PUBLIC_URL: 'https://shop.example', PAYMENTS_PROVIDER_TOKEN: '284685063:TEST:miniapp' } });
       customer = lavka.sim.user({ id: CUSTOMER, first_name: 'Aigerim', last_name: 'S', language_code: 'en', phone_number: '+77011234567' });
       initData = signWebAppInitData(TEST_BOT_TOKEN, customer.profile, Math.floor(Date.now() / 1000));
     });
@@ -51,6 +65,16 @@ for (const dialect of await testDialects()) {
       await customer.send('/shop');
       const offer = await waitText(customer, 'shop app');
       assert.deepEqual(buttonsOf(offer).map((button) => button.web_app?.url), ['https://shop.example/app/']);
+    });
+
+    test('turned off on the panel, the menu button goes back to the command list at once; on again, it opens the app', async () => {
+      const owner = (await staffSessions(lavka, OWNER)).get('owner') as StaffSession;
+      const put = (enabled: boolean) =>
+        lavka.app.http.inject({ method: 'PUT', url: '/api/admin/settings/miniapp', headers: { cookie: owner.cookie, 'x-csrf-token': owner.csrf, 'content-type': 'application/json' }, payload: JSON.stringify({ enabled, initDataMaxAgeSeconds: 3600 }) });
+      assert.equal((await put(false)).statusCode, 200);
+      await eventuallyMenu(lavka, { type: 'commands' });
+      assert.equal((await put(true)).statusCode, 200);
+      await eventuallyMenu(lavka, { type: 'web_app', text: 'Магазин', web_app: { url: 'https://shop.example/app/' } });
     });
 
     test('forged, foreign, stale and missing initData get 401 and change nothing; valid initData may be used again', async () => {

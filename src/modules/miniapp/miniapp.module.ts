@@ -34,7 +34,7 @@ export const module = defineModule({
       composer: createMiniAppComposer({ miniApp }),
       commands: miniApp.sections().includes('shop') ? [{ command: 'shop', description: 'command-shop' }] : [],
       miniAppRoutes: createMiniAppRoutes({ miniApp, config: deps.config }),
-      settings: [miniAppSettingsSection({ miniApp, configured: settings })],
+      settings: [miniAppSettingsSection({ miniApp, configured: settings, telegram: () => deps.runtime.telegram(), locale: () => deps.config.business.defaultLocale, logger: deps.logger })],
     };
   },
 });
