@@ -83,10 +83,17 @@ describe('the Mini App in the sandbox, in Chromium', { skip }, () => {
     await page.goto(`${app.url}/sandbox`);
     await page.getByRole('button', { name: 'START' }).last().click();
     await chat().getByText(/главное меню/).waitFor();
-    // The chat's cart: the "Лавка" T-shirt, added as the chat's "Add to cart" button adds it.
+    // The chat's cart: the "Лавка" T-shirt, opened by its link and put in the cart with the chat's buttons.
     const products = await app.services.catalog!.storefrontProducts({ query: 'Лавка', page: 1, pageSize: 5 }, 'ru');
     const lavkaTee = products!.products.find((product) => product.title === 'Футболка «Лавка»')!;
-    await app.services.cart!.add(SANDBOX_CUSTOMER_ID, { productId: lavkaTee.id, variantId: lavkaTee.variants[0]!.id }, 1, 'ru');
+    const field = page.getByRole('combobox', { name: 'Message' });
+    await field.fill(`/start p_${lavkaTee.id}`);
+    await page.getByRole('button', { name: 'Send message' }).click();
+    // The card opens on its first variant (S, white), already chosen.
+    await chat().getByRole('button', { name: `✓ ${lavkaTee.variants[0]!.title}` }).last().waitFor();
+    await chat().getByRole('button', { name: '🛒 В корзину' }).last().click();
+    for (let tries = 0; (await app.services.cart!.view(SANDBOX_CUSTOMER_ID, 'ru')).units === 0 && tries < 100; tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal((await app.services.cart!.view(SANDBOX_CUSTOMER_ID, 'ru')).units, 1, 'the chat put the T-shirt in the cart');
 
     await page.getByRole('button', { name: '🛍 Открыть магазин' }).click();
     await page.getByRole('dialog', { name: /Mini App/ }).waitFor();
