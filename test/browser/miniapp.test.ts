@@ -6,7 +6,7 @@
 // test-artifacts/miniapp-*.png.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,34 +14,10 @@ import { chromium, type Browser, type FrameLocator, type Page } from 'playwright
 import { startLavka, type LavkaApp } from '../../src/app.ts';
 import { parseEnv } from '../../src/config/env.ts';
 import { SANDBOX_CUSTOMER_ID } from '../../src/http/sandbox.routes.ts';
-import { MINIAPP_PAGE_DIR } from '../../src/http/miniapp.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
-import { ensureSandboxPage } from '../support/sandbox-page.ts';
-import { spawnSync } from 'node:child_process';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, prepareMiniAppBrowser } from '../support/miniapp-page.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.LAVKA_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const IN_CI = Boolean(process.env.CI);
-
-/** Builds the pages when missing; returns why the test cannot run, or undefined. */
-function prepare(): string | undefined {
-  if (!existsSync(CHROMIUM)) {
-    const reason = `Chromium is not installed at ${CHROMIUM} (.ci/run installs it with apt-get install chromium)`;
-    if (IN_CI) throw new Error(reason);
-    return reason;
-  }
-  let failure = ensureSandboxPage();
-  if (!failure && !existsSync(path.join(MINIAPP_PAGE_DIR, 'index.html'))) {
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'web/miniapp', '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
-    if (build.status !== 0) failure = `the Mini App could not be built: ${build.stderr}`;
-  }
-  if (failure && IN_CI) throw new Error(failure);
-  return failure;
-}
-
-const skip = prepare();
+const skip = prepareMiniAppBrowser();
 
 describe('the Mini App in the sandbox, in Chromium', { skip }, () => {
   let app: LavkaApp;
