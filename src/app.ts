@@ -318,6 +318,8 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       redis,
       botInfo: sandbox?.botInfo,
       now,
+      // An update a stopped instance was handling is taken over as soon as its messages are.
+      dedupeTiming: { leaseMs: env.DELIVERY_LEASE_SECONDS * 1000, heartbeatMs: (env.DELIVERY_LEASE_SECONDS * 1000) / 3 },
       onPrivateStart: (chatId) => {
         staffChats.chatStarted(chatId);
         return delivery.chatStarted(chatId);

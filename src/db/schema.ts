@@ -15,6 +15,10 @@ export interface ProcessedUpdatesTable {
   processed_at: EpochMs;
   /** NULL once handled; while an update is being handled, when its claim's lease runs out. */
   claimed_until: EpochMs | null;
+  /** The delivery holding the claim (NULL once handled). */
+  claim_token: string | null;
+  /** The Bot API call a claim committed writes before ('' none to repeat; NULL nothing committed). */
+  pending_call: string | null;
 }
 
 /** grammY session and flow state, one row per session key. */

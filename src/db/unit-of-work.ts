@@ -16,23 +16,26 @@ import {
  * One update's database work, committed as one transaction (docs/decisions/0018).
  *
  * Every Kysely query that runs inside {@link UnitsOfWork.run} goes through the unit: reads
- * run on their own until the first write, which begins the transaction (running `onOpen`
- * first: the update's de-duplication mark); from then on the update's reads and writes
- * share that transaction, and a module's own `db.transaction()` becomes a savepoint in it.
- * The transaction ends at {@link UnitOfWork.flush} — before any reply that could confirm a
- * write, and when the update is done — or by {@link UnitOfWork.rollback} when it fails.
+ * run on their own until the first write, which begins the transaction; from then on the
+ * update's reads and writes share that transaction, and a module's own `db.transaction()`
+ * becomes a savepoint in it. The transaction ends at {@link UnitOfWork.flush} — before any
+ * reply that could confirm a write, and when the update is done — running `beforeCommit`
+ * last inside it (the update's de-duplication mark), or by {@link UnitOfWork.rollback} when
+ * it fails.
  */
 export interface UnitOfWork {
-  /** Runs once, inside the transaction, right after it begins (and again if it begins anew after a flush). */
-  onOpen?: () => Promise<void>;
+  /**
+   * Runs inside the transaction, as its last statements, each time it is about to commit;
+   * `reason` is what {@link UnitOfWork.flush} was given (undefined for a commit the unit
+   * makes by itself after sitting idle). Throwing rolls the transaction back.
+   */
+  beforeCommit?: (reason: unknown) => Promise<void>;
   /** Whether a transaction is open now. */
   readonly open: boolean;
   /** Whether this unit has committed anything yet. */
   readonly committed: boolean;
-  /** Begins the transaction now if none is open (running `onOpen`). */
-  ensureOpen(): Promise<void>;
-  /** Commits what the unit wrote so far (nothing to do when nothing is open). */
-  flush(): Promise<void>;
+  /** Commits what the unit wrote so far (nothing to do when nothing is open), telling `beforeCommit` why. */
+  flush(reason?: unknown): Promise<void>;
   /** Rolls back what is not committed yet; the unit then takes no more work. */
   rollback(): Promise<void>;
   /** Ends the unit: queries still running in its context afterwards run on their own. */
@@ -147,7 +150,7 @@ class UnitConnection implements DatabaseConnection {
 }
 
 class Unit implements UnitOfWork {
-  onOpen?: () => Promise<void>;
+  beforeCommit?: (reason: unknown) => Promise<void>;
   ended = false;
   committed = false;
   readonly connection: UnitConnection = new UnitConnection(this);
@@ -157,8 +160,8 @@ class Unit implements UnitOfWork {
   private queue: Promise<unknown> = Promise.resolve();
   /** Open savepoints (modules' own transactions inside the unit). */
   private depth = 0;
-  /** True while `onOpen` runs: its statements go straight to the connection. */
-  private opening = false;
+  /** True while `beforeCommit` runs: its statements go straight to the connection. */
+  private finishing = false;
   private running = 0;
   private idleTimer: NodeJS.Timeout | undefined;
 
@@ -188,7 +191,7 @@ class Unit implements UnitOfWork {
   }
 
   execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.opening && this.held) return this.held.executeQuery<R>(query);
+    if (this.finishing && this.held) return this.held.executeQuery<R>(query);
     return this.enqueue(async () => {
       if (!this.held && !this.ended && isWrite(query)) await this.begin();
       if (this.held) return this.held.executeQuery<R>(query);
@@ -215,23 +218,6 @@ class Unit implements UnitOfWork {
       throw error;
     }
     this.held = connection;
-    if (!this.onOpen) return;
-    this.opening = true;
-    try {
-      await this.onOpen();
-    } catch (error) {
-      this.opening = false;
-      await this.abandon();
-      throw error;
-    } finally {
-      this.opening = false;
-    }
-  }
-
-  ensureOpen(): Promise<void> {
-    return this.enqueue(async () => {
-      if (!this.held) await this.begin();
-    });
   }
 
   /** A module's `db.transaction()` inside the unit: a savepoint, so that it can fail alone. */
@@ -258,14 +244,22 @@ class Unit implements UnitOfWork {
     return this.held;
   }
 
-  flush(): Promise<void> {
-    return this.enqueue(() => this.commitNow());
+  flush(reason?: unknown): Promise<void> {
+    return this.enqueue(() => this.commitNow(reason));
   }
 
-  private async commitNow(): Promise<void> {
+  private async commitNow(reason: unknown): Promise<void> {
     const connection = this.held;
     if (!connection || this.depth > 0) return;
     try {
+      if (this.beforeCommit) {
+        this.finishing = true;
+        try {
+          await this.beforeCommit(reason);
+        } finally {
+          this.finishing = false;
+        }
+      }
       await connection.executeQuery(CompiledQuery.raw('commit'));
     } catch (error) {
       await this.abandon();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { MiddlewareFn } from 'grammy';
+import { InputFile, type MiddlewareFn } from 'grammy';
 import pino from 'pino';
 import { coreTestDatabase, testDialects } from '../../test/support/services.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import type { BotContext } from './context.ts';
-import { dedupeUpdates } from './dedupe.ts';
+import { commitBeforeSending, dedupeUpdates } from './dedupe.ts';
 
 /** A logger that keeps its lines, to check what the de-duplication says. */
 function recordingLogger(): { logger: pino.Logger; lines: { level: number; msg: string }[] } {
@@ -111,6 +111,91 @@ for (const dialect of await testDialects()) {
       release();
       await Promise.all([running, resend]);
       assert.equal(runs, 1);
+    });
+
+    test('an update that wrote and replied is recorded done, its claim and kept call cleared', async () => {
+      const dedupe = dedupeUpdates({ db: database.handle.db });
+      const send = commitBeforeSending(database.handle.db);
+      const sent: unknown[] = [];
+      await deliver(dedupe, 808, async () => {
+        await database.handle.db.insertInto('sessions').values({ key: 'dedupe-808', value: '1', updated_at: 1 }).execute();
+        await send(async (_method, payload) => ({ ok: true, result: sent.push(payload) }) as never, 'sendMessage', { chat_id: 1, text: 'Added' });
+      });
+      assert.equal(sent.length, 1);
+      const row = await database.handle.db.selectFrom('processed_updates').selectAll().where('update_id', '=', 808).executeTakeFirstOrThrow();
+      assert.deepEqual({ claimed_until: row.claimed_until, claim_token: row.claim_token, pending_call: row.pending_call }, { claimed_until: null, claim_token: null, pending_call: null });
+    });
+
+    test('an update whose writes were committed while it waited on something slow still ends done', async () => {
+      const dedupe = dedupeUpdates({ db: database.handle.db });
+      await deliver(dedupe, 818, async () => {
+        await database.handle.db.insertInto('sessions').values({ key: 'dedupe-818', value: '1', updated_at: 1 }).execute();
+        // Longer than an open transaction may sit idle: the unit commits on its own meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      });
+      const row = await database.handle.db.selectFrom('processed_updates').select(['claimed_until', 'pending_call']).where('update_id', '=', 818).executeTakeFirstOrThrow();
+      assert.deepEqual({ ...row }, { claimed_until: null, pending_call: null });
+    });
+
+    test('a photo upload after a write goes out untouched, and is not kept with the claim', async () => {
+      const dedupe = dedupeUpdates({ db: database.handle.db });
+      const send = commitBeforeSending(database.handle.db);
+      const photo = new InputFile(new Uint8Array([137, 80, 78, 71]), 'card.png');
+      let kept: string | null | undefined;
+      let given: unknown;
+      await deliver(dedupe, 828, async () => {
+        await database.handle.db.insertInto('sessions').values({ key: 'dedupe-828', value: '1', updated_at: 1 }).execute();
+        await send(
+          async (_method, payload) => {
+            given = (payload as { photo?: unknown }).photo;
+            kept = (await database.handle.db.selectFrom('processed_updates').select('pending_call').where('update_id', '=', 828).executeTakeFirst())?.pending_call;
+            return { ok: true, result: true } as never;
+          },
+          'sendPhoto',
+          { chat_id: 1, photo },
+        );
+      });
+      assert.equal(given, photo, 'the upload reaches the Bot API as it was');
+      assert.equal(kept, '', 'the claim says writes were committed, with no call to repeat');
+    });
+
+    test('an instance that stops after committing writes but before its reply: the resend makes that reply and writes nothing twice', async () => {
+      const clock = { now: 1_900_000_000_000 };
+      const timing = { leaseMs: 1_000, heartbeatMs: 60_000, pollMs: 5 };
+      const db = database.handle.db;
+      const dying = dedupeUpdates({ db, now: () => clock.now, timing });
+      const survivor = dedupeUpdates({ db, now: () => clock.now, timing });
+      const send = commitBeforeSending(db);
+      let runs = 0;
+      // The first instance writes, commits before its reply, and never gets the reply out.
+      void deliver(dying, 909, async () => {
+        runs += 1;
+        await db.insertInto('sessions').values({ key: 'dedupe-909', value: 'added', updated_at: 1 }).execute();
+        await send(() => new Promise<never>(() => undefined), 'sendMessage', { chat_id: 42, text: 'Added to the cart' });
+      });
+      const claimed = async () => (await db.selectFrom('processed_updates').select('pending_call').where('update_id', '=', 909).executeTakeFirst())?.pending_call;
+      for (let tries = 0; !(await claimed()) && tries < 200; tries++) await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.match(String(await claimed()), /Added to the cart/, 'the call is kept with the committed claim');
+
+      const made: { method: string; payload: unknown }[] = [];
+      const ctx = {
+        update: { update_id: 909 },
+        log: pino({ level: 'silent' }),
+        api: { raw: { sendMessage: async (payload: unknown) => void made.push({ method: 'sendMessage', payload }) } },
+      } as unknown as BotContext;
+      const resend = Promise.resolve(survivor(ctx, async () => void (runs += 1)));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(made.length, 0, 'a live claim is waited for');
+      clock.now += timing.leaseMs + 1;
+      await resend;
+      assert.deepEqual(made, [{ method: 'sendMessage', payload: { chat_id: 42, text: 'Added to the cart' } }]);
+      assert.equal(runs, 1, 'the handler is not run again');
+      const sessions = await db.selectFrom('sessions').select('value').where('key', '=', 'dedupe-909').execute();
+      assert.deepEqual(sessions.map((session) => session.value), ['added']);
+      const row = await db.selectFrom('processed_updates').select(['claimed_until', 'pending_call']).where('update_id', '=', 909).executeTakeFirstOrThrow();
+      assert.deepEqual({ ...row }, { claimed_until: null, pending_call: null });
+      await deliver(survivor, 909, () => void (runs += 1));
+      assert.equal(runs, 1, 'and once done it is dropped');
     });
 
     test('a long run of duplicates is reported in the log', async () => {

@@ -1,4 +1,6 @@
-import type { MiddlewareFn, Transformer } from 'grammy';
+import { randomUUID } from 'node:crypto';
+import { GrammyError, InputFile, type MiddlewareFn, type Transformer } from 'grammy';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { Migration } from '../db/migrator.ts';
@@ -28,6 +30,15 @@ export interface DedupeDeps {
   logger?: Logger;
 }
 
+/** Why the update's transaction commits: a Bot API call is about to go out, or the update is done. */
+type CommitReason = { call: { method: string; payload: unknown } } | typeof UPDATE_DONE | undefined;
+const UPDATE_DONE = Symbol('update done');
+
+/** A Bot API call kept with a claim, made again if its instance died before it went out. */
+const pendingCallSchema = z.object({ method: z.string().regex(/^[a-zA-Z]+$/), payload: z.record(z.string(), z.unknown()) });
+/** Larger calls are not kept (a claim stays a small row); a resend then only completes the update. */
+const MAX_PENDING_CALL_CHARS = 64_000;
+
 /**
  * Handles each `update_id` once, and runs the update as one unit of work
  * (docs/decisions/0018): the mark that the update was handled, the session and the
@@ -35,13 +46,17 @@ export interface DedupeDeps {
  * updates it thinks failed, a restarted poller fetches again what it had not confirmed, and
  * two instances may briefly both poll; the database decides which delivery handles an update.
  *
- * - The mark is the first statement of the update's transaction, written when the handler
- *   first writes or replies (replies wait for the commit), else when it is done: a handler
- *   that fails leaves no mark and no writes, so a resend is handled again; a process that
- *   dies mid-update leaves nothing committed.
+ * - The mark is the last statement of each transaction of the update. A handler that fails
+ *   leaves no mark and no writes, so a resend is handled again; a process that dies mid-update
+ *   leaves nothing committed.
+ * - Writes are committed before a Bot API call that could confirm them. That commit marks the
+ *   update *claimed*, not done, and keeps the call that is about to go out: if the instance
+ *   dies before the call is made, a resend (once the claim's lease ran out) makes that call
+ *   instead of running the handler again, whose writes are already in — neither the reply is
+ *   lost nor the writes doubled. Once the update's calls are made it is marked done.
  * - A second delivery of an update marked done is dropped before its handler runs; one that
- *   meets the mark of a delivery still in its transaction (another instance) waits for it on
- *   the row and is then dropped.
+ *   meets the claim of a delivery still running (another instance) waits for it and is then
+ *   dropped; one that meets the mark of a delivery still in its transaction is rolled back.
  * - A handler that runs longer than a heartbeat publishes a claim with a lease (renewed while
  *   it runs), so that a resend on another instance waits instead of handling it in parallel;
  *   a claim whose lease ran out (its process died) is taken over.
@@ -56,12 +71,17 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
   const inFlight = new Set<number>();
   let duplicatesInARow = 0;
   const outside = <T>(work: () => T): T => (units ? units.outside(work) : work());
+  // Each delivery's claims carry a token of its own: only the delivery holding a claim can
+  // renew it, complete it or mark the update done over it.
+  const instance = randomUUID().slice(0, 8);
+  let deliveries = 0;
+  const doneMarks = createDoneMarks(db, outside);
 
-  /** Resolves to the lease this delivery holds (null: none), or false for a duplicate. */
-  const acquire = async (updateId: number): Promise<number | null | false> => {
+  /** The claim this delivery holds (none for a fresh update), or false for a duplicate. */
+  const acquire = async (updateId: number, token: string): Promise<{ lease: number; pendingCall: string | null } | null | false> => {
     for (;;) {
       if (inFlight.has(updateId)) return false; // being handled right here
-      const row = await db.selectFrom('processed_updates').select('claimed_until').where('update_id', '=', updateId).executeTakeFirst();
+      const row = await db.selectFrom('processed_updates').select(['claimed_until', 'pending_call']).where('update_id', '=', updateId).executeTakeFirst();
       if (!row) return null;
       if (row.claimed_until === null) return false; // done
       if (row.claimed_until < now()) {
@@ -70,11 +90,11 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
         const lease = now() + timing.leaseMs;
         const taken = await db
           .updateTable('processed_updates')
-          .set({ claimed_until: lease, processed_at: now() })
+          .set({ claimed_until: lease, claim_token: token, processed_at: now() })
           .where('update_id', '=', updateId)
           .where('claimed_until', '=', row.claimed_until)
           .executeTakeFirst();
-        if (Number(taken.numUpdatedRows) > 0) return lease;
+        if (Number(taken.numUpdatedRows) > 0) return { lease, pendingCall: row.pending_call };
         continue;
       }
       await new Promise((resolve) => setTimeout(resolve, timing.pollMs));
@@ -95,39 +115,69 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
     }
   };
 
+  /**
+   * Finishes an update whose writes a dead instance committed: the call it was about to make
+   * is made now (a call that Telegram refuses — a callback query too old to answer — is given
+   * up), and the update is marked done. A network failure leaves the claim for the next resend.
+   */
+  const complete = async (ctx: BotContext, updateId: number, token: string, pendingCall: string) => {
+    const call = pendingCall === '' ? undefined : pendingCallSchema.safeParse(safeJson(pendingCall));
+    if (call?.success) {
+      const raw = ctx.api.raw as unknown as Record<string, ((payload: unknown) => Promise<unknown>) | undefined>;
+      try {
+        await raw[call.data.method]?.(call.data.payload);
+        ctx.log.info({ method: call.data.method }, 'made the call of an update whose instance stopped before it');
+      } catch (error) {
+        if (!(error instanceof GrammyError)) throw error;
+        ctx.log.warn({ err: error, method: call.data.method }, 'the call of an update whose instance stopped before it was refused');
+      }
+    } else if (call) {
+      ctx.log.warn({ issues: call.error.issues }, 'the kept call of a claimed update is not a Bot API call: completing the update without it');
+    }
+    await doneMarks.mark(updateId, token);
+  };
+
   return async (ctx, next) => {
     const updateId = ctx.update.update_id;
-    const acquired = await acquire(updateId);
+    deliveries += 1;
+    const token = `${instance}-${deliveries}`;
+    const acquired = await acquire(updateId, token);
     if (acquired === false) return dropped(ctx, updateId);
     duplicatesInARow = 0;
+    if (acquired && acquired.pendingCall !== null) return complete(ctx, updateId, token, acquired.pendingCall);
     inFlight.add(updateId);
-    // The lease this delivery holds on a published claim; null while it has none.
-    let lease: number | null = acquired;
-    let marked = false;
+    // Whether the update holds a claim row (published by the heartbeat, taken over, or
+    // committed before a call), and whether a claim with writes behind it was committed.
+    let claimed = acquired !== null;
+    let claimCommitted = false;
     /**
-     * Marks the update done. Inside the unit it is the transaction's first statement; a
-     * conflict means another delivery marked it first, and this one must change nothing.
+     * The update's mark, the last statement of each of its transactions: a claim keeping the
+     * call about to go out, or done. A conflict means another delivery marked it first, and
+     * this one must change nothing.
      */
-    const mark = async () => {
-      const done = await db
+    const mark = async (reason: CommitReason) => {
+      const values =
+        reason === UPDATE_DONE
+          ? { processed_at: now(), claimed_until: null, claim_token: null, pending_call: null }
+          : { processed_at: now(), claimed_until: now() + timing.leaseMs, claim_token: token, pending_call: reason ? keptCall(reason.call) : '' };
+      const result = await db
         .insertInto('processed_updates')
-        .values({ update_id: updateId, processed_at: now(), claimed_until: null })
-        .onConflict((oc) => oc.column('update_id').doUpdateSet({ claimed_until: null, processed_at: now() }).where('processed_updates.claimed_until', '=', lease ?? -1))
+        .values({ update_id: updateId, ...values })
+        .onConflict((oc) => oc.column('update_id').doUpdateSet(values).where('processed_updates.claim_token', '=', token))
         .executeTakeFirst();
-      if (Number(done.numInsertedOrUpdatedRows ?? 0n) === 0) throw new DuplicateUpdateError(updateId);
-      marked = true;
+      if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) throw new DuplicateUpdateError(updateId);
     };
     const heartbeat = setInterval(() => {
       const next = now() + timing.leaseMs;
       outside(() =>
         db
           .insertInto('processed_updates')
-          .values({ update_id: updateId, processed_at: now(), claimed_until: next })
-          .onConflict((oc) => oc.column('update_id').doUpdateSet({ claimed_until: next }).where('processed_updates.claimed_until', 'is not', null))
+          .values({ update_id: updateId, processed_at: now(), claimed_until: next, claim_token: token })
+          .onConflict((oc) => oc.column('update_id').doUpdateSet({ claimed_until: next }).where('processed_updates.claim_token', '=', token))
           .executeTakeFirst(),
       )
         .then((result) => {
-          if (Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 && !marked) lease = next;
+          if (Number(result.numInsertedOrUpdatedRows ?? 0n) > 0) claimed = true;
         })
         .catch((error: unknown) => ctx.log.warn({ err: error }, 'could not renew the claim on an update'));
     }, timing.heartbeatMs);
@@ -147,28 +197,41 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
         throw error;
       }
       finish();
-      await mark().catch((error: unknown) => ctx.log.warn({ err: error }, 'could not mark an update as handled'));
+      await mark(UPDATE_DONE).catch((error: unknown) => ctx.log.warn({ err: error }, 'could not mark an update as handled'));
       return;
     }
 
     await units.run(async (unit) => {
-      unit.onOpen = async () => {
-        if (!marked) await mark();
+      // Set once the handler returned: a write it left running commits after the update's
+      // own mark, on its own (the update is done, or being marked done, already).
+      let finished = false;
+      let doneWritten = false;
+      unit.beforeCommit = async (reason) => {
+        if (finished && reason !== UPDATE_DONE) return;
+        // The reasons are this file's own: commitBeforeSending's call, UPDATE_DONE, or none.
+        await mark(reason as CommitReason);
+        if (reason === UPDATE_DONE) doneWritten = true;
+        else claimed = claimCommitted = true;
       };
       try {
         await next();
-        // A handler that wrote nothing still leaves its mark; one that did commits it all now.
-        if (!marked) await unit.ensureOpen();
-        await unit.flush();
+        finished = true;
+        // The handler's calls are made: the update is done. Still-open writes commit with the
+        // mark (after any commit already under way, such as an idle one); a claim committed
+        // earlier is completed with other updates finishing now; an update that wrote nothing
+        // leaves its mark alone.
+        await unit.flush(UPDATE_DONE);
+        if (!doneWritten) await (claimed ? doneMarks.mark(updateId, token) : outside(() => mark(UPDATE_DONE)));
       } catch (error) {
-        const committed = unit.committed;
         await unit.rollback();
         unit.end();
         finish();
         if (error instanceof DuplicateUpdateError) return dropped(ctx, updateId);
-        // What was committed before a reply stays; the mark (if it went with it) is given
-        // back so that a resend is handled again, as for a handler that wrote nothing.
-        if (committed || lease !== null) await giveBack(updateId, ctx);
+        // Writes already committed stay, and so does the update's mark, now done: a resend
+        // must not apply them twice. An update that committed nothing gives its claim back
+        // so that a resend is handled again.
+        if (claimCommitted) await doneMarks.mark(updateId, token).catch((markError: unknown) => ctx.log.warn({ err: markError }, 'could not mark a failed update as handled'));
+        else if (claimed) await giveBack(updateId, ctx);
         throw error;
       }
       unit.end();
@@ -177,20 +240,79 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
   };
 
   async function giveBack(updateId: number, ctx: BotContext): Promise<void> {
-    await outside(() => db.deleteFrom('processed_updates').where('update_id', '=', updateId).execute()).catch((releaseError: unknown) =>
-      ctx.log.warn({ err: releaseError }, 'could not release the claim on a failed update'),
+    await outside(() => db.deleteFrom('processed_updates').where('update_id', '=', updateId).where('claimed_until', 'is not', null).execute()).catch(
+      (releaseError: unknown) => ctx.log.warn({ err: releaseError }, 'could not release the claim on a failed update'),
     );
   }
 }
 
 /**
+ * Marks claimed updates done, several in one statement: updates finishing at the same moment
+ * (a busy bot has many) share it. Each caller waits for the statement that covers it, so an
+ * update is recorded done before Telegram is told it was handled.
+ */
+function createDoneMarks(db: Db, outside: <T>(work: () => T) => T): { mark(updateId: number, token: string): Promise<void> } {
+  let batch: { tokens: string[]; ids: number[]; written: Promise<void> } | undefined;
+  return {
+    mark(updateId, token) {
+      if (!batch) {
+        const next = { tokens: [] as string[], ids: [] as number[], written: Promise.resolve() };
+        next.written = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+          batch = undefined;
+          await outside(() =>
+            db
+              .updateTable('processed_updates')
+              .set({ claimed_until: null, claim_token: null, pending_call: null })
+              .where('update_id', 'in', next.ids)
+              .where('claim_token', 'in', next.tokens)
+              .execute(),
+          );
+        });
+        batch = next;
+      }
+      batch.ids.push(updateId);
+      batch.tokens.push(token);
+      return batch.written;
+    },
+  };
+}
+
+/** The call as kept with a claim: JSON of plain data, or '' for one that cannot be made again from a row (a file upload, a huge payload). */
+function keptCall(call: { method: string; payload: unknown }): string {
+  let plain = true;
+  let text: string;
+  try {
+    text = JSON.stringify({ method: call.method, payload: call.payload }, (_key, value: unknown) => {
+      // A file's bytes are never serialised (nor its stream read): the call is not kept.
+      if (value instanceof InputFile || value instanceof Uint8Array) {
+        plain = false;
+        return undefined;
+      }
+      return value;
+    });
+  } catch {
+    return '';
+  }
+  return plain && text.length <= MAX_PENDING_CALL_CHARS ? text : '';
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * An API transformer: a Bot API call made while an update is being handled first commits
- * what the update wrote so far, so that no reply confirms a write that could still be lost.
+ * what the update wrote so far, so that no reply confirms a write that could still be lost;
+ * the commit keeps the call with the update's claim (see {@link dedupeUpdates}).
  */
 export function commitBeforeSending(db: Db): Transformer {
   const units = unitsOf(db);
   return async (prev, method, payload, signal) => {
-    await units?.current()?.flush();
+    await units?.current()?.flush({ call: { method, payload } } satisfies CommitReason);
     return prev(method, payload, signal);
   };
 }
@@ -210,12 +332,24 @@ export async function pruneProcessedUpdates(db: Db, nowMs: number, keepMs = 7 * 
   return Number(result.numDeletedRows);
 }
 
-/** The claim column: NULL for a completed update, the lease's end while one is being handled. */
+/**
+ * The claim columns: `claimed_until` is NULL for a completed update, the lease's end while one
+ * is being handled; `claim_token` names the delivery holding the claim; `pending_call` is the
+ * Bot API call a claim committed before making it ('' when writes were committed with no
+ * call to make again, NULL when nothing was committed under the claim).
+ */
 export const dedupeMigrations: readonly Migration[] = [
   {
     name: '0007_processed_update_claims',
     async up(db) {
       await db.schema.alterTable('processed_updates').addColumn('claimed_until', 'bigint').execute();
+    },
+  },
+  {
+    name: '0008_processed_update_pending_calls',
+    async up(db) {
+      await db.schema.alterTable('processed_updates').addColumn('claim_token', 'varchar(64)').execute();
+      await db.schema.alterTable('processed_updates').addColumn('pending_call', 'text').execute();
     },
   },
 ];

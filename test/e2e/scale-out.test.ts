@@ -161,14 +161,12 @@ describe('three instances behind nginx on one PostgreSQL and one Redis', { skip 
     // Every update handled once (the database's record of handled updates) …
     const handled = await database.db
       .selectFrom('processed_updates')
-      .select(['update_id', 'claimed_until'])
+      .select(['update_id', 'claimed_until', 'pending_call'])
       .where('update_id', '>', 5_000_000)
       .execute();
     assert.equal(handled.length, CHATS * MESSAGES, 'every update recorded as handled');
-    assert.ok(
-      handled.every((row) => row.claimed_until === null),
-      'no update left half-handled',
-    );
+    const halfHandled = handled.filter((row) => row.claimed_until !== null);
+    assert.deepEqual(halfHandled, [], 'no update left half-handled');
 
     // … every chat answered for each of its updates, in update order. An update the kill cut
     // after its reply went out but before it was recorded is handled again when Telegram
