@@ -11,11 +11,12 @@ import path from 'node:path';
 import { spawnChild } from './lib/child.ts';
 import { benchCommand, benchScale, envInt } from './lib/config.ts';
 import type { IntegrationServerJob, IntegrationServerReady } from './lib/integration-server-child.ts';
-import { describeMachine, machineLine } from './lib/machine.ts';
+import { loadLine, machineLine, trackLoad } from './lib/machine.ts';
+import { quietMachine } from './lib/quiet.ts';
 import { writeResults } from './lib/results.ts';
 import { round, summarizeLatencies, summarizeSpread } from './lib/stats.ts';
 import { startStubBotApi } from './lib/stub-api.ts';
-import { formatNumber, formatTable, print, type Column } from './lib/table.ts';
+import { formatNumber, formatSpread, formatTable, print, type Column } from './lib/table.ts';
 
 const SERVER_CHILD = path.join(import.meta.dirname, 'lib', 'integration-server-child.ts');
 const scale = benchScale();
@@ -29,7 +30,7 @@ const settings = {
   fanoutOrders: scale === 'small' ? 100 : 300,
 };
 
-const machine = describeMachine();
+const machine = await quietMachine();
 print(`Machine: ${machineLine(machine)}`);
 print(
   `Scale ${scale}: Lavka (shop, SQLite, ${settings.orders} orders) in its own process; ${settings.concurrency} keep-alive clients for ${settings.phaseMs / 1000} s per phase, ` +
@@ -115,12 +116,16 @@ const phases: Phase[] = [];
 try {
   // Warm-up, then rounds in alternating order so that neither route always runs first.
   for (const route of routes) await phase(`${route.name} (warm-up)`, 0, route.path, route.headers);
+  const apiLoad = trackLoad();
   for (let round = 1; round <= settings.rounds; round += 1) {
     const order = round % 2 === 1 ? routes : [...routes].reverse();
     for (const route of order) phases.push(await phase(route.name, round, route.path, route.headers));
   }
 
+  const apiLoadSpan = apiLoad.end();
+
   // Fan-out: every change to every endpoint, from the first move to the last delivery.
+  const fanoutLoad = trackLoad();
   const expected = settings.fanoutOrders * settings.endpoints;
   const fanoutStarted = performance.now();
   server.send({ type: 'fanout', count: settings.fanoutOrders });
@@ -130,28 +135,42 @@ try {
   const fanoutMs = lastReceivedAt - fanoutStarted;
   const fanout = { orders: settings.fanoutOrders, endpoints: settings.endpoints, deliveries: received, expected, movedInMs: round(moved.ms, 0), lastDeliveryAfterMs: round(fanoutMs, 0), deliveriesPerSecond: round((received * 1000) / fanoutMs, 1) };
 
+  const fanoutLoadSpan = fanoutLoad.end();
   server.send({ type: 'stop' });
   const serverResult = (await server.waitFor<{ type: 'result'; result: { peakRssMb: number; rssMb: number } }>('result')).result;
 
   const byRoute = routes.map((route) => {
     const rows = phases.filter((row) => row.route === route.name);
     const rate = summarizeSpread(rows.map((row) => row.requestsPerSecond));
-    return { route: route.name, medianRequestsPerSecond: round(rate.median, 0), medianP50Ms: round(summarizeSpread(rows.map((row) => row.p50Ms)).median, 2), medianP99Ms: round(summarizeSpread(rows.map((row) => row.p99Ms)).median, 2), failures: rows.reduce((sum, row) => sum + row.failures, 0) };
+    const p50 = summarizeSpread(rows.map((row) => row.p50Ms));
+    const p99 = summarizeSpread(rows.map((row) => row.p99Ms));
+    const rounded = (spread: typeof rate, decimals: number) => ({ ...spread, median: round(spread.median, decimals), min: round(spread.min, decimals), max: round(spread.max, decimals), mean: round(spread.mean, decimals), stddev: round(spread.stddev, decimals), cv: round(spread.cv, 3) });
+    return {
+      route: route.name,
+      medianRequestsPerSecond: round(rate.median, 0),
+      medianP50Ms: round(p50.median, 2),
+      medianP99Ms: round(p99.median, 2),
+      requestsPerSecond: rounded(rate, 0),
+      p50Ms: rounded(p50, 2),
+      p99Ms: rounded(p99, 2),
+      failures: rows.reduce((sum, row) => sum + row.failures, 0),
+    };
   });
+  const ms1 = (value: number) => formatNumber(value, 1);
   const columns: Column<(typeof byRoute)[number]>[] = [
     { header: 'route', value: (row) => row.route },
-    { header: 'req/s (median)', numeric: true, value: (row) => formatNumber(row.medianRequestsPerSecond) },
-    { header: 'p50 ms', numeric: true, value: (row) => formatNumber(row.medianP50Ms, 1) },
-    { header: 'p99 ms', numeric: true, value: (row) => formatNumber(row.medianP99Ms, 1) },
+    { header: 'req/s (min–max)', numeric: true, value: (row) => formatSpread(row.requestsPerSecond) },
+    { header: 'p50 ms (min–max)', numeric: true, value: (row) => formatSpread(row.p50Ms, ms1) },
+    { header: 'p99 ms (min–max)', numeric: true, value: (row) => formatSpread(row.p99Ms, ms1) },
     { header: 'not 200', numeric: true, value: (row) => row.failures },
   ];
-  print('', `A page of ${settings.pageSize} orders, ${settings.concurrency} clients, medians of ${settings.rounds} rounds:`, formatTable(columns, byRoute));
+  print('', `A page of ${settings.pageSize} orders, ${settings.concurrency} clients, median (min–max) of ${settings.rounds} rounds; ${loadLine(apiLoadSpan, machine)}:`, formatTable(columns, byRoute));
   print(
     '',
-    `Webhook fan-out: ${fanout.orders} orders moved in ${formatNumber(fanout.movedInMs)} ms; ${fanout.deliveries}/${fanout.expected} deliveries to ${fanout.endpoints} endpoints, the last after ${formatNumber(fanout.lastDeliveryAfterMs)} ms: ${formatNumber(fanout.deliveriesPerSecond)} deliveries/s.`,
+    `Webhook fan-out (1 run; ${loadLine(fanoutLoadSpan, machine)}): ${fanout.orders} orders moved in ${formatNumber(fanout.movedInMs)} ms; ${fanout.deliveries}/${fanout.expected} deliveries to ${fanout.endpoints} endpoints, the last after ${formatNumber(fanout.lastDeliveryAfterMs)} ms: ${formatNumber(fanout.deliveriesPerSecond)} deliveries/s.`,
     `Lavka's peak RSS ${formatNumber(serverResult.peakRssMb)} MB.`,
   );
-  const { file } = writeResults('integration', { settings, phases, routes: byRoute, fanout, server: serverResult }, { scale, command: benchCommand('integration'), machine });
+  const { file } = writeResults('integration', { settings, phases, routes: byRoute, fanout: { ...fanout, runs: 1 }, server: serverResult, load: apiLoadSpan, fanoutLoad: fanoutLoadSpan }, { scale, command: benchCommand('integration'), machine });
   print(`Results: ${path.relative(process.cwd(), file)}, bench/results/latest.json`);
 } finally {
   agent.destroy();

@@ -2,7 +2,9 @@
 // tree, a grid page of a category, a search, a filtered page, a product) answered over HTTP
 // with initData checked on every call, as a customer's app makes them. The target is p99 under
 // 50 ms per route on this machine. Lavka (sandbox mode, SQLite) runs in this process; the
-// client sends one request at a time, so each figure is the server's own latency.
+// client sends one request at a time, so each figure is the server's own latency. Rounds
+// (`BENCH_ROUNDS`) visit the routes in rotated order; the target is judged on the median of the
+// rounds' p99, so that one round disturbed by the machine does not decide it.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,18 +13,22 @@ import { startLavka } from '../src/app.ts';
 import { parseEnv } from '../src/config/env.ts';
 import { silentLogger } from '../src/observability/logger.ts';
 import { signWebAppInitData } from '../src/sim/web-app.ts';
-import { benchScale, envInt } from './lib/config.ts';
-import { describeMachine, machineLine } from './lib/machine.ts';
-import { round, summarizeLatencies } from './lib/stats.ts';
-import { formatTable, print } from './lib/table.ts';
+import { benchCommand, benchScale, envInt } from './lib/config.ts';
+import { loadLine, machineLine, trackLoad } from './lib/machine.ts';
+import { quietMachine } from './lib/quiet.ts';
+import { writeResults } from './lib/results.ts';
+import { round, summarizeLatencies, summarizeSpread, type LatencySummary } from './lib/stats.ts';
+import { formatNumber, formatSpread, formatTable, print } from './lib/table.ts';
 
 const scale = benchScale();
 const PRODUCTS = 1000;
 const requestsPerRoute = envInt('BENCH_REQUESTS', scale === 'small' ? 200 : 1000);
+const rounds = envInt('BENCH_ROUNDS', scale === 'small' ? 1 : 3);
 const TARGET_P99_MS = 50;
 
-print(`Machine: ${machineLine(describeMachine())}`);
-print(`Scale ${scale}: ${PRODUCTS} products in 10 categories of 10 subcategories, SQLite; ${requestsPerRoute} sequential requests per route, after 50 to warm up.`);
+const machine = await quietMachine();
+print(`Machine: ${machineLine(machine)}`);
+print(`Scale ${scale}: ${PRODUCTS} products in 10 categories of 10 subcategories, SQLite; ${rounds} round(s) of ${requestsPerRoute} sequential requests per route, after 50 to warm up.`);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lavka-bench-miniapp-'));
 const env = parseEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${path.join(dir, 'lavka.db')}`, LOG_LEVEL: 'silent', LAVKA_PRESET: 'shop', LAVKA_DEMO_DATA: 'off' });
@@ -67,23 +73,62 @@ try {
     ['GET /catalog/products (price + in stock)', () => '/catalog/products?min_price=200000&max_price=1500000&in_stock=true'],
     ['GET /catalog/products/:id', () => `/catalog/products/${grid.products[Math.floor(Math.random() * grid.products.length)]!.id}`],
   ];
-  const rows: string[][] = [];
-  let over = 0;
-  for (const [name, url] of routes) {
-    for (let i = 0; i < 50; i += 1) await get(url());
-    const samples: number[] = [];
-    for (let i = 0; i < requestsPerRoute; i += 1) {
-      const started = performance.now();
-      await get(url());
-      samples.push(performance.now() - started);
+  for (const [, url] of routes) for (let i = 0; i < 50; i += 1) await get(url());
+  const perRoute = new Map<string, LatencySummary[]>(routes.map(([name]) => [name, []]));
+  const load = trackLoad();
+  for (let roundIndex = 0; roundIndex < rounds; roundIndex += 1) {
+    const shift = roundIndex % routes.length;
+    for (const [name, url] of [...routes.slice(shift), ...routes.slice(0, shift)]) {
+      const samples: number[] = [];
+      for (let i = 0; i < requestsPerRoute; i += 1) {
+        const started = performance.now();
+        await get(url());
+        samples.push(performance.now() - started);
+      }
+      perRoute.get(name)?.push(summarizeLatencies(samples));
     }
-    const summary = summarizeLatencies(samples);
-    if (summary.p99Ms > TARGET_P99_MS) over += 1;
-    rows.push([name, String(summary.count), String(round(summary.p50Ms, 2)), String(round(summary.p95Ms, 2)), String(round(summary.p99Ms, 2)), String(round(summary.maxMs, 2))]);
   }
-  const headers = ['route', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'];
-  print(formatTable(headers.map((header, index) => ({ header, numeric: index > 0, value: (row: string[]) => row[index] ?? '' })), rows));
-  print(over === 0 ? `Every route answers p99 under ${TARGET_P99_MS} ms.` : `${over} route(s) over the ${TARGET_P99_MS} ms p99 target.`);
+  const loadSpan = load.end();
+  const report = routes.map(([name]) => {
+    const summaries = perRoute.get(name) ?? [];
+    return {
+      route: name,
+      requests: summaries.reduce((sum, summary) => sum + summary.count, 0),
+      p50Ms: summarizeSpread(summaries.map((summary) => summary.p50Ms)),
+      p95Ms: summarizeSpread(summaries.map((summary) => summary.p95Ms)),
+      p99Ms: summarizeSpread(summaries.map((summary) => summary.p99Ms)),
+      maxMs: Math.max(...summaries.map((summary) => summary.maxMs)),
+    };
+  });
+  const ms = (value: number) => formatNumber(value, value < 10 ? 2 : 1);
+  print(`Median (min–max) of ${rounds} round(s) per route; ${loadLine(loadSpan, machine)}:`);
+  print(
+    formatTable(
+      [
+        { header: 'route', value: (row: (typeof report)[number]) => row.route },
+        { header: 'requests', numeric: true, value: (row) => formatNumber(row.requests) },
+        { header: 'p50 ms (min–max)', numeric: true, value: (row) => formatSpread(row.p50Ms, ms) },
+        { header: 'p95 ms (min–max)', numeric: true, value: (row) => formatSpread(row.p95Ms, ms) },
+        { header: 'p99 ms (min–max)', numeric: true, value: (row) => formatSpread(row.p99Ms, ms) },
+        { header: 'max ms', numeric: true, value: (row) => ms(row.maxMs) },
+      ],
+      report,
+    ),
+  );
+  // Judged on medians only.
+  const over = report.filter((row) => row.p99Ms.median > TARGET_P99_MS).length;
+  print(over === 0 ? `Every route answers p99 under ${TARGET_P99_MS} ms (median of rounds).` : `${over} route(s) over the ${TARGET_P99_MS} ms p99 target (median of rounds).`);
+  const rounded = (spread: (typeof report)[number]['p99Ms']) => ({ runs: spread.runs, median: round(spread.median, 2), min: round(spread.min, 2), max: round(spread.max, 2) });
+  const { file } = writeResults(
+    'miniapp',
+    {
+      settings: { products: PRODUCTS, requestsPerRoute, rounds, targetP99Ms: TARGET_P99_MS },
+      routes: report.map((row) => ({ route: row.route, requests: row.requests, p50Ms: rounded(row.p50Ms), p95Ms: rounded(row.p95Ms), p99Ms: rounded(row.p99Ms), maxMs: round(row.maxMs, 2), meetsTarget: row.p99Ms.median <= TARGET_P99_MS })),
+      load: loadSpan,
+    },
+    { scale, command: benchCommand('miniapp'), machine },
+  );
+  print(`Results: ${path.relative(process.cwd(), file)}, bench/results/latest.json`);
   process.exitCode = over === 0 ? 0 : 1;
 } finally {
   await app.stop();

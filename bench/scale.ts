@@ -12,14 +12,15 @@ import { discoverModules, migrationGroups } from '../src/modules/registry.ts';
 import { runChild } from './lib/child.ts';
 import { benchCommand, benchScale, envInt } from './lib/config.ts';
 import { explainPostgres, explainSqlite, type StatementPlan } from './lib/explain.ts';
-import { describeMachine, machineLine } from './lib/machine.ts';
+import { loadLine, machineLine, trackLoad, type LoadSpan } from './lib/machine.ts';
+import { quietMachine } from './lib/quiet.ts';
 import { createBenchSchema, postgresAvailable, type BenchSchema } from './lib/postgres.ts';
 import { writeResults } from './lib/results.ts';
 import { SEED_FIRST_USER_ID, seedPostgres, seedSqlite, type SeedReport, type SeedSizes } from './lib/seed.ts';
 import { SHOP_VISIT } from './lib/shop-script.ts';
-import { round, summarizeSpread } from './lib/stats.ts';
+import { round, summarizeSpread, type SpreadSummary } from './lib/stats.ts';
 import { startStubBotApi } from './lib/stub-api.ts';
-import { formatNumber, formatTable, print, type Column } from './lib/table.ts';
+import { formatNumber, formatSpread, formatTable, print, type Column } from './lib/table.ts';
 import type { CapturedStatement } from './lib/sql-capture.ts';
 import type { ThroughputChildResult, ThroughputJob } from './lib/throughput-child.ts';
 
@@ -42,7 +43,7 @@ const settings = {
 };
 const withPostgres = (process.env.BENCH_SCALE_POSTGRES ?? 'on') !== 'off' && (await postgresAvailable());
 
-const machine = describeMachine();
+const machine = await quietMachine();
 print(`Machine: ${machineLine(machine)}`);
 print(
   `Scale ${scale}: seeded database = ${formatNumber(sizes.users)} users (+ a session each), ${formatNumber(sizes.orders)} orders (+ a line each), ` +
@@ -144,6 +145,8 @@ interface DialectReport {
   walletError?: string;
   rowCounts: Record<string, number>;
   updatesCaptured: number;
+  /** Load average when this dialect's throughput rounds began and ended (seeding excluded). */
+  load?: LoadSpan;
 }
 
 const reports: DialectReport[] = [];
@@ -153,10 +156,12 @@ try {
     const seeded = await prepare(dialect, 'seeded');
     const report: DialectReport = { dialect, seed: seeded.seed, empty: [], seeded: [], plans: [], walletPlans: [], rowCounts: {}, updatesCaptured: 0 };
     try {
+      const load = trackLoad();
       for (let index = 0; index < settings.rounds; index += 1) {
         report.empty.push(await measure(empty, false));
         report.seeded.push(await measure(seeded, index === 0));
       }
+      report.load = load.end();
       const captured = report.seeded[0]?.sql ?? [];
       report.updatesCaptured = (report.seeded[0]?.saturated.updates ?? 0) + (report.seeded[0]?.fixedRate?.updates ?? 0);
       const explained = dialect === 'sqlite' ? explainSqlite(seeded.file as string, captured) : await explainPostgres(seeded.url, captured);
@@ -179,28 +184,43 @@ try {
 interface ComparisonRow {
   dialect: string;
   data: string;
+  /** Median of the rounds' saturated rates. */
   updatesPerSecond: number;
   /** Each round's saturated rate, to show the noise next to the difference. */
   rounds: number[];
+  throughput: SpreadSummary;
+  /** Medians of the rounds' fixed-rate p50 and p99; the spreads beside them. */
   p50Ms: number;
   p99Ms: number;
+  p50: SpreadSummary;
+  p99: SpreadSummary;
   achievedPerSecond: number;
+  achieved: SpreadSummary;
   ratio?: number;
+  load?: LoadSpan;
 }
 const rows: ComparisonRow[] = [];
 for (const report of reports) {
   for (const data of ['empty', 'seeded'] as const) {
     const results = report[data];
-    const throughput = summarizeSpread(results.map((result) => result.saturated.updatesPerSecond)).median;
+    const throughput = summarizeSpread(results.map((result) => result.saturated.updatesPerSecond));
     const fixed = results.map((result) => result.fixedRate).filter((phase) => phase !== undefined);
+    const p50 = summarizeSpread(fixed.map((phase) => phase.latency.p50Ms));
+    const p99 = summarizeSpread(fixed.map((phase) => phase.latency.p99Ms));
+    const achieved = summarizeSpread(fixed.map((phase) => phase.updatesPerSecond));
     rows.push({
       dialect: report.dialect,
       data,
-      updatesPerSecond: throughput,
+      updatesPerSecond: throughput.median,
       rounds: results.map((result) => result.saturated.updatesPerSecond),
-      p50Ms: Math.max(...fixed.map((phase) => phase.latency.p50Ms)),
-      p99Ms: Math.max(...fixed.map((phase) => phase.latency.p99Ms)),
-      achievedPerSecond: summarizeSpread(fixed.map((phase) => phase.updatesPerSecond)).median,
+      throughput,
+      p50Ms: p50.median,
+      p99Ms: p99.median,
+      p50,
+      p99,
+      achievedPerSecond: achieved.median,
+      achieved,
+      ...(report.load ? { load: report.load } : {}),
     });
   }
   const [emptyRow, seededRow] = rows.slice(-2);
@@ -210,14 +230,22 @@ for (const report of reports) {
 const ms = (value: number) => formatNumber(value, value < 10 ? 2 : 1);
 const comparisonColumns: Column<ComparisonRow>[] = [
   { header: 'database', value: (row) => `${row.dialect}, ${row.data}` },
-  { header: 'updates/s', numeric: true, value: (row) => formatNumber(row.updatesPerSecond) },
-  { header: 'rounds', numeric: true, value: (row) => row.rounds.map((value) => formatNumber(value)).join(', ') },
+  { header: 'updates/s (min–max)', numeric: true, value: (row) => formatSpread(row.throughput) },
   { header: 'seeded/empty', numeric: true, value: (row) => (row.ratio === undefined ? '' : `${formatNumber(row.ratio * 100)}%`) },
-  { header: `p50 ms @${settings.fixedRatePerSecond}/s`, numeric: true, value: (row) => ms(row.p50Ms) },
-  { header: `p99 ms @${settings.fixedRatePerSecond}/s (worst round)`, numeric: true, value: (row) => ms(row.p99Ms) },
-  { header: 'achieved/s', numeric: true, value: (row) => formatNumber(row.achievedPerSecond) },
+  { header: `p50 ms @${settings.fixedRatePerSecond}/s (min–max)`, numeric: true, value: (row) => formatSpread(row.p50, ms) },
+  { header: `p99 ms @${settings.fixedRatePerSecond}/s (min–max)`, numeric: true, value: (row) => formatSpread(row.p99, ms) },
+  { header: 'achieved/s (min–max)', numeric: true, value: (row) => formatSpread(row.achieved) },
+  { header: 'load at start → end', numeric: true, value: (row) => (row.load ? `${row.load.startLoad1m} → ${row.load.endLoad1m}` : '—') },
 ];
-print('', 'Throughput, empty vs seeded database (same mix, same settings as the throughput benchmark):', formatTable(comparisonColumns, rows));
+const firstLoad = reports[0]?.load;
+const lastLoad = reports.at(-1)?.load;
+const overallLoad: LoadSpan | undefined = firstLoad && lastLoad ? { startLoad1m: firstLoad.startLoad1m, endLoad1m: lastLoad.endLoad1m } : undefined;
+print(
+  '',
+  `Throughput, empty vs seeded database (same mix, same settings as the throughput benchmark; median (min–max) of ${settings.rounds} round(s)` +
+    `${overallLoad ? `; ${loadLine(overallLoad, machine)}` : ''}):`,
+  formatTable(comparisonColumns, rows),
+);
 
 const shortSql = (sql: string) => (sql.length > 110 ? `${sql.slice(0, 107)}...` : sql);
 for (const report of reports) {
@@ -261,6 +289,7 @@ const { file } = writeResults(
     sizes,
     settings,
     comparison: rows.map((row) => ({ ...row, rounds: row.rounds.map((value) => round(value, 1)), updatesPerSecond: round(row.updatesPerSecond, 1), p50Ms: round(row.p50Ms, 2), p99Ms: round(row.p99Ms, 2), ratio: row.ratio === undefined ? null : round(row.ratio, 3) })),
+    load: overallLoad ?? null,
     dialects: reports.map((report) => ({
       dialect: report.dialect,
       seed: report.seed ?? null,

@@ -5,16 +5,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import os from 'node:os';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulatorServer } from '../src/sim/index.ts';
 import { benchCommand, benchScale, envInt } from './lib/config.ts';
-import { describeMachine, machineLine } from './lib/machine.ts';
+import { loadLine, machineLine, trackLoad, type LoadSpan } from './lib/machine.ts';
+import { quietMachine } from './lib/quiet.ts';
 import { writeResults } from './lib/results.ts';
 import { round, summarizeSpread, type SpreadSummary } from './lib/stats.ts';
-import { formatNumber, formatTable, print, type Column } from './lib/table.ts';
+import { formatNumber, formatSpread, formatTable, print, type Column } from './lib/table.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TOKEN = '424242:BENCH-STARTUP-TOKEN';
@@ -61,7 +61,7 @@ const waitForExit = (child: ChildProcess, timeoutMs = 30_000) =>
     });
   });
 
-const machine = describeMachine();
+const machine = await quietMachine();
 print(`Machine: ${machineLine(machine)}`);
 print(`Scale ${scale}: ${runsPerKind} start(s) of each kind; RSS read after ${idleMs / 1000} s idle. SQLite, shop preset, polling, logs at info to a file.`);
 
@@ -227,8 +227,11 @@ async function idleOnce(system: IdleSystem): Promise<IdleRun> {
   }
 }
 
+let startsLoad: LoadSpan | undefined;
+let idleLoad: LoadSpan | undefined;
 try {
   const cacheDir = path.join(workDir, 'compile-cache');
+  const startsTracker = trackLoad();
   for (let index = 0; index < runsPerKind; index += 1) {
     // Kinds interleaved, so that a burst of load on the machine hits all of them alike.
     const databaseFile = path.join(workDir, `lavka-${index}.db`);
@@ -238,12 +241,15 @@ try {
     runs.push(await startOnce('warm+cache', databaseFile, cacheDir));
     print(`  start ${index + 1}: ${runs.slice(-3).map((run) => `${run.kind} ${formatNumber(run.firstUpdateMs)} ms`).join(', ')}`);
   }
+  startsLoad = startsTracker.end();
+  const idleTracker = trackLoad();
   for (let index = 0; index < runsPerKind; index += 1) {
     // Rotated, so that no system always goes first after the previous one's exit.
     for (let offset = 0; offset < IDLE_SYSTEMS.length; offset += 1) {
       idleRuns.push(await idleOnce(IDLE_SYSTEMS[(index + offset) % IDLE_SYSTEMS.length] as IdleSystem));
     }
   }
+  idleLoad = idleTracker.end();
 } finally {
   await server.close();
   rmSync(workDir, { recursive: true, force: true });
@@ -273,13 +279,13 @@ const reports: KindReport[] = kinds.map((kind) => {
 
 const columns: Column<KindReport>[] = [
   { header: 'start', value: (row) => row.kind },
-  { header: 'first update ms (median)', numeric: true, value: (row) => formatNumber(row.firstUpdateMs.median) },
-  { header: 'min–max ms', numeric: true, value: (row) => `${formatNumber(row.firstUpdateMs.min)}–${formatNumber(row.firstUpdateMs.max)}` },
-  { header: 'idle RSS MB', numeric: true, value: (row) => formatNumber(row.idleRssMb.median) },
-  { header: 'peak RSS MB', numeric: true, value: (row) => formatNumber(row.peakRssMb.median) },
-  { header: 'SIGTERM→exit ms', numeric: true, value: (row) => formatNumber(row.shutdownMs.median) },
+  { header: 'first update ms (min–max)', numeric: true, value: (row) => formatSpread(row.firstUpdateMs) },
+  { header: 'idle RSS MB (min–max)', numeric: true, value: (row) => formatSpread(row.idleRssMb) },
+  { header: 'peak RSS MB (min–max)', numeric: true, value: (row) => formatSpread(row.peakRssMb) },
+  { header: 'SIGTERM→exit ms (min–max)', numeric: true, value: (row) => formatSpread(row.shutdownMs) },
 ];
-print('', formatTable(columns, reports), '');
+const loadText = (span: LoadSpan | undefined) => (span ? loadLine(span, machine) : 'load average not read');
+print('', `Start to the first update answered, median (min–max) of ${runsPerKind} start(s) of each kind; ${loadText(startsLoad)}:`, formatTable(columns, reports), '');
 const warm = reports.find((report) => report.kind === 'warm');
 const cold = reports.find((report) => report.kind === 'cold');
 print('Targets (goals, not assertions):');
@@ -297,12 +303,14 @@ const idleReports: IdleReport[] = IDLE_SYSTEMS.map((system) => {
 });
 const idleColumns: Column<IdleReport>[] = [
   { header: 'system', value: (row) => row.system },
-  { header: 'ready ms (median)', numeric: true, value: (row) => formatNumber(row.readyMs.median) },
-  { header: 'min–max ms', numeric: true, value: (row) => `${formatNumber(row.readyMs.min)}–${formatNumber(row.readyMs.max)}` },
-  { header: `RSS MB ${IDLE_AFTER_POLL_MS / 1000} s after (median)`, numeric: true, value: (row) => formatNumber(row.rssMb.median) },
-  { header: 'min–max MB', numeric: true, value: (row) => `${formatNumber(row.rssMb.min)}–${formatNumber(row.rssMb.max)}` },
+  { header: 'ready ms (min–max)', numeric: true, value: (row) => formatSpread(row.readyMs) },
+  { header: `RSS MB ${IDLE_AFTER_POLL_MS / 1000} s after (min–max)`, numeric: true, value: (row) => formatSpread(row.rssMb) },
 ];
-print(`Ready: polling — spawn to the first getUpdates; sandbox — spawn to its page answering. Load ${os.loadavg()[0]?.toFixed(2)} now.`, formatTable(idleColumns, idleReports), '');
+print(
+  `Ready: polling — spawn to the first getUpdates; sandbox — spawn to its page answering. Median (min–max) of ${runsPerKind} start(s) of each; ${loadText(idleLoad)}:`,
+  formatTable(idleColumns, idleReports),
+  '',
+);
 const lavkaPolling = idleReports.find((report) => report.system === 'Lavka (polling)');
 print(`  ${(lavkaPolling?.readyMs.median ?? Infinity) < POLL_TARGET_MS ? 'MET   ' : 'MISSED'}  first getUpdates < ${POLL_TARGET_MS} ms (median): ${formatNumber(lavkaPolling?.readyMs.median ?? Number.NaN)} ms`);
 print(`  ${(lavkaPolling?.rssMb.median ?? Infinity) < IDLE_RSS_TARGET_MB ? 'MET   ' : 'MISSED'}  RSS ${IDLE_AFTER_POLL_MS / 1000} s after it < ${IDLE_RSS_TARGET_MB} MB (median): ${formatNumber(lavkaPolling?.rssMb.median ?? Number.NaN)} MB`);
@@ -316,6 +324,8 @@ const { file } = writeResults(
     idle: idleReports,
     idleRuns: idleRuns.map((run) => ({ ...run, readyMs: round(run.readyMs, 1), rssMb: round(run.rssMb, 1) })),
     runs: runs.map((run) => ({ ...run, firstUpdateMs: round(run.firstUpdateMs, 1), idleRssMb: round(run.idleRssMb, 1), peakRssMb: round(run.peakRssMb, 1), shutdownMs: round(run.shutdownMs, 0) })),
+    load: startsLoad ?? null,
+    idleLoad: idleLoad ?? null,
   },
   { scale, command, machine },
 );

@@ -7,7 +7,8 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { runChild } from './lib/child.ts';
 import { benchCommand, benchScale, envInt } from './lib/config.ts';
-import { describeMachine, machineLine } from './lib/machine.ts';
+import { loadLine, machineLine, trackLoad } from './lib/machine.ts';
+import { quietMachine } from './lib/quiet.ts';
 import { createBenchSchema, postgresAvailable, type BenchSchema } from './lib/postgres.ts';
 import { writeResultFile, writeResults } from './lib/results.ts';
 import { SHOP_VISIT } from './lib/shop-script.ts';
@@ -15,7 +16,7 @@ import { round, summarizeLatencies, summarizeSpread, type LatencySummary, type S
 import { startStubBotApi } from './lib/stub-api.ts';
 import { renderSystemsChart } from './lib/svg.ts';
 import { SYSTEM_LABELS, type SystemName } from './lib/systems.ts';
-import { formatNumber, formatTable, print, type Column } from './lib/table.ts';
+import { formatNumber, formatSpread, formatTable, print, type Column } from './lib/table.ts';
 import type { PhaseReport, ThroughputChildResult, ThroughputJob } from './lib/throughput-child.ts';
 
 const CHILD = path.join(import.meta.dirname, 'lib', 'throughput-child.ts');
@@ -72,7 +73,7 @@ const allRows: RowSpec[] = [
 ];
 const rows = onlySystems ? allRows.filter((row) => onlySystems.includes(row.key)) : allRows;
 
-const machine = describeMachine();
+const machine = await quietMachine();
 print(`Machine: ${machineLine(machine)}`);
 print(
   `Scale ${scale}: ${settings.rounds} round(s); ${settings.users} users warmed up with ${settings.warmupSteps} updates each; ` +
@@ -138,6 +139,7 @@ async function runRow(row: RowSpec, roundIndex: number): Promise<RunRecord> {
 }
 
 const records: RunRecord[] = [];
+const load = trackLoad();
 try {
   for (let roundIndex = 0; roundIndex < settings.rounds; roundIndex += 1) {
     // Interleaved and rotated: drift in the machine's load spreads over every system.
@@ -149,6 +151,7 @@ try {
   await stub.close();
   rmSync(workDir, { recursive: true, force: true });
 }
+const loadSpan = load.end();
 
 /** Everything the report says about one row, pooled over its rounds. */
 interface RowReport {
@@ -159,6 +162,8 @@ interface RowReport {
   rounds: { round: number; updatesPerSecond: number; elapsedMs: number; updates: number; peakRssMb: number; startMs: number; fixedRateP99Ms: number | null; loadAverage: number }[];
   throughput: SpreadSummary;
   saturatedLatency: LatencySummary;
+  /** Each round's own saturated p99: median, min and max. */
+  saturatedP99: SpreadSummary;
   fixedRate?: {
     offeredPerSecond: number;
     achievedPerSecond: number;
@@ -167,11 +172,20 @@ interface RowReport {
     /** Each round's own p99, and their median: robust to one round disturbed by the machine. */
     p99PerRoundMs: number[];
     p99MedianMs: number;
+    /** The rounds' p99: median, min and max. */
+    p99: SpreadSummary;
+    /** Each round's achieved rate: median, min and max. */
+    achieved: SpreadSummary;
     shed: number;
+    /** Median of the rounds' shed arrivals: what the target is judged on. */
+    shedMedian: number;
     maxDispatchLagMs: number;
     byStep: Record<string, LatencySummary>;
   };
   peakRssMb: number;
+  /** RSS once started and peak RSS of each round: median, min and max. */
+  startRss: SpreadSummary;
+  peakRss: SpreadSummary;
   /**
    * SQL statements per update of the measured phases (Lavka only), counted below the driver:
    * `queries` without transaction control, `transactions` the COMMITs.
@@ -219,6 +233,9 @@ const reports: RowReport[] = rows
       })),
       throughput: summarizeSpread(saturated.map((phase) => phase.updatesPerSecond)),
       saturatedLatency: pooled(saturated),
+      saturatedP99: summarizeSpread(saturated.map((phase) => phase.latency.p99Ms)),
+      startRss: summarizeSpread(mine.map((record) => record.result.rssAfterStartMb)),
+      peakRss: summarizeSpread(mine.map((record) => record.result.peakRssMb)),
       peakRssMb: Math.max(...mine.map((record) => record.result.peakRssMb)),
       startRssMb: summarizeSpread(mine.map((record) => record.result.rssAfterStartMb)).median,
       apiCallsPerUpdate: updates > 0 ? Object.values(apiCalls).reduce((sum, count) => sum + count, 0) / updates : 0,
@@ -241,7 +258,10 @@ const reports: RowReport[] = rows
         latency: pooled(fixed),
         p99PerRoundMs: fixed.map((phase) => round(phase.latency.p99Ms, 2)),
         p99MedianMs: summarizeSpread(fixed.map((phase) => phase.latency.p99Ms)).median,
+        p99: summarizeSpread(fixed.map((phase) => phase.latency.p99Ms)),
+        achieved: summarizeSpread(fixed.map((phase) => phase.updatesPerSecond)),
         shed: fixed.reduce((sum, phase) => sum + (phase.shed ?? 0), 0),
+        shedMedian: summarizeSpread(fixed.map((phase) => phase.shed ?? 0)).median,
         maxDispatchLagMs: Math.max(...fixed.map((phase) => phase.maxDispatchLagMs ?? 0)),
         byStep: Object.fromEntries(labels.map((label) => [label, summarizeStep(fixed, label)])),
       };
@@ -294,13 +314,14 @@ for (const report of reports) {
 const ms = (value: number) => formatNumber(value, value < 10 ? 2 : 1);
 const saturatedColumns: Column<RowReport>[] = [
   { header: 'system', value: (row) => row.label },
-  { header: 'updates/s', numeric: true, value: (row) => formatNumber(row.throughput.median) },
-  { header: 'range (CV)', numeric: true, value: (row) => (row.throughput.runs > 1 ? `${formatNumber(row.throughput.min)}–${formatNumber(row.throughput.max)} (${formatNumber(row.throughput.cv * 100)}%)` : '1 run') },
+  { header: 'updates/s (min–max)', numeric: true, value: (row) => formatSpread(row.throughput) },
+  { header: 'CV', numeric: true, value: (row) => (row.throughput.runs > 1 ? `${formatNumber(row.throughput.cv * 100)}%` : '—') },
   { header: 'vs grammY', numeric: true, value: (row) => (row.shareOfGrammy === undefined ? '—' : `${formatNumber(row.shareOfGrammy * 100)}%`) },
-  { header: 'p50 ms', numeric: true, value: (row) => ms(row.saturatedLatency.p50Ms) },
-  { header: 'p95 ms', numeric: true, value: (row) => ms(row.saturatedLatency.p95Ms) },
-  { header: 'p99 ms', numeric: true, value: (row) => ms(row.saturatedLatency.p99Ms) },
-  { header: 'RSS start/peak MB', numeric: true, value: (row) => `${formatNumber(row.startRssMb)} / ${formatNumber(row.peakRssMb)}` },
+  { header: 'p50 ms pooled', numeric: true, value: (row) => ms(row.saturatedLatency.p50Ms) },
+  { header: 'p95 ms pooled', numeric: true, value: (row) => ms(row.saturatedLatency.p95Ms) },
+  { header: 'p99 ms (min–max)', numeric: true, value: (row) => formatSpread(row.saturatedP99, ms) },
+  { header: 'RSS start MB', numeric: true, value: (row) => formatSpread(row.startRss) },
+  { header: 'peak RSS MB', numeric: true, value: (row) => formatSpread(row.peakRss) },
   { header: 'API calls/upd', numeric: true, value: (row) => formatNumber(row.apiCallsPerUpdate, 2) },
   { header: 'SQL/upd (commits)', numeric: true, value: (row) => (row.sqlPerUpdate ? `${formatNumber(row.sqlPerUpdate.queries, 2)} (${formatNumber(row.sqlPerUpdate.transactions, 2)})` : '—') },
   { header: 'errors', numeric: true, value: (row) => String(row.errors.handler + row.errors.script + row.errors.unansweredCallbacks + row.errors.invalidApiCalls) },
@@ -308,19 +329,24 @@ const saturatedColumns: Column<RowReport>[] = [
 const fixedColumns: Column<RowReport>[] = [
   { header: 'system', value: (row) => row.label },
   { header: 'offered/s', numeric: true, value: (row) => formatNumber(row.fixedRate?.offeredPerSecond ?? 0) },
-  { header: 'achieved/s', numeric: true, value: (row) => formatNumber(row.fixedRate?.achievedPerSecond ?? 0) },
-  { header: 'p50 ms', numeric: true, value: (row) => ms(row.fixedRate?.latency.p50Ms ?? Number.NaN) },
-  { header: 'p95 ms', numeric: true, value: (row) => ms(row.fixedRate?.latency.p95Ms ?? Number.NaN) },
-  { header: 'p99 ms', numeric: true, value: (row) => ms(row.fixedRate?.p99MedianMs ?? Number.NaN) },
+  { header: 'achieved/s (min–max)', numeric: true, value: (row) => (row.fixedRate ? formatSpread(row.fixedRate.achieved) : '—') },
+  { header: 'p50 ms pooled', numeric: true, value: (row) => ms(row.fixedRate?.latency.p50Ms ?? Number.NaN) },
+  { header: 'p95 ms pooled', numeric: true, value: (row) => ms(row.fixedRate?.latency.p95Ms ?? Number.NaN) },
+  { header: 'p99 ms (min–max)', numeric: true, value: (row) => (row.fixedRate ? formatSpread(row.fixedRate.p99, ms) : '—') },
   { header: 'p99 per round', numeric: true, value: (row) => (row.fixedRate?.p99PerRoundMs ?? []).map((value) => ms(value)).join(', ') },
-  { header: 'max ms', numeric: true, value: (row) => ms(row.fixedRate?.latency.maxMs ?? Number.NaN) },
+  { header: 'max ms pooled', numeric: true, value: (row) => ms(row.fixedRate?.latency.maxMs ?? Number.NaN) },
   { header: 'shed', numeric: true, value: (row) => String(row.fixedRate?.shed ?? 0) },
 ];
 
-print(`\nSaturated: ${settings.concurrency} chats in flight, ${reports[0]?.updatesPerRound ?? 0} updates per run (median of rounds; latency pooled)`);
+print(
+  `\nSaturated: ${settings.concurrency} chats in flight, ${reports[0]?.updatesPerRound ?? 0} updates per run; median (min–max) of rounds, p50/p95 pooled over rounds; ${loadLine(loadSpan, machine)}`,
+);
 print(formatTable(saturatedColumns, reports));
 const withFixed = reports.filter((report) => report.fixedRate);
-print(`\nFixed offered rate: ${settings.fixedRatePerSecond} updates/s over ${settings.users} chats for ${settings.fixedRateMs / 1000} s (latency from scheduled arrival; p50/p95 pooled, p99 the median of the rounds' p99)`);
+print(
+  `\nFixed offered rate: ${settings.fixedRatePerSecond} updates/s over ${settings.users} chats for ${settings.fixedRateMs / 1000} s (latency from scheduled arrival; ` +
+    `p50/p95/max pooled, p99 and achieved/s the median (min–max) of the rounds'; shed: total); ${loadLine(loadSpan, machine)}`,
+);
 print(formatTable(fixedColumns, withFixed));
 for (const report of reports) if (report.note) print(`Note — ${report.label}: ${report.note}.`);
 for (const report of reports) {
@@ -356,7 +382,8 @@ const targets: TargetCheck[] = [
     measured: lavkaSqlite?.fixedRate
       ? `${ms(lavkaSqlite.fixedRate.p99MedianMs)} ms (median of rounds: ${lavkaSqlite.fixedRate.p99PerRoundMs.map((value) => ms(value)).join(', ')}; achieved ${formatNumber(lavkaSqlite.fixedRate.achievedPerSecond)}/s)`
       : 'not measured',
-    met: lavkaSqlite?.fixedRate ? lavkaSqlite.fixedRate.p99MedianMs < 20 && lavkaSqlite.fixedRate.shed === 0 : null,
+    // Medians only: one round disturbed by the machine (a slow p99, a few shed arrivals) does not decide.
+    met: lavkaSqlite?.fixedRate ? lavkaSqlite.fixedRate.p99MedianMs < 20 && lavkaSqlite.fixedRate.shedMedian === 0 : null,
   },
 ];
 print('\nTargets (goals, not assertions):');
@@ -367,6 +394,7 @@ const data = {
   settings: { ...settings, scriptStepsPerVisit: visit, script: SHOP_VISIT.map((step) => step.label) },
   rows: reports,
   targets,
+  load: loadSpan,
 };
 const { file } = writeResults('throughput', data, { scale, command, machine });
 const chart = renderSystemsChart({

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runChild, spawnChild } from './lib/child.ts';
 import { benchCommand, benchScale, envInt } from './lib/config.ts';
-import { describeMachine, machineLine } from './lib/machine.ts';
+import { loadLine, machineLine, trackLoad, type LoadSpan } from './lib/machine.ts';
+import { quietMachine } from './lib/quiet.ts';
 import { writeResults } from './lib/results.ts';
 import { round, type LatencySummary } from './lib/stats.ts';
 import { startStubBotApi } from './lib/stub-api.ts';
@@ -32,7 +33,7 @@ const settings = {
   sendBudgetPerSecond: 1000,
 };
 
-const machine = describeMachine();
+const machine = await quietMachine();
 print(`Machine: ${machineLine(machine)}`);
 print(
   `Scale ${scale}: Lavka (shop, SQLite) in webhook mode; Node keep-alive generator in its own process at ${settings.rates.join(', ')} requests/s ` +
@@ -80,10 +81,12 @@ const load = async (name: string, ratePerSecond: number, durationMs: number, sec
 };
 
 let url = '';
+let loadSpan: LoadSpan | undefined;
 try {
   url = (await server.waitFor<{ url: string }>('ready', 120_000)).url;
   // Warm-up: JIT, the user rows of every chat, the photo-free screens' caches.
   await load('warm-up', 100, scale === 'small' ? 2000 : 5000, SECRET);
+  const machineLoad = trackLoad();
   for (const rate of settings.rates) phases.push({ name: `${rate}/s`, secret: 'valid', result: await load(`${rate}/s`, rate, settings.phaseMs, SECRET) });
   phases.push({ name: `${settings.forgedRate}/s forged`, secret: 'forged', result: await load(`${settings.forgedRate}/s forged secret`, settings.forgedRate, settings.forgedMs, 'not-the-secret-000000000000') });
   if (wrkAvailable()) {
@@ -92,6 +95,7 @@ try {
   } else {
     print('  wrk is not installed: the closed-loop measurement is skipped (apt-get install -y wrk).');
   }
+  loadSpan = machineLoad.end();
   server.send({ type: 'stop' });
   serverResult = (await server.waitFor<{ result: WebhookServerResult }>('result', 60_000)).result;
 } finally {
@@ -112,7 +116,11 @@ const columns: Column<PhaseRow>[] = [
   { header: 'statuses', value: (row) => Object.entries(row.result.statusCounts).map(([status, count]) => `${status}×${count}`).join(' ') },
   { header: 'shed', numeric: true, value: (row) => String(row.result.shed) },
 ];
-print('', 'Webhook route (latency from scheduled send time, keep-alive, generator in its own process):', formatTable(columns, phases));
+print(
+  '',
+  `Webhook route (latency from scheduled send time, keep-alive, generator in its own process; every row 1 run${loadSpan ? `; ${loadLine(loadSpan, machine)}` : ''}):`,
+  formatTable(columns, phases),
+);
 if (serverResult) {
   print(`Lavka handled ${formatNumber(serverResult.updatesHandled)} updates, ${serverResult.handlerErrors} handler errors, peak RSS ${formatNumber(serverResult.peakRssMb)} MB.`);
 }
@@ -139,6 +147,8 @@ const { file } = writeResults(
     })),
     wrk: wrk ?? null,
     server: serverResult ?? null,
+    runsPerPhase: 1,
+    load: loadSpan ?? null,
   },
   { scale, command, machine },
 );

@@ -3,14 +3,35 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { machineLine } from './machine.ts';
+import { loadLine, machineLine, machineSummary, type LoadSpan } from './machine.ts';
 import { RESULTS_DIR, type LatestResults, type ResultEnvelope } from './results.ts';
 import { formatMarkdownTable, formatNumber, print, type Column } from './table.ts';
 
 type Row = Record<string, string>;
 const columnsOf = (headers: string[], numeric: string[] = []): Column<Row>[] => headers.map((header) => ({ header, numeric: numeric.includes(header), value: (row) => row[header] ?? '' }));
 const ms = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '—' : formatNumber(value, value < 10 ? 1 : 0));
-const origin = (envelope: ResultEnvelope<unknown>) => `\`${envelope.command}\` · ${envelope.finishedAt.slice(0, 16).replace('T', ' ')} UTC · ${machineLine(envelope.machine)}`;
+/** Where a table's figures come from: command, time, machine, and the load while measuring. */
+const origin = (envelope: ResultEnvelope<Record<string, unknown>>) => {
+  const load = envelope.data.load as LoadSpan | null | undefined;
+  const machine = load ? `${machineSummary(envelope.machine)} (${loadLine(load, envelope.machine)})` : machineLine(envelope.machine);
+  return `\`${envelope.command}\` · ${envelope.finishedAt.slice(0, 16).replace('T', ' ')} UTC · ${machine}`;
+};
+
+/** The line under a table of a run the quiet-machine gate could not wait out; nothing otherwise. */
+const loadedNote = (envelope: ResultEnvelope<unknown>): string[] => {
+  const machine = envelope.machine;
+  if (!machine.loaded) return [];
+  const threshold = machine.quietLoad === undefined ? '' : `, at or above the quiet threshold ${machine.quietLoad}${machine.quietWaitedS ? ` after waiting ${machine.quietWaitedS} s` : ''}`;
+  return [`*Ran loaded (load average ${machine.loadAverage1m}${threshold}): these figures are from a busy machine; rerun on a quiet one before quoting them.*`, ''];
+};
+
+/** A figure of repeated rounds: "median (min–max)", "median (1 run)", or the median alone when older results lack the range. */
+const spread = (value: { median: number; min?: number; max?: number; runs?: number } | undefined, format: (value: number) => string = (number) => formatNumber(number)): string => {
+  if (!value || !Number.isFinite(value.median)) return '—';
+  if (value.runs === 1) return `${format(value.median)} (1 run)`;
+  if (value.min === undefined || value.max === undefined) return format(value.median);
+  return `${format(value.median)} (${format(value.min)}–${format(value.max)})`;
+};
 
 /** Renders every benchmark present in `latest` as Markdown sections. */
 export function renderReadmeTables(latest: LatestResults): string {
@@ -32,16 +53,19 @@ export function renderReadmeTables(latest: LatestResults): string {
         columnsOf(['system', 'updates/s (saturated)', 'vs bare grammY', 'p50 ms @ 500/s', 'p99 ms @ 500/s', 'RSS start / peak MB'], ['updates/s (saturated)', 'vs bare grammY', 'p50 ms @ 500/s', 'p99 ms @ 500/s', 'RSS start / peak MB']),
         rows.map((row) => ({
           system: row.label,
-          'updates/s (saturated)': `${formatNumber(row.throughput.median)}${row.throughput.runs > 1 ? ` (${formatNumber(row.throughput.min)}–${formatNumber(row.throughput.max)})` : ''}`,
+          'updates/s (saturated)': spread(row.throughput),
           'vs bare grammY': row.shareOfGrammy === undefined ? '—' : `${formatNumber(row.shareOfGrammy * 100)} %`,
           'p50 ms @ 500/s': row.fixedRate ? ms(row.fixedRate.latency.p50Ms) : '—',
           'p99 ms @ 500/s': row.fixedRate
-            ? `${ms(row.fixedRate.p99MedianMs ?? row.fixedRate.latency.p99Ms)}${(row.fixedRate.p99PerRoundMs ?? []).length > 1 ? ` [${(row.fixedRate.p99PerRoundMs ?? []).map((value) => ms(value)).join(', ')}]` : ''}${row.fixedRate.achievedPerSecond < 495 ? `, ${formatNumber(row.fixedRate.achievedPerSecond)}/s achieved` : ''}`
+            ? `${ms(row.fixedRate.p99MedianMs ?? row.fixedRate.latency.p99Ms)}${(row.fixedRate.p99PerRoundMs ?? []).length > 1 ? ` [${(row.fixedRate.p99PerRoundMs ?? []).map((value) => ms(value)).join(', ')}]` : (row.fixedRate.p99PerRoundMs ?? []).length === 1 ? ' (1 run)' : ''}${row.fixedRate.achievedPerSecond < 495 ? `, ${formatNumber(row.fixedRate.achievedPerSecond)}/s achieved` : ''}`
             : '—',
           'RSS start / peak MB': `${formatNumber(row.startRssMb)} / ${formatNumber(row.peakRssMb)}`,
         })),
       ),
       '',
+      'Updates/s: median (min–max) of the rounds; p99: the median of the rounds\' own p99 [each round]; p50 pooled over the rounds.',
+      '',
+      ...loadedNote(throughput),
     );
   }
 
@@ -58,20 +82,37 @@ export function renderReadmeTables(latest: LatestResults): string {
       statuses: Object.entries(phase.statusCounts).map(([status, count]) => `${status}×${count}`).join(' '),
     }));
     if (wrk) rows.push({ 'offered load': `wrk, ${wrk.connections} connections (closed loop)`, 'answered/s': formatNumber(wrk.requestsPerSecond), 'p50 ms': ms(wrk.p50Ms), 'p95 ms': '—', 'p99 ms': ms(wrk.p99Ms), statuses: '' });
-    out.push(formatMarkdownTable(columnsOf(['offered load', 'answered/s', 'p50 ms', 'p95 ms', 'p99 ms', 'statuses'], ['answered/s', 'p50 ms', 'p95 ms', 'p99 ms']), rows), '');
+    out.push(formatMarkdownTable(columnsOf(['offered load', 'answered/s', 'p50 ms', 'p95 ms', 'p99 ms', 'statuses'], ['answered/s', 'p50 ms', 'p95 ms', 'p99 ms']), rows), '', 'Every row is 1 run.', '', ...loadedNote(webhook));
   }
 
   if (broadcast) {
-    const results = broadcast.data.results as { scenario: string; recipients: number; achievedPerSecond: number; shareOfLimit: number; tooManyRequests: number; duplicates: number; losses: number; senderPeakRssMb: number }[];
+    const results = broadcast.data.results as {
+      scenario: string;
+      recipients: number;
+      limitPerSecond?: number;
+      achievedPerSecond: number;
+      shareOfLimit: number;
+      maxInAnySecond?: number;
+      maxPerChatInAnySecond?: number;
+      tooManyRequests: number;
+      duplicates: number;
+      losses: number;
+      senderPeakRssMb: number;
+    }[];
     out.push('#### Broadcast (from bench/broadcast.ts)', '', origin(broadcast), '');
     out.push(
       formatMarkdownTable(
-        columnsOf(['scenario', 'recipients', 'msg/s', 'share of limit', '429s', 'duplicates', 'losses', 'sender peak RSS MB'], ['recipients', 'msg/s', 'share of limit', '429s', 'duplicates', 'losses', 'sender peak RSS MB']),
+        columnsOf(
+          ['scenario', 'recipients', 'msg/s', 'share of limit', 'max in any second (limit)', 'max per chat in any second (limit 1)', '429s', 'duplicates', 'losses', 'sender peak RSS MB'],
+          ['recipients', 'msg/s', 'share of limit', 'max in any second (limit)', 'max per chat in any second (limit 1)', '429s', 'duplicates', 'losses', 'sender peak RSS MB'],
+        ),
         results.map((result) => ({
           scenario: result.scenario,
           recipients: formatNumber(result.recipients),
           'msg/s': formatNumber(result.achievedPerSecond, 1),
           'share of limit': `${formatNumber(result.shareOfLimit * 100)} %`,
+          'max in any second (limit)': result.maxInAnySecond === undefined ? '—' : `${formatNumber(result.maxInAnySecond)} (${formatNumber(result.limitPerSecond ?? Number.NaN)})`,
+          'max per chat in any second (limit 1)': result.maxPerChatInAnySecond === undefined ? '—' : String(result.maxPerChatInAnySecond),
           '429s': String(result.tooManyRequests),
           duplicates: String(result.duplicates),
           losses: String(result.losses),
@@ -79,12 +120,24 @@ export function renderReadmeTables(latest: LatestResults): string {
         })),
       ),
       '',
+      'Every scenario is 1 run. msg/s: first to last message; max in any second: the most messages in any window [t, t + 1 s) of their arrival times, overall and for the busiest chat.',
+      '',
+      ...loadedNote(broadcast),
     );
   }
 
   if (scale) {
     const sizes = scale.data.sizes as { users: number; orders: number; ledgerRows: number };
-    const comparison = scale.data.comparison as { dialect: string; data: string; updatesPerSecond: number; rounds?: number[]; p99Ms: number; ratio: number | null }[];
+    const comparison = scale.data.comparison as {
+      dialect: string;
+      data: string;
+      updatesPerSecond: number;
+      rounds?: number[];
+      throughput?: { median: number; min: number; max: number; runs: number };
+      p99Ms: number;
+      p99?: { median: number; min: number; max: number; runs: number };
+      ratio: number | null;
+    }[];
     out.push(
       `#### Scale of data (${formatNumber(sizes.users)} users, ${formatNumber(sizes.orders)} orders, ${formatNumber(sizes.ledgerRows)} ledger rows)`,
       '',
@@ -96,49 +149,55 @@ export function renderReadmeTables(latest: LatestResults): string {
         columnsOf(['database', 'updates/s (saturated)', 'seeded / empty', 'p99 ms @ 500/s'], ['updates/s (saturated)', 'seeded / empty', 'p99 ms @ 500/s']),
         comparison.map((row) => ({
           database: `${row.dialect}, ${row.data}`,
-          'updates/s (saturated)': `${formatNumber(row.updatesPerSecond)}${(row.rounds ?? []).length > 1 ? ` (${(row.rounds ?? []).map((value) => formatNumber(value)).join(', ')})` : ''}`,
+          'updates/s (saturated)': row.throughput
+            ? spread(row.throughput)
+            : `${formatNumber(row.updatesPerSecond)}${(row.rounds ?? []).length > 1 ? ` (${(row.rounds ?? []).map((value) => formatNumber(value)).join(', ')})` : ''}`,
           'seeded / empty': row.ratio === null ? '' : `${formatNumber(row.ratio * 100)} %`,
-          'p99 ms @ 500/s': ms(row.p99Ms),
+          'p99 ms @ 500/s': row.p99 ? spread(row.p99, ms) : ms(row.p99Ms),
         })),
       ),
       '',
       `Full scans of tables over 10 000 rows on the hot path: ${scale.data.noFullScans ? 'none' : 'some — see the benchmark output'}.`,
       '',
+      ...loadedNote(scale),
     );
   }
 
   if (startup) {
-    const kinds = startup.data.kinds as { kind: string; firstUpdateMs: { median: number; min: number; max: number }; idleRssMb: { median: number } }[];
+    const kinds = startup.data.kinds as { kind: string; firstUpdateMs: { median: number; min: number; max: number; runs?: number }; idleRssMb: { median: number; min?: number; max?: number; runs?: number } }[];
     out.push('#### Start-up (spawn `node src/main.ts` → first update answered)', '', origin(startup), '');
     out.push(
       formatMarkdownTable(
         columnsOf(['start', 'first update ms (median, range)', 'idle RSS MB'], ['first update ms (median, range)', 'idle RSS MB']),
         kinds.map((kind) => ({
           start: kind.kind,
-          'first update ms (median, range)': `${formatNumber(kind.firstUpdateMs.median)} (${formatNumber(kind.firstUpdateMs.min)}–${formatNumber(kind.firstUpdateMs.max)})`,
-          'idle RSS MB': formatNumber(kind.idleRssMb.median),
+          'first update ms (median, range)': spread(kind.firstUpdateMs),
+          'idle RSS MB': spread(kind.idleRssMb),
         })),
       ),
       '',
+      ...loadedNote(startup),
     );
   }
   if (integration) {
-    const routes = integration.data.routes as { route: string; medianRequestsPerSecond: number; medianP50Ms: number; medianP99Ms: number }[];
+    type Spread = { median: number; min: number; max: number; runs: number };
+    const routes = integration.data.routes as { route: string; medianRequestsPerSecond: number; medianP50Ms: number; medianP99Ms: number; requestsPerSecond?: Spread; p50Ms?: Spread; p99Ms?: Spread }[];
     const fanout = integration.data.fanout as { orders: number; endpoints: number; deliveries: number; lastDeliveryAfterMs: number; deliveriesPerSecond: number };
     out.push('#### Integration API and webhook fan-out', '', origin(integration), '');
     out.push(
       formatMarkdownTable(
-        columnsOf(['route (a page of 20 orders, 16 clients)', 'req/s (median)', 'p50 ms', 'p99 ms'], ['req/s (median)', 'p50 ms', 'p99 ms']),
+        columnsOf(['route (a page of 20 orders, 16 clients)', 'req/s (median, range)', 'p50 ms', 'p99 ms'], ['req/s (median, range)', 'p50 ms', 'p99 ms']),
         routes.map((route) => ({
           'route (a page of 20 orders, 16 clients)': `\`${route.route}\``,
-          'req/s (median)': formatNumber(route.medianRequestsPerSecond),
-          'p50 ms': formatNumber(route.medianP50Ms, 1),
-          'p99 ms': formatNumber(route.medianP99Ms, 1),
+          'req/s (median, range)': route.requestsPerSecond ? spread(route.requestsPerSecond) : formatNumber(route.medianRequestsPerSecond),
+          'p50 ms': route.p50Ms ? spread(route.p50Ms, (value) => formatNumber(value, 1)) : formatNumber(route.medianP50Ms, 1),
+          'p99 ms': route.p99Ms ? spread(route.p99Ms, (value) => formatNumber(value, 1)) : formatNumber(route.medianP99Ms, 1),
         })),
       ),
       '',
-      `Webhook fan-out: ${formatNumber(fanout.orders)} orders moved, ${formatNumber(fanout.deliveries)} signed deliveries to ${fanout.endpoints} endpoints in ${formatNumber(fanout.lastDeliveryAfterMs)} ms: ${formatNumber(fanout.deliveriesPerSecond)} deliveries/s.`,
+      `Webhook fan-out (1 run): ${formatNumber(fanout.orders)} orders moved, ${formatNumber(fanout.deliveries)} signed deliveries to ${fanout.endpoints} endpoints in ${formatNumber(fanout.lastDeliveryAfterMs)} ms: ${formatNumber(fanout.deliveriesPerSecond)} deliveries/s.`,
       '',
+      ...loadedNote(integration),
     );
   }
   return out.join('\n');

@@ -56,4 +56,31 @@ describe('README figures', () => {
     assert.match(text, /\| warm \| 812 \(790–900\) \| 201 \|/);
     assert.match(text, /`BENCH_SCALE=small npm run bench -- startup` · 2026-03-11 06:00 UTC/);
   });
+
+  test('a loaded run says so under its table, single runs say "1 run", and the busiest second is shown', async () => {
+    const { renderReadmeTables } = await import('./readme-tables.ts');
+    const quiet = { ...describeMachine(), loadAverage1m: 0.3, loaded: false, quietLoad: 1, quietWaitedS: 0 };
+    const loaded = { ...quiet, loadAverage1m: 2.5, loaded: true, quietWaitedS: 60 };
+    const envelope = (benchmark: string, machine: typeof quiet, data: Record<string, unknown>) => ({ benchmark, finishedAt: '2026-03-11T06:00:00.000Z', scale: 'small', command: `npm run bench -- ${benchmark}`, machine, data });
+    const text = renderReadmeTables({
+      updatedAt: '2026-03-11T06:00:00Z',
+      benchmarks: {
+        startup: envelope('startup', loaded, {
+          kinds: [{ kind: 'cold', firstUpdateMs: { runs: 1, median: 900, min: 900, max: 900 }, idleRssMb: { runs: 1, median: 200, min: 200, max: 200 } }],
+          load: { startLoad1m: 2.5, endLoad1m: 2.1 },
+        }),
+        broadcast: envelope('broadcast', quiet, {
+          results: [{ scenario: 'default limit (30/s)', recipients: 1000, limitPerSecond: 30, achievedPerSecond: 29.9, shareOfLimit: 0.997, maxInAnySecond: 31, maxPerChatInAnySecond: 1, tooManyRequests: 0, duplicates: 0, losses: 0, senderPeakRssMb: 200 }],
+          load: { startLoad1m: 0.3, endLoad1m: 0.6 },
+        }),
+      },
+    });
+    const [broadcastPart, startupPart] = text.split('#### Start-up');
+    assert.match(startupPart ?? '', /\| cold \| 900 \(1 run\) \| 200 \(1 run\) \|/);
+    assert.match(startupPart ?? '', /ran loaded \(load average 2\.5\)/);
+    assert.match(startupPart ?? '', /load average \(1 min\) 2\.5 at start, 2\.1 at end/);
+    assert.match(startupPart ?? '', /\*Ran loaded \(load average 2\.5, at or above the quiet threshold 1 after waiting 60 s\)/);
+    assert.match(broadcastPart ?? '', /\| default limit \(30\/s\) \| 1,000 \| 29\.9 \| 100 % \| 31 \(30\) \| 1 \|/);
+    assert.doesNotMatch(broadcastPart ?? '', /[Rr]an loaded/);
+  });
 });

@@ -75,3 +75,60 @@ export function round(value: number, decimals = 2): number {
   const factor = 10 ** decimals;
   return Math.round(value * factor) / factor;
 }
+
+/**
+ * The most timestamps in any half-open window [t, t + windowMs), over every t: the busiest
+ * second of a run. Telegram's limits are "per second" without saying which second, so a
+ * burst that straddles two calendar seconds counts — an average or per-second buckets would
+ * hide it. Two sends exactly `windowMs` apart are in different windows. 0 for no timestamps.
+ */
+export function maxInAnyWindow(timesMs: ArrayLike<number>, windowMs = 1000): number {
+  const sorted = Float64Array.from(timesMs).sort();
+  let best = 0;
+  let left = 0;
+  for (let right = 0; right < sorted.length; right += 1) {
+    while ((sorted[left] as number) <= (sorted[right] as number) - windowMs) left += 1;
+    best = Math.max(best, right - left + 1);
+  }
+  return best;
+}
+
+/** The busiest window of any one key (a chat): the per-chat counterpart of {@link maxInAnyWindow}. */
+export function maxPerKeyInAnyWindow(keys: ArrayLike<number | string>, timesMs: ArrayLike<number>, windowMs = 1000): number {
+  if (keys.length !== timesMs.length) throw new Error(`maxPerKeyInAnyWindow: ${keys.length} keys for ${timesMs.length} timestamps`);
+  const byKey = new Map<number | string, number[]>();
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index] as number | string;
+    const times = byKey.get(key);
+    if (times) times.push(timesMs[index] as number);
+    else byKey.set(key, [timesMs[index] as number]);
+  }
+  let best = 0;
+  for (const times of byKey.values()) best = Math.max(best, times.length === 1 ? 1 : maxInAnyWindow(times, windowMs));
+  return best;
+}
+
+/** Sends of a run: how many, the average rate first to last, and the busiest window. */
+export interface SendRate {
+  sends: number;
+  /** (sends − 1) per second between the first and the last send; 0 for fewer than two. */
+  averagePerSecond: number;
+  /** Most sends in any window [t, t + windowMs). */
+  maxInAnyWindow: number;
+  windowMs: number;
+}
+
+/** The average rate and the busiest window of send timestamps (ms). */
+export function summarizeSendRate(timesMs: ArrayLike<number>, windowMs = 1000): SendRate {
+  const sends = timesMs.length;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (let index = 0; index < sends; index += 1) {
+    const at = timesMs[index] as number;
+    if (at < first) first = at;
+    if (at > last) last = at;
+  }
+  // Per second of the same clock as the window: a compressed clock passes a shorter window.
+  const averagePerSecond = sends > 1 && last > first ? ((sends - 1) * windowMs) / (last - first) : 0;
+  return { sends, averagePerSecond, maxInAnyWindow: maxInAnyWindow(timesMs, windowMs), windowMs };
+}

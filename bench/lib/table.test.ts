@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatMarkdownTable, formatNumber, formatTable, type Column } from './table.ts';
+import { summarizeSpread } from './stats.ts';
+import { formatMarkdownTable, formatNumber, formatSpread, formatTable, type Column } from './table.ts';
 
 interface Row {
   name: string;
@@ -28,5 +29,12 @@ describe('table printing', () => {
   test('numbers that are not finite print as a dash', () => {
     assert.equal(formatNumber(Number.NaN), '—');
     assert.equal(formatNumber(1.005, 2), '1.01');
+  });
+
+  test('a repeated figure prints as median (min–max), a single run says so, none is a dash', () => {
+    assert.equal(formatSpread(summarizeSpread([900, 1200, 1000])), '1,000 (900–1,200)');
+    assert.equal(formatSpread(summarizeSpread([812.4])), '812 (1 run)');
+    assert.equal(formatSpread(summarizeSpread([])), '—');
+    assert.equal(formatSpread(summarizeSpread([1.25, 2.5]), (value) => formatNumber(value, 1)), '1.9 (1.3–2.5)');
   });
 });

@@ -1,3 +1,5 @@
+import type { SpreadSummary } from './stats.ts';
+
 /** A column of a printed table. */
 export interface Column<Row> {
   header: string;
@@ -10,6 +12,16 @@ export interface Column<Row> {
 export function formatNumber(value: number, decimals = 0): string {
   if (!Number.isFinite(value)) return '—';
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/**
+ * A figure measured in repeated rounds as "median (min–max)", or "median (1 run)" when it was
+ * measured once, so that no table shows a single run as if it were a settled median.
+ */
+export function formatSpread(spread: Pick<SpreadSummary, 'runs' | 'median' | 'min' | 'max'>, format: (value: number) => string = (value) => formatNumber(value)): string {
+  if (spread.runs === 0 || !Number.isFinite(spread.median)) return '—';
+  if (spread.runs === 1) return `${format(spread.median)} (1 run)`;
+  return `${format(spread.median)} (${format(spread.min)}–${format(spread.max)})`;
 }
 
 /** Renders rows as a plain-text table with a header rule, for the terminal. */
