@@ -31,6 +31,7 @@ import type { TelegramSimulator } from './sim/index.ts';
 import { createBot } from './telegram/bot.ts';
 import { createRedisChatLock } from './telegram/chat-lock.ts';
 import { shareUserCacheThroughRedis } from './modules/users/users.cache.ts';
+import { shareCatalogCacheThroughRedis } from './modules/catalog/catalog.cache.ts';
 import { BASE_COMMANDS, publishCommands, publishProfile } from './telegram/commands.ts';
 import type { BotContext } from './telegram/context.ts';
 import { pruneProcessedUpdates } from './telegram/dedupe.ts';
@@ -125,7 +126,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     const allModules = [...(await discoverModules()), ...extraModules];
     const selected = selectModules(allModules, { ...config, modules: [...config.modules, ...extraModules.map((item) => item.name)] });
 
-    const database = await createDatabase({ url: env.DATABASE_URL, logger });
+    const database = await createDatabase({ url: env.DATABASE_URL, logger, sqliteSync: env.SQLITE_SYNC });
     cleanups.push(() => database.close());
     const report = await migrate(database, migrationGroups(allModules));
     if (report.applied.length > 0) logger.info({ applied: report.applied }, 'database migrated');
@@ -230,6 +231,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       logger,
       metrics,
       readiness,
+      untilDurable: () => database.untilDurable(),
       trustProxy: env.TRUST_PROXY,
       plugins: [
         ...apiPlugins(active, { staff: guard, integration: integrationGuard, ...(miniAppGuard ? { miniApp: miniAppGuard } : {}) }, LAVKA_VERSION),
@@ -293,6 +295,19 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
         return undefined;
       });
       if (stopSharing) cleanups.push(stopSharing);
+      // A catalogue change on one instance drops the others' catalogue caches.
+      const catalogCache = services.catalog?.readCache;
+      const stopCatalogSharing = catalogCache
+        ? await shareCatalogCacheThroughRedis(catalogCache, redis, {
+            channel: `lavka:${token.split(':')[0]}:catalog:changed`,
+            onError: (error) => logger.debug({ err: error }, 'Redis unreachable: catalogue cache entries live at most a few seconds for now'),
+          }).catch((error: unknown) => {
+            catalogCache.setSharing('broken');
+            logger.warn({ err: error }, 'could not subscribe to catalogue changes through Redis: cached catalogue reads live at most a few seconds');
+            return undefined;
+          })
+        : undefined;
+      if (stopCatalogSharing) cleanups.push(stopCatalogSharing);
     }
     const apiRoot = sandbox ? `${url ?? 'http://127.0.0.1'}${SANDBOX_API_PREFIX}` : env.TELEGRAM_API_ROOT;
     const bot = createBot({

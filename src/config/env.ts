@@ -74,6 +74,9 @@ export const envSchema = z
     TRUST_PROXY: trustProxy.default(0),
     // Unset: ./data/lavka.db for a real bot, one file per preset in the sandbox (see parseEnv).
     DATABASE_URL: databaseUrl.optional(),
+    // SQLite: `group` commits without waiting for the disk and syncs once, off the event loop,
+    // before anything is acknowledged; `full` syncs inside every commit (docs/decisions/0020).
+    SQLITE_SYNC: z.enum(['group', 'full']).default('group'),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\/.+/, 'expected redis://host:port')

@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { sqliteTestDatabase, testDialects } from '../../test/support/services.ts';
 import { discoverModules, migrationGroups } from '../modules/registry.ts';
 import { createDatabase, isUniqueViolation, type DatabaseHandle } from './database.ts';
+import { untilDurable } from './durability.ts';
 import { migrate } from './migrator.ts';
 import { DatabaseLockedError } from './sqlite.ts';
 
@@ -117,14 +118,31 @@ describe('embedded SQLite', () => {
     await target.drop();
   });
 
-  test('the database runs in WAL mode with synchronous=FULL', async () => {
+  test('the database runs in WAL mode with group commit by default, synchronous=FULL when asked', async () => {
+    for (const [sqliteSync, expected] of [[undefined, 1], ['full', 2]] as const) {
+      const target = sqliteTestDatabase();
+      const handle = await createDatabase({ url: target.url, sqliteSync });
+      try {
+        const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(handle.db);
+        const synchronous = await sql<{ synchronous: number }>`pragma synchronous`.execute(handle.db);
+        assert.equal(journal.rows[0]?.journal_mode, 'wal');
+        assert.equal(synchronous.rows[0]?.synchronous, expected, `synchronous with SQLITE_SYNC=${sqliteSync ?? '(default)'}`);
+      } finally {
+        await handle.close();
+        await target.drop();
+      }
+    }
+  });
+
+  test('group commit: a commit is made durable through the real WAL file', async () => {
     const target = sqliteTestDatabase();
     const handle = await createDatabase({ url: target.url });
     try {
-      const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(handle.db);
-      const synchronous = await sql<{ synchronous: number }>`pragma synchronous`.execute(handle.db);
-      assert.equal(journal.rows[0]?.journal_mode, 'wal');
-      assert.equal(synchronous.rows[0]?.synchronous, 2);
+      await handle.untilDurable(); // nothing committed yet: no file to sync, resolves at once
+      await sql`create table notes (id integer primary key, body text)`.execute(handle.db);
+      await sql`insert into notes (body) values ('paid')`.execute(handle.db);
+      await handle.untilDurable();
+      await untilDurable(handle.db);
     } finally {
       await handle.close();
       await target.drop();

@@ -1,10 +1,12 @@
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql, Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, Transaction, type Dialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from './schema.ts';
+import { registerDurability } from './durability.ts';
 import { openSqlite, type SqliteHandle } from './sqlite.ts';
+import { createTableWritesPlugin, registerTableWrites } from './table-writes.ts';
 import { registerUnits, unitOfWorkDialect, type UnitsOfWork } from './unit-of-work.ts';
 
 /** The SQL dialects Lavka runs on. */
@@ -38,6 +40,12 @@ export interface DatabaseHandle {
    * src/db/backup.ts). Absent on PostgreSQL, whose backups are `pg_dump`'s.
    */
   backupTo?(destination: string): Promise<number>;
+  /**
+   * Resolves once what was committed so far is on disk (SQLite's group commit, see
+   * src/db/durability.ts); at once on PostgreSQL. Anything that acknowledges a write to the
+   * outside waits for it first; `untilDurable(db)` reaches it from the Kysely instance.
+   */
+  untilDurable(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +65,8 @@ export interface CreateDatabaseOptions {
   logger?: Pick<Logger, 'warn'>;
   /** Free bytes below which the SQLite disk counts as full (default 1 MiB). */
   minFreeBytes?: number;
+  /** SQLite: group commit (default) or a disk sync in every commit (`SQLITE_SYNC`). */
+  sqliteSync?: 'group' | 'full';
 }
 
 /** How long a query waits for a new PostgreSQL connection before it fails (server down or unreachable). */
@@ -82,17 +92,20 @@ const pgTypes = {
 export async function createDatabase(options: CreateDatabaseOptions): Promise<DatabaseHandle> {
   if (options.url.startsWith('sqlite:')) {
     const file = options.url.slice('sqlite:'.length);
-    const database = openSqlite({ file });
+    const database = openSqlite({ file, sync: options.sqliteSync });
     const { dialect, units } = unitOfWorkDialect(new SqliteDialect({ database }));
-    const db = new Kysely<Database>({ dialect });
-    registerUnits(db, units);
+    const db = openKysely(dialect, units);
+    const durable = () => database.untilDurable();
+    registerDurability(db, durable);
     const close = async () => {
+      // What the last statements committed reaches the disk before the process goes.
+      await database.untilDurable().catch(() => undefined);
       await db.destroy();
       // Kysely opens its driver lazily; close the file even if no query ever ran.
       database.close();
     };
     const health = () => sqliteHealth(db, database, file, options.minFreeBytes ?? 1024 * 1024);
-    return { db, dialect: 'sqlite', location: file, units, health, backupTo: (destination) => database.backupTo(destination), close };
+    return { db, dialect: 'sqlite', location: file, units, health, backupTo: (destination) => database.backupTo(destination), untilDurable: durable, close };
   }
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -109,8 +122,7 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));
   const { dialect, units } = unitOfWorkDialect(new PostgresDialect({ pool }));
-  const db = new Kysely<Database>({ dialect });
-  registerUnits(db, units);
+  const db = openKysely(dialect, units);
   // Fail now with a clear message rather than at the first update.
   try {
     await sql`select 1`.execute(db);
@@ -127,7 +139,16 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
       return { ok: false, detail: `unreachable: ${(error as Error).message}` };
     }
   };
-  return { db, dialect: 'postgres', location: redactUrl(options.url), units, health, close: () => db.destroy() };
+  return { db, dialect: 'postgres', location: redactUrl(options.url), units, health, untilDurable: () => Promise.resolve(), close: () => db.destroy() };
+}
+
+/** The Kysely instance over a dialect, with its units of work and the watcher of table writes (read caches listen to it). */
+function openKysely(dialect: Dialect, units: UnitsOfWork): Db {
+  const writes = createTableWritesPlugin();
+  const db = new Kysely<Database>({ dialect, plugins: [writes] });
+  registerUnits(db, units);
+  registerTableWrites(db, writes);
+  return db;
 }
 
 /**

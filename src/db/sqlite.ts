@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { backup, DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { createGroupCommit, type GroupCommit } from './durability.ts';
 
 /** Raised when another process already holds the SQLite file. */
 export class DatabaseLockedError extends Error {
@@ -47,6 +48,10 @@ export interface SqliteHandle extends SqliteDatabase {
    * during the copy land in the copy too). Resolves with the number of pages copied.
    */
   backupTo(destination: string, options?: { pagesPerStep?: number }): Promise<number>;
+  /** Resolves once every commit made so far is on disk (at once with `sync: 'full'`). */
+  untilDurable(): Promise<void>;
+  /** Whether commits wait for the disk themselves (`full`) or for {@link SqliteHandle.untilDurable} (`group`). */
+  readonly sync: 'full' | 'group';
 }
 
 // Primary result codes (extended codes keep them in the low byte).
@@ -71,20 +76,30 @@ export interface SqliteOptions {
   busyTimeoutMs?: number;
   /** Prepared statements kept per connection; queries repeat, so parsing them once pays. */
   statementCacheSize?: number;
+  /**
+   * `full`: every commit waits for the disk (`synchronous=FULL`). `group` (default for a file):
+   * commits do not wait (`synchronous=NORMAL`), and {@link SqliteHandle.untilDurable} makes them
+   * durable before anything acknowledges them (src/db/durability.ts, docs/decisions/0020).
+   */
+  sync?: 'full' | 'group';
 }
 
 /**
  * Opens SQLite through Node's built-in `node:sqlite` with the durability settings Lavka
- * relies on (WAL, `synchronous=FULL`, foreign keys) and takes an exclusive lock on the file,
- * so that a second process gets a clear error instead of two writers racing.
+ * relies on (WAL, group commit or `synchronous=FULL`, foreign keys) and takes an exclusive
+ * lock on the file, so that a second process gets a clear error instead of two writers racing.
  */
 export function openSqlite(options: SqliteOptions): SqliteHandle {
   const { file } = options;
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // An in-memory database has nothing to sync.
+  let sync = file === ':memory:' ? 'full' : (options.sync ?? 'group');
   const db = new DatabaseSync(file, { timeout: 0 });
   try {
-    db.exec('PRAGMA journal_mode = WAL');
-    db.exec('PRAGMA synchronous = FULL');
+    const journal = db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode?: string } | undefined;
+    // Group commit syncs the WAL file: without one (a file system that refuses WAL) every commit syncs itself.
+    if (journal?.journal_mode !== 'wal') sync = 'full';
+    db.exec(`PRAGMA synchronous = ${sync === 'group' ? 'NORMAL' : 'FULL'}`);
     db.exec('PRAGMA foreign_keys = ON');
     // EXCLUSIVE locking keeps the lock from the first write until close: the OS releases it
     // when the process dies, so a crash never leaves a stale lock behind.
@@ -97,7 +112,7 @@ export function openSqlite(options: SqliteOptions): SqliteHandle {
     throw error;
   }
   db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  return wrap(db, options.statementCacheSize ?? 256);
+  return wrap(db, options.statementCacheSize ?? 256, sync === 'group' ? createGroupCommit(path.resolve(file)) : undefined);
 }
 
 /**
@@ -106,7 +121,7 @@ export function openSqlite(options: SqliteOptions): SqliteHandle {
  * by itself, Kysely's own ROLLBACK would then fail ("no transaction is active") and hide the
  * real error, and any statement the caller still ran would commit on its own.
  */
-function wrap(db: DatabaseSync, cacheSize: number): SqliteHandle {
+function wrap(db: DatabaseSync, cacheSize: number, group: GroupCommit | undefined): SqliteHandle {
   // A transaction Kysely began and has not ended yet; `lostTo` is the error SQLite ended it with.
   let inTransaction = false;
   let lostTo: unknown;
@@ -135,6 +150,8 @@ function wrap(db: DatabaseSync, cacheSize: number): SqliteHandle {
       if (inTransaction && !db.isTransaction) lostTo = error;
       throw error;
     }
+    // Group commit counts what committed: a transaction's commit, or a write outside one.
+    if (group && (verb === 'commit' || (!inTransaction && !db.isTransaction && verb !== 'select' && verb !== 'rollback'))) group.committed();
     // Space is back once a write that changed rows has committed.
     if (verb === 'begin') {
       inTransaction = true;
@@ -165,6 +182,7 @@ function wrap(db: DatabaseSync, cacheSize: number): SqliteHandle {
   return {
     close: () => {
       cache.clear();
+      void group?.close();
       if (db.isOpen) db.close();
     },
     prepare: (sql: string): SqliteStatement => {
@@ -187,6 +205,8 @@ function wrap(db: DatabaseSync, cacheSize: number): SqliteHandle {
     },
     writeFailure: () => failure,
     backupTo: (destination, options) => backup(db, destination, { rate: options?.pagesPerStep ?? 256 }),
+    untilDurable: () => group?.untilDurable() ?? Promise.resolve(),
+    sync: group ? 'group' : 'full',
   };
 }
 

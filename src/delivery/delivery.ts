@@ -19,6 +19,7 @@ import { redisReady } from '../db/redis.ts';
 import { cancelJob, createScheduler, ensureRecurringJob, type JobHandler, type Scheduler } from './scheduler.ts';
 import { createOutboxSender, type ApiCall, type OutboxSender } from './sender.ts';
 import { apiMetrics } from '../telegram/api-metrics.ts';
+import { commitBeforeSending } from '../telegram/dedupe.ts';
 import { enqueueOutbox } from './outbox.ts';
 import { paceReplies, type RawApiCall } from './reply-pacing.ts';
 
@@ -101,6 +102,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     if (!replyApi) {
       replyApi = new Api(deps.bot.token, deps.bot.api.options);
       replyApi.config.use(apiMetrics(deps.metrics));
+      replyApi.config.use(commitBeforeSending(deps.database.db));
     }
     const raw = replyApi.raw as unknown as Record<string, (payload: Record<string, unknown>, signal?: AbortSignal) => Promise<unknown>>;
     const send = raw[method];
@@ -130,6 +132,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     if (!api) {
       api = new Api(deps.bot.token, { ...deps.bot.api.options, timeoutSeconds: Math.max(5, Math.floor(env.DELIVERY_LEASE_SECONDS / 2)) });
       api.config.use(apiMetrics(deps.metrics));
+      // A notification never goes out ahead of the commit that enqueued it reaching the disk.
+      api.config.use(commitBeforeSending(deps.database.db));
     }
     const raw = api.raw as unknown as Record<string, (payload: Record<string, unknown>) => Promise<unknown>>;
     const send = raw[method];

@@ -33,6 +33,12 @@ export interface HttpServerDeps {
    * address the nearest untrusted hop appended to X-Forwarded-For; 0 or absent: the socket peer.
    */
   trustProxy?: number | readonly string[];
+  /**
+   * Resolves once what the database committed so far is on disk (SQLite's group commit):
+   * every answer waits for it, so no response acknowledges a write that a power cut could
+   * still take back — a webhook's 200, an API's 201, a payment gateway's notification.
+   */
+  untilDurable?: () => Promise<void>;
 }
 
 /** The webhook route. */
@@ -59,6 +65,13 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   });
   // One cookie parser and writer for every route (`request.cookies`, `reply.setCookie`).
   await app.register(fastifyCookie);
+  const untilDurable = deps.untilDurable;
+  if (untilDurable) {
+    app.addHook('onSend', async (_request, _reply, payload) => {
+      await untilDurable();
+      return payload;
+    });
+  }
 
   app.get('/health', async () => ({ status: 'ok' }));
 

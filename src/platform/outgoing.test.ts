@@ -81,4 +81,24 @@ describe('the outgoing URL policy (webhooks, connectors, feeds)', () => {
       server.close();
     }
   });
+
+  test('a call waits until what the database committed is on disk before it connects', async () => {
+    const events: string[] = [];
+    const server = createServer((_request, response) => (events.push('received'), response.writeHead(204).end()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    let synced!: () => void;
+    const policy = createOutgoingPolicy(['127.0.0.1'], { untilDurable: () => new Promise<void>((resolve) => (synced = () => (events.push('synced'), resolve()))) });
+    try {
+      const call = postThrough(policy, new URL(`http://127.0.0.1:${port}/hook`), '{"event":"order.created"}', {}, 2000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(events, [], 'nothing reaches the other system before the disk has the write');
+      synced();
+      assert.equal((await call).status, 204);
+      assert.deepEqual(events, ['synced', 'received']);
+    } finally {
+      server.close();
+    }
+  });
 });

@@ -31,6 +31,16 @@ function normalised(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
   return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
 }
 
+/** Options of {@link createOutgoingPolicy}. */
+export interface OutgoingPolicyOptions {
+  /**
+   * Resolves once what the database committed so far is on disk (SQLite's group commit): a
+   * call to another system (a webhook, an ERP, a fulfilment hook) may tell it about a write,
+   * so it waits for the disk first.
+   */
+  untilDurable?: () => Promise<void>;
+}
+
 /**
  * The one policy for every call Lavka makes to a URL someone typed (webhook endpoints,
  * connectors, feeds): http or https only, no credentials in the URL, and no private,
@@ -38,7 +48,7 @@ function normalised(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
  * check runs when the URL is saved and again on every connection (`lookup`), so a name
  * that later resolves to an internal address (DNS rebinding) is refused too.
  */
-export function createOutgoingPolicy(allowPrivate: readonly string[]) {
+export function createOutgoingPolicy(allowPrivate: readonly string[], policyOptions: OutgoingPolicyOptions = {}) {
   const rules = allowPrivate.map(ruleOf);
   const allowedAddress = (address: string, host: string): boolean => {
     const parsed = normalised(address);
@@ -68,6 +78,7 @@ export function createOutgoingPolicy(allowPrivate: readonly string[]) {
 
   return {
     lookup,
+    untilDurable: policyOptions.untilDurable,
     /** Checks a URL before it is stored: its form, and the addresses its host resolves to now. */
     async check(raw: string): Promise<URL> {
       let url: URL;
@@ -131,6 +142,7 @@ export class OutgoingTooLarge extends Error {
 export async function requestThrough(policy: OutgoingPolicy, url: URL, request: OutgoingRequest): Promise<OutgoingResponse> {
   // Node resolves no name for an address literal, so `lookup` would never see it.
   if (ipaddr.isValid(url.hostname.replace(/^\[|\]$/g, ''))) await policy.check(url.href);
+  await policy.untilDurable?.();
   const transport = url.protocol === 'https:' ? https : http;
   const headers: Record<string, string> = { 'user-agent': 'Lavka/1', ...request.headers };
   if (request.body !== undefined) {

@@ -4,6 +4,7 @@ import { InputFile, type MiddlewareFn } from 'grammy';
 import pino from 'pino';
 import { coreTestDatabase, testDialects } from '../../test/support/services.ts';
 import type { DatabaseHandle } from '../db/database.ts';
+import { registerDurability } from '../db/durability.ts';
 import type { BotContext } from './context.ts';
 import { commitBeforeSending, dedupeUpdates } from './dedupe.ts';
 
@@ -126,13 +127,24 @@ for (const dialect of await testDialects()) {
       assert.deepEqual({ claimed_until: row.claimed_until, claim_token: row.claim_token, pending_call: row.pending_call }, { claimed_until: null, claim_token: null, pending_call: null });
     });
 
-    test('an update whose writes were committed while it waited on something slow still ends done', async () => {
+    test('an update whose writes were committed while it waited on something slow keeps its reply, then ends done', async () => {
       const dedupe = dedupeUpdates({ db: database.handle.db });
+      let kept: string | null | undefined;
       await deliver(dedupe, 818, async () => {
         await database.handle.db.insertInto('sessions').values({ key: 'dedupe-818', value: '1', updated_at: 1 }).execute();
-        // Longer than an open transaction may sit idle: the unit commits on its own meanwhile.
+        // Longer than an open transaction may sit idle (a reply waiting for its place in the
+        // send budget): the unit commits on its own meanwhile.
         await new Promise((resolve) => setTimeout(resolve, 250));
+        await commitBeforeSending(database.handle.db)(
+          async () => {
+            kept = (await database.handle.db.selectFrom('processed_updates').select('pending_call').where('update_id', '=', 818).executeTakeFirst())?.pending_call;
+            return { ok: true, result: true } as never;
+          },
+          'sendMessage',
+          { chat_id: 1, text: 'Paid' },
+        );
       });
+      assert.match(String(kept), /"text":"Paid"/, 'the reply is kept with the claim before it goes out');
       const row = await database.handle.db.selectFrom('processed_updates').select(['claimed_until', 'pending_call']).where('update_id', '=', 818).executeTakeFirstOrThrow();
       assert.deepEqual({ ...row }, { claimed_until: null, pending_call: null });
     });
@@ -196,6 +208,20 @@ for (const dialect of await testDialects()) {
       assert.deepEqual({ ...row }, { claimed_until: null, pending_call: null });
       await deliver(survivor, 909, () => void (runs += 1));
       assert.equal(runs, 1, 'and once done it is dropped');
+    });
+
+    test('a Bot API call waits until what was committed is on disk', async () => {
+      // A stand-in database whose commits reach the disk when the test says so.
+      const db = {} as typeof database.handle.db;
+      let synced!: () => void;
+      const events: string[] = [];
+      registerDurability(db, () => new Promise<void>((resolve) => (synced = () => (events.push('synced'), resolve()))));
+      const call = commitBeforeSending(db)(async () => (events.push('sent'), { ok: true, result: true }) as never, 'sendMessage', { chat_id: 1, text: 'Paid' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(events, [], 'nothing goes out before the disk has it');
+      synced();
+      await call;
+      assert.deepEqual(events, ['synced', 'sent']);
     });
 
     test('a long run of duplicates is reported in the log', async () => {

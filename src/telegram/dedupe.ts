@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { Migration } from '../db/migrator.ts';
+import { untilDurable } from '../db/durability.ts';
 import { unitsOf } from '../db/unit-of-work.ts';
 import type { BotContext } from './context.ts';
 
@@ -206,13 +207,27 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
       // own mark, on its own (the update is done, or being marked done, already).
       let finished = false;
       let doneWritten = false;
+      // Whether the committed claim keeps a call already ('' was committed without one).
+      let callKept = false;
       unit.beforeCommit = async (reason) => {
         if (finished && reason !== UPDATE_DONE) return;
         // The reasons are this file's own: commitBeforeSending's call, UPDATE_DONE, or none.
         await mark(reason as CommitReason);
         if (reason === UPDATE_DONE) doneWritten = true;
-        else claimed = claimCommitted = true;
+        else {
+          claimed = claimCommitted = true;
+          callKept = reason !== undefined;
+        }
       };
+      // Writes committed without a call (the unit committed them on its own while the reply
+      // waited for its place in the send budget): the first call after them is kept now.
+      callKeepers.set(unit, async (call) => {
+        if (!claimCommitted || callKept || finished) return;
+        callKept = true;
+        await outside(() =>
+          db.updateTable('processed_updates').set({ pending_call: keptCall(call) }).where('update_id', '=', updateId).where('claim_token', '=', token).execute(),
+        );
+      });
       try {
         await next();
         finished = true;
@@ -307,15 +322,25 @@ function safeJson(text: string): unknown {
 /**
  * An API transformer: a Bot API call made while an update is being handled first commits
  * what the update wrote so far, so that no reply confirms a write that could still be lost;
- * the commit keeps the call with the update's claim (see {@link dedupeUpdates}).
+ * the commit keeps the call with the update's claim (see {@link dedupeUpdates}). Every call
+ * then waits until what was committed is on disk (SQLite's group commit): a reply, a
+ * notification or the offset a poller confirms never gets ahead of the disk.
  */
 export function commitBeforeSending(db: Db): Transformer {
   const units = unitsOf(db);
   return async (prev, method, payload, signal) => {
-    await units?.current()?.flush({ call: { method, payload } } satisfies CommitReason);
+    const unit = units?.current();
+    if (unit) {
+      await unit.flush({ call: { method, payload } } satisfies CommitReason);
+      await callKeepers.get(unit)?.({ method, payload });
+    }
+    await untilDurable(db);
     return prev(method, payload, signal);
   };
 }
+
+/** Per update being handled: keeps a call with a claim committed without one (see dedupeUpdates). */
+const callKeepers = new WeakMap<object, (call: { method: string; payload: unknown }) => Promise<void>>();
 
 /** Another delivery marked the update first: this one is a duplicate and changes nothing. */
 export class DuplicateUpdateError extends Error {

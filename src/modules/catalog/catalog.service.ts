@@ -40,6 +40,8 @@ export function createCatalogService(deps: CatalogServiceDeps) {
   const writes = createCatalogWrites(core, browse);
   const upsert = createCatalogUpsert(core);
   return {
+    /** Catalogue reads as last made (shared across instances in app.ts when Redis is configured); absent when nothing is cached. */
+    readCache: core.readCache,
     ...browse,
     ...createCatalogStock(core),
     ...createCatalogStorefront(core),

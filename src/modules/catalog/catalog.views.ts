@@ -6,6 +6,8 @@ import type { DbExecutor } from '../../db/database.ts';
 import type { LocalizedTexts } from './catalog.csv.ts';
 import { CatalogError } from './catalog.errors.ts';
 import { createCatalogRepository, type CatalogRepository, type ProductFilter } from './catalog.repository.ts';
+import type { CatalogCache } from './catalog.cache.ts';
+import { attachCatalogCache, cachedCatalogRepository } from './catalog.cached.ts';
 import type { CategoryRecord, ProductRecord, VariantRecord } from './catalog.tables.ts';
 
 export type Translations = Partial<Record<Locale, { title?: string; description?: string }>>;
@@ -117,11 +119,19 @@ export interface CatalogServiceDeps {
   currency: string;
   defaultLocale: Locale;
   pageSize: number;
+  /**
+   * The read cache (default: the database's own, see catalog.cached.ts); `false` reads the
+   * database every time.
+   */
+  readCache?: CatalogCache | false;
 }
 
 /** The views and shared helpers of one catalogue, over its repository. */
 export function createCatalogViews(deps: CatalogServiceDeps) {
-  const repository = createCatalogRepository(deps.db);
+  const attachment = deps.readCache === false ? undefined : attachCatalogCache(deps.db, { now: deps.now, ...(deps.readCache ? { cache: deps.readCache } : {}) });
+  // Reads through `repository` may come from the cache; a transaction's own repository never does.
+  const repository = attachment ? cachedCatalogRepository(createCatalogRepository(deps.db), deps.db, attachment) : createCatalogRepository(deps.db);
+  const readCache = attachment?.cache;
 
   /** Splits a localised input into the default-language text and the translations. */
   const splitLocalized = (value: string | Partial<Record<Locale, string>> | undefined): { text: string; byLocale: Partial<Record<Locale, string>> } => {
@@ -263,7 +273,7 @@ export function createCatalogViews(deps: CatalogServiceDeps) {
     }
   };
 
-  return { deps, repository, splitLocalized, translationsJson, categoryView, variantView, productViews, searchTextOf, textsOf, plainText, refreshSearchText, hiddenSubtrees, staffProductViews, staffProductOrThrow, categoryOrThrow };
+  return { deps, repository, readCache, splitLocalized, translationsJson, categoryView, variantView, productViews, searchTextOf, textsOf, plainText, refreshSearchText, hiddenSubtrees, staffProductViews, staffProductOrThrow, categoryOrThrow };
 }
 
 /** What the catalogue's use cases share. */

@@ -61,7 +61,7 @@ export const module = defineModule({
     const webhooks = createWebhooks({
       db: deps.database.db,
       now: deps.now,
-      policy: createOutgoingPolicy(deps.config.outgoing.allowPrivate),
+      policy: createOutgoingPolicy(deps.config.outgoing.allowPrivate, { untilDurable: deps.database.untilDurable }),
       settings: settings.webhooks,
       logger: deps.logger,
       // Each staff chat reads it in its own language.
