@@ -20,7 +20,7 @@ import { errorHandler, updateType } from './error-boundary.ts';
 import { flowRouter, type FlowDefinition } from './flow.ts';
 import { floodControl } from './flood-control.ts';
 import type { Translator } from './i18n.ts';
-import { createDbSessionStorage } from './session-storage.ts';
+import { createDbSessionStorage, createSessionPrefetch } from './session-storage.ts';
 import { apiMetrics } from './api-metrics.ts';
 import { checkUpdate } from './update-schema.ts';
 
@@ -119,7 +119,9 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
   }
   // A short database outage (a PostgreSQL restart) holds the next updates instead of failing them.
   root.use(holdWhileDatabaseDown({ health: () => sql`select 1`.execute(deps.db).then(() => ({ ok: true })) }));
-  root.use(dedupeUpdates({ db: deps.db, now, timing: deps.dedupeTiming, logger: deps.logger }));
+  // The session row is read with the duplicate check, in one statement (one round trip).
+  const sessionPrefetch = createSessionPrefetch();
+  root.use(dedupeUpdates({ db: deps.db, now, timing: deps.dedupeTiming, logger: deps.logger, sessions: { keyOf: chatKey, prefetch: sessionPrefetch } }));
 
   // Blocked / unblocked: Telegram tells the bot through my_chat_member in private chats.
   root.on('my_chat_member', async (ctx, next) => {
@@ -172,7 +174,7 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
       initial: () => ({}),
       getSessionKey: chatKey,
       storage: enhanceStorage<SessionData>({
-        storage: createDbSessionStorage(deps.db, now),
+        storage: createDbSessionStorage(deps.db, now, sessionPrefetch),
         migrations: { [SESSION_VERSION]: (old: SessionData) => old },
       }),
     }),

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { coreTestDatabase, testDialects } from '../../test/support/services.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { registerDurability } from '../db/durability.ts';
+import { outsideUnitOfWork } from '../db/unit-of-work.ts';
 import type { BotContext } from './context.ts';
 import { commitBeforeSending, dedupeUpdates } from './dedupe.ts';
 
@@ -222,6 +223,37 @@ for (const dialect of await testDialects()) {
       synced();
       await call;
       assert.deepEqual(events, ['synced', 'sent']);
+    });
+
+    test('updates finishing together are recorded done together; one another delivery marked meanwhile is refused', async () => {
+      const { logger, lines } = recordingLogger();
+      const dedupe = dedupeUpdates({ db: database.handle.db, logger });
+      const db = database.handle.db;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const ids = [991, 992, 993, 994, 995];
+      const runs = ids.map((id) =>
+        deliver(
+          dedupe,
+          id,
+          async () => {
+            await gate;
+            // Another instance's delivery of 993 finished first (its mark is already there).
+            if (id === 993) await outsideUnitOfWork(() => db.insertInto('processed_updates').values({ update_id: 993, processed_at: 1, claimed_until: null, claim_token: null }).execute());
+          },
+          logger,
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      release();
+      await Promise.all(runs);
+      const rows = await db.selectFrom('processed_updates').select(['update_id', 'claimed_until', 'processed_at']).where('update_id', 'in', ids).orderBy('update_id').execute();
+      assert.deepEqual(
+        rows.map((row) => [row.update_id, row.claimed_until]),
+        ids.map((id) => [id, null]),
+      );
+      assert.equal(rows.find((row) => row.update_id === 993)?.processed_at, 1, "the other delivery's mark is left as it was");
+      assert.equal(lines.filter((line) => line.msg === 'duplicate update dropped').length, 1);
     });
 
     test('a long run of duplicates is reported in the log', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GrammyError, InputFile, type MiddlewareFn, type Transformer } from 'grammy';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
@@ -7,6 +8,7 @@ import type { Migration } from '../db/migrator.ts';
 import { untilDurable } from '../db/durability.ts';
 import { unitsOf } from '../db/unit-of-work.ts';
 import type { BotContext } from './context.ts';
+import type { SessionPrefetch } from './session-storage.ts';
 
 /** Timing of update claims; tests shorten it. */
 export interface DedupeTiming {
@@ -29,6 +31,17 @@ export interface DedupeDeps {
   now?: () => number;
   timing?: Partial<DedupeTiming>;
   logger?: Logger;
+  /**
+   * The update's session, read in the same statement as its mark: `keyOf` names the session
+   * row (grammY's session key), `prefetch` keeps it for the session storage.
+   */
+  sessions?: { keyOf(ctx: BotContext): string | undefined; prefetch: SessionPrefetch };
+}
+
+/** A mark as the duplicate check reads it. */
+interface MarkRow {
+  claimed_until: number | null;
+  pending_call: string | null;
 }
 
 /** Why the update's transaction commits: a Bot API call is about to go out, or the update is done. */
@@ -76,13 +89,29 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
   // renew it, complete it or mark the update done over it.
   const instance = randomUUID().slice(0, 8);
   let deliveries = 0;
-  const doneMarks = createDoneMarks(db, outside);
+  const doneMarks = createDoneMarks(db, now, outside);
+
+  /** The update's mark, and with it (in one statement) its session row when `sessionKey` names one. */
+  const readMark = async (updateId: number, sessionKey: string | undefined): Promise<MarkRow | undefined> => {
+    if (sessionKey === undefined || !deps.sessions) {
+      return db.selectFrom('processed_updates').select(['claimed_until', 'pending_call']).where('update_id', '=', updateId).executeTakeFirst();
+    }
+    const { rows } = await sql<MarkRow & { kind: 'mark' | 'session'; value: string | null }>`
+      select 'mark' as kind, claimed_until, pending_call, null as value from processed_updates where update_id = ${updateId}
+      union all
+      select 'session' as kind, null, null, value from sessions where key = ${sessionKey}`.execute(db);
+    deps.sessions.prefetch.keep(sessionKey, rows.find((row) => row.kind === 'session')?.value ?? null);
+    const mark = rows.find((row) => row.kind === 'mark');
+    // PostgreSQL returns BIGINT as a number (database.ts), SQLite an integer: both numbers here.
+    return mark ? { claimed_until: mark.claimed_until === null ? null : Number(mark.claimed_until), pending_call: mark.pending_call } : undefined;
+  };
 
   /** The claim this delivery holds (none for a fresh update), or false for a duplicate. */
-  const acquire = async (updateId: number, token: string): Promise<{ lease: number; pendingCall: string | null } | null | false> => {
-    for (;;) {
+  const acquire = async (updateId: number, token: string, sessionKey: string | undefined): Promise<{ lease: number; pendingCall: string | null } | null | false> => {
+    for (let attempt = 0; ; attempt++) {
       if (inFlight.has(updateId)) return false; // being handled right here
-      const row = await db.selectFrom('processed_updates').select(['claimed_until', 'pending_call']).where('update_id', '=', updateId).executeTakeFirst();
+      // The session is read ahead once; a delivery that waits on a claim reads it again later.
+      const row = await readMark(updateId, attempt === 0 ? sessionKey : undefined);
       if (!row) return null;
       if (row.claimed_until === null) return false; // done
       if (row.claimed_until < now()) {
@@ -142,10 +171,20 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
     const updateId = ctx.update.update_id;
     deliveries += 1;
     const token = `${instance}-${deliveries}`;
-    const acquired = await acquire(updateId, token);
-    if (acquired === false) return dropped(ctx, updateId);
-    duplicatesInARow = 0;
-    if (acquired && acquired.pendingCall !== null) return complete(ctx, updateId, token, acquired.pendingCall);
+    const sessionKey = deps.sessions?.keyOf(ctx);
+    try {
+      const acquired = await acquire(updateId, token, sessionKey);
+      if (acquired === false) return dropped(ctx, updateId);
+      duplicatesInARow = 0;
+      if (acquired && acquired.pendingCall !== null) return await complete(ctx, updateId, token, acquired.pendingCall);
+      return await handle(ctx, next, updateId, token, acquired);
+    } finally {
+      if (sessionKey !== undefined) deps.sessions?.prefetch.drop(sessionKey);
+    }
+  };
+
+  /** Runs the update's handlers as one unit of work, holding the update's mark. */
+  async function handle(ctx: BotContext, next: () => Promise<void>, updateId: number, token: string, acquired: { lease: number } | null): Promise<void> {
     inFlight.add(updateId);
     // Whether the update holds a claim row (published by the heartbeat, taken over, or
     // committed before a call), and whether a claim with writes behind it was committed.
@@ -232,11 +271,11 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
         await next();
         finished = true;
         // The handler's calls are made: the update is done. Still-open writes commit with the
-        // mark (after any commit already under way, such as an idle one); a claim committed
-        // earlier is completed with other updates finishing now; an update that wrote nothing
-        // leaves its mark alone.
+        // mark (after any commit already under way, such as an idle one); otherwise the mark —
+        // a claim committed earlier completed, or the done row of an update that wrote
+        // nothing — is written with those of the other updates finishing now.
         await unit.flush(UPDATE_DONE);
-        if (!doneWritten) await (claimed ? doneMarks.mark(updateId, token) : outside(() => mark(UPDATE_DONE)));
+        if (!doneWritten && !(await doneMarks.mark(updateId, token)) && !claimCommitted) throw new DuplicateUpdateError(updateId);
       } catch (error) {
         await unit.rollback();
         unit.end();
@@ -252,7 +291,7 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
       unit.end();
       finish();
     });
-  };
+  }
 
   async function giveBack(updateId: number, ctx: BotContext): Promise<void> {
     await outside(() => db.deleteFrom('processed_updates').where('update_id', '=', updateId).where('claimed_until', 'is not', null).execute()).catch(
@@ -262,32 +301,43 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
 }
 
 /**
- * Marks claimed updates done, several in one statement: updates finishing at the same moment
- * (a busy bot has many) share it. Each caller waits for the statement that covers it, so an
- * update is recorded done before Telegram is told it was handled.
+ * Marks updates done, several in one statement: updates finishing at the same moment (a busy
+ * bot has many) share it. An update with no row yet (it wrote nothing) gets its done row; one
+ * whose row is this delivery's claim has it completed. Each caller waits for the statement that
+ * covers it — an update is recorded done before Telegram is told it was handled — and learns
+ * whether its row was written: false means another delivery's mark was there first.
  */
-function createDoneMarks(db: Db, outside: <T>(work: () => T) => T): { mark(updateId: number, token: string): Promise<void> } {
-  let batch: { tokens: string[]; ids: number[]; written: Promise<void> } | undefined;
+function createDoneMarks(db: Db, now: () => number, outside: <T>(work: () => T) => T): { mark(updateId: number, token: string): Promise<boolean> } {
+  let batch: { tokens: string[]; ids: number[]; written: Promise<Set<number>> } | undefined;
   return {
-    mark(updateId, token) {
+    async mark(updateId, token) {
       if (!batch) {
-        const next = { tokens: [] as string[], ids: [] as number[], written: Promise.resolve() };
+        const next = { tokens: [] as string[], ids: [] as number[], written: Promise.resolve(new Set<number>()) };
         next.written = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
           batch = undefined;
-          await outside(() =>
+          const processedAt = now();
+          const rows = await outside(() =>
             db
-              .updateTable('processed_updates')
-              .set({ claimed_until: null, claim_token: null, pending_call: null })
-              .where('update_id', 'in', next.ids)
-              .where('claim_token', 'in', next.tokens)
+              .insertInto('processed_updates')
+              .values(next.ids.map((id) => ({ update_id: id, processed_at: processedAt, claimed_until: null, claim_token: null, pending_call: null })))
+              // Delivery tokens are unique: a row holding one of the batch's tokens is that delivery's own claim.
+              .onConflict((oc) =>
+                oc
+                  .column('update_id')
+                  .doUpdateSet({ claimed_until: null, claim_token: null, pending_call: null, processed_at: processedAt })
+                  .where('processed_updates.claim_token', 'in', next.tokens),
+              )
+              .returning('update_id')
               .execute(),
           );
+          return new Set(rows.map((row) => Number(row.update_id)));
         });
         batch = next;
       }
-      batch.ids.push(updateId);
-      batch.tokens.push(token);
-      return batch.written;
+      const current = batch;
+      current.ids.push(updateId);
+      current.tokens.push(token);
+      return (await current.written).has(updateId);
     },
   };
 }

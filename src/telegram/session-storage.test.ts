@@ -4,7 +4,10 @@ import { testDialects } from '../../test/support/services.ts';
 import { createDatabase, type Db } from '../db/database.ts';
 import { migrate } from '../db/migrator.ts';
 import { discoverModules, migrationGroups } from '../modules/registry.ts';
-import { createDbSessionStorage } from './session-storage.ts';
+import { createDbSessionStorage, createSessionPrefetch } from './session-storage.ts';
+import { dedupeUpdates } from './dedupe.ts';
+import type { BotContext } from './context.ts';
+import pino from 'pino';
 
 for (const dialect of await testDialects()) {
   describe(`session storage on ${dialect.name}`, () => {
@@ -20,6 +23,30 @@ for (const dialect of await testDialects()) {
       }
     };
     const rowOf = (db: Db, key: string) => db.selectFrom('sessions').selectAll().where('key', '=', key).executeTakeFirst();
+
+    test('the session read with the duplicate check serves the update without a statement of its own, once', async () => {
+      await withDb(async (db, clock) => {
+        const prefetch = createSessionPrefetch();
+        const storage = createDbSessionStorage<{ step: string }>(db, () => clock.now, prefetch);
+        await storage.write('77', { step: 'address' });
+        const dedupe = dedupeUpdates({ db, sessions: { keyOf: () => '77', prefetch } });
+        const seen: unknown[] = [];
+        const ctx = { update: { update_id: 7_700 }, log: pino({ level: 'silent' }) } as unknown as BotContext;
+        await dedupe(ctx, async () => {
+          // Changed behind the read-ahead's back: the update still sees the row as read with its mark.
+          await db.updateTable('sessions').set({ value: JSON.stringify({ step: 'changed' }) }).where('key', '=', '77').execute();
+          seen.push(await storage.read('77'));
+          seen.push(await storage.read('77'));
+        });
+        assert.deepEqual(seen, [{ step: 'address' }, { step: 'changed' }], 'the read-ahead value once, then the table');
+        // A chat with no session yet: the read-ahead says so.
+        const empty = dedupeUpdates({ db, sessions: { keyOf: () => 'none', prefetch } });
+        let none: unknown = 'unset';
+        await empty({ ...ctx, update: { update_id: 7_701 } } as unknown as BotContext, async () => void (none = await storage.read('none')));
+        assert.equal(none, undefined);
+        assert.equal(prefetch.take('77'), undefined, 'nothing is left once the update is over');
+      });
+    });
 
     test('a session read and written back unchanged is not written again', async () => {
       await withDb(async (db, clock) => {

@@ -14,11 +14,12 @@ const REMEMBERED_READS_MAX = 10_000;
  * one chat run one at a time, so the row still holds what was read. `updated_at` is
  * therefore the time of the last change.
  */
-export function createDbSessionStorage<T>(db: Db, now: () => number = Date.now): StorageAdapter<T> {
+export function createDbSessionStorage<T>(db: Db, now: () => number = Date.now, prefetched?: SessionPrefetch): StorageAdapter<T> {
   const readJson = new Map<string, string>();
   return {
     async read(key) {
-      const row = await db.selectFrom('sessions').select('value').where('key', '=', key).executeTakeFirst();
+      const early = prefetched?.take(key);
+      const row = early ? (early.json === null ? undefined : { value: early.json }) : await db.selectFrom('sessions').select('value').where('key', '=', key).executeTakeFirst();
       if (!row) {
         readJson.delete(key);
         return undefined;
@@ -42,5 +43,35 @@ export function createDbSessionStorage<T>(db: Db, now: () => number = Date.now):
       readJson.delete(key);
       await db.deleteFrom('sessions').where('key', '=', key).execute();
     },
+  };
+}
+
+/**
+ * Sessions read ahead, with the update's duplicate check in the same statement (one round trip
+ * instead of two on PostgreSQL; see dedupeUpdates). A chat's updates run one at a time and
+ * only they write its session, so the row read just before the handler is the row the
+ * handler would read. An entry serves the update it was read for and is dropped when it ends.
+ */
+export interface SessionPrefetch {
+  /** The session row's JSON (null: none) read for the update being handled in that chat. */
+  keep(key: string, json: string | null): void;
+  /** The value kept for `key`, once; undefined when none was kept. */
+  take(key: string): { json: string | null } | undefined;
+  /** The update is over: whatever it did not use is dropped. */
+  drop(key: string): void;
+}
+
+/** An in-memory {@link SessionPrefetch}. */
+export function createSessionPrefetch(): SessionPrefetch {
+  const kept = new Map<string, string | null>();
+  return {
+    keep: (key, json) => void kept.set(key, json),
+    take(key) {
+      if (!kept.has(key)) return undefined;
+      const json = kept.get(key) ?? null;
+      kept.delete(key);
+      return { json };
+    },
+    drop: (key) => void kept.delete(key),
   };
 }
