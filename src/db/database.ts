@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from './schema.ts';
 import { registerDurability } from './durability.ts';
+import { namedStatements } from './pg-statements.ts';
 import { openSqlite, type SqliteHandle } from './sqlite.ts';
 import { createTableWritesPlugin, registerTableWrites } from './table-writes.ts';
 import { registerUnits, unitOfWorkDialect, type UnitsOfWork } from './unit-of-work.ts';
@@ -121,7 +122,7 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
   const lost = (error: Error) => options.logger?.warn({ err: error }, 'a PostgreSQL connection was lost; the next query opens a new one');
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));
-  const { dialect, units } = unitOfWorkDialect(new PostgresDialect({ pool }));
+  const { dialect, units } = unitOfWorkDialect(new PostgresDialect({ pool: namedStatements(pool) }));
   const db = openKysely(dialect, units);
   // Fail now with a clear message rather than at the first update.
   try {

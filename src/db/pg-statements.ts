@@ -1,0 +1,57 @@
+import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import type pg from 'pg';
+
+/** Options of {@link namedStatements}. */
+export interface NamedStatementsOptions {
+  /** Most distinct statements named; later ones run unnamed (a statement built with a varying list is not worth a name each). */
+  maxNames?: number;
+}
+
+/** PostgreSQL's "cached plan must not change result type": a named statement outlived a schema change. */
+const PLAN_CHANGED = '0A000';
+
+/**
+ * A pool whose clients name each parameterised statement Lavka sends, so that PostgreSQL
+ * parses and plans it once per connection and afterwards only binds and executes it (the
+ * hot path repeats a few dozen statements). Names map to texts for the life of the process;
+ * a statement that outlived a schema change on its connection (a migration) is sent again
+ * unnamed, and its text gets a fresh name for later. Inside a transaction PostgreSQL has
+ * already aborted it by then and the retry fails as the statement did; schema changes happen
+ * when Lavka migrates at start, before the statements of the bot's work are prepared.
+ */
+export function namedStatements(pool: pg.Pool, options: NamedStatementsOptions = {}): PostgresPool {
+  const maxNames = options.maxNames ?? 500;
+  const names = new Map<string, string>();
+  let counter = 0;
+  const nameOf = (text: string): string | undefined => {
+    const known = names.get(text);
+    if (known !== undefined || names.size >= maxNames) return known;
+    counter += 1;
+    const name = `lavka_${counter}`;
+    names.set(text, name);
+    return name;
+  };
+
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    async function run<R>(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
+      const values = [...parameters];
+      const name = values.length > 0 ? nameOf(text) : undefined;
+      if (name === undefined) return (await client.query(text, values)) as unknown as PostgresQueryResult<R>;
+      try {
+        return (await client.query({ name, text, values })) as unknown as PostgresQueryResult<R>;
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== PLAN_CHANGED) throw error;
+        if (names.get(text) === name) names.delete(text);
+        return (await client.query(text, values)) as unknown as PostgresQueryResult<R>;
+      }
+    }
+    const query = ((textOrCursor: string | PostgresCursor<unknown>, parameters?: ReadonlyArray<unknown>) =>
+      typeof textOrCursor === 'string' ? run(textOrCursor, parameters ?? []) : client.query(textOrCursor as never)) as PostgresPoolClient['query'];
+    return { query, release: () => client.release() };
+  };
+
+  return {
+    connect: async () => wrap(await pool.connect()),
+    end: () => pool.end(),
+  };
+}
