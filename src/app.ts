@@ -395,15 +395,18 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     if (start) {
       await bot.init();
       await staffChats.warnUnreachable();
-      await publishProfile({ api: bot.api, i18n, business: config.business.name }).catch((error: unknown) =>
-        logger.warn({ err: error }, 'could not publish the bot description and menu button'),
-      );
-      // After the profile, which sets the command-list menu button: the app's replaces it.
-      await services.miniapp?.publishMenuButton(bot.api, config.business.defaultLocale).catch((error: unknown) => logger.warn({ err: error }, 'could not set the Mini App menu button'));
-      await publishCommands({ api: bot.api, i18n, commands, adminIds: env.ADMIN_IDS, logger }).catch((error: unknown) =>
-        logger.warn({ err: error }, 'could not publish the command list'),
-      );
+      const publishMetadata = async () => {
+        await publishProfile({ api: bot.api, i18n, business: config.business.name }).catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not publish the bot description and menu button'),
+        );
+        // After the profile, which sets the command-list menu button: the app's replaces it.
+        await services.miniapp?.publishMenuButton(bot.api, config.business.defaultLocale).catch((error: unknown) => logger.warn({ err: error }, 'could not set the Mini App menu button'));
+        await publishCommands({ api: bot.api, i18n, commands, adminIds: env.ADMIN_IDS, logger }).catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not publish the command list'),
+        );
+      };
       if (webhookUrl) {
+        await publishMetadata();
         botForWebhook = bot;
         await bot.api.setWebhook(webhookUrl.href, { secret_token: env.WEBHOOK_SECRET, allowed_updates: ALLOWED_UPDATES });
         logger.info({ url: webhookUrl.origin + webhookUrl.pathname }, 'webhook set');
@@ -419,8 +422,11 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
           const deadline = Date.now() + 10_000;
           while (handle.size() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
         });
+        // The description, menu button and commands are a dozen Bot API calls that no update
+        // waits for: the bot polls first (start-up time), and Lavka is started once they are set.
+        await publishMetadata();
       }
-      jobs = startJobs(jobList, logger);
+      jobs = startJobs(jobList, logger, redis && { redis, prefix: `lavka:${token.split(':')[0]}:job:` });
       const jobRunner = jobs;
       cleanups.push(() => jobRunner.stop());
       // Pushed last so it stops first: outcomes in flight are recorded before the database closes.

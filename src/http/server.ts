@@ -1,4 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type AjvCompiler from '@fastify/ajv-compiler';
+import type SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Bot } from 'grammy';
@@ -49,6 +52,22 @@ export interface WebhookOptions {
   bot(): Bot<BotContext> | undefined;
 }
 
+const requireCompiler = createRequire(import.meta.url);
+let validatorBuilder: AjvCompiler.BuildCompilerFromPool | undefined;
+let serializerBuilder: SerializerSelector.SerializerFactory | undefined;
+
+/**
+ * Fastify's JSON-schema compilers (Ajv and fast-json-stringify, some 250 files), loaded when a
+ * route first declares a JSON schema, as Fastify would have them. Lavka's routes check their
+ * input with zod (src/platform/route.ts) and send plain JSON, so a start loads neither.
+ */
+const lazySchemaCompilers = {
+  buildValidator: ((externalSchemas, options) =>
+    (validatorBuilder ??= (requireCompiler('@fastify/ajv-compiler') as typeof AjvCompiler)())(externalSchemas, options)) satisfies AjvCompiler.BuildCompilerFromPool,
+  buildSerializer: ((externalSchemas, options) =>
+    (serializerBuilder ??= (requireCompiler('@fastify/fast-json-stringify-compiler') as typeof SerializerSelector)())(externalSchemas, options)) satisfies SerializerSelector.SerializerFactory,
+};
+
 /**
  * Creates the Fastify server: liveness, readiness (all dependencies, and `/health/db`,
  * `/health/redis`, `/health/payments` one at a time), Prometheus metrics and the
@@ -62,6 +81,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     bodyLimit: deps.bodyLimitBytes ?? 25 * 1024 * 1024,
     return503OnClosing: true,
     trustProxy: trustProxyOption(deps.trustProxy),
+    schemaController: { compilersFactory: lazySchemaCompilers },
   });
   // One cookie parser and writer for every route (`request.cookies`, `reply.setCookie`).
   await app.register(fastifyCookie);

@@ -2,8 +2,19 @@
 // and a storefront grid needs a few hundred pixels. Pure JavaScript decoders (fast-png,
 // jpeg-js), so nothing is compiled at install time.
 
-import { convertIndexedToRgb, decode as decodePng, type DecodedPng } from 'fast-png';
-import jpeg from 'jpeg-js';
+import { createRequire } from 'node:module';
+import type * as FastPng from 'fast-png';
+import type { DecodedPng } from 'fast-png';
+import type jpegJs from 'jpeg-js';
+
+/**
+ * The decoders are loaded with the first photo resized, synchronously as resizing is: together
+ * they cost a start of Lavka tens of milliseconds and about 15 MB that only the Mini App's
+ * photos need.
+ */
+const requireCodec = createRequire(import.meta.url);
+let codecs: { png: typeof FastPng; jpeg: typeof jpegJs } | undefined;
+const loadCodecs = () => (codecs ??= { png: requireCodec('fast-png') as typeof FastPng, jpeg: requireCodec('jpeg-js') as typeof jpegJs });
 
 /** A photo ready to send. */
 export interface EncodedImage {
@@ -18,19 +29,20 @@ const JPEG_QUALITY = 82;
 
 /** Decodes a PNG or JPEG to 8-bit RGBA; undefined for other types or broken files. */
 function decodeRgba(bytes: Uint8Array, mimeType: string): { width: number; height: number; rgba: Uint8Array } | undefined {
+  const { png, jpeg } = loadCodecs();
   try {
     if (mimeType === 'image/jpeg') {
       const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 512 });
       return { width: image.width, height: image.height, rgba: image.data };
     }
-    if (mimeType === 'image/png') return pngToRgba(decodePng(bytes));
+    if (mimeType === 'image/png') return pngToRgba(png.decode(bytes), png.convertIndexedToRgb);
   } catch {
     return undefined;
   }
   return undefined;
 }
 
-function pngToRgba(png: DecodedPng): { width: number; height: number; rgba: Uint8Array } | undefined {
+function pngToRgba(png: DecodedPng, convertIndexedToRgb: typeof FastPng.convertIndexedToRgb): { width: number; height: number; rgba: Uint8Array } | undefined {
   if (png.width * png.height > MAX_MEGAPIXELS * 1_000_000) return undefined;
   const source = png.palette ? convertIndexedToRgb(png) : png.data;
   const channels = png.palette ? (png.palette[0]?.length ?? 3) : png.channels;
@@ -92,6 +104,6 @@ export function resizeImage(bytes: Uint8Array, mimeType: string, maxWidthPx: num
       out[to + 3] = 255;
     }
   }
-  const encoded = jpeg.encode({ width: targetWidth, height: targetHeight, data: out }, JPEG_QUALITY);
+  const encoded = loadCodecs().jpeg.encode({ width: targetWidth, height: targetHeight, data: out }, JPEG_QUALITY);
   return { bytes: encoded.data, mimeType: 'image/jpeg' };
 }

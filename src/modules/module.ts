@@ -46,6 +46,18 @@ export interface CommandSpec {
 export interface JobSpec {
   name: string;
   everyMs: number;
+  /**
+   * Where it runs when several instances share one database (docs/scaling.md):
+   * - `every-instance` (the default): each instance on its own timer. Right for a job that
+   *   updates this process's memory, and harmless for one that is cheap and guarded in the
+   *   database (row claims, conditional updates).
+   * - `one-instance`: with Redis, each period one instance takes a lease and runs it, the
+   *   others skip it; for a job whose runs elsewhere only repeat the work, e.g. calls to a
+   *   gateway or an ERP. While Redis cannot be reached every instance runs it again, so a job
+   *   marked so must still be correct when run on several instances at once.
+   * Without Redis (one instance) both behave the same.
+   */
+  runs?: 'every-instance' | 'one-instance';
   run(): Promise<void>;
 }
 

@@ -16,6 +16,15 @@ export interface LoggerOptions {
  * `LOG_FILE` is set, a rotated file. Secrets are redacted wherever they appear in objects.
  */
 export function createLogger(options: LoggerOptions): Logger {
+  const settings = {
+    level: options.level,
+    base: { service: 'lavka' },
+    redact: { paths: ['token', '*.token', 'secret', '*.secret', 'password', '*.password', 'headers.authorization', 'headers.cookie'], censor: '[redacted]' },
+  };
+  // JSON on stdout alone (production without LOG_FILE) needs no transport: an asynchronous
+  // stream in this thread writes it, flushed on exit. Transports run in a worker thread, whose
+  // own V8 heap and start-up a plain JSON line does not need.
+  if (!options.pretty && !options.file) return pino(settings, pino.destination({ dest: 1, sync: false }));
   const targets: TransportTargetOptions[] = [
     options.pretty
       ? { target: 'pino-pretty', level: options.level, options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } }
@@ -29,12 +38,7 @@ export function createLogger(options: LoggerOptions): Logger {
       options: { file: path.resolve(options.file), frequency: 'daily', size: '20m', limit: { count: 10 }, mkdir: true },
     });
   }
-  return pino({
-    level: options.level,
-    base: { service: 'lavka' },
-    redact: { paths: ['token', '*.token', 'secret', '*.secret', 'password', '*.password', 'headers.authorization', 'headers.cookie'], censor: '[redacted]' },
-    transport: options.level === 'silent' ? undefined : { targets },
-  });
+  return pino({ ...settings, transport: options.level === 'silent' ? undefined : { targets } });
 }
 
 /** A logger that writes nothing, for tests and tools. */

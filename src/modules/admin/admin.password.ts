@@ -1,4 +1,11 @@
-import { hash, verify } from '@node-rs/argon2';
+import type * as Argon2 from '@node-rs/argon2';
+
+/**
+ * The Argon2 binding (a native library), loaded with the first password hashed or checked:
+ * most starts of Lavka never see a password, and need not load it.
+ */
+let argon2: Promise<typeof Argon2> | undefined;
+const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
 
 /** Shortest password the CLI and the panel accept. */
 export const MIN_PASSWORD_LENGTH = 10;
@@ -16,12 +23,13 @@ let decoyHash: Promise<string> | undefined;
  * library's defaults). `@node-rs/argon2` ships prebuilt binaries inside its npm packages,
  * so nothing is compiled at install time.
  */
-export function hashPassword(password: string): Promise<string> {
-  return hash(password);
+export async function hashPassword(password: string): Promise<string> {
+  return (await loadArgon2()).hash(password);
 }
 
 /** True when `password` matches the stored PHC string; a malformed hash counts as a mismatch. */
 export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
+  const { hash, verify } = await loadArgon2();
   if (!storedHash) {
     decoyHash ??= hash('lavka-decoy-password');
     await verify(await decoyHash, password).catch(() => false);

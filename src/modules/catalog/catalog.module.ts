@@ -1,13 +1,5 @@
-import { createOutgoingPolicy } from '../../platform/outgoing.ts';
 import { defineModule } from '../module.ts';
-import { createCatalogApi } from './catalog.api.ts';
-import { createCatalogComposer } from './catalog.bot.ts';
-import { createCatalogFeed } from './catalog.feed.ts';
-import { createCatalogFeedRoutes } from './catalog.feed.routes.ts';
-import { createCatalogMiniAppRoutes, createCatalogPhotoRoutes } from './catalog.miniapp.ts';
-import { catalogFeedSettingsSection, type CatalogFeedPanelSettings } from './catalog.feed.settings.ts';
-import { createCatalogRoutes } from './catalog.routes.ts';
-import { catalogSettingsSchema, createCatalogService, type CatalogService } from './catalog.service.ts';
+import type { CatalogService } from './catalog.service.ts';
 import { catalogMigrations } from './catalog.migrations.ts';
 
 declare module '../module.ts' {
@@ -24,49 +16,10 @@ export const module = defineModule({
   // The catalogue; photo file ids belong to the simulated Telegram (the bytes are kept and sent again).
   goLive: { keep: [{ table: 'catalog_categories' }, { table: 'catalog_products' }, { table: 'catalog_variants' }, { table: 'catalog_photos', clear: ['file_id'] }] },
   migrations: catalogMigrations,
-  setup(deps) {
-    const settings = catalogSettingsSchema.parse(deps.config.settings.catalog ?? undefined);
-    const catalog = createCatalogService({
-      db: deps.database.db,
-      now: deps.now,
-      currency: deps.config.business.currency,
-      defaultLocale: deps.config.business.defaultLocale,
-      pageSize: settings.pageSize,
-    });
-    const bot = createCatalogComposer({ catalog, now: deps.now });
-    // The feed's URL, format and schedule: the config file's until the owner sets them in the panel.
-    let feedSettings: CatalogFeedPanelSettings = { url: settings.feed.url, format: settings.feed.format, intervalMinutes: settings.feed.intervalMinutes };
-    const policy = createOutgoingPolicy(deps.config.outgoing.allowPrivate);
-    const feed = createCatalogFeed({
-      db: deps.database.db,
-      now: deps.now,
-      logger: deps.logger,
-      policy,
-      catalog,
-      config: settings.feed,
-      settings: () => feedSettings,
-      currency: deps.config.business.currency,
-      defaultLocale: deps.config.business.defaultLocale,
-    });
-    return {
-      service: catalog,
-      composer: bot.composer,
-      commands: [
-        { command: 'catalog', description: 'command-catalog' },
-        { command: 'search', description: 'command-search' },
-      ],
-      deepLinks: { p_: bot.openProductLink },
-      routes: [
-        ...createCatalogRoutes({ catalog, defaultLocale: deps.config.business.defaultLocale }),
-        ...createCatalogFeedRoutes({ feed, settings: () => feedSettings, config: settings.feed }),
-      ],
-      integrationRoutes: createCatalogApi({ catalog }),
-      miniAppRoutes: createCatalogMiniAppRoutes({ catalog }),
-      publicRoutes: createCatalogPhotoRoutes({ catalog }),
-      seedDemo: async (data) => void (await catalog.seed(data)),
-      settings: [catalogFeedSettingsSection({ configured: settings.feed, policy, apply: (value) => void (feedSettings = value) })],
-      // Looks for an import staff asked for, or one the schedule says is due; runs it under a lease.
-      jobs: [{ name: 'catalog.feed', everyMs: settings.feed.pollMs, run: () => feed.tick() }],
-    };
+  // The module's code is loaded only when a deployment runs it: its declaration and
+  // migrations are all every start needs.
+  async setup(deps) {
+    const { setupCatalog } = await import('./catalog.setup.ts');
+    return setupCatalog(deps);
   },
 });

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
 import type { OutgoingPolicy } from '../../platform/outgoing.ts';
 import { createClinicErpClient } from './clinic-erp.client.ts';
+import { createClinicErpLeases } from './clinic-erp.lease.ts';
 import type { ClinicErpConfig } from './clinic-erp.config.ts';
 import { erpChanges, type ErpChange } from './clinic-erp.contract.ts';
 import { createClinicErpOutbox } from './clinic-erp.outbox.ts';
@@ -28,6 +29,8 @@ export interface ClinicErpServiceDeps {
 
 const FEED_CURSOR = 'changes';
 const FEED_PAGE = 100;
+/** How long a round holds the feed without renewing (it renews before each page). */
+const FEED_LEASE_MS = 2 * 60_000;
 
 /** The clinic ERP connector's service. */
 export function createClinicErpService(deps: ClinicErpServiceDeps) {
@@ -46,6 +49,7 @@ export function createClinicErpService(deps: ClinicErpServiceDeps) {
   const handlers = new Map<string, ErpChangeHandler>();
   const outbox = createClinicErpOutbox({ db: deps.db, client, logger: deps.logger, now: deps.now });
   const rounds = createClinicErpRounds({ db: deps.db, now: deps.now });
+  const leases = createClinicErpLeases({ db: deps.db, now: deps.now });
 
   const cursor = async (): Promise<string> =>
     (await deps.db.selectFrom('clinic_erp_cursors').select('value').where('name', '=', FEED_CURSOR).executeTakeFirst())?.value ?? '0';
@@ -56,6 +60,20 @@ export function createClinicErpService(deps: ClinicErpServiceDeps) {
       .values({ name: FEED_CURSOR, value, updated_at: nowMs })
       .onConflict((conflict) => conflict.column('name').doUpdateSet({ value, updated_at: nowMs }))
       .execute();
+  };
+
+  /** Applies one page of the feed from the cursor, in order, moving the cursor past each change; returns how many it had. */
+  const followPage = async (): Promise<number> => {
+    const since = await cursor();
+    const answer = await client.call('changes', { query: { since, limit: FEED_PAGE }, answer: erpChanges });
+    for (const change of answer.changes) {
+      const handler = handlers.get(change.type);
+      if (handler) await handler(change);
+      else deps.logger.debug({ type: change.type }, 'a change of the clinic ERP Lavka has no use for');
+      await saveCursor(change.id);
+    }
+    if (answer.next_cursor !== undefined && answer.next_cursor !== null && String(answer.next_cursor) !== since) await saveCursor(String(answer.next_cursor));
+    return answer.changes.length;
   };
 
   return {
@@ -119,24 +137,23 @@ export function createClinicErpService(deps: ClinicErpServiceDeps) {
     /**
      * Reads the ERP's changes since the last one applied and hands each to its module, in
      * order. A change that fails stops the round there; the next round starts with it again.
-     * Returns how many were applied.
+     * Returns how many were applied: none when another round (here or on another instance)
+     * is following the feed already.
      */
     async followChanges(): Promise<number> {
-      let applied = 0;
-      for (let page = 0; page < 10; page += 1) {
-        const since = await cursor();
-        const answer = await client.call('changes', { query: { since, limit: FEED_PAGE }, answer: erpChanges });
-        for (const change of answer.changes) {
-          const handler = handlers.get(change.type);
-          if (handler) await handler(change);
-          else deps.logger.debug({ type: change.type }, 'a change of the clinic ERP Lavka has no use for');
-          await saveCursor(change.id);
-          applied += 1;
+      // One round at a time across instances: another one under way already applies these changes.
+      const applied = await leases.hold(FEED_CURSOR, FEED_LEASE_MS, async (lease) => {
+        let count = 0;
+        for (let page = 0; page < 10; page += 1) {
+          // Lost (this round outlived its lease and another took it): that one goes on from the cursor.
+          if (page > 0 && !(await lease.renew())) break;
+          const onPage = await followPage();
+          count += onPage;
+          if (onPage < FEED_PAGE) break;
         }
-        if (answer.next_cursor !== undefined && answer.next_cursor !== null && String(answer.next_cursor) !== since) await saveCursor(String(answer.next_cursor));
-        if (answer.changes.length < FEED_PAGE) break;
-      }
-      return applied;
+        return count;
+      });
+      return applied ?? 0;
     },
 
     /** For `/health/ready`: whether calls go through, and the last failure when they do not. */

@@ -1,12 +1,6 @@
 import { defineModule } from '../module.ts';
-import { createFaqComposer } from './faq.bot.ts';
-import { createFaqRoutes } from './faq.routes.ts';
-import { createFaqService, type FaqService } from './faq.service.ts';
+import type { FaqService } from './faq.service.ts';
 import { faqMigrations } from './faq.migrations.ts';
-import { createErpFaqBackend } from './connectors/faq.erp.ts';
-
-/** How long the clinic ERP's FAQ in one language is reused before it is read again. */
-const ERP_FAQ_CACHE_MS = 5 * 60_000;
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -23,20 +17,10 @@ export const module = defineModule({
   goLive: { keep: [{ table: 'faq_entries' }] },
   after: ['clinic-erp'],
   migrations: faqMigrations,
-  setup(deps) {
-    const erp = deps.services['clinic-erp'];
-    const faq = createFaqService({
-      db: deps.database.db,
-      now: deps.now,
-      defaultLocale: deps.config.business.defaultLocale,
-      ...(erp ? { backend: (local) => createErpFaqBackend({ client: erp.client, fallback: local, cacheMs: ERP_FAQ_CACHE_MS, now: deps.now }) } : {}),
-    });
-    return {
-      service: faq,
-      composer: createFaqComposer({ faq }),
-      commands: [{ command: 'faq', description: 'command-faq' }],
-      publicRoutes: createFaqRoutes({ faq }),
-      seedDemo: async (data) => void (await faq.seed(data)),
-    };
+  // The module's code is loaded only when a deployment runs it: its declaration and
+  // migrations are all every start needs.
+  async setup(deps) {
+    const { setupFaq } = await import('./faq.setup.ts');
+    return setupFaq(deps);
   },
 });

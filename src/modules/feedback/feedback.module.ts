@@ -1,11 +1,6 @@
 import { defineModule } from '../module.ts';
-import { staffChatLocales } from '../users/users.locales.ts';
-import { createFeedbackComposer } from './feedback.bot.ts';
-import { createFeedbackRoutes } from './feedback.routes.ts';
-import { createFeedbackService, feedbackSettingsSchema, type FeedbackService } from './feedback.service.ts';
-import { staffChatIds } from '../../delivery/staff-chats.ts';
+import type { FeedbackService } from './feedback.service.ts';
 import { feedbackMigrations } from './feedback.migrations.ts';
-import { createErpFeedbackBackend } from './connectors/feedback.erp.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -22,39 +17,10 @@ export const module = defineModule({
   dependsOn: ['patients', 'booking'],
   after: ['clinic-erp'],
   migrations: feedbackMigrations,
-  setup(deps) {
-    const { patients, booking } = deps.services;
-    if (!patients || !booking) throw new Error('the feedback module needs the patients and booking modules');
-    const settings = feedbackSettingsSchema.parse(deps.config.settings.feedback);
-    const erp = deps.services['clinic-erp'];
-    const feedback = createFeedbackService({
-      db: deps.database.db,
-      now: deps.now,
-      timeZone: () => deps.config.business.timeZone,
-      settings,
-      i18n: deps.i18n,
-      booking,
-      patientName: async (userId) => (await patients.get(userId))?.full_name,
-      // Each staff member reads alerts in their own language; a staff group in the clinic's.
-      staffChats: () =>
-        staffChatLocales(deps.database.db, staffChatIds(deps.config, deps.env.ADMIN_IDS), deps.config.business.defaultLocale),
-      events: deps.events,
-      ...(erp ? { backend: createErpFeedbackBackend({ erp, now: deps.now, logger: deps.logger }) } : {}),
-    });
-    booking.onAppointmentChange(async (trx, change) => {
-      if (change.event === 'completed') await feedback.askAfterVisit(trx, change.appointment, change.locale);
-    });
-    const bot = createFeedbackComposer({ feedback });
-    return {
-      service: feedback,
-      composer: bot.composer,
-      flows: bot.flows,
-      routes: createFeedbackRoutes({ feedback }),
-      staffRoles: ['manager'],
-      async dailyReport(window) {
-        const summary = await feedback.summary(window.sinceMs);
-        return summary.responses === 0 ? [] : [deps.i18n.t(window.locale, 'feedback-report', { responses: summary.responses, nps: summary.nps ?? 0 })];
-      },
-    };
+  // The module's code is loaded only when a deployment runs it: its declaration and
+  // migrations are all every start needs.
+  async setup(deps) {
+    const { setupFeedback } = await import('./feedback.setup.ts');
+    return setupFeedback(deps);
   },
 });

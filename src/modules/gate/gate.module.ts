@@ -1,7 +1,5 @@
 import { defineModule } from '../module.ts';
-import { createGateGuard } from './gate.bot.ts';
-import { createGateService, gateSettingsSchema, type GateService } from './gate.service.ts';
-import { gateSettingsSection } from './gate.settings.ts';
+import type { GateService } from './gate.service.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -12,19 +10,10 @@ declare module '../module.ts' {
 /** Channel subscription gate: users must join the business's channels before using the bot. */
 export const module = defineModule({
   name: 'gate',
-  setup(deps) {
-    const settings = gateSettingsSchema.parse(deps.config.settings.gate ?? undefined);
-    const gate = createGateService({
-      settings,
-      now: deps.now,
-      onLookupError: (channel, error) =>
-        deps.logger.warn({ err: error, channel: channel.chatId }, 'cannot check channel membership (is the bot an admin of the channel?); letting the user through'),
-    });
-    return {
-      service: gate,
-      guard: createGateGuard({ gate, config: deps.config, enabledModules: new Set(deps.config.modules) }),
-      // The owner edits the channel list in the panel; the config file's list is the default.
-      settings: [gateSettingsSection({ gate, configured: settings.channels })],
-    };
+  // The module's code is loaded only when a deployment runs it: its declaration is all
+  // every start needs.
+  async setup(deps) {
+    const { setupGate } = await import('./gate.setup.ts');
+    return setupGate(deps);
   },
 });

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { defineModule } from '../module.ts';
-import { createGenerateComposer } from './generate.bot.ts';
-import { createDemoGenerator } from './generate.demo.ts';
-import { createHttpGenerator } from './generate.http.ts';
-import { createGenerateService, type GenerateService } from './generate.service.ts';
+import type { GenerateService } from './generate.service.ts';
 import { generateMigrations } from './generate.migrations.ts';
 
 declare module '../module.ts' {
@@ -35,23 +32,10 @@ export const module = defineModule({
   name: 'generate',
   dependsOn: ['wallet'],
   migrations: generateMigrations,
-  setup(deps) {
-    const wallet = deps.services.wallet;
-    if (!wallet) throw new Error('the generate module needs the wallet module');
-    const settings = generateSettingsSchema.parse(deps.config.settings.generate);
-    // The demo generator draws a picture from the prompt; a real one implements the same
-    // `Generator` interface and is chosen here (see the module's README).
-    const generator = settings.http ? createHttpGenerator(settings.http) : createDemoGenerator(settings);
-    const generate = createGenerateService({ db: deps.database.db, now: deps.now, wallet, i18n: deps.i18n, settings, generator });
-    const { composer, flows } = createGenerateComposer({ generate, logger: deps.logger });
-    // A job untouched for this long lost its runner (the process stopped); it is refunded.
-    const staleMs = Math.max(60_000, settings.stepMs * 5);
-    return {
-      service: generate,
-      composer,
-      flows,
-      commands: [{ command: 'generate', description: 'command-generate' }],
-      jobs: [{ name: 'generate.recover', everyMs: 15_000, run: async () => void (await generate.recoverStale(staleMs)) }],
-    };
+  // The module's code is loaded only when a deployment runs it: its declaration and
+  // migrations are all every start needs.
+  async setup(deps) {
+    const { setupGenerate } = await import('./generate.setup.ts');
+    return setupGenerate(deps);
   },
 });

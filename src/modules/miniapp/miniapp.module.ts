@@ -1,8 +1,5 @@
 import { defineModule } from '../module.ts';
-import { createMiniAppComposer } from './miniapp.bot.ts';
-import { createMiniAppRoutes } from './miniapp.routes.ts';
-import { createMiniAppService, MINIAPP_SECTION_MODULES, miniAppSettingsSchema, type MiniAppService } from './miniapp.service.ts';
-import { miniAppSettingsSection } from './miniapp.settings.ts';
+import { MINIAPP_SECTION_MODULES, type MiniAppService } from './miniapp.service.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -20,21 +17,10 @@ export const module = defineModule({
   dependsOn: ['users'],
   // A preset with something to show in the app runs it (the shop's catalogue, the clinic's booking, the print studio's quote).
   enabledBy: (config) => MINIAPP_SECTION_MODULES.some((name) => config.modules.includes(name)),
-  setup(deps) {
-    const settings = miniAppSettingsSchema.parse(deps.config.settings.miniapp ?? undefined);
-    const miniApp = createMiniAppService({
-      settings,
-      modules: deps.config.modules,
-      publicUrl: deps.env.PUBLIC_URL,
-      sandbox: !deps.env.TELEGRAM_BOT_TOKEN,
-      i18n: deps.i18n,
-    });
-    return {
-      service: miniApp,
-      composer: createMiniAppComposer({ miniApp }),
-      commands: miniApp.sections().includes('shop') ? [{ command: 'shop', description: 'command-shop' }] : [],
-      miniAppRoutes: createMiniAppRoutes({ miniApp, config: deps.config }),
-      settings: [miniAppSettingsSection({ miniApp, configured: settings, telegram: () => deps.runtime.telegram(), locale: () => deps.config.business.defaultLocale, logger: deps.logger })],
-    };
+  // The module's code is loaded only when a deployment runs it: its declaration and
+  // migrations are all every start needs.
+  async setup(deps) {
+    const { setupMiniApp } = await import('./miniapp.setup.ts');
+    return setupMiniApp(deps);
   },
 });

@@ -1,11 +1,6 @@
 import { defineModule } from '../module.ts';
-import { staffChatLocales } from '../users/users.locales.ts';
-import { createTicketsComposer } from './tickets.bot.ts';
-import { createTicketsRoutes } from './tickets.routes.ts';
-import { createTicketsService, ticketsSettingsSchema, type TicketsService } from './tickets.service.ts';
-import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
+import type { TicketsService } from './tickets.service.ts';
 import { ticketsMigrations } from './tickets.migrations.ts';
-import { createErpTicketsBackend } from './connectors/tickets.erp.ts';
 
 declare module '../module.ts' {
   interface ModuleServices {
@@ -22,38 +17,10 @@ export const module = defineModule({
   // A patient's card beside their ticket, when the clinic's modules run; the clinic's ERP gets new tickets too.
   after: ['patients', 'clinic-erp'],
   migrations: ticketsMigrations,
-  setup(deps) {
-    const { users } = deps.services;
-    if (!users) throw new Error('the tickets module needs the users module');
-    const settings = ticketsSettingsSchema.parse(deps.config.settings.tickets);
-    const { business } = deps.config;
-    const staffChatIds = () => configuredStaffChats(deps.config, deps.env.ADMIN_IDS);
-    const erp = deps.services['clinic-erp'];
-    const tickets = createTicketsService({
-      db: deps.database.db,
-      now: deps.now,
-      settings,
-      i18n: deps.i18n,
-      // Patients (when that module runs) are named as registered; anyone else by their Telegram profile.
-      describeUser: async (userId) => {
-        const patient = await deps.services.patients?.get(userId);
-        if (patient) return `${patient.full_name}, ${patient.phone}`;
-        const user = await users.get(userId);
-        return user ? [user.first_name, user.last_name, user.username ? `@${user.username}` : undefined].filter(Boolean).join(' ') : `#${userId}`;
-      },
-      localeOf: async (userId) => users.localeOf(await users.get(userId), business.defaultLocale),
-      // Each staff member reads alerts in their own language; a staff group in the business's.
-      staffChats: (executor) => staffChatLocales(executor, staffChatIds(), business.defaultLocale),
-      ...(erp ? { backend: createErpTicketsBackend({ erp }) } : {}),
-    });
-    const bot = createTicketsComposer({ tickets, staffChatIds, faq: deps.config.modules.includes('faq'), business, now: deps.now });
-    return {
-      service: tickets,
-      composer: bot.composer,
-      flows: bot.flows,
-      commands: [{ command: 'ticket', description: 'tickets-command' }],
-      routes: createTicketsRoutes({ tickets }),
-      staffRoles: ['manager', 'support'],
-    };
+  // The module's code is loaded only when a deployment runs it: its declaration and
+  // migrations are all every start needs.
+  async setup(deps) {
+    const { setupTickets } = await import('./tickets.setup.ts');
+    return setupTickets(deps);
   },
 });
