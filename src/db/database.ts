@@ -1,7 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, sql, Transaction, type Dialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from './schema.ts';
 import { registerDurability } from './durability.ts';
@@ -84,10 +84,13 @@ function parseInt8(value: string): number {
   if (!Number.isSafeInteger(parsed)) throw new RangeError(`BIGINT ${value} exceeds the safe integer range`);
   return parsed;
 }
-const pgTypes = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
+/** The type parsers of a pool: `pg`'s own, but BIGINT as a number. */
+function pgTypesOf(driver: typeof pg) {
+  return {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === INT8_OID ? parseInt8 : driver.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+}
 
 /** Opens the database named by `DATABASE_URL`. Migrations are run separately. */
 export async function createDatabase(options: CreateDatabaseOptions): Promise<DatabaseHandle> {
@@ -108,10 +111,12 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
     const health = () => sqliteHealth(db, database, file, options.minFreeBytes ?? 1024 * 1024);
     return { db, dialect: 'sqlite', location: file, units, health, backupTo: (destination) => database.backupTo(destination), untilDurable: durable, close };
   }
-  const pool = new pg.Pool({
+  // The PostgreSQL driver loads only for a PostgreSQL database: a bot on SQLite starts without it.
+  const { default: pgDriver } = await import('pg');
+  const pool = new pgDriver.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
-    types: pgTypes,
+    types: pgTypesOf(pgDriver),
     connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
     keepAlive: true,
   });
