@@ -46,16 +46,21 @@ export function renderReadmeTables(latest: LatestResults): string {
       fixedRate?: { latency: { p50Ms: number; p99Ms: number }; p99MedianMs?: number; p99PerRoundMs?: number[]; achievedPerSecond: number };
       startRssMb: number;
       peakRssMb: number;
+      sqlPerUpdate?: { queries: number; transactions: number };
     }[];
     out.push('#### Update throughput and handling latency', '', origin(throughput), '');
     out.push(
       formatMarkdownTable(
-        columnsOf(['system', 'updates/s (saturated)', 'vs bare grammY', 'p50 ms @ 500/s', 'p99 ms @ 500/s', 'RSS start / peak MB'], ['updates/s (saturated)', 'vs bare grammY', 'p50 ms @ 500/s', 'p99 ms @ 500/s', 'RSS start / peak MB']),
+        columnsOf(
+          ['system', 'updates/s (saturated)', 'vs bare grammY', 'p50 ms @ 500/s', 'p99 ms @ 500/s', 'SQL / update (commits)', 'RSS start / peak MB'],
+          ['updates/s (saturated)', 'vs bare grammY', 'p50 ms @ 500/s', 'p99 ms @ 500/s', 'SQL / update (commits)', 'RSS start / peak MB'],
+        ),
         rows.map((row) => ({
           system: row.label,
           'updates/s (saturated)': spread(row.throughput),
           'vs bare grammY': row.shareOfGrammy === undefined ? '—' : `${formatNumber(row.shareOfGrammy * 100)} %`,
           'p50 ms @ 500/s': row.fixedRate ? ms(row.fixedRate.latency.p50Ms) : '—',
+          'SQL / update (commits)': row.sqlPerUpdate ? `${formatNumber(row.sqlPerUpdate.queries, 2)} (${formatNumber(row.sqlPerUpdate.transactions, 2)})` : '—',
           'p99 ms @ 500/s': row.fixedRate
             ? `${ms(row.fixedRate.p99MedianMs ?? row.fixedRate.latency.p99Ms)}${(row.fixedRate.p99PerRoundMs ?? []).length > 1 ? ` [${(row.fixedRate.p99PerRoundMs ?? []).map((value) => ms(value)).join(', ')}]` : (row.fixedRate.p99PerRoundMs ?? []).length === 1 ? ' (1 run)' : ''}${row.fixedRate.achievedPerSecond < 495 ? `, ${formatNumber(row.fixedRate.achievedPerSecond)}/s achieved` : ''}`
             : '—',
@@ -176,8 +181,20 @@ export function renderReadmeTables(latest: LatestResults): string {
         })),
       ),
       '',
-      ...loadedNote(startup),
     );
+    const idle = startup.data.idle as { system: string; readyMs: { median: number; min?: number; max?: number; runs?: number }; rssMb: { median: number; min?: number; max?: number; runs?: number } }[] | undefined;
+    if (idle?.length) {
+      out.push(
+        'Ready (polling: spawn → first `getUpdates`; sandbox: spawn → its page answering) and RSS 3 s later:',
+        '',
+        formatMarkdownTable(
+          columnsOf(['system', 'ready ms (median, range)', 'RSS MB 3 s after'], ['ready ms (median, range)', 'RSS MB 3 s after']),
+          idle.map((row) => ({ system: row.system, 'ready ms (median, range)': spread(row.readyMs), 'RSS MB 3 s after': spread(row.rssMb) })),
+        ),
+        '',
+      );
+    }
+    out.push(...loadedNote(startup));
   }
   if (integration) {
     type Spread = { median: number; min: number; max: number; runs: number };
