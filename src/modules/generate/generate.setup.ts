@@ -3,7 +3,7 @@ import { createGenerateComposer } from './generate.bot.ts';
 import { createDemoGenerator } from './generate.demo.ts';
 import { createHttpGenerator } from './generate.http.ts';
 import { createGenerateService } from './generate.service.ts';
-import { generateSettingsSchema } from './generate.module.ts';
+import { generateSettingsSchema } from './generate.settings.ts';
 
 /** Sets the generate module up; loaded only when a deployment runs it (see generate.module.ts). */
 export function setupGenerate(deps: ModuleDeps<'wallet'>): ModuleInstance {

@@ -14,7 +14,8 @@ import { readOrdersBackendConfig } from './connectors/orders-backend.config.ts';
 import { createOrdersBackend, ORDERS_BACKEND } from './connectors/orders-backend.ts';
 import { createOrdersBackendRoutes } from './connectors/orders-backend.routes.ts';
 import { createOrdersMiniAppRoutes } from './orders.miniapp.ts';
-import { ordersSettingsSchema, type OrdersModuleService } from './orders.module.ts';
+import type { OrdersModuleService } from './orders.contract.ts';
+import { ordersSettingsSchema } from './orders.settings.ts';
 
 /** Sets the orders module up; loaded only when a deployment runs it (see orders.module.ts). */
 export async function setupOrders(deps: ModuleDeps<'users' | 'reports', 'payments' | 'integrations'>): Promise<ModuleInstance> {

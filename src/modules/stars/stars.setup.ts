@@ -6,7 +6,7 @@ import { STARS_NUMBER_PREFIX, STARS_STATUS_MACHINE } from './stars.status.ts';
 import type { KindNotifications } from '../orders/orders.service.ts';
 import { staffChatIds } from '../../delivery/staff-chats.ts';
 import { createOutgoingPolicy } from '../../platform/outgoing.ts';
-import { starsSettingsSchema } from './stars.module.ts';
+import { starsSettingsSchema } from './stars.settings.ts';
 
 /** Sets the stars module up; loaded only when a deployment runs it (see stars.module.ts). */
 export function setupStars(deps: ModuleDeps<'users' | 'payments' | 'orders'>): ModuleInstance {
