@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { createGroupCommit } from './durability.ts';
+import { createGroupCommit, durabilityRelaxed, withRelaxedDurability } from './durability.ts';
 
 /** A WAL file to sync, and a sync that counts its calls and finishes when told to. */
 function scratch() {
@@ -16,6 +16,10 @@ function scratch() {
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+/** Waits (bounded) until `count` syncs have started: opening the WAL file takes a few turns of the loop. */
+const syncsStarted = async (syncs: readonly unknown[], count: number) => {
+  for (let turns = 0; syncs.length < count && turns < 200; turns++) await new Promise((resolve) => setTimeout(resolve, 1));
+};
 
 describe('group commit', () => {
   test('nothing committed: nothing to sync', async () => {
@@ -30,7 +34,7 @@ describe('group commit', () => {
     const resolved: string[] = [];
     group.committed();
     const first = group.untilDurable().then(() => resolved.push('first'));
-    await tick();
+    await syncsStarted(syncs, 1);
     assert.equal(syncs.length, 1, 'one sync for the first commit');
     // Two more commits while that sync is on the disk: it does not cover them.
     group.committed();
@@ -51,6 +55,29 @@ describe('group commit', () => {
     await group.untilDurable();
     assert.equal(syncs.length, 2);
     await drop();
+  });
+
+  test('a commit no acknowledgement waits for forces no sync; the next sync takes it along', async () => {
+    const { group, syncs, drop } = scratch();
+    group.committed(false);
+    await group.untilDurable();
+    assert.equal(syncs.length, 0, 'bookkeeping alone is not synced for an answer');
+    group.committed(true);
+    const acknowledged = group.untilDurable();
+    await syncsStarted(syncs, 1);
+    assert.equal(syncs.length, 1);
+    syncs[0]?.done();
+    await acknowledged;
+    await drop();
+  });
+
+  test('writes inside withRelaxedDurability are told apart', () => {
+    assert.equal(durabilityRelaxed(), false);
+    assert.equal(
+      withRelaxedDurability(() => durabilityRelaxed()),
+      true,
+    );
+    assert.equal(durabilityRelaxed(), false);
   });
 
   test('a failed sync fails the acknowledgement, and the next one tries again', async () => {

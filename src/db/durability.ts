@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 
@@ -11,8 +12,12 @@ import { open } from 'node:fs/promises';
  * lost on power failure, as it may with FULL between a commit and its acknowledgement.
  */
 export interface GroupCommit {
-  /** A commit (or a write outside any transaction) just completed. */
-  committed(): void;
+  /**
+   * A commit (or a write outside any transaction) just completed. `required` false: nothing
+   * acknowledged waits for it (bookkeeping such as an update's done mark); a later sync still
+   * covers it.
+   */
+  committed(required?: boolean): void;
   /** Resolves once everything committed before the call is on disk. */
   untilDurable(): Promise<void>;
   /** Closes the file handle kept for syncing. */
@@ -23,6 +28,8 @@ export interface GroupCommit {
 export function createGroupCommit(file: string, sync: (handle: FileHandle) => Promise<void> = (handle) => handle.datasync()): GroupCommit {
   const walPath = `${file}-wal`;
   let committedSeq = 0;
+  // The last commit an acknowledgement must wait for.
+  let requiredSeq = 0;
   let durableSeq = 0;
   let running: Promise<void> | undefined;
   let handle: FileHandle | undefined;
@@ -37,11 +44,12 @@ export function createGroupCommit(file: string, sync: (handle: FileHandle) => Pr
   };
 
   return {
-    committed() {
+    committed(required = true) {
       committedSeq += 1;
+      if (required) requiredSeq = committedSeq;
     },
     async untilDurable() {
-      const wanted = committedSeq;
+      const wanted = requiredSeq;
       while (durableSeq < wanted) {
         // A sync already under way may have started before this commit: wait for it, then
         // start the next one, which the commits arriving meanwhile share.
@@ -61,6 +69,23 @@ export function createGroupCommit(file: string, sync: (handle: FileHandle) => Pr
       handle = undefined;
     },
   };
+}
+
+const relaxed = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `work` with its commits exempt from acknowledgements: no reply or answer waits for
+ * them to reach the disk (the next sync still takes them along). For writes whose loss on a
+ * power cut costs nothing that was promised — an update's done mark after its replies went
+ * out: Telegram was answered and does not send it again.
+ */
+export function withRelaxedDurability<T>(work: () => T): T {
+  return relaxed.run(true, work);
+}
+
+/** Whether the code running now is inside {@link withRelaxedDurability}. */
+export function durabilityRelaxed(): boolean {
+  return relaxed.getStore() === true;
 }
 
 const registry = new WeakMap<object, () => Promise<void>>();

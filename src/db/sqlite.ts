@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { backup, DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
-import { createGroupCommit, type GroupCommit } from './durability.ts';
+import { createGroupCommit, durabilityRelaxed, type GroupCommit } from './durability.ts';
 
 /** Raised when another process already holds the SQLite file. */
 export class DatabaseLockedError extends Error {
@@ -151,7 +151,7 @@ function wrap(db: DatabaseSync, cacheSize: number, group: GroupCommit | undefine
       throw error;
     }
     // Group commit counts what committed: a transaction's commit, or a write outside one.
-    if (group && (verb === 'commit' || (!inTransaction && !db.isTransaction && verb !== 'select' && verb !== 'rollback'))) group.committed();
+    if (group && (verb === 'commit' || (!inTransaction && !db.isTransaction && verb !== 'select' && verb !== 'rollback'))) group.committed(!durabilityRelaxed());
     // Space is back once a write that changed rows has committed.
     if (verb === 'begin') {
       inTransaction = true;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { Migration } from '../db/migrator.ts';
-import { untilDurable } from '../db/durability.ts';
+import { untilDurable, withRelaxedDurability } from '../db/durability.ts';
 import { unitsOf } from '../db/unit-of-work.ts';
 import type { BotContext } from './context.ts';
 import type { SessionPrefetch } from './session-storage.ts';
@@ -316,7 +316,11 @@ function createDoneMarks(db: Db, now: () => number, outside: <T>(work: () => T) 
         next.written = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
           batch = undefined;
           const processedAt = now();
-          const rows = await outside(() =>
+          // The updates' effects were made durable before their calls went out; losing a
+          // done mark to a power cut costs nothing promised (Telegram was answered, or the
+          // kept call is made again), so no acknowledgement waits for this statement.
+          const rows = await withRelaxedDurability(() =>
+            outside(() =>
             db
               .insertInto('processed_updates')
               .values(next.ids.map((id) => ({ update_id: id, processed_at: processedAt, claimed_until: null, claim_token: null, pending_call: null })))
@@ -329,6 +333,7 @@ function createDoneMarks(db: Db, now: () => number, outside: <T>(work: () => T) 
               )
               .returning('update_id')
               .execute(),
+            ),
           );
           return new Set(rows.map((row) => Number(row.update_id)));
         });
