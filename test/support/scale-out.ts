@@ -233,13 +233,4 @@ export async function deliver(url: string, secret: string, update: Record<string
 }
 
 /** The most of these times (ms, any order) that fall within any one window of `windowMs`. */
-export function busiestWindow(timesMs: readonly number[], windowMs = 1000): number {
-  const sorted = [...timesMs].sort((a, b) => a - b);
-  let best = 0;
-  let left = 0;
-  for (let right = 0; right < sorted.length; right++) {
-    while ((sorted[left] as number) <= (sorted[right] as number) - windowMs) left += 1;
-    best = Math.max(best, right - left + 1);
-  }
-  return best;
-}
+export { busiestWindow } from './send-window-run.ts';
