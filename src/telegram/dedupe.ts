@@ -113,6 +113,9 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
       // The session is read ahead once; a delivery that waits on a claim reads it again later.
       const row = await readMark(updateId, attempt === 0 ? sessionKey : undefined);
       if (!row) return null;
+      // Another delivery has been at this update: what it wrote may postdate the session read
+      // with the mark, so the handler reads its session afresh.
+      if (attempt === 0 && sessionKey !== undefined) deps.sessions?.prefetch.drop(sessionKey);
       if (row.claimed_until === null) return false; // done
       if (row.claimed_until < now()) {
         // The claimer is gone (its lease ran out): take the update over, unless another

@@ -45,6 +45,15 @@ for (const dialect of await testDialects()) {
         await empty({ ...ctx, update: { update_id: 7_701 } } as unknown as BotContext, async () => void (none = await storage.read('none')));
         assert.equal(none, undefined);
         assert.equal(prefetch.take('77'), undefined, 'nothing is left once the update is over');
+        // An update another delivery holds: that one writes the session while this one waits
+        // for its claim to run out, and the handler here then reads what it wrote.
+        await db.insertInto('processed_updates').values({ update_id: 7_702, processed_at: 1, claimed_until: Date.now() + 300, claim_token: 'other' }).execute();
+        const waiting = dedupeUpdates({ db, sessions: { keyOf: () => '77', prefetch }, timing: { pollMs: 10 } });
+        const otherWrites = setTimeout(() => void db.updateTable('sessions').set({ value: JSON.stringify({ step: 'written by the other delivery' }) }).where('key', '=', '77').execute(), 100);
+        let taken: unknown;
+        await waiting({ ...ctx, update: { update_id: 7_702 } } as unknown as BotContext, async () => void (taken = await storage.read('77')));
+        clearTimeout(otherWrites);
+        assert.deepEqual(taken, { step: 'written by the other delivery' });
       });
     });
 
