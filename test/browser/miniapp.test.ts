@@ -106,6 +106,8 @@ describe('the Mini App in the sandbox, in Chromium', { skip }, () => {
     await shop.getByRole('searchbox').fill('горы');
     await shop.getByRole('searchbox').press('Enter');
     const grid = shop.getByRole('list', { name: 'Products' });
+    // The whole catalogue is on the grid until the search's answer replaces it.
+    await grid.getByRole('listitem').nth(1).waitFor({ state: 'detached' });
     await grid.getByText('Футболка «Горы»').waitFor();
     assert.equal(await grid.getByRole('listitem').count(), 1);
     await grid.getByRole('button', { name: /Футболка «Горы»/ }).click();
