@@ -204,7 +204,10 @@ describe('the outbox sender against the simulator', () => {
       await enqueueOutbox(fixture.database.db, chats.map((chatId) => text(chatId, { priority: 'bulk', broadcastId: 3 })));
       const first = fixture.sender({ limits: { globalPerSecond: 100 }, options: { leaseMs: 1000 } });
       first.start();
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Until part of the broadcast is out (a second or so; longer on a busy machine).
+      for (const deadline = Date.now() + 10_000; fixture.server.sim.stats().messagesSent <= 20 && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       // Slow answers keep a few calls in flight, so the stop lands mid-call: the ambiguous case.
       fixture.server.sim.injectFault({ method: 'sendMessage', kind: 'slow', delayMs: 400, count: 3 });
       await new Promise((resolve) => setTimeout(resolve, 100));
