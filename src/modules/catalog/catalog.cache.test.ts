@@ -3,11 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { Redis } from 'ioredis';
-import { StatementSync } from 'node:sqlite';
-import pg from 'pg';
 import { createDatabase, type DatabaseHandle } from '../../db/database.ts';
 import { addUser, startShopServices, testClock, type ShopServices } from '../../../test/support/shop.ts';
 import { hasRedis, REDIS_URL, testDialects, type TestDatabase } from '../../../test/support/services.ts';
+import { onEveryStatement } from '../../../test/support/sql-statements.ts';
 import { createCatalogCache, shareCatalogCacheThroughRedis } from './catalog.cache.ts';
 import { createCatalogService, type CatalogService } from './catalog.service.ts';
 import type { ProductView } from './catalog.views.ts';
@@ -15,26 +14,9 @@ import type { ProductView } from './catalog.views.ts';
 /** Catalogue statements run by either driver, counted below Kysely as the benchmark counts them. */
 const executed = { catalog: 0 };
 const CATALOG_SQL = /catalog_(categories|products|variants|photos)/;
-const note = (text: unknown) => {
-  if (typeof text === 'string' && CATALOG_SQL.test(text)) executed.catalog += 1;
-};
-{
-  const statement = StatementSync.prototype as unknown as Record<'all' | 'run' | 'get' | 'iterate', (...args: unknown[]) => unknown>;
-  for (const name of ['all', 'run', 'get', 'iterate'] as const) {
-    const original = statement[name];
-    statement[name] = function (this: StatementSync, ...args: unknown[]) {
-      note(this.sourceSQL);
-      return original.apply(this, args);
-    };
-  }
-  const client = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const query = client.query;
-  client.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0];
-    note(typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text);
-    return query.apply(this, args);
-  };
-}
+onEveryStatement((sql) => {
+  if (CATALOG_SQL.test(sql)) executed.catalog += 1;
+});
 
 /** What `work` returned and how many catalogue statements it cost. */
 async function counted<T>(work: () => Promise<T>): Promise<{ value: T; statements: number }> {
