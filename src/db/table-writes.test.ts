@@ -5,6 +5,7 @@ import { sqliteTestDatabase } from '../../test/support/services.ts';
 import { createDatabase } from './database.ts';
 import type { Database } from './schema.ts';
 import { tableWritesOf, writtenTables } from './table-writes.ts';
+import { whenVisible } from './unit-of-work.ts';
 
 const WATCHED = new Set(['catalog_products', 'catalog_variants']);
 
@@ -73,9 +74,11 @@ describe('watching the writes of a Lavka database', () => {
       await sql`insert into catalog_products (id, stock) values (1, 5)`.execute(handle.db);
       const heard: string[] = [];
       const writers: unknown[] = [];
-      const stop = tableWritesOf(handle.db)?.watch(['catalog_products'], (tables) => {
+      const phases: string[] = [];
+      const stop = tableWritesOf(handle.db)?.watch(['catalog_products'], (tables, phase) => {
         heard.push([...tables].join(','));
         writers.push(handle.units.current());
+        phases.push(phase);
       });
       assert.ok(stop);
       await sql`select * from catalog_products`.execute(handle.db);
@@ -94,9 +97,63 @@ describe('watching the writes of a Lavka database', () => {
       assert.equal(heard.length, 6);
       assert.deepEqual(writers.slice(4), [unit, unit]);
       assert.deepEqual(writers.slice(0, 4), [undefined, undefined, undefined, undefined]);
+      assert.deepEqual(phases, ['before', 'after', 'before', 'after', 'before', 'after']);
       stop();
       await sql`update catalog_products set stock = 2`.execute(handle.db);
       assert.equal(heard.length, 6);
+    } finally {
+      await handle.close();
+      await target.drop();
+    }
+  });
+});
+
+describe('when a write becomes visible to others', () => {
+  test('at once on its own, at the end of its unit\'s transaction, after every transaction outside the units open then, never for a transaction', async () => {
+    const target = sqliteTestDatabase();
+    const handle = await createDatabase({ url: target.url });
+    try {
+      await sql`create table t (id integer primary key, n integer not null)`.execute(handle.db);
+      const told: string[] = [];
+      const ask = (name: string, db: object = handle.db) => whenVisible(db, () => told.push(name));
+
+      await sql`insert into t (id, n) values (1, 1)`.execute(handle.db);
+      assert.equal(ask('alone'), 'now');
+      assert.deepEqual(told, [], 'nothing to be told later');
+
+      // In a unit: when its transaction commits, once, whether or not the unit ends.
+      await handle.units.run(async (unit) => {
+        assert.equal(ask('before any write'), 'now');
+        await sql`update t set n = 2`.execute(handle.db);
+        assert.equal(ask('unit'), 'later');
+        assert.deepEqual(told, []);
+        await unit.flush();
+        assert.deepEqual(told, ['unit']);
+        await sql`update t set n = 3`.execute(handle.db);
+        assert.equal(ask('rolled back'), 'later');
+        await unit.rollback();
+      });
+      assert.deepEqual(told, ['unit', 'rolled back']);
+
+      // In a transaction outside the units: when it ends, committed or failed; inside it, its
+      // own executor cannot say.
+      await handle.db.transaction().execute(async (trx) => {
+        await sql`update t set n = 4`.execute(trx);
+        assert.equal(ask('outside'), 'later');
+        assert.equal(ask('on the transaction', trx), 'unknown');
+        assert.deepEqual(told.slice(2), []);
+      });
+      assert.deepEqual(told.slice(2), ['outside']);
+      await assert.rejects(
+        handle.db.transaction().execute(async () => {
+          assert.equal(ask('failed'), 'later');
+          throw new Error('refused');
+        }),
+        /refused/,
+      );
+      assert.deepEqual(told.slice(3), ['failed']);
+      assert.equal(ask('after them'), 'now');
+      assert.equal((await sql<{ n: number }>`select n from t`.execute(handle.db)).rows[0]?.n, 4);
     } finally {
       await handle.close();
       await target.drop();

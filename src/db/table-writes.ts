@@ -13,18 +13,22 @@ import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTrans
 export interface TableWrites {
   /**
    * Calls `listener` with the watched tables a statement writes (lower-case names), in the
-   * writer's own async context (so that it can tell which unit of work wrote). Returns a
-   * function that stops watching.
+   * writer's own async context (so that it can tell which unit of work wrote), `before` it
+   * runs and `after` it ran (not after a statement that failed). Returns a function that
+   * stops watching.
    */
-  watch(tables: readonly string[], listener: (written: ReadonlySet<string>) => void): () => void;
+  watch(tables: readonly string[], listener: (written: ReadonlySet<string>, phase: WritePhase) => void): () => void;
 }
+
+/** When a statement is told: as it is compiled, or once it ran. */
+export type WritePhase = 'before' | 'after';
 
 /** The Kysely plugin behind {@link TableWrites}. */
 export interface TableWritesPlugin extends TableWrites, KyselyPlugin {}
 
 interface Watcher {
   tables: ReadonlySet<string>;
-  listener: (written: ReadonlySet<string>) => void;
+  listener: (written: ReadonlySet<string>, phase: WritePhase) => void;
 }
 
 const registry = new WeakMap<object, TableWrites>();
@@ -53,12 +57,12 @@ export function createTableWritesPlugin(): TableWritesPlugin {
   // elsewhere (`db.executeQuery(CompiledQuery.raw(…))`), whose text this plugin never saw.
   const compiled = new WeakSet<object>();
 
-  const tell = (written: ReadonlySet<string>) => {
+  const tell = (written: ReadonlySet<string>, phase: WritePhase) => {
     for (const watcher of watchers) {
       const mine = new Set([...written].filter((table) => watcher.tables.has(table)));
       if (mine.size === 0) continue;
       try {
-        watcher.listener(mine);
+        watcher.listener(mine, phase);
       } catch {
         // A watcher's failure must not fail the statement that told it.
       }
@@ -82,7 +86,7 @@ export function createTableWritesPlugin(): TableWritesPlugin {
       const written = writtenTables(args.node, watched);
       if (written.size > 0) {
         pending.set(args.queryId, written);
-        tell(written);
+        tell(written, 'before');
       }
       return args.node;
     },
@@ -92,10 +96,10 @@ export function createTableWritesPlugin(): TableWritesPlugin {
       const written = pending.get(args.queryId);
       if (written) {
         pending.delete(args.queryId);
-        tell(written);
+        tell(written, 'after');
       } else if (!compiled.has(args.queryId)) {
         // Unseen SQL may have written anything: every watched table counts as written.
-        tell(watched);
+        tell(watched, 'after');
       }
       return args.result;
     },

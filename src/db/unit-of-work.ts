@@ -40,6 +40,12 @@ export interface UnitOfWork {
   rollback(): Promise<void>;
   /** Ends the unit: queries still running in its context afterwards run on their own. */
   end(): void;
+  /**
+   * Calls `callback` once the transaction open now ends, committed or rolled back (at once
+   * when none is open). Caches use it to learn when a write others could not see yet is
+   * committed.
+   */
+  afterTransaction(callback: () => void): void;
 }
 
 /** Where units of work are started, for one database. */
@@ -50,6 +56,38 @@ export interface UnitsOfWork {
   current(): UnitOfWork | undefined;
   /** Runs `work` outside any unit: its queries commit on their own (heartbeats, background work). */
   outside<T>(work: () => T): T;
+  /**
+   * Calls `callback` once every `db.transaction()` outside the units that is open now has
+   * ended, committed or rolled back (at once when none is).
+   */
+  afterTransactionsOutsideUnits(callback: () => void): void;
+}
+
+/**
+ * When a write just made through `db` by the code running now becomes visible to others:
+ * `now` — it was committed on its own; `later` — it is in the ambient unit's open
+ * transaction, or may be in a `db.transaction()` outside the units, and `ended` is called
+ * once that has ended (for the latter, once every such transaction open now has); `unknown`
+ * — `db` is a transaction itself or not a database opened by `createDatabase`, and no one
+ * will say when. Caches use it to drop, at the right moment, what another reader may have
+ * kept between a write and its commit.
+ */
+export function whenVisible(db: object, ended: () => void): 'now' | 'later' | 'unknown' {
+  const units = unitsOf(db);
+  if (!units) return 'unknown';
+  const unit = units.current();
+  if (unit?.open) {
+    unit.afterTransaction(ended);
+    return 'later';
+  }
+  let waiting = true;
+  let endedAtOnce = false;
+  units.afterTransactionsOutsideUnits(() => {
+    if (waiting) endedAtOnce = true;
+    else ended();
+  });
+  waiting = false;
+  return endedAtOnce ? 'now' : 'later';
 }
 
 /** Options of {@link unitOfWorkDialect}. */
@@ -91,6 +129,7 @@ export function unitOfWorkDialect(inner: Dialect, options: UnitOfWorkOptions = {
   const maxIdleOpenMs = options.maxIdleOpenMs ?? 100;
   // The dialect's own driver: units take their connections from it directly.
   let driver: Driver | undefined;
+  let wrapper: UnitOfWorkDriver | undefined;
   const units: UnitsOfWork = {
     async run(work) {
       if (!driver) throw new Error('the database is not open yet');
@@ -102,15 +141,20 @@ export function unitOfWorkDialect(inner: Dialect, options: UnitOfWorkOptions = {
       return unit && !unit.ended && unit.driver === driver ? unit : undefined;
     },
     outside: (work) => storage.exit(work),
+    afterTransactionsOutsideUnits: (callback) => {
+      if (wrapper) wrapper.afterOutsideUnits(callback);
+      else callback();
+    },
   };
   const dialect: Dialect = {
     createDriver: () => {
       const own = inner.createDriver();
       driver = own;
-      return new UnitOfWorkDriver(own, () => {
+      wrapper = new UnitOfWorkDriver(own, () => {
         const unit = storage.getStore();
         return unit?.driver === own ? unit : undefined;
       });
+      return wrapper;
     },
     createQueryCompiler: (): QueryCompiler => inner.createQueryCompiler(),
     createAdapter: (): DialectAdapter => inner.createAdapter(),
@@ -164,6 +208,8 @@ class Unit implements UnitOfWork {
   private finishing = false;
   private running = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Told when the open transaction ends ({@link UnitOfWork.afterTransaction}). */
+  private onTransactionEnd: (() => void)[] = [];
 
   readonly driver: Driver;
   private readonly maxIdleOpenMs: number;
@@ -268,6 +314,24 @@ class Unit implements UnitOfWork {
     this.held = undefined;
     this.committed = true;
     await this.driver.releaseConnection(connection);
+    this.transactionEnded();
+  }
+
+  afterTransaction(callback: () => void): void {
+    if (this.held) this.onTransactionEnd.push(callback);
+    else callback();
+  }
+
+  private transactionEnded(): void {
+    const callbacks = this.onTransactionEnd;
+    this.onTransactionEnd = [];
+    for (const callback of callbacks) {
+      try {
+        callback();
+      } catch {
+        // A listener's failure is its own: the transaction has ended either way.
+      }
+    }
   }
 
   rollback(): Promise<void> {
@@ -286,6 +350,7 @@ class Unit implements UnitOfWork {
       // The database ended the transaction itself (SQLite on a full disk): nothing is left to undo.
     } finally {
       await this.driver.releaseConnection(connection);
+      this.transactionEnded();
     }
   }
 
@@ -311,6 +376,10 @@ class Unit implements UnitOfWork {
 class UnitOfWorkDriver implements Driver {
   private readonly inner: Driver;
   private readonly currentUnit: () => Unit | undefined;
+  /** Connections in a `db.transaction()` outside any unit, begun and not yet ended. */
+  private readonly outsideUnits = new Set<DatabaseConnection>();
+  /** Who waits for which of them to end ({@link UnitsOfWork.afterTransactionsOutsideUnits}). */
+  private waiters: { pending: Set<DatabaseConnection>; callback: () => void }[] = [];
   constructor(inner: Driver, currentUnit: () => Unit | undefined) {
     this.inner = inner;
     this.currentUnit = currentUnit;
@@ -333,17 +402,48 @@ class UnitOfWorkDriver implements Driver {
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     if (connection instanceof UnitConnection) return connection.unit.beginNested();
-    return this.inner.beginTransaction(connection, settings);
+    // Counted before it is begun, and until a commit succeeds or a rollback returns (a failed
+    // commit is followed by a rollback): while it may be open, its writes' end is unknown.
+    this.outsideUnits.add(connection);
+    return this.inner.beginTransaction(connection, settings).catch((error: unknown) => {
+      this.outsideEnded(connection);
+      throw error;
+    });
   }
 
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
     if (connection instanceof UnitConnection) return connection.unit.endNested('commit');
-    return this.inner.commitTransaction(connection);
+    await this.inner.commitTransaction(connection);
+    this.outsideEnded(connection);
   }
 
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     if (connection instanceof UnitConnection) return connection.unit.endNested('rollback');
-    return this.inner.rollbackTransaction(connection);
+    try {
+      await this.inner.rollbackTransaction(connection);
+    } finally {
+      this.outsideEnded(connection);
+    }
+  }
+
+  afterOutsideUnits(callback: () => void): void {
+    if (this.outsideUnits.size === 0) callback();
+    else this.waiters.push({ pending: new Set(this.outsideUnits), callback });
+  }
+
+  private outsideEnded(connection: DatabaseConnection): void {
+    this.outsideUnits.delete(connection);
+    if (this.waiters.length === 0) return;
+    const done = this.waiters.filter((waiter) => waiter.pending.delete(connection) && waiter.pending.size === 0);
+    if (done.length === 0) return;
+    this.waiters = this.waiters.filter((waiter) => waiter.pending.size > 0);
+    for (const waiter of done) {
+      try {
+        waiter.callback();
+      } catch {
+        // A listener's failure is its own: the transactions have ended either way.
+      }
+    }
   }
 
   async savepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {

@@ -64,6 +64,24 @@ describe('the catalogue cache itself', () => {
     assert.equal(cache.size, 0);
   });
 
+  test('a change whose commit is heard needs no settle time, but a read that started before it is still refused', () => {
+    const now = 10_000;
+    const cache = createCatalogCache({ now: () => now, settleMs: 2_000 });
+    const seq = cache.seq();
+    cache.changed(true);
+    cache.keep('old', 1, seq);
+    assert.equal(cache.get('old'), undefined);
+    cache.keep('new', 2, cache.seq());
+    assert.deepEqual(cache.get('new'), { value: 2 });
+    // An unheard change after it still holds everything back for the settle time.
+    cache.changed();
+    cache.keep('held', 3, cache.seq());
+    assert.equal(cache.get('held'), undefined);
+    cache.changed(true);
+    cache.keep('still held', 4, cache.seq());
+    assert.equal(cache.get('still held'), undefined, 'a heard change does not end the settle time of an unheard one');
+  });
+
   test('entries have a maximum age, much shorter while other instances cannot be heard', () => {
     let now = 10_000;
     const cache = createCatalogCache({ now: () => now, maxAgeMs: 60_000, brokenMaxAgeMs: 5_000 });
@@ -235,13 +253,58 @@ for (const dialect of await testDialects()) {
       await catalog().updateStaffProduct(cap.id, { hidden: false });
     });
 
-    test('within the settle time after a change nothing is kept', async () => {
+    test('a change is cached again as soon as it is committed, not before', async () => {
       const tee = await find('Lavka T-shirt');
+      const variantId = tee.variants[0]?.id ?? 0;
+      const stockNow = async () => (await catalog().product(tee.id, 'ru'))?.variants.find((item) => item.id === variantId)?.stock;
+
+      // Committed on its own (or in a transaction that has ended): the next read is kept at once.
       await warm(tee.id);
-      await catalog().setStock({ productId: tee.id, variantId: tee.variants[0]?.id ?? 0 }, 3);
-      await catalog().product(tee.id, 'ru');
-      assert.ok((await counted(() => catalog().product(tee.id, 'ru'))).statements > 0);
-      await warm(tee.id);
+      await catalog().setStock({ productId: tee.id, variantId }, 3);
+      assert.equal(await stockNow(), 3);
+      assert.equal((await counted(stockNow)).statements, 0);
+
+      // Inside an update's unit: a read by another update before the commit sees the old
+      // stock and may keep it, but the commit drops it — the next read is the new stock.
+      // (PostgreSQL lets others read meanwhile; SQLite's one connection waits for the commit.)
+      await shop.database.units.run(async (unit) => {
+        await sql`update catalog_variants set stock = ${5} where id = ${variantId}`.execute(shop.database.db);
+        if (dialect.name === 'postgres') {
+          assert.equal(await shop.database.units.outside(() => stockNow()), 3);
+          assert.equal((await shop.database.units.outside(() => counted(stockNow))).statements, 0, 'kept while the transaction is open');
+        }
+        await unit.flush();
+        unit.end();
+      });
+      const afterCommit = await counted(stockNow);
+      assert.equal(afterCommit.value, 5);
+      assert.ok(afterCommit.statements > 0, 'read again after the commit');
+      assert.equal((await counted(stockNow)).statements, 0, 'and kept at once');
+
+      // Inside a transaction of the panel's (outside any unit): the same, at its commit.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let wrote: () => void = () => undefined;
+      const written = new Promise<void>((resolve) => {
+        wrote = resolve;
+      });
+      const panel = shop.database.db.transaction().execute(async (trx) => {
+        await sql`update catalog_variants set stock = ${6} where id = ${variantId}`.execute(trx);
+        wrote();
+        await held;
+      });
+      await written;
+      if (dialect.name === 'postgres') {
+        assert.equal(await stockNow(), 5);
+        assert.equal((await counted(stockNow)).statements, 0, 'kept while the transaction is open');
+      }
+      release();
+      await panel;
+      const afterPanel = await counted(stockNow);
+      assert.equal(afterPanel.value, 6);
+      assert.ok(afterPanel.statements > 0, 'dropped at the commit');
     });
 
     test('a read inside a transaction that wrote the catalogue sees its own rows and is never kept', async () => {

@@ -9,8 +9,11 @@ import type { Redis } from 'ioredis';
  * modules by src/db/table-writes.ts — drops every entry, here and, when instances share Redis
  * ({@link shareCatalogCacheThroughRedis}), on the others. Like the user cache it is never
  * filled from a read that may see uncommitted rows (one made inside an open transaction), nor
- * from a read that started before a change, nor for {@link CatalogCacheOptions.settleMs}
- * after a change, since another update may have read between that write and its commit.
+ * from a read that started before a change. A write inside an update's transaction is
+ * dropped again when that transaction ends (src/db/unit-of-work.ts says when), since another
+ * update may have read between the write and its commit; where no one says when a change is
+ * committed (a `db.transaction()` of the panel's, another instance's change), nothing is kept
+ * for {@link CatalogCacheOptions.settleMs} after it.
  *
  * Every entry also has a maximum age. It is what bounds a change this process cannot hear: a
  * transaction kept open longer than the settle time after its last write, an edit made with
@@ -25,8 +28,12 @@ export interface CatalogCache {
   keep(key: string, value: unknown, readSeq: number): void;
   /** A counter to take before a read that may be kept. */
   seq(): number;
-  /** The catalogue changed here: everything is dropped here and announced to the other instances. */
-  changed(): void;
+  /**
+   * The catalogue changed here: everything is dropped here and announced to the other
+   * instances. `settled`: the change is visible to every reader already, or `changed` will be
+   * called again when it is — no settle time is needed.
+   */
+  changed(settled?: boolean): void;
   /** The catalogue changed elsewhere (another instance said so): dropped here only. */
   dropLocal(): void;
   /** Where {@link CatalogCache.changed} announces changes (one listener; set when sharing through Redis). */
@@ -44,7 +51,7 @@ export interface CatalogCacheOptions {
   now(): number;
   /** Most reads kept; the least recently used go first. */
   maxEntries?: number;
-  /** How long after a change nothing is kept (longer than an update holds its transaction open). */
+  /** How long after a change whose commit is not heard nothing is kept (longer than a transaction stays open). */
   settleMs?: number;
   /** The longest an entry is used while changes can all be heard. */
   maxAgeMs?: number;
@@ -69,9 +76,9 @@ export function createCatalogCache(options: CatalogCacheOptions): CatalogCache {
   let sharing: CatalogSharing = 'alone';
   let listener: (() => void) | undefined;
 
-  const drop = () => {
+  const drop = (settled: boolean) => {
     counter += 1;
-    changedAtMs = options.now();
+    if (!settled) changedAtMs = options.now();
     entries.clear();
   };
 
@@ -96,11 +103,12 @@ export function createCatalogCache(options: CatalogCacheOptions): CatalogCache {
       if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
     },
     seq: () => counter,
-    changed() {
-      drop();
+    changed(settled = false) {
+      drop(settled);
       listener?.();
     },
-    dropLocal: drop,
+    // Another instance's change: when it is committed there is not known here.
+    dropLocal: () => drop(false),
     onChanged(next) {
       listener = next;
     },

@@ -1,7 +1,7 @@
 import { Transaction } from 'kysely';
 import type { DbExecutor } from '../../db/database.ts';
 import { tableWritesOf } from '../../db/table-writes.ts';
-import { unitsOf, type UnitOfWork } from '../../db/unit-of-work.ts';
+import { unitsOf, whenVisible, type UnitOfWork } from '../../db/unit-of-work.ts';
 import { createCatalogCache, type CatalogCache } from './catalog.cache.ts';
 import type { CatalogRepository, ProductFilter } from './catalog.repository.ts';
 
@@ -31,11 +31,17 @@ export function attachCatalogCache(db: DbExecutor, options: { now(): number; cac
   if (!writes) return undefined;
   const units = unitsOf(db);
   const attachment: AttachedCatalogCache = { cache: options.cache ?? createCatalogCache({ now: options.now }), wrote: new WeakSet() };
-  writes.watch(CATALOG_READ_TABLES, () => {
+  writes.watch(CATALOG_READ_TABLES, (_tables, phase) => {
     // Told in the writer's context: its unit, if any, now holds catalogue rows others do not see.
     const unit = units?.current();
     if (unit) attachment.wrote.add(unit);
-    attachment.cache.changed();
+    // Before the statement, a drop is enough: it is told again once it ran. Once it ran, the
+    // change is visible to others now (committed on its own), or when its unit's transaction
+    // ends (dropped again then), or at a time no one will tell: only then is nothing kept for
+    // the settle time.
+    if (phase === 'before') return attachment.cache.changed(true);
+    const visible = whenVisible(db, () => attachment.cache.changed(true));
+    attachment.cache.changed(visible !== 'unknown');
   });
   attached.set(db, attachment);
   return attachment;

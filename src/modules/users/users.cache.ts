@@ -10,9 +10,11 @@ import type { UserRecord } from './users.tables.ts';
  * may still roll back: only committed rows read outside any open transaction are kept.
  *
  * Staleness is bounded twice: `register` refreshes `last_seen_at` (a write, which drops the
- * entry) once it is older than a minute, so no entry is used longer than that; and a user
- * written to in the last {@link UserCacheOptions.settleMs} is not cached at all, since another
- * update may have read the row between that write and its commit.
+ * entry) once it is older than a minute, so no entry is used longer than that; and since
+ * another update may read the row between a write and its commit, the entry is dropped again
+ * when the write's transaction ends — or, where no one says when that is (a `db.transaction()`
+ * outside the update's unit of work, another instance's change), the user is not cached at
+ * all for {@link UserCacheOptions.settleMs} after it.
  */
 export interface UserCache {
   /** The row as last read, if it is cached. */
@@ -24,8 +26,12 @@ export interface UserCache {
   keep(row: UserRecord, readSeq: number): void;
   /** A counter to take before a read that may be kept. */
   seq(): number;
-  /** The user changed here: dropped here and announced to the other instances. */
-  changed(id: number): void;
+  /**
+   * The user changed here: dropped here and announced to the other instances. `settled`: the
+   * change is visible to every reader already, or `changed` will be called again when it is
+   * — no settle time is needed.
+   */
+  changed(id: number, settled?: boolean): void;
   /** The user changed elsewhere (another instance said so): dropped here only. */
   dropLocal(id: number): void;
   /** Where {@link UserCache.changed} announces changes (one listener; set when sharing through Redis). */
@@ -38,7 +44,7 @@ export interface UserCacheOptions {
   now(): number;
   /** Most users kept; the least recently used go first. */
   maxEntries?: number;
-  /** How long after a change a user is not cached (longer than an update holds its transaction open). */
+  /** How long after a change whose commit is not heard a user is not cached (longer than a transaction stays open). */
   settleMs?: number;
 }
 
@@ -47,8 +53,9 @@ export function createUserCache(options: UserCacheOptions): UserCache {
   const maxEntries = options.maxEntries ?? 10_000;
   const settleMs = options.settleMs ?? 2_000;
   const rows = new Map<number, UserRecord>();
-  // When each user last changed (time and sequence), kept for `settleMs`.
-  const recent = new Map<number, { atMs: number; seq: number }>();
+  // When each user last changed (time and sequence, and the time of the last change whose
+  // commit is not heard), kept for `settleMs`.
+  const recent = new Map<number, { atMs: number; seq: number; unheardAtMs: number }>();
   let counter = 0;
   let listener: ((id: number) => void) | undefined;
 
@@ -60,11 +67,14 @@ export function createUserCache(options: UserCacheOptions): UserCache {
     }
   };
 
-  const drop = (id: number) => {
+  const drop = (id: number, settled: boolean) => {
     counter += 1;
     rows.delete(id);
+    const nowMs = options.now();
+    // A settled change keeps the time of an earlier unsettled one still settling.
+    const unheardAtMs = settled ? (recent.get(id)?.unheardAtMs ?? Number.NEGATIVE_INFINITY) : nowMs;
     recent.delete(id);
-    recent.set(id, { atMs: options.now(), seq: counter });
+    recent.set(id, { atMs: nowMs, seq: counter, unheardAtMs });
   };
 
   return {
@@ -80,17 +90,18 @@ export function createUserCache(options: UserCacheOptions): UserCache {
       const nowMs = options.now();
       forgetSettled(nowMs);
       const change = recent.get(row.id);
-      if (change && (change.seq > readSeq || nowMs - change.atMs < settleMs)) return;
+      if (change && (change.seq > readSeq || nowMs - change.unheardAtMs < settleMs)) return;
       rows.delete(row.id);
       rows.set(row.id, row);
       if (rows.size > maxEntries) rows.delete(rows.keys().next().value as number);
     },
     seq: () => counter,
-    changed(id) {
-      drop(id);
+    changed(id, settled = false) {
+      drop(id, settled);
       listener?.(id);
     },
-    dropLocal: drop,
+    // Another instance's change: when it is committed there is not known here.
+    dropLocal: (id) => drop(id, false),
     onChanged(next) {
       listener = next;
     },

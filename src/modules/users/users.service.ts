@@ -8,7 +8,7 @@ import { inTransaction } from '../../db/database.ts';
 import type { Events } from '../../platform/events.ts';
 import { apiCustomer } from './users.api.view.ts';
 import { createUserCache, type UserCache } from './users.cache.ts';
-import { unitsOf } from '../../db/unit-of-work.ts';
+import { unitsOf, whenVisible } from '../../db/unit-of-work.ts';
 
 /** Dependencies of the users service. */
 export interface UsersServiceDeps {
@@ -50,12 +50,14 @@ export function createUsersService(deps: UsersServiceDeps) {
   };
   /** Runs a write to a user, dropping their cached row (here and on the other instances). */
   const changing = async <T>(id: number, write: () => Promise<T>): Promise<T> => {
-    cache.changed(id);
+    // Before: a read running now must not keep the old row; after: again, at the moment the
+    // write is visible to others (now, or when the update's transaction ends).
+    cache.changed(id, true);
     try {
       return await write();
     } finally {
-      // Again once written: a read that ran meanwhile must not keep the old row.
-      cache.changed(id);
+      const visible = whenVisible(deps.db, () => cache.changed(id, true));
+      cache.changed(id, visible !== 'unknown');
     }
   };
   const service = {

@@ -5,6 +5,7 @@ import { createDatabase, type DatabaseHandle } from '../../db/database.ts';
 import { migrate } from '../../db/migrator.ts';
 import { discoverModules, migrationGroups } from '../registry.ts';
 import { connectRedis } from '../../db/redis.ts';
+import { unitsOf } from '../../db/unit-of-work.ts';
 import { hasRedis, REDIS_URL } from '../../../test/support/services.ts';
 import { createUserCache, shareUserCacheThroughRedis } from './users.cache.ts';
 import { LAST_SEEN_RESOLUTION_MS, createUsersService } from './users.service.ts';
@@ -100,6 +101,39 @@ for (const dialect of await testDialects()) {
         const fresh = await users.register(profile);
         assert.equal(fresh.locale, 'ru');
         assert.equal(fresh.phone, '+77000000000');
+      });
+    });
+
+    test('a written user is cached again as soon as the write is committed, and a read made before the commit is not kept past it', async () => {
+      await withService(async (users, _clock, db) => {
+        const units = unitsOf(db);
+        assert.ok(units);
+        const id = 7_000_000_127;
+        const profile = { id, first_name: 'Timur', language_code: 'ru' };
+        await users.register(profile);
+        // Committed on its own: the next read is kept at once, with no settle time. Written
+        // behind the service's back, the row the next one sees proves it did not read.
+        await users.register(profile);
+        await db.updateTable('users').set({ phone: '+77000000001' }).where('id', '=', id).execute();
+        assert.equal((await users.register(profile)).phone, null);
+
+        await units.run(async (unit) => {
+          await users.setLocale(id, 'kk');
+          if (dialect.name === 'postgres') {
+            // Another update reads meanwhile (SQLite's one connection waits for the commit):
+            // the committed row, which it may keep until the commit drops it.
+            const before = await units.outside(() => users.get(id));
+            assert.equal(before?.locale, null);
+            assert.equal(before?.phone, '+77000000001');
+          }
+          await unit.flush();
+          unit.end();
+        });
+        const fresh = await users.get(id);
+        assert.equal(fresh?.locale, 'kk');
+        assert.equal(fresh?.phone, '+77000000001');
+        await db.updateTable('users').set({ phone: '+77000000002' }).where('id', '=', id).execute();
+        assert.equal((await users.get(id))?.phone, '+77000000001', 'kept right after the commit');
       });
     });
 
