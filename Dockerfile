@@ -1,12 +1,14 @@
 # syntax=docker/dockerfile:1
 # Lavka's production image: Node.js 24 (pinned), production dependencies only, the web apps
-# built, a non-root user, the data folder as a volume. Size budget: 350 MB uncompressed (README
-# "Deploy"); test/e2e/deploy-files.test.ts checks the rules of this file with a Dockerfile parser.
+# and the start-up bundle built, a non-root user, the data folder as a volume. Size budget:
+# 350 MB uncompressed (README "Deploy"); test/e2e/deploy-files.test.ts checks the rules of this
+# file with a Dockerfile parser.
 
 ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
-# 1. The web apps (admin panel, sandbox chat), built with the dev dependencies.
-FROM ${NODE_IMAGE} AS web
+# 1. The web apps (admin panel, sandbox chat, Mini App) and the start-up bundle
+# (docs/decisions/0021), built with the dev dependencies.
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: the `node` dev dependency would download a second Node.js, and `prepare`
@@ -16,7 +18,7 @@ COPY web ./web
 COPY src ./src
 COPY locales ./locales
 COPY tsconfig.json ./
-RUN npm run build:web
+RUN npm run build:web && npm run build:server
 
 # 2. Production dependencies only.
 FROM ${NODE_IMAGE} AS deps
@@ -24,7 +26,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-# 3. What runs: Node runs the TypeScript sources directly (type stripping), no build step.
+# 3. What runs: `node src/main.ts` starts the bundle built in stage 1 while it matches the
+# sources beside it (they come from the same stage, so their sizes and times match the
+# bundle's record), else the TypeScript sources directly (type stripping).
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -33,13 +37,15 @@ ENV NODE_ENV=production \
     LAVKA_ENV_FILE=/app/data/.env
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json package-lock.json ./
-COPY src ./src
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/src ./src
+COPY --from=build /app/dist/server ./dist/server
 COPY locales ./locales
 COPY presets ./presets
 COPY assets ./assets
-COPY --from=web /app/web/admin/dist ./web/admin/dist
-COPY --from=web /app/web/chat/dist ./web/chat/dist
+COPY --from=build /app/web/admin/dist ./web/admin/dist
+COPY --from=build /app/web/chat/dist ./web/chat/dist
+COPY --from=build /app/web/miniapp/dist ./web/miniapp/dist
 # The code belongs to root and cannot be changed by the process; only the data folder is its.
 RUN mkdir -p /app/data && chown node:node /app/data && chmod 0700 /app/data
 USER node

@@ -9,6 +9,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulatorServer } from '../src/sim/index.ts';
+import { checkBundle } from '../src/bundle/bundle.freshness.ts';
 import { benchCommand, benchScale, envInt } from './lib/config.ts';
 import { loadLine, machineLine, trackLoad, type LoadSpan } from './lib/machine.ts';
 import { quietMachine } from './lib/quiet.ts';
@@ -64,6 +65,10 @@ const waitForExit = (child: ChildProcess, timeoutMs = 30_000) =>
 const machine = await quietMachine();
 print(`Machine: ${machineLine(machine)}`);
 print(`Scale ${scale}: ${runsPerKind} start(s) of each kind; RSS read after ${idleMs / 1000} s idle. SQLite, shop preset, polling, logs at info to a file.`);
+// What `node src/main.ts` starts here: the start-up bundle while it matches the sources.
+const bundle = checkBundle(ROOT);
+const startedFrom = bundle.fresh ? 'bundle' : `sources (${bundle.reason}; npm run build:server builds the bundle)`;
+print(`npm start runs the ${startedFrom === 'bundle' ? 'start-up bundle (dist/server)' : startedFrom}.`);
 
 const server = await startSimulatorServer({ simulator: { token: TOKEN, rateLimits: false } });
 const workDir = mkdtempSync(path.join(tmpdir(), 'lavka-bench-startup-'));
@@ -133,8 +138,8 @@ async function startOnce(kind: Kind, databaseFile: string, compileCacheDir?: str
  * later. The sandbox (no token: the bot polls its own simulator inside the process) is timed
  * to its page answering instead.
  */
-type IdleSystem = 'Lavka (polling)' | 'Lavka (sandbox)' | 'bare grammY (polling)';
-const IDLE_SYSTEMS: IdleSystem[] = ['Lavka (polling)', 'Lavka (sandbox)', 'bare grammY (polling)'];
+type IdleSystem = 'Lavka (polling)' | 'Lavka (polling, sources)' | 'Lavka (sandbox)' | 'bare grammY (polling)';
+const IDLE_SYSTEMS: IdleSystem[] = ['Lavka (polling)', 'Lavka (polling, sources)', 'Lavka (sandbox)', 'bare grammY (polling)'];
 const IDLE_AFTER_POLL_MS = 3000;
 const POLL_TARGET_MS = 600;
 const IDLE_RSS_TARGET_MB = 120;
@@ -190,6 +195,8 @@ async function idleOnce(system: IdleSystem): Promise<IdleRun> {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
       ...(system === 'Lavka (sandbox)' ? {} : { TELEGRAM_BOT_TOKEN: TOKEN, BOT_MODE: 'polling' }),
+      // The same start without the start-up bundle (docs/decisions/0021), for comparison.
+      ...(system === 'Lavka (polling, sources)' ? { LAVKA_BUNDLE: 'off' } : {}),
       TELEGRAM_API_ROOT: watcher.apiRoot,
       DATABASE_URL: `sqlite:${databaseFile}`,
       PORT: String(port),
@@ -319,7 +326,7 @@ const command = benchCommand('startup');
 const { file } = writeResults(
   'startup',
   {
-    settings: { runsPerKind, idleMs, targetMs: TARGET_MS, mode: 'polling', database: 'sqlite', preset: 'shop' },
+    settings: { runsPerKind, idleMs, targetMs: TARGET_MS, mode: 'polling', database: 'sqlite', preset: 'shop', startedFrom },
     kinds: reports.map((report) => ({ ...report, firstUpdateMs: { ...report.firstUpdateMs, median: round(report.firstUpdateMs.median, 0) } })),
     idle: idleReports,
     idleRuns: idleRuns.map((run) => ({ ...run, readyMs: round(run.readyMs, 1), rssMb: round(run.rssMb, 1) })),

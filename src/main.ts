@@ -1,6 +1,8 @@
 import './config/node-version.ts';
 import { enableCompileCache } from 'node:module';
+import path from 'node:path';
 import v8 from 'node:v8';
+import { checkBundle, rememberStartedFrom } from './bundle/bundle.freshness.ts';
 
 // Node keeps compiled code between starts (in the OS temp folder): restarts come up faster. It
 // is turned on before Lavka's code is loaded — every file imported statically from here would
@@ -14,5 +16,15 @@ enableCompileCache();
 // 55 MB less idle memory, and no slower a start); V8's own growth factor (2) is back once
 // Lavka runs, so a busy bot grows it as before.
 v8.setFlagsFromString('--semi-space-growth-factor=1');
-await import('./start.ts');
+
+// start.ts as the start-up bundle holds it (docs/decisions/0021), while that was built from
+// the sources as they are: a few files to read instead of about 1,500. Otherwise, and with
+// --dev or LAVKA_BUNDLE=off, the sources themselves; start.ts logs which, and why.
+const bundle = process.argv.includes('--dev')
+  ? ({ fresh: false, reason: 'started with --dev' } as const)
+  : process.env.LAVKA_BUNDLE === 'off'
+    ? ({ fresh: false, reason: 'LAVKA_BUNDLE=off' } as const)
+    : checkBundle(path.resolve(import.meta.dirname, '..'));
+rememberStartedFrom(bundle.fresh ? { from: 'bundle' } : { from: 'sources', reason: bundle.reason });
+await import(bundle.fresh ? bundle.entryUrl : './start.ts');
 v8.setFlagsFromString('--semi-space-growth-factor=2');

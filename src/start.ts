@@ -4,6 +4,7 @@ import { describeAliasUse, resolveEnvAliases } from './config/env-aliases.ts';
 import { environmentWithFile } from './config/env-file.ts';
 import { DatabaseLockedError } from './db/sqlite.ts';
 import { sandboxBanner } from './http/sandbox.routes.ts';
+import { startedFrom } from './bundle/bundle.freshness.ts';
 import { createLogger } from './observability/logger.ts';
 import { superviseLavka } from './supervisor.ts';
 
@@ -36,13 +37,13 @@ if (aliasesUsed.length > 0) {
 /** Says where to look, after the first start and after each restart. */
 function announce(app: LavkaApp): void {
   if (app.mode === 'sandbox') {
-    const facts = { url: `${app.url}/sandbox`, admin: `${app.url}/admin/`, preset: app.env.LAVKA_PRESET, database: app.database.location };
+    const facts = { url: `${app.url}/sandbox`, admin: `${app.url}/admin/`, preset: app.env.LAVKA_PRESET, database: app.database.location, startedFrom: startedFrom() };
     // A person at a terminal gets a short banner; a service manager or a container gets one
     // JSON line it can parse.
     if (process.stdout.isTTY) process.stdout.write(sandboxBanner(facts));
     else logger.info(facts, `Sandbox ready. Open ${facts.url} to chat with your bot (preset ${facts.preset})`);
   } else {
-    logger.info({ mode: app.mode, bot: app.bot.botInfo.username, url: app.url }, `Lavka is running as @${app.bot.botInfo.username}`);
+    logger.info({ mode: app.mode, bot: app.bot.botInfo.username, url: app.url, startedFrom: startedFrom() }, `Lavka is running as @${app.bot.botInfo.username}`);
   }
 }
 

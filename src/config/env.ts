@@ -90,6 +90,9 @@ export const envSchema = z
     // Read at start-up (before this file is parsed) and written by the panel's "Go live";
     // unset means .env, and naming it says that Lavka may write it wherever it runs.
     LAVKA_ENV_FILE: z.string().min(1).optional(),
+    // Read by main.ts before anything else (so set in the real environment, not in the file):
+    // `off` starts the sources even when the start-up bundle matches them.
+    LAVKA_BUNDLE: z.enum(['on', 'off']).default('on'),
     LAVKA_DEMO_DATA: z
       .enum(['auto', 'on', 'off'])
       .default('auto')

@@ -92,10 +92,18 @@ describe('Dockerfile', () => {
     const installs = stageOf(from).filter((instruction) => keyword(instruction) === 'RUN' && /npm (ci|install)/.test(argsOf(instruction)));
     assert.ok(installs.length > 0 && installs.every((instruction) => /--omit=dev/.test(argsOf(instruction))), `stage ${from} installs with --omit=dev`);
     assert.ok(!finalStage.some((instruction) => keyword(instruction) === 'RUN' && /npm (ci|install)|vite/.test(argsOf(instruction))), 'nothing is installed or built in the final stage');
-    // The web apps arrive prebuilt.
-    for (const app of ['web/admin/dist', 'web/chat/dist']) assert.ok(copies.some((instruction) => fromFlag(instruction) !== undefined && argsOf(instruction).includes(app)), app);
+    // The web apps and the start-up bundle arrive prebuilt, and the sources from the stage
+    // that built the bundle (the bundle's record of their sizes and times must match them).
+    for (const built of ['web/admin/dist', 'web/chat/dist', 'web/miniapp/dist', 'dist/server']) {
+      assert.ok(copies.some((instruction) => fromFlag(instruction) !== undefined && argsOf(instruction).includes(`/app/${built}`)), built);
+    }
+    const buildStage = fromFlag(copies.find((instruction) => argsOf(instruction).includes('/app/dist/server'))!);
+    assert.ok(buildStage && stageOf(buildStage).some((instruction) => keyword(instruction) === 'RUN' && /npm run build:server/.test(argsOf(instruction))), 'the bundle is built');
+    for (const file of ['/app/src ', '/app/package-lock.json']) {
+      assert.ok(copies.some((instruction) => fromFlag(instruction) === buildStage && argsOf(instruction).includes(file)), `${file.trim()} from the stage that built the bundle`);
+    }
     // Everything the server reads at run time is in the image.
-    for (const folder of ['src', 'locales', 'presets', 'assets']) assert.ok(copies.some((instruction) => new RegExp(`^${folder}\\s`).test(argsOf(instruction))), folder);
+    for (const folder of ['src', 'locales', 'presets', 'assets']) assert.ok(copies.some((instruction) => new RegExp(`(^|/app/)${folder}\\s`).test(argsOf(instruction))), folder);
   });
 
   test('.dockerignore keeps local data, secrets and installed modules out of the build', () => {

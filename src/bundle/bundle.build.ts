@@ -1,0 +1,113 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as esbuild from 'esbuild-wasm';
+import { ALSO_WATCHED, BUNDLE_DIR, BUNDLE_ENTRY, fileStamp, MANIFEST_FILE, moduleFolders, type BundleManifest } from './bundle.freshness.ts';
+
+/**
+ * Builds the start-up bundle (docs/decisions/0021): src/start.ts and what it loads, with its
+ * dependencies, as a few JavaScript files in dist/server, so that a start reads a handful of
+ * files instead of about 1,500. Lazily loaded parts (a module's setup, the sandbox, PDF and
+ * image code) stay separate chunks, loaded on first use as before.
+ */
+
+/**
+ * Packages left out of the bundle and loaded from node_modules as usual: they read files
+ * beside their own code (fonts, PDF metrics, Swagger UI's pages), load a native or WASM
+ * binding, or are only used in development. node-fetch (grammY's HTTP client) calls APIs Node
+ * has deprecated: from node_modules Node keeps quiet about it, from the bundle it would warn.
+ */
+export const EXTERNAL_PACKAGES = ['pdfkit', 'fontkit', '@node-rs/argon2', 'swagger-ui-dist', 'pino-pretty', 'pino-roll', 'pg-native', 'node-fetch'];
+
+/**
+ * Every chunk is an ES module: CommonJS dependencies inside it need `require`, and Lavka's own
+ * files find theirs (locales, presets, web pages, fonts, workers) from where their source is,
+ * not from the bundle's folder (see {@link sourceLocations}).
+ */
+const BANNER = [
+  "import { createRequire as __lavkaCreateRequire } from 'node:module';",
+  "import __lavkaPath from 'node:path';",
+  "import { pathToFileURL as __lavkaPathToFileURL } from 'node:url';",
+  'const require = __lavkaCreateRequire(import.meta.url);',
+  `const __lavkaRoot = __lavkaPath.resolve(import.meta.dirname, ${JSON.stringify(path.relative(BUNDLE_DIR, '.'))});`,
+  'const __lavkaSource = (relative) => __lavkaPath.join(__lavkaRoot, relative);',
+  'const __lavkaSourceUrl = (relative) => __lavkaPathToFileURL(__lavkaPath.join(__lavkaRoot, relative)).href;',
+].join('\n');
+
+/**
+ * In Lavka's own files, `import.meta.dirname`, `.filename` and `.url` mean the source file's
+ * place, as when Node runs the sources: paths to locales, presets, pages and the mesh worker
+ * stay right whichever chunk the code lands in.
+ */
+function sourceLocations(root: string): esbuild.Plugin {
+  const srcDir = path.join(root, 'src') + path.sep;
+  return {
+    name: 'lavka-source-locations',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (!args.path.startsWith(srcDir)) return undefined;
+        const relative = path.relative(root, args.path).split(path.sep).join('/');
+        const contents = readFileSync(args.path, 'utf8')
+          .replaceAll('import.meta.dirname', `__lavkaSource(${JSON.stringify(path.posix.dirname(relative))})`)
+          .replaceAll('import.meta.filename', `__lavkaSource(${JSON.stringify(relative)})`)
+          .replaceAll('import.meta.url', `__lavkaSourceUrl(${JSON.stringify(relative)})`);
+        return { contents, loader: 'ts' };
+      });
+    },
+  };
+}
+
+/** What a build made. */
+export interface BundleReport {
+  files: number;
+  bytes: number;
+  inputs: number;
+  ms: number;
+}
+
+/**
+ * Builds into a new folder and swaps it in, so that a start never sees half a bundle; the
+ * manifest records every source file's size and time for {@link checkBundle}.
+ */
+export async function buildBundle(root: string): Promise<BundleReport> {
+  const startedAt = performance.now();
+  const target = path.join(root, BUNDLE_DIR);
+  const staging = `${target}.building`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { [path.basename(BUNDLE_ENTRY, '.js')]: path.join(root, 'src', 'start.ts') },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node24',
+    outdir: staging,
+    external: EXTERNAL_PACKAGES,
+    banner: { js: BANNER },
+    plugins: [sourceLocations(root)],
+    // Names stay as written: error messages and stack traces read like the sources'.
+    minify: false,
+    keepNames: true,
+    metafile: true,
+    logLevel: 'error',
+    legalComments: 'none',
+  });
+  const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules/') && !input.startsWith('<'));
+  const inputs: Record<string, string> = {};
+  for (const file of [...sources, ...ALSO_WATCHED]) {
+    const stamp = fileStamp(path.join(root, file));
+    if (stamp) inputs[file] = stamp;
+  }
+  const manifest: BundleManifest = { format: 1, inputs, modules: moduleFolders(root) };
+  writeFileSync(path.join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 1)}\n`);
+  rmSync(target, { recursive: true, force: true });
+  renameSync(staging, target);
+  const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
+  return {
+    files: outputs.length,
+    bytes: outputs.reduce((sum, [, output]) => sum + output.bytes, 0),
+    inputs: Object.keys(result.metafile.inputs).length,
+    ms: performance.now() - startedAt,
+  };
+}
