@@ -227,63 +227,71 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
           logger: logger.child({ component: 'miniapp-api' }),
         })
       : undefined;
-    const http = await createHttpServer({
-      logger,
-      metrics,
-      readiness,
-      untilDurable: () => database.untilDurable(),
-      trustProxy: env.TRUST_PROXY,
-      plugins: [
-        ...apiPlugins(active, { staff: guard, integration: integrationGuard, ...(miniAppGuard ? { miniApp: miniAppGuard } : {}) }, LAVKA_VERSION),
-        { prefix: '/admin', plugin: adminPageRoutes(ADMIN_PAGE_DIR) },
-        ...(miniApp ? [{ prefix: '/app', plugin: miniAppPageRoutes({ pageDir: MINIAPP_PAGE_DIR, enabled: () => miniApp.enabled() }) }] : []),
-        ...active
-          .filter((item) => item.instance.publicRoutes)
-          .map((item) => ({ prefix: `/public/${item.name}`, plugin: item.instance.publicRoutes! })),
-        ...(sandbox && sim && sandboxPage
-          ? [
-              { prefix: SANDBOX_API_PREFIX, plugin: sim.registerSimulatorRoutes(sandbox) },
-              {
-                prefix: '/sandbox',
-                plugin: sandboxPage.sandboxPageRoutes({
-                  sim: sandbox,
-                  config,
-                  preset: env.LAVKA_PRESET,
-                  adminIds: env.ADMIN_IDS,
-                  apiPrefix: SANDBOX_API_PREFIX,
-                  adminUrl: '/admin/',
-                  miniApp: () => {
-                    const button = services.miniapp?.openButton(config.business.defaultLocale);
-                    return button ? { url: button.web_app.url, text: button.text } : null;
-                  },
-                }),
-              },
-            ]
-          : []),
-      ],
-    });
-    cleanups.push(() => http.close());
-    if (sandbox) http.get('/', (_request, reply) => reply.redirect('/sandbox'));
-    // Fastify takes no routes once listening, and the bot needs the listening URL in the
-    // sandbox, so the webhook route looks the bot up when an update arrives.
-    let botForWebhook: Bot<BotContext> | undefined;
-    const webhookUrl = mode === 'webhook' ? new URL(env.WEBHOOK_URL as string) : undefined;
-    if (webhookUrl) {
-      registerWebhook(http, { path: webhookUrl.pathname, secret: env.WEBHOOK_SECRET as string, bot: () => botForWebhook });
-    }
-
-    const commands: CommandSpec[] = [...BASE_COMMANDS, ...active.flatMap((item) => item.instance.commands ?? [])];
     const start = options.start ?? true;
     let url: string | undefined;
-    if (start) {
-      await http.listen({ port: env.PORT, host: env.HOST });
-      const address = http.server.address();
-      const port = typeof address === 'object' && address ? address.port : env.PORT;
-      url = localUrl({ HOST: env.HOST, PORT: port });
-      admin.setListeningUrl(url);
-      services.miniapp?.setListeningUrl(url);
-    }
+    let botForWebhook: Bot<BotContext> | undefined;
+    const webhookUrl = mode === 'webhook' ? new URL(env.WEBHOOK_URL as string) : undefined;
+    /** The HTTP server: panel, APIs, pages, health, the webhook; listening when Lavka starts. */
+    const openHttp = async () => {
+      const server = await createHttpServer({
+        logger,
+        metrics,
+        readiness,
+        untilDurable: () => database.untilDurable(),
+        trustProxy: env.TRUST_PROXY,
+        plugins: [
+          ...apiPlugins(active, { staff: guard, integration: integrationGuard, ...(miniAppGuard ? { miniApp: miniAppGuard } : {}) }, LAVKA_VERSION),
+          { prefix: '/admin', plugin: adminPageRoutes(ADMIN_PAGE_DIR) },
+          ...(miniApp ? [{ prefix: '/app', plugin: miniAppPageRoutes({ pageDir: MINIAPP_PAGE_DIR, enabled: () => miniApp.enabled() }) }] : []),
+          ...active
+            .filter((item) => item.instance.publicRoutes)
+            .map((item) => ({ prefix: `/public/${item.name}`, plugin: item.instance.publicRoutes! })),
+          ...(sandbox && sim && sandboxPage
+            ? [
+                { prefix: SANDBOX_API_PREFIX, plugin: sim.registerSimulatorRoutes(sandbox) },
+                {
+                  prefix: '/sandbox',
+                  plugin: sandboxPage.sandboxPageRoutes({
+                    sim: sandbox,
+                    config,
+                    preset: env.LAVKA_PRESET,
+                    adminIds: env.ADMIN_IDS,
+                    apiPrefix: SANDBOX_API_PREFIX,
+                    adminUrl: '/admin/',
+                    miniApp: () => {
+                      const button = services.miniapp?.openButton(config.business.defaultLocale);
+                      return button ? { url: button.web_app.url, text: button.text } : null;
+                    },
+                  }),
+                },
+              ]
+            : []),
+        ],
+      });
+      cleanups.push(() => server.close());
+      if (sandbox) server.get('/', (_request, reply) => reply.redirect('/sandbox'));
+      // Fastify takes no routes once listening, and the bot needs the listening URL in the
+      // sandbox, so the webhook route looks the bot up when an update arrives.
+      if (webhookUrl) {
+        registerWebhook(server, { path: webhookUrl.pathname, secret: env.WEBHOOK_SECRET as string, bot: () => botForWebhook });
+      }
+      if (start) {
+        await server.listen({ port: env.PORT, host: env.HOST });
+        const address = server.server.address();
+        const port = typeof address === 'object' && address ? address.port : env.PORT;
+        url = localUrl({ HOST: env.HOST, PORT: port });
+        admin.setListeningUrl(url);
+        services.miniapp?.setListeningUrl(url);
+      }
+      return server;
+    };
+    // A polling bot needs no HTTP server to take updates: it polls first, and the panel, the
+    // APIs and the pages come up right after (a start's first getUpdates comes about 0.2 s
+    // sooner). The sandbox's bot talks to the simulator through it, and a webhook needs it.
+    const httpAfterPolling = start && mode === 'polling';
+    let http = httpAfterPolling ? undefined : await openHttp();
 
+    const commands: CommandSpec[] = [...BASE_COMMANDS, ...active.flatMap((item) => item.instance.commands ?? [])];
     const token = sandbox ? sandbox.token : (env.TELEGRAM_BOT_TOKEN as string);
     if (redis) {
       // A user changed on one instance is dropped from the others' user caches.
@@ -422,6 +430,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
           const deadline = Date.now() + 10_000;
           while (handle.size() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
         });
+        if (httpAfterPolling) http = await openHttp();
         // The description, menu button and commands are a dozen Bot API calls that no update
         // waits for: the bot polls first (start-up time), and Lavka is started once they are set.
         await publishMetadata();
@@ -434,6 +443,8 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       cleanups.push(() => delivery.stop());
     }
 
+    // Not started (tests that drive the app without a port), or started before the bot.
+    http ??= await openHttp();
     return {
       env,
       config,

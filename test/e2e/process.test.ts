@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import net, { type AddressInfo } from 'node:net';
+import { startSimulatorServer } from '../../src/sim/index.ts';
 import { sqliteTestDatabase } from '../support/services.ts';
 
 const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
@@ -67,6 +69,39 @@ describe('the lavka process', () => {
     } finally {
       stop(first.child);
       await first.exited;
+      await database.drop();
+    }
+  });
+
+  test('a polling bot polls before its HTTP server listens; when the port is taken, it stops polling and exits with the reason', async () => {
+    const token = '424243:PORT-TAKEN';
+    const server = await startSimulatorServer({ simulator: { token, rateLimits: false } });
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const database = sqliteTestDatabase();
+    const env = { DATABASE_URL: database.url, HOST: '127.0.0.1', TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: server.apiRoot, BOT_MODE: 'polling', DAILY_REPORT_TIME: 'off' };
+    try {
+      const port = String((taken.address() as AddressInfo).port);
+      const run = startProcess({ ...env, PORT: port });
+      const exited = await Promise.race([run.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000))]);
+      assert.equal(exited, 1, run.output());
+      assert.match(run.output(), /Lavka could not start: .*EADDRINUSE/);
+      // On a free port the same bot answers, and its panel and health checks are served.
+      const ok = startProcess({ ...env, PORT: '0' });
+      try {
+        const [, url] = await ok.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
+        const user = server.sim.user({ id: 7_700_001, first_name: 'Saule', language_code: 'en' });
+        await user.send('/start');
+        await user.waitForMessage((message) => Boolean(message.reply_markup), { timeoutMs: 15_000 });
+        assert.equal((await fetch(`${url}/health/ready`)).status, 200);
+        assert.equal((await fetch(`${url}/admin/`)).status, 200);
+      } finally {
+        stop(ok.child);
+        await ok.exited;
+      }
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+      await server.close();
       await database.drop();
     }
   });
