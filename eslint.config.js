@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'web/**/dist/**', 'bench/results/**', 'test-artifacts/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/**/dist/**', 'bench/results/**', 'test-artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
