@@ -26,9 +26,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-# 3. What runs: `node src/main.ts` starts the bundle built in stage 1 while it matches the
-# sources beside it (they come from the same stage, so their sizes and times match the
-# bundle's record), else the TypeScript sources directly (type stripping).
+# 3. What runs: `node dist/server/main.js` (as `npm start`) starts the bundle built in stage 1
+# while it matches the sources beside it (they come from the same stage, so their sizes and
+# times match the bundle's record), else the TypeScript sources directly (type stripping).
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -57,4 +57,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
 # SIGTERM: in-flight updates finish, new webhook requests get 503 (Telegram resends them),
 # jobs stop, the database closes; main.ts gives up after 15 s (compose waits 20 s).
 STOPSIGNAL SIGTERM
-CMD ["node", "src/main.ts"]
+CMD ["node", "dist/server/main.js"]

@@ -1,11 +1,11 @@
-// Start-up: time from spawning `node src/main.ts` to the first update handled, and RSS at
+// Start-up: time from spawning what `npm start` runs to the first update handled, and RSS at
 // idle, against the Telegram simulator over HTTP. Polling mode, as `npm start` runs by
 // default; the user's /start is already waiting in the simulator when the process starts.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulatorServer } from '../src/sim/index.ts';
@@ -65,10 +65,13 @@ const waitForExit = (child: ChildProcess, timeoutMs = 30_000) =>
 const machine = await quietMachine();
 print(`Machine: ${machineLine(machine)}`);
 print(`Scale ${scale}: ${runsPerKind} start(s) of each kind; RSS read after ${idleMs / 1000} s idle. SQLite, shop preset, polling, logs at info to a file.`);
-// What `node src/main.ts` starts here: the start-up bundle while it matches the sources.
+// What `npm start` runs (node dist/server/main.js): the start-up bundle while it matches the
+// sources; src/main.ts stands in when no bundle was built.
+const startScript = path.join(ROOT, (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ')[1] ?? '');
+const NPM_START = existsSync(startScript) ? startScript : path.join(ROOT, 'src', 'main.ts');
 const bundle = checkBundle(ROOT);
 const startedFrom = bundle.fresh ? 'bundle' : `sources (${bundle.reason}; npm run build:server builds the bundle)`;
-print(`npm start runs the ${startedFrom === 'bundle' ? 'start-up bundle (dist/server)' : startedFrom}.`);
+print(`npm start runs ${path.relative(ROOT, NPM_START)}: the ${startedFrom === 'bundle' ? 'start-up bundle (dist/server)' : startedFrom}.`);
 
 const server = await startSimulatorServer({ simulator: { token: TOKEN, rateLimits: false } });
 const workDir = mkdtempSync(path.join(tmpdir(), 'lavka-bench-startup-'));
@@ -86,7 +89,7 @@ async function startOnce(kind: Kind, databaseFile: string, compileCacheDir?: str
   });
   const log = openSync(path.join(workDir, `lavka-${kind}.log`), 'a');
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [path.join(ROOT, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [NPM_START], {
     cwd: workDir,
     stdio: ['ignore', log, log],
     env: {
@@ -188,7 +191,8 @@ async function idleOnce(system: IdleSystem): Promise<IdleRun> {
   const watcher = await pollWatcher(server.apiRoot);
   const databaseFile = warmDatabases.get(system) ?? path.join(workDir, `idle-${nextUserId++}.db`);
   const port = await freePort();
-  const script = system === 'bare grammY (polling)' ? path.join(ROOT, 'bench', 'baselines', 'grammy-start.ts') : path.join(ROOT, 'src', 'main.ts');
+  const script =
+    system === 'bare grammY (polling)' ? path.join(ROOT, 'bench', 'baselines', 'grammy-start.ts') : system === 'Lavka (polling, sources)' ? path.join(ROOT, 'src', 'main.ts') : NPM_START;
   const log = openSync(path.join(workDir, 'idle.log'), 'a');
   const startedAt = performance.now();
   const child = spawn(process.execPath, [script], {

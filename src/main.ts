@@ -4,6 +4,10 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { checkBundle, rememberStartedFrom } from './bundle/bundle.freshness.ts';
 
+/** True in the start-up bundle's copy of this file (the build defines it), absent in the sources. */
+declare const LAVKA_BUNDLED: boolean | undefined;
+const BUNDLED = typeof LAVKA_BUNDLED !== 'undefined' && LAVKA_BUNDLED;
+
 // Node keeps compiled code between starts (in the OS temp folder): restarts come up faster. It
 // is turned on before Lavka's code is loaded — every file imported statically from here would
 // be compiled before this line runs — so the cache covers all of it, TypeScript stripping
@@ -25,6 +29,15 @@ const bundle = process.argv.includes('--dev')
   : process.env.LAVKA_BUNDLE === 'off'
     ? ({ fresh: false, reason: 'LAVKA_BUNDLE=off' } as const)
     : checkBundle(path.resolve(import.meta.dirname, '..'));
-rememberStartedFrom(bundle.fresh ? { from: 'bundle' } : { from: 'sources', reason: bundle.reason });
-await import(bundle.fresh ? bundle.entryUrl : './start.ts');
+if (bundle.fresh) {
+  rememberStartedFrom({ from: 'bundle' });
+  await import(bundle.entryUrl);
+} else if (BUNDLED) {
+  // This is the bundle's own copy of this file (dist/server/main.js, what `npm start` runs:
+  // plain JavaScript, so Node loads no TypeScript compiler): the sources' copy takes over.
+  await import(new URL('./main.ts', import.meta.url).href);
+} else {
+  rememberStartedFrom({ from: 'sources', reason: bundle.reason });
+  await import('./start.ts');
+}
 v8.setFlagsFromString('--semi-space-growth-factor=2');

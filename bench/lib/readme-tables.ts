@@ -170,7 +170,7 @@ export function renderReadmeTables(latest: LatestResults): string {
 
   if (startup) {
     const kinds = startup.data.kinds as { kind: string; firstUpdateMs: { median: number; min: number; max: number; runs?: number }; idleRssMb: { median: number; min?: number; max?: number; runs?: number } }[];
-    out.push('#### Start-up (spawn `node src/main.ts` → first update answered)', '', origin(startup), '');
+    out.push('#### Start-up (spawn what `npm start` runs → first update answered)', '', origin(startup), '');
     out.push(
       formatMarkdownTable(
         columnsOf(['start', 'first update ms (median, range)', 'idle RSS MB'], ['first update ms (median, range)', 'idle RSS MB']),

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild-wasm';
-import { ALSO_WATCHED, BUNDLE_DIR, BUNDLE_ENTRY, fileStamp, MANIFEST_FILE, moduleFolders, type BundleManifest } from './bundle.freshness.ts';
+import { ALSO_WATCHED, BUNDLE_DIR, BUNDLE_ENTRY, BUNDLE_LAUNCHER, fileStamp, MANIFEST_FILE, moduleFolders, type BundleManifest } from './bundle.freshness.ts';
 
 /**
  * Builds the start-up bundle (docs/decisions/0021): src/start.ts and what it loads, with its
@@ -76,7 +76,13 @@ export async function buildBundle(root: string): Promise<BundleReport> {
   mkdirSync(staging, { recursive: true });
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { [path.basename(BUNDLE_ENTRY, '.js')]: path.join(root, 'src', 'start.ts') },
+    // start.ts is Lavka; main.ts the launcher `npm start` runs (dist/server/main.js), which
+    // starts it while it matches the sources, and the sources' main.ts otherwise.
+    entryPoints: {
+      [path.basename(BUNDLE_ENTRY, '.js')]: path.join(root, 'src', 'start.ts'),
+      [path.basename(BUNDLE_LAUNCHER, '.js')]: path.join(root, 'src', 'main.ts'),
+    },
+    define: { LAVKA_BUNDLED: 'true' },
     bundle: true,
     splitting: true,
     format: 'esm',

@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 export const BUNDLE_DIR = path.join('dist', 'server');
 /** The bundle's entry (what src/start.ts becomes). */
 export const BUNDLE_ENTRY = 'start.js';
+/** What `npm start` runs (what src/main.ts becomes). */
+export const BUNDLE_LAUNCHER = 'main.js';
 /** What the build recorded about its inputs. */
 export const MANIFEST_FILE = 'manifest.json';
 

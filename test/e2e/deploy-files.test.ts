@@ -53,7 +53,7 @@ describe('Dockerfile', () => {
     }
   });
 
-  test('the final stage runs as a non-root user, with a health check on /health/ready, the data folder as a volume, and node src/main.ts', () => {
+  test('the final stage runs as a non-root user, with a health check on /health/ready, the data folder as a volume, and what npm start runs', () => {
     const users = finalStage.filter((instruction) => keyword(instruction) === 'USER');
     assert.ok(users.length > 0, 'a USER instruction');
     const user = argsOf(users.at(-1)!).trim();
@@ -73,7 +73,8 @@ describe('Dockerfile', () => {
     const env = finalStage.filter((instruction) => keyword(instruction) === 'ENV').map(argsOf).join(' ');
     assert.match(env, /DATABASE_URL=sqlite:\/app\/data\//);
     const cmd = finalStage.filter((instruction) => keyword(instruction) === 'CMD').at(-1);
-    assert.deepEqual(JSON.parse(argsOf(cmd!)), ['node', 'src/main.ts'], 'exec form: node gets SIGTERM itself');
+    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
+    assert.deepEqual(JSON.parse(argsOf(cmd!)), start.split(' '), 'exec form, as npm start: node gets SIGTERM itself');
     assert.equal(argsOf(finalStage.find((instruction) => keyword(instruction) === 'STOPSIGNAL')!).trim(), 'SIGTERM');
   });
 
