@@ -23,7 +23,7 @@ import { createIntegrationGuard } from './platform/integration-access.ts';
 import { createMiniAppGuard } from './platform/miniapp-access.ts';
 import { createMemoryRequestLimiter, createRedisRequestLimiter } from './platform/rate-limit.ts';
 import { sandboxAdminIds } from './http/sandbox.routes.ts';
-import { createHttpServer, registerWebhook, type ReadinessCheck } from './http/server.ts';
+import type { ReadinessCheck } from './http/server.ts';
 import type { CommandSpec, JobSpec, LavkaModule, ModuleServices, Runtime } from './modules/module.ts';
 import { coreServices, discoverModules, migrationGroups, moduleFacts, selectModules, setupModules, type ActiveModule } from './modules/registry.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -233,6 +233,8 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     const webhookUrl = mode === 'webhook' ? new URL(env.WEBHOOK_URL as string) : undefined;
     /** The HTTP server: panel, APIs, pages, health, the webhook; listening when Lavka starts. */
     const openHttp = async () => {
+      // Fastify loads here: for a polling bot, once it polls.
+      const { createHttpServer, registerWebhook } = await import('./http/server.ts');
       const server = await createHttpServer({
         logger,
         metrics,

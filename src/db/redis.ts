@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 /** Options of {@link connectRedis}. */
@@ -22,6 +22,9 @@ export interface ConnectRedisOptions {
  * back to their local behaviour immediately rather than holding updates until Redis returns.
  */
 export async function connectRedis(url: string, options: ConnectRedisOptions = {}): Promise<Redis> {
+  // The client library loads only when Redis is configured (this file's `redisReady` is
+  // used by code that runs without it too).
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: options.connectTimeoutMs ?? 5000,

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /**
@@ -9,6 +8,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
  * so a deploy reaches every browser at once.
  */
 export async function serveBuiltApp(scope: FastifyInstance, pageDir: string): Promise<(reply: FastifyReply) => FastifyReply> {
+  // Loaded when a page is mounted (after a polling bot polls), not with the rest of Lavka.
+  const { default: fastifyStatic } = await import('@fastify/static');
   await scope.register(fastifyStatic, {
     root: pageDir,
     prefix: '/',

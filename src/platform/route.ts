@@ -1,4 +1,3 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { GuardedRouteConfig } from './access.ts';
@@ -113,7 +112,8 @@ export interface RouteSetOptions {
  */
 export async function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRoute[], options: RouteSetOptions): Promise<void> {
   // Uploads are parsed only in the scopes of modules that take them; each route sets its limits.
-  if (routes.some((definition) => definition.multipart)) await app.register(multipart);
+  // The parser loads with the first such scope, not with every module's routes at start.
+  if (routes.some((definition) => definition.multipart)) await app.register((await import('@fastify/multipart')).default);
   // The integration API and the Mini App answer `{ error: { code, message, details } }`.
   const integration = options.audience === 'integration' || options.audience === 'miniapp';
   const principalOf: (request: FastifyRequest) => Principal = options.audience === 'miniapp' ? miniAppUserOf : integration ? apiKeyOf : staffOf;
