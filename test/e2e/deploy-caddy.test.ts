@@ -28,6 +28,21 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
   }
 }
 
+/** Whether a TLS handshake for localhost, with Caddy's certificate, succeeds on the port. */
+function speaksTls(port: number, ca: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.setTimeout(2_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
 describe('Lavka in webhook mode behind Caddy with TLS', { skip: !HAS_CADDY && 'caddy is not installed' }, () => {
   const work = mkdtempSync(path.join(tmpdir(), 'lavka-caddy-'));
   let caddy: ChildProcess | undefined;
@@ -35,27 +50,44 @@ describe('Lavka in webhook mode behind Caddy with TLS', { skip: !HAS_CADDY && 'c
   let lavka: TestLavka | undefined;
   let publicUrl = '';
 
+  /**
+   * Starts Caddy on free ports and waits until it answers TLS on its HTTPS port. The ports are
+   * free when picked, but another test's server may take one before Caddy binds it (it then
+   * answers in plain HTTP, or Caddy cannot listen): Caddy is started again on other ports.
+   */
+  const startCaddy = async (): Promise<{ httpsPort: number; lavkaPort: number; rootCert: string }> => {
+    for (let attempt = 1; ; attempt += 1) {
+      const [httpsPort, httpPort, lavkaPort] = [await freePort(), await freePort(), await freePort()];
+      // Test-only global options (ports, the internal CA, no system trust store), then the
+      // production site block itself.
+      const caddyfile = path.join(work, 'Caddyfile');
+      writeFileSync(
+        caddyfile,
+        `{\n\tadmin off\n\tlocal_certs\n\tskip_install_trust\n\thttp_port ${httpPort}\n\thttps_port ${httpsPort}\n\tstorage file_system ${path.join(work, 'storage')}\n}\n\nimport ${path.join(ROOT, 'deploy/Caddyfile')}\n`,
+      );
+      const child = spawn('caddy', ['run', '--config', caddyfile, '--adapter', 'caddyfile'], {
+        env: { PATH: process.env.PATH ?? '', HOME: work, XDG_DATA_HOME: work, XDG_CONFIG_HOME: work, LAVKA_DOMAIN: `localhost:${httpsPort}`, LAVKA_UPSTREAM: `127.0.0.1:${lavkaPort}` },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      caddy = child;
+      child.stdout?.on('data', (chunk: Buffer) => (caddyLog += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (caddyLog += chunk.toString()));
+      const rootCert = path.join(work, 'storage', 'pki', 'authorities', 'local', 'root.crt');
+      await waitFor('Caddy to create its CA', () => (existsSync(rootCert) || child.exitCode !== null ? true : undefined)).catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}\n${caddyLog}`);
+      });
+      const ca = existsSync(rootCert) ? readFileSync(rootCert, 'utf8') : '';
+      const serving = await waitFor('Caddy to answer TLS', async () => (child.exitCode === null && ca && (await speaksTls(httpsPort, ca)) ? true : undefined), 10_000).catch(() => false);
+      if (serving) return { httpsPort, lavkaPort, rootCert };
+      child.kill('SIGKILL');
+      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+      assert.ok(attempt < 3, `Caddy did not answer TLS on its port in three attempts:\n${caddyLog}`);
+    }
+  };
+
   before(async () => {
-    const [httpsPort, httpPort, lavkaPort] = [await freePort(), await freePort(), await freePort()];
+    const { httpsPort, lavkaPort, rootCert } = await startCaddy();
     publicUrl = `https://localhost:${httpsPort}`;
-    // Test-only global options (ports, the internal CA, no system trust store), then the
-    // production site block itself.
-    const caddyfile = path.join(work, 'Caddyfile');
-    writeFileSync(
-      caddyfile,
-      `{\n\tadmin off\n\tlocal_certs\n\tskip_install_trust\n\thttp_port ${httpPort}\n\thttps_port ${httpsPort}\n\tstorage file_system ${path.join(work, 'storage')}\n}\n\nimport ${path.join(ROOT, 'deploy/Caddyfile')}\n`,
-    );
-    caddy = spawn('caddy', ['run', '--config', caddyfile, '--adapter', 'caddyfile'], {
-      env: { PATH: process.env.PATH ?? '', HOME: work, XDG_DATA_HOME: work, XDG_CONFIG_HOME: work, LAVKA_DOMAIN: `localhost:${httpsPort}`, LAVKA_UPSTREAM: `127.0.0.1:${lavkaPort}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    caddy.stdout?.on('data', (chunk: Buffer) => (caddyLog += chunk.toString()));
-    caddy.stderr?.on('data', (chunk: Buffer) => (caddyLog += chunk.toString()));
-    const rootCert = path.join(work, 'storage', 'pki', 'authorities', 'local', 'root.crt');
-    await waitFor('Caddy to create its CA', () => (existsSync(rootCert) || caddy?.exitCode !== null ? true : undefined)).catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}\n${caddyLog}`);
-    });
-    assert.equal(caddy.exitCode, null, `caddy exited:\n${caddyLog}`);
     // This process (the simulated Telegram included) trusts Caddy's CA, as Telegram trusts a public one.
     tls.setDefaultCACertificates([...tls.getCACertificates('default'), readFileSync(rootCert, 'utf8')]);
 
