@@ -35,7 +35,7 @@ import { shareCatalogCacheThroughRedis } from './modules/catalog/catalog.cache.t
 import { BASE_COMMANDS, publishCommands, publishProfile } from './telegram/commands.ts';
 import type { BotContext } from './telegram/context.ts';
 import { pruneProcessedUpdates } from './telegram/dedupe.ts';
-import { POLLING_RETRY, pollingOutageLog } from './telegram/polling.ts';
+import { firstPollSignal, POLLING_RETRY, pollingOutageLog, untilBacklogHandled } from './telegram/polling.ts';
 import { createTranslator, type Translator } from './telegram/i18n.ts';
 
 /** Where the sandbox mounts the simulator's Bot API on Lavka's own port. */
@@ -287,9 +287,10 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       }
       return server;
     };
-    // A polling bot needs no HTTP server to take updates: it polls first, and the panel, the
-    // APIs and the pages come up right after (a start's first getUpdates comes about 0.2 s
-    // sooner). The sandbox's bot talks to the simulator through it, and a webhook needs it.
+    // A polling bot needs no HTTP server to take updates: it polls first, answers what waited
+    // for it, and the panel, the APIs and the pages come up right after (a start's first
+    // getUpdates comes about 0.2 s sooner, and so do the answers to the updates that waited).
+    // The sandbox's bot talks to the simulator through it, and a webhook needs it.
     const httpAfterPolling = start && mode === 'polling';
     let http = httpAfterPolling ? undefined : await openHttp();
 
@@ -423,6 +424,8 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       } else {
         await bot.api.deleteWebhook();
         bot.api.config.use(pollingOutageLog(logger));
+        const firstPoll = firstPollSignal();
+        bot.api.config.use(firstPoll.transformer);
         runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, ...POLLING_RETRY } });
         const handle = runner;
         cleanups.push(async () => {
@@ -432,7 +435,11 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
           const deadline = Date.now() + 10_000;
           while (handle.size() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
         });
-        if (httpAfterPolling) http = await openHttp();
+        if (httpAfterPolling) {
+          // The updates that waited for this start are answered first (a second at most).
+          await untilBacklogHandled({ answered: firstPoll.answered, inFlight: () => handle.size(), capMs: 1_000 });
+          http = await openHttp();
+        }
         // The description, menu button and commands are a dozen Bot API calls that no update
         // waits for: the bot polls first (start-up time), and Lavka is started once they are set.
         await publishMetadata();

@@ -58,3 +58,44 @@ export function pollingOutageLog(logger: Pick<Logger, 'warn' | 'info'>, options:
     return result;
   };
 }
+
+/**
+ * Tells when a new poller's first `getUpdates` has been answered (or has failed): installed on
+ * the bot's API before polling starts, it watches that one call and then steps aside.
+ */
+export function firstPollSignal(): { transformer: Transformer; answered: Promise<void> } {
+  let resolve: () => void = () => undefined;
+  const answered = new Promise<void>((done) => {
+    resolve = done;
+  });
+  let seen = false;
+  const transformer: Transformer = async (prev, method, payload, signal) => {
+    if (seen || method !== 'getUpdates') return prev(method, payload, signal);
+    try {
+      return await prev(method, payload, signal);
+    } finally {
+      seen = true;
+      resolve();
+    }
+  };
+  return { transformer, answered };
+}
+
+/**
+ * Resolves once the updates that waited for a restarted bot are handled — its first
+ * `getUpdates` answered and no update in flight — or after `capMs`, whichever comes first.
+ * A polling Lavka builds its HTTP server then: on the same thread, building it while those
+ * updates are handled would delay their answers.
+ */
+export async function untilBacklogHandled(options: { answered: Promise<void>; inFlight(): number; capMs: number }): Promise<void> {
+  const deadline = Date.now() + options.capMs;
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, options.capMs);
+  });
+  await Promise.race([options.answered, cap]);
+  clearTimeout(timer);
+  // The runner hands the batch to its handlers right after the call returns.
+  await new Promise((resolve) => setImmediate(resolve));
+  while (options.inFlight() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+}
