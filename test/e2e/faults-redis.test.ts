@@ -82,5 +82,15 @@ describe('Lavka with Redis when Redis stops and comes back', { skip: unavailable
     } finally {
       probe.disconnect();
     }
+    // Nothing was sent twice across the outage and the recovery.
+    const sent = user
+      .chat()
+      .messages.filter((message) => message.from_bot)
+      .map((message) => message.text ?? '');
+    const count = (test: (text: string) => boolean) => sent.filter(test).length;
+    assert.equal(count((text) => text.startsWith('Hello')), 1, sent.join(' | '));
+    assert.equal(count((text) => text.startsWith('Here is what I can do')), 2, sent.join(' | '));
+    assert.equal(count((text) => text === 'Choose your language:'), 1, sent.join(' | '));
+    assert.equal(count((text) => text === 'Sent without Redis'), 1, sent.join(' | '));
   });
 });
