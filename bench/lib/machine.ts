@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /** The machine a benchmark ran on, printed with every table and stored with every result. */
@@ -60,12 +61,40 @@ export function machineLine(machine: MachineDescription): string {
 export interface LoadSpan {
   startLoad1m: number;
   endLoad1m: number;
+  /**
+   * The share of CPU time the hypervisor gave to other guests meanwhile (Linux's "steal"), in
+   * percent: on a shared virtual machine, a figure measured while it was high is slower than
+   * the code, whatever the load average says.
+   */
+  stealPercent?: number;
 }
 
-/** Notes the load average now; `end()` notes it again and returns both. */
-export function trackLoad(read: () => number = loadAverage1m): { end(): LoadSpan } {
+/** CPU time so far, all of it and stolen, in clock ticks (Linux `/proc/stat`); undefined elsewhere. */
+export function cpuTimes(): { total: number; steal: number } | undefined {
+  try {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/);
+    if (fields[0] !== 'cpu') return undefined;
+    // user nice system idle iowait irq softirq steal (guest time is already in user).
+    const ticks = fields.slice(1, 9).map(Number);
+    if (ticks.length < 8 || ticks.some((value) => !Number.isFinite(value))) return undefined;
+    return { total: ticks.reduce((sum, value) => sum + value, 0), steal: ticks[7] ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Notes the load average (and CPU steal) now; `end()` notes them again and returns both. */
+export function trackLoad(read: () => number = loadAverage1m, times: () => { total: number; steal: number } | undefined = cpuTimes): { end(): LoadSpan } {
   const startLoad1m = read();
-  return { end: () => ({ startLoad1m, endLoad1m: read() }) };
+  const before = times();
+  return {
+    end: () => {
+      const after = times();
+      const elapsed = before && after ? after.total - before.total : 0;
+      const stealPercent = before && after && elapsed > 0 ? Math.round((1000 * (after.steal - before.steal)) / elapsed) / 10 : undefined;
+      return { startLoad1m, endLoad1m: read(), ...(stealPercent === undefined ? {} : { stealPercent }) };
+    },
+  };
 }
 
 /**
@@ -74,5 +103,6 @@ export function trackLoad(read: () => number = loadAverage1m): { end(): LoadSpan
  */
 export function loadLine(span: LoadSpan, machine?: Pick<MachineDescription, 'loaded' | 'loadAverage1m'>): string {
   const loaded = machine ? loadedMark(machine) : '';
-  return `load average (1 min) ${span.startLoad1m} at start, ${span.endLoad1m} at end${loaded ? `; ${loaded}` : ''}`;
+  const steal = span.stealPercent === undefined ? '' : `, CPU steal ${span.stealPercent} %`;
+  return `load average (1 min) ${span.startLoad1m} at start, ${span.endLoad1m} at end${steal}${loaded ? `; ${loaded}` : ''}`;
 }

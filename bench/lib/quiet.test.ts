@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { loadLine, machineLine, trackLoad } from './machine.ts';
+import { cpuTimes, loadLine, machineLine, trackLoad } from './machine.ts';
 import { quietGateFromEnv, quietMachine, waitForQuiet, type QuietDeps } from './quiet.ts';
 
 /** A machine whose load average follows `loads`, one value per read, on a clock that only sleeping moves. */
@@ -75,9 +75,25 @@ describe('quiet-machine gate', () => {
     assert.equal(loadLine({ startLoad1m: 0.2, endLoad1m: 0.7 }, quiet), 'load average (1 min) 0.2 at start, 0.7 at end');
   });
 
-  test('a load span reads the load average when measuring starts and when it ends', () => {
+  test('a load span reads the load average when measuring starts and when it ends, and the CPU time stolen meanwhile', () => {
     const loads = [0.5, 1.75];
-    const span = trackLoad(() => loads.shift() as number);
-    assert.deepEqual(span.end(), { startLoad1m: 0.5, endLoad1m: 1.75 });
+    const times = [
+      { total: 10_000, steal: 100 },
+      { total: 12_000, steal: 600 },
+    ];
+    const span = trackLoad(
+      () => loads.shift() as number,
+      () => times.shift(),
+    );
+    const measured = span.end();
+    assert.deepEqual(measured, { startLoad1m: 0.5, endLoad1m: 1.75, stealPercent: 25 });
+    assert.equal(loadLine(measured), 'load average (1 min) 0.5 at start, 1.75 at end, CPU steal 25 %');
+    // Where /proc/stat cannot be read the span says nothing about steal.
+    assert.deepEqual(trackLoad(() => 1, () => undefined).end(), { startLoad1m: 1, endLoad1m: 1 });
+  });
+
+  test('this machine\'s CPU times are read from /proc/stat where there is one', { skip: process.platform !== 'linux' && 'Linux only' }, () => {
+    const first = cpuTimes();
+    assert.ok(first && first.total > 0 && first.steal >= 0 && first.steal <= first.total);
   });
 });
