@@ -424,8 +424,9 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
       } else {
         await bot.api.deleteWebhook();
         bot.api.config.use(pollingOutageLog(logger));
-        const firstPoll = firstPollSignal();
-        bot.api.config.use(firstPoll.transformer);
+        // Only where the HTTP server waits for it (not in the sandbox, whose bot polls through it).
+        const firstPoll = httpAfterPolling ? firstPollSignal() : undefined;
+        if (firstPoll) bot.api.config.use(firstPoll.transformer);
         runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, ...POLLING_RETRY } });
         const handle = runner;
         cleanups.push(async () => {
@@ -435,7 +436,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
           const deadline = Date.now() + 10_000;
           while (handle.size() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
         });
-        if (httpAfterPolling) {
+        if (firstPoll) {
           // The updates that waited for this start are answered first (a second at most).
           await untilBacklogHandled({ answered: firstPoll.answered, inFlight: () => handle.size(), capMs: 1_000 });
           http = await openHttp();

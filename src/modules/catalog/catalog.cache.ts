@@ -11,9 +11,10 @@ import type { Redis } from 'ioredis';
  * filled from a read that may see uncommitted rows (one made inside an open transaction), nor
  * from a read that started before a change. A write inside an update's transaction is
  * dropped again when that transaction ends (src/db/unit-of-work.ts says when), since another
- * update may have read between the write and its commit; where no one says when a change is
- * committed (a `db.transaction()` of the panel's, another instance's change), nothing is kept
- * for {@link CatalogCacheOptions.settleMs} after it.
+ * update may have read between the write and its commit (a `db.transaction()` of the panel's
+ * likewise); where no one says when a change is committed (a write through a transaction handed
+ * in from outside, another instance's change), nothing is kept for
+ * {@link CatalogCacheOptions.settleMs} after it.
  *
  * Every entry also has a maximum age. It is what bounds a change this process cannot hear: a
  * transaction kept open longer than the settle time after its last write, an edit made with

@@ -12,9 +12,9 @@ import type { UserRecord } from './users.tables.ts';
  * Staleness is bounded twice: `register` refreshes `last_seen_at` (a write, which drops the
  * entry) once it is older than a minute, so no entry is used longer than that; and since
  * another update may read the row between a write and its commit, the entry is dropped again
- * when the write's transaction ends — or, where no one says when that is (a `db.transaction()`
- * outside the update's unit of work, another instance's change), the user is not cached at
- * all for {@link UserCacheOptions.settleMs} after it.
+ * when the write's transaction ends (the update's, or a `db.transaction()` outside it) — or,
+ * where no one says when that is (a service given a transaction to write through, another
+ * instance's change), the user is not cached at all for {@link UserCacheOptions.settleMs} after it.
  */
 export interface UserCache {
   /** The row as last read, if it is cached. */
