@@ -250,6 +250,16 @@ describe('the sandbox chat page in Chromium', { skip }, () => {
   });
 
   test('the person can send a photo with a caption and a file', async () => {
+    // The photo's upload answers only once the next file has been chosen: the message shows
+    // before its upload has finished, and a finished upload must close only its own dialog.
+    let releasePhoto = () => {};
+    const photoHeld = new Promise<void>((resolve) => (releasePhoto = resolve));
+    await page.route('**/chats/*/messages', async (route) => {
+      if (route.request().method() !== 'POST' || !route.request().headers()['content-type']?.startsWith('multipart/')) return route.continue();
+      const response = await route.fetch();
+      if (route.request().postDataBuffer()?.includes('broken-mug.png')) await photoHeld;
+      await route.fulfill({ response });
+    });
     const fileInput = page.locator('input[type="file"]');
     await fileInput.setInputFiles({ name: 'broken-mug.png', mimeType: 'image/png', buffer: pngImage(240, 160, [200, 80, 80]) });
     const dialog = page.getByRole('dialog', { name: 'Send a photo' });
@@ -259,8 +269,16 @@ describe('the sandbox chat page in Chromium', { skip }, () => {
     assert.match(await page.locator('.message-row.is-outgoing').last().innerText(), /Пришла разбитая 😢/);
 
     await fileInput.setInputFiles({ name: 'receipt.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 sandbox') });
-    await page.getByRole('dialog', { name: 'Send a file' }).getByRole('button', { name: 'Send' }).click();
+    const fileDialog = page.getByRole('dialog', { name: 'Send a file' });
+    await fileDialog.waitFor();
+    assert.equal(await fileDialog.getByLabel(/Caption/).inputValue(), '', 'the new dialog starts empty');
+    const photoAnswered = page.waitForResponse((response) => response.request().postDataBuffer()?.includes('broken-mug.png') === true);
+    releasePhoto();
+    await photoAnswered;
+    await fileDialog.getByRole('button', { name: 'Send' }).click();
     await page.locator('.message-row.is-outgoing').getByRole('link', { name: 'Download receipt.pdf' }).waitFor();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.unroute('**/chats/*/messages');
     const sent = app.sandbox?.chat(SANDBOX_CUSTOMER_ID).messages.filter((message) => !message.from_bot && (message.photo || message.document)) ?? [];
     assert.deepEqual(
       sent.map((message) => [message.caption ?? null, message.document?.file_name ?? 'photo', message.photo?.[0]?.width ?? null]),

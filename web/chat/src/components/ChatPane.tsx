@@ -37,7 +37,7 @@ type Popup =
   | { kind: 'confirm'; props: Omit<ConfirmDialogProps, 'onClose'> }
   | { kind: 'checkout'; message: ViewMessage }
   | { kind: 'photo'; src: string; alt: string }
-  | { kind: 'attach'; file: File }
+  | { kind: 'attach'; file: File; id: number }
   | { kind: 'miniapp'; url: string };
 
 /** How long a pressed button shows its spinner at most, if the bot never answers. */
@@ -51,6 +51,7 @@ export function ChatPane(props: ChatPaneProps): ReactNode {
   const [pendingButtonKey, setPendingButtonKey] = useState<string | null>(null);
   const [commands, setCommands] = useState<BotCommand[]>([]);
   const shownAnswers = useRef(new Set<string>());
+  const attachCount = useRef(0);
 
   const showAnswer = useCallback(
     (answer: CallbackAnswer) => {
@@ -244,7 +245,7 @@ export function ChatPane(props: ChatPaneProps): ReactNode {
           toggleKeyboard={live.toggleKeyboard}
           onReplyButton={onReplyButton}
           onSend={sendText}
-          onAttach={(file) => setPopup({ kind: 'attach', file })}
+          onAttach={(file) => setPopup({ kind: 'attach', file, id: ++attachCount.current })}
           showStart={chat.loaded && chat.messages.length === 0}
           disabledReason={chat.blocked ? `${fullName(viewer)} has blocked the bot.` : null}
         />
@@ -257,8 +258,14 @@ export function ChatPane(props: ChatPaneProps): ReactNode {
       {popup?.kind === 'photo' ? <ImageViewer src={popup.src} alt={popup.alt} onClose={() => setPopup(null)} /> : null}
       {popup?.kind === 'attach' ? (
         <AttachDialog
+          // A file chosen while an upload still finishes gets a dialog of its own, and the
+          // finished upload closes only the dialog it came from.
+          key={popup.id}
           file={popup.file}
-          onClose={() => setPopup(null)}
+          onClose={() => {
+            const id = popup.id;
+            setPopup((current) => (current?.kind === 'attach' && current.id !== id ? current : null));
+          }}
           onSend={(kind, caption) => client.sendFile(chatId, viewer.id, popup.file, kind, caption).catch(report)}
         />
       ) : null}
