@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild-wasm';
 import { ALSO_WATCHED, BUNDLE_DIR, BUNDLE_ENTRY, BUNDLE_LAUNCHER, fileStamp, MANIFEST_FILE, moduleFolders, type BundleManifest } from './bundle.freshness.ts';
@@ -56,6 +57,52 @@ function sourceLocations(root: string): esbuild.Plugin {
   };
 }
 
+/** Built-ins' getters that load what Lavka never uses; see {@link builtinsThroughRequire}. */
+const UNREAD_GETTERS = new Set(['WebSocket', 'CloseEvent', 'MessageEvent', 'stdin']);
+
+/**
+ * Node's built-in modules are imported through `require` in the bundle. An `import` of one
+ * makes Node build an ES module face for it, which reads every export, getters included:
+ * node:http's `WebSocket`, `CloseEvent` and `MessageEvent` getters load undici (about 40 ms of
+ * a start, for classes Lavka never uses), `process.stdin` opens standard input. Each built-in
+ * becomes a small module that exports the built-in's values by name and the whole module as
+ * its default, without {@link UNREAD_GETTERS}; {@link refuseUndefinedImports} fails the build
+ * if Lavka or a dependency imports one of those by name.
+ */
+export function builtinsThroughRequire(): esbuild.Plugin {
+  const load = createRequire(import.meta.url);
+  return {
+    name: 'lavka-builtins-through-require',
+    setup(build) {
+      build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+        if (args.namespace !== 'file' || (args.kind !== 'import-statement' && args.kind !== 'dynamic-import') || !isBuiltin(args.path)) return undefined;
+        return { path: args.path.startsWith('node:') ? args.path : `node:${args.path}`, namespace: 'lavka-builtin' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'lavka-builtin' }, (args) => {
+        // The names Node's own ES module face exports: the enumerable ones (deprecated
+        // aliases such as fs.F_OK are not, and would warn when read).
+        const names = Object.keys(load(args.path) as object).filter((name) => !UNREAD_GETTERS.has(name) && name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+        const contents = [
+          "import { createRequire as lavkaCreateRequire } from 'node:module';",
+          `const builtin = lavkaCreateRequire(import.meta.url)(${JSON.stringify(args.path)});`,
+          'export default builtin;',
+          ...names.map((name) => `export const ${name} = builtin.${name};`),
+        ].join('\n');
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+}
+
+/** Fails the build where an import would be undefined (a built-in's getter left out above). */
+export function refuseUndefinedImports(result: esbuild.BuildResult): void {
+  const undefinedImports = result.warnings.filter((warning) => warning.id === 'import-is-undefined');
+  if (undefinedImports.length > 0) {
+    const where = undefinedImports.map((warning) => `${warning.location?.file ?? '?'}:${warning.location?.line ?? '?'}: ${warning.text}`);
+    throw new Error(`the start-up bundle would import undefined values:\n${where.join('\n')}`);
+  }
+}
+
 /** What a build made. */
 export interface BundleReport {
   files: number;
@@ -91,7 +138,7 @@ export async function buildBundle(root: string): Promise<BundleReport> {
     outdir: staging,
     external: EXTERNAL_PACKAGES,
     banner: { js: BANNER },
-    plugins: [sourceLocations(root)],
+    plugins: [sourceLocations(root), builtinsThroughRequire()],
     // Names stay as written: error messages and stack traces read like the sources'.
     minify: false,
     keepNames: true,
@@ -99,6 +146,7 @@ export async function buildBundle(root: string): Promise<BundleReport> {
     logLevel: 'error',
     legalComments: 'none',
   });
+  refuseUndefinedImports(result);
   const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules/') && !input.startsWith('<'));
   const inputs: Record<string, string> = {};
   for (const file of [...sources, ...ALSO_WATCHED]) {

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import * as esbuild from 'esbuild-wasm';
+import { builtinsThroughRequire, refuseUndefinedImports } from './bundle.build.ts';
+
+/** Bundles `source` as the start-up bundle bundles Lavka's built-ins; returns the output file. */
+async function bundle(dir: string, source: string): Promise<string> {
+  const entry = path.join(dir, 'entry.ts');
+  writeFileSync(entry, source);
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile: path.join(dir, 'out.mjs'),
+    plugins: [builtinsThroughRequire()],
+    logLevel: 'silent',
+  });
+  refuseUndefinedImports(result);
+  return path.join(dir, 'out.mjs');
+}
+
+describe("the start-up bundle's built-in modules", () => {
+  test('are required, not imported: default, named and namespace imports work, and undici is never loaded', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-builtins-'));
+    try {
+      const out = await bundle(
+        dir,
+        [
+          "import http, { STATUS_CODES, createServer } from 'node:http';",
+          "import * as crypto from 'node:crypto';",
+          "import { promises } from 'fs';",
+          "import { createRequire } from 'node:module';",
+          'const loaded = process.moduleLoadList.filter((name) => name.includes("undici"));',
+          'console.log(JSON.stringify({ ok: STATUS_CODES[200] === "OK" && http.createServer === createServer && crypto.randomUUID().length === 36 && typeof promises.readFile === "function" && typeof createRequire === "function", loaded }));',
+        ].join('\n'),
+      );
+      const text = readFileSync(out, 'utf8');
+      assert.doesNotMatch(text, /from ["']node:(http|crypto|fs)["']/, 'no built-in is imported as an ES module');
+      const run = spawnSync(process.execPath, [out], { encoding: 'utf8' });
+      assert.equal(run.stderr, '', 'no warning: deprecated aliases are not read');
+      assert.deepEqual(JSON.parse(run.stdout), { ok: true, loaded: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a getter left out fails the build, whether imported by name or read from the namespace', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-builtins-'));
+    try {
+      await assert.rejects(bundle(dir, "import { WebSocket } from 'node:http';\nconsole.log(WebSocket);\n"), /No matching export .* for import "WebSocket"/);
+      await assert.rejects(bundle(dir, "import * as http from 'node:http';\nconsole.log(http.WebSocket);\n"), /would import undefined values:\n.*entry\.ts:2: Import "WebSocket" will always be undefined/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
