@@ -28,6 +28,7 @@ import type { CommandSpec, JobSpec, LavkaModule, ModuleServices, Runtime } from 
 import { coreServices, discoverModules, migrationGroups, moduleFacts, selectModules, setupModules, type ActiveModule } from './modules/registry.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import type { TelegramSimulator } from './sim/index.ts';
+import { API_TRANSPORT } from './telegram/api-transport.ts';
 import { createBot } from './telegram/bot.ts';
 import { createRedisChatLock } from './telegram/chat-lock.ts';
 import { shareUserCacheThroughRedis } from './modules/users/users.cache.ts';
@@ -353,7 +354,7 @@ export async function startLavka(options: StartOptions): Promise<LavkaApp> {
     });
     botRef.api = bot.api;
     // Readiness asks Telegram through a bare client: the bot's own retries would hide an outage.
-    const probeApi = new Api(token, { apiRoot });
+    const probeApi = new Api(token, { apiRoot, ...API_TRANSPORT });
     readiness.push({
       name: 'telegram',
       check: async () => {

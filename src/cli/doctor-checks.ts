@@ -16,6 +16,7 @@ import { paymentsSettingsSchema } from '../modules/payments/payments.settings.ts
 import { GatewayRejectedError } from '../modules/payments/retry.ts';
 import { discoverModules, migrationGroups } from '../modules/registry.ts';
 import { silentLogger } from '../observability/logger.ts';
+import { API_TRANSPORT } from '../telegram/api-transport.ts';
 
 // The checks of `npm run doctor`: each looks at one part of a deployment the way Lavka itself
 // would at start-up, and says in plain words what is wrong and what to do about it.
@@ -48,7 +49,7 @@ export async function diagnose(environment: NodeJS.ProcessEnv): Promise<Finding[
   if (!configuration.env || !configuration.config) return configuration.findings;
   const { env, config } = configuration;
   const findings = [...configuration.findings];
-  const api = env.TELEGRAM_BOT_TOKEN ? new Api(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT, timeoutSeconds: CALL_TIMEOUT_MS / 1000 }) : undefined;
+  const api = env.TELEGRAM_BOT_TOKEN ? new Api(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT, timeoutSeconds: CALL_TIMEOUT_MS / 1000, ...API_TRANSPORT }) : undefined;
   const me = api ? await checkToken(api, env, findings) : undefined;
   if (api && me) await checkWebhook(api, env, findings);
   await checkDatabase(env, findings);

@@ -10,6 +10,7 @@ import type { CommandSpec, ModuleInstance } from '../modules/module.ts';
 import type { StaffRole } from '../platform/roles.ts';
 import type { UsersService } from '../modules/users/users.service.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { API_TRANSPORT } from './api-transport.ts';
 import { createBaseComposer, createFallbackComposer } from './base.bot.ts';
 import type { ChatLock } from './chat-lock.ts';
 import type { BotContext, SessionData } from './context.ts';
@@ -69,7 +70,8 @@ export function chatKey(ctx: { chat?: { id: number }; from?: { id: number } }): 
 export function createBot(deps: CreateBotDeps): Bot<BotContext> {
   const now = deps.now ?? Date.now;
   const bot = new Bot<BotContext>(deps.token, {
-    client: { apiRoot: deps.apiRoot },
+    // Calls go through Lavka's own HTTP client (api-transport.ts), not node-fetch.
+    client: { apiRoot: deps.apiRoot, ...API_TRANSPORT },
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
 

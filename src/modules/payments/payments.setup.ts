@@ -13,6 +13,7 @@ import { createQrProvider } from './providers/qr.provider.ts';
 import { SANDBOX_PROVIDER_TOKEN, createTelegramCardProvider } from './providers/telegram-card.provider.ts';
 import { createTelegramStarsProvider } from './providers/telegram-stars.provider.ts';
 import { staffChatIds as configuredStaffChats } from '../../delivery/staff-chats.ts';
+import { API_TRANSPORT } from '../../telegram/api-transport.ts';
 import { createPaymentsApi } from './payments.api.ts';
 import { createPaymentsMiniAppRoutes } from './payments.miniapp.ts';
 
@@ -37,7 +38,7 @@ export function setupPayments(deps: ModuleDeps<'users' | 'audit'>): ModuleInstan
   // With a real token the module has its own client; in the sandbox it borrows the bot's on its first
   // update, or the running bot's (a Mini App may open a payment before the module saw any update).
   let borrowed: Api | undefined;
-  const own = env.TELEGRAM_BOT_TOKEN ? new Api(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }) : undefined;
+  const own = env.TELEGRAM_BOT_TOKEN ? new Api(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT, ...API_TRANSPORT }) : undefined;
   const telegram = () => {
     const api = own ?? borrowed ?? deps.runtime.telegram();
     return api ? telegramPaymentsApi(api) : undefined;
