@@ -16,6 +16,7 @@ import { createRateLimiter, type SendRateLimiter } from './rate-limiter.ts';
 import { createRedisRateLimiter } from './redis-rate-limiter.ts';
 import { withLocalFallback } from './fallback-rate-limiter.ts';
 import { redisReady } from '../db/redis.ts';
+import { outsideUnitOfWork } from '../db/unit-of-work.ts';
 import { cancelJob, createScheduler, ensureRecurringJob, type JobHandler, type Scheduler } from './scheduler.ts';
 import { createOutboxSender, type ApiCall, type OutboxSender } from './sender.ts';
 import { apiMetrics } from '../telegram/api-metrics.ts';
@@ -216,7 +217,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     scheduler,
     scheduleDailyReport,
     async chatStarted(chatId) {
-      const released = await outbox.releaseUnreachable(chatId, now());
+      // Committed on its own, whatever the /start update does: the user did press Start, the
+      // sender may take the messages at once, and a /start that writes nothing else stays an
+      // update without a transaction (nearly every /start: usually nothing is kept).
+      const released = await outsideUnitOfWork(() => outbox.releaseUnreachable(chatId, now()));
       if (released === 0) return;
       logger.info({ chatId, released }, 'the user pressed Start: the messages kept for them go now');
       sender.chatReachable(chatId);

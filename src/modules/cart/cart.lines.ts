@@ -27,11 +27,13 @@ export function createCartLines(core: CartCore) {
       }
       const quote = (await deps.catalog.quote([ref], locale)).get(itemKey(ref));
       if (!quote) throw new CartError('cart.item_unavailable', 'the item cannot be sold', { ...ref });
-      const existing = await repository.findLine(userId, ref.productId, ref.variantId ?? 0);
+      // The whole cart in one read (it is a few lines at most): the line, if any, and the count of lines.
+      const lines = await repository.listItems(userId);
+      const existing = lines.find((line) => line.product_id === ref.productId && line.variant_id === (ref.variantId ?? 0));
       const next = (existing?.quantity ?? 0) + quantity;
       if (next > settings.maxQuantityPerLine) throw new CartError('cart.quantity_out_of_range', 'quantity out of range', { max: settings.maxQuantityPerLine });
       if (next > quote.stock) throw new CartError('cart.not_enough_stock', 'not enough stock', { available: quote.stock });
-      if (!existing && (await repository.countLines(userId)) >= settings.maxLines) {
+      if (!existing && lines.length >= settings.maxLines) {
         throw new CartError('cart.too_many_lines', 'the cart is full', { max: settings.maxLines });
       }
       const nowMs = deps.now();

@@ -12,16 +12,6 @@ export function createCartRepository(db: DbExecutor) {
       return db.selectFrom('cart_items').selectAll().where('id', '=', itemId).where('user_id', '=', userId).executeTakeFirst();
     },
 
-    findLine(userId: number, productId: number, variantId: number): Promise<CartItemRecord | undefined> {
-      return db
-        .selectFrom('cart_items')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('product_id', '=', productId)
-        .where('variant_id', '=', variantId)
-        .executeTakeFirst();
-    },
-
     async insertItem(row: { user_id: number; product_id: number; variant_id: number; quantity: number; price_seen_minor: number }, nowMs: number): Promise<void> {
       await db
         .insertInto('cart_items')
@@ -49,11 +39,6 @@ export function createCartRepository(db: DbExecutor) {
     async clear(userId: number): Promise<number> {
       const result = await db.deleteFrom('cart_items').where('user_id', '=', userId).executeTakeFirst();
       return Number(result.numDeletedRows);
-    },
-
-    async countLines(userId: number): Promise<number> {
-      const row = await db.selectFrom('cart_items').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
-      return Number(row.n);
     },
 
     /** Users with a non-empty cart untouched since before `olderThanMs`. */

@@ -33,9 +33,14 @@ export function createOrdersQueries(core: OrdersCore) {
 
     /** Orders matching a filter, one page: newest first, or by total or status (in its life order) when `sort` says. */
     async list(filter: OrderFilter, page: number, pageSize: number, sort?: { by: 'created' | 'total' | 'status'; direction: 'asc' | 'desc' }): Promise<{ orders: Order[]; window: PageWindow }> {
-      const window = pageWindow(await repository.count(filter), page, pageSize);
       const statusOrder = sort?.by === 'status' ? (filter.kind === undefined ? allStatuses() : machineOf(filter.kind).statuses) : undefined;
-      const rows = await repository.list(filter, window.offset, window.limit, sort ? { ...sort, statusOrder } : undefined);
+      const order = sort ? { ...sort, statusOrder } : undefined;
+      // The page asked for and the total in one read; a page past the end (a stale button:
+      // orders went away since) is counted and read again as the last page.
+      const asked = pageWindow(Number.MAX_SAFE_INTEGER, page, pageSize);
+      const first = await repository.listCounted(filter, asked.offset, asked.limit, order);
+      const window = pageWindow(first.total ?? (await repository.count(filter)), page, pageSize);
+      const rows = window.offset === asked.offset ? first.rows : await repository.list(filter, window.offset, window.limit, order);
       const lines = await repository.linesOf(rows.map((row) => row.id));
       return { orders: rows.map((row) => ({ ...row, lines: lines.filter((line) => line.order_id === row.id) })), window };
     },

@@ -1,5 +1,6 @@
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type SelectQueryBuilder } from 'kysely';
 import { isUniqueViolation, type DbExecutor } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
 import type { OrderLineRecord, OrderLinesTable, OrderNoteRecord, OrderNotesTable, OrderRecord, OrdersTable, OrderStatusChangeRecord, OrderStatusHistoryTable } from './orders.tables.ts';
 
 /** Filters of an order listing (admin API, export). */
@@ -75,6 +76,19 @@ export function createOrdersRepository(db: DbExecutor) {
       );
     }
     return query;
+  };
+
+  /** A page of `query` in the order `sort` says: newest first unless it says otherwise. */
+  const sorted = <O>(query: SelectQueryBuilder<Database, 'orders', O>, offset: number, limit: number, sort?: OrderSort) => {
+    let ordered = query;
+    if (sort?.by === 'total') ordered = ordered.orderBy('total_minor', sort.direction);
+    if (sort?.by === 'status') {
+      const order = sort.statusOrder ?? [];
+      const rank = order.length > 0 ? sql<number>`case status ${sql.join(order.map((status, index) => sql`when ${status} then ${sql.lit(index)}`), sql` `)} else ${sql.lit(order.length)} end` : sql<string>`status`;
+      ordered = ordered.orderBy(rank, sort.direction);
+    }
+    const newestFirst = sort?.by === 'created' ? sort.direction : 'desc';
+    return ordered.orderBy('created_at', newestFirst).orderBy('id', newestFirst).offset(offset).limit(limit);
   };
 
   return {
@@ -171,16 +185,20 @@ export function createOrdersRepository(db: DbExecutor) {
 
     /** Newest first, unless `sort` says otherwise. */
     list(filter: OrderFilter, offset: number, limit: number, sort?: OrderSort): Promise<OrderRecord[]> {
-      let query = filtered(filter).selectAll();
-      if (sort?.by === 'total') query = query.orderBy('total_minor', sort.direction);
-      if (sort?.by === 'status') {
-        const order = sort.statusOrder ?? [];
-        const rank = order.length > 0 ? sql<number>`case status ${sql.join(order.map((status, index) => sql`when ${status} then ${sql.lit(index)}`), sql` `)} else ${sql.lit(order.length)} end` : sql<string>`status`;
-        query = query.orderBy(rank, sort.direction);
-      }
-      const newestFirst = sort?.by === 'created' ? sort.direction : 'desc';
-      return query.orderBy('created_at', newestFirst).orderBy('id', newestFirst).offset(offset).limit(limit).execute();
+      return sorted(filtered(filter).selectAll(), offset, limit, sort).execute();
     },
+
+    /**
+     * {@link list} with the number of all orders matching the filter, in one statement (a
+     * window count on every row). An empty page says nothing of the total: undefined then,
+     * unless the page was the first (no rows before it either: none at all).
+     */
+    async listCounted(filter: OrderFilter, offset: number, limit: number, sort?: OrderSort): Promise<{ rows: OrderRecord[]; total: number | undefined }> {
+      const counted = await sorted(filtered(filter).selectAll().select(sql<number>`count(*) over ()`.as('matching_total')), offset, limit, sort).execute();
+      const total = counted.length > 0 ? Number(counted[0]!.matching_total) : offset === 0 ? 0 : undefined;
+      return { rows: counted.map(({ matching_total: _total, ...row }) => row), total };
+    },
+
 
     /** Orders per status. */
     /** Newest first, from before the order `beforeId` (a cursor): pages that hold while orders come in. */

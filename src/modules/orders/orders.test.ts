@@ -261,6 +261,14 @@ for (const dialect of await testDialects()) {
       assert.equal(page.orders.length, 3);
       assert.ok(page.window.pages >= 3);
       assert.ok(page.orders.every((item) => item.user_id === OTHER && item.lines.length === 2));
+      // The total comes with the page; a page past the end (a stale button) shows the last one.
+      const total = page.window.total;
+      const last = await shop.services.orders.listForUser(OTHER, 9999, 3);
+      assert.deepEqual({ page: last.window.page, pages: last.window.pages, total: last.window.total }, { page: Math.ceil(total / 3), pages: Math.ceil(total / 3), total });
+      assert.equal(last.orders.length, total - (last.window.page - 1) * 3);
+      assert.ok(last.orders.every((item) => !('matching_total' in item)), 'the window count is not part of an order');
+      const nobody = await shop.services.orders.listForUser(987_654_321, 1, 3);
+      assert.deepEqual({ orders: nobody.orders, total: nobody.window.total, page: nobody.window.page, pages: nobody.window.pages }, { orders: [], total: 0, page: 1, pages: 1 });
     });
 
     test('the export has one row per order and reads back identically from CSV and XLSX', async () => {
