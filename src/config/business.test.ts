@@ -55,6 +55,18 @@ describe('business configuration', () => {
     const file = path.join(dir, 'broken.yaml');
     writeFileSync(file, 'business: [unclosed\n');
     await assert.rejects(loadBusinessConfig({ preset: 'shop', configFile: file }), /is not valid YAML/);
+    // A key written twice is a mistake to point at, not a silent "last one wins".
+    writeFileSync(file, 'business:\n  name: Первый\n  name: Второй\n');
+    await assert.rejects(loadBusinessConfig({ preset: 'shop', configFile: file }), (error: unknown) => error instanceof ConfigError && /is not valid YAML/.test(error.message) && /duplicated mapping key/.test(error.problems.join('\n')));
+  });
+
+  test("YAML's core types only: a date or a 'yes' stays text, numbers and booleans are what they look like", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-config-'));
+    const file = path.join(dir, 'lavka.yaml');
+    writeFileSync(file, 'business:\n  name: 2026-12-07\nsettings:\n  notes:\n    opened: 2026-12-07\n    answer: yes\n    shelves: 6\n    open: true\n    code: 0o17\n');
+    const config = await loadBusinessConfig({ preset: 'shop', configFile: file });
+    assert.equal(config.business.name, '2026-12-07');
+    assert.deepEqual(config.settings.notes, { opened: '2026-12-07', answer: 'yes', shelves: 6, open: true, code: 15 });
   });
 
   test('deepMerge merges nested objects and replaces arrays', () => {

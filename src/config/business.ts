@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { businessHoursSchema } from './business-hours.ts';
@@ -181,7 +181,8 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   const text = await readFile(file, 'utf8');
   let value: unknown;
   try {
-    value = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    // YAML 1.2's core types only: a date stays the text it was written as, as in JSON.
+    value = file.endsWith('.json') ? JSON.parse(text) : loadYaml(text, { schema: CORE_SCHEMA, filename: file });
   } catch (error) {
     throw new ConfigError(`Lavka cannot start: ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}.`, [
       (error as Error).message,
