@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import * as esbuild from 'esbuild-wasm';
-import { builtinsThroughRequire, refuseUndefinedImports } from './bundle.build.ts';
+import { builtinsThroughRequire, nodeFetchOnFirstUse, refuseUndefinedImports } from './bundle.build.ts';
 
-/** Bundles `source` as the start-up bundle bundles Lavka's built-ins; returns the output file. */
+const NODE_MODULES = path.resolve(import.meta.dirname, '../../node_modules');
+
+/** Bundles `source` as the start-up bundle bundles Lavka's built-ins and node-fetch; returns the output file. */
 async function bundle(dir: string, source: string): Promise<string> {
   const entry = path.join(dir, 'entry.ts');
   writeFileSync(entry, source);
@@ -17,14 +19,15 @@ async function bundle(dir: string, source: string): Promise<string> {
     format: 'esm',
     platform: 'node',
     outfile: path.join(dir, 'out.mjs'),
-    plugins: [builtinsThroughRequire()],
+    banner: { js: "import { createRequire as lavkaRequire } from 'node:module'; const require = lavkaRequire(import.meta.url);" },
+    plugins: [builtinsThroughRequire(), nodeFetchOnFirstUse()],
     logLevel: 'silent',
   });
   refuseUndefinedImports(result);
   return path.join(dir, 'out.mjs');
 }
 
-describe("the start-up bundle's built-in modules", () => {
+describe("how the start-up bundle loads Node's built-in modules and node-fetch", () => {
   test('are required, not imported: default, named and namespace imports work, and undici is never loaded', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lavka-builtins-'));
     try {
@@ -54,6 +57,29 @@ describe("the start-up bundle's built-in modules", () => {
     try {
       await assert.rejects(bundle(dir, "import { WebSocket } from 'node:http';\nconsole.log(WebSocket);\n"), /No matching export .* for import "WebSocket"/);
       await assert.rejects(bundle(dir, "import * as http from 'node:http';\nconsole.log(http.WebSocket);\n"), /would import undefined values:\n.*entry\.ts:2: Import "WebSocket" will always be undefined/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('node-fetch is loaded from node_modules only when first used', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-builtins-'));
+    try {
+      const out = await bundle(
+        dir,
+        [
+          "import { createRequire } from 'node:module';",
+          "import fetch from 'node-fetch';",
+          'const cache = createRequire(import.meta.url).cache;',
+          "const loaded = () => Object.keys(cache).some((file) => file.includes('/node-fetch/'));",
+          'const before = loaded();',
+          'const headers = new fetch.Headers({ a: "1" }).get("a");',
+          'console.log(JSON.stringify({ before, after: loaded(), headers, callable: typeof fetch === "function" && fetch.default === fetch }));',
+        ].join('\n'),
+      );
+      const run = spawnSync(process.execPath, [out], { encoding: 'utf8', env: { ...process.env, NODE_PATH: NODE_MODULES } });
+      assert.equal(run.stderr, '');
+      assert.deepEqual(JSON.parse(run.stdout), { before: false, after: true, headers: '1', callable: true });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

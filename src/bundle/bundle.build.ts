@@ -14,8 +14,9 @@ import { ALSO_WATCHED, BUNDLE_DIR, BUNDLE_ENTRY, BUNDLE_LAUNCHER, fileStamp, MAN
 /**
  * Packages left out of the bundle and loaded from node_modules as usual: they read files
  * beside their own code (fonts, PDF metrics, Swagger UI's pages), load a native or WASM
- * binding, or are only used in development. node-fetch (grammY's HTTP client) calls APIs Node
- * has deprecated: from node_modules Node keeps quiet about it, from the bundle it would warn.
+ * binding, or are only used in development. node-fetch (grammY's default HTTP client, loaded
+ * only if used: {@link nodeFetchOnFirstUse}) calls APIs Node has deprecated: from node_modules
+ * Node keeps quiet about it, from the bundle it would warn.
  */
 export const EXTERNAL_PACKAGES = ['pdfkit', 'fontkit', '@node-rs/argon2', 'swagger-ui-dist', 'pino-pretty', 'pino-roll', 'pg-native', 'node-fetch'];
 
@@ -94,6 +95,36 @@ export function builtinsThroughRequire(): esbuild.Plugin {
   };
 }
 
+/**
+ * node-fetch, loaded when first called. grammY requires it as it loads, as its default HTTP
+ * client; Lavka gives grammY its own (src/telegram/api-transport.ts), so node-fetch and the
+ * URL library it brings (about 20 ms of a start) are loaded only if some client is made
+ * without it. It is still taken from node_modules (see {@link EXTERNAL_PACKAGES}).
+ */
+export function nodeFetchOnFirstUse(): esbuild.Plugin {
+  return {
+    name: 'lavka-node-fetch-on-first-use',
+    setup(build) {
+      build.onResolve({ filter: /^node-fetch$/ }, (args) =>
+        args.namespace === 'lavka-on-first-use' ? { path: 'node-fetch', external: true } : { path: 'node-fetch', namespace: 'lavka-on-first-use' },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'lavka-on-first-use' }, () => ({
+        loader: 'js',
+        contents: [
+          'let real;',
+          "const load = () => (real ??= require('node-fetch'));",
+          'function fetch(...args) { return load()(...args); }',
+          'module.exports = fetch;',
+          'fetch.default = fetch;',
+          "for (const name of ['Headers', 'Request', 'Response', 'FetchError', 'AbortError', 'isRedirect']) {",
+          '  Object.defineProperty(fetch, name, { enumerable: true, get: () => load()[name] });',
+          '}',
+        ].join('\n'),
+      }));
+    },
+  };
+}
+
 /** Fails the build where an import would be undefined (a built-in's getter left out above). */
 export function refuseUndefinedImports(result: esbuild.BuildResult): void {
   const undefinedImports = result.warnings.filter((warning) => warning.id === 'import-is-undefined');
@@ -138,7 +169,7 @@ export async function buildBundle(root: string): Promise<BundleReport> {
     outdir: staging,
     external: EXTERNAL_PACKAGES,
     banner: { js: BANNER },
-    plugins: [sourceLocations(root), builtinsThroughRequire()],
+    plugins: [sourceLocations(root), builtinsThroughRequire(), nodeFetchOnFirstUse()],
     // Without comments and layout: a third less text for Node to read, decode and keep (V8
     // holds every loaded file's text, about 8 MB less resident memory idle). Names stay as
     // written, so error messages and stack traces still name Lavka's functions.
