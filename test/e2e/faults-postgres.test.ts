@@ -32,6 +32,23 @@ async function eventually(condition: () => boolean, timeoutMs: number, what: str
   }
 }
 
+/** Updates the bot has finished handling (answered or failed), counted by its metrics. */
+async function updatesHandled(lavka: TestLavka): Promise<number> {
+  const { values } = await lavka.app.metrics.updatesTotal.get();
+  return values.reduce((sum, value) => sum + value.value, 0);
+}
+
+/** Waits until the bot has finished `count` updates more than `from`: none is left in flight. */
+async function untilHandled(lavka: TestLavka, from: number, count: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const handled = (await updatesHandled(lavka)) - from;
+    if (handled >= count) return;
+    if (Date.now() > deadline) throw new Error(`only ${handled} of ${count} updates were handled within 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function check(body: Readiness, name: string) {
   return body.checks.find((item) => item.name === name);
 }
@@ -51,6 +68,7 @@ describe('Lavka on PostgreSQL when the server restarts or stops', { skip: unavai
 
   test('a restart under load crashes nothing, and the bot answers again without being restarted', async () => {
     const users = [5101, 5102, 5103].map((id) => lavka.sim.user({ id, first_name: `Load ${id}`, language_code: 'en' }));
+    const handledBefore = await updatesHandled(lavka);
     for (const user of users) {
       await user.send('/start');
       await user.waitForMessage((message) => Boolean(message.text?.startsWith('Hello')), { timeoutMs: 5000 });
@@ -75,6 +93,10 @@ describe('Lavka on PostgreSQL when the server restarts or stops', { skip: unavai
         .chat()
         .messages.filter((message) => message.from_bot && !message.text?.startsWith('Hello') && !message.text?.includes('main menu'))
         .map((message) => message.text ?? '');
+    // An answer may match an update sent before the restart while later ones still run:
+    // every update of this test is finished before the next test stops the server again
+    // (one still failing then would hold that test's updates as if the server had just gone).
+    await untilHandled(lavka, handledBefore, users.length * 7);
     for (const user of users) {
       await eventually(() => answersOf(user).length >= 6, 10_000, `six answers to user ${user.id}: ${answersOf(user).join(' | ')}`);
       const texts = answersOf(user);
@@ -86,8 +108,11 @@ describe('Lavka on PostgreSQL when the server restarts or stops', { skip: unavai
 
   test('while the server is down after a crash the user gets an answer, readiness names the database, and outbox rows committed before go out after, once', async () => {
     const ann = lavka.sim.user({ id: 5201, first_name: 'Ann', language_code: 'en' });
+    const handledBefore = await updatesHandled(lavka);
     await ann.send('/start');
     await ann.waitForMessage((message) => Boolean(message.text?.startsWith('Hello')), { timeoutMs: 5000 });
+    // The crash comes after /start is done, not in its last statements.
+    await untilHandled(lavka, handledBefore, 1);
     // Committed before the outage, due while the server is down.
     await enqueueOutbox(lavka.app.database.db, [
       { chatId: 5201, method: 'sendMessage', payload: { text: 'Your order is packed' }, notBefore: Date.now() + 500 },
