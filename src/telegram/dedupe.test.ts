@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { InputFile, type MiddlewareFn } from 'grammy';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { coreTestDatabase, testDialects } from '../../test/support/services.ts';
 import type { DatabaseHandle } from '../db/database.ts';
@@ -254,6 +255,41 @@ for (const dialect of await testDialects()) {
       );
       assert.equal(rows.find((row) => row.update_id === 993)?.processed_at, 1, "the other delivery's mark is left as it was");
       assert.equal(lines.filter((line) => line.msg === 'duplicate update dropped').length, 1);
+    });
+
+    test('an update answered before its done mark could be written is not failed: nobody is told to try again', async () => {
+      const db = database.handle.db;
+      // The done marks of 4301 and 4302 fail, as when the database goes away right after the reply.
+      if (dialect.name === 'sqlite') {
+        await sql`create trigger fail_done_marks before insert on processed_updates when new.update_id in (4301, 4302) and new.claimed_until is null begin select raise(abort, 'the database went away'); end`.execute(db);
+      } else {
+        await sql`create function fail_done_marks() returns trigger language plpgsql as $$ begin if new.update_id in (4301, 4302) and new.claimed_until is null then raise exception 'the database went away'; end if; return new; end $$`.execute(db);
+        await sql`create trigger fail_done_marks before insert on processed_updates for each row execute function fail_done_marks()`.execute(db);
+      }
+      try {
+        const { logger, lines } = recordingLogger();
+        const dedupe = dedupeUpdates({ db, logger });
+        const send = commitBeforeSending(db);
+        const sent: unknown[] = [];
+        // One that wrote nothing, and one whose write was committed with its claim before its reply.
+        await deliver(dedupe, 4301, () => void sent.push('help'), logger);
+        await deliver(
+          dedupe,
+          4302,
+          async () => {
+            await db.insertInto('sessions').values({ key: 'dedupe-4302', value: '1', updated_at: 1 }).execute();
+            await send(async (_method, payload) => ({ ok: true, result: sent.push(payload) }) as never, 'sendMessage', { chat_id: 1, text: 'Added' });
+          },
+          logger,
+        );
+        assert.equal(sent.length, 2, 'both were answered, and neither failed');
+        assert.equal(lines.filter((line) => line.level === 40 && /could not mark an update as handled/.test(line.msg)).length, 2);
+        const session = await db.selectFrom('sessions').select('value').where('key', '=', 'dedupe-4302').executeTakeFirst();
+        assert.equal(session?.value, '1', 'the committed write stays');
+      } finally {
+        await sql`drop trigger fail_done_marks${sql.raw(dialect.name === 'sqlite' ? '' : ' on processed_updates')}`.execute(db);
+        if (dialect.name === 'postgres') await sql`drop function fail_done_marks()`.execute(db);
+      }
     });
 
     test('a long run of duplicates is reported in the log', async () => {

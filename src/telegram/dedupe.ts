@@ -278,7 +278,16 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
         // a claim committed earlier completed, or the done row of an update that wrote
         // nothing — is written with those of the other updates finishing now.
         await unit.flush(UPDATE_DONE);
-        if (!doneWritten && !(await doneMarks.mark(updateId, token)) && !claimCommitted) throw new DuplicateUpdateError(updateId);
+        if (!doneWritten) {
+          // Its calls are made and its writes committed: the user has their answer, and only
+          // the record that it was handled is missing (the database just went away). Telling
+          // them to try again would be wrong; a resend, if one ever comes, is handled again.
+          const marked = await doneMarks.mark(updateId, token).catch((error: unknown) => {
+            ctx.log.warn({ err: error }, 'could not mark an update as handled; it was answered');
+            return true;
+          });
+          if (!marked && !claimCommitted) throw new DuplicateUpdateError(updateId);
+        }
       } catch (error) {
         await unit.rollback();
         unit.end();
