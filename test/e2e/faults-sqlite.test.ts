@@ -56,12 +56,14 @@ describe('Lavka on SQLite when the disk is full', () => {
     assert.equal(full.code, 503);
     assert.match(full.database?.detail ?? '', /^disk full/);
 
-    // Each update records its id; once the last page with room is used up, that write fails.
+    // Each search keeps its words in the session, committed with the update's mark after the
+    // answer; once the last page with room is used up, that commit fails and the user is told.
+    // (An update that wrote nothing and answered already is not followed by an apology.)
     let apology: string | undefined;
     for (let attempt = 0; attempt < 400 && apology === undefined; attempt += 1) {
-      await user.send('/help');
+      await user.send(`/search filler${attempt}`);
       const reply = await user.waitForMessage(undefined, { timeoutMs: 5000 });
-      if (!reply.text?.startsWith('Here is what I can do')) apology = reply.text;
+      if (!reply.text?.includes(`“filler${attempt}”`)) apology = reply.text;
     }
     assert.equal(apology ?? 'no update failed', 'The service is briefly unavailable. Please try again in a minute.');
     // The process still serves reads.
