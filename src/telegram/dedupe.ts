@@ -323,8 +323,9 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
 
 /**
  * Marks updates done, several in one statement: updates finishing at the same moment, or
- * within {@link DONE_MARK_GAP_MS} of the previous statement (a busy bot has many), share it. An update with no row yet (it wrote nothing) gets its done row; one
- * whose row is this delivery's claim has it completed. Each caller waits for the statement that
+ * within {@link DONE_MARK_GAP_MS} of the previous statement (a busy bot has many), share it.
+ * An update with no row yet (it wrote nothing) gets its done row; one whose row is this
+ * delivery's claim has it completed. Each caller waits for the statement that
  * covers it — an update is recorded done before Telegram is told it was handled — and learns
  * whether its row was written: false means another delivery's mark was there first.
  */
