@@ -85,13 +85,17 @@ function changes(method: string, edit: EditPayload, shown: ShownMessage): boolea
   return edit.text?.trim() !== shown.text;
 }
 
-/** A comparable form of an inline keyboard: buttons' fields in a fixed order; none is ''. */
+/**
+ * A comparable form of an inline keyboard: buttons' fields in a fixed order; none is ''. The
+ * order is by code unit, not `localeCompare`: field names are ASCII, and this runs for every
+ * screen a button press edits.
+ */
 function markupKey(markup: unknown): string {
   const rows = (markup as { inline_keyboard?: unknown } | undefined)?.inline_keyboard;
   if (!Array.isArray(rows) || rows.length === 0) return '';
   return JSON.stringify(
     rows.map((row: unknown) =>
-      Array.isArray(row) ? row.map((button: unknown) => Object.entries(button as object).sort(([a], [b]) => a.localeCompare(b))) : row,
+      Array.isArray(row) ? row.map((button: unknown) => Object.entries(button as object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : row,
     ),
   );
 }
