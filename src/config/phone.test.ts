@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { getCountries } from 'libphonenumber-js/max';
+import { PHONE_COUNTRIES } from './phone-countries.ts';
 import { contactPhone, countryCodeSchema, parsePhone, phoneExample } from './phone.ts';
 
 describe('phone numbers', () => {
@@ -61,5 +63,9 @@ describe('phone numbers', () => {
     assert.equal(countryCodeSchema.parse(' kz '), 'KZ');
     assert.equal(countryCodeSchema.safeParse('KAZ').success, false);
     assert.equal(countryCodeSchema.safeParse('XX').success, false);
+  });
+
+  test('the countries a default country may be are exactly those libphonenumber has plans for', () => {
+    assert.deepEqual([...PHONE_COUNTRIES].sort(), [...getCountries()].sort());
   });
 });

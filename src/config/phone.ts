@@ -3,19 +3,34 @@
  * (libphonenumber's full metadata) and stored in E.164 (`+77012345678`). One set of rules
  * for every module that asks for a phone.
  */
-import { getExampleNumber, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import mobileExamples from 'libphonenumber-js/mobile/examples';
+import { createRequire } from 'node:module';
+import type * as PhoneRules from 'libphonenumber-js/max';
+import type { CountryCode, Examples } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { PHONE_COUNTRIES } from './phone-countries.ts';
 
 /** An ISO 3166 alpha-2 country code libphonenumber knows, e.g. `KZ`. */
 export type { CountryCode };
+
+/**
+ * libphonenumber's full numbering plans, loaded with the first phone number read or shown,
+ * synchronously as reading one is (about 50 ms once): a start, and a bot whose customers never
+ * give a phone, keep the 2.5 MB they take (checking a configured country uses PHONE_COUNTRIES).
+ */
+const requireRules = createRequire(import.meta.url);
+let rules: { plans: typeof PhoneRules; mobileExamples: Examples } | undefined;
+const loadRules = () =>
+  (rules ??= {
+    plans: requireRules('libphonenumber-js/max') as typeof PhoneRules,
+    mobileExamples: requireRules('libphonenumber-js/mobile/examples') as Examples,
+  });
 
 /** A country code in the config file or the admin panel: `KZ` (any case), checked against libphonenumber's list. */
 export const countryCodeSchema = z
   .string()
   .trim()
   .toUpperCase()
-  .refine((value) => /^[A-Z]{2}$/.test(value) && isSupportedCountry(value), 'expected an ISO 3166 alpha-2 country code such as KZ')
+  .refine((value) => PHONE_COUNTRIES.has(value), 'expected an ISO 3166 alpha-2 country code such as KZ')
   .transform((value) => value as CountryCode);
 
 /** Longest text read as a phone number; anything longer is not one. */
@@ -33,6 +48,7 @@ const TYPED_SHAPE = /^\+?[\d\s().-]+$/;
 export function parsePhone(raw: string, defaultCountry?: CountryCode): string | undefined {
   const text = raw.trim();
   if (text.length === 0 || text.length > MAX_TYPED_LENGTH || !TYPED_SHAPE.test(text)) return undefined;
+  const { parsePhoneNumberFromString } = loadRules().plans;
   const international = text.startsWith('+');
   // A national reading only: trying the digits as international too would let an IIN that
   // happens to fit some far country's plan pass for a local customer's number.
@@ -53,7 +69,9 @@ export function contactPhone(raw: string): string | undefined {
 
 /** A mobile number of `country` written as people type it, for "type it like …" hints. */
 export function phoneExample(country?: CountryCode): string {
-  const example = country ? getExampleNumber(country, mobileExamples) : undefined;
   // Without a country the hint shows the international form with some real number.
-  return example?.formatInternational() ?? '+44 7400 123456';
+  const international = '+44 7400 123456';
+  if (!country) return international;
+  const { plans, mobileExamples } = loadRules();
+  return plans.getExampleNumber(country, mobileExamples)?.formatInternational() ?? international;
 }
