@@ -112,6 +112,10 @@ describe('the start-up bundle', () => {
     // (The bundle has no comments: every import( in it is code.)
     const typescriptImports = [...text.matchAll(/import\((?:new URL\()?"([^"]+\.ts)",?\s*([^)]*\))?/g)].map((match) => match[0]);
     assert.deepEqual(typescriptImports, ['import(new URL("./main.ts",__lavkaSourceUrl("src/main.ts")']);
+    // Plain ASCII: V8 keeps a file's text for as long as it runs, at two bytes a character if
+    // any one of them is not Latin-1. esbuild escapes strings but not regular expressions.
+    const wide = chunks.filter((file) => /[^\x00-\x7f]/.test(readFileSync(path.join(copy, BUNDLE_DIR, file), 'utf8')));
+    assert.deepEqual(wide, [], 'write non-ASCII characters in regular expressions as \\u escapes');
 
     const started = await startCopy(copy, server, path.join(copy, 'bundle.db'));
     try {

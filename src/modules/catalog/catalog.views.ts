@@ -23,7 +23,7 @@ export function parseTranslations(json: string | null): Translations {
 
 /** Lower-cases and folds `ё` so that search ignores case and that spelling difference. */
 export function normaliseSearchText(text: string): string {
-  return text.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
+  return text.toLowerCase().replace(/\u0451/g, '\u0435').replace(/\s+/g, ' ').trim();
 }
 
 /** Escapes LIKE wildcards in user input; the repository uses `escape '\'`. */

@@ -189,7 +189,7 @@ export function createDocumentsComposer(deps: DocumentsComposerDeps): { composer
   // Staff answer a request by replying to its notice with the certificate (a PDF or a photo).
   composer.on(['message:document', 'message:photo'], async (ctx, next) => {
     const replied = ctx.message.reply_to_message;
-    const match = replied?.from?.id === ctx.me.id ? /^📄 #R(\d+)/.exec(replied.text ?? '') : null;
+    const match = replied?.from?.id === ctx.me.id ? /^\u{1F4C4} #R(\d+)/u.exec(replied.text ?? '') : null;
     if (!match || !deps.staffChatIds().includes(ctx.chat.id)) return next();
     const request = await documents.getRequest(Number(match[1]));
     if (!request || request.status !== 'open') {

@@ -48,7 +48,7 @@ export function iinCheckDigit(first11: string): number | undefined {
 
 /** Removes the spaces and dashes people type inside long numbers. */
 export function normaliseIin(raw: string): string {
-  return raw.replace(/[\s\-–]/g, '');
+  return raw.replace(/[\s\-\u2013]/g, '');
 }
 
 /**

@@ -52,7 +52,7 @@ export interface RegistrationInput {
   iin: string;
 }
 
-const NAME_PATTERN = /^[\p{L}][\p{L}'’.\- ]*[\p{L}.]$/u;
+const NAME_PATTERN = /^[\p{L}][\p{L}'\u2019.\- ]*[\p{L}.]$/u;
 
 /** Dependencies of the patients service. */
 export interface PatientsServiceDeps {

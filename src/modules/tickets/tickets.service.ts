@@ -39,7 +39,7 @@ export function ticketMarker(ticketId: number): string {
 
 /** Reads the ticket id from a staff message the bot sent, if it is one. */
 export function ticketIdFromStaffMessage(text: string | undefined): number | undefined {
-  const match = /^🎫 #(\d{1,12})\b/.exec(text ?? '');
+  const match = /^\u{1F3AB} #(\d{1,12})\b/u.exec(text ?? '');
   return match ? Number(match[1]) : undefined;
 }
 
