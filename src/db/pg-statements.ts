@@ -50,8 +50,20 @@ export function namedStatements(pool: pg.Pool, options: NamedStatementsOptions =
     return { query, release: () => client.release() };
   };
 
+  // One face per connection: Kysely keeps its own connection object per client it is given,
+  // and a new face at every checkout (one per statement outside a transaction) made it build
+  // a new one each time.
+  const faces = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   return {
-    connect: async () => wrap(await pool.connect()),
+    connect: async () => {
+      const client = await pool.connect();
+      let face = faces.get(client);
+      if (!face) {
+        face = wrap(client);
+        faces.set(client, face);
+      }
+      return face;
+    },
     end: () => pool.end(),
   };
 }
