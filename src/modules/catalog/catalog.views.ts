@@ -12,13 +12,30 @@ import type { CategoryRecord, ProductRecord, VariantRecord } from './catalog.tab
 
 export type Translations = Partial<Record<Locale, { title?: string; description?: string }>>;
 
+/** Most texts of translations kept parsed; past it the memory starts over. */
+const PARSED_TRANSLATIONS_KEPT = 5_000;
+const parsedTranslations = new Map<string, Translations>();
+
+/**
+ * A row's translations. Every screen, card and quote reads them from the cached rows, so each
+ * text is parsed once and shared, frozen: a caller cannot change what the next one gets.
+ */
 export function parseTranslations(json: string | null): Translations {
   if (!json) return {};
-  try {
-    return JSON.parse(json) as Translations;
-  } catch {
-    return {};
+  let parsed = parsedTranslations.get(json);
+  if (!parsed) {
+    try {
+      parsed = JSON.parse(json) as Translations;
+    } catch {
+      parsed = {};
+    }
+    if (typeof parsed !== 'object' || parsed === null) parsed = {};
+    for (const texts of Object.values(parsed)) if (texts && typeof texts === 'object') Object.freeze(texts);
+    Object.freeze(parsed);
+    if (parsedTranslations.size >= PARSED_TRANSLATIONS_KEPT) parsedTranslations.clear();
+    parsedTranslations.set(json, parsed);
   }
+  return parsed;
 }
 
 /** Lower-cases and folds `ё` so that search ignores case and that spelling difference. */
