@@ -340,7 +340,11 @@ describe('the admin panel in a browser (shop)', { skip: skipReason }, () => {
     await page.getByText('Изменён').first().waitFor();
     const customer = lavka.sim.user({ id: CUSTOMER, first_name: 'Айгерим', language_code: 'ru' });
     await customer.send('абракадабра');
-    await customer.waitForMessage((message) => message.text === 'Не понял вас. Нажмите /start, чтобы открыть меню.', { timeoutMs: 5000 });
+    // A failure names what the customer got instead: the answer, or nothing.
+    await customer.waitForMessage((message) => message.text === 'Не понял вас. Нажмите /start, чтобы открыть меню.', { timeoutMs: 10_000 }).catch((error: unknown) => {
+      const last = lavka.sim.chat(CUSTOMER).messages.slice(-4).map((message) => `${message.from_bot ? 'bot' : 'customer'}: ${message.text ?? '(no text)'}`);
+      throw new Error(`no edited text; the chat ends with:\n${last.join('\n')}`, { cause: error });
+    });
     await page.goto(`${lavka.app.url}/admin/content`);
     await page.getByText('Сколько стоит доставка?').or(page.locator('.list-item').first()).first().waitFor();
     await shot(page, '09-content-faq');
