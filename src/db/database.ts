@@ -5,7 +5,8 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from './schema.ts';
 import { registerDurability } from './durability.ts';
-import { namedStatements } from './pg-statements.ts';
+import { sharedReadConnection } from './pg-shared-reads.ts';
+import { namedStatements, statementNames } from './pg-statements.ts';
 import { openSqlite, type SqliteHandle } from './sqlite.ts';
 import { createTableWritesPlugin, registerTableWrites } from './table-writes.ts';
 import { registerUnits, unitOfWorkDialect, type UnitsOfWork } from './unit-of-work.ts';
@@ -119,6 +120,9 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
     types: pgTypesOf(pgDriver),
     connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
     keepAlive: true,
+    // A transaction's BEGIN leaves with its first write (unit-of-work.ts); every other
+    // statement still waits for the one before it, as Kysely awaits each.
+    pipeline: true,
   });
   // When the server restarts, every open connection emits 'error': the pool re-emits it for
   // idle ones, and a connection checked out between two queries emits it itself. An 'error'
@@ -127,7 +131,16 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
   const lost = (error: Error) => options.logger?.warn({ err: error }, 'a PostgreSQL connection was lost; the next query opens a new one');
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));
-  const { dialect, units } = unitOfWorkDialect(new PostgresDialect({ pool: namedStatements(pool) }));
+  const names = statementNames();
+  const reads = sharedReadConnection({
+    open: () => new pgDriver.Client({ connectionString: options.url, types: pgTypesOf(pgDriver), connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS, keepAlive: true, pipeline: true }),
+    names,
+    onError: lost,
+  });
+  const poolFace = namedStatements(pool, { names });
+  // Kysely ends the pool when the database is destroyed; the shared read connection goes with it.
+  const withReads = { connect: () => poolFace.connect(), end: async () => void (await Promise.all([reads.end(), poolFace.end()])) };
+  const { dialect, units } = unitOfWorkDialect(new PostgresDialect({ pool: withReads }), { sharedReads: () => reads.connection(), pipelined: true });
   const db = openKysely(dialect, units);
   // Fail now with a clear message rather than at the first update.
   try {

@@ -1,8 +1,8 @@
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
 
-/** Options of {@link namedStatements}. */
-export interface NamedStatementsOptions {
+/** Options of {@link statementNames}. */
+export interface StatementNamesOptions {
   /** Most distinct statements named; later ones run unnamed (a statement built with a varying list is not worth a name each). */
   maxNames?: number;
 }
@@ -11,15 +11,43 @@ export interface NamedStatementsOptions {
 const PLAN_CHANGED = '0A000';
 
 /**
- * A pool whose clients name each parameterised statement Lavka sends, so that PostgreSQL
- * parses and plans it once per connection and afterwards only binds and executes it (the
- * hot path repeats a few dozen statements). Names map to texts for the life of the process;
- * a statement that outlived a schema change on its connection (a migration) is sent again
- * unnamed, and its text gets a fresh name for later. Inside a transaction PostgreSQL has
- * already aborted it by then and the retry fails as the statement did; schema changes happen
- * when Lavka migrates at start, before the statements of the bot's work are prepared.
+ * Names for the parameterised statements Lavka sends, shared by every connection of one
+ * database, so that PostgreSQL parses and plans each once per connection and afterwards only
+ * binds and executes it (the hot path repeats a few dozen statements). Names map to texts for
+ * the life of the process; a statement that outlived a schema change on its connection (a
+ * migration) is sent again unnamed, and its text gets a fresh name for later. Inside a
+ * transaction PostgreSQL has already aborted it by then and the retry fails as the statement
+ * did; schema changes happen when Lavka migrates at start, before the statements of the bot's
+ * work are prepared.
  */
-export function namedStatements(pool: pg.Pool, options: NamedStatementsOptions = {}): PostgresPool {
+export interface StatementNames {
+  /** Runs `text` on `client`, named when it has parameters. */
+  run<R>(client: pg.ClientBase, text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+}
+
+/** Clients whose socket is held corked until the end of the current tick. */
+const corked = new WeakSet<pg.ClientBase>();
+
+/**
+ * Holds a client's socket writes until the end of the current tick, so that the statements
+ * made on it meanwhile leave in one write. pg writes each statement as it is made (corking
+ * only the messages of one statement): on a connection in pipeline mode, a transaction's
+ * BEGIN and its first statement, or the reads of updates handled at the same moment, would
+ * each cost a write of their own, and on loopback the writer pays for the delivery too.
+ */
+function holdWritesForTick(client: pg.ClientBase): void {
+  if (corked.has(client)) return;
+  const socket = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+  if (!socket?.cork || !socket.uncork) return;
+  socket.cork();
+  corked.add(client);
+  process.nextTick(() => {
+    corked.delete(client);
+    socket.uncork!();
+  });
+}
+
+export function statementNames(options: StatementNamesOptions = {}): StatementNames {
   const maxNames = options.maxNames ?? 500;
   const names = new Map<string, string>();
   let counter = 0;
@@ -31,9 +59,9 @@ export function namedStatements(pool: pg.Pool, options: NamedStatementsOptions =
     names.set(text, name);
     return name;
   };
-
-  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
-    async function run<R>(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
+  return {
+    async run<R>(client: pg.ClientBase, text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
+      holdWritesForTick(client);
       const values = [...parameters];
       const name = values.length > 0 ? nameOf(text) : undefined;
       if (name === undefined) return (await client.query(text, values)) as unknown as PostgresQueryResult<R>;
@@ -44,9 +72,22 @@ export function namedStatements(pool: pg.Pool, options: NamedStatementsOptions =
         if (names.get(text) === name) names.delete(text);
         return (await client.query(text, values)) as unknown as PostgresQueryResult<R>;
       }
-    }
+    },
+  };
+}
+
+/** Options of {@link namedStatements}. */
+export interface NamedStatementsOptions extends StatementNamesOptions {
+  /** The names to use (shared with other connections of the same database); a new set by default. */
+  names?: StatementNames;
+}
+
+/** A pool whose clients name each parameterised statement Lavka sends ({@link StatementNames}). */
+export function namedStatements(pool: pg.Pool, options: NamedStatementsOptions = {}): PostgresPool {
+  const names = options.names ?? statementNames(options);
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
     const query = ((textOrCursor: string | PostgresCursor<unknown>, parameters?: ReadonlyArray<unknown>) =>
-      typeof textOrCursor === 'string' ? run(textOrCursor, parameters ?? []) : client.query(textOrCursor as never)) as PostgresPoolClient['query'];
+      typeof textOrCursor === 'string' ? names.run(client, textOrCursor, parameters ?? []) : client.query(textOrCursor as never)) as PostgresPoolClient['query'];
     return { query, release: () => client.release() };
   };
 

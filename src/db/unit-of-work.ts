@@ -99,6 +99,20 @@ export interface UnitOfWorkOptions {
    * rest of its writes form a new transaction.
    */
   maxIdleOpenMs?: number;
+  /**
+   * A connection shared by every unit for its plain reads before its first write, when the
+   * database has one free now (PostgreSQL: `pg-shared-reads.ts`); otherwise such a read
+   * takes a connection of its own.
+   */
+  sharedReads?: () => DatabaseConnection | undefined;
+  /**
+   * Whether the database's connections send a statement without waiting for the answer to
+   * the one before (PostgreSQL in pipeline mode): a transaction's BEGIN then leaves with its
+   * first write, one round trip instead of two. Only where BEGIN cannot fail on a connection
+   * that still works, as on PostgreSQL outside a transaction: the write behind a failed BEGIN
+   * would run on its own.
+   */
+  pipelined?: boolean;
 }
 
 const registry = new WeakMap<object, UnitsOfWork>();
@@ -133,7 +147,7 @@ export function unitOfWorkDialect(inner: Dialect, options: UnitOfWorkOptions = {
   const units: UnitsOfWork = {
     async run(work) {
       if (!driver) throw new Error('the database is not open yet');
-      const unit = new Unit(driver, maxIdleOpenMs);
+      const unit = new Unit(driver, { maxIdleOpenMs, sharedReads: options.sharedReads, pipelined: options.pipelined ?? false });
       return storage.run(unit, () => work(unit));
     },
     current: () => {
@@ -171,6 +185,18 @@ function isWrite(query: CompiledQuery): boolean {
   if (kind === 'SelectQueryNode') return false;
   if (kind === 'RawNode') return !READ_ONLY_RAW.test(query.sql);
   return true;
+}
+
+/** Reads that take or wait for a lock (`for update`, advisory locks). */
+const LOCKING = /\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b|advisory/i;
+
+/**
+ * Whether a statement may go to a connection shared by all units: a plain read, which never
+ * waits for a lock. A read that waits would hold up every read queued behind it, and the
+ * holder of the lock could be an update waiting for one of those.
+ */
+function sharesReads(query: CompiledQuery): boolean {
+  return !isWrite(query) && !LOCKING.test(query.sql);
 }
 
 /** The connection a unit hands to Kysely: every statement is routed by the unit. */
@@ -212,10 +238,10 @@ class Unit implements UnitOfWork {
   private onTransactionEnd: (() => void)[] = [];
 
   readonly driver: Driver;
-  private readonly maxIdleOpenMs: number;
-  constructor(driver: Driver, maxIdleOpenMs: number) {
+  private readonly options: Required<Pick<UnitOfWorkOptions, 'maxIdleOpenMs' | 'pipelined'>> & Pick<UnitOfWorkOptions, 'sharedReads'>;
+  constructor(driver: Driver, options: Unit['options']) {
     this.driver = driver;
-    this.maxIdleOpenMs = maxIdleOpenMs;
+    this.options = options;
   }
 
   get open(): boolean {
@@ -239,14 +265,19 @@ class Unit implements UnitOfWork {
   execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.finishing && this.held) return this.held.executeQuery<R>(query);
     return this.enqueue(async () => {
-      if (!this.held && !this.ended && isWrite(query)) await this.begin();
+      if (!this.held && !this.ended && isWrite(query)) {
+        if (this.options.pipelined) return this.beginWith<R>(query);
+        await this.begin();
+      }
       if (this.held) return this.held.executeQuery<R>(query);
       return this.alone<R>(query);
     });
   }
 
-  /** Runs one statement on a connection of its own (reads before the first write). */
+  /** Runs one statement outside a transaction (reads before the first write): on the shared read connection, or on one of its own. */
   private async alone<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const shared = this.options.sharedReads && sharesReads(query) ? this.options.sharedReads() : undefined;
+    if (shared) return shared.executeQuery<R>(query);
     const connection = await this.driver.acquireConnection();
     try {
       return await connection.executeQuery<R>(query);
@@ -264,6 +295,23 @@ class Unit implements UnitOfWork {
       throw error;
     }
     this.held = connection;
+  }
+
+  /** Begins the transaction with its first write sent right behind the BEGIN ({@link UnitOfWorkOptions.pipelined}). */
+  private async beginWith<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const connection = await this.driver.acquireConnection();
+    const begun = connection.executeQuery(CompiledQuery.raw('begin'));
+    const first = connection.executeQuery<R>(query);
+    // Its failure is the caller's, once BEGIN is answered; until then it must not count as unhandled.
+    first.catch(() => undefined);
+    try {
+      await begun;
+    } catch (error) {
+      await this.driver.releaseConnection(connection);
+      throw error;
+    }
+    this.held = connection;
+    return first;
   }
 
   /** A module's `db.transaction()` inside the unit: a savepoint, so that it can fail alone. */
@@ -367,7 +415,7 @@ class Unit implements UnitOfWork {
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
       if (this.held && this.running === 0 && this.depth === 0) void this.flush().catch(() => undefined);
-    }, this.maxIdleOpenMs);
+    }, this.options.maxIdleOpenMs);
     this.idleTimer.unref();
   }
 }

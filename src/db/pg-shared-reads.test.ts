@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { hasPostgres, postgresTestDatabase, type TestDatabase } from '../../test/support/services.ts';
+import { createDatabase, type DatabaseHandle } from './database.ts';
+import { sharedReadConnection } from './pg-shared-reads.ts';
+import { statementNames } from './pg-statements.ts';
+
+const skip = (await hasPostgres()) ? false : 'PostgreSQL is not reachable';
+
+type Db = DatabaseHandle['db'];
+const pid = async (db: Db, suffix = sql``): Promise<number> => (await sql<{ pid: number }>`select pg_backend_pid() as pid ${suffix}`.execute(db)).rows[0]!.pid;
+
+/** Counts the socket writes (system calls) made to the server on `port` while `work` runs. */
+async function socketWrites(port: number, work: () => Promise<void>): Promise<number> {
+  const prototype = net.Socket.prototype as unknown as Record<'_write' | '_writev', (this: net.Socket, ...args: unknown[]) => unknown>;
+  const originals = { _write: prototype._write, _writev: prototype._writev };
+  let writes = 0;
+  for (const name of ['_write', '_writev'] as const) {
+    prototype[name] = function (this: net.Socket, ...args: unknown[]) {
+      if (this.remotePort === port) writes += 1;
+      return originals[name].apply(this, args);
+    };
+  }
+  try {
+    await work();
+  } finally {
+    Object.assign(prototype, originals);
+  }
+  return writes;
+}
+
+describe('reads and transactions of units of work on PostgreSQL', { skip }, () => {
+  let target: TestDatabase;
+  let handle: DatabaseHandle;
+  let port: number;
+  before(async () => {
+    target = await postgresTestDatabase();
+    port = Number(new URL(target.url).port || 5432);
+    handle = await createDatabase({ url: target.url });
+    await sql`create table notes (id serial primary key, body text not null)`.execute(handle.db);
+  });
+  after(async () => {
+    await handle?.close();
+    await target?.drop();
+  });
+
+  /** Units started at once, as the updates of one batch are; each returns what `work` found. */
+  const atOnce = <T>(count: number, work: (db: Db) => Promise<T>) =>
+    Promise.all(
+      Array.from({ length: count }, () =>
+        handle.units.run(async (unit) => {
+          const found = await work(handle.db);
+          await unit.flush();
+          unit.end();
+          return found;
+        }),
+      ),
+    );
+
+  /** Runs until the shared connection is open (it opens at the first read and serves from the next). */
+  const warm = async () => {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const pids = await atOnce(4, (db) => pid(db));
+      if (new Set(pids).size === 1) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.fail('the shared read connection never opened');
+  };
+
+  test('the reads of units running at once share one connection and leave in one socket write', async () => {
+    await warm();
+    let pids: number[] = [];
+    const writes = await socketWrites(port, async () => {
+      pids = await atOnce(8, (db) => pid(db));
+    });
+    assert.equal(new Set(pids).size, 1, `one server process answered them all: ${pids.join(', ')}`);
+    assert.equal(writes, 1, 'eight reads made in one tick are one write');
+  });
+
+  test('a write, what follows it, and a read that locks take connections of their own', async () => {
+    await warm();
+    const shared = (await atOnce(1, (db) => pid(db)))[0];
+    const [afterWrite] = await atOnce(1, async (db) => {
+      await sql`insert into notes (body) values (${'a'})`.execute(db);
+      return pid(db);
+    });
+    assert.notEqual(afterWrite, shared, 'a transaction is on its own connection');
+    const [locking] = await atOnce(1, (db) => pid(db, sql`from notes limit 1 for update`));
+    assert.notEqual(locking, shared, 'a read that may wait for a lock would hold up every read behind it');
+    // Outside units nothing changes: the pool, as before.
+    assert.notEqual(await pid(handle.db), shared);
+  });
+
+  test("a transaction's BEGIN leaves with its first write, and what it wrote commits", async () => {
+    await warm();
+    const writes = await socketWrites(port, async () => {
+      await handle.units.run(async (unit) => {
+        await sql`insert into notes (body) values (${'with begin'})`.execute(handle.db);
+        assert.equal(unit.open, true);
+        await unit.flush();
+      });
+    });
+    // BEGIN with the insert, then COMMIT: two writes, where each on its own made three.
+    assert.equal(writes, 2);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from notes where body = ${'with begin'}`.execute(handle.db);
+    assert.equal(rows[0]?.n, 1);
+  });
+
+  test('a first write that fails leaves the transaction to roll back, and the next unit works', async () => {
+    await assert.rejects(
+      handle.units.run(async (unit) => {
+        try {
+          await sql`insert into notes (id, body) values (${'not a number'}, ${'x'})`.execute(handle.db);
+        } finally {
+          await unit.rollback();
+        }
+      }),
+      /invalid input syntax/,
+    );
+    const [count] = await atOnce(1, async (db) => {
+      await sql`insert into notes (body) values (${'after failure'})`.execute(db);
+      return (await sql<{ n: number }>`select count(*)::int as n from notes where body = ${'after failure'}`.execute(db)).rows[0]?.n;
+    });
+    assert.equal(count, 1);
+  });
+});
+
+describe('the shared read connection', { skip }, () => {
+  let target: TestDatabase;
+  let admin: pg.Client;
+  before(async () => {
+    target = await postgresTestDatabase();
+    admin = new pg.Client({ connectionString: target.url });
+    await admin.connect();
+  });
+  after(async () => {
+    await admin?.end();
+    await target?.drop();
+  });
+
+  const query = (sqlText: string) => ({ sql: sqlText, parameters: [], query: { kind: 'RawNode' }, queryId: { queryId: 'test' } }) as never;
+  const opened = async (reads: ReturnType<typeof sharedReadConnection>) => {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const connection = reads.connection();
+      if (connection) return connection;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return assert.fail('it never opened');
+  };
+
+  test('opens on first use, gives way to the pool while busy, and opens again after its server process is gone', async () => {
+    const errors: Error[] = [];
+    const clock = { now: 0 };
+    const reads = sharedReadConnection({
+      open: () => new pg.Client({ connectionString: target.url, pipeline: true }),
+      names: statementNames(),
+      maxInFlight: 2,
+      retryMs: 1000,
+      now: () => clock.now,
+      onError: (error) => errors.push(error),
+    });
+    try {
+      assert.equal(reads.connection(), undefined, 'not open yet: the pool takes this read');
+      const connection = await opened(reads);
+      const pidOf = async (c: typeof connection) => ((await c.executeQuery<{ pid: number }>(query('select pg_backend_pid() as pid'))).rows[0] as { pid: number }).pid;
+      const first = await pidOf(connection);
+
+      const slow = [connection.executeQuery(query('select pg_sleep(0.1)')), connection.executeQuery(query('select pg_sleep(0.1)'))];
+      assert.equal(reads.connection(), undefined, 'two reads in flight: the third takes the pool');
+      await Promise.all(slow);
+      assert.ok(reads.connection(), 'free again');
+
+      const waiting = connection.executeQuery(query('select pg_sleep(5)')).then(
+        () => 'answered',
+        (error: unknown) => error,
+      );
+      await admin.query('select pg_terminate_backend($1)', [first]);
+      assert.match(String(await waiting), /terminat/, 'the read in flight fails as on a lost pool connection');
+      for (let attempt = 0; attempt < 100 && reads.connection(); attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(reads.connection(), undefined, 'the lost connection is dropped');
+      assert.ok(errors.length >= 1, 'the loss is told');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(reads.connection(), undefined, 'no new attempt within retryMs');
+      clock.now += 1000;
+      const again = await opened(reads);
+      assert.notEqual(await pidOf(again), first, 'a new server process');
+    } finally {
+      await reads.end();
+    }
+    assert.equal(reads.connection(), undefined, 'ended: nothing more');
+  });
+
+  test('a server that cannot be reached leaves every read to the pool, with nothing told', async () => {
+    const errors: Error[] = [];
+    const clock = { now: 0 };
+    let attempts = 0;
+    const unreachable = new URL(target.url);
+    unreachable.port = '1';
+    const reads = sharedReadConnection({
+      open: () => {
+        attempts += 1;
+        return new pg.Client({ connectionString: unreachable.href, pipeline: true });
+      },
+      names: statementNames(),
+      now: () => clock.now,
+      onError: (error) => errors.push(error),
+    });
+    try {
+      for (let n = 0; n < 20; n++) {
+        assert.equal(reads.connection(), undefined);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      assert.equal(attempts, 1, 'one attempt per retry period, however many reads');
+      clock.now += 1000;
+      assert.equal(reads.connection(), undefined);
+      assert.equal(attempts, 2);
+      assert.deepEqual(errors, []);
+    } finally {
+      await reads.end();
+    }
+  });
+});
