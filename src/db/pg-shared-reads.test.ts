@@ -109,6 +109,26 @@ describe('reads and transactions of units of work on PostgreSQL', { skip }, () =
     assert.equal(rows[0]?.n, 1);
   });
 
+  test("a transaction's last statement takes the COMMIT with it, and when it fails nothing is committed", async () => {
+    const count = async (body: string) => (await sql<{ n: number }>`select count(*)::int as n from notes where body = ${body}`.execute(handle.db)).rows[0]?.n;
+    const unitWriting = (body: string, last: string) =>
+      handle.units.run(async (unit) => {
+        unit.beforeCommit = async () => void (await unit.endWith(sql`select ${sql.raw(last)} as last`.compile(handle.db)));
+        try {
+          await sql`insert into notes (body) values (${body})`.execute(handle.db);
+          await unit.flush();
+        } finally {
+          unit.end();
+        }
+      });
+    const writes = await socketWrites(port, () => unitWriting('ended with', '1'));
+    assert.equal(writes, 2, 'BEGIN with the insert, the last statement with COMMIT');
+    assert.equal(await count('ended with'), 1);
+
+    await assert.rejects(unitWriting('ended with a failure', '1 / 0'), /division by zero/);
+    assert.equal(await count('ended with a failure'), 0, 'the COMMIT behind a failed statement rolls back');
+  });
+
   test('a first write that fails leaves the transaction to roll back, and the next unit works', async () => {
     await assert.rejects(
       handle.units.run(async (unit) => {

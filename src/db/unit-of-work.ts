@@ -34,6 +34,14 @@ export interface UnitOfWork {
   readonly open: boolean;
   /** Whether this unit has committed anything yet. */
   readonly committed: boolean;
+  /**
+   * Runs `query` as the open transaction's last statement, from `beforeCommit`. Where the
+   * database pipelines ({@link UnitOfWorkOptions.pipelined}) the COMMIT leaves right behind it,
+   * without waiting for its answer: the transaction then commits unless `query` fails, so
+   * `query` must carry its own checks (fail rather than change nothing), and nothing may be
+   * decided from its result. Elsewhere the COMMIT follows once it is answered.
+   */
+  endWith<R>(query: CompiledQuery): Promise<QueryResult<R>>;
   /** Commits what the unit wrote so far (nothing to do when nothing is open), telling `beforeCommit` why. */
   flush(reason?: unknown): Promise<void>;
   /** Rolls back what is not committed yet; the unit then takes no more work. */
@@ -233,6 +241,8 @@ class Unit implements UnitOfWork {
   /** True while `beforeCommit` runs: its statements go straight to the connection. */
   private finishing = false;
   private running = 0;
+  /** The COMMIT sent behind the last statement ({@link UnitOfWork.endWith}), not yet awaited. */
+  private sentCommit: Promise<unknown> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   /** Told when the open transaction ends ({@link UnitOfWork.afterTransaction}). */
   private onTransactionEnd: (() => void)[] = [];
@@ -272,6 +282,19 @@ class Unit implements UnitOfWork {
       if (this.held) return this.held.executeQuery<R>(query);
       return this.alone<R>(query);
     });
+  }
+
+  endWith<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const connection = this.held;
+    if (!this.finishing || !connection) return Promise.reject(new Error('endWith is for the last statement of an open transaction, from beforeCommit'));
+    const result = connection.executeQuery<R>(query);
+    if (this.options.pipelined && !this.sentCommit) {
+      const commit = connection.executeQuery(CompiledQuery.raw('commit'));
+      // Its failure is commitNow's to report, once the statement before it is answered.
+      commit.catch(() => undefined);
+      this.sentCommit = commit;
+    }
+    return result;
   }
 
   /** Runs one statement outside a transaction (reads before the first write): on the shared read connection, or on one of its own. */
@@ -354,8 +377,15 @@ class Unit implements UnitOfWork {
           this.finishing = false;
         }
       }
-      await connection.executeQuery(CompiledQuery.raw('commit'));
+      const sent = this.sentCommit;
+      this.sentCommit = undefined;
+      await (sent ?? connection.executeQuery(CompiledQuery.raw('commit')));
     } catch (error) {
+      // A COMMIT sent behind a statement that failed has ended the transaction already
+      // (PostgreSQL answers it as a rollback): it is answered before the rollback is sent.
+      const sent = this.sentCommit;
+      this.sentCommit = undefined;
+      await sent?.catch(() => undefined);
       await this.abandon();
       throw error;
     }

@@ -257,6 +257,38 @@ for (const dialect of await testDialects()) {
       assert.equal(lines.filter((line) => line.msg === 'duplicate update dropped').length, 1);
     });
 
+    // On SQLite one process holds the file: two deliveries of an update meet in memory, never on the mark.
+    const twoInstances = dialect.name === 'sqlite' ? 'one process holds a SQLite database' : false;
+    test("a delivery whose writes meet another delivery's mark when it commits changes nothing and sends nothing", { skip: twoInstances }, async () => {
+      const { logger, lines } = recordingLogger();
+      const dedupe = dedupeUpdates({ db: database.handle.db, logger });
+      const send = commitBeforeSending(database.handle.db);
+      const db = database.handle.db;
+      const sent: unknown[] = [];
+      for (const [updateId, reason] of [
+        [996, 'a reply'],
+        [997, 'the end of the update'],
+      ] as const) {
+        await deliver(
+          dedupe,
+          updateId,
+          async () => {
+            await db.insertInto('sessions').values({ key: `dedupe-${updateId}`, value: '1', updated_at: 1 }).execute();
+            // Another instance's delivery of the same update finished meanwhile.
+            await outsideUnitOfWork(() => db.insertInto('processed_updates').values({ update_id: updateId, processed_at: 1, claimed_until: null, claim_token: null }).execute());
+            if (reason === 'a reply') await send(async (_method, payload) => ({ ok: true, result: sent.push(payload) }) as never, 'sendMessage', { chat_id: 1, text: 'Added' });
+          },
+          logger,
+        );
+        const written = await db.selectFrom('sessions').select('key').where('key', '=', `dedupe-${updateId}`).executeTakeFirst();
+        assert.equal(written, undefined, `its write is rolled back (mark at ${reason})`);
+        const mark = await db.selectFrom('processed_updates').select(['processed_at', 'claimed_until']).where('update_id', '=', updateId).executeTakeFirstOrThrow();
+        assert.deepEqual({ ...mark }, { processed_at: 1, claimed_until: null }, "the other delivery's mark is left as it was");
+      }
+      assert.deepEqual(sent, [], 'the reply of a duplicate is not sent');
+      assert.equal(lines.filter((line) => line.msg === 'duplicate update dropped').length, 2);
+    });
+
     test('an update answered before its done mark could be written is not failed: nobody is told to try again', async () => {
       const db = database.handle.db;
       // The done marks of 4301 and 4302 fail, as when the database goes away right after the reply.

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { GrammyError, InputFile, type MiddlewareFn, type Transformer } from 'grammy';
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { Migration } from '../db/migrator.ts';
 import { untilDurable, withRelaxedDurability } from '../db/durability.ts';
-import { unitsOf } from '../db/unit-of-work.ts';
+import { unitsOf, type UnitOfWork } from '../db/unit-of-work.ts';
 import type { BotContext } from './context.ts';
 import type { SessionPrefetch } from './session-storage.ts';
 
@@ -94,6 +94,9 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
   const inFlight = new Set<number>();
   let duplicatesInARow = 0;
   const outside = <T>(work: () => T): T => (units ? units.outside(work) : work());
+  // On PostgreSQL an update's mark checks for another delivery's in SQL (lavka_duplicate_update),
+  // which lets the unit send its COMMIT without waiting for the mark's answer.
+  const checkedInSql = db.getExecutor().adapter instanceof PostgresAdapter;
   // Each delivery's claims carry a token of its own: only the delivery holding a claim can
   // renew it, complete it or mark the update done over it.
   const instance = randomUUID().slice(0, 8);
@@ -207,16 +210,27 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
      * call about to go out, or done. A conflict means another delivery marked it first, and
      * this one must change nothing.
      */
-    const mark = async (reason: CommitReason) => {
+    const mark = async (reason: CommitReason, unit?: UnitOfWork) => {
       const values =
         reason === UPDATE_DONE
           ? { processed_at: now(), claimed_until: null, claim_token: null, pending_call: null }
           : { processed_at: now(), claimed_until: now() + timing.leaseMs, claim_token: token, pending_call: reason ? keptCall(reason.call) : '' };
-      const result = await db
+      const upsert = db
         .insertInto('processed_updates')
         .values({ update_id: updateId, ...values })
-        .onConflict((oc) => oc.column('update_id').doUpdateSet(values).where('processed_updates.claim_token', '=', token))
-        .executeTakeFirst();
+        .onConflict((oc) => oc.column('update_id').doUpdateSet(values).where('processed_updates.claim_token', '=', token));
+      if (unit && checkedInSql) {
+        // The check is the statement's own: a mark that changes no row fails, so the COMMIT
+        // the unit sends right behind it, without waiting for its answer, rolls back.
+        const checked = db
+          .with('marked', () => upsert.returning('update_id'))
+          .selectNoFrom(sql<number>`case when exists (select 1 from marked) then 1 else lavka_duplicate_update(${updateId}) end`.as('marked'));
+        await unit.endWith(checked.compile()).catch((error: unknown) => {
+          throw (error as { code?: unknown }).code === DUPLICATE_UPDATE_SQLSTATE ? new DuplicateUpdateError(updateId) : error;
+        });
+        return;
+      }
+      const result = await upsert.executeTakeFirst();
       if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) throw new DuplicateUpdateError(updateId);
     };
     const heartbeat = setInterval(() => {
@@ -263,7 +277,7 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
       unit.beforeCommit = async (reason) => {
         if (finished && reason !== UPDATE_DONE) return;
         // The reasons are this file's own: commitBeforeSending's call, UPDATE_DONE, or none.
-        await mark(reason as CommitReason);
+        await mark(reason as CommitReason, unit);
         if (reason === UPDATE_DONE) doneWritten = true;
         else {
           claimed = claimCommitted = true;
@@ -443,6 +457,9 @@ export async function pruneProcessedUpdates(db: Db, nowMs: number, keepMs = 7 * 
  * Bot API call a claim committed before making it ('' when writes were committed with no
  * call to make again, NULL when nothing was committed under the claim).
  */
+/** The SQLSTATE of `lavka_duplicate_update`: the update's mark found another delivery's. */
+const DUPLICATE_UPDATE_SQLSTATE = 'LV001';
+
 export const dedupeMigrations: readonly Migration[] = [
   {
     name: '0007_processed_update_claims',
@@ -455,6 +472,20 @@ export const dedupeMigrations: readonly Migration[] = [
     async up(db) {
       await db.schema.alterTable('processed_updates').addColumn('claim_token', 'varchar(64)').execute();
       await db.schema.alterTable('processed_updates').addColumn('pending_call', 'text').execute();
+    },
+  },
+  {
+    // PostgreSQL only: an update's mark raises this when it changed no row (another delivery
+    // marked the update first), so that the COMMIT sent behind it rolls the update back.
+    name: '0009_processed_update_duplicate_check',
+    async up(db, { dialect }) {
+      if (dialect !== 'postgres') return;
+      await sql`
+        create or replace function lavka_duplicate_update(update_id bigint) returns integer language plpgsql as $$
+        begin
+          raise exception 'update % was handled by another delivery', update_id using errcode = ${sql.raw(`'${DUPLICATE_UPDATE_SQLSTATE}'`)};
+        end
+        $$`.execute(db);
     },
   },
 ];
