@@ -39,7 +39,9 @@ export interface UnitOfWork {
    * database pipelines ({@link UnitOfWorkOptions.pipelined}) the COMMIT leaves right behind it,
    * without waiting for its answer: the transaction then commits unless `query` fails, so
    * `query` must carry its own checks (fail rather than change nothing), and nothing may be
-   * decided from its result. Elsewhere the COMMIT follows once it is answered.
+   * decided from its result. Elsewhere the COMMIT follows once it is answered. It goes to the
+   * connection directly: its result passes through no Kysely plugin (the table-write watcher
+   * is not told of it), so it must not write a table a cache watches.
    */
   endWith<R>(query: CompiledQuery): Promise<QueryResult<R>>;
   /** Commits what the unit wrote so far (nothing to do when nothing is open), telling `beforeCommit` why. */
