@@ -667,8 +667,10 @@ describe('the admin panel in a browser (wallet and payments)', { skip: skipReaso
     await page.getByText('ручное пополнение ждёт решения').waitFor();
     await shot(page, '20-billing-dashboard-alert');
     await page.getByRole('link', { name: 'Кошелёк и платежи' }).click();
-    // The approval card shows the receipt itself, fetched from Telegram for the panel.
+    // The approval card names who pays (with their Telegram id) and shows the receipt itself,
+    // fetched from Telegram for the panel.
     const card = page.locator('.decision-card', { hasText: String(CUSTOMER) });
+    await card.getByRole('link', { name: `Мария ${CUSTOMER}` }).waitFor();
     const image = card.getByRole('img', { name: `Чек платежа №${payment.id}` });
     await image.waitFor();
     await page.waitForFunction((id) => {

@@ -42,7 +42,7 @@ for (const dialect of await testDialects()) {
       };
       const receipts = createReceiptFiles({ api: () => api, fetch: counting, cacheEntries: 2 });
       app = Fastify();
-      await app.register(staffRoutes(createPaymentsRoutes({ payments: billing.services.payments, receipts }), 'payments.invalid_request'), { prefix: '/api/payments' });
+      await app.register(staffRoutes(createPaymentsRoutes({ payments: billing.services.payments, receipts, customerName: (id) => billing.services.users.displayName(id) }), 'payments.invalid_request'), { prefix: '/api/payments' });
       for (const userId of [8201, 8202]) await addBillingUser(billing, userId, 'ru');
     });
     after(async () => {
@@ -55,7 +55,7 @@ for (const dialect of await testDialects()) {
     const list = async (query: string) => {
       const response = await app.inject({ method: 'GET', url: `/api/payments?${query}` });
       assert.equal(response.statusCode, 200, response.body);
-      return response.json() as { payments: { id: number; userId: number; provider: string; status: string }[]; total: number; page: number; pages: number };
+      return response.json() as { payments: { id: number; userId: number; customerName: string | null; provider: string; status: string }[]; total: number; page: number; pages: number };
     };
 
     test('payments are filtered by customer, period, provider and status, and paged with a total', async () => {
@@ -68,6 +68,11 @@ for (const dialect of await testDialects()) {
       await payments.decline(third.payment.id, { type: 'admin', id: 'test' }, 'no transfer');
 
       assert.deepEqual((await list('userId=8201')).payments.map((item) => item.id), [second.payment.id, first.payment.id]);
+      assert.deepEqual(
+        (await list('userId=8202')).payments.map((item) => item.customerName),
+        ['User 8202'],
+        'the list names who pays',
+      );
       assert.deepEqual((await list('provider=manual')).payments.map((item) => item.id), [third.payment.id, first.payment.id]);
       assert.deepEqual((await list('status=declined')).payments.map((item) => item.id), [third.payment.id]);
       assert.deepEqual((await list(`toMs=${clock.nowMs - 1000}`)).payments.map((item) => item.id), [first.payment.id], 'before the second day');

@@ -59,16 +59,22 @@ function view(payment: PaymentRecord) {
  * The staff API under `/api/payments`: lists, the event log, a receipt, opening a payment for
  * a user, approve, decline and refund. The acting staff member comes from the principal.
  */
-export function createPaymentsRoutes(deps: { payments: PaymentsService; receipts?: ReceiptFiles | undefined }): AnyApiRoute[] {
+export function createPaymentsRoutes(deps: {
+  payments: PaymentsService;
+  receipts?: ReceiptFiles | undefined;
+  /** The customer's name as the panel shows it (first and last name, else @username); undefined for one the bot does not know. */
+  customerName?: ((userId: number) => Promise<string | undefined>) | undefined;
+}): AnyApiRoute[] {
   const { payments } = deps;
   /**
-   * A payment as the panel's list shows it: also its method as the bot names it, and what it
-   * pays for in the purpose's own words (a Stars order's number and Stars), in `locale`.
+   * A payment as the panel's list shows it: also its method as the bot names it, what it pays
+   * for in the purpose's own words (a Stars order's number and Stars), in `locale`, and who pays.
    */
   const describedView = async (payment: PaymentRecord, locale: Locale | undefined) => ({
     ...view(payment),
     methodLabel: payments.methodLabel(payment, locale ?? payments.staffLocale),
     subject: (await payments.staffSubject(payment, locale ?? payments.staffLocale)) ?? null,
+    customerName: (await deps.customerName?.(payment.user_id)) ?? null,
   });
   const paymentOf = async (id: number) => {
     const payment = await payments.get(id);

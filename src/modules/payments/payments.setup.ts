@@ -123,7 +123,11 @@ export function setupPayments(deps: ModuleDeps<'users' | 'audit'>): ModuleInstan
       { command: 'pending', description: 'command-pending', audience: 'admin' },
       { command: 'refund', description: 'command-refund', audience: 'admin' },
     ],
-    routes: createPaymentsRoutes({ payments, receipts: createReceiptFiles({ api: () => own ?? borrowed }) }),
+    routes: createPaymentsRoutes({
+      payments,
+      receipts: createReceiptFiles({ api: () => own ?? borrowed }),
+      customerName: (userId) => users.displayName(userId),
+    }),
     integrationRoutes: createPaymentsApi({ payments }),
     miniAppRoutes: createPaymentsMiniAppRoutes({ payments }),
     staffRoles: ['manager', 'accountant'],

@@ -92,6 +92,13 @@ export function createUsersService(deps: UsersServiceDeps) {
       return readCached(id);
     },
 
+    /** How the panel names a customer: first and last name, else @username; undefined for an id that never wrote to the bot. */
+    async displayName(id: number): Promise<string | undefined> {
+      const user = await readCached(id);
+      if (!user) return undefined;
+      return [user.first_name, user.last_name].filter(Boolean).join(' ') || (user.username ? `@${user.username}` : undefined);
+    },
+
     /** The user with this id; throws `users.not_found` for an id that never wrote to the bot. */
     async require(id: number): Promise<UserRecord> {
       const user = await readCached(id);

@@ -42,6 +42,16 @@ for (const dialect of await testDialects()) {
       });
     });
 
+    test('a customer is named by first and last name, else by username', async () => {
+      await withService(async (users) => {
+        await users.register({ id: 7_000_000_201, first_name: 'Aruzhan', last_name: 'Sadykova', username: 'aru' });
+        await users.register({ id: 7_000_000_202, first_name: '', username: 'nameless' });
+        assert.equal(await users.displayName(7_000_000_201), 'Aruzhan Sadykova');
+        assert.equal(await users.displayName(7_000_000_202), '@nameless');
+        assert.equal(await users.displayName(7_000_000_203), undefined, 'a stranger');
+      });
+    });
+
     test('reachable users leave out who blocked the bot, and narrow to tags or to a long list of ids', async () => {
       await withService(async (users) => {
         const ids = Array.from({ length: 1200 }, (_, index) => 8_000_000_000 + index);

@@ -27,6 +27,8 @@ interface Payment {
   methodLabel?: string;
   /** What it pays for in its purpose's words (`Order S-1001 · 250 ⭐ → @friend`); null for a top-up. */
   subject?: string | null;
+  /** Who pays, by name (the list only); null for a customer the bot does not know. */
+  customerName?: string | null;
   hasReceipt: boolean;
   declineReason: string | null;
   decidedBy: string | null;
@@ -190,7 +192,17 @@ function PaymentsTab() {
   const actions = usePaymentActions(reload);
   const decisions = (waiting.data?.payments ?? []).filter((payment) => payment.hasReceipt);
   const filtered = status !== 'pending' || Boolean(provider || userId || from || to);
-  const customer = (id: number) => (me.pages.includes('customers') ? <Link to={`/customers/${id}`}>{id}</Link> : id);
+  // The customer by name where the bot knows it, with their Telegram id (what the filter takes) beside it.
+  const customer = (payment: Payment) => {
+    const label = payment.customerName ? (
+      <>
+        {payment.customerName} <span className="muted">{payment.userId}</span>
+      </>
+    ) : (
+      payment.userId
+    );
+    return me.pages.includes('customers') ? <Link to={`/customers/${payment.userId}`}>{label}</Link> : label;
+  };
 
   return (
     <div className="stack">
@@ -203,7 +215,7 @@ function PaymentsTab() {
                 <Receipt payment={payment} />
                 <dl className="facts">
                   <dt>{t('payments.customer')}</dt>
-                  <dd>{customer(payment.userId)}</dd>
+                  <dd>{customer(payment)}</dd>
                   <dt>{t('payments.amount')}</dt>
                   <dd>
                     <strong>{money(payment.amountMinor, payment.currency, locale)}</strong>
@@ -258,7 +270,7 @@ function PaymentsTab() {
                 className: 'cell-sub',
                 cell: (payment) => (
                   <>
-                    {customer(payment.userId)}
+                    {customer(payment)}
                     <span className="muted"> · {t(`payments.provider.${payment.provider}` as MessageKey)}</span>
                   </>
                 ),
