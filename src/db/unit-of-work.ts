@@ -332,6 +332,8 @@ class Unit implements UnitOfWork {
     try {
       await begun;
     } catch (error) {
+      // The write queued behind it is answered (failed, on a broken connection) before the connection goes back.
+      await first.catch(() => undefined);
       await this.driver.releaseConnection(connection);
       throw error;
     }
