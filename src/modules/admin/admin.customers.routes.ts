@@ -5,6 +5,7 @@ import { route, type AnyApiRoute } from '../../platform/route.ts';
 import type { UserRecord } from '../users/users.tables.ts';
 import { CUSTOMER_READERS, type AdminApiDeps } from './admin.api.ts';
 import { AdminError } from './admin.errors.ts';
+import { fullName } from '../users/users.names.ts';
 
 const userIdParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 52).describe('Telegram user id') });
 const tagSchema = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}_ .-]+$/u, 'letters, digits, space, dot, dash or underscore');
@@ -26,7 +27,7 @@ async function customerView(deps: AdminApiDeps, user: UserRecord) {
   const users = deps.services.users;
   return {
     id: user.id,
-    name: [user.first_name, user.last_name].filter(Boolean).join(' '),
+    name: fullName(user),
     username: user.username,
     phone: user.phone,
     locale: users.localeOf(user, deps.config.business.defaultLocale),

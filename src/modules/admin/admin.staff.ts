@@ -3,6 +3,7 @@ import { AdminError } from './admin.errors.ts';
 import { hashPassword, passwordProblem } from './admin.password.ts';
 import type { StaffRecord } from './admin.tables.ts';
 import { LOGIN_PATTERN, STAFF_ROLE_CACHE_MS, staffView, type AdminCore, type StaffView } from './admin.core.ts';
+import { fullName } from '../users/users.names.ts';
 
 /** Staff accounts: who a Telegram account is, listing, creating, changing and disabling staff. */
 export function createAdminStaff(core: AdminCore) {
@@ -36,7 +37,7 @@ export function createAdminStaff(core: AdminCore) {
     async staffForTelegram(user: { id: number; first_name: string; last_name?: string; username?: string }): Promise<StaffRecord | undefined> {
       const existing = await repository.findStaffByTelegramId(user.id);
       if (owners.has(user.id)) {
-        const name = [user.first_name, user.last_name].filter(Boolean).join(' ').slice(0, 128) || `Owner ${user.id}`;
+        const name = fullName(user).slice(0, 128) || `Owner ${user.id}`;
         if (!existing) {
           return repository.insertStaff({ telegramId: user.id, login: null, displayName: name, role: 'owner', passwordHash: null }, deps.now());
         }

@@ -10,6 +10,7 @@ import { defineFlow, leaveFlow, startFlow, type FlowDefinition } from '../../tel
 import type { CartBotShared } from './cart.bot.shared.ts';
 import type { CheckoutData, CheckoutScreens } from './cart.checkout.screens.ts';
 import { pickupPointName } from './cart.service.ts';
+import { fullName } from '../users/users.names.ts';
 
 /** Shortest and longest courier address accepted. */
 const ADDRESS_LENGTH = { min: 5, max: 300 } as const;
@@ -108,7 +109,7 @@ export function createCheckoutFlow(shared: CartBotShared, screens: CheckoutScree
             await ctx.reply(ctx.t('cart-confirm-hint'), { reply_markup: confirmKeyboard(ctx) });
             return;
           }
-          const name = [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(' ');
+          const name = fullName(ctx.from);
           const result = await cart.checkout({
             userId: ctx.from.id,
             locale: ctx.locale,

@@ -13,6 +13,7 @@ import type { Translator } from '../../telegram/i18n.ts';
 import { customerOrderData } from '../orders/orders.messages.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { CartError, pickupPointName, type CartIssue, type CartService, type CartView, type CheckoutQuote, type DeliveryChoice } from './cart.service.ts';
+import { fullName } from '../users/users.names.ts';
 
 /** The kind of each refusal the app's cart answers with. */
 const KINDS: Readonly<Record<string, ErrorKind>> = {
@@ -191,7 +192,7 @@ export function createCartMiniAppRoutes(deps: CartMiniAppDeps): AnyApiRoute[] {
         const result = await cart.checkout({
           userId: principal.userId,
           locale: principal.locale,
-          contactName: [principal.user.first_name, principal.user.last_name].filter(Boolean).join(' '),
+          contactName: fullName(principal.user),
           contactPhone: phone,
           delivery,
           comment: body.comment ? body.comment : null,

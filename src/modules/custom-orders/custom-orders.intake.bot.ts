@@ -27,6 +27,7 @@ import {
 import { CustomOrdersError } from './custom-orders.service.ts';
 import { offeredMaterials, offeredTechnologies } from './custom-orders.settings.ts';
 import { formatOfFileName } from './mesh/model.ts';
+import { fullName } from '../users/users.names.ts';
 
 type Control = FlowControl<OrderFlowData>;
 
@@ -153,7 +154,7 @@ async function placeOrder(deps: CustomOrdersBotDeps, ctx: BotContext, control: C
   try {
     order = await deps.service.placeOrder({
       userId: ctx.from.id,
-      contactName: [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(' ') + (ctx.from.username ? ` (@${ctx.from.username})` : ''),
+      contactName: fullName(ctx.from) + (ctx.from.username ? ` (@${ctx.from.username})` : ''),
       fileIds: data.files,
       technology: data.technology ?? '',
       material: data.material ?? '',

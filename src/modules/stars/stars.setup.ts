@@ -7,6 +7,7 @@ import type { KindNotifications } from '../orders/orders.service.ts';
 import { staffChatIds } from '../../delivery/staff-chats.ts';
 import { createOutgoingPolicy } from '../../platform/outgoing.ts';
 import { starsSettingsSchema } from './stars.settings.ts';
+import { fullName } from '../users/users.names.ts';
 
 /** Sets the stars module up; loaded only when a deployment runs it (see stars.module.ts). */
 export function setupStars(deps: ModuleDeps<'users' | 'payments' | 'orders'>): ModuleInstance {
@@ -29,7 +30,7 @@ export function setupStars(deps: ModuleDeps<'users' | 'payments' | 'orders'>): M
     orders,
     async customer(userId) {
       const user = await users.get(userId);
-      return { id: userId, name: user ? [user.first_name, user.last_name].filter(Boolean).join(' ') : String(userId), username: user?.username ?? null };
+      return { id: userId, name: user ? fullName(user) : String(userId), username: user?.username ?? null };
     },
     async paymentMethod(paymentId) {
       const payment = await payments.get(paymentId);

@@ -5,6 +5,7 @@ import type { BotContext } from '../../telegram/context.ts';
 import { defineFlow, startFlow, type FlowDefinition } from '../../telegram/flow.ts';
 import { MAIN_MENU_ACTION, editOrReply } from '../../telegram/menu.ts';
 import { MAX_SUPPORT_TEXT, type SupportService } from './support.service.ts';
+import { fullName } from '../users/users.names.ts';
 
 /** Dependencies of the support composer. */
 export interface SupportComposerDeps {
@@ -57,7 +58,7 @@ export function createSupportComposer(deps: SupportComposerDeps): { composer: Co
           }
           await support.forwardToStaff({
             userId: ctx.from.id,
-            name: [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(' '),
+            name: fullName(ctx.from),
             username: ctx.from.username,
             chatId: message.chat.id,
             messageId: message.message_id,

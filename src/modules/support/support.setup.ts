@@ -4,6 +4,7 @@ import { createSupportComposer } from './support.bot.ts';
 import { createSupportRoutes } from './support.routes.ts';
 import { createSupportService, escapeHtml } from './support.service.ts';
 import { staffChatIds } from '../../delivery/staff-chats.ts';
+import { fullName } from '../users/users.names.ts';
 
 /** Sets the support module up; loaded only when a deployment runs it (see support.module.ts). */
 export function setupSupport(deps: ModuleDeps<'users'>): ModuleInstance {
@@ -40,7 +41,7 @@ export function setupSupport(deps: ModuleDeps<'users'>): ModuleInstance {
       support,
       customerOf: async (userId) => {
         const user = await users?.get(userId);
-        return user ? { name: [user.first_name, user.last_name].filter(Boolean).join(' '), username: user.username } : undefined;
+        return user ? { name: fullName(user), username: user.username } : undefined;
       },
     }),
     // The support role answers customers; managers may too.

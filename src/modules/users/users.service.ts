@@ -9,6 +9,7 @@ import type { Events } from '../../platform/events.ts';
 import { apiCustomer } from './users.api.view.ts';
 import { createUserCache, type UserCache } from './users.cache.ts';
 import { unitsOf, whenVisible } from '../../db/unit-of-work.ts';
+import { fullName } from './users.names.ts';
 
 /** Dependencies of the users service. */
 export interface UsersServiceDeps {
@@ -96,7 +97,7 @@ export function createUsersService(deps: UsersServiceDeps) {
     async displayName(id: number): Promise<string | undefined> {
       const user = await readCached(id);
       if (!user) return undefined;
-      return [user.first_name, user.last_name].filter(Boolean).join(' ') || (user.username ? `@${user.username}` : undefined);
+      return fullName(user) || (user.username ? `@${user.username}` : undefined);
     },
 
     /** The user with this id; throws `users.not_found` for an id that never wrote to the bot. */
