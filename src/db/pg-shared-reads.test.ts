@@ -80,6 +80,20 @@ describe('reads and transactions of units of work on PostgreSQL', { skip }, () =
     assert.equal(writes, 1, 'eight reads made in one tick are one write');
   });
 
+  test('reads made by separate callbacks of one turn of the event loop leave in one socket write', async () => {
+    await warm();
+    let pids: number[] = [];
+    const writes = await socketWrites(port, async () => {
+      // Timers due together run in one timers phase, each callback with its own ticks: what
+      // several updates moved on by one turn of the loop do.
+      pids = await Promise.all(
+        Array.from({ length: 4 }, () => new Promise<number[]>((resolve, reject) => setTimeout(() => atOnce(1, (db) => pid(db)).then(resolve, reject), 0))),
+      ).then((found) => found.flat());
+    });
+    assert.equal(new Set(pids).size, 1, `one server process answered them all: ${pids.join(', ')}`);
+    assert.equal(writes, 1, 'four reads made in four callbacks of one turn are one write');
+  });
+
   test('a write, what follows it, and a read that locks take connections of their own', async () => {
     await warm();
     const shared = (await atOnce(1, (db) => pid(db)))[0];

@@ -37,8 +37,8 @@ interface Open {
  * One PostgreSQL connection in pipeline mode that carries the reads an update makes before
  * its first write (the duplicate check with the session, the cart, the orders), for every
  * update at once. Each read on a pool connection costs a checkout, a socket write and a
- * wake-up of its server process; here the reads of updates handled at the same moment
- * leave in one socket write, are answered by one server process reading them in one go,
+ * wake-up of its server process; here the reads of updates moved on by one turn of the event
+ * loop leave in one socket write, are answered by one server process reading them in one go,
  * and need no checkout. Only plain reads come here: a statement that may wait for a lock
  * would hold up every read queued behind it, so those go to the pool (`sharesReads` in
  * unit-of-work.ts decides). While the connection is down, the pool takes the reads, and
@@ -57,7 +57,7 @@ export function sharedReadConnection(options: SharedReadsOptions): SharedReads {
     async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
       inFlight += 1;
       try {
-        const result = await options.names.run<R>(client, query.sql, query.parameters);
+        const result = await options.names.run<R>(client, query.sql, query.parameters, 'turn');
         return { rows: result.rows ?? [] };
       } finally {
         inFlight -= 1;

@@ -22,29 +22,41 @@ const PLAN_CHANGED = '0A000';
  */
 export interface StatementNames {
   /** Runs `text` on `client`, named when it has parameters. */
-  run<R>(client: pg.ClientBase, text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  run<R>(client: pg.ClientBase, text: string, parameters: ReadonlyArray<unknown>, hold?: WriteHold): Promise<PostgresQueryResult<R>>;
 }
 
-/** Clients whose socket is held corked until the end of the current tick. */
+/**
+ * How long a client's socket writes are held, so that statements made meanwhile leave in
+ * one write: `tick` — until the code running now and its promise callbacks are done (a
+ * transaction's BEGIN with its first statement); `turn` — until the event loop has run every
+ * callback that was ready at once (the reads of all the updates that one turn of the loop
+ * moves on, on the shared read connection). A turn under load is a few hundred microseconds.
+ */
+export type WriteHold = 'tick' | 'turn';
+
+/** Clients whose socket is held corked now. */
 const corked = new WeakSet<pg.ClientBase>();
 
 /**
- * Holds a client's socket writes until the end of the current tick, so that the statements
- * made on it meanwhile leave in one write. pg writes each statement as it is made (corking
- * only the messages of one statement): on a connection in pipeline mode, a transaction's
- * BEGIN and its first statement, or the reads of updates handled at the same moment, would
- * each cost a write of their own, and on loopback the writer pays for the delivery too.
+ * Holds a client's socket writes for a {@link WriteHold}, so that the statements made on it
+ * meanwhile leave in one write. pg writes each statement as it is made (corking only the
+ * messages of one statement): on a connection in pipeline mode, a transaction's BEGIN and its
+ * first statement, or the reads of updates handled at the same moment, would each cost a write
+ * of their own, and on loopback the writer pays for the delivery too (a write, and the wake-up
+ * of the server process it reaches, cost about as much CPU as pg's handling of the statement).
  */
-function holdWritesForTick(client: pg.ClientBase): void {
+function holdWrites(client: pg.ClientBase, hold: WriteHold): void {
   if (corked.has(client)) return;
   const socket = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
   if (!socket?.cork || !socket.uncork) return;
   socket.cork();
   corked.add(client);
-  process.nextTick(() => {
+  const release = () => {
     corked.delete(client);
     socket.uncork!();
-  });
+  };
+  if (hold === 'tick') process.nextTick(release);
+  else setImmediate(release);
 }
 
 export function statementNames(options: StatementNamesOptions = {}): StatementNames {
@@ -60,8 +72,8 @@ export function statementNames(options: StatementNamesOptions = {}): StatementNa
     return name;
   };
   return {
-    async run<R>(client: pg.ClientBase, text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
-      holdWritesForTick(client);
+    async run<R>(client: pg.ClientBase, text: string, parameters: ReadonlyArray<unknown>, hold: WriteHold = 'tick'): Promise<PostgresQueryResult<R>> {
+      holdWrites(client, hold);
       const values = [...parameters];
       const name = values.length > 0 ? nameOf(text) : undefined;
       if (name === undefined) return submit<R>(client, text, values);
