@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, Transaction, type Dialect 
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from './schema.ts';
-import { registerDurability } from './durability.ts';
+import { durabilityRelaxed, registerDurability } from './durability.ts';
 import { sharedReadConnection } from './pg-shared-reads.ts';
 import { namedStatements, statementNames } from './pg-statements.ts';
 import { openSqlite, type SqliteHandle } from './sqlite.ts';
@@ -140,7 +140,7 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
   const poolFace = namedStatements(pool, { names });
   // Kysely ends the pool when the database is destroyed; the shared read connection goes with it.
   const withReads = { connect: () => poolFace.connect(), end: async () => void (await Promise.all([reads.end(), poolFace.end()])) };
-  const { dialect, units } = unitOfWorkDialect(new PostgresDialect({ pool: withReads }), { sharedReads: () => reads.connection(), pipelined: true });
+  const { dialect, units } = unitOfWorkDialect(new PostgresDialect({ pool: withReads }), { sharedReads: () => reads.connection(), sharedWrites: durabilityRelaxed, pipelined: true });
   const db = openKysely(dialect, units);
   // Fail now with a clear message rather than at the first update.
   try {

@@ -77,7 +77,10 @@ const relaxed = new AsyncLocalStorage<true>();
  * Runs `work` with its commits exempt from acknowledgements: no reply or answer waits for
  * them to reach the disk (the next sync still takes them along). For writes whose loss on a
  * power cut costs nothing that was promised — an update's done mark after its replies went
- * out: Telegram was answered and does not send it again.
+ * out: Telegram was answered and does not send it again. On PostgreSQL such a statement made
+ * outside the units goes on the connection shared by the units' reads, which commits without
+ * waiting for the WAL flush (`sharedWrites` in unit-of-work.ts): it must be a single statement
+ * that never waits for a row lock someone holds across an await.
  */
 export function withRelaxedDurability<T>(work: () => T): T {
   return relaxed.run(true, work);

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { hasPostgres, postgresTestDatabase, type TestDatabase } from '../../test/support/services.ts';
 import { createDatabase, type DatabaseHandle } from './database.ts';
+import { withRelaxedDurability } from './durability.ts';
 import { sharedReadConnection } from './pg-shared-reads.ts';
 import { statementNames } from './pg-statements.ts';
 
@@ -84,10 +85,11 @@ describe('reads and transactions of units of work on PostgreSQL', { skip }, () =
     await warm();
     let pids: number[] = [];
     const writes = await socketWrites(port, async () => {
-      // Timers due together run in one timers phase, each callback with its own ticks: what
-      // several updates moved on by one turn of the loop do.
+      // Immediates queued together run in one phase of one turn, each callback with its own
+      // ticks: what several updates moved on by one turn of the loop (their answers read in
+      // its poll phase) do.
       pids = await Promise.all(
-        Array.from({ length: 4 }, () => new Promise<number[]>((resolve, reject) => setTimeout(() => atOnce(1, (db) => pid(db)).then(resolve, reject), 0))),
+        Array.from({ length: 4 }, () => new Promise<number[]>((resolve, reject) => setImmediate(() => atOnce(1, (db) => pid(db)).then(resolve, reject)))),
       ).then((found) => found.flat());
     });
     assert.equal(new Set(pids).size, 1, `one server process answered them all: ${pids.join(', ')}`);
@@ -159,6 +161,27 @@ describe('reads and transactions of units of work on PostgreSQL', { skip }, () =
       return (await sql<{ n: number }>`select count(*)::int as n from notes where body = ${'after failure'}`.execute(db)).rows[0]?.n;
     });
     assert.equal(count, 1);
+  });
+
+  test('a bookkeeping write outside the units goes on the shared connection, which does not wait for the WAL flush', async () => {
+    await warm();
+    const shared = (await atOnce(1, (db) => pid(db)))[0];
+    const [setting] = await atOnce(1, async (db) => (await sql<{ value: string }>`select current_setting('synchronous_commit') as value`.execute(db)).rows[0]!.value);
+    assert.equal(setting, 'off', 'the shared connection commits without waiting for the disk');
+    const insert = (body: string) => sql<{ pid: number }>`insert into notes (body) values (${body}) returning pg_backend_pid() as pid`.execute(handle.db);
+    const relaxed = await withRelaxedDurability(() => insert('bookkeeping'));
+    assert.equal(relaxed.rows[0]?.pid, shared, 'a relaxed write shares the connection');
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from notes where body = ${'bookkeeping'}`.execute(handle.db);
+    assert.equal(rows[0]?.n, 1, 'and is committed on its own');
+    const plain = await insert('acknowledged');
+    assert.notEqual(plain.rows[0]?.pid, shared, 'any other write outside the units commits on a pool connection, waiting for the disk');
+    await assert.rejects(
+      withRelaxedDurability(() => handle.db.transaction().execute(async (trx) => void (await sql`insert into notes (body) values (${'in a transaction'})`.execute(trx)))),
+      /no transaction on the shared connection/,
+    );
+    const left = await sql<{ n: number }>`select count(*)::int as n from notes where body = ${'in a transaction'}`.execute(handle.db);
+    assert.equal(left.rows[0]?.n, 0);
+    assert.equal((await atOnce(1, (db) => pid(db)))[0], shared, 'the shared connection still serves');
   });
 });
 

@@ -84,21 +84,26 @@ export function sharedReadConnection(options: SharedReadsOptions): SharedReads {
     };
     client.on('error', lost);
     client.on('end', () => lost());
-    client.connect().then(
-      () => {
-        if (opening !== client) return;
-        opening = undefined;
-        if (ended) void client.end().catch(() => undefined);
-        else open = { client, connection: connectionOf(client) };
-      },
-      () => {
-        // A failed attempt is not news: the pool's reads meet the same failure and say so.
-        failed = true;
-        if (opening === client) opening = undefined;
-        nextAttempt = now() + retryMs;
-        void client.end().catch(() => undefined);
-      },
-    );
+    client
+      .connect()
+      // Its writes are bookkeeping that nothing acknowledged waits for (sharedWrites in
+      // unit-of-work.ts): waiting for the WAL flush of each would hold up every read behind it.
+      .then(() => client.query('set synchronous_commit to off'))
+      .then(
+        () => {
+          if (opening !== client) return;
+          opening = undefined;
+          if (ended) void client.end().catch(() => undefined);
+          else open = { client, connection: connectionOf(client) };
+        },
+        () => {
+          // A failed attempt is not news: the pool's reads meet the same failure and say so.
+          failed = true;
+          if (opening === client) opening = undefined;
+          nextAttempt = now() + retryMs;
+          void client.end().catch(() => undefined);
+        },
+      );
   };
 
   return {

@@ -116,6 +116,14 @@ export interface UnitOfWorkOptions {
    */
   sharedReads?: () => DatabaseConnection | undefined;
   /**
+   * Whether a statement made now outside any unit may go to the {@link sharedReads}
+   * connection although it writes: bookkeeping that nothing acknowledged waits for and that
+   * never waits for a lock held across an await (an update's done mark; on PostgreSQL the
+   * shared connection commits without waiting for the WAL flush). Only single statements:
+   * a transaction begun there fails.
+   */
+  sharedWrites?: () => boolean;
+  /**
    * Whether the database's connections send a statement without waiting for the answer to
    * the one before (PostgreSQL in pipeline mode): a transaction's BEGIN then leaves with its
    * first write, one round trip instead of two. Only where BEGIN cannot fail on a connection
@@ -174,10 +182,14 @@ export function unitOfWorkDialect(inner: Dialect, options: UnitOfWorkOptions = {
     createDriver: () => {
       const own = inner.createDriver();
       driver = own;
-      wrapper = new UnitOfWorkDriver(own, () => {
-        const unit = storage.getStore();
-        return unit?.driver === own ? unit : undefined;
-      });
+      wrapper = new UnitOfWorkDriver(
+        own,
+        () => {
+          const unit = storage.getStore();
+          return unit?.driver === own ? unit : undefined;
+        },
+        () => (options.sharedWrites?.() ? options.sharedReads?.() : undefined),
+      );
       return wrapper;
     },
     createQueryCompiler: (): QueryCompiler => inner.createQueryCompiler(),
@@ -454,17 +466,33 @@ class Unit implements UnitOfWork {
   }
 }
 
+/** A statement outside the units on the shared connection ({@link UnitOfWorkOptions.sharedWrites}): nothing to release, no transactions. */
+class SharedWriteConnection implements DatabaseConnection {
+  private readonly shared: DatabaseConnection;
+  constructor(shared: DatabaseConnection) {
+    this.shared = shared;
+  }
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.shared.executeQuery<R>(query);
+  }
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('the shared connection does not stream');
+  }
+}
+
 /** The dialect's driver, with each connection request answered by the ambient unit when there is one. */
 class UnitOfWorkDriver implements Driver {
   private readonly inner: Driver;
   private readonly currentUnit: () => Unit | undefined;
+  private readonly sharedWrite: () => DatabaseConnection | undefined;
   /** Connections in a `db.transaction()` outside any unit, begun and not yet ended. */
   private readonly outsideUnits = new Set<DatabaseConnection>();
   /** Who waits for which of them to end ({@link UnitsOfWork.afterTransactionsOutsideUnits}). */
   private waiters: { pending: Set<DatabaseConnection>; callback: () => void }[] = [];
-  constructor(inner: Driver, currentUnit: () => Unit | undefined) {
+  constructor(inner: Driver, currentUnit: () => Unit | undefined, sharedWrite: () => DatabaseConnection | undefined) {
     this.inner = inner;
     this.currentUnit = currentUnit;
+    this.sharedWrite = sharedWrite;
   }
 
   init(): Promise<void> {
@@ -474,16 +502,19 @@ class UnitOfWorkDriver implements Driver {
   acquireConnection(): Promise<DatabaseConnection> {
     const unit = this.currentUnit();
     if (unit && !unit.ended) return Promise.resolve(unit.connection);
+    const shared = unit ? undefined : this.sharedWrite();
+    if (shared) return Promise.resolve(new SharedWriteConnection(shared));
     return this.inner.acquireConnection();
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
-    if (connection instanceof UnitConnection) return Promise.resolve();
+    if (connection instanceof UnitConnection || connection instanceof SharedWriteConnection) return Promise.resolve();
     return this.inner.releaseConnection(connection);
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     if (connection instanceof UnitConnection) return connection.unit.beginNested();
+    if (connection instanceof SharedWriteConnection) return Promise.reject(new Error('no transaction on the shared connection: its statements are single bookkeeping writes'));
     // Counted before it is begun, and until a commit succeeds or a rollback returns (a failed
     // commit is followed by a rollback): while it may be open, its writes' end is unknown.
     this.outsideUnits.add(connection);

@@ -357,7 +357,13 @@ function createDoneMarks(db: Db, now: () => number, outside: <T>(work: () => T) 
           const processedAt = now();
           // The updates' effects were made durable before their calls went out; losing a
           // done mark to a power cut costs nothing promised (Telegram was answered, or the
-          // kept call is made again), so no acknowledgement waits for this statement.
+          // kept call is made again), so no acknowledgement waits for this statement. On
+          // PostgreSQL it therefore rides the connection shared by the reads, where a wait
+          // for a row lock would hold up every read behind it: none is held across an await.
+          // Every other statement that locks a row of processed_updates is one on its own
+          // (a claim's heartbeat, its takeover, its kept call, its release) or a unit's mark,
+          // whose COMMIT leaves right behind it (endWith); only another delivery of the same
+          // update, marking it at the same moment, can make it wait, for that commit.
           const rows = await withRelaxedDurability(() =>
             outside(() =>
             db
