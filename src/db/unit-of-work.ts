@@ -30,7 +30,7 @@ export interface UnitOfWork {
    * makes by itself after sitting idle). Throwing rolls the transaction back.
    */
   beforeCommit?: (reason: unknown) => Promise<void>;
-  /** Whether a transaction is open now. */
+  /** Whether a transaction is open now (or will be, for a write kept by {@link UnitOfWork.writeLater}). */
   readonly open: boolean;
   /** Whether this unit has committed anything yet. */
   readonly committed: boolean;
@@ -44,6 +44,16 @@ export interface UnitOfWork {
    * is not told of it), so it must not write a table a cache watches.
    */
   endWith<R>(query: CompiledQuery): Promise<QueryResult<R>>;
+  /**
+   * Keeps a write whose answer nobody reads (a session written back) to be sent with the
+   * unit's next statement, or with its commit: where the database pipelines, the transaction's
+   * BEGIN, this write, the update's mark and the COMMIT then leave together, one round trip
+   * instead of two. It counts as written from now on ({@link UnitOfWork.open}); if it fails,
+   * the statement it went with fails with its error and the transaction rolls back. Like
+   * {@link UnitOfWork.endWith} it passes through no Kysely plugin's result step, so it must
+   * not write a table a cache watches.
+   */
+  writeLater(query: CompiledQuery): void;
   /** Commits what the unit wrote so far (nothing to do when nothing is open), telling `beforeCommit` why. */
   flush(reason?: unknown): Promise<void>;
   /** Rolls back what is not committed yet; the unit then takes no more work. */
@@ -257,6 +267,8 @@ class Unit implements UnitOfWork {
   private running = 0;
   /** The COMMIT sent behind the last statement ({@link UnitOfWork.endWith}), not yet awaited. */
   private sentCommit: Promise<unknown> | undefined;
+  /** Writes kept to go with the next statement ({@link UnitOfWork.writeLater}). */
+  private later: CompiledQuery[] = [];
   private idleTimer: NodeJS.Timeout | undefined;
   /** Told when the open transaction ends ({@link UnitOfWork.afterTransaction}). */
   private onTransactionEnd: (() => void)[] = [];
@@ -269,7 +281,7 @@ class Unit implements UnitOfWork {
   }
 
   get open(): boolean {
-    return this.held !== undefined;
+    return this.held !== undefined || this.later.length > 0;
   }
 
   private enqueue<T>(step: () => Promise<T>): Promise<T> {
@@ -289,6 +301,17 @@ class Unit implements UnitOfWork {
   execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.finishing && this.held) return this.held.executeQuery<R>(query);
     return this.enqueue(async () => {
+      if (this.later.length > 0) {
+        const kept = await this.sendLater();
+        try {
+          const result = await this.held!.executeQuery<R>(query);
+          await kept.answered;
+          return result;
+        } catch (error) {
+          // In a transaction a kept write made fail, every later statement fails for that reason.
+          throw await failureOf(kept.answered, error);
+        }
+      }
       if (!this.held && !this.ended && isWrite(query)) {
         if (this.options.pipelined) return this.beginWith<R>(query);
         await this.begin();
@@ -309,6 +332,34 @@ class Unit implements UnitOfWork {
       this.sentCommit = commit;
     }
     return result;
+  }
+
+  writeLater(query: CompiledQuery): void {
+    if (this.ended) throw new Error('the unit of work has ended');
+    this.later.push(query);
+    this.armIdleCommit();
+  }
+
+  /**
+   * Sends the kept writes ({@link UnitOfWork.writeLater}), beginning the transaction if none is
+   * open. Where the database pipelines this does not wait for their answers: the statement
+   * made next in this tick leaves in the same socket write, and `answered` settles with them.
+   */
+  private async sendLater(): Promise<{ answered: Promise<unknown> }> {
+    const writes = this.later;
+    this.later = [];
+    if (!this.held) {
+      if (this.options.pipelined) await this.beginSending();
+      else await this.begin();
+    }
+    const connection = this.held!;
+    if (!this.options.pipelined) {
+      for (const write of writes) await connection.executeQuery(write);
+      return { answered: Promise.resolve() };
+    }
+    const answered = Promise.all(writes.map((write) => connection.executeQuery(write)));
+    answered.catch(() => undefined);
+    return { answered };
   }
 
   /** Runs one statement outside a transaction (reads before the first write): on the shared read connection, or on one of its own. */
@@ -334,6 +385,17 @@ class Unit implements UnitOfWork {
     this.held = connection;
   }
 
+  /**
+   * Sends BEGIN and holds the connection at once, without waiting for the answer
+   * ({@link UnitOfWorkOptions.pipelined}): what is sent behind it in this tick leaves in the
+   * same write. A BEGIN that fails (the connection broke) fails what follows it too.
+   */
+  private async beginSending(): Promise<void> {
+    const connection = await this.driver.acquireConnection();
+    connection.executeQuery(CompiledQuery.raw('begin')).catch(() => undefined);
+    this.held = connection;
+  }
+
   /** Begins the transaction with its first write sent right behind the BEGIN ({@link UnitOfWorkOptions.pipelined}). */
   private async beginWith<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const connection = await this.driver.acquireConnection();
@@ -356,6 +418,7 @@ class Unit implements UnitOfWork {
   /** A module's `db.transaction()` inside the unit: a savepoint, so that it can fail alone. */
   beginNested(): Promise<void> {
     return this.enqueue(async () => {
+      if (this.later.length > 0) await (await this.sendLater()).answered;
       if (!this.held) await this.begin();
       this.depth += 1;
       await this.held!.executeQuery(CompiledQuery.raw(`savepoint lavka_unit_${this.depth}`));
@@ -382,9 +445,13 @@ class Unit implements UnitOfWork {
   }
 
   private async commitNow(reason: unknown): Promise<void> {
-    const connection = this.held;
-    if (!connection || this.depth > 0) return;
+    if ((!this.held && this.later.length === 0) || this.depth > 0) return;
+    let kept: { answered: Promise<unknown> } | undefined;
+    let connection: DatabaseConnection;
     try {
+      // Kept writes go with the mark and the COMMIT: one round trip where the database pipelines.
+      if (this.later.length > 0) kept = await this.sendLater();
+      connection = this.held!;
       if (this.beforeCommit) {
         this.finishing = true;
         try {
@@ -396,6 +463,8 @@ class Unit implements UnitOfWork {
       const sent = this.sentCommit;
       this.sentCommit = undefined;
       await (sent ?? connection.executeQuery(CompiledQuery.raw('commit')));
+      // PostgreSQL answers the COMMIT of a transaction a failed write aborted as a rollback, not an error.
+      await kept?.answered;
     } catch (error) {
       // A COMMIT sent behind a statement that failed has ended the transaction already
       // (PostgreSQL answers it as a rollback): it is answered before the rollback is sent.
@@ -403,7 +472,7 @@ class Unit implements UnitOfWork {
       this.sentCommit = undefined;
       await sent?.catch(() => undefined);
       await this.abandon();
-      throw error;
+      throw kept ? await failureOf(kept.answered, error) : error;
     }
     this.held = undefined;
     this.committed = true;
@@ -412,7 +481,7 @@ class Unit implements UnitOfWork {
   }
 
   afterTransaction(callback: () => void): void {
-    if (this.held) this.onTransactionEnd.push(callback);
+    if (this.open) this.onTransactionEnd.push(callback);
     else callback();
   }
 
@@ -437,6 +506,10 @@ class Unit implements UnitOfWork {
     const connection = this.held;
     this.held = undefined;
     this.depth = 0;
+    if (this.later.length > 0) {
+      this.later = [];
+      if (!connection) this.transactionEnded();
+    }
     if (!connection) return;
     try {
       await connection.executeQuery(CompiledQuery.raw('rollback'));
@@ -452,18 +525,26 @@ class Unit implements UnitOfWork {
     this.ended = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     // Anything still open (a write that raced the end) is committed rather than left holding the database.
-    if (this.held) void this.flush().catch(() => undefined);
+    if (this.open) void this.flush().catch(() => undefined);
   }
 
   private armIdleCommit(): void {
-    if (!this.held || this.running > 0) return;
+    if (!this.open || this.running > 0) return;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.held && this.running === 0 && this.depth === 0) void this.flush().catch(() => undefined);
+      if (this.open && this.running === 0 && this.depth === 0) void this.flush().catch(() => undefined);
     }, this.options.maxIdleOpenMs);
     this.idleTimer.unref();
   }
+}
+
+/** The failure to report for a statement sent behind kept writes: theirs, when one of them failed. */
+function failureOf(kept: Promise<unknown>, error: unknown): Promise<unknown> {
+  return kept.then(
+    () => error,
+    (keptError: unknown) => keptError,
+  );
 }
 
 /** A statement outside the units on the shared connection ({@link UnitOfWorkOptions.sharedWrites}): nothing to release, no transactions. */

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { testDialects, type TestDatabase } from '../../test/support/services.ts';
+import { createDatabase, type DatabaseHandle } from './database.ts';
+import type { UnitOfWork } from './unit-of-work.ts';
+
+type Db = DatabaseHandle['db'];
+
+/** Counts the socket writes made to the server on `port` while `work` runs (0 for SQLite). */
+async function socketWrites(port: number, work: () => Promise<void>): Promise<number> {
+  const prototype = net.Socket.prototype as unknown as Record<'_write' | '_writev', (this: net.Socket, ...args: unknown[]) => unknown>;
+  const originals = { _write: prototype._write, _writev: prototype._writev };
+  let writes = 0;
+  for (const name of ['_write', '_writev'] as const) {
+    prototype[name] = function (this: net.Socket, ...args: unknown[]) {
+      if (this.remotePort === port) writes += 1;
+      return originals[name].apply(this, args);
+    };
+  }
+  try {
+    await work();
+  } finally {
+    Object.assign(prototype, originals);
+  }
+  return writes;
+}
+
+const insertNote = (db: Db, body: string) => sql`insert into notes (body) values (${body})`.compile(db);
+const bodies = async (db: Db): Promise<string[]> => (await sql<{ body: string }>`select body from notes order by body`.execute(db)).rows.map((row) => row.body);
+
+for (const dialect of await testDialects()) {
+  describe(`writes kept for the commit of a unit of work on ${dialect.name}`, () => {
+    let target: TestDatabase;
+    let handle: DatabaseHandle;
+    before(async () => {
+      target = await dialect.create();
+      handle = await createDatabase({ url: target.url });
+      const id = dialect.name === 'postgres' ? sql`id serial primary key` : sql`id integer primary key autoincrement`;
+      await sql`create table notes (${id}, body text not null check (body <> 'refused'))`.execute(handle.db);
+    });
+    after(async () => {
+      await handle?.close();
+      await target?.drop();
+    });
+
+    /** A unit whose commit ends with a marker row, as an update's mark ends its transaction. */
+    const withMark = (unit: UnitOfWork, mark: string) => {
+      unit.beforeCommit = async () => {
+        await unit.endWith(insertNote(handle.db, mark));
+      };
+    };
+
+    test('a kept write commits with the unit, and on PostgreSQL leaves with BEGIN, the mark and COMMIT in one socket write', async () => {
+      const port = dialect.name === 'postgres' ? Number(new URL(target.url).port || 5432) : -1;
+      // A first unit opens the pool's connection, so that the one measured does not connect.
+      await handle.units.run(async (unit) => {
+        unit.writeLater(insertNote(handle.db, 'warm-up'));
+        await unit.flush();
+        unit.end();
+      });
+      const writes = await socketWrites(port, async () => {
+        await handle.units.run(async (unit) => {
+          withMark(unit, 'kept mark');
+          unit.writeLater(insertNote(handle.db, 'kept'));
+          assert.equal(unit.open, true, 'a kept write counts as written');
+          await unit.flush('done');
+          assert.equal(unit.committed, true);
+          unit.end();
+        });
+      });
+      if (dialect.name === 'postgres') assert.equal(writes, 1, 'BEGIN, the kept write, the mark and COMMIT leave together');
+      const found = await bodies(handle.db);
+      assert.ok(found.includes('kept') && found.includes('kept mark'), found.join(', '));
+    });
+
+    test('a statement after a kept write runs in the same transaction and sees it', async () => {
+      const seen = await handle.units.run(async (unit) => {
+        unit.writeLater(insertNote(handle.db, 'seen'));
+        const { rows } = await sql<{ n: number }>`select count(*) as n from notes where body = ${'seen'}`.execute(handle.db);
+        assert.equal(unit.open, true);
+        await unit.rollback();
+        unit.end();
+        return Number(rows[0]?.n);
+      });
+      assert.equal(seen, 1);
+      assert.equal((await bodies(handle.db)).includes('seen'), false, 'rolled back with the unit');
+    });
+
+    test('a kept write that fails fails the commit with its own error, commits nothing, and the next unit works', async () => {
+      const failed = handle.units.run(async (unit) => {
+        withMark(unit, 'mark after refused');
+        unit.writeLater(insertNote(handle.db, 'refused'));
+        try {
+          await unit.flush('done');
+        } finally {
+          unit.end();
+        }
+      });
+      await assert.rejects(failed, (error: Error) => /check constraint|CHECK constraint/i.test(error.message), 'the check constraint, not an aborted transaction');
+      const found = await bodies(handle.db);
+      assert.equal(found.includes('mark after refused'), false, 'nothing of the unit is committed');
+      await handle.units.run(async (unit) => {
+        unit.writeLater(insertNote(handle.db, 'after a failure'));
+        await unit.flush();
+        unit.end();
+      });
+      assert.ok((await bodies(handle.db)).includes('after a failure'));
+    });
+
+    test('a kept write left when the unit ends is committed, and one of a rolled back unit is not', async () => {
+      await handle.units.run(async (unit) => {
+        unit.writeLater(insertNote(handle.db, 'left at the end'));
+        unit.end();
+      });
+      await handle.units.run(async (unit) => {
+        unit.writeLater(insertNote(handle.db, 'dropped'));
+        let told = false;
+        unit.afterTransaction(() => (told = true));
+        await unit.rollback();
+        unit.end();
+        assert.equal(told, true, 'whoever waited for its transaction to end is told');
+      });
+      for (let attempt = 0; attempt < 50 && !(await bodies(handle.db)).includes('left at the end'); attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+      const found = await bodies(handle.db);
+      assert.ok(found.includes('left at the end'));
+      assert.equal(found.includes('dropped'), false);
+    });
+  });
+}
