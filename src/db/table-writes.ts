@@ -1,4 +1,4 @@
-import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type { CompiledQuery, KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 
 /**
  * Which tables each statement writes, told to whoever watches them. Caches of table rows
@@ -18,6 +18,8 @@ export interface TableWrites {
    * stops watching.
    */
   watch(tables: readonly string[], listener: (written: ReadonlySet<string>, phase: WritePhase) => void): () => void;
+  /** Whether a statement compiled through the plugin writes a table someone watches. */
+  writesWatched(query: CompiledQuery): boolean;
 }
 
 /** When a statement is told: as it is compiled, or once it ran. */
@@ -79,6 +81,8 @@ export function createTableWritesPlugin(): TableWritesPlugin {
         rewatch();
       };
     },
+
+    writesWatched: (query) => pending.has(query.queryId),
 
     transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
       if (watchers.size === 0) return args.node;

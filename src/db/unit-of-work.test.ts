@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
+import { sql, type Generated, type Kysely } from 'kysely';
 import { testDialects, type TestDatabase } from '../../test/support/services.ts';
 import { createDatabase, type DatabaseHandle } from './database.ts';
-import type { UnitOfWork } from './unit-of-work.ts';
+import { tableWritesOf } from './table-writes.ts';
+import { writeWithoutAnswer, type UnitOfWork } from './unit-of-work.ts';
 
 type Db = DatabaseHandle['db'];
 
@@ -28,6 +29,9 @@ async function socketWrites(port: number, work: () => Promise<void>): Promise<nu
 }
 
 const insertNote = (db: Db, body: string) => sql`insert into notes (body) values (${body})`.compile(db);
+/** The test's own tables, as Kysely sees them. */
+type Notes = Kysely<{ notes: { id: Generated<number>; body: string }; watched_notes: { id: Generated<number>; body: string } }>;
+
 const bodies = async (db: Db): Promise<string[]> => (await sql<{ body: string }>`select body from notes order by body`.execute(db)).rows.map((row) => row.body);
 
 for (const dialect of await testDialects()) {
@@ -39,6 +43,7 @@ for (const dialect of await testDialects()) {
       handle = await createDatabase({ url: target.url });
       const id = dialect.name === 'postgres' ? sql`id serial primary key` : sql`id integer primary key autoincrement`;
       await sql`create table notes (${id}, body text not null check (body <> 'refused'))`.execute(handle.db);
+      await sql`create table watched_notes (${id}, body text not null)`.execute(handle.db);
     });
     after(async () => {
       await handle?.close();
@@ -107,6 +112,34 @@ for (const dialect of await testDialects()) {
         unit.end();
       });
       assert.ok((await bodies(handle.db)).includes('after a failure'));
+    });
+
+    test('a write without an answer is kept in a unit, and runs at once outside one or on a table a cache watches', async () => {
+      const notes = handle.db as unknown as Notes;
+      const heard: string[] = [];
+      const stop = tableWritesOf(handle.db)!.watch(['watched_notes'], (_tables, phase) => heard.push(phase));
+      const visibleOutside = async (body: string) =>
+        handle.units.outside(async () => Number((await sql<{ n: number }>`select count(*) as n from notes where body = ${body}`.execute(handle.db)).rows[0]?.n));
+      try {
+        const flushed = handle.units.run(async (unit) => {
+          await writeWithoutAnswer(handle.db, notes.insertInto('watched_notes').values({ body: 'watched' }));
+          assert.deepEqual(heard, ['before', 'after'], 'the watched write ran at once, and its watcher heard it ran');
+          // Kept, not run: the check constraint it breaks is met only when the unit commits.
+          await writeWithoutAnswer(handle.db, notes.insertInto('notes').values({ body: 'refused' }));
+          assert.equal(unit.open, true);
+          try {
+            await unit.flush();
+          } finally {
+            unit.end();
+          }
+        });
+        await assert.rejects(flushed, (error: Error) => /check constraint/i.test(error.message));
+        await writeWithoutAnswer(handle.db, notes.insertInto('notes').values({ body: 'outside a unit' }));
+        assert.equal(await visibleOutside('outside a unit'), 1, 'committed on its own at once');
+        await assert.rejects(writeWithoutAnswer(handle.db, notes.insertInto('notes').values({ body: 'refused' })), /check constraint/i, 'and fails at once');
+      } finally {
+        stop();
+      }
     });
 
     test('a kept write left when the unit ends is committed, and one of a rolled back unit is not', async () => {

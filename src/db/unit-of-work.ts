@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   CompiledQuery,
+  type Compilable,
   type DatabaseConnection,
   type DatabaseIntrospector,
   type Dialect,
@@ -11,6 +12,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { tableWritesOf } from './table-writes.ts';
 
 /**
  * One update's database work, committed as one transaction (docs/decisions/0018).
@@ -108,6 +110,19 @@ export function whenVisible(db: object, ended: () => void): 'now' | 'later' | 'u
   });
   waiting = false;
   return endedAtOnce ? 'now' : 'later';
+}
+
+/**
+ * Makes a write whose answer the caller does not need: in an update's unit of work it is kept
+ * for the unit's next statement or its commit ({@link UnitOfWork.writeLater}), a round trip
+ * fewer on PostgreSQL; a failure then fails that statement, and the update. Elsewhere, or when
+ * it writes a table a read cache watches (which must hear of it once it ran), it runs now.
+ */
+export async function writeWithoutAnswer(db: { executeQuery(query: CompiledQuery): Promise<unknown> }, query: Compilable): Promise<void> {
+  const compiled = query.compile();
+  const unit = unitsOf(db)?.current();
+  if (unit && !tableWritesOf(db)?.writesWatched(compiled)) return unit.writeLater(compiled);
+  await db.executeQuery(compiled);
 }
 
 /** Options of {@link unitOfWorkDialect}. */

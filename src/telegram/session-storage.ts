@@ -1,6 +1,6 @@
 import type { StorageAdapter } from 'grammy';
 import type { Db } from '../db/database.ts';
-import { unitsOf } from '../db/unit-of-work.ts';
+import { writeWithoutAnswer } from '../db/unit-of-work.ts';
 
 /** Keys whose last-read value is remembered; a safety bound for updates that never write back. */
 const REMEMBERED_READS_MAX = 10_000;
@@ -34,15 +34,14 @@ export function createDbSessionStorage<T>(db: Db, now: () => number = Date.now, 
       const unchanged = readJson.get(key) === json;
       readJson.delete(key);
       if (unchanged) return;
-      const upsert = db
-        .insertInto('sessions')
-        .values({ key, value: json, updated_at: now() })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: now() }));
-      // In an update's unit the write goes with the unit's commit (its mark), not on its own:
-      // nothing reads its answer, and on PostgreSQL that saves the update a round trip.
-      const unit = unitsOf(db)?.current();
-      if (unit) unit.writeLater(upsert.compile());
-      else await upsert.execute();
+      // In an update's unit the write goes with the unit's commit (its mark), not on its own.
+      await writeWithoutAnswer(
+        db,
+        db
+          .insertInto('sessions')
+          .values({ key, value: json, updated_at: now() })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: now() })),
+      );
     },
     async delete(key) {
       readJson.delete(key);

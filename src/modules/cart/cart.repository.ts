@@ -1,4 +1,5 @@
 import type { DbExecutor } from '../../db/database.ts';
+import { writeWithoutAnswer } from '../../db/unit-of-work.ts';
 import type { CartItemRecord } from './cart.tables.ts';
 
 /** SQL for the cart tables. */
@@ -12,23 +13,27 @@ export function createCartRepository(db: DbExecutor) {
       return db.selectFrom('cart_items').selectAll().where('id', '=', itemId).where('user_id', '=', userId).executeTakeFirst();
     },
 
+    // The writes below answer nothing the caller reads: in an update they go with its next
+    // statement or its commit (writeWithoutAnswer), and a failure fails the update there.
     async insertItem(row: { user_id: number; product_id: number; variant_id: number; quantity: number; price_seen_minor: number }, nowMs: number): Promise<void> {
-      await db
-        .insertInto('cart_items')
-        .values({ ...row, added_at: nowMs, updated_at: nowMs })
-        // Two quick taps can race to insert the same line; the second one adds to it instead.
-        .onConflict((oc) =>
-          oc.columns(['user_id', 'product_id', 'variant_id']).doUpdateSet((eb) => ({
-            quantity: eb('cart_items.quantity', '+', eb.ref('excluded.quantity')),
-            price_seen_minor: eb.ref('excluded.price_seen_minor'),
-            updated_at: nowMs,
-          })),
-        )
-        .execute();
+      await writeWithoutAnswer(
+        db,
+        db
+          .insertInto('cart_items')
+          .values({ ...row, added_at: nowMs, updated_at: nowMs })
+          // Two quick taps can race to insert the same line; the second one adds to it instead.
+          .onConflict((oc) =>
+            oc.columns(['user_id', 'product_id', 'variant_id']).doUpdateSet((eb) => ({
+              quantity: eb('cart_items.quantity', '+', eb.ref('excluded.quantity')),
+              price_seen_minor: eb.ref('excluded.price_seen_minor'),
+              updated_at: nowMs,
+            })),
+          ),
+      );
     },
 
     async updateItem(itemId: number, patch: { quantity?: number; price_seen_minor?: number }, nowMs: number): Promise<void> {
-      await db.updateTable('cart_items').set({ ...patch, updated_at: nowMs }).where('id', '=', itemId).execute();
+      await writeWithoutAnswer(db, db.updateTable('cart_items').set({ ...patch, updated_at: nowMs }).where('id', '=', itemId));
     },
 
     async deleteItem(userId: number, itemId: number): Promise<boolean> {
@@ -53,7 +58,7 @@ export function createCartRepository(db: DbExecutor) {
     },
 
     async recordAddition(userId: number, productId: number, nowMs: number): Promise<void> {
-      await db.insertInto('cart_additions').values({ user_id: userId, product_id: productId, at: nowMs }).execute();
+      await writeWithoutAnswer(db, db.insertInto('cart_additions').values({ user_id: userId, product_id: productId, at: nowMs }));
     },
 
     async countUsersAddingSince(sinceMs: number): Promise<number> {
