@@ -163,6 +163,20 @@ describe('reads and transactions of units of work on PostgreSQL', { skip }, () =
     assert.equal(count, 1);
   });
 
+  test("reads made for an update before its unit starts share the connection; its writes take the pool's", async () => {
+    await warm();
+    const shared = (await atOnce(1, (db) => pid(db)))[0];
+    const [read, write] = await handle.units.readShared(async () => [
+      await pid(handle.db),
+      (await sql<{ pid: number }>`insert into notes (body) values (${'before the unit'}) returning pg_backend_pid() as pid`.execute(handle.db)).rows[0]!.pid,
+    ]);
+    assert.equal(read, shared, 'a plain read shares the connection');
+    assert.notEqual(write, shared, 'a write commits on a connection of its own');
+    const locking = await handle.units.readShared(() => pid(handle.db, sql`from notes limit 1 for update`));
+    assert.notEqual(locking, shared, 'a read that may wait for a lock does not hold up the reads behind it');
+    assert.notEqual(await pid(handle.db), shared, 'outside, reads use the pool as before');
+  });
+
   test('a bookkeeping write outside the units goes on the shared connection, which does not wait for the WAL flush', async () => {
     await warm();
     const shared = (await atOnce(1, (db) => pid(db)))[0];

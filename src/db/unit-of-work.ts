@@ -79,6 +79,12 @@ export interface UnitsOfWork {
   /** Runs `work` outside any unit: its queries commit on their own (heartbeats, background work). */
   outside<T>(work: () => T): T;
   /**
+   * Runs `work` outside any unit with its plain reads on the connection the units share for
+   * theirs ({@link UnitOfWorkOptions.sharedReads}), for what an update reads before its unit
+   * starts (its duplicate check, with its session). Its other statements run as outside.
+   */
+  readShared<T>(work: () => T): T;
+  /**
    * Calls `callback` once every `db.transaction()` outside the units that is open now has
    * ended, committed or rolled back (at once when none is).
    */
@@ -135,9 +141,9 @@ export interface UnitOfWorkOptions {
    */
   maxIdleOpenMs?: number;
   /**
-   * A connection shared by every unit for its plain reads before its first write, when the
-   * database has one free now (PostgreSQL: `pg-shared-reads.ts`); otherwise such a read
-   * takes a connection of its own.
+   * A connection shared by every unit for its plain reads before its first write (and by the
+   * reads of {@link UnitsOfWork.readShared}), when the database has one free now (PostgreSQL:
+   * `pg-shared-reads.ts`); otherwise such a read takes a connection of its own.
    */
   sharedReads?: () => DatabaseConnection | undefined;
   /**
@@ -161,6 +167,8 @@ export interface UnitOfWorkOptions {
 const registry = new WeakMap<object, UnitsOfWork>();
 /** The ambient unit, whichever database it belongs to (a unit answers only for its own). */
 const storage = new AsyncLocalStorage<Unit>();
+/** Set inside {@link UnitsOfWork.readShared}. */
+const readingShared = new AsyncLocalStorage<true>();
 
 /**
  * Runs `work` outside any update's unit of work: what it writes commits on its own, whatever
@@ -198,6 +206,7 @@ export function unitOfWorkDialect(inner: Dialect, options: UnitOfWorkOptions = {
       return unit && !unit.ended && unit.driver === driver ? unit : undefined;
     },
     outside: (work) => storage.exit(work),
+    readShared: (work) => storage.exit(() => readingShared.run(true, work)),
     afterTransactionsOutsideUnits: (callback) => {
       if (wrapper) wrapper.afterOutsideUnits(callback);
       else callback();
@@ -213,7 +222,12 @@ export function unitOfWorkDialect(inner: Dialect, options: UnitOfWorkOptions = {
           const unit = storage.getStore();
           return unit?.driver === own ? unit : undefined;
         },
-        () => (options.sharedWrites?.() ? options.sharedReads?.() : undefined),
+        () => {
+          const writes = options.sharedWrites?.() ?? false;
+          if (!writes && !readingShared.getStore()) return undefined;
+          const connection = options.sharedReads?.();
+          return connection && { connection, writes };
+        },
       );
       return wrapper;
     },
@@ -562,14 +576,28 @@ function failureOf(kept: Promise<unknown>, error: unknown): Promise<unknown> {
   );
 }
 
-/** A statement outside the units on the shared connection ({@link UnitOfWorkOptions.sharedWrites}): nothing to release, no transactions. */
-class SharedWriteConnection implements DatabaseConnection {
+/**
+ * A statement outside the units that may go to the shared connection: a plain read made in
+ * {@link UnitsOfWork.readShared}, or a bookkeeping write ({@link UnitOfWorkOptions.sharedWrites});
+ * any other statement takes a connection of the pool for itself. No transactions.
+ */
+class SharedConnection implements DatabaseConnection {
   private readonly shared: DatabaseConnection;
-  constructor(shared: DatabaseConnection) {
+  private readonly writes: boolean;
+  private readonly pool: Driver;
+  constructor(shared: DatabaseConnection, writes: boolean, pool: Driver) {
     this.shared = shared;
+    this.writes = writes;
+    this.pool = pool;
   }
-  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    return this.shared.executeQuery<R>(query);
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.writes || sharesReads(query)) return this.shared.executeQuery<R>(query);
+    const connection = await this.pool.acquireConnection();
+    try {
+      return await connection.executeQuery<R>(query);
+    } finally {
+      await this.pool.releaseConnection(connection);
+    }
   }
   streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('the shared connection does not stream');
@@ -580,15 +608,15 @@ class SharedWriteConnection implements DatabaseConnection {
 class UnitOfWorkDriver implements Driver {
   private readonly inner: Driver;
   private readonly currentUnit: () => Unit | undefined;
-  private readonly sharedWrite: () => DatabaseConnection | undefined;
+  private readonly sharedOutside: () => { connection: DatabaseConnection; writes: boolean } | undefined;
   /** Connections in a `db.transaction()` outside any unit, begun and not yet ended. */
   private readonly outsideUnits = new Set<DatabaseConnection>();
   /** Who waits for which of them to end ({@link UnitsOfWork.afterTransactionsOutsideUnits}). */
   private waiters: { pending: Set<DatabaseConnection>; callback: () => void }[] = [];
-  constructor(inner: Driver, currentUnit: () => Unit | undefined, sharedWrite: () => DatabaseConnection | undefined) {
+  constructor(inner: Driver, currentUnit: () => Unit | undefined, sharedOutside: () => { connection: DatabaseConnection; writes: boolean } | undefined) {
     this.inner = inner;
     this.currentUnit = currentUnit;
-    this.sharedWrite = sharedWrite;
+    this.sharedOutside = sharedOutside;
   }
 
   init(): Promise<void> {
@@ -598,19 +626,19 @@ class UnitOfWorkDriver implements Driver {
   acquireConnection(): Promise<DatabaseConnection> {
     const unit = this.currentUnit();
     if (unit && !unit.ended) return Promise.resolve(unit.connection);
-    const shared = unit ? undefined : this.sharedWrite();
-    if (shared) return Promise.resolve(new SharedWriteConnection(shared));
+    const shared = unit ? undefined : this.sharedOutside();
+    if (shared) return Promise.resolve(new SharedConnection(shared.connection, shared.writes, this.inner));
     return this.inner.acquireConnection();
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
-    if (connection instanceof UnitConnection || connection instanceof SharedWriteConnection) return Promise.resolve();
+    if (connection instanceof UnitConnection || connection instanceof SharedConnection) return Promise.resolve();
     return this.inner.releaseConnection(connection);
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     if (connection instanceof UnitConnection) return connection.unit.beginNested();
-    if (connection instanceof SharedWriteConnection) return Promise.reject(new Error('no transaction on the shared connection: its statements are single bookkeeping writes'));
+    if (connection instanceof SharedConnection) return Promise.reject(new Error('no transaction on the shared connection: its statements stand alone'));
     // Counted before it is begun, and until a commit succeeds or a rollback returns (a failed
     // commit is followed by a rollback): while it may be open, its writes' end is unknown.
     this.outsideUnits.add(connection);

@@ -103,8 +103,14 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
   let deliveries = 0;
   const doneMarks = createDoneMarks(db, now, outside);
 
-  /** The update's mark, and with it (in one statement) its session row when `sessionKey` names one. */
-  const readMark = async (updateId: number, sessionKey: string | undefined): Promise<MarkRow | undefined> => {
+  /**
+   * The update's mark, and with it (in one statement) its session row when `sessionKey` names
+   * one; on the connection the units share for their reads, with the reads of the updates
+   * handled at the same moment.
+   */
+  const readMark = (updateId: number, sessionKey: string | undefined): Promise<MarkRow | undefined> =>
+    units ? units.readShared(() => readMarkNow(updateId, sessionKey)) : readMarkNow(updateId, sessionKey);
+  const readMarkNow = async (updateId: number, sessionKey: string | undefined): Promise<MarkRow | undefined> => {
     if (sessionKey === undefined || !deps.sessions) {
       return db.selectFrom('processed_updates').select(['claimed_until', 'pending_call']).where('update_id', '=', updateId).executeTakeFirst();
     }
