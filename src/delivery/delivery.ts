@@ -217,9 +217,12 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     scheduler,
     scheduleDailyReport,
     async chatStarted(chatId) {
-      // Committed on its own, whatever the /start update does: the user did press Start, the
+      // Nearly every /start finds nothing kept: a plain read (on PostgreSQL, with the reads of
+      // other updates) tells so, and only a chat with kept messages pays for the write. That is
+      // committed on its own, whatever the /start update does: the user did press Start, the
       // sender may take the messages at once, and a /start that writes nothing else stays an
-      // update without a transaction (nearly every /start: usually nothing is kept).
+      // update without a transaction.
+      if (!(await outbox.hasUnreachable(chatId, now()))) return;
       const released = await outsideUnitOfWork(() => outbox.releaseUnreachable(chatId, now()));
       if (released === 0) return;
       logger.info({ chatId, released }, 'the user pressed Start: the messages kept for them go now');

@@ -254,6 +254,20 @@ function outboxStatements(db: DbExecutor, dialect: SqlDialectName) {
       return Number(result.numUpdatedRows);
     },
 
+    /** Whether messages are kept for a private chat that could not be written to (`unreachable`): a plain read. */
+    async hasUnreachable(chatId: number, nowMs: number): Promise<boolean> {
+      const row = await db
+        .selectFrom('outbox')
+        .select('id')
+        .where('chat_id', '=', chatId)
+        .where('status', '=', 'pending')
+        .where('error_code', '=', 'unreachable')
+        .where('not_before', '>', nowMs)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     /**
      * Makes the messages kept for a private chat that could not be written to (`unreachable`)
      * due now: its user has just pressed Start. Returns how many there were.
