@@ -13,7 +13,15 @@ interface ShownMessage {
   chatId: number;
   messageId: number;
   text: string | undefined;
-  markup: string;
+  /** Its inline keyboard, and that keyboard's {@link markupKey} once an edit needed it. */
+  markup: unknown;
+  markupKey?: string;
+}
+
+/** The shown keyboard's comparable form, made when an edit first compares with it (most presses edit nothing or only once). */
+function shownMarkupKey(shown: ShownMessage): string {
+  shown.markupKey ??= markupKey(shown.markup);
+  return shown.markupKey;
 }
 
 /**
@@ -33,7 +41,7 @@ export function guardCallbackCalls(): MiddlewareFn<BotContext> {
             chatId: pressed.chat.id,
             messageId: pressed.message_id,
             text: 'text' in pressed ? pressed.text : undefined,
-            markup: markupKey(pressed.reply_markup),
+            markup: pressed.reply_markup,
           }
         : undefined;
     ctx.api.config.use(async (prev, method, payload, signal) => {
@@ -45,7 +53,8 @@ export function guardCallbackCalls(): MiddlewareFn<BotContext> {
       if (method === 'answerCallbackQuery' && result.ok) answeredQueries.add(ctx);
       if (edit && shown && result.ok && targetsShown(edit, shown)) {
         if (method === 'editMessageText') shown.text = edit.text?.trim();
-        shown.markup = markupKey(edit.reply_markup);
+        shown.markup = edit.reply_markup;
+        shown.markupKey = undefined;
       }
       return result;
     });
@@ -78,7 +87,7 @@ function targetsShown(edit: EditPayload, shown: ShownMessage): boolean {
  * plain text could still differ in its formatting.
  */
 function changes(method: string, edit: EditPayload, shown: ShownMessage): boolean {
-  if (markupKey(edit.reply_markup) !== shown.markup) return true;
+  if (markupKey(edit.reply_markup) !== shownMarkupKey(shown)) return true;
   if (method === 'editMessageReplyMarkup') return false;
   if (edit.parse_mode || edit.entities?.length) return true;
   // Telegram keeps a text without its leading and trailing white space.
