@@ -142,6 +142,25 @@ for (const dialect of await testDialects()) {
       }
     });
 
+    test('a write kept inside a module\'s own transaction is undone with it', async () => {
+      const notes = handle.db as unknown as Notes;
+      await handle.units.run(async (unit) => {
+        await writeWithoutAnswer(handle.db, notes.insertInto('notes').values({ body: 'before the savepoint' }));
+        await assert.rejects(
+          handle.db.transaction().execute(async () => {
+            await writeWithoutAnswer(handle.db, notes.insertInto('notes').values({ body: 'in the savepoint' }));
+            throw new Error('undone');
+          }),
+          /undone/,
+        );
+        await unit.flush();
+        unit.end();
+      });
+      const found = await bodies(handle.db);
+      assert.ok(found.includes('before the savepoint'));
+      assert.equal(found.includes('in the savepoint'), false);
+    });
+
     test('a kept write left when the unit ends is committed, and one of a rolled back unit is not', async () => {
       await handle.units.run(async (unit) => {
         unit.writeLater(insertNote(handle.db, 'left at the end'));

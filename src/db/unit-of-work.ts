@@ -458,6 +458,12 @@ class Unit implements UnitOfWork {
     return this.enqueue(async () => {
       const name = `lavka_unit_${this.depth}`;
       this.depth -= 1;
+      // A write kept inside the savepoint belongs to it: it is sent before the savepoint ends;
+      // its failure fails a commit of the savepoint, and a rollback to it undoes it.
+      if (this.later.length > 0 && this.held) {
+        const kept = await this.sendLater();
+        await (outcome === 'commit' ? kept.answered : kept.answered.catch(() => undefined));
+      }
       if (!this.held) return;
       if (outcome === 'rollback') await this.held.executeQuery(CompiledQuery.raw(`rollback to savepoint ${name}`));
       await this.held.executeQuery(CompiledQuery.raw(`release savepoint ${name}`));
