@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { hasPostgres, postgresTestDatabase, type TestDatabase } from '../../test/support/services.ts';
+import { socketWrites } from '../../test/support/socket-writes.ts';
 import { createDatabase, type DatabaseHandle } from './database.ts';
 import { withRelaxedDurability } from './durability.ts';
 import { sharedReadConnection } from './pg-shared-reads.ts';
@@ -13,25 +13,6 @@ const skip = (await hasPostgres()) ? false : 'PostgreSQL is not reachable';
 
 type Db = DatabaseHandle['db'];
 const pid = async (db: Db, suffix = sql``): Promise<number> => (await sql<{ pid: number }>`select pg_backend_pid() as pid ${suffix}`.execute(db)).rows[0]!.pid;
-
-/** Counts the socket writes (system calls) made to the server on `port` while `work` runs. */
-async function socketWrites(port: number, work: () => Promise<void>): Promise<number> {
-  const prototype = net.Socket.prototype as unknown as Record<'_write' | '_writev', (this: net.Socket, ...args: unknown[]) => unknown>;
-  const originals = { _write: prototype._write, _writev: prototype._writev };
-  let writes = 0;
-  for (const name of ['_write', '_writev'] as const) {
-    prototype[name] = function (this: net.Socket, ...args: unknown[]) {
-      if (this.remotePort === port) writes += 1;
-      return originals[name].apply(this, args);
-    };
-  }
-  try {
-    await work();
-  } finally {
-    Object.assign(prototype, originals);
-  }
-  return writes;
-}
 
 describe('reads and transactions of units of work on PostgreSQL', { skip }, () => {
   let target: TestDatabase;

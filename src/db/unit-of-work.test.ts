@@ -1,34 +1,16 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sql, type Generated, type Kysely } from 'kysely';
 import { testDialects, type TestDatabase } from '../../test/support/services.ts';
+import { socketWrites } from '../../test/support/socket-writes.ts';
 import { createDatabase, type DatabaseHandle } from './database.ts';
 import { tableWritesOf } from './table-writes.ts';
 import { writeWithoutAnswer, type UnitOfWork } from './unit-of-work.ts';
 
 type Db = DatabaseHandle['db'];
 
-/** Counts the socket writes made to the server on `port` while `work` runs (0 for SQLite). */
-async function socketWrites(port: number, work: () => Promise<void>): Promise<number> {
-  const prototype = net.Socket.prototype as unknown as Record<'_write' | '_writev', (this: net.Socket, ...args: unknown[]) => unknown>;
-  const originals = { _write: prototype._write, _writev: prototype._writev };
-  let writes = 0;
-  for (const name of ['_write', '_writev'] as const) {
-    prototype[name] = function (this: net.Socket, ...args: unknown[]) {
-      if (this.remotePort === port) writes += 1;
-      return originals[name].apply(this, args);
-    };
-  }
-  try {
-    await work();
-  } finally {
-    Object.assign(prototype, originals);
-  }
-  return writes;
-}
-
 const insertNote = (db: Db, body: string) => sql`insert into notes (body) values (${body})`.compile(db);
+
 /** The test's own tables, as Kysely sees them. */
 type Notes = Kysely<{ notes: { id: Generated<number>; body: string }; watched_notes: { id: Generated<number>; body: string } }>;
 
