@@ -67,11 +67,19 @@ export function contactPhone(raw: string): string | undefined {
   return `+${digits}`;
 }
 
+/** Examples made so far, by country: the numbering plans do not change while Lavka runs. */
+const examples = new Map<CountryCode, string>();
+
 /** A mobile number of `country` written as people type it, for "type it like …" hints. */
 export function phoneExample(country?: CountryCode): string {
   // Without a country the hint shows the international form with some real number.
   const international = '+44 7400 123456';
   if (!country) return international;
-  const { plans, mobileExamples } = loadRules();
-  return plans.getExampleNumber(country, mobileExamples)?.formatInternational() ?? international;
+  let example = examples.get(country);
+  if (example === undefined) {
+    const { plans, mobileExamples } = loadRules();
+    example = plans.getExampleNumber(country, mobileExamples)?.formatInternational() ?? international;
+    examples.set(country, example);
+  }
+  return example;
 }
