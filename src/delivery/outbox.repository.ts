@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { DbExecutor, SqlDialectName } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import type { OutboxErrorCode, OutboxRow, OutboxStatus } from './outbox.tables.ts';
@@ -259,10 +259,7 @@ function outboxStatements(db: DbExecutor, dialect: SqlDialectName) {
       const row = await db
         .selectFrom('outbox')
         .select('id')
-        .where('chat_id', '=', chatId)
-        .where('status', '=', 'pending')
-        .where('error_code', '=', 'unreachable')
-        .where('not_before', '>', nowMs)
+        .where((eb) => keptForChat(eb, chatId, nowMs))
         .limit(1)
         .executeTakeFirst();
       return row !== undefined;
@@ -276,10 +273,7 @@ function outboxStatements(db: DbExecutor, dialect: SqlDialectName) {
       const result = await db
         .updateTable('outbox')
         .set({ not_before: nowMs, updated_at: nowMs })
-        .where('chat_id', '=', chatId)
-        .where('status', '=', 'pending')
-        .where('error_code', '=', 'unreachable')
-        .where('not_before', '>', nowMs)
+        .where((eb) => keptForChat(eb, chatId, nowMs))
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
@@ -418,4 +412,9 @@ export async function findSentMessage(db: DbExecutor, dedupeKey: string): Promis
     .where('status', '=', 'sent')
     .executeTakeFirst();
   return row && row.sent_message_id !== null ? { chatId: row.chat_id, messageId: row.sent_message_id } : undefined;
+}
+
+/** The messages kept for a chat that could not be written to (`unreachable`) and not yet due. */
+function keptForChat(eb: ExpressionBuilder<Database, 'outbox'>, chatId: number, nowMs: number) {
+  return eb.and([eb('chat_id', '=', chatId), eb('status', '=', 'pending'), eb('error_code', '=', 'unreachable'), eb('not_before', '>', nowMs)]);
 }
