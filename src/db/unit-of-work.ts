@@ -124,8 +124,8 @@ export function whenVisible(db: object, ended: () => void): 'now' | 'later' | 'u
  * fewer on PostgreSQL; a failure then fails that statement, and the update. Elsewhere, or when
  * it writes a table a read cache watches (which must hear of it once it ran), it runs now.
  */
-export async function writeWithoutAnswer(db: { executeQuery(query: CompiledQuery): Promise<unknown> }, query: Compilable): Promise<void> {
-  const compiled = query.compile();
+export async function writeWithoutAnswer(db: { executeQuery(query: CompiledQuery): Promise<unknown> }, query: Compilable | CompiledQuery): Promise<void> {
+  const compiled = 'compile' in query ? query.compile() : query;
   const unit = unitsOf(db)?.current();
   if (unit && !tableWritesOf(db)?.writesWatched(compiled)) return unit.writeLater(compiled);
   await db.executeQuery(compiled);

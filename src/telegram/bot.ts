@@ -24,11 +24,12 @@ import type { Translator } from './i18n.ts';
 import { createDbSessionStorage, createSessionPrefetch } from './session-storage.ts';
 import { apiMetrics } from './api-metrics.ts';
 import { checkUpdate } from './update-schema.ts';
-import { installFastBranch } from './composer-branch.ts';
+import { installFastComposer } from './fast-composer.ts';
 
 // Every composer's branch (under on, command, callbackQuery…) without a new composer per
-// update; installed when this file loads, before any module registers its handlers.
-installFastBranch();
+// update, and its handlers run from a list instead of nested async wrappers; installed when
+// this file loads, before any module registers its handlers.
+installFastComposer();
 
 /** Version of the stored session shape; bump it and add a migration when it changes. */
 export const SESSION_VERSION = 1;

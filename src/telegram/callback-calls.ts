@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { MiddlewareFn } from 'grammy';
 import type { BotContext } from './context.ts';
 
@@ -13,15 +14,8 @@ interface ShownMessage {
   chatId: number;
   messageId: number;
   text: string | undefined;
-  /** Its inline keyboard, and that keyboard's {@link markupKey} once an edit needed it. */
+  /** Its inline keyboard. */
   markup: unknown;
-  markupKey?: string;
-}
-
-/** The shown keyboard's comparable form, made when an edit first compares with it (most presses edit nothing or only once). */
-function shownMarkupKey(shown: ShownMessage): string {
-  shown.markupKey ??= markupKey(shown.markup);
-  return shown.markupKey;
 }
 
 /**
@@ -54,7 +48,6 @@ export function guardCallbackCalls(): MiddlewareFn<BotContext> {
       if (edit && shown && result.ok && targetsShown(edit, shown)) {
         if (method === 'editMessageText') shown.text = edit.text?.trim();
         shown.markup = edit.reply_markup;
-        shown.markupKey = undefined;
       }
       return result;
     });
@@ -87,7 +80,7 @@ function targetsShown(edit: EditPayload, shown: ShownMessage): boolean {
  * plain text could still differ in its formatting.
  */
 function changes(method: string, edit: EditPayload, shown: ShownMessage): boolean {
-  if (markupKey(edit.reply_markup) !== shownMarkupKey(shown)) return true;
+  if (!sameKeyboard(edit.reply_markup, shown.markup)) return true;
   if (method === 'editMessageReplyMarkup') return false;
   if (edit.parse_mode || edit.entities?.length) return true;
   // Telegram keeps a text without its leading and trailing white space.
@@ -95,16 +88,16 @@ function changes(method: string, edit: EditPayload, shown: ShownMessage): boolea
 }
 
 /**
- * A comparable form of an inline keyboard: buttons' fields in a fixed order; none is ''. The
- * order is by code unit, not `localeCompare`: field names are ASCII, and this runs for every
- * screen a button press edits.
+ * Whether two inline keyboards show the same buttons: a button's fields may come in any
+ * order (the pressed message's are as Telegram sent them), and no keyboard is the same as an
+ * empty one. Compared in place, without building a comparable copy of either: this runs for
+ * every screen a button press edits.
  */
-function markupKey(markup: unknown): string {
+function sameKeyboard(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(keyboardRows(a), keyboardRows(b));
+}
+
+function keyboardRows(markup: unknown): unknown[] {
   const rows = (markup as { inline_keyboard?: unknown } | undefined)?.inline_keyboard;
-  if (!Array.isArray(rows) || rows.length === 0) return '';
-  return JSON.stringify(
-    rows.map((row: unknown) =>
-      Array.isArray(row) ? row.map((button: unknown) => Object.entries(button as object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : row,
-    ),
-  );
+  return Array.isArray(rows) ? rows : [];
 }

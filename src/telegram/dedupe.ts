@@ -3,9 +3,10 @@ import { GrammyError, InputFile, type MiddlewareFn, type Transformer } from 'gra
 import { PostgresAdapter, sql } from 'kysely';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import type { Db } from '../db/database.ts';
+import type { Db, DbExecutor } from '../db/database.ts';
 import type { Migration } from '../db/migrator.ts';
 import { untilDurable, withRelaxedDurability } from '../db/durability.ts';
+import { prepareStatement, type Param } from '../db/prepared-statement.ts';
 import { unitsOf, type UnitOfWork } from '../db/unit-of-work.ts';
 import type { BotContext } from './context.ts';
 import type { SessionPrefetch } from './session-storage.ts';
@@ -112,12 +113,9 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
     units ? units.readShared(() => readMarkNow(updateId, sessionKey)) : readMarkNow(updateId, sessionKey);
   const readMarkNow = async (updateId: number, sessionKey: string | undefined): Promise<MarkRow | undefined> => {
     if (sessionKey === undefined || !deps.sessions) {
-      return db.selectFrom('processed_updates').select(['claimed_until', 'pending_call']).where('update_id', '=', updateId).executeTakeFirst();
+      return (await MARK_READ.execute(db, { updateId })).rows[0];
     }
-    const { rows } = await sql<MarkRow & { kind: 'mark' | 'session'; value: string | null }>`
-      select 'mark' as kind, claimed_until, pending_call, null as value from processed_updates where update_id = ${updateId}
-      union all
-      select 'session' as kind, null, null, value from sessions where key = ${sessionKey}`.execute(db);
+    const { rows } = await MARK_AND_SESSION_READ.execute(db, { updateId, sessionKey });
     deps.sessions.prefetch.keep(sessionKey, rows.find((row) => row.kind === 'session')?.value ?? null);
     const mark = rows.find((row) => row.kind === 'mark');
     // PostgreSQL returns BIGINT as a number (database.ts), SQLite an integer: both numbers here.
@@ -217,27 +215,20 @@ export function dedupeUpdates(deps: DedupeDeps): MiddlewareFn<BotContext> {
      * this one must change nothing.
      */
     const mark = async (reason: CommitReason, unit?: UnitOfWork) => {
-      const values =
+      const values: MarkValues =
         reason === UPDATE_DONE
-          ? { processed_at: now(), claimed_until: null, claim_token: null, pending_call: null }
-          : { processed_at: now(), claimed_until: now() + timing.leaseMs, claim_token: token, pending_call: reason ? keptCall(reason.call) : '' };
-      const upsert = db
-        .insertInto('processed_updates')
-        .values({ update_id: updateId, ...values })
-        .onConflict((oc) => oc.column('update_id').doUpdateSet(values).where('processed_updates.claim_token', '=', token));
+          ? { updateId, token, processedAt: now(), claimedUntil: null, claimToken: null, pendingCall: null }
+          : { updateId, token, processedAt: now(), claimedUntil: now() + timing.leaseMs, claimToken: token, pendingCall: reason ? keptCall(reason.call) : '' };
       if (unit && checkedInSql) {
         // The check is the statement's own: a mark that changes no row fails, so the COMMIT
         // the unit sends right behind it, without waiting for its answer, rolls back.
-        const checked = db
-          .with('marked', () => upsert.returning('update_id'))
-          .selectNoFrom(sql<number>`case when exists (select 1 from marked) then 1 else lavka_duplicate_update(${updateId}) end`.as('marked'));
-        await unit.endWith(checked.compile()).catch((error: unknown) => {
+        await unit.endWith(MARK_CHECKED.compile(db, values)).catch((error: unknown) => {
           throw (error as { code?: unknown }).code === DUPLICATE_UPDATE_SQLSTATE ? new DuplicateUpdateError(updateId) : error;
         });
         return;
       }
-      const result = await upsert.executeTakeFirst();
-      if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) throw new DuplicateUpdateError(updateId);
+      const result = await MARK.execute(db, values);
+      if (Number(result.numAffectedRows ?? 0n) === 0) throw new DuplicateUpdateError(updateId);
     };
     const heartbeat = setInterval(() => {
       const next = now() + timing.leaseMs;
@@ -396,6 +387,46 @@ function createDoneMarks(db: Db, now: () => number, outside: <T>(work: () => T) 
       return (await current.written).has(updateId);
     },
   };
+}
+
+/** The values of an update's mark (see {@link MARK}). */
+type MarkValues = { updateId: number; token: string; processedAt: number; claimedUntil: number | null; claimToken: string | null; pendingCall: string | null };
+
+// The statements nearly every update runs, compiled once (prepared-statement.ts).
+
+/** The duplicate check of an update whose session is not read with it. */
+const MARK_READ = prepareStatement<{ updateId: number }, MarkRow>('dedupe.mark-read', (db, param) =>
+  db.selectFrom('processed_updates').select(['claimed_until', 'pending_call']).where('update_id', '=', param('updateId')),
+);
+
+/** The duplicate check and the update's session row, in one statement. */
+const MARK_AND_SESSION_READ = prepareStatement<{ updateId: number; sessionKey: string }, MarkRow & { kind: 'mark' | 'session'; value: string | null }>(
+  'dedupe.mark-and-session-read',
+  (_db, param) => sql`
+      select 'mark' as kind, claimed_until, pending_call, null as value from processed_updates where update_id = ${param('updateId')}
+      union all
+      select 'session' as kind, null, null, value from sessions where key = ${param('sessionKey')}`,
+);
+
+/**
+ * The update's mark: written where there is none, or over this delivery's own claim (`token`);
+ * another delivery's row makes it change nothing.
+ */
+const MARK = prepareStatement<MarkValues>('dedupe.mark', (db, param) => markUpsert(db, param));
+
+/** {@link MARK} that fails (`lavka_duplicate_update`) where it changes nothing: PostgreSQL's, at the end of a unit. */
+const MARK_CHECKED = prepareStatement<MarkValues>('dedupe.mark-checked', (db, param) =>
+  db
+    .with('marked', () => markUpsert(db, param).returning('update_id'))
+    .selectNoFrom(sql<number>`case when exists (select 1 from marked) then 1 else lavka_duplicate_update(${param('updateId')}) end`.as('marked')),
+);
+
+function markUpsert(db: DbExecutor, param: Param<MarkValues>) {
+  const values = { processed_at: param('processedAt'), claimed_until: param('claimedUntil'), claim_token: param('claimToken'), pending_call: param('pendingCall') };
+  return db
+    .insertInto('processed_updates')
+    .values({ update_id: param('updateId'), ...values })
+    .onConflict((oc) => oc.column('update_id').doUpdateSet(values).where('processed_updates.claim_token', '=', param('token')));
 }
 
 /** The call as kept with a claim: JSON of plain data, or '' for one that cannot be made again from a row (a file upload, a huge payload). */

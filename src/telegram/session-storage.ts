@@ -1,5 +1,6 @@
 import type { StorageAdapter } from 'grammy';
 import type { Db } from '../db/database.ts';
+import { prepareStatement } from '../db/prepared-statement.ts';
 import { writeWithoutAnswer } from '../db/unit-of-work.ts';
 
 /** Keys whose last-read value is remembered; a safety bound for updates that never write back. */
@@ -35,13 +36,7 @@ export function createDbSessionStorage<T>(db: Db, now: () => number = Date.now, 
       readJson.delete(key);
       if (unchanged) return;
       // In an update's unit the write goes with the unit's commit (its mark), not on its own.
-      await writeWithoutAnswer(
-        db,
-        db
-          .insertInto('sessions')
-          .values({ key, value: json, updated_at: now() })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: now() })),
-      );
+      await writeWithoutAnswer(db, SESSION_WRITE.compile(db, { key, value: json, updatedAt: now() }));
     },
     async delete(key) {
       readJson.delete(key);
@@ -49,6 +44,14 @@ export function createDbSessionStorage<T>(db: Db, now: () => number = Date.now, 
     },
   };
 }
+
+/** A session written back: after nearly every update that changed it, so compiled once (prepared-statement.ts). */
+const SESSION_WRITE = prepareStatement<{ key: string; value: string; updatedAt: number }>('sessions.write', (db, param) =>
+  db
+    .insertInto('sessions')
+    .values({ key: param('key'), value: param('value'), updated_at: param('updatedAt') })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: param('value'), updated_at: param('updatedAt') })),
+);
 
 /**
  * Sessions read ahead, with the update's duplicate check in the same statement (one round trip

@@ -1,12 +1,18 @@
 import type { DbExecutor } from '../../db/database.ts';
+import { prepareStatement } from '../../db/prepared-statement.ts';
 import { writeWithoutAnswer } from '../../db/unit-of-work.ts';
 import type { CartItemRecord } from './cart.tables.ts';
+
+/** A user's cart lines, read by nearly every cart screen: compiled once (prepared-statement.ts). */
+const CART_ITEMS = prepareStatement<{ userId: number }, CartItemRecord>('cart.items', (db, param) =>
+  db.selectFrom('cart_items').selectAll().where('user_id', '=', param('userId')).orderBy('added_at').orderBy('id'),
+);
 
 /** SQL for the cart tables. */
 export function createCartRepository(db: DbExecutor) {
   return {
-    listItems(userId: number): Promise<CartItemRecord[]> {
-      return db.selectFrom('cart_items').selectAll().where('user_id', '=', userId).orderBy('added_at').orderBy('id').execute();
+    async listItems(userId: number): Promise<CartItemRecord[]> {
+      return (await CART_ITEMS.execute(db, { userId })).rows;
     },
 
     findItem(userId: number, itemId: number): Promise<CartItemRecord | undefined> {

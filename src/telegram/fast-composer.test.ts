@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Composer, Context, type Api } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
-import { installFastBranch } from './composer-branch.ts';
+import { installFastComposer } from './fast-composer.ts';
 
-installFastBranch();
+installFastComposer();
 
 const ME = { id: 1, is_bot: true, first_name: 'Lavka', username: 'lavka_bot' } as UserFromGetMe;
 
@@ -33,12 +33,12 @@ async function run(composer: Composer<Context>, ctx: Context, seen: string[]): P
   return { seen: [...seen], fellThrough };
 }
 
-describe("the composers' branch", () => {
+describe("the composers' branch and chain", () => {
   test('is installed in place of grammY\'s, once', () => {
-    const before = Composer.prototype.branch;
-    installFastBranch();
-    assert.equal(Composer.prototype.branch, before);
-    assert.equal(Composer.prototype.branch.name, 'fastBranch');
+    const before = [Composer.prototype.branch, Composer.prototype.use, Composer.prototype.middleware];
+    installFastComposer();
+    assert.deepEqual([Composer.prototype.branch, Composer.prototype.use, Composer.prototype.middleware], before);
+    assert.deepEqual(before.map((method) => method.name), ['fastBranch', 'fastUse', 'fastMiddleware']);
   });
 
   test('on, command, callbackQuery, hears and chatType pick the same handler as grammY, and pass the rest on', async () => {
@@ -105,4 +105,80 @@ describe("the composers' branch", () => {
     assert.deepEqual(await run(composer, message('yes'), seen), { seen: ['true side'], fellThrough: false });
     assert.deepEqual(await run(composer, message('no'), seen), { seen: ['true side', 'false side'], fellThrough: true });
   });
+
+  test('handlers run in order, each next runs the rest, and the chain ends in the caller\'s next', async () => {
+    const seen: string[] = [];
+    const composer = new Composer<Context>(async (_ctx, next) => {
+      seen.push('first in');
+      await next();
+      seen.push('first out');
+    });
+    composer.use((_ctx, next) => {
+      seen.push('second');
+      return next();
+    });
+    // A composer `use` returned, extended after the chain was first run, runs what it has now.
+    const later = composer.use();
+    await run(composer, message('hi'), seen);
+    later.use((_ctx, next) => {
+      seen.push('added later');
+      return next();
+    });
+    assert.deepEqual(await run(composer, message('hi'), seen), { seen: ['first in', 'second', 'first out', 'first in', 'second', 'added later', 'first out'], fellThrough: true });
+  });
+
+  test('a handler that stops the chain, throws or rejects ends it there, and one next called twice fails', async () => {
+    const seen: string[] = [];
+    const stopping = new Composer<Context>();
+    stopping.use(() => void seen.push('stop'));
+    stopping.use(() => void seen.push('never'));
+    assert.deepEqual(await run(stopping, message('x'), seen), { seen: ['stop'], fellThrough: false });
+
+    const throwing = new Composer<Context>();
+    throwing.use(() => {
+      throw new Error('handler broke');
+    });
+    throwing.use(() => void seen.push('never'));
+    // Thrown, not returned: the update fails through the chain's promise, as in grammY.
+    const thrown = throwing.middleware()(message('x'), () => Promise.resolve());
+    assert.ok(thrown instanceof Promise);
+    await assert.rejects(thrown, /handler broke/);
+
+    const rejecting = new Composer<Context>();
+    rejecting.use(async () => Promise.reject(new Error('handler rejected')));
+    await assert.rejects(run(rejecting, message('x'), seen), /handler rejected/);
+
+    const twice = new Composer<Context>();
+    twice.use(async (_ctx, next) => {
+      await next();
+      await next();
+    });
+    twice.use(() => void seen.push('once'));
+    await assert.rejects(run(twice, message('x'), seen), /`next` already called before!/);
+    assert.deepEqual(seen, ['stop', 'once']);
+  });
+
+  test('a synchronous handler\'s next still returns a promise, and the error boundary catches below it', async () => {
+    const seen: string[] = [];
+    const composer = new Composer<Context>();
+    composer.use((_ctx, next) => {
+      const after = next();
+      assert.ok(after instanceof Promise);
+      return after.then(() => void seen.push('after'));
+    });
+    composer.use(() => void seen.push('sync'));
+    const bounded = new Composer<Context>();
+    // The boundary's handler passes the update on, as grammY's `errorBoundary` lets it.
+    bounded
+      .errorBoundary((error, next) => {
+        seen.push(`caught ${(error.error as Error).message}`);
+        return next();
+      })
+      .use(() => {
+        throw new Error('inside');
+      });
+    bounded.use(composer);
+    assert.deepEqual(await run(bounded, message('x'), seen), { seen: ['caught inside', 'sync', 'after'], fellThrough: false });
+  });
 });
+
