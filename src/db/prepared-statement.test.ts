@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql, type Generated, type Kysely } from 'kysely';
-import { testDialects, type TestDatabase } from '../../test/support/services.ts';
-import { createDatabase, type DatabaseHandle } from './database.ts';
-import type { DbExecutor } from './database.ts';
+import { autoId, openTestDatabase, testDialects } from '../../test/support/services.ts';
+import type { DatabaseHandle, DbExecutor } from './database.ts';
 import { prepareStatement, type Param } from './prepared-statement.ts';
 import { tableWritesOf } from './table-writes.ts';
 
@@ -24,19 +23,15 @@ const tallyUpsert = (db: DbExecutor, values: { key: string; n: number }) =>
 
 for (const dialect of await testDialects()) {
   describe(`prepared statements on ${dialect.name}`, () => {
-    let target: TestDatabase;
     let handle: DatabaseHandle;
+    let close: () => Promise<void>;
     before(async () => {
-      target = await dialect.create();
-      handle = await createDatabase({ url: target.url });
-      const id = dialect.name === 'postgres' ? sql`id serial primary key` : sql`id integer primary key autoincrement`;
+      ({ handle, close } = await openTestDatabase(dialect));
+      const id = autoId(dialect.name);
       await sql`create table notes (${id}, chat integer not null, body text not null)`.execute(handle.db);
       await sql`create table tallies (key text primary key, n integer not null)`.execute(handle.db);
     });
-    after(async () => {
-      await handle?.close();
-      await target?.drop();
-    });
+    after(() => close?.());
 
     test('run with new values, a statement is the SQL and the parameters its builder compiles, and reads and writes the same', async () => {
       let builds = 0;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql, type Generated, type Kysely } from 'kysely';
-import { testDialects, type TestDatabase } from '../../test/support/services.ts';
+import { autoId, openTestDatabase, testDialects, type TestDatabase } from '../../test/support/services.ts';
 import { socketWrites } from '../../test/support/socket-writes.ts';
-import { createDatabase, type DatabaseHandle } from './database.ts';
+import type { DatabaseHandle } from './database.ts';
 import { tableWritesOf } from './table-writes.ts';
 import { writeWithoutAnswer, type UnitOfWork } from './unit-of-work.ts';
 
@@ -20,17 +20,14 @@ for (const dialect of await testDialects()) {
   describe(`writes kept for the commit of a unit of work on ${dialect.name}`, () => {
     let target: TestDatabase;
     let handle: DatabaseHandle;
+    let close: () => Promise<void>;
     before(async () => {
-      target = await dialect.create();
-      handle = await createDatabase({ url: target.url });
-      const id = dialect.name === 'postgres' ? sql`id serial primary key` : sql`id integer primary key autoincrement`;
+      ({ target, handle, close } = await openTestDatabase(dialect));
+      const id = autoId(dialect.name);
       await sql`create table notes (${id}, body text not null check (body <> 'refused'))`.execute(handle.db);
       await sql`create table watched_notes (${id}, body text not null)`.execute(handle.db);
     });
-    after(async () => {
-      await handle?.close();
-      await target?.drop();
-    });
+    after(() => close?.());
 
     /** A unit whose commit ends with a marker row, as an update's mark ends its transaction. */
     const withMark = (unit: UnitOfWork, mark: string) => {

@@ -24,6 +24,14 @@ function button(data: string): Context {
   return new Context(update, {} as Api, ME);
 }
 
+/** A middleware that notes `label` in `seen` and passes the update on. */
+const noting =
+  (seen: string[], label: string) =>
+  (_ctx: Context, next: () => Promise<void>): Promise<void> => {
+    seen.push(label);
+    return next();
+  };
+
 /** Runs `composer` on `ctx`; returns the handlers that ran, in order, and whether the chain fell through. */
 async function run(composer: Composer<Context>, ctx: Context, seen: string[]): Promise<{ seen: string[]; fellThrough: boolean }> {
   let fellThrough = false;
@@ -63,10 +71,7 @@ describe("the composers' branch and chain", () => {
     const composer = new Composer<Context>();
     const privateChats = composer.chatType('private');
     privateChats.command('help', () => void seen.push('help'));
-    privateChats.use((_ctx, next) => {
-      seen.push('private');
-      return next();
-    });
+    privateChats.use(noting(seen, 'private'));
     assert.deepEqual(await run(composer, message('/help'), seen), { seen: ['help'], fellThrough: false });
     assert.deepEqual(await run(composer, message('hi'), seen), { seen: ['help', 'private'], fellThrough: true });
   });
@@ -97,10 +102,7 @@ describe("the composers' branch and chain", () => {
     composer.branch(
       (ctx) => ctx.message?.text === 'yes',
       () => void seen.push('true side'),
-      (_ctx, next) => {
-        seen.push('false side');
-        return next();
-      },
+      noting(seen, 'false side'),
     );
     assert.deepEqual(await run(composer, message('yes'), seen), { seen: ['true side'], fellThrough: false });
     assert.deepEqual(await run(composer, message('no'), seen), { seen: ['true side', 'false side'], fellThrough: true });
@@ -113,17 +115,11 @@ describe("the composers' branch and chain", () => {
       await next();
       seen.push('first out');
     });
-    composer.use((_ctx, next) => {
-      seen.push('second');
-      return next();
-    });
+    composer.use(noting(seen, 'second'));
     // A composer `use` returned, extended after the chain was first run, runs what it has now.
     const later = composer.use();
     await run(composer, message('hi'), seen);
-    later.use((_ctx, next) => {
-      seen.push('added later');
-      return next();
-    });
+    later.use(noting(seen, 'added later'));
     assert.deepEqual(await run(composer, message('hi'), seen), { seen: ['first in', 'second', 'first out', 'first in', 'second', 'added later', 'first out'], fellThrough: true });
   });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import { createDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { coreMigrations } from '../../src/db/migrations/index.ts';
@@ -103,19 +104,31 @@ export async function testDialects(): Promise<{ name: 'sqlite' | 'postgres'; cre
   return list;
 }
 
-/**
- * A fresh database of one dialect with the runtime's own migrations (outbox, scheduler,
- * sessions) applied, for the suites that test those tables; `close` also drops it.
- */
-export async function coreTestDatabase(dialect: { create(): Promise<TestDatabase> }): Promise<{ handle: DatabaseHandle; close(): Promise<void> }> {
+/** A test table's `id` column, numbered by the database: `serial` on PostgreSQL, `autoincrement` on SQLite. */
+export function autoId(dialect: 'sqlite' | 'postgres'): RawBuilder<unknown> {
+  return dialect === 'postgres' ? sql`id serial primary key` : sql`id integer primary key autoincrement`;
+}
+
+/** A fresh, empty database of one dialect, opened; `close` also drops it. */
+export async function openTestDatabase(dialect: { create(): Promise<TestDatabase> }): Promise<{ target: TestDatabase; handle: DatabaseHandle; close(): Promise<void> }> {
   const target = await dialect.create();
   const handle = await createDatabase({ url: target.url });
-  await migrate(handle, [{ module: 'core', migrations: coreMigrations }]);
   return {
+    target,
     handle,
     close: async () => {
       await handle.close();
       await target.drop();
     },
   };
+}
+
+/**
+ * A fresh database of one dialect with the runtime's own migrations (outbox, scheduler,
+ * sessions) applied, for the suites that test those tables; `close` also drops it.
+ */
+export async function coreTestDatabase(dialect: { create(): Promise<TestDatabase> }): Promise<{ handle: DatabaseHandle; close(): Promise<void> }> {
+  const opened = await openTestDatabase(dialect);
+  await migrate(opened.handle, [{ module: 'core', migrations: coreMigrations }]);
+  return opened;
 }
