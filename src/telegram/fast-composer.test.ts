@@ -176,5 +176,30 @@ describe("the composers' branch and chain", () => {
     bounded.use(composer);
     assert.deepEqual(await run(bounded, message('x'), seen), { seen: ['caught inside', 'sync', 'after'], fellThrough: false });
   });
+
+  test('a chain asks each branch\'s predicate once per update, taken or passed by', async () => {
+    const seen: string[] = [];
+    const asked: string[] = [];
+    const composer = new Composer<Context>();
+    const asking = (label: string, answer: (ctx: Context) => boolean | Promise<boolean>) => (ctx: Context) => {
+      asked.push(label);
+      return answer(ctx);
+    };
+    composer.filter(
+      asking('never', () => false),
+      () => void seen.push('never'),
+    );
+    composer.filter(
+      asking('async no', async () => false),
+      () => void seen.push('never'),
+    );
+    composer.filter(
+      asking('yes', (ctx) => ctx.message?.text === 'go'),
+      noting(seen, 'taken'),
+    );
+    composer.use(noting(seen, 'after'));
+    assert.deepEqual(await run(composer, message('go'), seen), { seen: ['taken', 'after'], fellThrough: true });
+    assert.deepEqual(asked, ['never', 'async no', 'yes']);
+  });
 });
 

@@ -15,7 +15,7 @@ import { Composer, type Context, type Middleware, type MiddlewareFn } from 'gram
 function fastBranch<C extends Context>(this: Composer<C>, predicate: (ctx: C) => boolean | Promise<boolean>, trueMiddleware: Middleware<C>, falseMiddleware: Middleware<C>): Composer<C> {
   const onTrue = asFunction(trueMiddleware);
   const onFalse = asFunction(falseMiddleware);
-  return this.use((ctx, next) => {
+  const branch: MiddlewareFn<C> & Branched<C> = (ctx, next) => {
     let chosen: boolean | Promise<boolean>;
     try {
       chosen = predicate(ctx);
@@ -26,7 +26,16 @@ function fastBranch<C extends Context>(this: Composer<C>, predicate: (ctx: C) =>
     // grammY reads the answer by truthiness, as here; a promise is awaited first.
     if (!(chosen instanceof Promise)) return (chosen ? onTrue : onFalse)(ctx, next);
     return chosen.then((yes) => (yes ? onTrue : onFalse)(ctx, next));
-  });
+  };
+  // A chain that meets this branch decides it itself (chainOf): most updates pass it by.
+  branch[BRANCH] = { predicate, onTrue, onFalse };
+  return this.use(branch);
+}
+
+/** What a chain needs to decide a branch without calling it. */
+const BRANCH = Symbol('lavka.composer.branch');
+interface Branched<C extends Context> {
+  [BRANCH]?: { predicate: (ctx: C) => boolean | Promise<boolean>; onTrue: MiddlewareFn<C>; onFalse: MiddlewareFn<C> };
 }
 
 /** A middleware function for `middleware`, looked up at each call as grammY's `flatten` does. */
@@ -70,25 +79,42 @@ function fastMiddleware<C extends Context>(this: Composer<C>): MiddlewareFn<C> {
   return (self[CHAIN] ??= chainOf(links));
 }
 
-/** Runs `links` in order, each one's `next` running the ones after it, then the chain's own `next`. */
+/**
+ * Runs `links` in order, each one's `next` running the ones after it, then the chain's own `next`.
+ * A branch (`on`, `command`, `callbackQuery`…) whose predicate says no and whose other side
+ * only passes the update on is stepped over in place: no call, no `next` made for it (an update
+ * passes about a hundred of them before the handler that takes it).
+ */
 function chainOf<C extends Context>(links: readonly Link<C>[]): MiddlewareFn<C> {
   return (ctx, next) => {
     let reached = -1;
-    const step = (index: number): Promise<unknown> => {
-      if (index <= reached) return Promise.reject(new Error('`next` already called before!'));
-      reached = index;
-      if (index === links.length) return next();
-      const link = links[index]!;
-      const run = typeof link === 'function' ? link : link.middleware();
+    const step = (from: number): Promise<unknown> => {
+      if (from <= reached) return Promise.reject(new Error('`next` already called before!'));
       try {
-        return Promise.resolve(run(ctx, () => step(index + 1) as Promise<void>));
+        for (let index = from; ; index += 1) {
+          reached = index;
+          if (index === links.length) return next();
+          const link = links[index]!;
+          const run: MiddlewareFn<C> & Branched<C> = typeof link === 'function' ? link : link.middleware();
+          const branch = run[BRANCH];
+          if (branch === undefined) return Promise.resolve(run(ctx, restOf(index)));
+          const chosen = branch.predicate(ctx);
+          if (chosen instanceof Promise) return chosen.then((yes) => (yes ? branch.onTrue : branch.onFalse)(ctx, restOf(index)));
+          if (chosen) return Promise.resolve(branch.onTrue(ctx, restOf(index)));
+          if (branch.onFalse !== passOn) return Promise.resolve(branch.onFalse(ctx, restOf(index)));
+        }
       } catch (error) {
         return Promise.reject(error);
       }
     };
+    // The `next` of the middleware at `index`: made only for a middleware that is called.
+    const restOf = (index: number) => () => step(index + 1) as Promise<void>;
     return step(0);
   };
 }
+
+/** grammY's own middleware that only calls `next` (the false side of every filter), as an empty composer has it. */
+const passOn = new Composer().middleware();
 
 let installed = false;
 
