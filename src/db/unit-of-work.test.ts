@@ -59,6 +59,29 @@ for (const dialect of await testDialects()) {
       assert.ok(found.includes('kept') && found.includes('kept mark'), found.join(', '));
     });
 
+    test('a flush with nothing open commits nothing and calls no mark, and one made while a write is under way commits it', async () => {
+      await handle.units.run(async (unit) => {
+        let marks = 0;
+        unit.beforeCommit = async () => {
+          marks += 1;
+          await unit.endWith(insertNote(handle.db, `queued mark ${marks}`));
+        };
+        await unit.flush('nothing written');
+        assert.equal(marks, 0, 'no transaction, no mark');
+        assert.equal(unit.committed, false);
+        // Not awaited: once it reached the unit (queued, or begun), a flush waits for it and commits it.
+        const writing = handle.db.executeQuery(insertNote(handle.db, 'queued write'));
+        await new Promise((resolve) => setImmediate(resolve));
+        await unit.flush('after the write');
+        assert.equal(marks, 1);
+        assert.equal(unit.committed, true);
+        await writing;
+        unit.end();
+      });
+      const found = await bodies(handle.db);
+      assert.ok(found.includes('queued write') && found.includes('queued mark 1'));
+    });
+
     test('a statement after a kept write runs in the same transaction and sees it', async () => {
       const seen = await handle.units.run(async (unit) => {
         unit.writeLater(insertNote(handle.db, 'seen'));

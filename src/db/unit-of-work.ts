@@ -294,6 +294,8 @@ class Unit implements UnitOfWork {
   /** True while `beforeCommit` runs: its statements go straight to the connection. */
   private finishing = false;
   private running = 0;
+  /** Steps in the queue, waiting or running. */
+  private queued = 0;
   /** The COMMIT sent behind the last statement ({@link UnitOfWork.endWith}), not yet awaited. */
   private sentCommit: Promise<unknown> | undefined;
   /** Writes kept to go with the next statement ({@link UnitOfWork.writeLater}). */
@@ -314,12 +316,14 @@ class Unit implements UnitOfWork {
   }
 
   private enqueue<T>(step: () => Promise<T>): Promise<T> {
+    this.queued += 1;
     const result = this.queue.then(async () => {
       this.running += 1;
       try {
         return await step();
       } finally {
         this.running -= 1;
+        this.queued -= 1;
         this.armIdleCommit();
       }
     });
@@ -476,6 +480,9 @@ class Unit implements UnitOfWork {
   }
 
   flush(reason?: unknown): Promise<void> {
+    // Nothing open, and nothing queued that could open it: there is nothing to commit, and no
+    // turn to wait for (every Bot API call of a read-only update flushes).
+    if (this.queued === 0 && !this.open) return Promise.resolve();
     return this.enqueue(() => this.commitNow(reason));
   }
 
