@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, test } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import { sqliteTestDatabase } from '../../test/support/services.ts';
@@ -98,6 +102,37 @@ describe('SQLite when the disk is full', () => {
       assert.match((await handle.health()).detail ?? '', /^disk full: a write failed/);
       await db.insertInto('notes').values({ id: 1, body: 'fits' }).execute();
       assert.deepEqual(await handle.health(), { ok: true });
+    });
+  });
+});
+
+describe('an online backup of SQLite', () => {
+  test('started while an update\'s transaction is open, it waits for it and copies what it committed', async () => {
+    await withDatabase(async (handle, db) => {
+      for (let index = 0; index < 200; index += 1) await db.insertInto('notes').values({ id: index + 1, body: bigBody.slice(0, 4000) }).execute();
+      const destination = path.join(mkdtempSync(path.join(tmpdir(), 'lavka-backup-test-')), 'copy.db');
+      try {
+        let backedUp: Promise<number> | undefined;
+        await handle.units.run(async (unit) => {
+          await db.insertInto('notes').values({ id: 1000, body: 'written in the open transaction' }).execute();
+          assert.equal(unit.open, true);
+          // SQLite refuses a backup's first step while its connection is in a write transaction.
+          backedUp = handle.backupTo!(destination);
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          await unit.flush();
+          unit.end();
+        });
+        assert.ok((await backedUp!) > 0);
+        const copy = new DatabaseSync(destination, { readOnly: true });
+        try {
+          assert.deepEqual({ ...copy.prepare('select count(*) as n, max(id) as last from notes').get() }, { n: 201, last: 1000 });
+          assert.equal(copy.prepare('pragma integrity_check').get()?.integrity_check, 'ok');
+        } finally {
+          copy.close();
+        }
+      } finally {
+        rmSync(path.dirname(destination), { recursive: true, force: true });
+      }
     });
   });
 });

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { backup, DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import { createGroupCommit, durabilityRelaxed, type GroupCommit } from './durability.ts';
@@ -204,10 +205,35 @@ function wrap(db: DatabaseSync, cacheSize: number, group: GroupCommit | undefine
       };
     },
     writeFailure: () => failure,
-    backupTo: (destination, options) => backup(db, destination, { rate: options?.pagesPerStep ?? 256 }),
+    backupTo: (destination, options) => backupBetweenTransactions(db, destination, options?.pagesPerStep ?? 256),
     untilDurable: () => group?.untilDurable() ?? Promise.resolve(),
     sync: group ? 'group' : 'full',
   };
+}
+
+/** How long a backup waits for a moment when no transaction is open before it starts anyway. */
+const BACKUP_START_PATIENCE_MS = 30_000;
+
+/**
+ * An online backup of `db`, started when this connection has no transaction open. SQLite
+ * refuses the first step of a backup while its source connection is inside a write
+ * transaction (SQLITE_LOCKED), before it knows how many pages there are, and node:sqlite then
+ * rejects the backup with "not an error" (errcode 0) instead of trying again as it does for
+ * later steps. Lavka's units of work keep a transaction open across awaits, so under writes
+ * that happens; such a start is made again, until {@link BACKUP_START_PATIENCE_MS} has passed.
+ * Writes after the first step are SQLite's to carry into the copy (same connection).
+ */
+async function backupBetweenTransactions(db: DatabaseSync, destination: string, rate: number): Promise<number> {
+  const deadline = Date.now() + BACKUP_START_PATIENCE_MS;
+  for (;;) {
+    while (db.isTransaction && Date.now() < deadline) await sleep(5);
+    try {
+      return await backup(db, destination, { rate });
+    } catch (error) {
+      const lockedAtStart = (error as { errcode?: unknown }).errcode === 0;
+      if (!lockedAtStart || Date.now() >= deadline) throw error;
+    }
+  }
 }
 
 const noChanges = { changes: 0, lastInsertRowid: 0 };
