@@ -7,9 +7,9 @@ import type { DbExecutor } from './database.ts';
  * database and then run with new values: building a query and compiling it to SQL cost more
  * CPU than the database spent running these statements (docs/decisions/0018).
  *
- * `build` writes the statement with Kysely as usual (a builder, or `sql`), with `param(name)` where a value goes;
- * every such value must become a bound parameter (`?` or `$n`), which is checked when the
- * statement is first compiled. Its shape must not depend on the values (no optional columns,
+ * `build` writes the statement with Kysely as usual (a builder, or `sql`), with `param(name)`
+ * where a value goes; every such value must become a bound parameter (`?` or `$n`), which is
+ * checked when the statement is first compiled. Its shape must not depend on the values (no optional columns,
  * no `in` lists). Each run is still told to the database's plugins as a fresh compile would
  * be (the table-write watcher hears of every write); a plugin that rewrote the statement
  * would have it compiled again, values and all.
@@ -35,9 +35,8 @@ class Placeholder {
 interface Template {
   query: RootOperationNode;
   sql: string;
+  /** The statement's constants, and a {@link Placeholder} where each value goes. */
   parameters: readonly unknown[];
-  /** For each parameter: the value's name, or undefined for a constant of the statement. */
-  names: readonly (string | undefined)[];
 }
 
 /** Prepares the statement `build` writes; see {@link PreparedStatement}. `label` names it in errors. */
@@ -66,7 +65,7 @@ export function prepareStatement<V extends Record<string, unknown>, R = unknown>
       for (const name of placeholders.keys()) {
         if (!names.includes(name)) throw new Error(`prepared statement ${label}: the value ${name} is not a bound parameter of ${compiled.sql}`);
       }
-      template = { query: compiled.query, sql: compiled.sql, parameters: compiled.parameters, names };
+      template = { query: compiled.query, sql: compiled.sql, parameters: compiled.parameters };
       templates.set(executor, template);
     }
     return template;
@@ -85,8 +84,7 @@ export function prepareStatement<V extends Record<string, unknown>, R = unknown>
         const compiled = core.compileQuery<R>(query, queryId);
         return { ...compiled, parameters: bind(compiled.parameters, values) };
       }
-      const parameters = template.names.map((name, index) => (name === undefined ? template.parameters[index] : values[name as keyof V]));
-      return { query, sql: template.sql, parameters, queryId } as CompiledQuery<R>;
+      return { query, sql: template.sql, parameters: bind(template.parameters, values), queryId } as CompiledQuery<R>;
     },
     execute(executor, values) {
       return executor.executeQuery(statement.compile(executor, values));
