@@ -25,6 +25,7 @@ import { createDbSessionStorage, createSessionPrefetch } from './session-storage
 import { apiMetrics } from './api-metrics.ts';
 import { checkUpdate } from './update-schema.ts';
 import { installFastComposer } from './fast-composer.ts';
+import { updateLogger } from './update-logger.ts';
 
 // Every composer's branch (under on, command, callbackQuery…) without a new composer per
 // update, and its handlers run from a list instead of nested async wrappers; installed when
@@ -95,7 +96,7 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
 
   root.use(async (ctx, next) => {
     const type = updateType(ctx.update);
-    ctx.log = deps.logger.child({ update_id: ctx.update.update_id, user_id: numericId(ctx.update, type) });
+    ctx.log = updateLogger(deps.logger, { update_id: ctx.update.update_id, user_id: numericId(ctx.update, type) });
     const started = performance.now();
     try {
       await next();

@@ -1,5 +1,5 @@
 import type { Context, LazySessionFlavor } from 'grammy';
-import type { Logger } from 'pino';
+import type { UpdateLogger } from './update-logger.ts';
 import type { Locale } from '../config/business.ts';
 import type { StaffRole } from '../platform/roles.ts';
 import type { UserRecord } from '../modules/users/users.tables.ts';
@@ -41,8 +41,8 @@ export interface LavkaFlavor {
   isAdmin: boolean;
   /** The sender's staff role, when they are staff (for commands of one role, e.g. accountants). */
   staffRole?: StaffRole;
-  /** Logger with update_id and user id bound. */
-  log: Logger;
+  /** Logger with update_id and user id bound (a pino child made on the first message). */
+  log: UpdateLogger;
 }
 
 /** The context type of every Lavka handler. */
