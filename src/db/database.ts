@@ -1,6 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql, Transaction, type Dialect } from 'kysely';
+import { Kysely, PostgresDialect, sql, Transaction, type Dialect } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from './schema.ts';
@@ -8,6 +8,7 @@ import { durabilityRelaxed, registerDurability } from './durability.ts';
 import { sharedReadConnection } from './pg-shared-reads.ts';
 import { namedStatements, statementNames } from './pg-statements.ts';
 import { openSqlite, type SqliteHandle } from './sqlite.ts';
+import { TurnTakingSqliteDialect } from './sqlite-dialect.ts';
 import { createTableWritesPlugin, registerTableWrites } from './table-writes.ts';
 import { registerUnits, unitOfWorkDialect, type UnitsOfWork } from './unit-of-work.ts';
 
@@ -98,7 +99,7 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
   if (options.url.startsWith('sqlite:')) {
     const file = options.url.slice('sqlite:'.length);
     const database = openSqlite({ file, sync: options.sqliteSync });
-    const { dialect, units } = unitOfWorkDialect(new SqliteDialect({ database }));
+    const { dialect, units } = unitOfWorkDialect(new TurnTakingSqliteDialect({ database }));
     const db = openKysely(dialect, units);
     const durable = () => database.untilDurable();
     registerDurability(db, durable);
