@@ -80,6 +80,9 @@ print(
     `saturated phase ${settings.concurrency} chats in flight × ${settings.measuredSteps} updates; fixed rate ${settings.fixedRatePerSecond}/s for ${settings.fixedRateMs / 1000} s.`,
 );
 if (!postgres) print('PostgreSQL is not reachable: the PostgreSQL row is skipped.');
+// What Lavka's rows run (bench/lib/lavka.ts): the start-up bundle unless BENCH_LAVKA=sources.
+const lavkaFrom = process.env.BENCH_LAVKA === 'sources' ? 'sources' : 'bundle';
+print(lavkaFrom === 'bundle' ? 'Lavka runs from the start-up bundle (dist/server), as npm start runs it.' : 'Lavka runs from its sources (BENCH_LAVKA=sources), not as npm start runs it.');
 
 const stub = await startStubBotApi();
 const workDir = mkdtempSync(path.join(tmpdir(), 'lavka-bench-throughput-'));
@@ -404,7 +407,7 @@ for (const check of targets) print(`  ${check.met === null ? '?' : check.met ? '
 
 const command = benchCommand('throughput');
 const data = {
-  settings: { ...settings, scriptStepsPerVisit: visit, script: SHOP_VISIT.map((step) => step.label) },
+  settings: { ...settings, lavkaFrom, scriptStepsPerVisit: visit, script: SHOP_VISIT.map((step) => step.label) },
   rows: reports,
   targets,
   load: loadSpan,

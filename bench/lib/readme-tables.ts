@@ -49,6 +49,8 @@ export function renderReadmeTables(latest: LatestResults): string {
       sqlPerUpdate?: { queries: number; transactions: number };
     }[];
     out.push('#### Update throughput and handling latency', '', origin(throughput), '');
+    const lavkaFrom = (throughput.data.settings as { lavkaFrom?: string } | undefined)?.lavkaFrom;
+    if (lavkaFrom) out.push(lavkaFrom === 'bundle' ? 'Lavka ran from the start-up bundle, as `npm start` runs it.' : 'Lavka ran from its sources (`BENCH_LAVKA=sources`), not as `npm start` runs it.', '');
     out.push(
       formatMarkdownTable(
         columnsOf(

@@ -11,6 +11,9 @@ import { startSystem, type SystemName } from './systems.ts';
 
 // The benchmark is only honest if every system really does the visit: each step finds its
 // button, every press is answered, and every call is valid Bot API (checked by the stub).
+// Lavka from its sources, as the rest of the suite: the benchmarks run the start-up bundle,
+// which may not have been rebuilt since the last edit (test/e2e/bundle.test.ts checks it).
+process.env.BENCH_LAVKA = 'sources';
 describe('the benchmark shop visit', () => {
   for (const system of ['grammy', 'telegraf', 'lavka-sqlite'] as const satisfies readonly SystemName[]) {
     test(`${system} takes every step of two visits with valid Bot API calls only`, async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild-wasm';
-import { ALSO_WATCHED, BUNDLE_DIR, BUNDLE_ENTRY, BUNDLE_LAUNCHER, fileStamp, MANIFEST_FILE, moduleFolders, type BundleManifest } from './bundle.freshness.ts';
+import { ALSO_WATCHED, BUNDLE_DIR, BUNDLE_EMBED, BUNDLE_ENTRY, BUNDLE_LAUNCHER, fileStamp, MANIFEST_FILE, moduleFolders, type BundleManifest } from './bundle.freshness.ts';
 
 /**
  * Builds the start-up bundle (docs/decisions/0021): src/start.ts and what it loads, with its
@@ -155,10 +155,12 @@ export async function buildBundle(root: string): Promise<BundleReport> {
   const result = await esbuild.build({
     absWorkingDir: root,
     // start.ts is Lavka; main.ts the launcher `npm start` runs (dist/server/main.js), which
-    // starts it while it matches the sources, and the sources' main.ts otherwise.
+    // starts it while it matches the sources, and the sources' main.ts otherwise; embed.ts the
+    // same Lavka for the benchmarks to start in their own process (it shares start.ts's chunks).
     entryPoints: {
       [path.basename(BUNDLE_ENTRY, '.js')]: path.join(root, 'src', 'start.ts'),
       [path.basename(BUNDLE_LAUNCHER, '.js')]: path.join(root, 'src', 'main.ts'),
+      [path.basename(BUNDLE_EMBED, '.js')]: path.join(root, 'src', 'bundle', 'embed.ts'),
     },
     define: { LAVKA_BUNDLED: 'true' },
     bundle: true,
@@ -171,10 +173,13 @@ export async function buildBundle(root: string): Promise<BundleReport> {
     banner: { js: BANNER },
     plugins: [sourceLocations(root), builtinsThroughRequire(), nodeFetchOnFirstUse()],
     // Without comments and layout: a third less text for Node to read, decode and keep (V8
-    // holds every loaded file's text, about 8 MB less resident memory idle). Names stay as
-    // written, so error messages and stack traces still name Lavka's functions.
+    // holds every loaded file's text, about 8 MB less resident memory idle). Names are not
+    // shortened, and V8 names functions after their variables as in the sources; only where two
+    // files' top-level names meet does esbuild add a number (`run2`). Its keepNames would undo
+    // that by wrapping every named function in a call that defines its `name`: also each closure
+    // made while a bot handles an update (a fifth of the throughput, docs/decisions/0021).
     minifyWhitespace: true,
-    keepNames: true,
+    keepNames: false,
     metafile: true,
     logLevel: 'error',
     legalComments: 'none',

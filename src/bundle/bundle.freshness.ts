@@ -11,6 +11,8 @@ export const BUNDLE_DIR = path.join('dist', 'server');
 export const BUNDLE_ENTRY = 'start.js';
 /** What `npm start` runs (what src/main.ts becomes). */
 export const BUNDLE_LAUNCHER = 'main.js';
+/** Lavka to start from another program, the benchmarks (what src/bundle/embed.ts becomes). */
+export const BUNDLE_EMBED = 'embed.js';
 /** What the build recorded about its inputs. */
 export const MANIFEST_FILE = 'manifest.json';
 

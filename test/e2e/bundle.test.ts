@@ -116,6 +116,10 @@ describe('the start-up bundle', () => {
     // any one of them is not Latin-1. esbuild escapes strings but not regular expressions.
     const wide = chunks.filter((file) => /[^\x00-\x7f]/.test(readFileSync(path.join(copy, BUNDLE_DIR, file), 'utf8')));
     assert.deepEqual(wide, [], 'write non-ASCII characters in regular expressions as \\u escapes');
+    // No naming helper: esbuild's keepNames wraps every named function, the closures made for
+    // each update included, in an Object.defineProperty call.
+    const named = chunks.filter((file) => readFileSync(path.join(copy, BUNDLE_DIR, file), 'utf8').includes('__name('));
+    assert.deepEqual(named, [], 'build the bundle without keepNames');
 
     const started = await startCopy(copy, server, path.join(copy, 'bundle.db'));
     try {
