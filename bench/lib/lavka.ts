@@ -14,8 +14,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /**
  * Lavka's code as `npm start` runs it: the start-up bundle (docs/decisions/0021), which
  * `npm run bench` rebuilds first when the sources have changed. The sources through Node's
- * TypeScript stripping are another program: the stripper and a second copy of every file sit
- * in the heap (13 MB more live heap, slower collections) and the naming differs.
+ * TypeScript stripping load differently: about 1,250 files, each a module record and a text
+ * with its comments (13 MB more live heap after start, slower collections).
  * `BENCH_LAVKA=sources` runs them anyway, e.g. for a profile that names source lines.
  */
 export async function lavkaCode(env: NodeJS.ProcessEnv = process.env): Promise<typeof Embed> {
