@@ -32,6 +32,7 @@ const settings = {
   measuredSteps: envInt('BENCH_VISITS', scale === 'small' ? 2 : 5) * visit,
   fixedRatePerSecond: envInt('BENCH_FIXED_RATE', 500),
   fixedRateMs: envInt('BENCH_FIXED_MS', scale === 'small' ? 3000 : 6000),
+  fixedRateSettleMs: envInt('BENCH_SETTLE_MS', 3000),
   /** Lavka's bot-wide send budget for the comparison (msg/s); see the README. */
   comparisonSendBudget: 1000,
 };
@@ -77,7 +78,7 @@ const machine = await quietMachine();
 print(`Machine: ${machineLine(machine)}`);
 print(
   `Scale ${scale}: ${settings.rounds} round(s); ${settings.users} users warmed up with ${settings.warmupSteps} updates each; ` +
-    `saturated phase ${settings.concurrency} chats in flight × ${settings.measuredSteps} updates; fixed rate ${settings.fixedRatePerSecond}/s for ${settings.fixedRateMs / 1000} s.`,
+    `saturated phase ${settings.concurrency} chats in flight × ${settings.measuredSteps} updates; fixed rate ${settings.fixedRatePerSecond}/s for ${settings.fixedRateMs / 1000} s, after at least ${settings.fixedRateSettleMs / 1000} s of it unmeasured (longer while V8 still grows the young generation).`,
 );
 if (!postgres) print('PostgreSQL is not reachable: the PostgreSQL row is skipped.');
 // What Lavka's rows run (bench/lib/lavka.ts): the start-up bundle unless BENCH_LAVKA=sources.
@@ -116,7 +117,7 @@ async function runRow(row: RowSpec, roundIndex: number): Promise<RunRecord> {
       concurrency: Math.min(settings.concurrency, users),
       warmupSteps: settings.warmupSteps,
       measuredSteps: row.measuredSteps ?? settings.measuredSteps,
-      ...(row.fixedRate ? { fixedRate: { ratePerSecond: settings.fixedRatePerSecond, durationMs: settings.fixedRateMs } } : {}),
+      ...(row.fixedRate ? { fixedRate: { ratePerSecond: settings.fixedRatePerSecond, durationMs: settings.fixedRateMs, settleMs: settings.fixedRateSettleMs } } : {}),
       // Lavka's statements are counted below its driver (queries per update, a target).
       captureSql: row.system.startsWith('lavka'),
     };
@@ -132,6 +133,7 @@ async function runRow(row: RowSpec, roundIndex: number): Promise<RunRecord> {
     print(
       `  round ${roundIndex + 1} ${row.label.padEnd(34)} ${formatNumber(saturated.updatesPerSecond).padStart(6)} updates/s saturated` +
         (result.fixedRate ? `, p99 ${formatNumber(result.fixedRate.latency.p99Ms, 1)} ms at ${settings.fixedRatePerSecond}/s` : '') +
+        (result.settle ? ` after ${formatNumber(result.settle.ms / 1000)} s unmeasured` : '') +
         ` (load ${loadAverage})`,
     );
     return { row, round: roundIndex, result, logBytes, loadAverage };
@@ -216,7 +218,8 @@ const reports: RowReport[] = rows
     const apiCalls: Record<string, number> = {};
     for (const phase of saturated) for (const [method, count] of Object.entries(phase.apiCalls)) apiCalls[method] = (apiCalls[method] ?? 0) + count;
     const updates = saturated.reduce((sum, phase) => sum + phase.updates, 0);
-    const allUpdates = updates + fixed.reduce((sum, phase) => sum + phase.updates, 0) + mine.reduce((sum, record) => sum + record.result.warmup.updates, 0);
+    const allUpdates =
+      updates + fixed.reduce((sum, phase) => sum + phase.updates, 0) + mine.reduce((sum, record) => sum + record.result.warmup.updates + (record.result.settle?.updates ?? 0), 0);
     const sqlPerUpdate = statementsPerUpdate(mine.map((record) => record.result));
     const report: RowReport = {
       ...(sqlPerUpdate ? { sqlPerUpdate } : {}),
@@ -245,11 +248,29 @@ const reports: RowReport[] = rows
       apiCalls,
       updatesPerRound: saturated[0]?.updates ?? 0,
       errors: {
-        handler: mine.reduce((sum, record) => sum + record.result.botErrors + record.result.saturated.handlerErrors + (record.result.fixedRate?.handlerErrors ?? 0), 0),
-        script: mine.reduce((sum, record) => sum + record.result.warmup.scriptFailures + record.result.saturated.scriptFailures + (record.result.fixedRate?.scriptFailures ?? 0), 0),
+        handler: mine.reduce(
+          (sum, record) => sum + record.result.botErrors + record.result.saturated.handlerErrors + (record.result.settle?.handlerErrors ?? 0) + (record.result.fixedRate?.handlerErrors ?? 0),
+          0,
+        ),
+        script: mine.reduce(
+          (sum, record) =>
+            sum +
+            record.result.warmup.scriptFailures +
+            record.result.saturated.scriptFailures +
+            (record.result.settle?.scriptFailures ?? 0) +
+            (record.result.fixedRate?.scriptFailures ?? 0),
+          0,
+        ),
         unansweredCallbacks: mine.reduce((sum, record) => sum + record.result.saturated.unansweredCallbacks + (record.result.fixedRate?.unansweredCallbacks ?? 0), 0),
         invalidApiCalls: mine.reduce((sum, record) => sum + record.result.warmup.invalidApiCalls, 0),
-        samples: mine.flatMap((record) => [...record.result.warmup.invalidSamples, ...record.result.saturated.failureSamples, ...(record.result.fixedRate?.failureSamples ?? [])]).slice(0, 5),
+        samples: mine
+          .flatMap((record) => [
+            ...record.result.warmup.invalidSamples,
+            ...record.result.saturated.failureSamples,
+            ...(record.result.settle?.failureSamples ?? []),
+            ...(record.result.fixedRate?.failureSamples ?? []),
+          ])
+          .slice(0, 5),
       },
       logBytesPerUpdate: allUpdates > 0 ? mine.reduce((sum, record) => sum + record.logBytes, 0) / allUpdates : 0,
     };
@@ -277,7 +298,7 @@ const reports: RowReport[] = rows
 function statementsPerUpdate(results: ThroughputChildResult[]): RowReport['sqlPerUpdate'] {
   const captured = results.filter((result) => result.sql);
   if (captured.length === 0) return undefined;
-  const updates = captured.reduce((sum, result) => sum + result.saturated.updates + (result.fixedRate?.updates ?? 0), 0);
+  const updates = captured.reduce((sum, result) => sum + result.saturated.updates + (result.settle?.updates ?? 0) + (result.fixedRate?.updates ?? 0), 0);
   if (updates === 0) return undefined;
   const counts = new Map<string, number>();
   for (const result of captured) for (const statement of result.sql ?? []) counts.set(statement.sql, (counts.get(statement.sql) ?? 0) + statement.count);

@@ -2,7 +2,8 @@
 // benchmark uses it to EXPLAIN exactly the hot path's queries (not a hand-picked list) and
 // to report statements per update. It hooks the drivers below Kysely, in the child only:
 // node:sqlite's StatementSync (Lavka prepares each statement once and reuses it, so the
-// hook is on execution, not preparation) and pg's Client.query.
+// hook is on execution, not preparation) and, for PostgreSQL, the protocol messages on the
+// wire (the start-up bundle has its own copy of pg, which no prototype patch would reach).
 
 import { onEveryStatement } from '../../test/support/sql-statements.ts';
 

@@ -2,6 +2,7 @@
 // the stub checking every call against the Bot API spec, then measures the saturated rate
 // and, optionally, latency at a fixed offered rate. See bench/README.md for the design.
 
+import v8 from 'node:v8';
 import { peakRssMb, readJob, reportAndExit, rssMb } from './child.ts';
 import { runClosedLoop, runOpenLoop, type LoadOutcome } from './load.ts';
 import { createCallRecorder } from './recorder.ts';
@@ -24,7 +25,11 @@ export interface ThroughputJob {
   warmupSteps: number;
   /** Steps per user in the saturated phase: the same count for every system. */
   measuredSteps: number;
-  fixedRate?: { ratePerSecond: number; durationMs: number };
+  /**
+   * The fixed-rate phase; `settleMs` of the same rate come first, not measured, so that the
+   * measured window sees a process already running at that rate (see bench/README.md).
+   */
+  fixedRate?: { ratePerSecond: number; durationMs: number; settleMs?: number };
   /** Record the distinct SQL statements of the measured phases (scale benchmark). */
   captureSql?: boolean;
 }
@@ -56,6 +61,8 @@ export interface ThroughputChildResult {
   system: SystemName;
   startMs: number;
   warmup: { updates: number; invalidApiCalls: number; invalidSamples: string[]; scriptFailures: number };
+  /** The unmeasured run at the fixed rate before its measured phase. */
+  settle?: { ms: number; updates: number; scriptFailures: number; handlerErrors: number; failureSamples: string[] };
   saturated: PhaseReport;
   fixedRate?: PhaseReport;
   /** Errors the bot's error boundary caught over the whole run. */
@@ -99,6 +106,12 @@ function byStep(outcome: LoadOutcome): Record<string, LatencySummary> {
 
 const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
 
+/** The settling run before the fixed-rate phase goes in slices of this length. */
+const SETTLE_SLICE_MS = 1000;
+
+/** The size V8 has given the young generation (its new space) so far. */
+const youngGenerationBytes = () => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
+
 await reportAndExit<ThroughputChildResult>(async () => {
   const job = readJob<ThroughputJob>();
   // Loaded only when asked for: the hook imports both database drivers.
@@ -126,7 +139,31 @@ await reportAndExit<ThroughputChildResult>(async () => {
   const saturated = phaseReport(saturatedOutcome, await stubControl<StubStats>(job.options.apiRoot, 'stats'));
 
   let fixedRate: PhaseReport | undefined;
+  let settle: ThroughputChildResult['settle'];
   if (job.fixedRate) {
+    // V8 sizes the young generation to the load in doubling steps, each a pause of its own
+    // (10–36 ms measured for the last ones), once in a process's life: a bot that has run at
+    // this rate for a while has taken them. So the same rate runs first, unmeasured, for
+    // `settleMs` and then on while the young generation still grew in the last second (at most
+    // four times `settleMs`); the measured window starts after that, for every system alike.
+    const settleMs = job.fixedRate.settleMs ?? 0;
+    if (settleMs > 0) {
+      const ratePerSecond = job.fixedRate.ratePerSecond;
+      const slices: LoadOutcome[] = [];
+      let grew = true;
+      while (slices.length * SETTLE_SLICE_MS < settleMs || (grew && slices.length * SETTLE_SLICE_MS < 4 * settleMs)) {
+        const before = youngGenerationBytes();
+        slices.push(await runOpenLoop({ users, handle, recorder, ratePerSecond, durationMs: SETTLE_SLICE_MS }));
+        grew = youngGenerationBytes() > before;
+      }
+      settle = {
+        ms: slices.length * SETTLE_SLICE_MS,
+        updates: slices.reduce((sum, slice) => sum + slice.updates, 0),
+        scriptFailures: slices.reduce((sum, slice) => sum + slice.scriptFailures, 0),
+        handlerErrors: slices.reduce((sum, slice) => sum + slice.handlerErrors, 0),
+        failureSamples: slices.flatMap((slice) => slice.failureSamples).slice(0, 5),
+      };
+    }
     collectGarbage();
     await stubControl(job.options.apiRoot, 'reset');
     const open = await runOpenLoop({ users, handle, recorder, ratePerSecond: job.fixedRate.ratePerSecond, durationMs: job.fixedRate.durationMs });
@@ -144,6 +181,7 @@ await reportAndExit<ThroughputChildResult>(async () => {
     startMs,
     warmup: { updates: warm.updates, invalidApiCalls: warmStats.invalidCalls, invalidSamples: warmStats.invalidSamples, scriptFailures: warm.scriptFailures },
     saturated,
+    ...(settle ? { settle } : {}),
     ...(fixedRate ? { fixedRate } : {}),
     botErrors: await bot.errors(),
     peakRssMb: peakRssMb(),
