@@ -32,7 +32,7 @@ const settings = {
   measuredSteps: envInt('BENCH_VISITS', scale === 'small' ? 2 : 5) * visit,
   fixedRatePerSecond: envInt('BENCH_FIXED_RATE', 500),
   fixedRateMs: envInt('BENCH_FIXED_MS', scale === 'small' ? 3000 : 6000),
-  fixedRateSettleMs: envInt('BENCH_SETTLE_MS', 3000),
+  fixedRateSettleMs: envInt('BENCH_SETTLE_MS', 3000, process.env, { allowZero: true }),
   /** Lavka's bot-wide send budget for the comparison (msg/s); see the README. */
   comparisonSendBudget: 1000,
 };

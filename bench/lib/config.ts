@@ -11,12 +11,13 @@ export function benchScale(env: NodeJS.ProcessEnv = process.env): BenchScale {
   throw new Error(`BENCH_SCALE must be "small" or "full", not "${env.BENCH_SCALE}"`);
 }
 
-/** A positive integer from the environment, else `fallback`; lets one knob be overridden. */
-export function envInt(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+/** A positive integer (or 0 with `allowZero`) from the environment, else `fallback`; lets one knob be overridden. */
+export function envInt(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env, options: { allowZero?: boolean } = {}): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  const least = options.allowZero ? 0 : 1;
+  if (!Number.isInteger(value) || value < least) throw new Error(`${name} must be a ${options.allowZero ? 'whole number' : 'positive integer'}, not "${raw}"`);
   return value;
 }
 

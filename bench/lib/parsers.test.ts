@@ -68,6 +68,12 @@ describe('size knobs', () => {
     assert.equal(envInt('BENCH_ROUNDS', 3, { BENCH_ROUNDS: '5' }), 5);
     assert.throws(() => envInt('BENCH_ROUNDS', 3, { BENCH_ROUNDS: '0' }), /positive integer/);
   });
+
+  test('a knob that may be 0 (settling off) still refuses negatives and fractions', () => {
+    assert.equal(envInt('BENCH_SETTLE_MS', 3000, { BENCH_SETTLE_MS: '0' }, { allowZero: true }), 0);
+    assert.throws(() => envInt('BENCH_SETTLE_MS', 3000, { BENCH_SETTLE_MS: '-1' }, { allowZero: true }), /whole number/);
+    assert.throws(() => envInt('BENCH_SETTLE_MS', 3000, { BENCH_SETTLE_MS: '1.5' }, { allowZero: true }), /whole number/);
+  });
 });
 
 describe('the reproducing command', () => {
