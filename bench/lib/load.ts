@@ -159,7 +159,6 @@ export async function runOpenLoop(options: {
       backlog += 1;
       chains[slot] = (chains[slot] as Promise<void>).then(async () => {
         await takeStep(user, options.handle, options.recorder, tally, scheduledAt);
-        (globalThis as any).__timeline?.push([scheduledAt, performance.now() - scheduledAt]);
         backlog -= 1;
       });
     }
