@@ -40,9 +40,12 @@ export const PUBLIC_ROUTE = { public: true } as const;
  * `GET /api/v1/openapi.json` and `GET /api/v1/docs`: the document is built once, on first
  * request (every module's routes are known by then), and so are the page's files. `others`
  * are documents of contracts the business's systems implement (the clinic ERP's side),
- * served beside it under their names.
+ * served beside it under their names; they may load their code when first asked for.
  */
-export function apiDocsRoutes(document: () => Record<string, unknown>, others: Readonly<Record<string, () => Record<string, unknown>>> = {}): FastifyPluginAsync {
+export function apiDocsRoutes(
+  document: () => Record<string, unknown>,
+  others: Readonly<Record<string, () => Record<string, unknown> | Promise<Record<string, unknown>>>> = {},
+): FastifyPluginAsync {
   return async (app) => {
     const assets = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
     const files = new Map<string, Promise<Buffer>>();
@@ -56,7 +59,7 @@ export function apiDocsRoutes(document: () => Record<string, unknown>, others: R
     };
     app.get('/openapi.json', { config: PUBLIC_ROUTE }, async (_request, reply) => reply.header('cache-control', 'no-cache').send(document()));
     for (const [name, build] of Object.entries(others)) {
-      app.get(`/${name}`, { config: PUBLIC_ROUTE }, async (_request, reply) => reply.header('cache-control', 'no-cache').send(build()));
+      app.get(`/${name}`, { config: PUBLIC_ROUTE }, async (_request, reply) => reply.header('cache-control', 'no-cache').send(await build()));
     }
     app.get('/docs', { config: PUBLIC_ROUTE }, async (_request, reply) => reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(PAGE));
     app.get('/docs/init.js', { config: PUBLIC_ROUTE }, async (_request, reply) => reply.headers(PAGE_HEADERS).type('text/javascript; charset=utf-8').send(INIT));

@@ -14,7 +14,6 @@ import type { StaffRole } from '../platform/roles.ts';
 import { registerRoutes } from '../platform/route.ts';
 import type { ApiScope } from '../platform/scopes.ts';
 import { apiDocsRoutes } from './api-docs.ts';
-import { clinicErpOpenApi } from '../modules/clinic-erp/clinic-erp.openapi.ts';
 
 /** Where the integration API is mounted. */
 export const INTEGRATION_PREFIX = '/api/v1';
@@ -111,7 +110,13 @@ export function apiPlugins(active: readonly ActiveModule[], guards: ApiGuards, v
         const plugin: FastifyPluginAsync = (app) => registerRoutes(app, routes, { invalidInput: invalidInputCode(item) });
         return { prefix: `/api/${item.name}`, plugin: guards.staff({ module: item.name, staffRoles: item.instance.staffRoles }, plugin) };
       }),
-    { prefix: INTEGRATION_PREFIX, plugin: apiDocsRoutes(() => (document ??= integrationDocument(active, version)), { 'connectors/clinic-erp.openapi.json': () => clinicErpOpenApi(version) }) },
+    {
+      prefix: INTEGRATION_PREFIX,
+      plugin: apiDocsRoutes(() => (document ??= integrationDocument(active, version)), {
+        // The clinic ERP's contract (a few hundred schemas) loads when its document is asked for.
+        'connectors/clinic-erp.openapi.json': async () => (await import('../modules/clinic-erp/clinic-erp.openapi.ts')).clinicErpOpenApi(version),
+      }),
+    },
     { prefix: INTEGRATION_PREFIX, plugin: guards.integration(integration) },
     ...(guards.miniApp && miniAppRoutes.length > 0 ? [{ prefix: MINIAPP_API_PREFIX, plugin: guards.miniApp(miniApp) }] : []),
   ];
