@@ -29,7 +29,8 @@ const PROTOCOL_3 = 196_608;
  * Reads the PostgreSQL protocol messages every client socket writes: a simple query (`Q`) is
  * one statement, and so is each Execute (`E`) of the statement its Bind (`B`) named, whose text
  * came with its Parse (`P`) on the same connection. Whichever copy of `pg` sends them (the
- * one in node_modules or the one in Lavka's start-up bundle), they are counted the same.
+ * one in node_modules or the one in Lavka's start-up bundle), they are counted the same. pg
+ * hands the socket whole messages (one or several per write), which is what this reads.
  */
 function watchPostgresWire(listener: (sql: string) => void): void {
   const connections = new WeakMap<net.Socket, { prepared: Map<string, string>; bound?: string }>();
