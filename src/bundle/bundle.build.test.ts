@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import * as esbuild from 'esbuild-wasm';
-import { builtinsThroughRequire, nodeFetchOnFirstUse, refuseUndefinedImports } from './bundle.build.ts';
+import { builtinsThroughRequire, nodeFetchOnFirstUse, refuseUndefinedImports, zodLocalesOnFirstUse } from './bundle.build.ts';
 
 const NODE_MODULES = path.resolve(import.meta.dirname, '../../node_modules');
 
-/** Bundles `source` as the start-up bundle bundles Lavka's built-ins and node-fetch; returns the output file. */
+/** Bundles `source` as the start-up bundle bundles Lavka's built-ins, node-fetch and zod; returns the output file. */
 async function bundle(dir: string, source: string): Promise<string> {
   const entry = path.join(dir, 'entry.ts');
   writeFileSync(entry, source);
@@ -19,8 +19,9 @@ async function bundle(dir: string, source: string): Promise<string> {
     format: 'esm',
     platform: 'node',
     outfile: path.join(dir, 'out.mjs'),
+    nodePaths: [NODE_MODULES],
     banner: { js: "import { createRequire as lavkaRequire } from 'node:module'; const require = lavkaRequire(import.meta.url);" },
-    plugins: [builtinsThroughRequire(), nodeFetchOnFirstUse()],
+    plugins: [builtinsThroughRequire(), nodeFetchOnFirstUse(), zodLocalesOnFirstUse()],
     logLevel: 'silent',
   });
   refuseUndefinedImports(result);
@@ -80,6 +81,39 @@ describe("how the start-up bundle loads Node's built-in modules and node-fetch",
       const run = spawnSync(process.execPath, [out], { encoding: 'utf8', env: { ...process.env, NODE_PATH: NODE_MODULES } });
       assert.equal(run.stderr, '');
       assert.deepEqual(JSON.parse(run.stdout), { before: false, after: true, headers: '1', callable: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("zod's other languages are left out and loaded from node_modules when first asked for", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-builtins-'));
+    try {
+      const out = await bundle(
+        dir,
+        [
+          "import { createRequire } from 'node:module';",
+          "import { z } from 'zod';",
+          'const cache = createRequire(import.meta.url).cache;',
+          "const loaded = () => Object.keys(cache).some((file) => file.includes('/zod/v4/locales/'));",
+          'const schema = z.object({ name: z.string() });',
+          'const english = schema.safeParse({ name: 1 }).error?.issues[0]?.message;',
+          'const before = loaded();',
+          'z.config(z.locales.ru());',
+          'const russian = schema.safeParse({ name: 1 }).error?.issues[0]?.message;',
+          'console.log(JSON.stringify({ english, before, after: loaded(), russian, en: typeof z.locales.en }));',
+        ].join('\n'),
+      );
+      // Hebrew is one of the languages zod ships: none of its words is in the bundle.
+      assert.doesNotMatch(readFileSync(out, 'utf8'), /[\u0590-\u05FF]/u);
+      const run = spawnSync(process.execPath, [out], { encoding: 'utf8', env: { ...process.env, NODE_PATH: NODE_MODULES } });
+      assert.equal(run.stderr, '');
+      const answer = JSON.parse(run.stdout) as { english: string; before: boolean; after: boolean; russian: string; en: string };
+      assert.match(answer.english, /expected string/i);
+      assert.equal(answer.before, false);
+      assert.equal(answer.after, true);
+      assert.match(answer.russian, /[\u0400-\u04FF]/u, 'the Russian message is in Cyrillic');
+      assert.equal(answer.en, 'function');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

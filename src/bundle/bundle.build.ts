@@ -16,9 +16,24 @@ import { ALSO_WATCHED, BUNDLE_DIR, BUNDLE_EMBED, BUNDLE_ENTRY, BUNDLE_LAUNCHER, 
  * beside their own code (fonts, PDF metrics, Swagger UI's pages), load a native or WASM
  * binding, or are only used in development. node-fetch (grammY's default HTTP client, loaded
  * only if used: {@link nodeFetchOnFirstUse}) calls APIs Node has deprecated: from node_modules
- * Node keeps quiet about it, from the bundle it would warn.
+ * Node keeps quiet about it, from the bundle it would warn. Fastify's JSON-schema compilers
+ * (Ajv, fast-json-stringify and what they bring) and its `inject` (light-my-request) are
+ * required by Fastify only when used, which Lavka's routes never do (src/http/server.ts): left
+ * in, they were two thirds of the chunk every start reads and keeps (about 0.8 MB of text).
  */
-export const EXTERNAL_PACKAGES = ['pdfkit', 'fontkit', '@node-rs/argon2', 'swagger-ui-dist', 'pino-pretty', 'pino-roll', 'pg-native', 'node-fetch'];
+export const EXTERNAL_PACKAGES = [
+  'pdfkit',
+  'fontkit',
+  '@node-rs/argon2',
+  'swagger-ui-dist',
+  'pino-pretty',
+  'pino-roll',
+  'pg-native',
+  'node-fetch',
+  '@fastify/ajv-compiler',
+  '@fastify/fast-json-stringify-compiler',
+  'light-my-request',
+];
 
 /**
  * Every chunk is an ES module: CommonJS dependencies inside it need `require`, and Lavka's own
@@ -125,6 +140,36 @@ export function nodeFetchOnFirstUse(): esbuild.Plugin {
   };
 }
 
+/**
+ * zod's translations of its own error messages, loaded when first asked for. zod exports them
+ * all as `z.locales`, and esbuild keeps a namespace it cannot see through: some fifty
+ * languages (about 300 KB, half of the zod chunk) read and kept by every start, for messages
+ * Lavka writes itself in ru, kk and en. English stays in (zod's default, which its schemas
+ * import directly); `z.locales.xx()` of any other language loads zod's own copy from
+ * node_modules on that call and works as before.
+ */
+export function zodLocalesOnFirstUse(): esbuild.Plugin {
+  const load = createRequire(import.meta.url);
+  return {
+    name: 'lavka-zod-locales-on-first-use',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+        /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(path.dirname(args.importer), args.path), namespace: 'lavka-zod-locales' } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'lavka-zod-locales' }, (args) => {
+        const names = Object.keys(load('zod/v4/locales') as object).filter((name) => name !== 'en' && /^[A-Za-z_$][\w$]*$/.test(name));
+        const contents = [
+          "import { createRequire as lavkaCreateRequire } from 'node:module';",
+          `export { default as en } from ${JSON.stringify(path.join(path.dirname(args.path), 'en.js'))};`,
+          "const locales = () => lavkaCreateRequire(import.meta.url)('zod/v4/locales');",
+          ...names.map((name) => `export const ${name} = (...args) => locales().${name}(...args);`),
+        ].join('\n');
+        return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+}
+
 /** Fails the build where an import would be undefined (a built-in's getter left out above). */
 export function refuseUndefinedImports(result: esbuild.BuildResult): void {
   const undefinedImports = result.warnings.filter((warning) => warning.id === 'import-is-undefined');
@@ -171,7 +216,7 @@ export async function buildBundle(root: string): Promise<BundleReport> {
     outdir: staging,
     external: EXTERNAL_PACKAGES,
     banner: { js: BANNER },
-    plugins: [sourceLocations(root), builtinsThroughRequire(), nodeFetchOnFirstUse()],
+    plugins: [sourceLocations(root), builtinsThroughRequire(), nodeFetchOnFirstUse(), zodLocalesOnFirstUse()],
     // Without comments and layout: a third less text for Node to read, decode and keep (V8
     // holds every loaded file's text, about 8 MB less resident memory idle). Names are not
     // shortened, and V8 names functions after their variables as in the sources; only where two

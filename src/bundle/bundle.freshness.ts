@@ -33,9 +33,10 @@ export const MODULES_FOLDER = path.join('src', 'modules');
 /** A file's identity as the manifest keeps it. */
 export function fileStamp(file: string): string | undefined {
   try {
-    const stats = statSync(file);
-    return `${stats.size}:${Math.trunc(stats.mtimeMs)}`;
+    const stats = statSync(file, { throwIfNoEntry: false });
+    return stats && `${stats.size}:${Math.trunc(stats.mtimeMs)}`;
   } catch {
+    // Unreadable (permissions, a file where a folder was): not the file that was built.
     return undefined;
   }
 }
@@ -86,8 +87,12 @@ export function checkBundle(root: string): BundleCheck {
   if (manifest.format !== 1 || typeof manifest.inputs !== 'object' || !Array.isArray(manifest.modules)) {
     return { fresh: false, reason: `${path.join(BUNDLE_DIR, MANIFEST_FILE)} is not one this version writes`, built: true };
   }
-  for (const [file, stamp] of Object.entries(manifest.inputs)) {
-    if (fileStamp(path.join(root, file)) !== stamp) return { fresh: false, reason: `${file} changed since it was built`, built: true };
+  // The first code of every start, run before V8 has optimised anything: a plain loop and no
+  // path.join (about half the time of Object.entries and path.join for each of ~600 files).
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  for (const file in manifest.inputs) {
+    const stamp = fileStamp(prefix + file);
+    if (stamp !== manifest.inputs[file]) return { fresh: false, reason: `${file} ${stamp === undefined ? 'is gone' : 'changed'} since it was built`, built: true };
   }
   let folders: string[];
   try {

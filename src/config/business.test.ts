@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { deepMerge, listPresets, loadBusinessConfig } from './business.ts';
+import { deepMerge, listPresets, loadBusinessConfig, timeZoneSchema } from './business.ts';
 import { ConfigError } from './env.ts';
 
 describe('business configuration', () => {
@@ -48,6 +48,16 @@ describe('business configuration', () => {
       assert.match(error.message, /modules/);
       return true;
     });
+  });
+
+  test('a time zone is any IANA name Intl knows, canonical or not, and never a bare offset', () => {
+    // Canonical names are looked up in ICU's list; the rest (links such as Asia/Kolkata on an ICU
+    // that lists Asia/Calcutta, UTC, Etc/ names) are still asked of a formatter.
+    const canonical = Intl.supportedValuesOf('timeZone');
+    const outsideTheList = ['Asia/Kolkata', 'Asia/Calcutta', 'Europe/Kyiv', 'Europe/Kiev', 'UTC', 'Etc/UTC'].filter((name) => !canonical.includes(name));
+    assert.ok(outsideTheList.length > 0, 'some accepted names are not in the canonical list');
+    for (const name of ['Asia/Almaty', 'Europe/Moscow', ...outsideTheList]) assert.equal(timeZoneSchema.safeParse(name).success, true, name);
+    for (const name of ['Mars/Olympus', '+05:00', 'GMT+5', '', 'Asia/Almaty; DROP']) assert.equal(timeZoneSchema.safeParse(name).success, false, name);
   });
 
   test('a config file that is not YAML is refused with the parser message', async () => {

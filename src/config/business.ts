@@ -121,9 +121,17 @@ export const businessConfigSchema = z.object({
 /** Validated business configuration. */
 export type BusinessConfig = z.infer<typeof businessConfigSchema>;
 
+/** The canonical IANA names ICU knows, read once (a list lookup, not a formatter). */
+let canonicalTimeZones: ReadonlySet<string> | undefined;
+
 function isTimeZone(value: string): boolean {
   // Intl also takes bare offsets (`+05:00`), which do not follow daylight saving rules.
   if (!/^[A-Za-z][\w+\-/]*$/.test(value)) return false;
+  // A canonical name is one Intl.DateTimeFormat takes. Asked first because the first formatter a
+  // process makes loads ICU's locale data (about 20 ms of every start, for the config's zone);
+  // an alias (`Europe/Kiev`) or another spelling is still asked of a formatter.
+  canonicalTimeZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  if (canonicalTimeZones.has(value)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
     return true;

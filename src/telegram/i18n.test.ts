@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { SUPPORTED_LOCALES } from '../config/business.ts';
 import { createTranslator } from './i18n.ts';
@@ -36,5 +39,23 @@ describe('translations', () => {
     const i18n = createTranslator({ defaultLocale: 'en' });
     const problems = i18n.setOverrides('en', { 'cancel-done': 'Hello { $name', 'bad id!': 'x' });
     assert.equal(problems.length, 2);
+  });
+
+  test('a language is read when first used; the default one at once, so its broken file stops the start', () => {
+    const localesDir = mkdtempSync(path.join(tmpdir(), 'lavka-locales-'));
+    try {
+      for (const locale of ['ru', 'en', 'kk']) mkdirSync(path.join(localesDir, locale));
+      writeFileSync(path.join(localesDir, 'ru', 'core.ftl'), 'hello = Привет, { $name }\n');
+      writeFileSync(path.join(localesDir, 'en', 'core.ftl'), 'hello = Hello, { $name }\n');
+      // A message defined twice is an error Fluent reports (broken syntax it skips silently).
+      writeFileSync(path.join(localesDir, 'kk', 'core.ftl'), 'hello = Сәлем, { $name }\nhello = Қайта\n');
+      const i18n = createTranslator({ defaultLocale: 'ru', localesDir });
+      assert.equal(i18n.t('ru', 'hello', { name: 'Айгуль' }), 'Привет, Айгуль');
+      assert.equal(i18n.t('en', 'hello', { name: 'Aigul' }), 'Hello, Aigul');
+      assert.throws(() => i18n.t('kk', 'hello', { name: 'Айгүл' }), /locales\/kk\/core\.ftl/);
+      assert.throws(() => createTranslator({ defaultLocale: 'kk', localesDir }), /locales\/kk\/core\.ftl/);
+    } finally {
+      rmSync(localesDir, { recursive: true, force: true });
+    }
   });
 });

@@ -31,30 +31,25 @@ export interface TranslatorOptions {
 }
 
 /**
- * Loads every `.ftl` file under `locales/<lang>/` into one Fluent bundle per language.
- * Bidi isolation marks are off: Telegram shows them as stray characters around values.
+ * Reads the `.ftl` files under `locales/<lang>/` into one Fluent bundle per language, the
+ * default language's at once and the others' when first used. Bidi isolation marks are off: Telegram shows them as stray characters around values.
  */
 export function createTranslator(options: TranslatorOptions): Translator {
   const localesDir = options.localesDir ?? LOCALES_DIR;
-  const base = new Map<Locale, FluentBundle>();
   const overrides = new Map<Locale, FluentBundle>();
-  const keys = new Map<Locale, Set<string>>();
-
-  for (const locale of SUPPORTED_LOCALES) {
-    const bundle = new FluentBundle(locale, { useIsolating: false });
-    const ids = new Set<string>();
-    const dir = path.join(localesDir, locale);
-    for (const file of listFtl(dir)) {
-      const resource = new FluentResource(readFileSync(path.join(dir, file), 'utf8'));
-      const errors = bundle.addResource(resource);
-      if (errors.length > 0) {
-        throw new Error(`locales/${locale}/${file}: ${errors.map((error) => error.message).join('; ')}`);
-      }
-      for (const entry of resource.body) if (!entry.id.startsWith('-')) ids.add(entry.id);
+  // A language's shipped texts are parsed the first time a message in it is asked for: a bot
+  // whose customers write in one or two of the three never parses (nor keeps) the third, and a
+  // start parses only the business's default language (whose errors stop it, as before).
+  const shipped = new Map<Locale, ShippedTexts>();
+  const shippedIn = (locale: Locale): ShippedTexts | undefined => {
+    let texts = shipped.get(locale);
+    if (!texts && SUPPORTED_LOCALES.includes(locale)) {
+      texts = readShipped(localesDir, locale);
+      shipped.set(locale, texts);
     }
-    base.set(locale, bundle);
-    keys.set(locale, ids);
-  }
+    return texts;
+  };
+  shippedIn(options.defaultLocale);
 
   const format = (bundle: FluentBundle | undefined, key: string, variables?: TranslateVariables) => {
     const [id, attribute] = key.split('.', 2) as [string, string | undefined];
@@ -71,14 +66,14 @@ export function createTranslator(options: TranslatorOptions): Translator {
     t(locale, key, variables) {
       const chain: Locale[] = [locale, options.defaultLocale, 'en'];
       for (const candidate of chain) {
-        const text = format(overrides.get(candidate), key, variables) ?? format(base.get(candidate), key, variables);
+        const text = format(overrides.get(candidate), key, variables) ?? format(shippedIn(candidate)?.bundle, key, variables);
         if (text !== undefined) return text;
       }
       return key;
     },
     has(locale, key) {
       const id = key.split('.', 1)[0] as string;
-      return Boolean(overrides.get(locale)?.hasMessage(id) || base.get(locale)?.hasMessage(id));
+      return Boolean(overrides.get(locale)?.hasMessage(id) || shippedIn(locale)?.bundle.hasMessage(id));
     },
     setOverrides(locale, messages) {
       const bundle = new FluentBundle(locale, { useIsolating: false });
@@ -103,7 +98,7 @@ export function createTranslator(options: TranslatorOptions): Translator {
       return problems;
     },
     keys(locale) {
-      return [...(keys.get(locale) ?? [])].sort();
+      return [...(shippedIn(locale)?.ids ?? [])].sort();
     },
   };
 
@@ -114,6 +109,28 @@ export function createTranslator(options: TranslatorOptions): Translator {
     }
   }
   return translator;
+}
+
+/** One language's shipped texts: its Fluent bundle and the ids of its messages. */
+interface ShippedTexts {
+  bundle: FluentBundle;
+  ids: Set<string>;
+}
+
+/** Parses every `.ftl` file of one language; a file Fluent cannot parse is an error. */
+function readShipped(localesDir: string, locale: Locale): ShippedTexts {
+  const bundle = new FluentBundle(locale, { useIsolating: false });
+  const ids = new Set<string>();
+  const dir = path.join(localesDir, locale);
+  for (const file of listFtl(dir)) {
+    const resource = new FluentResource(readFileSync(path.join(dir, file), 'utf8'));
+    const errors = bundle.addResource(resource);
+    if (errors.length > 0) {
+      throw new Error(`locales/${locale}/${file}: ${errors.map((error) => error.message).join('; ')}`);
+    }
+    for (const entry of resource.body) if (!entry.id.startsWith('-')) ids.add(entry.id);
+  }
+  return { bundle, ids };
 }
 
 function listFtl(dir: string): string[] {
