@@ -77,7 +77,14 @@ export function renderReadmeTables(latest: LatestResults): string {
   }
 
   if (webhook) {
-    const phases = webhook.data.phases as { name: string; answeredPerSecond: number; okPerSecond: number; latency: { p50Ms: number; p95Ms: number; p99Ms: number }; statusCounts: Record<string, number> }[];
+    const phases = webhook.data.phases as {
+      name: string;
+      answeredPerSecond: number;
+      okPerSecond: number;
+      latency: { p50Ms: number; p95Ms: number; p99Ms: number };
+      statusCounts: Record<string, number>;
+      settle?: { durationMs: number; statusCounts: Record<string, number> };
+    }[];
     const wrk = webhook.data.wrk as { requestsPerSecond: number; p50Ms: number; p99Ms: number; connections: number } | null;
     out.push('#### Webhook route (Fastify, secret check, Lavka on SQLite)', '', origin(webhook), '');
     const rows: Row[] = phases.map((phase) => ({
@@ -86,10 +93,14 @@ export function renderReadmeTables(latest: LatestResults): string {
       'p50 ms': ms(phase.latency.p50Ms),
       'p95 ms': ms(phase.latency.p95Ms),
       'p99 ms': ms(phase.latency.p99Ms),
-      statuses: Object.entries(phase.statusCounts).map(([status, count]) => `${status}×${count}`).join(' '),
+      // The unmeasured run before a rate counts its failures too (bench/README.md, settling).
+      statuses: [phase.statusCounts, ...(phase.settle ? [phase.settle.statusCounts] : [])]
+        .map((counts, index) => `${index === 1 ? '(unmeasured first: ' : ''}${Object.entries(counts).map(([status, count]) => `${status}×${count}`).join(' ')}${index === 1 ? ')' : ''}`)
+        .join(' '),
     }));
+    const settleMs = phases.find((phase) => phase.settle)?.settle?.durationMs;
     if (wrk) rows.push({ 'offered load': `wrk, ${wrk.connections} connections (closed loop)`, 'answered/s': formatNumber(wrk.requestsPerSecond), 'p50 ms': ms(wrk.p50Ms), 'p95 ms': '—', 'p99 ms': ms(wrk.p99Ms), statuses: '' });
-    out.push(formatMarkdownTable(columnsOf(['offered load', 'answered/s', 'p50 ms', 'p95 ms', 'p99 ms', 'statuses'], ['answered/s', 'p50 ms', 'p95 ms', 'p99 ms']), rows), '', 'Every row is 1 run.', '', ...loadedNote(webhook));
+    out.push(formatMarkdownTable(columnsOf(['offered load', 'answered/s', 'p50 ms', 'p95 ms', 'p99 ms', 'statuses'], ['answered/s', 'p50 ms', 'p95 ms', 'p99 ms']), rows), '', `Every row is 1 run${settleMs ? `, each offered rate after ${settleMs / 1000} s of it unmeasured` : ''}.`, '', ...loadedNote(webhook));
   }
 
   if (broadcast) {
