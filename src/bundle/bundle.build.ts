@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild-wasm';
-import { ALSO_WATCHED, BUNDLE_DIR, BUNDLE_EMBED, BUNDLE_ENTRY, BUNDLE_LAUNCHER, fileStamp, MANIFEST_FILE, moduleFolders, type BundleManifest } from './bundle.freshness.ts';
+import { ALSO_WATCHED, BUNDLE_DIR, BUNDLE_EMBED, BUNDLE_ENTRY, BUNDLE_LAUNCHER, fileStamp, MANIFEST_FILE, moduleFolders, MODULES_FOLDER, type BundleManifest } from './bundle.freshness.ts';
 
 /**
  * Builds the start-up bundle (docs/decisions/0021): src/start.ts and what it loads, with its
@@ -68,6 +68,38 @@ function sourceLocations(root: string): esbuild.Plugin {
           .replaceAll('import.meta.filename', `__lavkaSource(${JSON.stringify(relative)})`)
           .replaceAll('import.meta.url', `__lavkaSourceUrl(${JSON.stringify(relative)})`);
         return { contents, loader: 'ts' };
+      });
+    },
+  };
+}
+
+/**
+ * Every module's declaration in one file of the bundle. A start imports the declaration of
+ * every module folder (src/modules/registry.ts), each through src/modules/declarations.ts by a
+ * path built from the folder's name, which esbuild would turn into one file per module (about
+ * twenty files for the loader to resolve, read and link before any module is set up). That
+ * file is replaced here by a table of them all, imported statically; a folder added later is a
+ * change the freshness check sees (src/bundle/bundle.freshness.ts), so the sources start then.
+ */
+export function moduleDeclarationsInOneFile(root: string): esbuild.Plugin {
+  const modulesDir = path.join(root, MODULES_FOLDER);
+  const file = path.join(modulesDir, 'declarations.ts');
+  return {
+    name: 'lavka-module-declarations-in-one-file',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]declarations\.ts$/ }, (args) => {
+        if (args.path !== file) return undefined;
+        const names = moduleFolders(root).filter((name) => existsSync(path.join(modulesDir, name, `${name}.module.ts`)));
+        const contents = [
+          ...names.map((name, index) => `import * as declaration${index} from ${JSON.stringify(`./${name}/${name}.module.ts`)};`),
+          `const declarations = new Map([${names.map((name, index) => `[${JSON.stringify(name)}, declaration${index}]`).join(', ')}]);`,
+          'export async function loadOwnModule(name) {',
+          '  const declaration = declarations.get(name);',
+          '  if (!declaration) throw new Error(`the module ${name} is not in the start-up bundle`);',
+          '  return declaration;',
+          '}',
+        ].join('\n');
+        return { contents, loader: 'js', resolveDir: modulesDir };
       });
     },
   };
@@ -216,7 +248,8 @@ export async function buildBundle(root: string): Promise<BundleReport> {
     outdir: staging,
     external: EXTERNAL_PACKAGES,
     banner: { js: BANNER },
-    plugins: [sourceLocations(root), builtinsThroughRequire(), nodeFetchOnFirstUse(), zodLocalesOnFirstUse()],
+    // The declarations' table first: the source-locations plugin would load that file as it is.
+    plugins: [moduleDeclarationsInOneFile(root), sourceLocations(root), builtinsThroughRequire(), nodeFetchOnFirstUse(), zodLocalesOnFirstUse()],
     // Without comments and layout: a third less text for Node to read, decode and keep (V8
     // holds every loaded file's text, about 8 MB less resident memory idle). Names are not
     // shortened, and V8 names functions after their variables as in the sources; only where two

@@ -10,6 +10,7 @@ import { LAVKA_VERSION } from '../config/version.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { createEvents, type Events } from '../platform/events.ts';
 import { DEFAULT_STAFF_ROLES } from '../platform/roles.ts';
+import { loadOwnModule } from './declarations.ts';
 import type { LavkaModule, ModuleDeps, ModuleFacts, ModuleInstance, ModuleServices, Runtime, ServiceName } from './module.ts';
 
 /** Where modules live: each folder holds `<name>.module.ts` exporting `module`. */
@@ -25,10 +26,9 @@ export async function discoverModules(modulesDir = MODULES_DIR): Promise<LavkaMo
   for (const entry of entries.filter((item) => item.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const file = path.join(modulesDir, entry.name, `${entry.name}.module.ts`);
     if (!existsSync(file)) continue;
-    // Lavka's own modules are imported by a path relative to this file, which the start-up
-    // bundle (src/bundle) turns into a table of every module it holds; another folder's by
-    // its file (tests that build modules of their own).
-    const loaded = (await (modulesDir === MODULES_DIR ? import(`./${entry.name}/${entry.name}.module.ts`) : import(pathToFileURL(file).href))) as { module?: LavkaModule };
+    // Lavka's own modules through declarations.ts (a table of them all in the start-up bundle);
+    // another folder's by its file (tests that build modules of their own).
+    const loaded = modulesDir === MODULES_DIR ? await loadOwnModule(entry.name) : ((await import(pathToFileURL(file).href)) as { module?: LavkaModule });
     if (!loaded.module || loaded.module.name !== entry.name) {
       throw new Error(`${file} must export \`module\` with name "${entry.name}"`);
     }

@@ -120,6 +120,10 @@ describe('the start-up bundle', () => {
     // each update included, in an Object.defineProperty call.
     const named = chunks.filter((file) => readFileSync(path.join(copy, BUNDLE_DIR, file), 'utf8').includes('__name('));
     assert.deepEqual(named, [], 'build the bundle without keepNames');
+    // Every module's declaration is in one file (a start reads them all), not one file each.
+    const declarationFiles = chunks.filter((file) => /\.module-\w+\.js$/.test(file));
+    assert.deepEqual(declarationFiles, [], 'module declarations in one file (moduleDeclarationsInOneFile)');
+    assert.match(text, /new Map\(\[\["admin",\w+\],\["audit",\w+\]/);
 
     const started = await startCopy(copy, server, path.join(copy, 'bundle.db'));
     try {
