@@ -28,7 +28,7 @@ async function bundle(dir: string, source: string): Promise<string> {
   return path.join(dir, 'out.mjs');
 }
 
-describe("how the start-up bundle loads Node's built-in modules and node-fetch", () => {
+describe("how the start-up bundle loads Node's built-in modules, node-fetch and zod's languages", () => {
   test('are required, not imported: default, named and namespace imports work, and undici is never loaded', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lavka-builtins-'));
     try {
