@@ -37,9 +37,10 @@ export interface TranslatorOptions {
 export function createTranslator(options: TranslatorOptions): Translator {
   const localesDir = options.localesDir ?? LOCALES_DIR;
   const overrides = new Map<Locale, FluentBundle>();
-  // A language's shipped texts are parsed the first time a message in it is asked for: a bot
-  // whose customers write in one or two of the three never parses (nor keeps) the third, and a
-  // start parses only the business's default language (whose errors stop it, as before).
+  // A language's shipped texts are parsed the first time a message in it is asked for: a start
+  // parses only the business's default language (whose errors stop it, as before) before the
+  // bot polls, and the others when first needed — usually the command menu and description,
+  // published in every language right after the first poll (src/app.ts).
   const shipped = new Map<Locale, ShippedTexts>();
   const shippedIn = (locale: Locale): ShippedTexts | undefined => {
     let texts = shipped.get(locale);
