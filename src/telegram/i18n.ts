@@ -32,7 +32,8 @@ export interface TranslatorOptions {
 
 /**
  * Reads the `.ftl` files under `locales/<lang>/` into one Fluent bundle per language, the
- * default language's at once and the others' when first used. Bidi isolation marks are off: Telegram shows them as stray characters around values.
+ * default language's at once and the others' when first used. Bidi isolation marks are off:
+ * Telegram shows them as stray characters around values.
  */
 export function createTranslator(options: TranslatorOptions): Translator {
   const localesDir = options.localesDir ?? LOCALES_DIR;
