@@ -9,6 +9,16 @@ import { builtinsThroughRequire, nodeFetchOnFirstUse, refuseUndefinedImports, zo
 
 const NODE_MODULES = path.resolve(import.meta.dirname, '../../node_modules');
 
+/** Runs `work` in a new temporary folder, removed afterwards. */
+async function inTempDir(work: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lavka-builtins-'));
+  try {
+    await work(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Bundles `source` as the start-up bundle bundles Lavka's built-ins, node-fetch and zod; returns the output file. */
 async function bundle(dir: string, source: string): Promise<string> {
   const entry = path.join(dir, 'entry.ts');
@@ -30,8 +40,7 @@ async function bundle(dir: string, source: string): Promise<string> {
 
 describe("how the start-up bundle loads Node's built-in modules, node-fetch and zod's languages", () => {
   test('are required, not imported: default, named and namespace imports work, and undici is never loaded', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-builtins-'));
-    try {
+    await inTempDir(async (dir) => {
       const out = await bundle(
         dir,
         [
@@ -48,24 +57,18 @@ describe("how the start-up bundle loads Node's built-in modules, node-fetch and 
       const run = spawnSync(process.execPath, [out], { encoding: 'utf8' });
       assert.equal(run.stderr, '', 'no warning: deprecated aliases are not read');
       assert.deepEqual(JSON.parse(run.stdout), { ok: true, loaded: [] });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('a getter left out fails the build, whether imported by name or read from the namespace', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-builtins-'));
-    try {
+    await inTempDir(async (dir) => {
       await assert.rejects(bundle(dir, "import { WebSocket } from 'node:http';\nconsole.log(WebSocket);\n"), /No matching export .* for import "WebSocket"/);
       await assert.rejects(bundle(dir, "import * as http from 'node:http';\nconsole.log(http.WebSocket);\n"), /would import undefined values:\n.*entry\.ts:2: Import "WebSocket" will always be undefined/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('node-fetch is loaded from node_modules only when first used', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-builtins-'));
-    try {
+    await inTempDir(async (dir) => {
       const out = await bundle(
         dir,
         [
@@ -81,14 +84,11 @@ describe("how the start-up bundle loads Node's built-in modules, node-fetch and 
       const run = spawnSync(process.execPath, [out], { encoding: 'utf8', env: { ...process.env, NODE_PATH: NODE_MODULES } });
       assert.equal(run.stderr, '');
       assert.deepEqual(JSON.parse(run.stdout), { before: false, after: true, headers: '1', callable: true });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test("zod's other languages are left out and loaded from node_modules when first asked for", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'lavka-builtins-'));
-    try {
+    await inTempDir(async (dir) => {
       const out = await bundle(
         dir,
         [
@@ -114,8 +114,6 @@ describe("how the start-up bundle loads Node's built-in modules, node-fetch and 
       assert.equal(answer.after, true);
       assert.match(answer.russian, /[\u0400-\u04FF]/u, 'the Russian message is in Cyrillic');
       assert.equal(answer.en, 'function');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
